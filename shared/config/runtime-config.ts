@@ -1,0 +1,67 @@
+/**
+ * Runtime configuration of every Lambda handler, read from the environment once per
+ * module (cold start) and validated, so a misconfigured function fails at init with one
+ * clear sentence instead of misbehaving per request.
+ *
+ * The CDK `JointlyFunction` construct and the local runtime set these same variables.
+ */
+import { z } from 'zod';
+import { DEFAULT_PRIORITY_TARGET_MINUTES, PRIORITIES, type Priority } from '../domain/reference-data.ts';
+
+/** Environment variable names, shared with CDK and the local runtime. */
+export const ENV = {
+  stage: 'JOINTLY_STAGE',
+  tableName: 'JOINTLY_TABLE_NAME',
+  /** JSON object of minutes per priority, e.g. `{"urgent":1}`; missing priorities keep defaults. */
+  priorityTargets: 'JOINTLY_PRIORITY_TARGET_MINUTES',
+  /** Local runtime only: DynamoDB endpoint override (DynamoDB Local). */
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+} as const;
+
+const PriorityTargetsSchema = z
+  .partialRecord(z.enum(PRIORITIES), z.number().int().positive())
+  .transform((overrides): Record<Priority, number> => ({ ...DEFAULT_PRIORITY_TARGET_MINUTES, ...overrides }));
+
+const RuntimeConfigSchema = z.object({
+  stage: z.string().min(1).default('local'),
+  tableName: z.string().min(1).optional(),
+  priorityTargetMinutes: PriorityTargetsSchema,
+  dynamodbEndpoint: z.url().optional(),
+});
+
+/** Validated runtime configuration. */
+export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+
+/** Thrown at init when the environment is unusable; its message names the variable. */
+export class ConfigurationError extends Error {}
+
+const parseJson = (name: string, raw: string | undefined): unknown => {
+  if (raw === undefined || raw === '') return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ConfigurationError(`${name} must be a JSON object such as {"urgent":120}.`);
+  }
+};
+
+/** Reads and validates the runtime configuration from `env` (default `process.env`). */
+export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig => {
+  const result = RuntimeConfigSchema.safeParse({
+    stage: env[ENV.stage] || undefined,
+    tableName: env[ENV.tableName] || undefined,
+    priorityTargetMinutes: parseJson(ENV.priorityTargets, env[ENV.priorityTargets]),
+    dynamodbEndpoint: env[ENV.dynamodbEndpoint] || undefined,
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') ?? 'configuration';
+    throw new ConfigurationError(`Invalid runtime configuration at ${field}: ${issue?.message ?? 'invalid'}.`);
+  }
+  return result.data;
+};
+
+/** The table name, or a clear failure for handlers that need the table. */
+export const requireTableName = (config: RuntimeConfig): string => {
+  if (!config.tableName) throw new ConfigurationError(`${ENV.tableName} is not set.`);
+  return config.tableName;
+};

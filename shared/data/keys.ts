@@ -1,0 +1,144 @@
+/**
+ * Key builders for every item in the single table. One function per access pattern;
+ * the README's access-pattern table is the index to this file. All keys are strings.
+ *
+ * Conventions:
+ * - `pk` groups what is read or written together (an aggregate: a referral with its
+ *   events, notes, handoffs and access log; a user with their alerts and subscriptions).
+ * - Time-ordered sort keys start with an ISO-8601 UTC timestamp (lexical = temporal)
+ *   followed by `#<id>` so they are unique and a cursor can resume after any of them.
+ * - List partitions carry `org × box × status`, so one org's inbox is several
+ *   partitions, and the busy triage queue (`submitted`) is separate from the long tail
+ *   of closed work (see README "Hot partitions").
+ */
+import type { HandoffStatus, ReferralStatus } from '../domain/reference-data.ts';
+
+/** Width of the zero-padded event sequence number: 10 digits sort correctly to 9,999,999,999. */
+const SEQ_WIDTH = 10;
+
+/** Number of fixed shards of the SLA due-time index; fixed forever (changing it is a re-key). */
+export const SLA_SHARDS = 8;
+
+export type Box = 'inbox' | 'outbox' | 'owned';
+
+/** `<iso timestamp>#<id>`: the newest-first / soonest-due sort key shared by list indexes. */
+export const timeOrderedSk = (isoTimestamp: string, id: string): string => `${isoTimestamp}#${id}`;
+
+export const referralKeys = {
+  /** Referral by id (GetItem); with `begins_with(sk, "REFERRAL")` also its handoffs (one Query). */
+  referral: (referralId: string) => ({ pk: `REFERRAL#${referralId}`, sk: 'REFERRAL' }),
+  /** Prefix that selects the referral item and its handoff items together. */
+  aggregatePrefix: 'REFERRAL',
+  /** Event `seq` of a referral (history ascending: Query `begins_with(sk, "EVENT#")`). */
+  event: (referralId: string, seq: number) => ({
+    pk: `REFERRAL#${referralId}`,
+    sk: `EVENT#${String(seq).padStart(SEQ_WIDTH, '0')}`,
+  }),
+  eventPrefix: 'EVENT#',
+  /** A case note (Query `begins_with(sk, "NOTE#")`, descending for newest first). */
+  note: (referralId: string, noteId: string) => ({ pk: `REFERRAL#${referralId}`, sk: `NOTE#${noteId}` }),
+  notePrefix: 'NOTE#',
+  /** One read of the record by someone (Query `begins_with(sk, "ACCESS#")`). */
+  access: (referralId: string, accessId: string) => ({ pk: `REFERRAL#${referralId}`, sk: `ACCESS#${accessId}` }),
+  accessPrefix: 'ACCESS#',
+  /** List partition of a box for one org and status (GSI `<box>-by-created` / `<box>-by-due`). */
+  listPartition: (box: Box, org: string, status: ReferralStatus) => `ORG#${org}#${box.toUpperCase()}#${status}`,
+};
+
+export const handoffKeys = {
+  /** A handoff lives in its referral's partition, so accept/decline/withdraw transact locally. */
+  handoff: (referralId: string, handoffId: string) => ({
+    pk: `REFERRAL#${referralId}`,
+    sk: `REFERRAL#HANDOFF#${handoffId}`,
+  }),
+  /** Immutable pointer resolving a handoff id to its referral (strongly consistent GetItem). */
+  pointer: (handoffId: string) => ({ pk: `HANDOFF#${handoffId}`, sk: 'HANDOFF' }),
+  /** Handoffs offered to (`inbox`) or by (`outbox`) an org, per status. */
+  listPartition: (box: 'inbox' | 'outbox', org: string, status: HandoffStatus) =>
+    `ORG#${org}#HANDOFF-${box.toUpperCase()}#${status}`,
+};
+
+export const personKeys = {
+  /** GSI `person-by-nhs-number` partition: HMAC of the NHS number, never the number itself. */
+  nhsNumber: (nhsNumberHmac: string) => `PERSON#NHS#${nhsNumberHmac}`,
+  /** GSI `person-by-local-id` partition: HMAC of the local identifier. */
+  localId: (localIdHmac: string) => `PERSON#LOCAL#${localIdHmac}`,
+};
+
+export const slaKeys = {
+  /**
+   * Sparse GSI `sla-due`: present only while a response is awaited (referral `submitted`,
+   * handoff `offered`) and not yet marked overdue. The scheduler queries every shard
+   * with `slaSk <= now`, so it only ever reads what is due.
+   */
+  partition: (shard: number) => `SLA#${shard}`,
+  sortKey: (dueAtIso: string, kind: 'referral' | 'handoff', id: string) => `${dueAtIso}#${kind}#${id}`,
+  /** A stable shard for an id (FNV-1a), so re-writes of one record land in one shard. */
+  shardOf: (id: string): number => {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) {
+      hash ^= id.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    return (hash >>> 0) % SLA_SHARDS;
+  },
+};
+
+export const userKeys = {
+  /** A subscription under its owner: GetItem by (owner, id) makes others' ids 404 naturally. */
+  subscription: (sub: string, subscriptionId: string) => ({ pk: `USER#${sub}`, sk: `SUBSCRIPTION#${subscriptionId}` }),
+  subscriptionPrefix: 'SUBSCRIPTION#',
+  /**
+   * An alert: deterministic per (event, subscription), so redelivery is a no-op conditional
+   * put; event ids are ULIDs, so the sort key is newest-first by event time.
+   */
+  alert: (sub: string, eventId: string, subscriptionId: string) => ({
+    pk: `USER#${sub}`,
+    sk: `ALERT#${eventId}#${subscriptionId}`,
+  }),
+  alertPrefix: 'ALERT#',
+  /** Unread alerts (sparse `inboxPk` on alert items, removed on ack; GSI `inbox-by-created`). */
+  unreadAlertsPartition: (sub: string) => `USER#${sub}#ALERTS-UNREAD`,
+};
+
+export const subscriptionKeys = {
+  /**
+   * Fan-out match entry: one per org a subscription filters on, or `*` for programme-wide.
+   * The notifier queries `SUBSCRIBERS#<org>` for each party of an event, plus `SUBSCRIBERS#*`.
+   */
+  match: (orgOrAll: string, subscriptionId: string) => ({
+    pk: `SUBSCRIBERS#${orgOrAll}`,
+    sk: `SUBSCRIPTION#${subscriptionId}`,
+  }),
+  /** One delivery attempt, newest first (`begins_with(sk, "DELIVERY#")`, descending). */
+  delivery: (subscriptionId: string, atIso: string, eventId: string, attempt: number) => ({
+    pk: `SUBSCRIPTION#${subscriptionId}`,
+    sk: `DELIVERY#${atIso}#${eventId}#${String(attempt).padStart(3, '0')}`,
+  }),
+  deliveryPrefix: 'DELIVERY#',
+  /** A dead-lettered delivery awaiting redrive; deleted when redriven. */
+  deadLetter: (subscriptionId: string, eventId: string) => ({
+    pk: `SUBSCRIPTION#${subscriptionId}`,
+    sk: `DEADLETTER#${eventId}`,
+  }),
+  deadLetterPrefix: 'DEADLETTER#',
+};
+
+export const idempotencyKeys = {
+  /** Idempotency record, scoped to the caller: `keyHash` = SHA-256 of `sub` + `Idempotency-Key`. TTL 24 h. */
+  record: (keyHash: string) => ({ pk: `IDEMPOTENCY#${keyHash}`, sk: 'IDEMPOTENCY' }),
+  /** A consumer's marker that it has processed an event (dedupe on event id). TTL'd. */
+  consumed: (consumer: string, eventId: string) => ({ pk: `CONSUMED#${consumer}#${eventId}`, sk: 'CONSUMED' }),
+};
+
+export const metricsKeys = {
+  /**
+   * Counters per day × service area × org pair × priority, partitioned by month, so a
+   * year's summary is at most 13 Queries. `day` is `YYYY-MM-DD` (UTC).
+   */
+  counter: (day: string, serviceArea: string, fromOrg: string, toOrg: string, priority: string) => ({
+    pk: `METRICS#${day.slice(0, 7)}`,
+    sk: `DAY#${day.slice(8, 10)}#${serviceArea}#${fromOrg}#${toOrg}#${priority}`,
+  }),
+  monthPartition: (month: string) => `METRICS#${month}`,
+};
