@@ -1,0 +1,232 @@
+/**
+ * The local API Gateway: an HTTP server that routes with the shared route table, verifies
+ * JWTs like the HTTP API authorizer, and invokes the same handler modules Lambda runs,
+ * with payload 2.0 events. Also serves the local-only `POST /_local/token`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import httpRouter from '@middy/http-router';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { ulid } from 'ulid';
+import { DEFAULT_ROUTE, routeKeyOf, type RouteDefinition } from '../routes.ts';
+import { CORRELATION_HEADER, correlationIdFrom } from '../../shared/http/correlation-id.ts';
+import { problemResponse } from '../../shared/http/problem.ts';
+import { fieldErrorsOf } from '../../shared/http/validation.ts';
+import { fromHandlerResult, toApiGatewayEvent, type IncomingRequest, type OutgoingResponse } from './api-gateway-event.ts';
+import { authorize, UNAUTHORIZED_BODY } from './jwt-authorizer.ts';
+import { TokenRequestSchema, type LocalTokenIssuer } from './local-token-issuer.ts';
+
+/** A Lambda handler as the gateway invokes it. */
+export type LambdaHandler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2 | undefined>;
+
+/** Largest body the gateway reads, like API Gateway's 10 MB payload quota; the API's own 1 MiB limit is the middleware's. */
+export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Lambda's default API timeout budget for the fake context. */
+const FUNCTION_TIMEOUT_MS = 29_000;
+
+/** Options for {@link createLocalGateway}. */
+export interface LocalGatewayOptions {
+  readonly routes: readonly RouteDefinition[];
+  /** Handler per route `operationId`, plus one for {@link DEFAULT_ROUTE}. */
+  readonly handlers: ReadonlyMap<string, LambdaHandler>;
+  readonly issuer: LocalTokenIssuer;
+  readonly maxBodyBytes?: number;
+}
+
+const lambdaContext = (functionName: string, requestId: string): Context => {
+  const deadline = Date.now() + FUNCTION_TIMEOUT_MS;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): OutgoingResponse => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+});
+
+const fromProblem = (problem: ReturnType<typeof problemResponse>): OutgoingResponse => ({
+  statusCode: problem.statusCode,
+  headers: Object.fromEntries(Object.entries(problem.headers).map(([k, v]) => [k.toLowerCase(), v])),
+  body: Buffer.from(problem.body),
+});
+
+/** Reads the body up to `limit` bytes; `undefined` when it is larger. */
+const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | undefined> =>
+  new Promise((resolveBody, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      resolveBody(undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+/** Creates the gateway server (not yet listening). */
+export const createLocalGateway = (options: LocalGatewayOptions): Server => {
+  const { issuer, handlers } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? GATEWAY_MAX_BODY_BYTES;
+
+  const invoke = async (
+    functionName: string,
+    event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  ): Promise<OutgoingResponse> => {
+    const handler = handlers.get(functionName);
+    if (!handler) throw new Error(`No handler loaded for ${functionName}.`);
+    try {
+      return fromHandlerResult(await handler(event, lambdaContext(functionName, event.requestContext.requestId)));
+    } catch {
+      // What API Gateway answers when the integration itself fails.
+      return json(500, { message: 'Internal Server Error' });
+    }
+  };
+
+  type Dispatch = (event: APIGatewayProxyEventV2WithJWTAuthorizer) => Promise<OutgoingResponse>;
+
+  const dispatchTo =
+    (route: RouteDefinition): Dispatch =>
+    async (event) => {
+      const routeKey = routeKeyOf(route);
+      const pathParameters = Object.fromEntries(
+        Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v === undefined ? '' : decodeURIComponent(v)]),
+      );
+      if (route.auth === 'jwt') {
+        const claims = await authorize(event.headers.authorization, issuer);
+        if (!claims) return json(401, UNAUTHORIZED_BODY, { 'www-authenticate': 'Bearer' });
+        event.requestContext.authorizer.jwt.claims = claims;
+      }
+      event.routeKey = routeKey;
+      event.requestContext.routeKey = routeKey;
+      event.pathParameters = Object.keys(pathParameters).length > 0 ? pathParameters : undefined;
+      if (!event.pathParameters) delete event.pathParameters;
+      return invoke(route.operationId, event);
+    };
+
+  const dispatchDefault: Dispatch = (event) => {
+    event.routeKey = '$default';
+    event.requestContext.routeKey = '$default';
+    delete event.pathParameters;
+    return invoke(DEFAULT_ROUTE.operationId, event);
+  };
+
+  // middy's router does the matching (static first, then `{param}` segments) exactly
+  // once per request; an unmatched request falls through to `$default`.
+  type Router = (options: {
+    routes: { method: string; path: string; handler: Dispatch }[];
+    notFoundResponse: () => undefined;
+  }) => (event: APIGatewayProxyEventV2WithJWTAuthorizer) => Promise<OutgoingResponse> | undefined;
+  const route = (httpRouter as unknown as Router)({
+    routes: options.routes.map((r) => ({ method: r.method, path: r.path, handler: dispatchTo(r) })),
+    notFoundResponse: () => undefined,
+  });
+
+  const issueToken = async (request: IncomingRequest): Promise<OutgoingResponse> => {
+    const correlationId = correlationIdFrom(request.headers as Record<string, string>);
+    const headers = { 'x-correlation-id': correlationId };
+    let input: unknown;
+    try {
+      input = JSON.parse(request.body.toString('utf8') || 'null');
+    } catch {
+      return fromProblem(
+        problemResponse({
+          status: 400,
+          code: 'bad-request',
+          title: 'Bad request',
+          detail: 'The request body is not valid JSON.',
+          errors: [{ path: '(body)', message: 'Malformed JSON' }],
+          correlationId,
+          headers,
+        }),
+      );
+    }
+    const parsed = TokenRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const errors = fieldErrorsOf(parsed.error);
+      return fromProblem(
+        problemResponse({
+          status: 400,
+          code: 'bad-request',
+          title: 'Bad request',
+          detail: `The token request is invalid: check ${[...new Set(errors.map((e) => e.path))].join(', ')}.`,
+          errors,
+          correlationId,
+          headers,
+        }),
+      );
+    }
+    return json(200, { token: await issuer.mint(parsed.data) }, { ...headers, 'cache-control': 'no-store' });
+  };
+
+  const handle = async (req: IncomingMessage): Promise<OutgoingResponse> => {
+    const body = await readBody(req, maxBodyBytes);
+    const requestId = randomUUID();
+    if (body === undefined) {
+      const correlationId = correlationIdFrom({ [CORRELATION_HEADER]: req.headers[CORRELATION_HEADER] as string });
+      return fromProblem(
+        problemResponse({
+          status: 413,
+          code: 'payload-too-large',
+          title: 'Payload too large',
+          detail: `The request body exceeds the gateway's ${maxBodyBytes} byte limit.`,
+          correlationId,
+          headers: { 'X-Correlation-Id': correlationId },
+        }),
+      );
+    }
+    const request: IncomingRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      requestId,
+    };
+    const path = request.url.split('?')[0];
+    if (path === '/_local/token' && request.method === 'POST') return issueToken(request);
+    const event = toApiGatewayEvent(request, { routeKey: '$default' });
+    const routed = await route(event);
+    return routed ?? dispatchDefault(event);
+  };
+
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    handle(req)
+      .then((response) => {
+        res.writeHead(response.statusCode, {
+          ...response.headers,
+          'content-length': String(response.body.length),
+          'apigw-requestid': ulid(),
+        });
+        res.end(response.body);
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"message":"Internal Server Error"}');
+      });
+  });
+};

@@ -1,0 +1,135 @@
+/**
+ * The one mapping from errors to HTTP: RFC 9457 `application/problem+json`. Domain errors
+ * keep their message as `detail`; anything else becomes a 500 whose detail never leaks
+ * internals.
+ */
+import {
+  BadRequestError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  UnauthenticatedError,
+  UnprocessableEntityError,
+  UnsupportedMediaTypeError,
+  type FieldError,
+} from '../domain/errors.ts';
+import type { Problem } from '../domain/schemas/common.ts';
+
+/** Base of problem `type` URIs; each type is documented in the README. */
+export const PROBLEM_TYPE_BASE = 'https://jointly.dev/problems/';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** A ready-to-return API Gateway v2 structured result. */
+export interface ProblemResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const STATUS_BY_ERROR = new Map<abstract new (...args: never[]) => DomainError, number>([
+  [UnauthenticatedError, 401],
+  [BadRequestError, 400],
+  [UnprocessableEntityError, 422],
+  [NotFoundError, 404],
+  [ForbiddenError, 403],
+  [MethodNotAllowedError, 405],
+  [PreconditionFailedError, 412],
+  [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+]);
+
+/** HTTP status for a domain error. */
+export const statusOf = (error: DomainError): number => {
+  for (const [type, status] of STATUS_BY_ERROR) if (error instanceof type) return status;
+  return 500;
+};
+
+/** Builds a problem response from its parts. */
+export const problemResponse = (problem: {
+  status: number;
+  code: string;
+  title: string;
+  detail: string;
+  instance?: string;
+  correlationId?: string;
+  errors?: readonly FieldError[];
+  headers?: Record<string, string>;
+}): ProblemResponse => {
+  const body: Problem = {
+    type: `${PROBLEM_TYPE_BASE}${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    detail: problem.detail,
+    ...(problem.instance ? { instance: problem.instance } : {}),
+    ...(problem.correlationId ? { correlationId: problem.correlationId } : {}),
+    ...(problem.errors && problem.errors.length > 0 ? { errors: [...problem.errors] } : {}),
+  };
+  return {
+    statusCode: problem.status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...problem.headers },
+    body: JSON.stringify(body),
+  };
+};
+
+/** Errors from middy's own middlewares carry a numeric `statusCode` and `expose`. */
+interface MiddyHttpError {
+  statusCode: number;
+  message: string;
+  expose?: boolean;
+  cause?: { package?: string };
+}
+
+const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
+  typeof error === 'object' &&
+  error !== null &&
+  typeof (error as MiddyHttpError).statusCode === 'number' &&
+  (error as MiddyHttpError).statusCode < 500;
+
+/**
+ * Normalises anything thrown into a domain error, or `undefined` for an internal fault.
+ * Middy's JSON body parser reports malformed JSON as 422; the contract calls it a 400.
+ */
+export const toDomainError = (error: unknown): DomainError | undefined => {
+  if (error instanceof DomainError) return error;
+  if (!isMiddyHttpError(error)) return undefined;
+  if (error.statusCode === 415) return new UnsupportedMediaTypeError('The request body must be application/json.');
+  if (error.statusCode === 413) return new PayloadTooLargeError(error.message);
+  if (error.cause?.package === '@middy/http-json-body-parser') {
+    return new BadRequestError('The request body is not valid JSON.', [{ path: '(body)', message: 'Malformed JSON' }]);
+  }
+  return new BadRequestError(error.message);
+};
+
+/** The problem response for any error: domain errors verbatim, the rest a generic 500. */
+export const problemFromError = (
+  error: unknown,
+  context: { instance?: string; correlationId?: string } = {},
+): ProblemResponse => {
+  const domainError = toDomainError(error);
+  if (!domainError) {
+    return problemResponse({
+      status: 500,
+      code: 'internal-error',
+      title: 'Internal server error',
+      detail: 'Something went wrong on our side. Quote the correlation id if you contact support.',
+      ...context,
+    });
+  }
+  const errors = 'errors' in domainError ? (domainError.errors as readonly FieldError[]) : undefined;
+  const headers = domainError instanceof MethodNotAllowedError ? { Allow: domainError.allow.join(', ') } : undefined;
+  return problemResponse({
+    status: statusOf(domainError),
+    code: domainError.code,
+    title: domainError.title,
+    detail: domainError.message,
+    ...context,
+    ...(errors ? { errors } : {}),
+    ...(headers ? { headers } : {}),
+  });
+};

@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+import { BadRequestError, type FieldError } from '../domain/errors.ts';
+
+/** Zod issues as contract field errors: a dotted `path` per offending field. */
+export const fieldErrorsOf = (error: z.ZodError, prefix?: string): FieldError[] =>
+  error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const full = [prefix, path].filter((part) => part && part.length > 0).join('.');
+    return { path: full.length > 0 ? full : (prefix ?? '(body)'), message: issue.message };
+  });
+
+/**
+ * Parses `input` with `schema`, or throws a {@link BadRequestError} naming every field.
+ * `what` reads in the detail: "The request body is invalid", "The query is invalid".
+ */
+export const parseOrThrow = <S extends z.ZodType>(schema: S, input: unknown, what: string, prefix?: string): z.output<S> => {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors = fieldErrorsOf(result.error, prefix);
+  const fields = [...new Set(errors.map((e) => e.path))].join(', ');
+  throw new BadRequestError(`${what}: check ${fields}.`, errors);
+};
