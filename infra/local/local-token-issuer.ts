@@ -14,6 +14,8 @@ export const TokenRequestSchema = z.strictObject({
   roles: z.array(z.enum(ROLES)).max(ROLES.length),
   name: z.string().min(1).max(200).optional(),
   email: z.email().optional(),
+  /** Local convenience for trying expiry: lifetime in seconds (default an hour). */
+  expiresInSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 export type TokenRequest = z.infer<typeof TokenRequestSchema>;
 
@@ -52,7 +54,7 @@ export const createLocalTokenIssuer = async (
         .setIssuer(issuer)
         .setAudience(audience)
         .setIssuedAt(issuedAt)
-        .setExpirationTime(issuedAt + (options.expiresInSeconds ?? TOKEN_LIFETIME_SECONDS))
+        .setExpirationTime(issuedAt + (options.expiresInSeconds ?? request.expiresInSeconds ?? TOKEN_LIFETIME_SECONDS))
         .sign(privateKey);
     },
   };

@@ -5,6 +5,7 @@
  *   DYNAMODB_ENDPOINT=http://…     use this DynamoDB instead of starting DynamoDB Local
  *   JOINTLY_LOCAL_DATA_DIR=.local-data   or `npm start -- --persist [dir]`: keep data between runs
  *   JOINTLY_PRIORITY_TARGET_MINUTES='{"urgent":1}'   shorter response targets, to see a breach
+ *   JOINTLY_TABLE_NAME=jointly-local   table name (two runtimes on one DynamoDB can keep apart)
  */
 import { parseArgs } from 'node:util';
 import { JavaUnavailableError } from './dynamodb-local.ts';
@@ -48,6 +49,7 @@ try {
     fallbackToFreePort: portSetting === undefined || portSetting === '',
     dynamodbEndpoint: externalEndpoint,
     persistDir,
+    ...(process.env.JOINTLY_TABLE_NAME ? { tableName: process.env.JOINTLY_TABLE_NAME } : {}),
   });
   if (runtime.usedFallbackPort) console.log(`Port ${DEFAULT_PORT} is busy (another runtime?), so a free port was chosen.`);
   console.log(

@@ -136,7 +136,9 @@ const problemJsonMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxy
     if (!toDomainError(request.error)) {
       const error = request.error as Error | undefined;
       // The stack shows where; the message is left out in case a dependency echoed input.
-      logger.error('unhandled error', { errorName: error?.name ?? typeof error, stack: error?.stack?.split('\n').slice(1, 8).join('\n') });
+      // Only frame lines are kept: a multi-line message would otherwise leak past line one.
+      const frames = error?.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 7).join('\n');
+      logger.error('unhandled error', { errorName: error?.name ?? typeof error, stack: frames });
     }
     request.response = problemFromError(request.error, {
       instance: request.event.rawPath,

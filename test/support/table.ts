@@ -1,0 +1,43 @@
+/**
+ * A fresh table per test file on the shared DynamoDB Local, created from the same
+ * definition as production, so parallel files never see each other's items.
+ */
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { inject } from 'vitest';
+import { ensureTable } from '../../infra/local/ensure-table.ts';
+import { createDocumentClient } from '../../shared/data/dynamo-client.ts';
+
+/** A table made for one test file. */
+export interface TestTable {
+  readonly endpoint: string;
+  readonly tableName: string;
+  readonly client: DynamoDBClient;
+  readonly documentClient: DynamoDBDocumentClient;
+  drop(): Promise<void>;
+}
+
+/** Creates a uniquely named table on the run's DynamoDB Local. */
+export const createTestTable = async (prefix = 'test'): Promise<TestTable> => {
+  const endpoint = inject('dynamodbEndpoint');
+  const tableName = `${prefix}-${ulid().toLowerCase()}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(client, tableName);
+  const documentClient = createDocumentClient({ endpoint });
+  return {
+    endpoint,
+    tableName,
+    client,
+    documentClient,
+    drop: async () => {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+      documentClient.destroy();
+    },
+  };
+};
