@@ -32,6 +32,14 @@ const RuntimeConfigSchema = z.object({
 /** Validated runtime configuration. */
 export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
 
+/** The environment variable each configuration field is read from, for error messages. */
+const VARIABLE_OF_FIELD: Readonly<Record<string, string>> = {
+  stage: ENV.stage,
+  tableName: ENV.tableName,
+  priorityTargetMinutes: ENV.priorityTargets,
+  dynamodbEndpoint: ENV.dynamodbEndpoint,
+};
+
 /** Thrown at init when the environment is unusable; its message names the variable. */
 export class ConfigurationError extends Error {}
 
@@ -55,7 +63,10 @@ export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): Runtime
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue?.path.join('.') ?? 'configuration';
-    throw new ConfigurationError(`Invalid runtime configuration at ${field}: ${issue?.message ?? 'invalid'}.`);
+    const variable = VARIABLE_OF_FIELD[String(issue?.path[0])];
+    throw new ConfigurationError(
+      `Invalid runtime configuration at ${field}${variable ? ` (${variable})` : ''}: ${issue?.message ?? 'invalid'}.`,
+    );
   }
   return result.data;
 };
