@@ -42,6 +42,11 @@ export interface RouteDefinition {
   readonly success: RouteResponse;
   /** Error statuses this route can answer with, beyond those every route can (400, 413, 500). */
   readonly errorStatuses?: readonly number[];
+  /**
+   * How the route's function uses the table: the CDK grants exactly this (least privilege)
+   * and sets `JOINTLY_TABLE_NAME`. Omitted = the function never touches the table.
+   */
+  readonly tableAccess?: 'read' | 'readWrite';
 }
 
 export const ROUTES: readonly RouteDefinition[] = [

@@ -1,0 +1,90 @@
+/**
+ * Builds the Jointly CDK app for one stage: the data stack, the API stack, tags, and the
+ * cdk-nag rule packs. `infra/app.ts` (the CLI entry point) and the infra tests both call
+ * it, so the tests assert exactly what `cdk synth` produces.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
+import { loadStageConfig, type StageConfig } from './config/stage-config.ts';
+import { REPO_ROOT } from './constructs/jointly-function.ts';
+import { ApiStack } from './stacks/api-stack.ts';
+import { DataStack } from './stacks/data-stack.ts';
+
+/** Options of `buildApp`. */
+export interface BuildAppOptions {
+  /** The stage to build; default: the `stage` context (`-c stage=...`), else `dev`. */
+  readonly stage?: string;
+  /**
+   * Extra context, over `cdk.json`'s (e.g. `{'aws:cdk:bundling-stacks': []}` to skip
+   * esbuild in tests). The CLI's `-c` values still win.
+   */
+  readonly context?: Record<string, unknown>;
+  /** Register the cdk-nag packs (AwsSolutions, Serverless, HIPAA.Security). @default true */
+  readonly nag?: boolean;
+}
+
+/** The app and its stacks. */
+export interface JointlyApp {
+  readonly app: App;
+  readonly config: StageConfig;
+  readonly data: DataStack;
+  readonly api: ApiStack;
+}
+
+/** Context key holding per-deployment overrides of a stage's checked-in config. */
+export const CONFIG_OVERRIDES_CONTEXT = 'jointly:config';
+
+const cdkJsonContext = (): Record<string, unknown> => {
+  const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
+};
+
+const overridesFrom = (value: unknown): Record<string, unknown> | undefined => {
+  if (value === undefined) return undefined;
+  const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`Context '${CONFIG_OVERRIDES_CONTEXT}' must be a JSON object of stage config overrides.`);
+  }
+  return parsed as Record<string, unknown>;
+};
+
+/** `dev` → `Dev`: stack names carry the stage. */
+const titleCase = (stage: string): string => stage.charAt(0).toUpperCase() + stage.slice(1);
+
+/** Builds the app for one stage; throws one clear sentence on an unknown stage or bad config. */
+export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
+  const app = new App({ context: { ...cdkJsonContext(), ...options.context } });
+  const requested = options.stage ?? (app.node.tryGetContext('stage') as string | undefined);
+  const config = loadStageConfig(requested, {
+    overrides: overridesFrom(app.node.tryGetContext(CONFIG_OVERRIDES_CONTEXT)),
+  });
+
+  const env = { account: config.account, region: config.region };
+  const prefix = `Jointly-${titleCase(config.stage)}`;
+
+  const data = new DataStack(app, `${prefix}-Data`, {
+    stageConfig: config,
+    env,
+    description: `Jointly ${config.stage}: KMS key and the single DynamoDB table`,
+    terminationProtection: config.deletionProtection,
+  });
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    stageConfig: config,
+    table: data.table,
+    key: data.key,
+    env,
+    description: `Jointly ${config.stage}: Cognito, HTTP API and API functions`,
+    terminationProtection: config.deletionProtection,
+  });
+  api.addStackDependency(data, 'the API reads the table and logs with the stage key');
+
+  Tags.of(app).add('Project', 'Jointly');
+  Tags.of(app).add('Stage', config.stage);
+
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new HIPAASecurityChecks(app));
+  }
+  return { app, config, data, api };
+};

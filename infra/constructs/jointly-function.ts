@@ -1,0 +1,155 @@
+/**
+ * `JointlyFunction`: every Lambda of Jointly, with the project's defaults in one place
+ * (DESIGN §5): Node.js 24 on arm64, ESM bundle with the AWS SDK inside, source maps,
+ * its own log group with the stage's retention (encrypted with the stage key when one is
+ * given), its own least-privilege role, and the runtime environment that
+ * `shared/config/runtime-config.ts` reads.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ENV } from '../../shared/config/runtime-config.ts';
+import type { StageConfig } from '../config/stage-config.ts';
+
+/** The repository root: entries, the lock file and the bundling root are resolved from it. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The `POWERTOOLS_SERVICE_NAME` of every function. */
+export const SERVICE_NAME = 'jointly';
+
+/** How a function may use the table. */
+export type TableAccess = 'read' | 'readWrite';
+
+/** Properties of a `JointlyFunction`. */
+export interface JointlyFunctionProps {
+  /**
+   * The handler module, relative to the repository root (e.g. `functions/api/health/handler.ts`),
+   * exactly as the route table names it. The module exports `handler` unless `handler` says otherwise.
+   */
+  readonly entry: string;
+  /** The validated stage configuration: memory, timeout, log retention and level, SLA targets. */
+  readonly stageConfig: StageConfig;
+  /** What the function does, shown in the Lambda console. */
+  readonly description?: string;
+  /** The exported handler name. @default 'handler' */
+  readonly handler?: string;
+  /**
+   * The customer-managed key that encrypts the function's log group. The key policy must
+   * allow the CloudWatch Logs service principal (the data stack's key does).
+   * @default - logs encrypted by CloudWatch Logs with an AWS-owned key
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /** Extra environment variables, merged over the defaults. */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Overrides the stage's memory size for this function (MB). */
+  readonly memoryMb?: number;
+  /** Overrides the stage's timeout for this function (seconds). */
+  readonly timeoutSeconds?: number;
+}
+
+/** The bundling every function shares: ESM for Node 24 with the AWS SDK inside. */
+export const JOINTLY_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  bundleAwsSDK: true,
+  mainFields: ['module', 'main'],
+  // ESM output with CommonJS dependencies inside: give them a `require`.
+  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+} as const;
+
+/** A Node.js 24 / arm64 Lambda function with Jointly's defaults. */
+export class JointlyFunction extends NodejsFunction {
+  /** The function's own log group (stage retention, optionally KMS-encrypted). */
+  readonly logGroupResource: logs.LogGroup;
+  /** The function's own execution role (no AWS managed policies). */
+  readonly executionRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: JointlyFunctionProps) {
+    const { stageConfig } = props;
+    const removalPolicy = stageConfig.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    // Created beside the function (ids derived from the function's) because the function
+    // needs them at construction time.
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: stageConfig.logRetentionDays as logs.RetentionDays,
+      encryptionKey: props.logEncryptionKey,
+      removalPolicy,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the Jointly ${stageConfig.stage} function ${id}`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: path.join(REPO_ROOT, props.entry),
+      handler: props.handler ?? 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb ?? stageConfig.lambda.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds ?? stageConfig.lambda.timeoutSeconds),
+      description: props.description,
+      role,
+      logGroup,
+      // JSON logs let Lambda filter by level (advanced logging controls); keep that level
+      // equal to Powertools' so neither drops what the other emits.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel[stageConfig.logLevel],
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        [ENV.stage]: stageConfig.stage,
+        [ENV.priorityTargets]: JSON.stringify(stageConfig.priorityTargetMinutes),
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_LOG_LEVEL: stageConfig.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: { ...JOINTLY_BUNDLING, mainFields: [...JOINTLY_BUNDLING.mainFields] },
+    });
+
+    this.logGroupResource = logGroup;
+    this.executionRole = role;
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason:
+        'The role is this function\'s alone; its inline policy is what CDK grants generate, scoped to the exact log group, table and key it uses (least privilege per function). Shared managed policies would widen access.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'HIPAA.Security-LambdaInsideVPC',
+      reason:
+        'The function reaches only AWS service endpoints (DynamoDB, EventBridge) over TLS with IAM auth; it has no private network resources to reach.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'HIPAA.Security-LambdaConcurrency',
+      reason:
+        'Load is bounded by API Gateway stage throttling from stage config; reserved concurrency would fail deployment in accounts with the default concurrency quota.',
+    });
+  }
+
+  /**
+   * Grants this function least-privilege access to `table` (and its key) and sets
+   * `JOINTLY_TABLE_NAME`.
+   */
+  bindTable(table: ITableV2, access: TableAccess): void {
+    if (access === 'read') table.grants.readData(this);
+    else table.grants.readWriteData(this);
+    this.addEnvironment(ENV.tableName, table.tableName);
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * `ApiStack`: Cognito (users, the `custom:org` attribute, one group per role), the HTTP
+ * API with its JWT authorizer, and one `JointlyFunction` plus one route per entry of the
+ * route table (infra/routes.ts), plus the `$default` catch-all that answers unknown
+ * routes with problem+json. Local-only routes are not in the table, so never deployed.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ROLES, type Role } from '../../shared/domain/reference-data.ts';
+import type { StageConfig } from '../config/stage-config.ts';
+import { JointlyFunction } from '../constructs/jointly-function.ts';
+import { DEFAULT_ROUTE, ROUTES, type RouteDefinition } from '../routes.ts';
+
+/** Properties of the API stack. */
+export interface ApiStackProps extends StackProps {
+  /** The validated stage configuration. */
+  readonly stageConfig: StageConfig;
+  /** The stage's table (from the data stack). */
+  readonly table: ITableV2;
+  /** The stage's customer-managed key: encrypts the API's and the functions' log groups. */
+  readonly key: kms.IKey;
+  /** The routes to deploy. @default ROUTES */
+  readonly routes?: readonly RouteDefinition[];
+}
+
+/** The name of the custom attribute carrying the user's organisation (`custom:org` in tokens). */
+export const ORG_ATTRIBUTE = 'org';
+
+const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  practitioner: 'Acts for their own organisation: referrals, handoffs, notes',
+  programme_manager: 'Boundary-spanning role: reads across organisations, subscribes, reads metrics; never writes records',
+};
+
+const THREAT_PROTECTION: Record<StageConfig['threatProtection'], cognito.StandardThreatProtectionMode | undefined> = {
+  off: undefined,
+  audit: cognito.StandardThreatProtectionMode.AUDIT_ONLY,
+  enforced: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+};
+
+/** `getHealth` → `GetHealth`, `programme_manager` → `ProgrammeManager`: construct ids. */
+const pascal = (id: string): string =>
+  id
+    .split(/[_-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+/** Headers browsers may send and read cross-origin (DESIGN §4). */
+const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'];
+const CORS_EXPOSE_HEADERS = ['etag', 'location', 'x-correlation-id'];
+
+/** HTTP API access log line: JSON, no bodies, no query strings, no tokens. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTimeEpoch',
+    routeKey: '$context.routeKey',
+    method: '$context.httpMethod',
+    path: '$context.path',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    integrationLatency: '$context.integrationLatency',
+    responseLatency: '$context.responseLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
+/** Cognito, the HTTP API and the API functions of one stage. */
+export class ApiStack extends Stack {
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly httpApi: apigwv2.HttpApi;
+  readonly httpStage: apigwv2.HttpStage;
+  readonly authorizer: HttpJwtAuthorizer;
+  /** One function per route, by operationId (the default route's included). */
+  readonly functions: ReadonlyMap<string, JointlyFunction>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { stageConfig, table, key } = props;
+    const routes = props.routes ?? ROUTES;
+    const retain = stageConfig.removalPolicy === 'retain';
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const threatProtection = THREAT_PROTECTION[stageConfig.threatProtection];
+
+    // ── Identity ────────────────────────────────────────────────────────────────────
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: `jointly-${stageConfig.stage}`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      customAttributes: {
+        [ORG_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      ...(threatProtection ? { standardThreatProtectionMode: threatProtection } : {}),
+      deletionProtection: stageConfig.deletionProtection,
+      removalPolicy,
+    });
+
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'TOTP MFA is offered to every user (MFA optional) per the Foundation brief; making it required is an organisation-by-organisation onboarding decision taken with the partner IG leads.',
+    });
+    if (!threatProtection) {
+      Validations.of(this.userPool).acknowledge({
+        id: 'AwsSolutions-COG8',
+        reason: `Stage ${stageConfig.stage} holds synthetic users only; the Plus plan (threat protection) is billed per active user and is enabled in staging (audit) and prod (enforced).`,
+      });
+    }
+
+    this.userPoolClient = this.userPool.addClient('Client', {
+      userPoolClientName: `jointly-${stageConfig.stage}`,
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      // Clients sign in with SRP and send the id token; no hosted UI / OAuth flows.
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(1),
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+        .withCustomAttributes(ORG_ATTRIBUTE),
+      // Never `custom:org`: users must not move themselves between organisations.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+
+    for (const role of ROLES) {
+      new cognito.UserPoolGroup(this, `${pascal(role)}Group`, {
+        userPool: this.userPool,
+        groupName: role,
+        description: ROLE_DESCRIPTIONS[role],
+      });
+    }
+
+    // ── HTTP API ────────────────────────────────────────────────────────────────────
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `jointly-${stageConfig.stage}`,
+      description: `Jointly API (${stageConfig.stage})`,
+      createDefaultStage: false,
+      ...(stageConfig.corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...stageConfig.corsOrigins],
+              allowMethods: [
+                apigwv2.CorsHttpMethod.GET,
+                apigwv2.CorsHttpMethod.POST,
+                apigwv2.CorsHttpMethod.DELETE,
+                apigwv2.CorsHttpMethod.OPTIONS,
+              ],
+              allowHeaders: CORS_ALLOW_HEADERS,
+              exposeHeaders: CORS_EXPOSE_HEADERS,
+              allowCredentials: false,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: stageConfig.logRetentionDays as logs.RetentionDays,
+      encryptionKey: key,
+      removalPolicy,
+    });
+
+    this.httpStage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: stageConfig.throttling.rateLimit, burstLimit: stageConfig.throttling.burstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: ACCESS_LOG_FORMAT,
+      },
+    });
+
+    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', this.userPool.userPoolProviderUrl, {
+      authorizerName: 'cognito-jwt',
+      jwtAudience: [this.userPoolClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    // ── Routes: one function and one route per route-table entry ────────────────────
+    const functions = new Map<string, JointlyFunction>();
+    for (const route of routes) {
+      const fn = new JointlyFunction(this, pascal(route.operationId), {
+        entry: route.entry,
+        stageConfig,
+        description: `${route.method} ${route.path}: ${route.summary}`,
+        logEncryptionKey: key,
+      });
+      if (route.tableAccess) fn.bindTable(table, route.tableAccess);
+      acknowledgeSynchronousInvocation(fn);
+      functions.set(route.operationId, fn);
+
+      const httpRoute = new apigwv2.HttpRoute(this, `${pascal(route.operationId)}Route`, {
+        httpApi: this.httpApi,
+        routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${pascal(route.operationId)}Integration`, fn),
+        authorizer: route.auth === 'jwt' ? this.authorizer : new apigwv2.HttpNoneAuthorizer(),
+      });
+      if (route.auth === 'none') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by contract (DESIGN §4: "anyone"); it returns no personal data.`,
+        });
+      }
+    }
+
+    const notFound = new JointlyFunction(this, pascal(DEFAULT_ROUTE.operationId), {
+      entry: DEFAULT_ROUTE.entry,
+      stageConfig,
+      description: '$default: unknown routes answer 404/405 as problem+json',
+      logEncryptionKey: key,
+    });
+    acknowledgeSynchronousInvocation(notFound);
+    functions.set(DEFAULT_ROUTE.operationId, notFound);
+    const defaultRoute = new apigwv2.HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.httpApi,
+      routeKey: apigwv2.HttpRouteKey.DEFAULT,
+      integration: new HttpLambdaIntegration('DefaultIntegration', notFound),
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    });
+    Validations.of(defaultRoute).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'The $default catch-all only answers 404/405 problem+json for unmatched routes; it reads nothing.',
+    });
+    this.functions = functions;
+
+    // ── Outputs ─────────────────────────────────────────────────────────────────────
+    new CfnOutput(this, 'ApiUrl', { value: this.httpStage.url, description: 'Base URL of the Jointly API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Cognito user pool id' });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.userPoolClient.userPoolClientId,
+      description: 'Cognito app client id (the JWT audience)',
+    });
+  }
+}
+
+/** API functions are invoked synchronously by API Gateway: failures go back to the caller. */
+const acknowledgeSynchronousInvocation = (fn: JointlyFunction): void => {
+  for (const id of ['HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
+    Validations.of(fn).acknowledge({
+      id,
+      reason:
+        'Invoked synchronously by API Gateway: a failure is returned to the caller as a 5xx, so there is no asynchronous event to dead-letter.',
+    });
+  }
+};

@@ -1,0 +1,530 @@
+/**
+ * The deployed shape of every stage (DESIGN §5, §6 "Deployed shape asserted by CDK tests
+ * for every stage"). Expectations are derived from the same sources the stacks are built
+ * from: `JOINTLY_TABLE`, `ROUTES`, `ROLES` and the stage config.
+ *
+ * Bundling is skipped (`aws:cdk:bundling-stacks: []`), so no esbuild runs here; the
+ * cdk-nag packs still run on every synth, so a new unacknowledged finding fails here too.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, AssetStaging, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type JointlyApp } from '../../infra/build-app.ts';
+import { STAGES, loadStageConfig, type StageName } from '../../infra/config/stage-config.ts';
+import { REPO_ROOT } from '../../infra/constructs/jointly-function.ts';
+import { DEFAULT_ROUTE, ROUTES, routeKeyOf, type RouteDefinition } from '../../infra/routes.ts';
+import { ApiStack } from '../../infra/stacks/api-stack.ts';
+import { DataStack } from '../../infra/stacks/data-stack.ts';
+import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
+import { ROLES } from '../../shared/domain/reference-data.ts';
+
+/** Skips NodejsFunction bundling (esbuild) for every stack. */
+const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+const keySchema = (partitionKey: string, sortKey: string) => [
+  { AttributeName: partitionKey, KeyType: 'HASH' },
+  { AttributeName: sortKey, KeyType: 'RANGE' },
+];
+
+const titleCase = (stage: string) => stage.charAt(0).toUpperCase() + stage.slice(1);
+
+const logicalIdOf = (stack: Stack, fn: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+
+describe.each(STAGES)('stage %s', (stage: StageName) => {
+  const config = loadStageConfig(stage);
+  let built: JointlyApp;
+  let data: Template;
+  let api: Template;
+
+  beforeAll(() => {
+    built = buildApp({ stage, context: SKIP_BUNDLING });
+    data = Template.fromStack(built.data);
+    api = Template.fromStack(built.api);
+  });
+
+  describe('stacks', () => {
+    it('names both stacks after the stage', () => {
+      // Prepare
+      const expected = [`Jointly-${titleCase(stage)}-Data`, `Jointly-${titleCase(stage)}-Api`];
+
+      // Act
+      const names = [built.data.stackName, built.api.stackName];
+
+      // Assess
+      expect(names).toEqual(expected);
+      expect(built.data.region).toBe('eu-west-2');
+      expect(built.api.dependencies).toContain(built.data);
+    });
+
+    it('tags every resource with the project and the stage', () => {
+      // Prepare
+      const tags = Match.arrayWith([
+        { Key: 'Project', Value: 'Jointly' },
+        { Key: 'Stage', Value: stage },
+      ]);
+
+      // Act / Assess
+      data.hasResourceProperties('AWS::KMS::Key', { Tags: tags });
+      api.hasResourceProperties('AWS::Lambda::Function', { Tags: tags });
+    });
+
+    it('skips esbuild: function code is not bundled into the assembly', () => {
+      // Prepare
+      const stagings = built.api.node
+        .findAll()
+        .filter((construct): construct is AssetStaging => construct instanceof AssetStaging);
+
+      // Act
+      const staged = stagings.map((staging) => path.resolve(staging.absoluteStagedPath));
+
+      // Assess
+      expect(stagings).toHaveLength(ROUTES.length + 1);
+      for (const stagedPath of staged) expect(stagedPath).toBe(path.resolve(REPO_ROOT));
+    });
+
+    it('passes the cdk-nag packs with every finding acknowledged', () => {
+      // Prepare
+      const assembly = built.app.synth();
+
+      // Act
+      const report = JSON.parse(readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+        pluginReports: unknown[];
+      };
+
+      // Assess
+      expect(report.pluginReports).toEqual([]);
+    });
+  });
+
+  describe('data stack', () => {
+    it('builds the table key schema from JOINTLY_TABLE', () => {
+      // Prepare
+      const expected = keySchema(JOINTLY_TABLE.partitionKey, JOINTLY_TABLE.sortKey);
+
+      // Act / Assess
+      data.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+      data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: `jointly-${stage}`,
+        KeySchema: expected,
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+    });
+
+    it('creates every GSI of JOINTLY_TABLE with its key schema and projection, and no other', () => {
+      // Prepare
+      const expected = JOINTLY_TABLE.indexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: keySchema(index.partitionKey, index.sortKey),
+        Projection: { ProjectionType: index.projection },
+      }));
+
+      // Act
+      const [table] = Object.values(data.findResources('AWS::DynamoDB::GlobalTable'));
+      const indexes = (table?.Properties as { GlobalSecondaryIndexes: unknown[] }).GlobalSecondaryIndexes;
+
+      // Assess
+      expect(indexes).toEqual(expected);
+    });
+
+    it('declares every key attribute as a string', () => {
+      // Prepare
+      const names = new Set([
+        JOINTLY_TABLE.partitionKey,
+        JOINTLY_TABLE.sortKey,
+        ...JOINTLY_TABLE.indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+      ]);
+
+      // Act / Assess
+      data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        AttributeDefinitions: Match.arrayEquals([...names].map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+      });
+    });
+
+    it('streams new and old images and expires items on the TTL attribute', () => {
+      // Prepare
+      const ttl = { AttributeName: JOINTLY_TABLE.timeToLiveAttribute, Enabled: true };
+
+      // Act / Assess
+      data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: ttl,
+      });
+      expect(JOINTLY_TABLE.streamViewType).toBe('NEW_AND_OLD_IMAGES');
+    });
+
+    it('enables point-in-time recovery and encrypts with the customer-managed key', () => {
+      // Prepare
+      const keyId = built.data.getLogicalId(built.data.key.node.defaultChild as never);
+
+      // Act / Assess
+      data.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            Region: 'eu-west-2',
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+          }),
+        ],
+      });
+    });
+
+    it('rotates the KMS key and names it after the stage', () => {
+      // Act / Assess
+      data.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      data.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/jointly-${stage}` });
+    });
+
+    if (stage === 'prod') {
+      it('retains the table and the key and protects the table from deletion', () => {
+        // Act / Assess
+        data.hasResource('AWS::DynamoDB::GlobalTable', {
+          DeletionPolicy: 'Retain',
+          UpdateReplacePolicy: 'Retain',
+          Properties: Match.objectLike({
+            Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
+          }),
+        });
+        data.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+        expect(built.data.terminationProtection).toBe(true);
+      });
+    } else {
+      it('does not retain the table and leaves deletion protection off', () => {
+        // Act / Assess
+        data.hasResource('AWS::DynamoDB::GlobalTable', {
+          DeletionPolicy: 'Delete',
+          Properties: Match.objectLike({
+            Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
+          }),
+        });
+        expect(built.data.terminationProtection).toBe(false);
+      });
+    }
+  });
+
+  describe('functions', () => {
+    it('creates one function per route plus the $default function', () => {
+      // Act
+      const functions = built.api.functions;
+
+      // Assess
+      api.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 1);
+      expect([...functions.keys()].sort()).toEqual(
+        [...ROUTES.map((route) => route.operationId), DEFAULT_ROUTE.operationId].sort(),
+      );
+    });
+
+    it('runs every function on nodejs24.x / arm64 with the stage defaults', () => {
+      // Prepare
+      const functions = Object.values(api.findResources('AWS::Lambda::Function'));
+
+      // Act / Assess
+      expect(functions.length).toBeGreaterThan(0);
+      for (const fn of functions) {
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          MemorySize: config.lambda.memoryMb,
+          Timeout: config.lambda.timeoutSeconds,
+          Handler: 'index.handler',
+          Environment: {
+            Variables: {
+              JOINTLY_STAGE: stage,
+              JOINTLY_PRIORITY_TARGET_MINUTES: JSON.stringify(config.priorityTargetMinutes),
+              POWERTOOLS_SERVICE_NAME: 'jointly',
+              POWERTOOLS_LOG_LEVEL: config.logLevel,
+              NODE_OPTIONS: '--enable-source-maps',
+            },
+          },
+        });
+      }
+    });
+
+    it('gives every function its own encrypted log group with the stage retention', () => {
+      // Prepare
+      const logGroups = Object.values(api.findResources('AWS::Logs::LogGroup'));
+
+      // Act
+      const withRetention = logGroups.filter(
+        (group) => (group.Properties as { RetentionInDays?: number }).RetentionInDays === config.logRetentionDays,
+      );
+
+      // Assess: one per function plus the API access logs, all KMS-encrypted
+      expect(withRetention).toHaveLength(ROUTES.length + 2);
+      for (const group of logGroups) expect(group.Properties).toHaveProperty('KmsKeyId');
+      for (const fn of built.api.functions.values()) {
+        const logGroupId = built.api.getLogicalId(fn.logGroupResource.node.defaultChild as never);
+        api.hasResourceProperties('AWS::Lambda::Function', {
+          LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: config.logLevel, LogGroup: { Ref: logGroupId } },
+        });
+      }
+    });
+
+    it('attaches no AWS managed policy to any function role', () => {
+      // Act / Assess
+      api.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    });
+  });
+
+  describe('HTTP API', () => {
+    it.each(ROUTES.map((route) => [routeKeyOf(route), route] as const))(
+      'routes %s to its own function with the right authorization',
+      (routeKey, route: RouteDefinition) => {
+        // Prepare
+        const fn = built.api.functions.get(route.operationId);
+        expect(fn).toBeDefined();
+        const routes = api.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
+
+        // Act
+        const [resource] = Object.values(routes);
+        const integrationId = (resource?.Properties as { Target: { 'Fn::Join': [string, [string, { Ref: string }]] } })
+          .Target['Fn::Join'][1][1].Ref;
+        const integration = api.toJSON().Resources[integrationId] as { Properties: Record<string, unknown> };
+
+        // Assess
+        expect(Object.keys(routes)).toHaveLength(1);
+        expect(resource?.Properties).toMatchObject(
+          route.auth === 'jwt' ? { AuthorizationType: 'JWT', AuthorizerId: expect.anything() } : { AuthorizationType: 'NONE' },
+        );
+        if (route.auth === 'none') expect(resource?.Properties).not.toHaveProperty('AuthorizerId');
+        expect(integration.Properties).toMatchObject({
+          IntegrationType: 'AWS_PROXY',
+          PayloadFormatVersion: '2.0',
+          IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(built.api, fn!), 'Arn'] },
+        });
+      },
+    );
+
+    it('sends $default, unauthenticated, to the not-found function', () => {
+      // Prepare
+      const notFound = built.api.functions.get(DEFAULT_ROUTE.operationId)!;
+
+      // Act / Assess
+      api.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: '$default',
+        AuthorizationType: 'NONE',
+        AuthorizerId: Match.absent(),
+      });
+      api.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+        IntegrationUri: { 'Fn::GetAtt': [logicalIdOf(built.api, notFound), 'Arn'] },
+      });
+    });
+
+    it('deploys exactly the route table plus $default, and never a local-only route', () => {
+      // Act
+      const routeKeys = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map(
+        (route) => (route.Properties as { RouteKey: string }).RouteKey,
+      );
+
+      // Assess
+      expect(routeKeys.sort()).toEqual([...ROUTES.map(routeKeyOf), '$default'].sort());
+      for (const key of routeKeys) expect(key).not.toContain('_local');
+    });
+
+    it('validates JWTs issued by the user pool for the app client', () => {
+      // Prepare
+      const userPoolId = built.api.getLogicalId(built.api.userPool.node.defaultChild as never);
+      const clientId = built.api.getLogicalId(built.api.userPoolClient.node.defaultChild as never);
+
+      // Act / Assess
+      api.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Issuer: { 'Fn::GetAtt': [userPoolId, 'ProviderURL'] },
+          Audience: [{ Ref: clientId }],
+        },
+      });
+    });
+
+    it('throttles and access-logs the $default stage from the stage config', () => {
+      // Act / Assess
+      api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: config.throttling.rateLimit,
+          ThrottlingBurstLimit: config.throttling.burstLimit,
+        },
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId"') },
+      });
+    });
+
+    it('allows the configured CORS origins only', () => {
+      // Act / Assess
+      api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'HTTP',
+        CorsConfiguration: Match.objectLike({ AllowOrigins: [...config.corsOrigins], AllowCredentials: false }),
+      });
+    });
+
+    it('outputs the API URL, the user pool id and the client id', () => {
+      // Act / Assess
+      api.hasOutput('ApiUrl', { Value: Match.anyValue() });
+      api.hasOutput('UserPoolId', { Value: Match.anyValue() });
+      api.hasOutput('UserPoolClientId', { Value: Match.anyValue() });
+    });
+  });
+
+  describe('Cognito', () => {
+    it('carries the organisation as a mutable custom attribute and allows no self sign-up', () => {
+      // Act / Assess
+      api.hasResourceProperties('AWS::Cognito::UserPool', {
+        Schema: Match.arrayWith([Match.objectLike({ Name: 'org', AttributeDataType: 'String', Mutable: true })]),
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        UsernameAttributes: ['email'],
+      });
+    });
+
+    it('enforces a strong password policy and offers TOTP MFA', () => {
+      // Act / Assess
+      api.hasResourceProperties('AWS::Cognito::UserPool', {
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 12,
+            RequireLowercase: true,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          }),
+        },
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      });
+    });
+
+    it('uses threat protection as the stage config says', () => {
+      // Prepare
+      const expected =
+        config.threatProtection === 'off'
+          ? { UserPoolTier: 'ESSENTIALS', UserPoolAddOns: Match.absent() }
+          : {
+              UserPoolTier: 'PLUS',
+              UserPoolAddOns: { AdvancedSecurityMode: config.threatProtection === 'enforced' ? 'ENFORCED' : 'AUDIT' },
+            };
+
+      // Act / Assess
+      api.hasResourceProperties('AWS::Cognito::UserPool', expected);
+    });
+
+    it('creates one group per role', () => {
+      // Act / Assess
+      api.resourceCountIs('AWS::Cognito::UserPoolGroup', ROLES.length);
+      for (const role of ROLES) api.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: role });
+      expect(ROLES).toEqual(expect.arrayContaining(['practitioner', 'programme_manager']));
+    });
+
+    it('has a public SRP client that can read but never write custom:org', () => {
+      // Prepare
+      const [client] = Object.values(api.findResources('AWS::Cognito::UserPoolClient'));
+
+      // Act
+      const props = client?.Properties as Record<string, unknown>;
+
+      // Assess
+      expect(props).toMatchObject({
+        GenerateSecret: false,
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ReadAttributes: expect.arrayContaining(['custom:org']),
+      });
+      expect(props['WriteAttributes']).toBeInstanceOf(Array);
+      expect(props['WriteAttributes']).not.toContain('custom:org');
+      expect(props).not.toHaveProperty('AllowedOAuthFlows');
+    });
+  });
+});
+
+describe('table access of route functions', () => {
+  const probe = (operationId: string, path: string, tableAccess?: RouteDefinition['tableAccess']): RouteDefinition => ({
+    ...ROUTES[0]!,
+    operationId,
+    path,
+    ...(tableAccess ? { tableAccess } : {}),
+  });
+  let template: Template;
+  let stack: ApiStack;
+
+  beforeAll(() => {
+    const app = new App({ context: SKIP_BUNDLING });
+    const config = loadStageConfig('dev');
+    const env = { region: config.region };
+    const data = new DataStack(app, 'Probe-Data', { stageConfig: config, env });
+    stack = new ApiStack(app, 'Probe-Api', {
+      stageConfig: config,
+      env,
+      table: data.table,
+      key: data.key,
+      routes: [probe('readProbe', '/read', 'read'), probe('writeProbe', '/write', 'readWrite'), probe('noTable', '/none')],
+    });
+    template = Template.fromStack(stack);
+  });
+
+  const policyOf = (operationId: string): string => {
+    const fn = stack.functions.get(operationId)!;
+    const roleId = stack.getLogicalId(fn.executionRole.node.defaultChild as never);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify((policy.Properties as { Roles: unknown }).Roles).includes(roleId),
+    );
+    return JSON.stringify(policies);
+  };
+
+  const envOf = (operationId: string): Record<string, unknown> => {
+    const fn = stack.functions.get(operationId)!;
+    const resource = template.toJSON().Resources[logicalIdOf(stack, fn)] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    return resource.Properties.Environment.Variables;
+  };
+
+  it('grants read-only access and the table name to a read route', () => {
+    // Act
+    const policy = policyOf('readProbe');
+
+    // Assess
+    expect(policy).toContain('dynamodb:Query');
+    expect(policy).toContain('dynamodb:GetItem');
+    expect(policy).toContain('kms:Decrypt');
+    expect(policy).not.toContain('dynamodb:PutItem');
+    expect(envOf('readProbe')).toHaveProperty('JOINTLY_TABLE_NAME');
+  });
+
+  it('grants write access to a readWrite route', () => {
+    // Act
+    const policy = policyOf('writeProbe');
+
+    // Assess
+    expect(policy).toContain('dynamodb:PutItem');
+    expect(policy).toContain('dynamodb:Query');
+    expect(envOf('writeProbe')).toHaveProperty('JOINTLY_TABLE_NAME');
+  });
+
+  it('grants nothing on the table to a route without table access', () => {
+    // Act
+    const policy = policyOf('noTable');
+
+    // Assess
+    expect(policy).not.toContain('dynamodb:');
+    expect(envOf('noTable')).not.toHaveProperty('JOINTLY_TABLE_NAME');
+  });
+});
+
+describe('cdk-nag wiring', () => {
+  it('fails synth on an unacknowledged finding', () => {
+    // Prepare: an unencrypted log group that never expires breaks HIPAA.Security rules
+    const { app, api } = buildApp({ stage: 'dev', context: SKIP_BUNDLING });
+    new logs.LogGroup(api, 'Unbounded', { retention: logs.RetentionDays.INFINITE });
+
+    // Act
+    const synth = () => app.synth();
+
+    // Assess
+    expect(synth).toThrow(/HIPAA\.Security-CloudWatchLogGroupRetentionPeriod/);
+    expect(synth).toThrow(/Jointly-Dev-Api\/Unbounded\/Resource/);
+  });
+});
