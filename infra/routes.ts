@@ -10,6 +10,27 @@
 import type { z } from 'zod';
 import { HealthSchema } from '../shared/domain/schemas/common.ts';
 import { ReferenceSchema } from '../shared/domain/schemas/reference.ts';
+import {
+  AcceptBodySchema,
+  AccessLogSchema,
+  AmendBodySchema,
+  CancelBodySchema,
+  CommentBodySchema,
+  CompleteBodySchema,
+  CreateReferralBodySchema,
+  DeclineBodySchema,
+  EventListSchema,
+  ListReferralsQuerySchema,
+  NoteBodySchema,
+  NoteListSchema,
+  NoteSchema,
+  PageQuerySchema,
+  RedirectBodySchema,
+  ReferralDetailSchema,
+  ReferralListSchema,
+  ReferralSchema,
+  SearchBodySchema,
+} from '../shared/domain/schemas/referral.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -47,7 +68,17 @@ export interface RouteDefinition {
    * and sets `JOINTLY_TABLE_NAME`. Omitted = the function never touches the table.
    */
   readonly tableAccess?: 'read' | 'readWrite';
+  /**
+   * Routes with the same `functionId` share one Lambda (they must share `entry`);
+   * default: the route's own `operationId`.
+   */
+  readonly functionId?: string;
+  /** Request headers the route reads, for the OpenAPI document. */
+  readonly headers?: readonly ('If-Match' | 'Idempotency-Key')[];
 }
+
+/** The Lambda a route is served by. */
+export const functionIdOf = (route: Pick<RouteDefinition, 'operationId' | 'functionId'>): string => route.functionId ?? route.operationId;
 
 export const ROUTES: readonly RouteDefinition[] = [
   {
@@ -80,6 +111,139 @@ export const ROUTES: readonly RouteDefinition[] = [
     tags: ['reference'],
     success: { status: 200, description: 'Reference data', schema: ReferenceSchema },
     errorStatuses: [401],
+  },
+  {
+    operationId: 'createReferral',
+    method: 'POST',
+    path: '/referrals',
+    auth: 'jwt',
+    entry: 'functions/api/create-referral/handler.ts',
+    summary: 'Refer a person from the caller’s organisation to another',
+    tags: ['referrals'],
+    request: { body: CreateReferralBodySchema },
+    headers: ['Idempotency-Key'],
+    success: { status: 201, description: 'The referral, submitted, version 1', schema: ReferralSchema },
+    errorStatuses: [401, 403, 409, 415, 422],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'listReferrals',
+    method: 'GET',
+    path: '/referrals',
+    auth: 'jwt',
+    entry: 'functions/api/list-referrals/handler.ts',
+    summary: 'An organisation’s inbox, outbox or owned referrals, newest or soonest due first',
+    tags: ['referrals'],
+    request: { query: ListReferralsQuerySchema },
+    success: { status: 200, description: 'A page of referrals', schema: ReferralListSchema },
+    errorStatuses: [401, 403, 422],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'searchReferrals',
+    method: 'POST',
+    path: '/referrals/search',
+    auth: 'jwt',
+    entry: 'functions/api/search-referrals/handler.ts',
+    summary: 'A person’s referrals visible to the caller, by NHS number or local id (in the body, never the URL)',
+    tags: ['referrals'],
+    request: { body: SearchBodySchema, query: PageQuerySchema },
+    success: { status: 200, description: 'A page of referrals', schema: ReferralListSchema },
+    errorStatuses: [401, 403, 415],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'getReferral',
+    method: 'GET',
+    path: '/referrals/{id}',
+    auth: 'jwt',
+    entry: 'functions/api/get-referral/handler.ts',
+    summary: 'A referral with the caller’s allowed actions and its handoffs (ETag: the version)',
+    tags: ['referrals'],
+    success: { status: 200, description: 'The referral', schema: ReferralDetailSchema },
+    errorStatuses: [401, 403, 404],
+    tableAccess: 'readWrite',
+  },
+  ...(
+    [
+      ['accept', AcceptBodySchema, 'Accept (receiver): the receiving organisation becomes responsible'],
+      ['decline', DeclineBodySchema, 'Decline with a reason code (receiver)'],
+      ['redirect', RedirectBodySchema, 'Redirect to a third organisation (receiver); the due time is kept'],
+      ['request-info', CommentBodySchema, 'Ask the referrer for information (receiver); pauses the clock'],
+      ['provide-info', CommentBodySchema, 'Answer a request for information (referrer); the due time moves by the wait'],
+      ['amend', AmendBodySchema, 'Correct priority, reason or subject (referrer)'],
+      ['cancel', CancelBodySchema, 'Cancel with a reason code (referrer)'],
+      ['complete', CompleteBodySchema, 'Complete with an outcome (responsible organisation)'],
+    ] as const
+  ).map(
+    ([action, body, summary]): RouteDefinition => ({
+      operationId: `${action.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Referral`,
+      functionId: 'referralAction',
+      method: 'POST',
+      path: `/referrals/{id}/${action}`,
+      auth: 'jwt',
+      entry: 'functions/api/referral-action/handler.ts',
+      summary,
+      tags: ['referrals'],
+      request: { body },
+      headers: ['If-Match'],
+      success: { status: 200, description: 'The updated referral (ETag: its new version)', schema: ReferralSchema },
+      errorStatuses: [401, 403, 404, 409, 412, 415, 422],
+      tableAccess: 'readWrite',
+    }),
+  ),
+  {
+    operationId: 'getReferralHistory',
+    method: 'GET',
+    path: '/referrals/{id}/history',
+    auth: 'jwt',
+    entry: 'functions/api/referral-history/handler.ts',
+    summary: 'Every event of a referral and its handoffs, ascending seq',
+    tags: ['referrals'],
+    request: { query: PageQuerySchema },
+    success: { status: 200, description: 'A page of events', schema: EventListSchema },
+    errorStatuses: [401, 403, 404],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'addNote',
+    method: 'POST',
+    path: '/referrals/{id}/notes',
+    auth: 'jwt',
+    entry: 'functions/api/add-note/handler.ts',
+    summary: 'Add a case note (practitioners of a party)',
+    tags: ['notes'],
+    request: { body: NoteBodySchema },
+    headers: ['Idempotency-Key'],
+    success: { status: 201, description: 'The note', schema: NoteSchema },
+    errorStatuses: [401, 403, 404, 409, 415, 422],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'listNotes',
+    method: 'GET',
+    path: '/referrals/{id}/notes',
+    auth: 'jwt',
+    entry: 'functions/api/list-notes/handler.ts',
+    summary: 'Case notes, newest first',
+    tags: ['notes'],
+    request: { query: PageQuerySchema },
+    success: { status: 200, description: 'A page of notes', schema: NoteListSchema },
+    errorStatuses: [401, 403, 404],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'getAccessLog',
+    method: 'GET',
+    path: '/referrals/{id}/access-log',
+    auth: 'jwt',
+    entry: 'functions/api/referral-access-log/handler.ts',
+    summary: 'Who read this referral’s personal data, when, and what',
+    tags: ['referrals'],
+    request: { query: PageQuerySchema },
+    success: { status: 200, description: 'A page of access-log entries, newest first', schema: AccessLogSchema },
+    errorStatuses: [401, 403, 404],
+    tableAccess: 'read',
   },
 ];
 

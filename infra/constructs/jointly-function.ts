@@ -16,6 +16,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config/runtime-config.ts';
+import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 
 /** The repository root: entries, the lock file and the bundling root are resolved from it. */
@@ -148,8 +149,24 @@ export class JointlyFunction extends NodejsFunction {
    * `JOINTLY_TABLE_NAME`.
    */
   bindTable(table: ITableV2, access: TableAccess): void {
-    if (access === 'read') table.grants.readData(this);
-    else table.grants.readWriteData(this);
+    // Explicit actions and resources instead of CDK's grants, which use `index/*` and
+    // `kms:*Encrypt*`-style wildcards: every index is named, every action listed.
+    const read = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'];
+    const write = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: access === 'read' ? read : [...read, ...write],
+        resources: [table.tableArn, ...JOINTLY_TABLE.indexes.map((index) => `${table.tableArn}/index/${index.indexName}`)],
+      }),
+    );
+    if (table.encryptionKey) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: access === 'read' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [table.encryptionKey.keyArn],
+        }),
+      );
+    }
     this.addEnvironment(ENV.tableName, table.tableName);
   }
 }

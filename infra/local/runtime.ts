@@ -3,7 +3,9 @@
  * the table from the shared definition, the handler modules from the route table, and
  * the local gateway. `npm start` and the end-to-end tests both use this.
  */
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -59,6 +61,24 @@ const listen = async (server: ReturnType<typeof createLocalGateway>, port: numbe
   return (server.address() as AddressInfo).port;
 };
 
+/**
+ * The local runtime's HMAC keys (subject hashing, cursor signing): random per start, or
+ * kept beside persisted data so a restarted runtime still finds people and honours cursors.
+ */
+const localSecrets = (persistDir: string | undefined): Record<string, string> => {
+  const fresh = () => ({
+    [ENV.subjectHashKey]: randomBytes(32).toString('hex'),
+    [ENV.cursorKey]: randomBytes(32).toString('hex'),
+  });
+  if (!persistDir) return fresh();
+  const file = resolve(persistDir, 'local-keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  const keys = fresh();
+  mkdirSync(persistDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+};
+
 /** Imports every handler module once, as Lambda would on a cold start. */
 const loadHandlers = async (): Promise<Map<string, LambdaHandler>> => {
   const entries = [...ROUTES.map((r) => [r.operationId, r.entry] as const), [DEFAULT_ROUTE.operationId, DEFAULT_ROUTE.entry] as const];
@@ -85,6 +105,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       [ENV.dynamodbEndpoint]: endpoint,
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-2',
       POWERTOOLS_SERVICE_NAME: 'jointly',
+      ...localSecrets(options.dynamodbEndpoint ? undefined : options.persistDir),
+      ...Object.fromEntries(
+        [ENV.subjectHashKey, ENV.cursorKey].filter((name) => process.env[name]).map((name) => [name, process.env[name]!]),
+      ),
       ...options.env,
     });
     const client = new DynamoDBClient({

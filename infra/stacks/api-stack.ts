@@ -17,7 +17,7 @@ import type { Construct } from 'constructs';
 import { ROLES, type Role } from '../../shared/domain/reference-data.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
-import { DEFAULT_ROUTE, ROUTES, type RouteDefinition } from '../routes.ts';
+import { DEFAULT_ROUTE, ROUTES, functionIdOf, type RouteDefinition } from '../routes.ts';
 
 /** Properties of the API stack. */
 export interface ApiStackProps extends StackProps {
@@ -83,7 +83,7 @@ export class ApiStack extends Stack {
   readonly httpApi: apigwv2.HttpApi;
   readonly httpStage: apigwv2.HttpStage;
   readonly authorizer: HttpJwtAuthorizer;
-  /** One function per route, by operationId (the default route's included). */
+  /** The function serving each route, by operationId (the default route's included); routes may share one. */
   readonly functions: ReadonlyMap<string, JointlyFunction>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -209,15 +209,25 @@ export class ApiStack extends Stack {
 
     // ── Routes: one function and one route per route-table entry ────────────────────
     const functions = new Map<string, JointlyFunction>();
+    // Routes naming the same `functionId` share one Lambda (e.g. the eight referral actions).
+    const byFunctionId = new Map<string, JointlyFunction>();
     for (const route of routes) {
-      const fn = new JointlyFunction(this, pascal(route.operationId), {
-        entry: route.entry,
-        stageConfig,
-        description: `${route.method} ${route.path}: ${route.summary}`,
-        logEncryptionKey: key,
-      });
-      if (route.tableAccess) fn.bindTable(table, route.tableAccess);
-      acknowledgeSynchronousInvocation(fn);
+      const functionId = functionIdOf(route);
+      let fn = byFunctionId.get(functionId);
+      if (!fn) {
+        const sharing = routes.filter((r) => functionIdOf(r) === functionId);
+        fn = new JointlyFunction(this, pascal(functionId), {
+          entry: route.entry,
+          stageConfig,
+          description:
+            sharing.length === 1 ? `${route.method} ${route.path}: ${route.summary}` : sharing.map((r) => `${r.method} ${r.path}`).join(', '),
+          logEncryptionKey: key,
+        });
+        const access = sharing.some((r) => r.tableAccess === 'readWrite') ? 'readWrite' : sharing.some((r) => r.tableAccess) ? 'read' : undefined;
+        if (access) fn.bindTable(table, access);
+        acknowledgeSynchronousInvocation(fn);
+        byFunctionId.set(functionId, fn);
+      }
       functions.set(route.operationId, fn);
 
       const httpRoute = new apigwv2.HttpRoute(this, `${pascal(route.operationId)}Route`, {

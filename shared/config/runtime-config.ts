@@ -14,6 +14,10 @@ export const ENV = {
   tableName: 'JOINTLY_TABLE_NAME',
   /** JSON object of minutes per priority, e.g. `{"urgent":1}`; missing priorities keep defaults. */
   priorityTargets: 'JOINTLY_PRIORITY_TARGET_MINUTES',
+  /** HMAC key (≥ 32 chars) turning NHS numbers and local ids into index keys. Must not change. */
+  subjectHashKey: 'JOINTLY_SUBJECT_HASH_KEY',
+  /** HMAC key (≥ 32 chars) signing list cursors. May rotate (outstanding cursors then 400). */
+  cursorKey: 'JOINTLY_CURSOR_KEY',
   /** Local runtime only: DynamoDB endpoint override (DynamoDB Local). */
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
 } as const;
@@ -27,6 +31,8 @@ const RuntimeConfigSchema = z.object({
   tableName: z.string().min(1).optional(),
   priorityTargetMinutes: PriorityTargetsSchema,
   dynamodbEndpoint: z.url().optional(),
+  subjectHashKey: z.string().min(32, 'must be at least 32 characters').optional(),
+  cursorKey: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 /** Validated runtime configuration. */
@@ -38,6 +44,8 @@ const VARIABLE_OF_FIELD: Readonly<Record<string, string>> = {
   tableName: ENV.tableName,
   priorityTargetMinutes: ENV.priorityTargets,
   dynamodbEndpoint: ENV.dynamodbEndpoint,
+  subjectHashKey: ENV.subjectHashKey,
+  cursorKey: ENV.cursorKey,
 };
 
 /** Thrown at init when the environment is unusable; its message names the variable. */
@@ -59,6 +67,8 @@ export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): Runtime
     tableName: env[ENV.tableName] || undefined,
     priorityTargetMinutes: parseJson(ENV.priorityTargets, env[ENV.priorityTargets]),
     dynamodbEndpoint: env[ENV.dynamodbEndpoint] || undefined,
+    subjectHashKey: env[ENV.subjectHashKey] || undefined,
+    cursorKey: env[ENV.cursorKey] || undefined,
   });
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -75,4 +85,11 @@ export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): Runtime
 export const requireTableName = (config: RuntimeConfig): string => {
   if (!config.tableName) throw new ConfigurationError(`${ENV.tableName} is not set.`);
   return config.tableName;
+};
+
+/** A secret the function needs, or a clear failure at init. */
+export const requireSecret = (config: RuntimeConfig, name: 'subjectHashKey' | 'cursorKey'): string => {
+  const value = config[name];
+  if (!value) throw new ConfigurationError(`${ENV[name]} is not set.`);
+  return value;
 };

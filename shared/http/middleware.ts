@@ -11,7 +11,9 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { PayloadTooLargeError, UnauthenticatedError } from '../domain/errors.ts';
+import { BadRequestError, PayloadTooLargeError, UnauthenticatedError } from '../domain/errors.ts';
+import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
+import { IDEMPOTENCY_HEADER, idempotencyMiddleware } from './idempotency.ts';
 import { callerFromClaims, type Caller } from '../domain/identity.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation-id.ts';
 import { logger } from './logger.ts';
@@ -54,6 +56,10 @@ export interface HttpHandlerOptions<
   readonly body?: BodySchema;
   /** When set, the query string must match it. */
   readonly query?: QuerySchema;
+  /** An absent body counts as `{}` (actions whose fields are all optional, e.g. accept). */
+  readonly bodyOptional?: boolean;
+  /** Honour `Idempotency-Key` (creating POSTs): replay, 409 in flight, 422 on another body. */
+  readonly idempotent?: boolean;
 }
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -159,6 +165,30 @@ const bodyLimitMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxySt
   },
 });
 
+/** Lets an action whose fields are all optional be POSTed without a body. */
+const emptyBodyAsObjectMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
+  before: (request) => {
+    const { event } = request;
+    if (event.body === undefined || event.body === '') {
+      event.body = '{}';
+      event.isBase64Encoded = false;
+      event.headers = { ...event.headers, 'content-type': event.headers?.['content-type'] ?? 'application/json' };
+    }
+  },
+});
+
+/** A usable `Idempotency-Key`: 1–255 visible ASCII characters (a UUID, say). */
+const idempotencyKeyFormatMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
+  before: (request) => {
+    const key = request.event.headers?.[IDEMPOTENCY_HEADER];
+    if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
+      throw new BadRequestError('The Idempotency-Key header must be 1–255 visible ASCII characters.', [
+        { path: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' },
+      ]);
+    }
+  },
+});
+
 /**
  * Wraps a handler function in the standard stack. Middleware first, handler last:
  * `before` hooks run top-down, `after`/`onError` bottom-up, so the problem mapper runs
@@ -206,6 +236,12 @@ export const httpHandler = <
     .use(problemJsonMiddleware())
     .use(httpHeaderNormalizer())
     .use(bodyLimitMiddleware());
+  if (options.body && options.bodyOptional) stack.use(emptyBodyAsObjectMiddleware());
   if (options.body) stack.use(httpJsonBodyParser());
+  if (options.idempotent) {
+    const config = loadRuntimeConfig();
+    stack.use(idempotencyKeyFormatMiddleware());
+    stack.use(idempotencyMiddleware({ tableName: requireTableName(config), endpoint: config.dynamodbEndpoint }));
+  }
   return stack.handler(core);
 };

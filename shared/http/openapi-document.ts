@@ -2,6 +2,7 @@
  * Generates the OpenAPI 3.1 document from the route table and its zod schemas, so the
  * published contract cannot drift from what the handlers validate.
  */
+import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RouteDefinition } from '../../infra/routes.ts';
 import { ProblemSchema } from '../domain/schemas/common.ts';
@@ -27,14 +28,40 @@ const problemResponse = (status: number) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 });
 
+const HEADER_SCHEMAS = {
+  'If-Match': z.string().optional().meta({ description: 'The ETag of your last read, e.g. "3": a stale one gets 412' }),
+  'Idempotency-Key': z
+    .string()
+    .optional()
+    .meta({ description: 'Any unique string (a UUID): a retry with the same key and body within 24 h replays the first answer' }),
+};
+
+/** Path parameters of a template: every `{name}` is a string. */
+const pathParamsOf = (path: string) => {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  return names.length === 0 ? undefined : z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
+};
+
 const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
   const statuses = [...new Set([...ALWAYS, ...(route.errorStatuses ?? [])])].sort();
+  const path = pathParamsOf(route.path);
+  const headers = route.headers?.length
+    ? z.object(Object.fromEntries(route.headers.map((h) => [h, HEADER_SCHEMAS[h]])))
+    : undefined;
   return {
     operationId: route.operationId,
     summary: route.summary,
     tags: [...route.tags],
     ...(route.auth === 'jwt' ? { security: [{ bearerAuth: [] }] } : { security: [] }),
-    ...(route.request?.query ? { requestParams: { query: route.request.query } } : {}),
+    ...(route.request?.query || path || headers
+      ? {
+          requestParams: {
+            ...(route.request?.query ? { query: route.request.query } : {}),
+            ...(path ? { path } : {}),
+            ...(headers ? { header: headers } : {}),
+          },
+        }
+      : {}),
     ...(route.request?.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: route.request.body } } } }
       : {}),

@@ -97,6 +97,16 @@ const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
  */
 export const toDomainError = (error: unknown): DomainError | undefined => {
   if (error instanceof DomainError) return error;
+  // Powertools idempotency, matched by name so this module stays free of it.
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name === 'IdempotencyAlreadyInProgressError') {
+    return new ConflictError('A request with this Idempotency-Key is still being processed: retry shortly.');
+  }
+  if (name === 'IdempotencyValidationError') {
+    return new UnprocessableEntityError('This Idempotency-Key was already used with a different request body.', [
+      { path: 'Idempotency-Key', message: 'was used with a different body' },
+    ]);
+  }
   if (!isMiddyHttpError(error)) return undefined;
   if (error.statusCode === 415) return new UnsupportedMediaTypeError('The request body must be application/json.');
   if (error.statusCode === 413) return new PayloadTooLargeError(error.message);

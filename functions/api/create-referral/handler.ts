@@ -1,0 +1,14 @@
+import { CreateReferralBodySchema } from '../../../shared/domain/schemas/referral.ts';
+import { etagOf } from '../../../shared/http/conditional-request.ts';
+import { httpHandler } from '../../../shared/http/middleware.ts';
+import { referralService } from '../../../shared/wiring/referrals.ts';
+
+/** `POST /referrals`: refer a person to another organisation. Honours `Idempotency-Key`. */
+export const handler = httpHandler({ auth: 'jwt', body: CreateReferralBodySchema, idempotent: true }, async ({ caller, body }) => {
+  const referral = await referralService.submit(caller, body);
+  return {
+    statusCode: 201,
+    headers: { ETag: etagOf(referral.version), Location: `/referrals/${referral.id}` },
+    body: referral,
+  };
+});

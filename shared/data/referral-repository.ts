@@ -1,0 +1,403 @@
+/**
+ * DynamoDB adapter of {@link ReferralRepository}: the referral aggregate in its own
+ * partition (item, handoffs, events, notes, access log), list and person indexes on the
+ * item itself. Every change is one TransactWriteItems conditioned on what was read.
+ */
+import { createHmac } from 'node:crypto';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { monotonicFactory } from 'ulid';
+import type { Actor, EventDraft, Referral } from '../domain/referral.ts';
+import {
+  ConcurrentChangeError,
+  type AccessEntry,
+  type ListReferralsParams,
+  type Page,
+  type ReferralRepository,
+  type StoredEvent,
+  type StoredNote,
+} from '../domain/ports.ts';
+import { personKeys, referralKeys, slaKeys, timeOrderedSk, type Box } from './keys.ts';
+import { INDEX } from './table-definition.ts';
+
+const nextUlid = monotonicFactory();
+
+/** Fields of a referral item that are the referral itself (everything else is keys/indexes). */
+const REFERRAL_FIELDS = [
+  'id', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'ownerOrg', 'ownerTeam', 'serviceArea', 'priority', 'subject',
+  'reason', 'status', 'version', 'seq', 'createdAt', 'updatedAt', 'dueAt', 'pausedMs', 'infoRequestedAt', 'outcome',
+  'reasonCode', 'parties', 'openHandoffId',
+] as const;
+
+const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
+  Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as T;
+
+const LIST_INDEX: Readonly<Record<Box, Readonly<Record<'newest' | 'due', { index: string; pk: string; sk: string }>>>> = {
+  inbox: {
+    newest: { index: INDEX.inboxByCreated, pk: 'inboxPk', sk: 'createdSk' },
+    due: { index: INDEX.inboxByDue, pk: 'inboxPk', sk: 'dueSk' },
+  },
+  outbox: {
+    newest: { index: INDEX.outboxByCreated, pk: 'outboxPk', sk: 'createdSk' },
+    due: { index: INDEX.outboxByDue, pk: 'outboxPk', sk: 'dueSk' },
+  },
+  owned: {
+    newest: { index: INDEX.ownedByCreated, pk: 'ownedPk', sk: 'createdSk' },
+    due: { index: INDEX.ownedByDue, pk: 'ownedPk', sk: 'dueSk' },
+  },
+};
+
+/** Which team attribute `team=` filters on in each box. */
+const TEAM_ATTRIBUTE: Readonly<Record<Box, string>> = { inbox: 'toTeam', outbox: 'fromTeam', owned: 'ownerTeam' };
+
+/** Upper bound on Query rounds one list partition may take to fill a filtered page. */
+const MAX_ROUNDS = 5;
+
+/** Options of {@link DynamoReferralRepository}. */
+export interface DynamoReferralRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Key of the HMAC that turns NHS numbers and local ids into index keys. */
+  readonly subjectHashKey: string;
+}
+
+/**
+ * Whether a write lost to another write: a failed condition, or DynamoDB's own
+ * transaction conflict (which DynamoDB Local never raises; tests inject it). Either way
+ * the caller re-reads and decides again.
+ */
+const lostToConcurrentWrite = (error: unknown): boolean => {
+  if (error instanceof TransactionCanceledException) {
+    return (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+  }
+  const name = (error as { name?: string })?.name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionConflictException';
+};
+
+/** DynamoDB implementation of the referral repository. */
+export class DynamoReferralRepository implements ReferralRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly subjectHashKey: string;
+
+  constructor(options: DynamoReferralRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.subjectHashKey = options.subjectHashKey;
+  }
+
+  /** Keyed hash of a person identifier: the index never holds the identifier itself. */
+  hashIdentifier(kind: 'nhs' | 'local', value: string): string {
+    return createHmac('sha256', this.subjectHashKey).update(`${kind}:${value}`).digest('base64url');
+  }
+
+  /** The stored item: the referral plus every key and index attribute derived from it. */
+  toItem(referral: Referral): Record<string, unknown> {
+    const { nhsNumber, localId } = referral.subject;
+    return {
+      ...referralKeys.referral(referral.id),
+      entity: 'referral',
+      ...referral,
+      inboxPk: referralKeys.listPartition('inbox', referral.toOrg, referral.status),
+      outboxPk: referralKeys.listPartition('outbox', referral.fromOrg, referral.status),
+      ownedPk: referralKeys.listPartition('owned', referral.ownerOrg, referral.status),
+      createdSk: timeOrderedSk(referral.createdAt, referral.id),
+      dueSk: timeOrderedSk(referral.dueAt, referral.id),
+      ...(nhsNumber ? { nhsNumberHash: personKeys.nhsNumber(this.hashIdentifier('nhs', nhsNumber)) } : {}),
+      ...(localId ? { localIdHash: personKeys.localId(this.hashIdentifier('local', localId)) } : {}),
+      // Sparse: only referrals awaiting a response are watched for breaches.
+      ...(referral.status === 'submitted'
+        ? { slaPk: slaKeys.partition(slaKeys.shardOf(referral.id)), slaSk: slaKeys.sortKey(referral.dueAt, 'referral', referral.id) }
+        : {}),
+    };
+  }
+
+  private eventItem(referral: Referral, seq: number, event: EventDraft, actor: Actor, at: string): StoredEvent & Record<string, unknown> {
+    return {
+      ...referralKeys.event(referral.id, seq),
+      entity: 'event',
+      id: nextUlid(Date.parse(at)),
+      type: event.type,
+      seq,
+      at,
+      actor: { ...actor },
+      referralId: referral.id,
+      data: { ...event.data },
+      ...(event.comment ? { comment: event.comment } : {}),
+    };
+  }
+
+  private static toEvent(item: Record<string, unknown>): StoredEvent {
+    return pick<StoredEvent>(item, ['id', 'type', 'seq', 'at', 'actor', 'referralId', 'handoffId', 'data', 'comment']);
+  }
+
+  private static toReferral(item: Record<string, unknown>): Referral {
+    return pick<Referral>(item, REFERRAL_FIELDS);
+  }
+
+  async create(referral: Referral, event: EventDraft, actor: Actor): Promise<StoredEvent> {
+    const eventItem = this.eventItem(referral, 1, event, actor, referral.createdAt);
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: this.toItem(referral), ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+    return DynamoReferralRepository.toEvent(eventItem);
+  }
+
+  async get(id: string): Promise<Referral | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: referralKeys.referral(id), ConsistentRead: true }),
+    );
+    return Item ? DynamoReferralRepository.toReferral(Item) : undefined;
+  }
+
+  async getWithHandoffs(id: string): Promise<{ referral: Referral; handoffs: Record<string, unknown>[] } | undefined> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': referralKeys.referral(id).pk, ':prefix': referralKeys.aggregatePrefix },
+        ConsistentRead: true,
+      }),
+    );
+    const item = Items.find((i) => i.sk === referralKeys.referral(id).sk);
+    if (!item) return undefined;
+    const handoffs = Items.filter((i) => i.entity === 'handoff').map(({ pk: _pk, sk: _sk, entity: _e, ...rest }) => rest);
+    return { referral: DynamoReferralRepository.toReferral(item), handoffs };
+  }
+
+  async commitChange(previous: Referral, next: Referral, event: EventDraft, actor: Actor): Promise<StoredEvent> {
+    const seq = previous.seq + 1;
+    const stored: Referral = { ...next, seq };
+    const eventItem = this.eventItem(stored, seq, event, actor, next.updatedAt);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: this.toItem(stored),
+                ConditionExpression: '#version = :version AND #seq = :seq',
+                ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
+                ExpressionAttributeValues: { ':version': previous.version, ':seq': previous.seq },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (lostToConcurrentWrite(error)) throw new ConcurrentChangeError('The referral changed since it was read.');
+      throw error;
+    }
+    return DynamoReferralRepository.toEvent(eventItem);
+  }
+
+  async addNote(previous: Referral, text: string, actor: Actor): Promise<StoredNote> {
+    const seq = previous.seq + 1;
+    const createdAt = new Date().toISOString();
+    const id = nextUlid(Date.parse(createdAt));
+    const note: StoredNote = { id, referralId: previous.id, text, author: { ...actor }, createdAt };
+    const eventItem = this.eventItem(previous, seq, { type: 'note.added', data: { noteId: id } }, actor, createdAt);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: referralKeys.referral(previous.id),
+                UpdateExpression: 'SET #seq = :next',
+                ConditionExpression: '#seq = :seq',
+                ExpressionAttributeNames: { '#seq': 'seq' },
+                ExpressionAttributeValues: { ':seq': previous.seq, ':next': seq },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: { ...referralKeys.note(previous.id, id), entity: 'note', ...note } } },
+            { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (lostToConcurrentWrite(error)) throw new ConcurrentChangeError('The referral changed since it was read.');
+      throw error;
+    }
+    return note;
+  }
+
+  /**
+   * Reads one partition of an index in key order, past `after`, until `limit` items pass
+   * the filter or the partition ends (bounded rounds). `more` says whether it may hold more.
+   */
+  private async readPartition(
+    input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+    limit: number,
+  ): Promise<{ items: Record<string, unknown>[]; more: boolean }> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const page = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, Limit: limit - items.length + 1, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      if (items.length > limit || !startKey) break;
+    }
+    return { items, more: items.length > limit || startKey !== undefined };
+  }
+
+  async list(params: ListReferralsParams): Promise<Page<Referral>> {
+    const { index, pk, sk } = LIST_INDEX[params.box][params.sort];
+    const descending = params.sort === 'newest';
+    const filters: string[] = [];
+    const names: Record<string, string> = { '#pk': pk, ...(params.after ? { '#sk': sk } : {}) };
+    const values: Record<string, unknown> = {};
+    if (params.serviceArea) {
+      filters.push('#serviceArea = :serviceArea');
+      names['#serviceArea'] = 'serviceArea';
+      values[':serviceArea'] = params.serviceArea;
+    }
+    if (params.team) {
+      filters.push('#team = :team');
+      names['#team'] = TEAM_ATTRIBUTE[params.box];
+      values[':team'] = params.team;
+    }
+    const partitions = params.orgs.flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status)));
+    const results = await Promise.all(
+      partitions.map((partition) =>
+        this.readPartition(
+          {
+            IndexName: index,
+            KeyConditionExpression: params.after ? `#pk = :pk AND #sk ${descending ? '<' : '>'} :after` : '#pk = :pk',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ...values, ':pk': partition, ...(params.after ? { ':after': params.after } : {}) },
+            ScanIndexForward: !descending,
+            ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          },
+          params.limit,
+        ),
+      ),
+    );
+    // k-way merge on the shared sort key; unique per referral, so the cursor is just the last one.
+    const merged = results
+      .flatMap((r) => r.items)
+      .sort((a, b) => (String(a[sk]) < String(b[sk]) ? -1 : 1) * (descending ? -1 : 1));
+    const page = merged.slice(0, params.limit);
+    const more = merged.length > params.limit || results.some((r) => r.more);
+    const last = page.at(-1);
+    return { items: page.map(DynamoReferralRepository.toReferral), after: more && last ? String(last[sk]) : undefined };
+  }
+
+  async findByPerson(
+    identifier: { nhsNumber: string } | { localId: string },
+    options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined },
+  ): Promise<Page<Referral>> {
+    const [index, attribute, partition] =
+      'nhsNumber' in identifier
+        ? [INDEX.personByNhsNumber, 'nhsNumberHash', personKeys.nhsNumber(this.hashIdentifier('nhs', identifier.nhsNumber))]
+        : [INDEX.personByLocalId, 'localIdHash', personKeys.localId(this.hashIdentifier('local', identifier.localId))];
+    const { items, more } = await this.readPartition(
+      {
+        IndexName: index,
+        KeyConditionExpression: options.after ? '#pk = :pk AND createdSk < :after' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': attribute },
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ...(options.after ? { ':after': options.after } : {}),
+          ...(options.visibleToOrg ? { ':org': options.visibleToOrg } : {}),
+        },
+        // Referrals the caller may not see never leave DynamoDB.
+        ...(options.visibleToOrg ? { FilterExpression: 'contains(parties, :org)' } : {}),
+        ScanIndexForward: false,
+      },
+      options.limit,
+    );
+    const page = items.slice(0, options.limit);
+    const last = page.at(-1);
+    return { items: page.map(DynamoReferralRepository.toReferral), after: more && last ? String(last.createdSk) : undefined };
+  }
+
+  /** One page of an item collection inside the referral's partition, resuming after a sort key. */
+  private async pageOfCollection(
+    id: string,
+    prefix: string,
+    options: { limit: number; after?: string | undefined; descending: boolean },
+  ): Promise<{ items: Record<string, unknown>[]; after?: string }> {
+    const { pk } = referralKeys.referral(id);
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ScanIndexForward: !options.descending,
+        Limit: options.limit,
+        ConsistentRead: true,
+        ...(options.after ? { ExclusiveStartKey: { pk, sk: options.after } } : {}),
+      }),
+    );
+    const items = page.Items ?? [];
+    return { items, ...(page.LastEvaluatedKey ? { after: String(page.LastEvaluatedKey.sk) } : {}) };
+  }
+
+  async history(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<StoredEvent>> {
+    const page = await this.pageOfCollection(id, referralKeys.eventPrefix, { ...options, descending: false });
+    return { items: page.items.map(DynamoReferralRepository.toEvent), after: page.after };
+  }
+
+  async notes(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<StoredNote>> {
+    const page = await this.pageOfCollection(id, referralKeys.notePrefix, { ...options, descending: true });
+    return { items: page.items.map((i) => pick<StoredNote>(i, ['id', 'referralId', 'text', 'author', 'createdAt'])), after: page.after };
+  }
+
+  async accessLog(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<AccessEntry>> {
+    const page = await this.pageOfCollection(id, referralKeys.accessPrefix, { ...options, descending: true });
+    return { items: page.items.map((i) => pick<AccessEntry>(i, ['at', 'actor', 'what'])), after: page.after };
+  }
+
+  async recordAccess(referralIds: readonly string[], entry: AccessEntry): Promise<void> {
+    const items = referralIds.map((id) => ({
+      PutRequest: {
+        Item: { ...referralKeys.access(id, nextUlid(Date.parse(entry.at))), entity: 'access', referralId: id, ...entry },
+      },
+    }));
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: typeof items | undefined = items.slice(i, i + 25);
+      // BatchWrite may leave items unprocessed under throttling: retry those, bounded.
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt === 5) throw new Error('The access log could not be written.');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const result: { UnprocessedItems?: Record<string, unknown[]> } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = result.UnprocessedItems?.[this.tableName] as typeof items | undefined;
+      }
+    }
+  }
+
+  /** Updates only `seq`, for system marks that add an event without changing the referral. */
+  async bumpSeq(previous: Referral): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: referralKeys.referral(previous.id),
+        UpdateExpression: 'SET #seq = :next',
+        ConditionExpression: '#seq = :seq',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: { ':seq': previous.seq, ':next': previous.seq + 1 },
+      }),
+    );
+  }
+}

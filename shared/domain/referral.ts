@@ -1,0 +1,345 @@
+/**
+ * The referral state machine and access policy (DESIGN §3). Pure: no I/O, no clock, no
+ * ids — callers pass `now` and ids in, so every rule is testable exhaustively.
+ *
+ * Check order for an action (after 401 and 400/422, which the HTTP layer owns):
+ * 404 not visible → 403 not this caller's action by role or side (whatever the status)
+ * → 412 stale If-Match (repository) → 409 wrong status or an open handoff.
+ */
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError } from './errors.ts';
+import { hasRole, type Caller } from './identity.ts';
+import type { Priority, ReferralStatus, Role, ServiceArea } from './reference-data.ts';
+import type { Subject } from './schemas/referral.ts';
+
+export const REFERRAL_ACTIONS = [
+  'accept',
+  'decline',
+  'redirect',
+  'request-info',
+  'provide-info',
+  'amend',
+  'cancel',
+  'complete',
+] as const;
+export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+
+/** Which side of the referral may take an action. */
+export type Side = 'receiver' | 'sender' | 'owner';
+
+export type ReferralEventType =
+  | 'referral.submitted'
+  | 'referral.accepted'
+  | 'referral.declined'
+  | 'referral.redirected'
+  | 'referral.info_requested'
+  | 'referral.info_provided'
+  | 'referral.amended'
+  | 'referral.completed'
+  | 'referral.cancelled'
+  | 'referral.overdue';
+
+interface ActionRule {
+  readonly by: Side;
+  readonly from: readonly ReferralStatus[];
+  readonly event: ReferralEventType;
+}
+
+/** DESIGN §3's action table, verbatim. */
+export const ACTION_RULES: Readonly<Record<ReferralAction, ActionRule>> = {
+  accept: { by: 'receiver', from: ['submitted'], event: 'referral.accepted' },
+  decline: { by: 'receiver', from: ['submitted'], event: 'referral.declined' },
+  redirect: { by: 'receiver', from: ['submitted'], event: 'referral.redirected' },
+  'request-info': { by: 'receiver', from: ['submitted'], event: 'referral.info_requested' },
+  'provide-info': { by: 'sender', from: ['info_requested'], event: 'referral.info_provided' },
+  amend: { by: 'sender', from: ['submitted', 'info_requested'], event: 'referral.amended' },
+  cancel: { by: 'sender', from: ['submitted', 'info_requested', 'accepted'], event: 'referral.cancelled' },
+  complete: { by: 'owner', from: ['accepted'], event: 'referral.completed' },
+};
+
+/** Actions that close the referral, and so may not run while a handoff is open. */
+const CLOSING_ACTIONS: ReadonlySet<ReferralAction> = new Set(['cancel', 'complete']);
+
+/** A referral as stored. `seq` and `pausedMs` are internal; the rest is the API shape. */
+export interface Referral {
+  readonly id: string;
+  readonly fromOrg: string;
+  readonly fromTeam?: string;
+  readonly toOrg: string;
+  readonly toTeam?: string;
+  readonly ownerOrg: string;
+  readonly ownerTeam?: string;
+  readonly serviceArea: ServiceArea;
+  readonly priority: Priority;
+  readonly subject: Subject;
+  readonly reason: string;
+  readonly status: ReferralStatus;
+  /** The ETag: counts changes to the referral itself. */
+  readonly version: number;
+  /** Last event sequence number: counts every event, notes and overdue marks included. */
+  readonly seq: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly dueAt: string;
+  /** Total time spent waiting for information, which pushes `dueAt` back. */
+  readonly pausedMs: number;
+  readonly infoRequestedAt?: string;
+  readonly outcome?: string;
+  readonly reasonCode?: string;
+  readonly parties: readonly string[];
+  readonly openHandoffId?: string;
+}
+
+/** What an event records about a change, before the repository gives it id and seq. */
+export interface EventDraft {
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Free text from the actor: shown in history, never published on the bus. */
+  readonly comment?: string;
+}
+
+/** Who did something, as recorded on events, notes and the access log. */
+export interface Actor {
+  readonly sub: string;
+  readonly org: string;
+  readonly role: Role | 'system';
+}
+
+/** Everything a rule needs that is not in the referral. */
+export interface RuleContext {
+  readonly now: Date;
+  readonly priorityTargetMinutes: Readonly<Record<Priority, number>>;
+  readonly isKnownOrg: (org: string) => boolean;
+}
+
+const MINUTE = 60_000;
+
+/** `createdAt` + the priority's target + time spent waiting for information. */
+export const computeDueAt = (
+  createdAt: string,
+  priority: Priority,
+  pausedMs: number,
+  targets: Readonly<Record<Priority, number>>,
+): string => new Date(Date.parse(createdAt) + targets[priority] * MINUTE + pausedMs).toISOString();
+
+/** The acting role a caller takes: practitioners act; programme managers only read. */
+export const actingRole = (caller: Caller): Role | undefined =>
+  hasRole(caller, 'practitioner') ? 'practitioner' : hasRole(caller, 'programme_manager') ? 'programme_manager' : undefined;
+
+/** The actor record for a caller. */
+export const actorOf = (caller: Caller): Actor => ({ sub: caller.sub, org: caller.org, role: actingRole(caller) ?? 'practitioner' });
+
+/** A caller with no known role may do nothing (403), whatever the record. */
+export const assertHasKnownRole = (caller: Caller): void => {
+  if (!actingRole(caller)) throw new ForbiddenError('Your account has no Jointly role (practitioner or programme_manager).');
+};
+
+/** Whether the caller may see this referral: programme managers all, practitioners their parties'. */
+export const canRead = (referral: Pick<Referral, 'parties'>, caller: Caller): boolean =>
+  hasRole(caller, 'programme_manager') || (hasRole(caller, 'practitioner') && referral.parties.includes(caller.org));
+
+/** Throws 404 unless the caller may see the referral: existence is never revealed. */
+export const assertCanRead = (referral: Pick<Referral, 'parties'> | undefined, caller: Caller): void => {
+  if (!referral || !canRead(referral, caller)) throw new NotFoundError('No referral with this id is visible to you.');
+};
+
+/** The org on `side` of a referral. */
+export const orgOnSide = (referral: Referral, side: Side): string =>
+  side === 'receiver' ? referral.toOrg : side === 'sender' ? referral.fromOrg : referral.ownerOrg;
+
+const SIDE_NAMES: Readonly<Record<Side, string>> = {
+  receiver: 'the receiving organisation',
+  sender: 'the referring organisation',
+  owner: 'the organisation responsible for the referral',
+};
+
+/** Throws 403 unless this caller is a practitioner of the action's side. Status is not considered. */
+export const assertMayTake = (referral: Referral, caller: Caller, action: ReferralAction): void => {
+  if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read referrals; practitioners act on them.');
+  const rule = ACTION_RULES[action];
+  if (orgOnSide(referral, rule.by) !== caller.org) {
+    throw new ForbiddenError(`Only practitioners of ${SIDE_NAMES[rule.by]} may ${action.replace('-', ' ')} this referral.`);
+  }
+};
+
+/** Throws 409 unless the referral's state allows the action now. */
+export const assertStateAllows = (referral: Referral, action: ReferralAction): void => {
+  const rule = ACTION_RULES[action];
+  if (!rule.from.includes(referral.status)) {
+    throw new ConflictError(`A referral that is ${referral.status} cannot be ${action === 'amend' ? 'amended' : `sent to ${action}`}; it must be ${rule.from.join(' or ')}.`);
+  }
+  if (referral.openHandoffId && CLOSING_ACTIONS.has(action)) {
+    throw new ConflictError('A handoff of this referral is open: withdraw it or wait for an answer first.');
+  }
+};
+
+/** The actions this caller may POST now (404/403/409 rules applied; If-Match is the client's). */
+export const allowedActions = (referral: Referral, caller: Caller): ReferralAction[] =>
+  REFERRAL_ACTIONS.filter((action) => {
+    try {
+      assertMayTake(referral, caller, action);
+      assertStateAllows(referral, action);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+/** Organisational facts every referral event carries, for subscription filters and metrics. */
+const classification = (r: Referral) => ({
+  status: r.status,
+  fromOrg: r.fromOrg,
+  toOrg: r.toOrg,
+  ownerOrg: r.ownerOrg,
+  serviceArea: r.serviceArea,
+  priority: r.priority,
+  parties: [...r.parties],
+});
+
+const withParty = (parties: readonly string[], org: string): string[] => (parties.includes(org) ? [...parties] : [...parties, org]);
+
+/** Input to {@link createReferral}. */
+export interface NewReferral {
+  readonly toOrg: string;
+  readonly toTeam?: string | undefined;
+  readonly fromTeam?: string | undefined;
+  readonly serviceArea: ServiceArea;
+  readonly priority: Priority;
+  readonly subject: Subject;
+  readonly reason: string;
+}
+
+/** A new referral from the caller's org, `submitted`, version 1, and its `referral.submitted` event. */
+export const createReferral = (
+  id: string,
+  input: NewReferral,
+  caller: Caller,
+  context: RuleContext,
+): { referral: Referral; event: EventDraft } => {
+  if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Only practitioners may make referrals.');
+  if (!context.isKnownOrg(caller.org)) throw new ForbiddenError('Your organisation is not registered with Jointly.');
+  if (!context.isKnownOrg(input.toOrg)) {
+    throw new UnprocessableEntityError('toOrg is not a known organisation.', [{ path: 'toOrg', message: 'is not a known organisation' }]);
+  }
+  if (input.toOrg === caller.org) {
+    throw new UnprocessableEntityError('A referral must go to another organisation.', [
+      { path: 'toOrg', message: 'must differ from your own organisation' },
+    ]);
+  }
+  const now = context.now.toISOString();
+  const referral: Referral = {
+    id,
+    fromOrg: caller.org,
+    ...(input.fromTeam ? { fromTeam: input.fromTeam } : {}),
+    toOrg: input.toOrg,
+    ...(input.toTeam ? { toTeam: input.toTeam } : {}),
+    ownerOrg: caller.org,
+    ...(input.fromTeam ? { ownerTeam: input.fromTeam } : {}),
+    serviceArea: input.serviceArea,
+    priority: input.priority,
+    subject: input.subject,
+    reason: input.reason,
+    status: 'submitted',
+    version: 1,
+    seq: 1,
+    createdAt: now,
+    updatedAt: now,
+    dueAt: computeDueAt(now, input.priority, 0, context.priorityTargetMinutes),
+    pausedMs: 0,
+    parties: [caller.org, input.toOrg],
+  };
+  return { referral, event: { type: 'referral.submitted', data: { ...classification(referral), dueAt: referral.dueAt } } };
+};
+
+/** Bodies of the actions, as validated by the HTTP layer. */
+export type ActionInput =
+  | { action: 'accept'; body: { comment?: string | undefined } }
+  | { action: 'decline'; body: { reasonCode: string; comment: string } }
+  | { action: 'redirect'; body: { toOrg: string; toTeam?: string | undefined; comment: string } }
+  | { action: 'request-info'; body: { comment: string } }
+  | { action: 'provide-info'; body: { comment: string } }
+  | { action: 'amend'; body: { priority?: Priority | undefined; reason?: string | undefined; subject?: Subject | undefined } }
+  | { action: 'cancel'; body: { reasonCode: string; comment?: string | undefined } }
+  | { action: 'complete'; body: { outcome: string; comment?: string | undefined } };
+
+const omit = <T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> => {
+  const copy = { ...value };
+  for (const key of keys) delete copy[key];
+  return copy;
+};
+
+/**
+ * Applies an action the caller may take (403 and 409 checked here, in that order) and
+ * returns the next referral (version + 1) and the event describing the change.
+ */
+export const applyAction = (
+  referral: Referral,
+  input: ActionInput,
+  caller: Caller,
+  context: RuleContext,
+): { referral: Referral; event: EventDraft } => {
+  const { action } = input;
+  assertMayTake(referral, caller, action);
+  assertStateAllows(referral, action);
+  const now = context.now.toISOString();
+  const base = { ...referral, version: referral.version + 1, updatedAt: now };
+  const comment = 'comment' in input.body ? input.body.comment : undefined;
+  const done = (next: Referral, data: Record<string, unknown> = {}) => ({
+    referral: next,
+    event: { type: ACTION_RULES[action].event, data: { ...classification(next), ...data }, ...(comment ? { comment } : {}) },
+  });
+
+  switch (input.action) {
+    case 'accept':
+      return done({
+        ...omit(base, 'ownerTeam'),
+        status: 'accepted',
+        ownerOrg: referral.toOrg,
+        ...(referral.toTeam ? { ownerTeam: referral.toTeam } : {}),
+      });
+    case 'decline':
+      return done({ ...base, status: 'declined', reasonCode: input.body.reasonCode }, { reasonCode: input.body.reasonCode });
+    case 'redirect': {
+      const { toOrg, toTeam } = input.body;
+      if (!context.isKnownOrg(toOrg)) {
+        throw new UnprocessableEntityError('toOrg is not a known organisation.', [{ path: 'toOrg', message: 'is not a known organisation' }]);
+      }
+      if (toOrg === referral.toOrg || toOrg === referral.fromOrg) {
+        throw new UnprocessableEntityError('A redirect must name a third organisation.', [
+          { path: 'toOrg', message: 'must differ from the current receiver and the referrer' },
+        ]);
+      }
+      return done(
+        { ...omit(base, 'toTeam'), toOrg, ...(toTeam ? { toTeam } : {}), parties: withParty(referral.parties, toOrg) },
+        { previousToOrg: referral.toOrg },
+      );
+    }
+    case 'request-info':
+      return done({ ...base, status: 'info_requested', infoRequestedAt: now });
+    case 'provide-info': {
+      const waited = Math.max(0, context.now.getTime() - Date.parse(referral.infoRequestedAt ?? now));
+      const pausedMs = referral.pausedMs + waited;
+      const dueAt = computeDueAt(referral.createdAt, referral.priority, pausedMs, context.priorityTargetMinutes);
+      return done({ ...omit(base, 'infoRequestedAt'), status: 'submitted', pausedMs, dueAt }, { dueAt, waitedMinutes: Math.round(waited / MINUTE) });
+    }
+    case 'amend': {
+      const { priority, reason, subject } = input.body;
+      const fields = [priority && 'priority', reason && 'reason', subject && 'subject'].filter(Boolean) as string[];
+      const nextPriority = priority ?? referral.priority;
+      const dueAt =
+        priority && priority !== referral.priority
+          ? computeDueAt(referral.createdAt, nextPriority, referral.pausedMs, context.priorityTargetMinutes)
+          : referral.dueAt;
+      return done(
+        { ...base, priority: nextPriority, reason: reason ?? referral.reason, subject: subject ?? referral.subject, dueAt },
+        { fields, ...(dueAt !== referral.dueAt ? { dueAt } : {}) },
+      );
+    }
+    case 'cancel':
+      return done({ ...omit(base, 'infoRequestedAt'), status: 'cancelled', reasonCode: input.body.reasonCode }, { reasonCode: input.body.reasonCode });
+    case 'complete':
+      return done({ ...base, status: 'completed', outcome: input.body.outcome }, { outcome: input.body.outcome });
+  }
+};
+
+/** The referral as the API returns it: internal counters removed. */
+export const toReferralView = (referral: Referral) => omit(referral, 'seq', 'pausedMs');

@@ -1,0 +1,30 @@
+/**
+ * Composition root of the referral handlers: configuration read and validated once per
+ * cold start, the DynamoDB adapter plugged into the referral service.
+ */
+import { ulid } from 'ulid';
+import { ORGANISATIONS } from '../config/organisations.ts';
+import { loadRuntimeConfig, requireSecret, requireTableName } from '../config/runtime-config.ts';
+import { createDocumentClient } from '../data/dynamo-client.ts';
+import { DynamoReferralRepository } from '../data/referral-repository.ts';
+import { ReferralService } from '../domain/referral-service.ts';
+
+const config = loadRuntimeConfig();
+
+/** The DynamoDB repository of this function instance. */
+export const referralRepository = new DynamoReferralRepository({
+  client: createDocumentClient({ endpoint: config.dynamodbEndpoint }),
+  tableName: requireTableName(config),
+  subjectHashKey: requireSecret(config, 'subjectHashKey'),
+});
+
+/** The referral use cases of this function instance. */
+export const referralService = new ReferralService({
+  repository: referralRepository,
+  priorityTargetMinutes: config.priorityTargetMinutes,
+  organisations: ORGANISATIONS.map((org) => org.id),
+  newId: ulid,
+});
+
+/** Key signing list cursors. */
+export const cursorKey = requireSecret(config, 'cursorKey');
