@@ -10,13 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV } from '../../shared/config/runtime-config.ts';
+import { ENV, SECRET_ARN_ENV } from '../../shared/config/runtime-config.ts';
 import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
+
 import type { StageConfig } from '../config/stage-config.ts';
 
 /** The repository root: entries, the lock file and the bundling root are resolved from it. */
@@ -142,6 +144,14 @@ export class JointlyFunction extends NodejsFunction {
       reason:
         'Load is bounded by API Gateway stage throttling from stage config; reserved concurrency would fail deployment in accounts with the default concurrency quota.',
     });
+  }
+
+  /** Lets this function read the API's HMAC keys from Secrets Manager (see shared/config/secrets.ts). */
+  bindSecrets(secrets: Readonly<Record<keyof typeof SECRET_ARN_ENV, secretsmanager.ISecret>>): void {
+    for (const [name, secret] of Object.entries(secrets) as [keyof typeof SECRET_ARN_ENV, secretsmanager.ISecret][]) {
+      secret.grantRead(this);
+      this.addEnvironment(SECRET_ARN_ENV[name], secret.secretArn);
+    }
   }
 
   /**

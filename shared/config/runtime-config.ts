@@ -22,6 +22,12 @@ export const ENV = {
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
 } as const;
 
+/** Environment variables naming the API's secrets in deployed stages (Secrets Manager ARNs). */
+export const SECRET_ARN_ENV = {
+  subjectHashKey: 'JOINTLY_SUBJECT_HASH_KEY_ARN',
+  cursorKey: 'JOINTLY_CURSOR_KEY_ARN',
+} as const;
+
 const PriorityTargetsSchema = z
   .partialRecord(z.enum(PRIORITIES), z.number().int().positive())
   .transform((overrides): Record<Priority, number> => ({ ...DEFAULT_PRIORITY_TARGET_MINUTES, ...overrides }));

@@ -12,7 +12,9 @@ import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { JOINTLY_TABLE } from '../data/table-definition.ts';
+import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
 
 const PREFIX = 'IDEMPOTENCY#';
 
@@ -24,8 +26,6 @@ class SingleTableIdempotencyLayer extends DynamoDBPersistenceLayer {
   }
 }
 
-/** The header name (lower-case, as normalised). */
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -56,4 +56,10 @@ export const idempotencyMiddleware = (options: IdempotencyOptions) => {
     throwOnNoIdempotencyKey: false,
   });
   return makeHandlerIdempotent({ persistenceStore, config });
+};
+
+/** The idempotency middleware for this function, configured from its runtime config. */
+export const idempotencyFromConfig = () => {
+  const config = loadRuntimeConfig();
+  return idempotencyMiddleware({ tableName: requireTableName(config), endpoint: config.dynamodbEndpoint });
 };

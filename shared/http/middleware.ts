@@ -12,8 +12,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError, UnauthenticatedError } from '../domain/errors.ts';
-import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
-import { IDEMPOTENCY_HEADER, idempotencyMiddleware } from './idempotency.ts';
+import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
 import { callerFromClaims, type Caller } from '../domain/identity.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation-id.ts';
 import { logger } from './logger.ts';
@@ -58,8 +57,12 @@ export interface HttpHandlerOptions<
   readonly query?: QuerySchema;
   /** An absent body counts as `{}` (actions whose fields are all optional, e.g. accept). */
   readonly bodyOptional?: boolean;
-  /** Honour `Idempotency-Key` (creating POSTs): replay, 409 in flight, 422 on another body. */
-  readonly idempotent?: boolean;
+  /**
+   * Honour `Idempotency-Key` (creating POSTs) with this middleware, from
+   * `shared/http/idempotency.ts`: replay, 409 in flight, 422 on another body. Passed in
+   * rather than imported here so functions without it do not bundle it.
+   */
+  readonly idempotency?: middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2>;
 }
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -238,10 +241,9 @@ export const httpHandler = <
     .use(bodyLimitMiddleware());
   if (options.body && options.bodyOptional) stack.use(emptyBodyAsObjectMiddleware());
   if (options.body) stack.use(httpJsonBodyParser());
-  if (options.idempotent) {
-    const config = loadRuntimeConfig();
+  if (options.idempotency) {
     stack.use(idempotencyKeyFormatMiddleware());
-    stack.use(idempotencyMiddleware({ tableName: requireTableName(config), endpoint: config.dynamodbEndpoint }));
+    stack.use(options.idempotency);
   }
   return stack.handler(core);
 };

@@ -4,18 +4,20 @@
  */
 import { ulid } from 'ulid';
 import { ORGANISATIONS } from '../config/organisations.ts';
-import { loadRuntimeConfig, requireSecret, requireTableName } from '../config/runtime-config.ts';
+import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
+import { loadApiSecrets } from '../config/secrets.ts';
 import { createDocumentClient } from '../data/dynamo-client.ts';
 import { DynamoReferralRepository } from '../data/referral-repository.ts';
 import { ReferralService } from '../domain/referral-service.ts';
 
 const config = loadRuntimeConfig();
+const secrets = await loadApiSecrets(config);
 
 /** The DynamoDB repository of this function instance. */
 export const referralRepository = new DynamoReferralRepository({
   client: createDocumentClient({ endpoint: config.dynamodbEndpoint }),
   tableName: requireTableName(config),
-  subjectHashKey: requireSecret(config, 'subjectHashKey'),
+  subjectHashKey: secrets.subjectHashKey,
 });
 
 /** The referral use cases of this function instance. */
@@ -27,4 +29,4 @@ export const referralService = new ReferralService({
 });
 
 /** Key signing list cursors. */
-export const cursorKey = requireSecret(config, 'cursorKey');
+export const cursorKey = secrets.cursorKey;

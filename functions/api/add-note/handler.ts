@@ -1,10 +1,11 @@
 import { NoteBodySchema, ReferralPathSchema } from '../../../shared/domain/schemas/referral.ts';
+import { idempotencyFromConfig } from '../../../shared/http/idempotency.ts';
 import { httpHandler } from '../../../shared/http/middleware.ts';
 import { parseOrThrow } from '../../../shared/http/validation.ts';
 import { referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `POST /referrals/{id}/notes`: a case note by a party's practitioner. Honours `Idempotency-Key`. */
-export const handler = httpHandler({ auth: 'jwt', body: NoteBodySchema, idempotent: true }, async ({ caller, body, pathParameters }) => {
+export const handler = httpHandler({ auth: 'jwt', body: NoteBodySchema, idempotency: idempotencyFromConfig() }, async ({ caller, body, pathParameters }) => {
   const { id } = parseOrThrow(ReferralPathSchema, pathParameters, 'The path is invalid');
   const note = await referralService.addNote(caller, id, body.text);
   return { statusCode: 201, body: note };

@@ -1,10 +1,11 @@
 import { CreateReferralBodySchema } from '../../../shared/domain/schemas/referral.ts';
 import { etagOf } from '../../../shared/http/conditional-request.ts';
+import { idempotencyFromConfig } from '../../../shared/http/idempotency.ts';
 import { httpHandler } from '../../../shared/http/middleware.ts';
 import { referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `POST /referrals`: refer a person to another organisation. Honours `Idempotency-Key`. */
-export const handler = httpHandler({ auth: 'jwt', body: CreateReferralBodySchema, idempotent: true }, async ({ caller, body }) => {
+export const handler = httpHandler({ auth: 'jwt', body: CreateReferralBodySchema, idempotency: idempotencyFromConfig() }, async ({ caller, body }) => {
   const referral = await referralService.submit(caller, body);
   return {
     statusCode: 201,
