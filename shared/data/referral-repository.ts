@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import {
   BatchWriteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -373,6 +374,10 @@ export class DynamoReferralRepository implements ReferralRepository {
         Item: { ...referralKeys.access(id, nextUlid(Date.parse(entry.at))), entity: 'access', referralId: id, ...entry },
       },
     }));
+    if (items.length === 1) {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: items[0]!.PutRequest.Item }));
+      return;
+    }
     for (let i = 0; i < items.length; i += 25) {
       let pending: typeof items | undefined = items.slice(i, i + 25);
       // BatchWrite may leave items unprocessed under throttling: retry those, bounded.

@@ -15,6 +15,11 @@ export abstract class DomainError extends Error {
   abstract readonly code: string;
   /** Short, human-readable summary: the problem `title`. */
   abstract readonly title: string;
+
+  constructor(message?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** No valid credentials (401). */

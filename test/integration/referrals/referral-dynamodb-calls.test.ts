@@ -1,0 +1,84 @@
+/**
+ * DynamoDB calls per operation, counted at the client (not declared): the maxima the
+ * README's access-pattern table promises. Any extra round trip fails here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTable, type TestTable } from '../../support/table.ts';
+import { caller, newReferral, referralServiceOn } from '../../support/referral-fixtures.ts';
+
+let table: TestTable;
+let fixture: ReturnType<typeof referralServiceOn>;
+const provide = caller('pat', 'provide');
+const ecc = caller('eve', 'ecc');
+const manager = caller('pam', 'ecc', 'programme_manager');
+let id: string;
+
+beforeAll(async () => {
+  table = await createTestTable('calls');
+  fixture = referralServiceOn(table);
+  id = (await fixture.service.submit(provide, newReferral())).id;
+  await fixture.service.submit(provide, newReferral({ priority: 'routine' }));
+});
+
+afterAll(async () => {
+  await table?.drop();
+});
+
+const callsOf = async (operation: () => Promise<unknown>): Promise<string[]> => {
+  fixture.probe.reset();
+  await operation();
+  return [...fixture.probe.calls];
+};
+
+describe('DynamoDB calls per referral operation', () => {
+  it('create: one transaction (referral + event)', async () => {
+    expect(await callsOf(() => fixture.service.submit(provide, newReferral()))).toEqual(['TransactWriteItemsCommand']);
+  });
+
+  it('get: one Query (referral + handoffs) and the audit write', async () => {
+    expect(await callsOf(() => fixture.service.get(ecc, id))).toEqual(['QueryCommand', 'PutItemCommand']);
+  });
+
+  it('transition: one GetItem and one transaction', async () => {
+    expect(await callsOf(() => fixture.service.act(ecc, id, { action: 'request-info', body: { comment: 'Carer?' } }))).toEqual([
+      'GetItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
+  });
+
+  it('list one status: one Query and one audit write for the page', async () => {
+    const calls = await callsOf(() => fixture.service.list(ecc, { box: 'inbox', status: 'submitted', sort: 'due', limit: 25 }));
+    expect(calls).toEqual(['QueryCommand', 'BatchWriteItemCommand']);
+  });
+
+  it('list all statuses: one Query per status partition (6), in parallel, and one audit write', async () => {
+    const calls = await callsOf(() => fixture.service.list(ecc, { box: 'inbox', sort: 'newest', limit: 25 }));
+    expect(calls.filter((c) => c === 'QueryCommand')).toHaveLength(6);
+    expect(calls.filter((c) => c !== 'QueryCommand')).toEqual(['BatchWriteItemCommand']);
+  });
+
+  it('search: one Query and the audit write', async () => {
+    const calls = await callsOf(() => fixture.service.search(provide, { nhsNumber: '9434765919' }, { limit: 25 }));
+    expect(calls).toEqual(['QueryCommand', 'BatchWriteItemCommand']);
+  });
+
+  it('history: GetItem (visibility), one Query, the audit write', async () => {
+    expect(await callsOf(() => fixture.service.history(manager, id, { limit: 25 }))).toEqual([
+      'GetItemCommand',
+      'QueryCommand',
+      'PutItemCommand',
+    ]);
+  });
+
+  it('add note: GetItem and one transaction (note + event + seq)', async () => {
+    expect(await callsOf(() => fixture.service.addNote(ecc, id, 'Visited'))).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
+  });
+
+  it('access log: GetItem (visibility) and one Query; reading it is not itself logged', async () => {
+    expect(await callsOf(() => fixture.service.accessLog(provide, id, { limit: 25 }))).toEqual(['GetItemCommand', 'QueryCommand']);
+  });
+
+  it('no operation ever scans', async () => {
+    expect(fixture.probe.calls).not.toContain('ScanCommand');
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Builds the real referral service on a test table, with a document client that counts
+ * (and can fail) DynamoDB commands, for call-count assertions and fault injection.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { ORGANISATIONS } from '../../shared/config/organisations.ts';
+import { createDocumentClient } from '../../shared/data/dynamo-client.ts';
+import { DynamoReferralRepository } from '../../shared/data/referral-repository.ts';
+import type { Caller } from '../../shared/domain/identity.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
+import type { NewReferral } from '../../shared/domain/referral.ts';
+import { ReferralService } from '../../shared/domain/referral-service.ts';
+import type { TestTable } from './table.ts';
+
+/** A command counter and fault injector attached to a client. */
+export interface ClientProbe {
+  /** Command names sent since the last reset, in order. */
+  readonly calls: string[];
+  reset(): void;
+  /** Makes the next `count` commands named `command` fail with `error()` before reaching DynamoDB. */
+  failNext(command: string, count: number, error: () => Error): void;
+}
+
+/** Instruments a document client with a counting, fault-injecting middleware. */
+export const probe = (client: DynamoDBDocumentClient): ClientProbe => {
+  const calls: string[] = [];
+  const faults = new Map<string, { remaining: number; error: () => Error }>();
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName);
+      calls.push(name);
+      const fault = faults.get(name);
+      if (fault && fault.remaining > 0) {
+        fault.remaining -= 1;
+        throw fault.error();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'jointlyTestProbe' },
+  );
+  return {
+    calls,
+    reset: () => {
+      calls.length = 0;
+    },
+    failNext: (command, count, error) => faults.set(command, { remaining: count, error }),
+  };
+};
+
+/** The error DynamoDB raises when two transactions touch one item at once. */
+export const transactionConflict = () =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
+    $metadata: {},
+    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+  });
+
+export const caller = (sub: string, org: string, role: 'practitioner' | 'programme_manager' = 'practitioner'): Caller => ({
+  sub,
+  org,
+  roles: [role],
+});
+
+/** A valid new referral from Provide to ECC (override as needed). */
+export const newReferral = (overrides: Partial<NewReferral> = {}): NewReferral => ({
+  toOrg: 'ecc',
+  serviceArea: 'rapid-response',
+  priority: 'urgent',
+  subject: { nhsNumber: '9434765919', name: 'Test Person' },
+  reason: 'Falls at home',
+  ...overrides,
+});
+
+/** The real service over a test table, with its client probe. */
+export const referralServiceOn = (table: TestTable) => {
+  const client = createDocumentClient({ endpoint: table.endpoint });
+  const clientProbe = probe(client);
+  const repository = new DynamoReferralRepository({ client, tableName: table.tableName, subjectHashKey: 'k'.repeat(32) });
+  const service = new ReferralService({
+    repository,
+    priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES,
+    organisations: ORGANISATIONS.map((o) => o.id),
+    newId: ulid,
+    retryDelayMs: () => 0,
+  });
+  return { service, repository, probe: clientProbe, client };
+};
