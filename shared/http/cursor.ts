@@ -40,8 +40,9 @@ const invalid = () =>
 export const decodeCursor = (key: string, cursor: string, binding: CursorBinding): string => {
   const [payload, signature, extra] = cursor.split('.');
   if (!payload || !signature || extra !== undefined) throw invalid();
-  const expected = sign(key, payload, binding);
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as text: one canonical spelling (base64url's spare bits cannot vary).
+  const expected = Buffer.from(sign(key, payload, binding).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
   try {
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { v?: number; a?: unknown };

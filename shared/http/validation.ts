@@ -3,10 +3,15 @@ import { BadRequestError, type FieldError } from '../domain/errors.ts';
 
 /** Zod issues as contract field errors: a dotted `path` per offending field. */
 export const fieldErrorsOf = (error: z.ZodError, prefix?: string): FieldError[] =>
-  error.issues.map((issue) => {
+  error.issues.flatMap((issue) => {
+    const join = (...parts: (string | undefined)[]) => parts.filter((part) => part && part.length > 0).join('.');
     const path = issue.path.map(String).join('.');
-    const full = [prefix, path].filter((part) => part && part.length > 0).join('.');
-    return { path: full.length > 0 ? full : (prefix ?? '(body)'), message: issue.message };
+    // Unknown fields are reported on their parent; name each one instead.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: join(prefix, path, key), message: 'is not a known field' }));
+    }
+    const full = join(prefix, path);
+    return [{ path: full.length > 0 ? full : (prefix ?? '(body)'), message: issue.message }];
   });
 
 /**
