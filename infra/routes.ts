@@ -11,6 +11,14 @@ import type { z } from 'zod';
 import { HealthSchema } from '../shared/domain/schemas/common.ts';
 import { ReferenceSchema } from '../shared/domain/schemas/reference.ts';
 import {
+  DeclineHandoffBodySchema,
+  HandoffCommentBodySchema,
+  HandoffListSchema,
+  HandoffSchema,
+  ListHandoffsQuerySchema,
+  OfferHandoffBodySchema,
+} from '../shared/domain/schemas/handoff.ts';
+import {
   AcceptBodySchema,
   AccessLogSchema,
   AmendBodySchema,
@@ -245,6 +253,68 @@ export const ROUTES: readonly RouteDefinition[] = [
     errorStatuses: [401, 403, 404],
     tableAccess: 'read',
   },
+  {
+    operationId: 'offerHandoff',
+    method: 'POST',
+    path: '/referrals/{id}/handoffs',
+    auth: 'jwt',
+    entry: 'functions/api/offer-handoff/handler.ts',
+    summary: 'Offer responsibility for an accepted referral to another organisation (its owner only)',
+    tags: ['handoffs'],
+    request: { body: OfferHandoffBodySchema },
+    headers: ['Idempotency-Key', 'If-Match'],
+    success: { status: 201, description: 'The handoff, offered', schema: HandoffSchema },
+    errorStatuses: [401, 403, 404, 409, 412, 415, 422],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'listHandoffs',
+    method: 'GET',
+    path: '/handoffs',
+    auth: 'jwt',
+    entry: 'functions/api/list-handoffs/handler.ts',
+    summary: 'Handoffs offered to (inbox) or by (outbox) the caller’s organisation; programme managers any org',
+    tags: ['handoffs'],
+    request: { query: ListHandoffsQuerySchema },
+    success: { status: 200, description: 'A page of handoffs, newest first', schema: HandoffListSchema },
+    errorStatuses: [401, 403, 422],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'getHandoff',
+    method: 'GET',
+    path: '/handoffs/{id}',
+    auth: 'jwt',
+    entry: 'functions/api/get-handoff/handler.ts',
+    summary: 'A handoff with the caller’s allowed answers (ETag: its version)',
+    tags: ['handoffs'],
+    success: { status: 200, description: 'The handoff', schema: HandoffSchema },
+    errorStatuses: [401, 403, 404],
+    tableAccess: 'readWrite',
+  },
+  ...(
+    [
+      ['accept', HandoffCommentBodySchema, 'Accept (the organisation offered it): it becomes responsible for the referral'],
+      ['decline', DeclineHandoffBodySchema, 'Decline with a reason code (the organisation offered it)'],
+      ['withdraw', HandoffCommentBodySchema, 'Withdraw the offer (the organisation that made it)'],
+    ] as const
+  ).map(
+    ([action, body, summary]): RouteDefinition => ({
+      operationId: `${action}Handoff`,
+      functionId: 'handoffAction',
+      method: 'POST',
+      path: `/handoffs/{id}/${action}`,
+      auth: 'jwt',
+      entry: 'functions/api/handoff-action/handler.ts',
+      summary,
+      tags: ['handoffs'],
+      request: { body },
+      headers: ['If-Match'],
+      success: { status: 200, description: 'The handoff, answered (ETag: its new version)', schema: HandoffSchema },
+      errorStatuses: [401, 403, 404, 409, 412, 415, 422],
+      tableAccess: 'readWrite',
+    }),
+  ),
 ];
 
 /**

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
   PutCommand,
@@ -16,17 +17,20 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
+import type { Handoff } from '../domain/handoff.ts';
 import type { Actor, EventDraft, Referral } from '../domain/referral.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
+  type ListHandoffsParams,
   type ListReferralsParams,
   type Page,
+  type HandoffRepository,
   type ReferralRepository,
   type StoredEvent,
   type StoredNote,
 } from '../domain/ports.ts';
-import { personKeys, referralKeys, slaKeys, timeOrderedSk, type Box } from './keys.ts';
+import { handoffKeys, personKeys, referralKeys, slaKeys, timeOrderedSk, type Box } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 
 const nextUlid = monotonicFactory();
@@ -36,6 +40,11 @@ const REFERRAL_FIELDS = [
   'id', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'ownerOrg', 'ownerTeam', 'serviceArea', 'priority', 'subject',
   'reason', 'status', 'version', 'seq', 'createdAt', 'updatedAt', 'dueAt', 'pausedMs', 'infoRequestedAt', 'outcome',
   'reasonCode', 'parties', 'openHandoffId',
+] as const;
+
+const HANDOFF_FIELDS = [
+  'id', 'referralId', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'reason', 'status', 'version', 'createdAt', 'updatedAt',
+  'dueAt', 'offeredBy', 'answeredBy', 'reasonCode',
 ] as const;
 
 const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
@@ -84,7 +93,7 @@ const lostToConcurrentWrite = (error: unknown): boolean => {
 };
 
 /** DynamoDB implementation of the referral repository. */
-export class DynamoReferralRepository implements ReferralRepository {
+export class DynamoReferralRepository implements ReferralRepository, HandoffRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly subjectHashKey: string;
@@ -121,7 +130,14 @@ export class DynamoReferralRepository implements ReferralRepository {
     };
   }
 
-  private eventItem(referral: Referral, seq: number, event: EventDraft, actor: Actor, at: string): StoredEvent & Record<string, unknown> {
+  private eventItem(
+    referral: Referral,
+    seq: number,
+    event: EventDraft,
+    actor: Actor,
+    at: string,
+    handoffId?: string,
+  ): StoredEvent & Record<string, unknown> {
     return {
       ...referralKeys.event(referral.id, seq),
       entity: 'event',
@@ -131,6 +147,7 @@ export class DynamoReferralRepository implements ReferralRepository {
       at,
       actor: { ...actor },
       referralId: referral.id,
+      ...(handoffId ? { handoffId } : {}),
       data: { ...event.data },
       ...(event.comment ? { comment: event.comment } : {}),
     };
@@ -142,6 +159,27 @@ export class DynamoReferralRepository implements ReferralRepository {
 
   private static toReferral(item: Record<string, unknown>): Referral {
     return pick<Referral>(item, REFERRAL_FIELDS);
+  }
+
+  private static toHandoff(item: Record<string, unknown>): Handoff {
+    return pick<Handoff>(item, HANDOFF_FIELDS);
+  }
+
+  /** The stored handoff item: the handoff plus its list and SLA index attributes. */
+  toHandoffItem(handoff: Handoff): Record<string, unknown> {
+    return {
+      ...handoffKeys.handoff(handoff.referralId, handoff.id),
+      entity: 'handoff',
+      ...handoff,
+      inboxPk: handoffKeys.listPartition('inbox', handoff.toOrg, handoff.status),
+      outboxPk: handoffKeys.listPartition('outbox', handoff.fromOrg, handoff.status),
+      createdSk: timeOrderedSk(handoff.createdAt, handoff.id),
+      dueSk: timeOrderedSk(handoff.dueAt, handoff.id),
+      // Sparse: only offers awaiting an answer are watched for breaches.
+      ...(handoff.status === 'offered'
+        ? { slaPk: slaKeys.partition(slaKeys.shardOf(handoff.id)), slaSk: slaKeys.sortKey(handoff.dueAt, 'handoff', handoff.id) }
+        : {}),
+    };
   }
 
   async create(referral: Referral, event: EventDraft, actor: Actor): Promise<StoredEvent> {
@@ -164,7 +202,7 @@ export class DynamoReferralRepository implements ReferralRepository {
     return Item ? DynamoReferralRepository.toReferral(Item) : undefined;
   }
 
-  async getWithHandoffs(id: string): Promise<{ referral: Referral; handoffs: Record<string, unknown>[] } | undefined> {
+  async getWithHandoffs(id: string): Promise<{ referral: Referral; handoffs: Handoff[] } | undefined> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -175,7 +213,7 @@ export class DynamoReferralRepository implements ReferralRepository {
     );
     const item = Items.find((i) => i.sk === referralKeys.referral(id).sk);
     if (!item) return undefined;
-    const handoffs = Items.filter((i) => i.entity === 'handoff').map(({ pk: _pk, sk: _sk, entity: _e, ...rest }) => rest);
+    const handoffs = Items.filter((i) => i.entity === 'handoff').map(DynamoReferralRepository.toHandoff);
     return { referral: DynamoReferralRepository.toReferral(item), handoffs };
   }
 
@@ -183,27 +221,18 @@ export class DynamoReferralRepository implements ReferralRepository {
     const seq = previous.seq + 1;
     const stored: Referral = { ...next, seq };
     const eventItem = this.eventItem(stored, seq, event, actor, next.updatedAt);
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: this.toItem(stored),
-                ConditionExpression: '#version = :version AND #seq = :seq',
-                ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
-                ExpressionAttributeValues: { ':version': previous.version, ':seq': previous.seq },
-              },
-            },
-            { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (lostToConcurrentWrite(error)) throw new ConcurrentChangeError('The referral changed since it was read.');
-      throw error;
-    }
+    await this.transact([
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.toItem(stored),
+          ConditionExpression: '#version = :version AND #seq = :seq',
+          ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
+          ExpressionAttributeValues: { ':version': previous.version, ':seq': previous.seq },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
     return DynamoReferralRepository.toEvent(eventItem);
   }
 
@@ -213,29 +242,20 @@ export class DynamoReferralRepository implements ReferralRepository {
     const id = nextUlid(Date.parse(createdAt));
     const note: StoredNote = { id, referralId: previous.id, text, author: { ...actor }, createdAt };
     const eventItem = this.eventItem(previous, seq, { type: 'note.added', data: { noteId: id } }, actor, createdAt);
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: referralKeys.referral(previous.id),
-                UpdateExpression: 'SET #seq = :next',
-                ConditionExpression: '#seq = :seq',
-                ExpressionAttributeNames: { '#seq': 'seq' },
-                ExpressionAttributeValues: { ':seq': previous.seq, ':next': seq },
-              },
-            },
-            { Put: { TableName: this.tableName, Item: { ...referralKeys.note(previous.id, id), entity: 'note', ...note } } },
-            { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (lostToConcurrentWrite(error)) throw new ConcurrentChangeError('The referral changed since it was read.');
-      throw error;
-    }
+    await this.transact([
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: referralKeys.referral(previous.id),
+          UpdateExpression: 'SET #seq = :next',
+          ConditionExpression: '#seq = :seq',
+          ExpressionAttributeNames: { '#seq': 'seq' },
+          ExpressionAttributeValues: { ':seq': previous.seq, ':next': seq },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: { ...referralKeys.note(previous.id, id), entity: 'note', ...note } } },
+      { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
     return note;
   }
 
@@ -260,46 +280,175 @@ export class DynamoReferralRepository implements ReferralRepository {
     return { items, more: items.length > limit || startKey !== undefined };
   }
 
-  async list(params: ListReferralsParams): Promise<Page<Referral>> {
-    const { index, pk, sk } = LIST_INDEX[params.box][params.sort];
-    const descending = params.sort === 'newest';
-    const filters: string[] = [];
-    const names: Record<string, string> = { '#pk': pk, ...(params.after ? { '#sk': sk } : {}) };
+  /**
+   * Reads several partitions of one index in parallel and merges them on the index's sort
+   * key, which is unique per item, so the cursor is simply the last sort key returned.
+   */
+  private async listMerged(options: {
+    index: string;
+    pk: string;
+    sk: string;
+    partitions: readonly string[];
+    descending: boolean;
+    limit: number;
+    after?: string | undefined;
+    filters?: readonly { attribute: string; value: unknown }[];
+  }): Promise<{ items: Record<string, unknown>[]; after?: string | undefined }> {
+    const { index, pk, sk, descending, limit, after } = options;
+    const filters = options.filters ?? [];
+    const names: Record<string, string> = { '#pk': pk, ...(after ? { '#sk': sk } : {}) };
     const values: Record<string, unknown> = {};
-    if (params.serviceArea) {
-      filters.push('#serviceArea = :serviceArea');
-      names['#serviceArea'] = 'serviceArea';
-      values[':serviceArea'] = params.serviceArea;
-    }
-    if (params.team) {
-      filters.push('#team = :team');
-      names['#team'] = TEAM_ATTRIBUTE[params.box];
-      values[':team'] = params.team;
-    }
-    const partitions = params.orgs.flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status)));
+    filters.forEach((filter, i) => {
+      names[`#f${i}`] = filter.attribute;
+      values[`:f${i}`] = filter.value;
+    });
     const results = await Promise.all(
-      partitions.map((partition) =>
+      options.partitions.map((partition) =>
         this.readPartition(
           {
             IndexName: index,
-            KeyConditionExpression: params.after ? `#pk = :pk AND #sk ${descending ? '<' : '>'} :after` : '#pk = :pk',
+            KeyConditionExpression: after ? `#pk = :pk AND #sk ${descending ? '<' : '>'} :after` : '#pk = :pk',
             ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ...values, ':pk': partition, ...(params.after ? { ':after': params.after } : {}) },
+            ExpressionAttributeValues: { ...values, ':pk': partition, ...(after ? { ':after': after } : {}) },
             ScanIndexForward: !descending,
-            ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+            ...(filters.length > 0 ? { FilterExpression: filters.map((_, i) => `#f${i} = :f${i}`).join(' AND ') } : {}),
           },
-          params.limit,
+          limit,
         ),
       ),
     );
-    // k-way merge on the shared sort key; unique per referral, so the cursor is just the last one.
     const merged = results
       .flatMap((r) => r.items)
       .sort((a, b) => (String(a[sk]) < String(b[sk]) ? -1 : 1) * (descending ? -1 : 1));
-    const page = merged.slice(0, params.limit);
-    const more = merged.length > params.limit || results.some((r) => r.more);
+    const page = merged.slice(0, limit);
+    const more = merged.length > limit || results.some((r) => r.more);
     const last = page.at(-1);
-    return { items: page.map(DynamoReferralRepository.toReferral), after: more && last ? String(last[sk]) : undefined };
+    return { items: page, after: more && last ? String(last[sk]) : undefined };
+  }
+
+  async list(params: ListReferralsParams): Promise<Page<Referral>> {
+    const { index, pk, sk } = LIST_INDEX[params.box][params.sort];
+    const result = await this.listMerged({
+      index,
+      pk,
+      sk,
+      partitions: params.orgs.flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status))),
+      descending: params.sort === 'newest',
+      limit: params.limit,
+      after: params.after,
+      filters: [
+        ...(params.serviceArea ? [{ attribute: 'serviceArea', value: params.serviceArea }] : []),
+        ...(params.team ? [{ attribute: TEAM_ATTRIBUTE[params.box], value: params.team }] : []),
+      ],
+    });
+    return { items: result.items.map(DynamoReferralRepository.toReferral), after: result.after };
+  }
+
+  async listHandoffs(params: ListHandoffsParams): Promise<Page<Handoff>> {
+    const { index, pk, sk } = LIST_INDEX[params.box].newest;
+    const result = await this.listMerged({
+      index,
+      pk,
+      sk,
+      partitions: params.orgs.flatMap((org) => params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status))),
+      descending: true,
+      limit: params.limit,
+      after: params.after,
+    });
+    return { items: result.items.map(DynamoReferralRepository.toHandoff), after: result.after };
+  }
+
+  async offerHandoff(previous: Referral, next: Referral, handoff: Handoff, event: EventDraft, actor: Actor): Promise<StoredEvent> {
+    const seq = previous.seq + 1;
+    const stored: Referral = { ...next, seq };
+    const eventItem = this.eventItem(stored, seq, event, actor, handoff.createdAt, handoff.id);
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.toItem(stored),
+            // The database, not a prior read, guarantees at most one open handoff.
+            ConditionExpression: '#version = :version AND #seq = :seq AND attribute_not_exists(openHandoffId)',
+            ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
+            ExpressionAttributeValues: { ':version': previous.version, ':seq': previous.seq },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: this.toHandoffItem(handoff), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...handoffKeys.pointer(handoff.id), entity: 'handoff-pointer', referralId: handoff.referralId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    );
+    return DynamoReferralRepository.toEvent(eventItem);
+  }
+
+  async getHandoff(id: string): Promise<{ referral: Referral; handoff: Handoff } | undefined> {
+    const { Item: pointer } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: handoffKeys.pointer(id), ConsistentRead: true }),
+    );
+    if (!pointer) return undefined;
+    const referralId = String(pointer.referralId);
+    const { Responses } = await this.client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: { Keys: [referralKeys.referral(referralId), handoffKeys.handoff(referralId, id)], ConsistentRead: true },
+        },
+      }),
+    );
+    const items = Responses?.[this.tableName] ?? [];
+    const referral = items.find((i) => i.entity === 'referral');
+    const handoff = items.find((i) => i.entity === 'handoff');
+    if (!referral || !handoff) return undefined;
+    return { referral: DynamoReferralRepository.toReferral(referral), handoff: DynamoReferralRepository.toHandoff(handoff) };
+  }
+
+  async answerHandoff(
+    previous: { referral: Referral; handoff: Handoff },
+    next: { referral: Referral; handoff: Handoff },
+    event: EventDraft,
+    actor: Actor,
+  ): Promise<StoredEvent> {
+    const seq = previous.referral.seq + 1;
+    const stored: Referral = { ...next.referral, seq };
+    const eventItem = this.eventItem(stored, seq, event, actor, next.handoff.updatedAt, next.handoff.id);
+    await this.transact([
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.toItem(stored),
+          ConditionExpression: '#version = :version AND #seq = :seq AND openHandoffId = :handoff',
+          ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
+          ExpressionAttributeValues: { ':version': previous.referral.version, ':seq': previous.referral.seq, ':handoff': previous.handoff.id },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: this.toHandoffItem(next.handoff),
+          ConditionExpression: '#version = :version AND #status = :offered',
+          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: { ':version': previous.handoff.version, ':offered': 'offered' },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
+    return DynamoReferralRepository.toEvent(eventItem);
+  }
+
+  /** One TransactWriteItems; losing to a concurrent write becomes {@link ConcurrentChangeError}. */
+  private async transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (lostToConcurrentWrite(error)) throw new ConcurrentChangeError('The referral changed since it was read.');
+      throw error;
+    }
   }
 
   async findByPerson(

@@ -3,7 +3,8 @@
  * `shared/data` (DynamoDB) implement them; tests may use the real adapters on DynamoDB Local.
  */
 import type { Actor, EventDraft, Referral } from './referral.ts';
-import type { ReferralStatus, ServiceArea } from './reference-data.ts';
+import type { HandoffStatus, ReferralStatus, ServiceArea } from './reference-data.ts';
+import type { Handoff } from './handoff.ts';
 import type { Box } from '../data/keys.ts';
 
 /** An event as stored and returned by history. */
@@ -55,6 +56,15 @@ export interface ListReferralsParams {
   readonly after?: string | undefined;
 }
 
+/** Parameters of a handoff listing. */
+export interface ListHandoffsParams {
+  readonly box: 'inbox' | 'outbox';
+  readonly orgs: readonly string[];
+  readonly statuses: readonly HandoffStatus[];
+  readonly limit: number;
+  readonly after?: string | undefined;
+}
+
 /** Persistence of referrals, their events, notes and access log. */
 export interface ReferralRepository {
   /** Writes a new referral and its first event in one transaction. */
@@ -62,7 +72,7 @@ export interface ReferralRepository {
   /** Strongly consistent read of the referral item alone. */
   get(id: string): Promise<Referral | undefined>;
   /** Strongly consistent read of the referral with its handoff items (one Query). */
-  getWithHandoffs(id: string): Promise<{ referral: Referral; handoffs: Record<string, unknown>[] } | undefined>;
+  getWithHandoffs(id: string): Promise<{ referral: Referral; handoffs: Handoff[] } | undefined>;
   /**
    * Replaces `previous` by `next` and appends the event, in one transaction conditioned on
    * `previous.version` and `previous.seq`. Throws {@link ConcurrentChangeError} if either moved.
@@ -80,5 +90,25 @@ export interface ReferralRepository {
   notes(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<StoredNote>>;
   accessLog(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<AccessEntry>>;
   /** Records reads of referrals' personal data (before the response is sent). */
+  recordAccess(referralIds: readonly string[], entry: AccessEntry): Promise<void>;
+}
+
+/** Persistence of handoffs, inside their referral's aggregate. */
+export interface HandoffRepository {
+  /**
+   * Writes the offer (referral with its open handoff, the handoff, its id pointer, the event)
+   * in one transaction conditioned on the referral as read and on no handoff being open.
+   */
+  offerHandoff(previous: Referral, next: Referral, handoff: Handoff, event: EventDraft, actor: Actor): Promise<StoredEvent>;
+  /** The handoff and its referral, strongly consistent. */
+  getHandoff(id: string): Promise<{ referral: Referral; handoff: Handoff } | undefined>;
+  /** Closes the handoff and releases (and on accept re-owns) the referral, in one transaction. */
+  answerHandoff(
+    previous: { referral: Referral; handoff: Handoff },
+    next: { referral: Referral; handoff: Handoff },
+    event: EventDraft,
+    actor: Actor,
+  ): Promise<StoredEvent>;
+  listHandoffs(params: ListHandoffsParams): Promise<Page<Handoff>>;
   recordAccess(referralIds: readonly string[], entry: AccessEntry): Promise<void>;
 }

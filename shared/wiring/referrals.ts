@@ -8,6 +8,7 @@ import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts
 import { loadApiSecrets } from '../config/secrets.ts';
 import { createDocumentClient } from '../data/dynamo-client.ts';
 import { DynamoReferralRepository } from '../data/referral-repository.ts';
+import { HandoffService } from '../domain/handoff-service.ts';
 import { ReferralService } from '../domain/referral-service.ts';
 
 const config = loadRuntimeConfig();
@@ -30,3 +31,11 @@ export const referralService = new ReferralService({
 
 /** Key signing list cursors. */
 export const cursorKey = secrets.cursorKey;
+
+/** The handoff use cases of this function instance. */
+export const handoffService = new HandoffService({
+  repository: referralRepository,
+  priorityTargetMinutes: config.priorityTargetMinutes,
+  organisations: ORGANISATIONS.map((org) => org.id),
+  newId: ulid,
+});

@@ -159,7 +159,7 @@ export const ReferralSchema = z
 
 export const ReferralDetailSchema = ReferralSchema.extend({
   allowedActions: z.array(z.string()).meta({ description: 'Action path segments this caller may POST now' }),
-  handoffs: z.array(z.record(z.string(), z.unknown())),
+  handoffs: z.array(z.record(z.string(), z.unknown())).meta({ description: 'Every handoff of the referral (see Handoff)' }),
 }).meta({ id: 'ReferralDetail' });
 
 export const ReferralListSchema = z

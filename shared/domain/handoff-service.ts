@@ -1,0 +1,161 @@
+/**
+ * Handoff use cases: each handoff handler calls exactly one of these. The referral is the
+ * consistency boundary: offers and answers are single transactions on its partition.
+ */
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from './errors.ts';
+import {
+  allowedHandoffActions,
+  answerHandoff,
+  assertMayAnswer,
+  assertMayOffer,
+  offerHandoff,
+  type Handoff,
+  type HandoffAnswer,
+  type NewHandoff,
+} from './handoff.ts';
+import { hasRole, type Caller } from './identity.ts';
+import { ConcurrentChangeError, type HandoffRepository, type Page, type ReferralRepository } from './ports.ts';
+import { HANDOFF_STATUSES, type HandoffStatus, type Priority } from './reference-data.ts';
+import { actorOf, assertCanRead, assertHasKnownRole, canRead } from './referral.ts';
+
+/** What the service needs. */
+export interface HandoffServiceDependencies {
+  readonly repository: HandoffRepository & Pick<ReferralRepository, 'get'>;
+  readonly priorityTargetMinutes: Readonly<Record<Priority, number>>;
+  readonly organisations: readonly string[];
+  readonly newId: () => string;
+  readonly clock?: () => Date;
+  readonly retryDelayMs?: (attempt: number) => number;
+}
+
+const MAX_ATTEMPTS = 5;
+
+const notVisible = () => new NotFoundError('No handoff with this id is visible to you.');
+
+/** A handoff as returned to a caller: with what they may do with it now. */
+export type HandoffView = Handoff & { readonly allowedActions: string[] };
+
+/** The handoff use cases. */
+export class HandoffService {
+  private readonly deps: HandoffServiceDependencies;
+  private readonly known: ReadonlySet<string>;
+
+  constructor(deps: HandoffServiceDependencies) {
+    this.deps = deps;
+    this.known = new Set(deps.organisations);
+  }
+
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  private async pause(attempt: number): Promise<void> {
+    const ms = this.deps.retryDelayMs ? this.deps.retryDelayMs(attempt) : Math.random() * 10 * 2 ** attempt;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+
+  private view(handoff: Handoff, caller: Caller): HandoffView {
+    return { ...handoff, allowedActions: allowedHandoffActions(handoff, caller) };
+  }
+
+  /** `POST /referrals/{id}/handoffs`: offer responsibility to another org. */
+  async offer(caller: Caller, referralId: string, input: NewHandoff, ifMatch?: number): Promise<HandoffView> {
+    assertHasKnownRole(caller);
+    if (!this.known.has(input.toOrg)) {
+      throw new UnprocessableEntityError('toOrg is not a known organisation.', [{ path: 'toOrg', message: 'is not a known organisation' }]);
+    }
+    let seenVersion: number | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const referral = await this.deps.repository.get(referralId);
+      assertCanRead(referral, caller);
+      assertMayOffer(referral!, caller);
+      if (ifMatch !== undefined && ifMatch !== referral!.version) {
+        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the referral is at version ${referral!.version}: re-read it.`);
+      }
+      if (seenVersion !== undefined && referral!.version !== seenVersion) {
+        throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
+      }
+      const context = {
+        now: this.now(),
+        priorityTargetMinutes: this.deps.priorityTargetMinutes,
+        isKnownOrg: (org: string) => this.known.has(org),
+      };
+      const offer = offerHandoff(referral!, this.deps.newId(), input, caller, actorOf(caller), context);
+      try {
+        await this.deps.repository.offerHandoff(referral!, offer.referral, offer.handoff, offer.event, actorOf(caller));
+        return this.view(offer.handoff, caller);
+      } catch (error) {
+        if (!(error instanceof ConcurrentChangeError)) throw error;
+        seenVersion = referral!.version;
+        await this.pause(attempt);
+      }
+    }
+    throw new ConflictError('The referral is busy with other changes: try again.');
+  }
+
+  /** `GET /handoffs/{id}`: visible to the referral's parties and programme managers; the read is audited. */
+  async get(caller: Caller, id: string): Promise<HandoffView> {
+    assertHasKnownRole(caller);
+    const found = await this.deps.repository.getHandoff(id);
+    if (!found || !canRead(found.referral, caller)) throw notVisible();
+    await this.deps.repository.recordAccess([found.referral.id], { at: this.now().toISOString(), actor: actorOf(caller), what: 'handoff' });
+    return this.view(found.handoff, caller);
+  }
+
+  /** `POST /handoffs/{id}/accept|decline|withdraw`. */
+  async answer(caller: Caller, id: string, answer: HandoffAnswer, ifMatch?: number): Promise<HandoffView> {
+    assertHasKnownRole(caller);
+    let seen: { referral: number; handoff: number } | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const found = await this.deps.repository.getHandoff(id);
+      if (!found || !canRead(found.referral, caller)) throw notVisible();
+      assertMayAnswer(found.handoff, caller, answer.action);
+      if (ifMatch !== undefined && ifMatch !== found.handoff.version) {
+        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the handoff is at version ${found.handoff.version}: re-read it.`);
+      }
+      if (seen && (seen.referral !== found.referral.version || seen.handoff !== found.handoff.version)) {
+        // Someone else answered, or the referral itself changed: the caller decides again.
+        if (found.handoff.status !== 'offered') throw new ConflictError(`This handoff is already ${found.handoff.status}.`);
+        throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
+      }
+      const next = answerHandoff(found.referral, found.handoff, answer, caller, actorOf(caller), { now: this.now() });
+      try {
+        await this.deps.repository.answerHandoff(found, next, next.event, actorOf(caller));
+        return this.view(next.handoff, caller);
+      } catch (error) {
+        if (!(error instanceof ConcurrentChangeError)) throw error;
+        seen = { referral: found.referral.version, handoff: found.handoff.version };
+        await this.pause(attempt);
+      }
+    }
+    throw new ConflictError('The referral is busy with other changes: try again.');
+  }
+
+  /** `GET /handoffs?box=inbox|outbox&status=`: an org's offers received or made. */
+  async list(
+    caller: Caller,
+    query: { box: 'inbox' | 'outbox'; status?: HandoffStatus | undefined; org?: string | undefined; limit: number; after?: string | undefined },
+  ): Promise<Page<HandoffView>> {
+    assertHasKnownRole(caller);
+    let orgs: string[];
+    if (hasRole(caller, 'programme_manager')) {
+      if (query.org !== undefined && !this.known.has(query.org)) {
+        throw new UnprocessableEntityError('org is not a known organisation.', [{ path: 'org', message: 'is not a known organisation' }]);
+      }
+      orgs = query.org ? [query.org] : [...this.known];
+    } else {
+      if (query.org !== undefined && query.org !== caller.org) throw new ForbiddenError('Practitioners list their own organisation’s handoffs only.');
+      orgs = [caller.org];
+    }
+    const page = await this.deps.repository.listHandoffs({
+      box: query.box,
+      orgs,
+      statuses: query.status ? [query.status] : HANDOFF_STATUSES,
+      limit: query.limit,
+      after: query.after,
+    });
+    const referralIds = [...new Set(page.items.map((h) => h.referralId))];
+    await this.deps.repository.recordAccess(referralIds, { at: this.now().toISOString(), actor: actorOf(caller), what: 'handoff-list' });
+    return { items: page.items.map((h) => this.view(h, caller)), after: page.after };
+  }
+}
