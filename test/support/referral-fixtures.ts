@@ -11,6 +11,7 @@ import { DynamoReferralRepository } from '../../shared/data/referral-repository.
 import type { Caller } from '../../shared/domain/identity.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
 import type { NewReferral } from '../../shared/domain/referral.ts';
+import { HandoffService } from '../../shared/domain/handoff-service.ts';
 import { ReferralService } from '../../shared/domain/referral-service.ts';
 import type { TestTable } from './table.ts';
 
@@ -85,5 +86,12 @@ export const referralServiceOn = (table: TestTable) => {
     newId: ulid,
     retryDelayMs: () => 0,
   });
-  return { service, repository, probe: clientProbe, client };
+  const handoffs = new HandoffService({
+    repository,
+    priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES,
+    organisations: ORGANISATIONS.map((o) => o.id),
+    newId: ulid,
+    retryDelayMs: () => 0,
+  });
+  return { service, handoffs, repository, probe: clientProbe, client };
 };

@@ -78,6 +78,40 @@ describe('DynamoDB calls per referral operation', () => {
     expect(await callsOf(() => fixture.service.accessLog(provide, id, { limit: 25 }))).toEqual(['GetItemCommand', 'QueryCommand']);
   });
 
+  it('handoff offer: GetItem and one transaction (referral + handoff + pointer + event)', async () => {
+    const owned = (await fixture.service.submit(provide, newReferral())).id;
+    await fixture.service.act(ecc, owned, { action: 'accept', body: {} });
+    expect(await callsOf(() => fixture.handoffs.offer(ecc, owned, { toOrg: 'provide', reason: 'Medical' }))).toEqual([
+      'GetItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
+  });
+
+  it('handoff get: pointer GetItem, one BatchGetItem (referral + handoff), the audit write', async () => {
+    const owned = (await fixture.service.submit(provide, newReferral())).id;
+    await fixture.service.act(ecc, owned, { action: 'accept', body: {} });
+    const offer = await fixture.handoffs.offer(ecc, owned, { toOrg: 'provide', reason: 'Medical' });
+    expect(await callsOf(() => fixture.handoffs.get(provide, offer.id))).toEqual(['GetItemCommand', 'BatchGetItemCommand', 'PutItemCommand']);
+  });
+
+  it('handoff answer: pointer GetItem, one BatchGetItem, one transaction', async () => {
+    const owned = (await fixture.service.submit(provide, newReferral())).id;
+    await fixture.service.act(ecc, owned, { action: 'accept', body: {} });
+    const offer = await fixture.handoffs.offer(ecc, owned, { toOrg: 'provide', reason: 'Medical' });
+    expect(await callsOf(() => fixture.handoffs.answer(provide, offer.id, { action: 'accept', body: {} }))).toEqual([
+      'GetItemCommand',
+      'BatchGetItemCommand',
+      'TransactWriteItemsCommand',
+    ]);
+  });
+
+  it('handoff list, one status: one Query and the audit write', async () => {
+    const calls = await callsOf(() => fixture.handoffs.list(provide, { box: 'inbox', status: 'accepted', limit: 25 }));
+    expect(calls[0]).toBe('QueryCommand');
+    expect(calls.filter((c) => c === 'QueryCommand')).toHaveLength(1);
+    expect(calls.length).toBeLessThanOrEqual(2);
+  });
+
   it('no operation ever scans', async () => {
     expect(fixture.probe.calls).not.toContain('ScanCommand');
   });
