@@ -67,6 +67,18 @@ const fromProblem = (problem: ReturnType<typeof problemResponse>): OutgoingRespo
   body: Buffer.from(problem.body),
 });
 
+/**
+ * A path parameter, percent-decoded like HTTP API does; a malformed escape (`%ZZ`) is
+ * passed on as sent, so the handler's validation answers 400 instead of the gateway a 500.
+ */
+const decodePathSegment = (value: string): string => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
 /** Reads the body up to `limit` bytes; `undefined` when it is larger. */
 const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | undefined> =>
   new Promise((resolveBody, reject) => {
@@ -114,7 +126,7 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
     async (event) => {
       const routeKey = routeKeyOf(route);
       const pathParameters = Object.fromEntries(
-        Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v === undefined ? '' : decodeURIComponent(v)]),
+        Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v === undefined ? '' : decodePathSegment(v)]),
       );
       if (route.auth === 'jwt') {
         const claims = await authorize(event.headers.authorization, issuer);

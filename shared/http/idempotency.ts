@@ -55,7 +55,32 @@ export const idempotencyMiddleware = (options: IdempotencyOptions) => {
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
     throwOnNoIdempotencyKey: false,
   });
-  return makeHandlerIdempotent({ persistenceStore, config });
+  return ownRecordsOnly(makeHandlerIdempotent({ persistenceStore, config }));
+};
+
+type IdempotencyMiddleware = ReturnType<typeof makeHandlerIdempotent>;
+
+/**
+ * Powertools' `onError` deletes the key's record whatever the error, including the 409
+ * and 422 its own `before` throws when the record belongs to *another* request: a
+ * duplicate in flight (whose lock it would free, letting a third request run the handler
+ * again) or the original request (whose stored response it would erase, so a later replay
+ * would create a second referral). Only a request that saved the in-progress record itself
+ * (its `before` returned nothing) may delete it when its handler fails.
+ */
+const ownRecordsOnly = (inner: IdempotencyMiddleware): IdempotencyMiddleware => {
+  const owners = new WeakSet<object>();
+  return {
+    before: async (request) => {
+      const replay = await inner.before?.(request);
+      if (replay === undefined) owners.add(request);
+      return replay;
+    },
+    after: inner.after,
+    onError: async (request) => {
+      if (owners.has(request)) await inner.onError?.(request);
+    },
+  };
 };
 
 /** The idempotency middleware for this function, configured from its runtime config. */
