@@ -10,6 +10,7 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-n
 import { loadStageConfig, type StageConfig } from './config/stage-config.ts';
 import { REPO_ROOT } from './constructs/jointly-function.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { EventsStack } from './stacks/events-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 
 /** Options of `buildApp`. */
@@ -30,6 +31,7 @@ export interface JointlyApp {
   readonly app: App;
   readonly config: StageConfig;
   readonly data: DataStack;
+  readonly events: EventsStack;
   readonly api: ApiStack;
 }
 
@@ -70,15 +72,26 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
     description: `Jointly ${config.stage}: KMS key and the single DynamoDB table`,
     terminationProtection: config.deletionProtection,
   });
+  const events = new EventsStack(app, `${prefix}-Events`, {
+    stageConfig: config,
+    table: data.table,
+    key: data.key,
+    env,
+    description: `Jointly ${config.stage}: stream publisher, event bus, fan-out and delivery workers, SLA sweep, alarms`,
+    terminationProtection: config.deletionProtection,
+  });
+  events.addStackDependency(data, 'the event path reads the table stream and writes alerts');
   const api = new ApiStack(app, `${prefix}-Api`, {
     stageConfig: config,
     table: data.table,
     key: data.key,
+    events: { deliveryQueue: events.queues.get('deliveries')!, sealKeyArn: data.key.keyArn },
     env,
     description: `Jointly ${config.stage}: Cognito, HTTP API and API functions`,
     terminationProtection: config.deletionProtection,
   });
   api.addStackDependency(data, 'the API reads the table and logs with the stage key');
+  api.addStackDependency(events, 'subscription redrive sends to the delivery queue');
 
   Tags.of(app).add('Project', 'Jointly');
   Tags.of(app).add('Stage', config.stage);
@@ -86,5 +99,5 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new HIPAASecurityChecks(app));
   }
-  return { app, config, data, api };
+  return { app, config, data, events, api };
 };

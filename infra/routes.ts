@@ -39,6 +39,17 @@ import {
   ReferralSchema,
   SearchBodySchema,
 } from '../shared/domain/schemas/referral.ts';
+import {
+  AlertListSchema,
+  AlertSchema,
+  CreateSubscriptionBodySchema,
+  DeliveryListSchema,
+  ListAlertsQuerySchema,
+  RedriveResultSchema,
+  SubscriptionListSchema,
+  SubscriptionPageQuerySchema,
+  SubscriptionSchema,
+} from '../shared/domain/schemas/subscription.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -81,6 +92,11 @@ export interface RouteDefinition {
    * default: the route's own `operationId`.
    */
   readonly functionId?: string;
+  /**
+   * Event-path resources the function uses: `sealer` (encrypts webhook secrets with the
+   * stage key), `deliveryQueue` (sends delivery jobs). CDK grants exactly these.
+   */
+  readonly eventAccess?: readonly ('sealer' | 'deliveryQueue')[];
   /** Request headers the route reads, for the OpenAPI document. */
   readonly headers?: readonly ('If-Match' | 'Idempotency-Key')[];
 }
@@ -315,6 +331,97 @@ export const ROUTES: readonly RouteDefinition[] = [
       tableAccess: 'readWrite',
     }),
   ),
+  {
+    operationId: 'createSubscription',
+    method: 'POST',
+    path: '/subscriptions',
+    auth: 'jwt',
+    entry: 'functions/api/create-subscription/handler.ts',
+    summary: 'Subscribe to events on a channel (inbox, webhook or e-mail); practitioners: their own organisation only (the default)',
+    tags: ['subscriptions'],
+    request: { body: CreateSubscriptionBodySchema },
+    headers: ['Idempotency-Key'],
+    success: { status: 201, description: 'The subscription (a webhook’s secret is never returned)', schema: SubscriptionSchema },
+    errorStatuses: [401, 403, 409, 415, 422],
+    tableAccess: 'readWrite',
+    eventAccess: ['sealer'],
+  },
+  {
+    operationId: 'listSubscriptions',
+    method: 'GET',
+    path: '/subscriptions',
+    auth: 'jwt',
+    entry: 'functions/api/list-subscriptions/handler.ts',
+    summary: 'The caller’s own subscriptions, newest first',
+    tags: ['subscriptions'],
+    request: { query: SubscriptionPageQuerySchema },
+    success: { status: 200, description: 'A page of subscriptions', schema: SubscriptionListSchema },
+    errorStatuses: [401, 403],
+    tableAccess: 'read',
+  },
+  {
+    operationId: 'deleteSubscription',
+    method: 'DELETE',
+    path: '/subscriptions/{id}',
+    auth: 'jwt',
+    entry: 'functions/api/delete-subscription/handler.ts',
+    summary: 'Delete one of the caller’s subscriptions',
+    tags: ['subscriptions'],
+    success: { status: 204, description: 'Deleted' },
+    errorStatuses: [401, 403, 404, 409],
+    tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'listDeliveries',
+    method: 'GET',
+    path: '/subscriptions/{id}/deliveries',
+    auth: 'jwt',
+    entry: 'functions/api/list-deliveries/handler.ts',
+    summary: 'Delivery attempts of one of the caller’s webhook or e-mail subscriptions, newest first',
+    tags: ['subscriptions'],
+    request: { query: SubscriptionPageQuerySchema },
+    success: { status: 200, description: 'A page of delivery attempts', schema: DeliveryListSchema },
+    errorStatuses: [401, 403, 404],
+    tableAccess: 'read',
+  },
+  {
+    operationId: 'redriveSubscription',
+    method: 'POST',
+    path: '/subscriptions/{id}/redrive',
+    auth: 'jwt',
+    entry: 'functions/api/redrive-subscription/handler.ts',
+    summary: 'Queue the dead-lettered deliveries of one of the caller’s subscriptions again',
+    tags: ['subscriptions'],
+    success: { status: 202, description: 'How many dead letters were queued again', schema: RedriveResultSchema },
+    errorStatuses: [401, 403, 404],
+    tableAccess: 'readWrite',
+    eventAccess: ['deliveryQueue'],
+  },
+  {
+    operationId: 'listAlerts',
+    method: 'GET',
+    path: '/alerts',
+    auth: 'jwt',
+    entry: 'functions/api/list-alerts/handler.ts',
+    summary: 'The caller’s alerts (unread=true: only unacknowledged ones), newest first',
+    tags: ['alerts'],
+    request: { query: ListAlertsQuerySchema },
+    success: { status: 200, description: 'A page of alerts', schema: AlertListSchema },
+    errorStatuses: [401, 403],
+    tableAccess: 'read',
+  },
+  {
+    operationId: 'ackAlert',
+    method: 'POST',
+    path: '/alerts/{id}/ack',
+    auth: 'jwt',
+    entry: 'functions/api/ack-alert/handler.ts',
+    summary: 'Mark one of the caller’s alerts read (acknowledging again keeps the first time)',
+    tags: ['alerts'],
+    success: { status: 200, description: 'The alert, with readAt', schema: AlertSchema },
+    errorStatuses: [401, 403, 404],
+    tableAccess: 'readWrite',
+  },
 ];
 
 /**

@@ -6,6 +6,8 @@
  *   JOINTLY_LOCAL_DATA_DIR=.local-data   or `npm start -- --persist [dir]`: keep data between runs
  *   JOINTLY_PRIORITY_TARGET_MINUTES='{"urgent":1}'   shorter response targets, to see a breach
  *   JOINTLY_TABLE_NAME=jointly-local   table name (two runtimes on one DynamoDB can keep apart)
+ *   JOINTLY_SLA_SWEEP_SECONDS=15   how often overdue referrals and handoff offers are looked for
+ *   JOINTLY_LOCAL_MAIL_DIR=<data dir>/mail   where alert e-mails are written as .eml files
  */
 import { parseArgs } from 'node:util';
 import { JavaUnavailableError } from './dynamodb-local.ts';
@@ -57,6 +59,7 @@ try {
       externalEndpoint ? 'external' : persistDir ? `persisted in ${persistDir}` : 'in memory'
     })`,
   );
+  console.log(`Events: published from the table's stream; SLA sweep every ${process.env.JOINTLY_SLA_SWEEP_SECONDS || 15} s; alert e-mails written to ${runtime.mailDir}`);
   console.log(`Get a token: curl -s -X POST ${runtime.url}/_local/token -d '{"sub":"alice","org":"ecc","roles":["practitioner"]}'`);
   console.log(`Jointly local API ready at ${runtime.url}`);
 

@@ -8,6 +8,10 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { EVENT_ENV } from '../../shared/events/event-config.ts';
+import { allowSendMessages } from './events-stack.ts';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -30,6 +34,8 @@ export interface ApiStackProps extends StackProps {
   readonly key: kms.IKey;
   /** The routes to deploy. @default ROUTES */
   readonly routes?: readonly RouteDefinition[];
+  /** Event-path resources for routes declaring `eventAccess` (from the events stack). */
+  readonly events?: { readonly deliveryQueue: sqs.IQueue; readonly sealKeyArn: string };
 }
 
 /** The name of the custom attribute carrying the user's organisation (`custom:org` in tokens). */
@@ -260,6 +266,22 @@ export class ApiStack extends Stack {
         if (access) {
           fn.bindTable(table, access);
           fn.bindSecrets(apiSecrets);
+        }
+        const eventAccess = new Set(sharing.flatMap((r) => r.eventAccess ?? []));
+        if (eventAccess.size > 0 && !props.events) throw new Error(`${functionId} needs the events stack's resources.`);
+        if (eventAccess.has('sealer')) {
+          fn.addEnvironment(EVENT_ENV.sealKeyArn, props.events!.sealKeyArn);
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['kms:Encrypt', 'kms:Decrypt'],
+              resources: [props.events!.sealKeyArn],
+              conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'jointly-webhook-secret' } },
+            }),
+          );
+        }
+        if (eventAccess.has('deliveryQueue')) {
+          fn.addEnvironment(EVENT_ENV.deliveryQueueUrl, props.events!.deliveryQueue.queueUrl);
+          allowSendMessages(fn, props.events!.deliveryQueue, kms.Key.fromKeyArn(fn, 'DeliveryQueueKey', props.events!.sealKeyArn));
         }
         acknowledgeSynchronousInvocation(fn);
         byFunctionId.set(functionId, fn);

@@ -116,6 +116,14 @@ export const subscriptionKeys = {
     sk: `DELIVERY#${atIso}#${eventId}#${String(attempt).padStart(3, '0')}`,
   }),
   deliveryPrefix: 'DELIVERY#',
+  /**
+   * State of one event's delivery to one subscription: the fan-out claims it with a
+   * conditional put (so redelivered events make one job), the delivery worker advances it.
+   */
+  deliveryState: (subscriptionId: string, eventId: string) => ({
+    pk: `SUBSCRIPTION#${subscriptionId}`,
+    sk: `DELIVERY-STATE#${eventId}`,
+  }),
   /** A dead-lettered delivery awaiting redrive; deleted when redriven. */
   deadLetter: (subscriptionId: string, eventId: string) => ({
     pk: `SUBSCRIPTION#${subscriptionId}`,

@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
-import type { Handoff } from '../domain/handoff.ts';
-import type { Actor, EventDraft, Referral } from '../domain/referral.ts';
+import { awaitsAnswer, type Handoff } from '../domain/handoff.ts';
+import { awaitsResponse, type Actor, type EventDraft, type Referral } from '../domain/referral.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -39,16 +39,44 @@ const nextUlid = monotonicFactory();
 const REFERRAL_FIELDS = [
   'id', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'ownerOrg', 'ownerTeam', 'serviceArea', 'priority', 'subject',
   'reason', 'status', 'version', 'seq', 'createdAt', 'updatedAt', 'dueAt', 'pausedMs', 'infoRequestedAt', 'outcome',
-  'reasonCode', 'parties', 'openHandoffId',
+  'reasonCode', 'parties', 'openHandoffId', 'overdueNotifiedFor',
 ] as const;
 
 const HANDOFF_FIELDS = [
   'id', 'referralId', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'reason', 'status', 'version', 'createdAt', 'updatedAt',
-  'dueAt', 'offeredBy', 'answeredBy', 'reasonCode',
+  'dueAt', 'offeredBy', 'answeredBy', 'reasonCode', 'overdueNotifiedFor',
 ] as const;
 
 const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
   Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as T;
+
+/** The referral held by a stored referral item. */
+export const referralFromItem = (item: Record<string, unknown>): Referral => pick<Referral>(item, REFERRAL_FIELDS);
+
+/** The handoff held by a stored handoff item. */
+export const handoffFromItem = (item: Record<string, unknown>): Handoff => pick<Handoff>(item, HANDOFF_FIELDS);
+
+/** The immutable outbox item of event `seq` of a referral (what the stream carries to the publisher). */
+export const eventItemOf = (
+  referralId: string,
+  seq: number,
+  event: EventDraft,
+  actor: Actor,
+  at: string,
+  handoffId?: string,
+): StoredEvent & Record<string, unknown> => ({
+  ...referralKeys.event(referralId, seq),
+  entity: 'event',
+  id: nextUlid(Date.parse(at)),
+  type: event.type,
+  seq,
+  at,
+  actor: { ...actor },
+  referralId,
+  ...(handoffId ? { handoffId } : {}),
+  data: { ...event.data },
+  ...(event.comment ? { comment: event.comment } : {}),
+});
 
 const LIST_INDEX: Readonly<Record<Box, Readonly<Record<'newest' | 'due', { index: string; pk: string; sk: string }>>>> = {
   inbox: {
@@ -84,7 +112,7 @@ export interface DynamoReferralRepositoryOptions {
  * transaction conflict (which DynamoDB Local never raises; tests inject it). Either way
  * the caller re-reads and decides again.
  */
-const lostToConcurrentWrite = (error: unknown): boolean => {
+export const lostToConcurrentWrite = (error: unknown): boolean => {
   if (error instanceof TransactionCanceledException) {
     return (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
   }
@@ -123,8 +151,8 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       dueSk: timeOrderedSk(referral.dueAt, referral.id),
       ...(nhsNumber ? { nhsNumberHash: personKeys.nhsNumber(this.hashIdentifier('nhs', nhsNumber)) } : {}),
       ...(localId ? { localIdHash: personKeys.localId(this.hashIdentifier('local', localId)) } : {}),
-      // Sparse: only referrals awaiting a response are watched for breaches.
-      ...(referral.status === 'submitted'
+      // Sparse: only referrals awaiting a response, breach not yet announced, are watched.
+      ...(awaitsResponse(referral)
         ? { slaPk: slaKeys.partition(slaKeys.shardOf(referral.id)), slaSk: slaKeys.sortKey(referral.dueAt, 'referral', referral.id) }
         : {}),
     };
@@ -138,19 +166,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     at: string,
     handoffId?: string,
   ): StoredEvent & Record<string, unknown> {
-    return {
-      ...referralKeys.event(referral.id, seq),
-      entity: 'event',
-      id: nextUlid(Date.parse(at)),
-      type: event.type,
-      seq,
-      at,
-      actor: { ...actor },
-      referralId: referral.id,
-      ...(handoffId ? { handoffId } : {}),
-      data: { ...event.data },
-      ...(event.comment ? { comment: event.comment } : {}),
-    };
+    return eventItemOf(referral.id, seq, event, actor, at, handoffId);
   }
 
   private static toEvent(item: Record<string, unknown>): StoredEvent {
@@ -158,11 +174,11 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
   }
 
   private static toReferral(item: Record<string, unknown>): Referral {
-    return pick<Referral>(item, REFERRAL_FIELDS);
+    return referralFromItem(item);
   }
 
   private static toHandoff(item: Record<string, unknown>): Handoff {
-    return pick<Handoff>(item, HANDOFF_FIELDS);
+    return handoffFromItem(item);
   }
 
   /** The stored handoff item: the handoff plus its list and SLA index attributes. */
@@ -175,8 +191,8 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       outboxPk: handoffKeys.listPartition('outbox', handoff.fromOrg, handoff.status),
       createdSk: timeOrderedSk(handoff.createdAt, handoff.id),
       dueSk: timeOrderedSk(handoff.dueAt, handoff.id),
-      // Sparse: only offers awaiting an answer are watched for breaches.
-      ...(handoff.status === 'offered'
+      // Sparse: only offers awaiting an answer, breach not yet announced, are watched.
+      ...(awaitsAnswer(handoff)
         ? { slaPk: slaKeys.partition(slaKeys.shardOf(handoff.id)), slaSk: slaKeys.sortKey(handoff.dueAt, 'handoff', handoff.id) }
         : {}),
     };

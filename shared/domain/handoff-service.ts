@@ -9,6 +9,7 @@ import {
   assertMayAnswer,
   assertMayOffer,
   offerHandoff,
+  toHandoffView,
   type Handoff,
   type HandoffAnswer,
   type NewHandoff,
@@ -55,7 +56,7 @@ export class HandoffService {
   }
 
   private view(handoff: Handoff, caller: Caller): HandoffView {
-    return { ...handoff, allowedActions: allowedHandoffActions(handoff, caller) };
+    return { ...toHandoffView(handoff), allowedActions: allowedHandoffActions(handoff, caller) };
   }
 
   /** `POST /referrals/{id}/handoffs`: offer responsibility to another org. */

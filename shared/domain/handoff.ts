@@ -34,6 +34,8 @@ export interface Handoff {
   readonly offeredBy: Actor;
   readonly answeredBy?: Actor;
   readonly reasonCode?: string;
+  /** Internal: the `dueAt` whose breach was announced (`handoff.overdue`); off the SLA watch while equal. */
+  readonly overdueNotifiedFor?: string;
 }
 
 /** Who answers which way. */
@@ -214,4 +216,26 @@ export const answerHandoff = (
       ...(comment ? { comment } : {}),
     },
   };
+};
+
+/** Whether an offer still awaits an answer whose breach is yet to be announced (the SLA watch). */
+export const awaitsAnswer = (handoff: Pick<Handoff, 'status' | 'dueAt' | 'overdueNotifiedFor'>): boolean =>
+  handoff.status === 'offered' && handoff.overdueNotifiedFor !== handoff.dueAt;
+
+/** The `handoff.overdue` mark for an offer left unanswered past `dueAt` (it stays open). */
+export const handoffOverdueEvent = (referral: Referral, handoff: Handoff): EventDraft => ({
+  type: 'handoff.overdue',
+  data: {
+    ...classification(referral),
+    handoffId: handoff.id,
+    handoffFromOrg: handoff.fromOrg,
+    handoffToOrg: handoff.toOrg,
+    dueAt: handoff.dueAt,
+  },
+});
+
+/** The handoff as the API returns it: internal marks removed. */
+export const toHandoffView = (handoff: Handoff): Omit<Handoff, 'overdueNotifiedFor'> => {
+  const { overdueNotifiedFor: _mark, ...view } = handoff;
+  return view;
 };

@@ -87,6 +87,11 @@ export interface Referral {
   readonly reasonCode?: string;
   readonly parties: readonly string[];
   readonly openHandoffId?: string;
+  /**
+   * The `dueAt` whose breach was last announced (`referral.overdue`). Internal: while it
+   * equals `dueAt` the referral is off the SLA watch; a new `dueAt` re-arms it.
+   */
+  readonly overdueNotifiedFor?: string;
 }
 
 /** What an event records about a change, before the repository gives it id and seq. */
@@ -215,8 +220,7 @@ export const createReferral = (
   caller: Caller,
   context: RuleContext,
 ): { referral: Referral; event: EventDraft } => {
-  if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Only practitioners may make referrals.');
-  if (!context.isKnownOrg(caller.org)) throw new ForbiddenError('Your organisation is not registered with Jointly.');
+  // 422 (the request itself breaks a rule) before 403 (not this caller's action), per DESIGN §3.
   if (!context.isKnownOrg(input.toOrg)) {
     throw new UnprocessableEntityError('toOrg is not a known organisation.', [{ path: 'toOrg', message: 'is not a known organisation' }]);
   }
@@ -225,6 +229,8 @@ export const createReferral = (
       { path: 'toOrg', message: 'must differ from your own organisation' },
     ]);
   }
+  if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Only practitioners may make referrals.');
+  if (!context.isKnownOrg(caller.org)) throw new ForbiddenError('Your organisation is not registered with Jointly.');
   const now = context.now.toISOString();
   const referral: Referral = {
     id,
@@ -341,5 +347,24 @@ export const applyAction = (
   }
 };
 
-/** The referral as the API returns it: internal counters removed. */
-export const toReferralView = (referral: Referral) => omit(referral, 'seq', 'pausedMs');
+/** The actor of marks the system makes on its own (overdue breaches). */
+export const SYSTEM_ACTOR: Actor = { sub: 'system', org: 'jointly', role: 'system' };
+
+/**
+ * Whether the referral awaits a response whose breach is still to be announced: the SLA
+ * watch (sparse index) holds exactly these. `info_requested` is not watched: its clock is paused.
+ */
+export const awaitsResponse = (referral: Pick<Referral, 'status' | 'dueAt' | 'overdueNotifiedFor'>): boolean =>
+  referral.status === 'submitted' && referral.overdueNotifiedFor !== referral.dueAt;
+
+/**
+ * The `referral.overdue` mark for a referral past `dueAt` with no response: the event only
+ * (`version` is unchanged: a breach is not a change to the referral itself).
+ */
+export const referralOverdueEvent = (referral: Referral): EventDraft => ({
+  type: 'referral.overdue',
+  data: { ...classification(referral), dueAt: referral.dueAt },
+});
+
+/** The referral as the API returns it: internal counters and marks removed. */
+export const toReferralView = (referral: Referral) => omit(referral, 'seq', 'pausedMs', 'overdueNotifiedFor');

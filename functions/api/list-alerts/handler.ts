@@ -1,0 +1,11 @@
+import { ListAlertsQuerySchema } from '../../../shared/domain/schemas/subscription.ts';
+import { httpHandler } from '../../../shared/http/middleware.ts';
+import { paging } from '../../../shared/http/pagination.ts';
+import { cursorKey, subscriptionService } from '../../../shared/wiring/subscriptions.ts';
+
+/** `GET /alerts?unread=true|false`: the caller's alerts (or only unread ones), newest first. */
+export const handler = httpHandler({ auth: 'jwt', query: ListAlertsQuerySchema }, async ({ caller, query }) => {
+  const page = paging(cursorKey, caller, 'GET /alerts', { ...query, unread: query.unread ?? 'false' });
+  const result = await subscriptionService.alerts(caller, { unread: query.unread === 'true', limit: page.limit, after: page.after });
+  return { statusCode: 200, body: { items: result.items, ...page.next(result.after) } };
+});

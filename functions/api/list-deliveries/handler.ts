@@ -1,0 +1,13 @@
+import { SubscriptionPageQuerySchema, SubscriptionPathSchema } from '../../../shared/domain/schemas/subscription.ts';
+import { httpHandler } from '../../../shared/http/middleware.ts';
+import { paging } from '../../../shared/http/pagination.ts';
+import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { cursorKey, subscriptionService } from '../../../shared/wiring/subscriptions.ts';
+
+/** `GET /subscriptions/{id}/deliveries`: delivery attempts of the caller's own subscription, newest first. */
+export const handler = httpHandler({ auth: 'jwt', query: SubscriptionPageQuerySchema }, async ({ caller, query, pathParameters }) => {
+  const { id } = parseOrThrow(SubscriptionPathSchema, pathParameters, 'The path is invalid');
+  const page = paging(cursorKey, caller, `GET /subscriptions/${id}/deliveries`, query);
+  const result = await subscriptionService.deliveries(caller, id, { limit: page.limit, after: page.after });
+  return { statusCode: 200, body: { items: result.items, ...page.next(result.after) } };
+});

@@ -1,0 +1,11 @@
+import { SubscriptionPathSchema } from '../../../shared/domain/schemas/subscription.ts';
+import { httpHandler } from '../../../shared/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { subscriptionService } from '../../../shared/wiring/subscriptions.ts';
+
+/** `POST /subscriptions/{id}/redrive`: queue the caller's dead-lettered deliveries again; 202 `{redriven}`. */
+export const handler = httpHandler({ auth: 'jwt' }, async ({ caller, pathParameters }) => {
+  const { id } = parseOrThrow(SubscriptionPathSchema, pathParameters, 'The path is invalid');
+  const result = await subscriptionService.redrive(caller, id);
+  return { statusCode: 202, body: result };
+});

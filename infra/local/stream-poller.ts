@@ -1,0 +1,423 @@
+/**
+ * The local stand-in for the DynamoDB event source mapping: reads the table's stream
+ * through DynamoDB Local's Streams API and invokes the SAME publisher handler module with
+ * real `DynamoDBStreamEvent` batches (≤ 100 records, `eventSourceARN` set), after applying
+ * the same filter the CDK mapping deploys (`JOINTLY_TABLE.outboxStreamFilter`, by the same
+ * matcher the local bus uses).
+ *
+ * Like the mapping with `ReportBatchItemFailures`, it resumes at the lowest failed sequence
+ * number (a thrown error fails the whole batch), with backoff: quick retries first, then
+ * slow ones for as long as it takes. It never skips a record. A shard's position moves only
+ * after its batch succeeded; closed shards are read to the end before their children. The
+ * positions live in memory, or in a JSON file when the data is persisted, so a restart
+ * neither loses nor re-publishes events.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamsRecord,
+  type AttributeValue as StreamsAttributeValue,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type {
+  AttributeValue as LambdaAttributeValue,
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
+import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
+import { matchesPattern, type EventPattern } from '../../shared/events/event-pattern.ts';
+import { logger } from '../../shared/http/logger.ts';
+import { localLambdaContext } from './lambda-context.ts';
+
+/** A DynamoDB-stream-triggered Lambda handler. */
+export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void | undefined>;
+
+/** The filter the local poller applies: the very object the CDK event source mapping deploys. */
+export const OUTBOX_STREAM_FILTER = JOINTLY_TABLE.outboxStreamFilter as EventPattern;
+
+/** Options of {@link StreamPoller}. */
+export interface StreamPollerOptions {
+  readonly endpoint: string;
+  readonly tableName: string;
+  /** The publisher handler (the module's `handler`). */
+  readonly handler: StreamHandler;
+  /** Keep shard positions in this JSON file (persisted data); in memory otherwise. */
+  readonly positionFile?: string | undefined;
+  readonly filter?: EventPattern;
+  /** Records per GetRecords call and so per invocation, ≤ 100 (the CDK mapping's batch size). */
+  readonly batchSize?: number;
+  /** Pause between polls when there is nothing new. */
+  readonly idlePollMs?: number;
+  /** How often the shard list is refreshed when nothing else asks for it. */
+  readonly shardRefreshMs?: number;
+  /** Backoff after a failed batch: `retryBaseMs × 2^(n−1)` capped at `retryMaxMs` for `quickRetries` tries, then `slowRetryMs`. */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  readonly quickRetries?: number;
+  readonly slowRetryMs?: number;
+}
+
+/** A shard's saved position: the last sequence number handled, and whether it is read to its end. */
+export interface ShardPosition {
+  readonly sequenceNumber?: string;
+  readonly finished?: boolean;
+}
+
+/** The position file's content. */
+interface SavedPositions {
+  readonly streamArn: string;
+  readonly shards: Readonly<Record<string, ShardPosition>>;
+}
+
+interface ShardState {
+  readonly shardId: string;
+  readonly parentShardId?: string | undefined;
+  iterator?: string | undefined;
+  position?: string | undefined;
+  finished: boolean;
+  /** Consecutive failures at `failedAt`. */
+  failures: number;
+  failedAt?: string | undefined;
+  notBefore: number;
+}
+
+const isNamed = (error: unknown, name: string): boolean => (error as { name?: string })?.name === name;
+
+const toLambdaValue = (value: StreamsAttributeValue): LambdaAttributeValue => {
+  const v = value as unknown as Record<string, unknown>;
+  if (v.B !== undefined) return { B: Buffer.from(v.B as Uint8Array).toString('base64') };
+  if (v.BS !== undefined) return { BS: (v.BS as Uint8Array[]).map((b) => Buffer.from(b).toString('base64')) };
+  if (v.M !== undefined) return { M: toLambdaImage(v.M as Record<string, StreamsAttributeValue>) };
+  if (v.L !== undefined) return { L: (v.L as StreamsAttributeValue[]).map(toLambdaValue) };
+  return value as LambdaAttributeValue;
+};
+
+const toLambdaImage = (image: Record<string, StreamsAttributeValue>): Record<string, LambdaAttributeValue> =>
+  Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaValue(v)]));
+
+/** A Streams API record as Lambda hands it to a function (epoch seconds, base64 binaries, `eventSourceARN`). */
+export const toLambdaRecord = (record: StreamsRecord, streamArn: string): DynamoDBRecord => {
+  const d = record.dynamodb ?? {};
+  return {
+    ...(record.eventID ? { eventID: record.eventID } : {}),
+    ...(record.eventName ? { eventName: record.eventName } : {}),
+    ...(record.eventVersion ? { eventVersion: record.eventVersion } : {}),
+    eventSource: 'aws:dynamodb',
+    ...(record.awsRegion ? { awsRegion: record.awsRegion } : {}),
+    dynamodb: {
+      ...(d.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) } : {}),
+      ...(d.Keys ? { Keys: toLambdaImage(d.Keys) } : {}),
+      ...(d.NewImage ? { NewImage: toLambdaImage(d.NewImage) } : {}),
+      ...(d.OldImage ? { OldImage: toLambdaImage(d.OldImage) } : {}),
+      ...(d.SequenceNumber ? { SequenceNumber: d.SequenceNumber } : {}),
+      ...(d.SizeBytes !== undefined ? { SizeBytes: d.SizeBytes } : {}),
+      ...(d.StreamViewType ? { StreamViewType: d.StreamViewType } : {}),
+    },
+    eventSourceARN: streamArn,
+  };
+};
+
+const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '0';
+const before = (a: string, b: string): boolean => BigInt(a) < BigInt(b);
+
+/** Reads a table's stream and feeds the publisher; see the module comment. */
+export class StreamPoller {
+  private readonly options: StreamPollerOptions;
+  private readonly streams: DynamoDBStreamsClient;
+  private readonly dynamodb: DynamoDBClient;
+  private readonly filter: EventPattern;
+  private readonly shards = new Map<string, ShardState>();
+  private saved: Record<string, ShardPosition> = {};
+  private streamArn: string | undefined;
+  private noStream = false;
+  private nextShardRefresh = 0;
+  private round = 0;
+  private waiters: { round: number; done: () => void }[] = [];
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(options: StreamPollerOptions) {
+    this.options = options;
+    this.filter = options.filter ?? OUTBOX_STREAM_FILTER;
+    const config = {
+      endpoint: options.endpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 3,
+    };
+    this.streams = new DynamoDBStreamsClient(config);
+    this.dynamodb = new DynamoDBClient(config);
+  }
+
+  /** Starts polling (returns at once). */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops after the batch in hand (its position saved); resolves when the loop has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    await this.saving;
+    this.streams.destroy();
+    this.dynamodb.destroy();
+    this.settle(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Resolves once every record committed before the call has been handed to the handler
+   * successfully: a whole polling round that started after the call found nothing new and
+   * nothing waiting to be retried.
+   */
+  caughtUp(): Promise<void> {
+    if (this.stopped || this.noStream) return Promise.resolve();
+    return new Promise((done) => this.waiters.push({ round: this.round, done }));
+  }
+
+  /** The positions now (what the position file holds). */
+  positions(): Record<string, ShardPosition> {
+    return Object.fromEntries(
+      [...this.shards.values()].map((s) => [s.shardId, { ...(s.position ? { sequenceNumber: s.position } : {}), ...(s.finished ? { finished: true } : {}) }]),
+    );
+  }
+
+  private settle(round: number): void {
+    const ready = this.waiters.filter((w) => w.round < round);
+    this.waiters = this.waiters.filter((w) => w.round >= round);
+    for (const w of ready) w.done();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((done) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        done();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+
+  private async run(): Promise<void> {
+    const idle = this.options.idlePollMs ?? 150;
+    while (!this.stopped) {
+      try {
+        if (!this.streamArn) {
+          await this.init();
+          if (!this.streamArn) {
+            this.noStream = true;
+            this.settle(Number.POSITIVE_INFINITY);
+            logger.error('The table has no stream: events will not be published', { table: this.options.tableName });
+            return;
+          }
+        }
+        const roundStart = ++this.round;
+        // Someone waits for "caught up": make sure no new shard is missed.
+        if (this.waiters.length > 0 || Date.now() >= this.nextShardRefresh) await this.refreshShards();
+        let worked = false;
+        let retryAt = Number.POSITIVE_INFINITY;
+        for (const shard of this.readableShards()) {
+          if (this.stopped) break;
+          if (shard.notBefore > Date.now()) {
+            retryAt = Math.min(retryAt, shard.notBefore);
+            continue;
+          }
+          const outcome = await this.step(shard);
+          if (outcome === 'failed') retryAt = Math.min(retryAt, shard.notBefore);
+          else if (outcome !== 'empty') worked = true;
+          if (outcome === 'closed') this.nextShardRefresh = 0;
+        }
+        if (!worked && retryAt === Number.POSITIVE_INFINITY) this.settle(roundStart);
+        if (!worked) await this.sleep(Math.max(0, Math.min(idle, retryAt - Date.now())));
+      } catch (error) {
+        if (this.stopped) break;
+        logger.warn('Stream poller could not read the stream; trying again', { error: (error as Error)?.name });
+        this.shards.forEach((s) => (s.iterator = undefined));
+        await this.sleep(1_000);
+      }
+    }
+  }
+
+  private async init(): Promise<void> {
+    const { Table } = await this.dynamodb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
+    this.streamArn = Table?.LatestStreamArn;
+    const file = this.options.positionFile;
+    if (!this.streamArn || !file || !existsSync(file)) return;
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedPositions;
+      // Another stream (the table was re-created): its positions mean nothing here.
+      if (saved.streamArn === this.streamArn) this.saved = { ...saved.shards };
+    } catch {
+      logger.warn('Stream position file unreadable: reading the stream from its start', { file });
+    }
+  }
+
+  private async refreshShards(): Promise<void> {
+    const described: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const { StreamDescription } = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.streamArn, ...(start ? { ExclusiveStartShardId: start } : {}) }),
+      );
+      described.push(...(StreamDescription?.Shards ?? []));
+      start = StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    for (const shard of described) {
+      if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
+      const saved = this.saved[shard.ShardId];
+      this.shards.set(shard.ShardId, {
+        shardId: shard.ShardId,
+        parentShardId: shard.ParentShardId,
+        position: saved?.sequenceNumber,
+        finished: saved?.finished ?? false,
+        failures: 0,
+        notBefore: 0,
+      });
+    }
+    this.nextShardRefresh = Date.now() + (this.options.shardRefreshMs ?? 2_000);
+  }
+
+  /** Open shards whose parent (if still known) has been read to its end: a referral's events stay in order. */
+  private readableShards(): ShardState[] {
+    return [...this.shards.values()].filter((s) => {
+      if (s.finished) return false;
+      const parent = s.parentShardId ? this.shards.get(s.parentShardId) : undefined;
+      return !parent || parent.finished;
+    });
+  }
+
+  private async iteratorFor(shard: ShardState): Promise<string | undefined> {
+    try {
+      const { ShardIterator } = await this.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: this.streamArn,
+          ShardId: shard.shardId,
+          ...(shard.position
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.position }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      return ShardIterator;
+    } catch (error) {
+      if (!shard.position || !isNamed(error, 'TrimmedDataAccessException')) throw error;
+      logger.error('Stream records past the saved position have expired: reading from the oldest record kept', { shard: shard.shardId });
+      shard.position = undefined;
+      return this.iteratorFor(shard);
+    }
+  }
+
+  /** One GetRecords on a shard and, if it returned matching records, one invocation. */
+  private async step(shard: ShardState): Promise<'records' | 'empty' | 'closed' | 'failed'> {
+    shard.iterator ??= await this.iteratorFor(shard);
+    if (!shard.iterator) {
+      shard.finished = true;
+      this.save();
+      return 'closed';
+    }
+    let result;
+    try {
+      result = await this.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: Math.min(100, this.options.batchSize ?? 100) }));
+    } catch (error) {
+      if (isNamed(error, 'ExpiredIteratorException')) {
+        shard.iterator = undefined;
+        return 'records';
+      }
+      if (isNamed(error, 'TrimmedDataAccessException')) {
+        logger.error('Stream records past the saved position have expired: reading from the oldest record kept', { shard: shard.shardId });
+        shard.position = undefined;
+        shard.iterator = undefined;
+        return 'records';
+      }
+      throw error;
+    }
+    const records = (result.Records ?? []).map((r) => toLambdaRecord(r, this.streamArn!));
+    if (records.length === 0) {
+      shard.iterator = result.NextShardIterator;
+      if (!result.NextShardIterator) {
+        shard.finished = true;
+        this.save();
+        return 'closed';
+      }
+      return 'empty';
+    }
+    const matching = records.filter((r) => matchesPattern(this.filter, r));
+    const failedAt = matching.length > 0 ? await this.invoke(matching) : undefined;
+    if (failedAt === undefined) {
+      shard.position = sequenceOf(records.at(-1)!);
+      shard.iterator = result.NextShardIterator;
+      shard.failures = 0;
+      shard.failedAt = undefined;
+      if (!result.NextShardIterator) shard.finished = true;
+      this.save();
+      return 'records';
+    }
+    // Everything before the first failure is done; resume at it after a backoff.
+    const done = records.filter((r) => before(sequenceOf(r), failedAt));
+    if (done.length > 0) shard.position = sequenceOf(done.at(-1)!);
+    shard.iterator = undefined;
+    shard.failures = shard.failedAt === failedAt ? shard.failures + 1 : 1;
+    shard.failedAt = failedAt;
+    shard.notBefore = Date.now() + this.backoff(shard.failures);
+    if (shard.failures > (this.options.quickRetries ?? 10)) {
+      logger.warn('The publisher keeps failing at a stream record; still retrying, never skipping', {
+        shard: shard.shardId,
+        sequenceNumber: failedAt,
+        attempts: shard.failures,
+      });
+    }
+    this.save();
+    return 'failed';
+  }
+
+  private backoff(failures: number): number {
+    const quick = this.options.quickRetries ?? 10;
+    if (failures > quick) return this.options.slowRetryMs ?? 10_000;
+    return Math.min(this.options.retryMaxMs ?? 5_000, (this.options.retryBaseMs ?? 100) * 2 ** (failures - 1));
+  }
+
+  /** Invokes the handler; the lowest failed sequence number, or `undefined` when all succeeded. */
+  private async invoke(records: DynamoDBRecord[]): Promise<string | undefined> {
+    const first = sequenceOf(records[0]!);
+    try {
+      const response = await this.options.handler({ Records: records }, localLambdaContext('publisher', 60_000));
+      const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+      if (failed.length === 0) return undefined;
+      const known = new Set(records.map(sequenceOf));
+      // An identifier that is not a record of the batch fails the whole batch, as in Lambda.
+      if (failed.some((id) => !id || !known.has(id))) return first;
+      return failed.reduce((lowest, id) => (before(id, lowest) ? id : lowest));
+    } catch (error) {
+      logger.warn('The publisher failed a whole batch; it will be retried', { error: (error as Error)?.name, records: records.length });
+      return first;
+    }
+  }
+
+  /** Writes the positions (queued, so writes never interleave); in memory only without a file. */
+  private save(): void {
+    const file = this.options.positionFile;
+    if (!file || !this.streamArn) return;
+    const content: SavedPositions = { streamArn: this.streamArn, shards: { ...this.saved, ...this.positions() } };
+    this.saving = this.saving
+      .then(async () => {
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(`${file}.tmp`, JSON.stringify(content, null, 1));
+        await rename(`${file}.tmp`, file);
+      })
+      .catch((error: unknown) => logger.error('Stream position could not be saved', { error: (error as Error)?.name }));
+  }
+}

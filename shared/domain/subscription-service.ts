@@ -1,0 +1,278 @@
+/**
+ * Subscription, delivery and alert use cases (DESIGN §3–§4): each HTTP handler calls
+ * exactly one of these. Rules: the caller owns what they make and nothing else (others'
+ * ids are 404), practitioners subscribe to their own organisation only (and by default),
+ * programme managers to any (no orgs = programme-wide), webhook URLs must pass the
+ * stage's policy (422), and webhook secrets are sealed before they are stored and never
+ * returned.
+ */
+import { ForbiddenError, NotFoundError, UnprocessableEntityError, type FieldError } from './errors.ts';
+import { hasRole, type Caller } from './identity.ts';
+import type { Page } from './ports.ts';
+import { assertHasKnownRole } from './referral.ts';
+import type { CreateSubscriptionBody } from './schemas/subscription.ts';
+import type { Channel, Subscription, SubscriptionFilters } from './subscription.ts';
+import type { DeliveryJob, JobQueue, SecretSealer } from '../events/ports.ts';
+import {
+  assertDeliverableUrl,
+  checkWebhookUrlSyntax,
+  WebhookUrlRejectedError,
+  type Resolver,
+  type WebhookPolicy,
+} from '../events/webhook-url.ts';
+
+/** One recorded attempt to deliver an event on a webhook or e-mail channel. */
+export interface DeliveryAttempt {
+  readonly eventId: string;
+  readonly attempt: number;
+  readonly at: string;
+  readonly outcome: 'delivered' | 'failed' | 'dead-lettered';
+  readonly httpStatus?: number;
+  readonly error?: string;
+}
+
+/** A delivery that exhausted its retries, kept until redriven. */
+export interface DeadLetter {
+  readonly eventId: string;
+  readonly job: DeliveryJob;
+}
+
+/** One notification in a user's inbox (written by the fan-out worker). */
+export interface Alert {
+  /** `<eventId>.<subscriptionId>`. */
+  readonly id: string;
+  readonly eventId: string;
+  readonly subscriptionId: string;
+  readonly type: string;
+  readonly referralId: string;
+  readonly handoffId?: string;
+  readonly summary: string;
+  readonly createdAt: string;
+  readonly readAt?: string;
+}
+
+/** Persistence of subscriptions (with their match entries), deliveries, dead letters and alerts. */
+export interface SubscriptionRepository {
+  /** Writes the subscription and one match entry per match partition, in one transaction. */
+  create(subscription: Subscription): Promise<void>;
+  /** The caller's own subscription (strongly consistent), or `undefined`. */
+  get(ownerSub: string, id: string): Promise<Subscription | undefined>;
+  /** Removes the subscription and its match entries in one transaction; `false` if it was already gone. */
+  delete(subscription: Subscription): Promise<boolean>;
+  /** The owner's subscriptions, newest first. */
+  listByOwner(ownerSub: string, page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>>;
+  /** A subscription's delivery attempts, newest first. */
+  deliveries(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>>;
+  /** Up to `limit` of a subscription's dead letters. */
+  deadLetters(subscriptionId: string, limit: number): Promise<DeadLetter[]>;
+  /** Deletes these dead letters (after their jobs were queued again). */
+  removeDeadLetters(subscriptionId: string, eventIds: readonly string[]): Promise<void>;
+  /** The user's alerts, newest first; `unread` only those not yet acknowledged. */
+  alerts(sub: string, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>>;
+  /** Marks the user's own alert read (keeping the first `readAt`), or `undefined` if they have no such alert. */
+  ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined>;
+}
+
+/** What the service needs besides the repository. */
+export interface SubscriptionServiceDependencies {
+  readonly repository: SubscriptionRepository;
+  /** Seals webhook secrets before they are stored. */
+  readonly sealer: SecretSealer;
+  /** The delivery queue, resolved when a redrive needs it. */
+  readonly deliveryQueue: () => JobQueue<DeliveryJob>;
+  readonly organisations: readonly string[];
+  readonly webhookPolicy: WebhookPolicy;
+  /** DNS resolution of webhook hosts (tests inject one). */
+  readonly resolve?: Resolver;
+  readonly newId: () => string;
+  readonly clock?: () => Date;
+}
+
+/** Most dead letters one redrive request queues again; a further request takes the rest. */
+export const MAX_REDRIVE = 250;
+
+/** Dead letters queued (and then deleted) per round of a redrive. */
+const REDRIVE_CHUNK = 25;
+
+/** A channel as returned: never the sealed secret. */
+export type ChannelView = { type: 'inbox' } | { type: 'webhook'; url: string } | { type: 'email'; address: string };
+
+/** A subscription as returned to its owner. */
+export interface SubscriptionView {
+  readonly id: string;
+  readonly eventTypes: readonly string[];
+  readonly filters: SubscriptionFilters;
+  readonly channel: ChannelView;
+  readonly createdAt: string;
+}
+
+const channelView = (channel: Channel): ChannelView => {
+  switch (channel.type) {
+    case 'webhook':
+      return { type: 'webhook', url: channel.url };
+    case 'email':
+      return { type: 'email', address: channel.address };
+    default:
+      return { type: 'inbox' };
+  }
+};
+
+/** The owner's view of a subscription: the webhook secret, sealed or not, never leaves. */
+export const toSubscriptionView = (subscription: Subscription): SubscriptionView => ({
+  id: subscription.id,
+  eventTypes: [...subscription.eventTypes],
+  filters: { ...subscription.filters },
+  channel: channelView(subscription.channel),
+  createdAt: subscription.createdAt,
+});
+
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** The subscription use cases. */
+export class SubscriptionService {
+  private readonly deps: SubscriptionServiceDependencies;
+  private readonly known: ReadonlySet<string>;
+
+  constructor(deps: SubscriptionServiceDependencies) {
+    this.deps = deps;
+    this.known = new Set(deps.organisations);
+  }
+
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  /** The webhook URL's problem under this stage's policy, if any (DNS included). */
+  private async webhookUrlProblem(url: string): Promise<FieldError | undefined> {
+    try {
+      checkWebhookUrlSyntax(url, this.deps.webhookPolicy);
+      await assertDeliverableUrl(url, this.deps.webhookPolicy, this.deps.resolve);
+      return undefined;
+    } catch (error) {
+      if (error instanceof WebhookUrlRejectedError) return { path: 'channel.url', message: error.message };
+      throw error;
+    }
+  }
+
+  /** `POST /subscriptions`: a subscription owned by the caller. */
+  async create(caller: Caller, body: CreateSubscriptionBody): Promise<SubscriptionView> {
+    assertHasKnownRole(caller);
+    const programmeManager = hasRole(caller, 'programme_manager');
+    const requestedOrgs = body.filters?.orgs;
+
+    // 422: well-formed, but naming what does not exist or may not be used.
+    const problems: FieldError[] = (requestedOrgs ?? []).flatMap((org, i) =>
+      this.known.has(org) ? [] : [{ path: `filters.orgs.${i}`, message: 'is not a known organisation' }],
+    );
+    if (body.channel.type === 'webhook') {
+      const problem = await this.webhookUrlProblem(body.channel.url);
+      if (problem) problems.push(problem);
+    }
+    if (problems.length > 0) {
+      throw new UnprocessableEntityError(
+        `The subscription cannot be made: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}.`,
+        problems,
+      );
+    }
+
+    // 403: practitioners hear their own organisation's events only.
+    if (!programmeManager) {
+      if (!this.known.has(caller.org)) {
+        throw new ForbiddenError('Your account’s organisation is not known to Jointly, so it cannot subscribe to events.');
+      }
+      if (requestedOrgs?.some((org) => org !== caller.org)) {
+        throw new ForbiddenError('Practitioners may subscribe to their own organisation’s events only (filters.orgs).');
+      }
+    }
+
+    const orgs = requestedOrgs ? unique(requestedOrgs) : programmeManager ? undefined : [caller.org];
+    const filters: SubscriptionFilters = {
+      ...(orgs ? { orgs } : {}),
+      ...(body.filters?.serviceAreas ? { serviceAreas: unique(body.filters.serviceAreas) } : {}),
+      ...(body.filters?.priorities ? { priorities: unique(body.filters.priorities) } : {}),
+    };
+    const channel: Channel =
+      body.channel.type === 'webhook'
+        ? { type: 'webhook', url: body.channel.url, sealedSecret: await this.deps.sealer.seal(body.channel.secret) }
+        : body.channel.type === 'email'
+          ? { type: 'email', address: body.channel.address }
+          : { type: 'inbox' };
+    const subscription: Subscription = {
+      id: this.deps.newId(),
+      ownerSub: caller.sub,
+      ownerOrg: caller.org,
+      eventTypes: unique(body.eventTypes),
+      filters,
+      channel,
+      createdAt: this.now().toISOString(),
+    };
+    await this.deps.repository.create(subscription);
+    return toSubscriptionView(subscription);
+  }
+
+  /** `GET /subscriptions`: the caller's own, newest first. */
+  async list(caller: Caller, page: { limit: number; after?: string | undefined }): Promise<Page<SubscriptionView>> {
+    assertHasKnownRole(caller);
+    const found = await this.deps.repository.listByOwner(caller.sub, page);
+    return { items: found.items.map(toSubscriptionView), after: found.after };
+  }
+
+  /** The caller's own subscription, or 404 (others' ids are indistinguishable from missing ones). */
+  private async owned(caller: Caller, id: string): Promise<Subscription> {
+    assertHasKnownRole(caller);
+    const subscription = await this.deps.repository.get(caller.sub, id);
+    if (!subscription) throw new NotFoundError('No such subscription.');
+    return subscription;
+  }
+
+  /** `DELETE /subscriptions/{id}`: the subscription and its match entries, at once. */
+  async delete(caller: Caller, id: string): Promise<void> {
+    const subscription = await this.owned(caller, id);
+    if (!(await this.deps.repository.delete(subscription))) throw new NotFoundError('No such subscription.');
+  }
+
+  /** `GET /subscriptions/{id}/deliveries`: attempts, newest first. */
+  async deliveries(caller: Caller, id: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>> {
+    await this.owned(caller, id);
+    return this.deps.repository.deliveries(id, page);
+  }
+
+  /**
+   * `POST /subscriptions/{id}/redrive`: queues each dead letter again as attempt 1, then
+   * deletes it. A letter is deleted only once its job is queued, so none is lost; a crash
+   * in between queues it twice, which consumers absorb (they dedupe on the event id).
+   */
+  async redrive(caller: Caller, id: string): Promise<{ redriven: number }> {
+    await this.owned(caller, id);
+    const letters = await this.deps.repository.deadLetters(id, MAX_REDRIVE);
+    if (letters.length === 0) return { redriven: 0 };
+    const queue = this.deps.deliveryQueue();
+    let redriven = 0;
+    for (let i = 0; i < letters.length; i += REDRIVE_CHUNK) {
+      const chunk = letters.slice(i, i + REDRIVE_CHUNK);
+      const results = await Promise.allSettled(chunk.map((letter) => queue.send({ ...letter.job, attempt: 1 })));
+      const sent = chunk.filter((_, j) => results[j]!.status === 'fulfilled').map((letter) => letter.eventId);
+      if (sent.length > 0) await this.deps.repository.removeDeadLetters(id, sent);
+      redriven += sent.length;
+      const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failure) throw failure.reason;
+    }
+    return { redriven };
+  }
+
+  /** `GET /alerts`: the caller's alerts (or unread ones), newest first. */
+  async alerts(caller: Caller, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>> {
+    assertHasKnownRole(caller);
+    return this.deps.repository.alerts(caller.sub, query);
+  }
+
+  /** `POST /alerts/{id}/ack`: marks the caller's own alert read; acking twice keeps the first time. */
+  async ackAlert(caller: Caller, id: string): Promise<Alert> {
+    assertHasKnownRole(caller);
+    const [eventId, subscriptionId] = id.split('.');
+    if (!eventId || !subscriptionId) throw new NotFoundError('No such alert.');
+    const alert = await this.deps.repository.ackAlert(caller.sub, eventId, subscriptionId, this.now().toISOString());
+    if (!alert) throw new NotFoundError('No such alert.');
+    return alert;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Composition root of the event workers (fan-out, deliver): configuration read and
+ * validated once per cold start, the DynamoDB client and repository, and the event-path
+ * adapters (the local runtime's registration, else the AWS adapters).
+ */
+import { z } from 'zod';
+import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
+import { createDocumentClient } from '../data/dynamo-client.ts';
+import { DynamoDeliveryRepository } from '../data/delivery-repository.ts';
+import { eventAdapters, type EventAdapters } from '../events/adapters.ts';
+import { DEFAULT_BACKOFF_BASE_MS } from '../events/delivery.ts';
+import { loadEventConfig } from '../events/event-config.ts';
+
+/** Environment variables of the delivery worker only. */
+export const DELIVERY_ENV = {
+  /** Backoff base in ms (default 2000: 2, 4, 8, 16 s). Tests shorten it; SQS delays round up to whole seconds. */
+  backoffBaseMs: 'JOINTLY_DELIVERY_BACKOFF_BASE_MS',
+} as const;
+
+const config = loadRuntimeConfig();
+
+/** The event-path configuration of this function instance. */
+export const eventConfig = loadEventConfig();
+
+const backoff = z.coerce.number().int().min(0).max(900_000).default(DEFAULT_BACKOFF_BASE_MS).safeParse(process.env[DELIVERY_ENV.backoffBaseMs] || undefined);
+if (!backoff.success) throw new ConfigurationError(`${DELIVERY_ENV.backoffBaseMs} must be a whole number of milliseconds (0–900000).`);
+
+/** Backoff base of delivery retries, in ms. */
+export const deliveryBackoffBaseMs: number = backoff.data;
+
+/** The DynamoDB document client of this function instance. */
+export const eventsDocumentClient = createDocumentClient({ endpoint: config.dynamodbEndpoint });
+
+/** The workers' repository. */
+export const deliveryRepository = new DynamoDeliveryRepository({ client: eventsDocumentClient, tableName: requireTableName(config) });
+
+/**
+ * The adapters to use now: the local runtime's registration if there is one, else the AWS
+ * adapters. Resolved per invocation, so a registration made after import counts.
+ */
+export const workerAdapters = (): EventAdapters => eventAdapters();

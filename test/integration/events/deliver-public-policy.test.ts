@@ -1,0 +1,76 @@
+/**
+ * The delivery worker under the deployed webhook policy (`public-https`): a loopback URL
+ * that got into a subscription is refused at delivery time, before any request is made,
+ * and the refusal is recorded as a failed attempt.
+ */
+import { ulid } from 'ulid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscriptionKeys } from '../../../shared/data/keys.ts';
+import { registerLocalEventAdapters } from '../../../shared/events/adapters.ts';
+import type { DeliveryJob } from '../../../shared/events/ports.ts';
+import {
+  CapturingQueue,
+  capturingBus,
+  capturingMailer,
+  invokeSqs,
+  itemsUnder,
+  publishedEvent,
+  startReceiver,
+  storeSubscriptions,
+  subscription,
+  type Receiver,
+  type SqsHandler,
+} from '../../support/event-fixtures.ts';
+import { createTestTable, type TestTable } from '../../support/table.ts';
+
+let table: TestTable;
+let handler: SqsHandler;
+let loopback: Receiver;
+const queue = new CapturingQueue<DeliveryJob>();
+
+beforeAll(async () => {
+  table = await createTestTable('deliverpub');
+  loopback = await startReceiver();
+  Object.assign(process.env, {
+    JOINTLY_TABLE_NAME: table.tableName,
+    DYNAMODB_ENDPOINT: table.endpoint,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    JOINTLY_WEBHOOK_POLICY: 'public-https',
+  });
+  registerLocalEventAdapters({
+    bus: capturingBus(),
+    deliveryQueue: queue,
+    sealer: { seal: async (s) => s, open: async (s) => s },
+    mailer: capturingMailer(),
+  });
+  ({ handler } = (await import('../../../functions/events/deliver/handler.ts')) as { handler: SqsHandler });
+});
+
+afterAll(async () => {
+  await loopback?.close();
+  await table?.drop();
+});
+
+describe('deliver under the public-https policy', () => {
+  it.each([
+    ['a plain-http loopback URL', (url: string) => `${url}/hook`, 'URL refused: must use https://'],
+    ['an https loopback address', (url: string) => `${url.replace('http://', 'https://')}/hook`, 'URL refused: must not point at a private, loopback or link-local address'],
+    ['the instance metadata endpoint', () => 'https://169.254.169.254/latest/meta-data/', 'URL refused: must not point at a private, loopback or link-local address'],
+  ])('refuses %s at delivery and records a failed attempt', async (_, urlOf, error) => {
+    // Prepare
+    const sub = subscription({ channel: { type: 'webhook', url: urlOf(loopback.url), sealedSecret: `secret-${ulid()}` } });
+    await storeSubscriptions(table.documentClient, table.tableName, sub);
+    const event = publishedEvent();
+
+    // Act
+    const run = await invokeSqs(handler, [{ subscriptionId: sub.id, ownerSub: sub.ownerSub, attempt: 1, event }]);
+
+    // Assess
+    expect(run.failed).toEqual([]);
+    expect(loopback.received).toHaveLength(0);
+    const deliveries = await itemsUnder(table.documentClient, table.tableName, `SUBSCRIPTION#${sub.id}`, subscriptionKeys.deliveryPrefix);
+    expect(deliveries).toMatchObject([{ eventId: event.id, attempt: 1, outcome: 'failed', error }]);
+    expect(deliveries[0]).not.toHaveProperty('httpStatus');
+    expect(queue.sent.filter((s) => s.job.subscriptionId === sub.id).map((s) => s.job.attempt)).toEqual([2]);
+  });
+});

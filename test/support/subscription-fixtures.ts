@@ -1,0 +1,124 @@
+/**
+ * Subscription-side test support: items seeded in the exact shapes the fan-out and
+ * delivery workers write (alerts, delivery attempts, dead letters), a capturing delivery
+ * queue, and the real subscription service over a test table with a counting client.
+ */
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory, ulid } from 'ulid';
+import { ORGANISATIONS } from '../../shared/config/organisations.ts';
+import { createDocumentClient } from '../../shared/data/dynamo-client.ts';
+import { subscriptionKeys, userKeys } from '../../shared/data/keys.ts';
+import { DynamoSubscriptionRepository } from '../../shared/data/subscription-repository.ts';
+import { SubscriptionService } from '../../shared/domain/subscription-service.ts';
+import type { DeliveryJob, JobQueue } from '../../shared/events/ports.ts';
+import { LocalSealer } from '../../shared/events/sealers.ts';
+import { probe } from './referral-fixtures.ts';
+import type { TestTable } from './table.ts';
+
+/** The AES key tests seal webhook secrets with (64 hex characters). */
+export const TEST_SEAL_KEY = '7a'.repeat(32);
+
+const nextUlid = monotonicFactory();
+
+/** A ULID for an instant, increasing even within one millisecond. */
+export const ulidAt = (iso: string): string => nextUlid(Date.parse(iso));
+
+/** An alert item as the fan-out worker writes it. */
+export const alertItem = (options: {
+  sub: string;
+  eventId: string;
+  subscriptionId: string;
+  createdAt: string;
+  read?: string | undefined;
+  type?: string;
+  handoffId?: string;
+}): Record<string, unknown> => {
+  const id = `${options.eventId}.${options.subscriptionId}`;
+  return {
+    ...userKeys.alert(options.sub, options.eventId, options.subscriptionId),
+    entity: 'alert',
+    id,
+    eventId: options.eventId,
+    subscriptionId: options.subscriptionId,
+    type: options.type ?? 'handoff.offered',
+    referralId: ulid(),
+    ...(options.handoffId ? { handoffId: options.handoffId } : {}),
+    summary: 'Handoff offered by ecc to meht (rapid-response, urgent)',
+    createdAt: options.createdAt,
+    ...(options.read ? { readAt: options.read } : { inboxPk: userKeys.unreadAlertsPartition(options.sub) }),
+    createdSk: `${options.createdAt}#${id}`,
+  };
+};
+
+/** A delivery attempt item as the delivery worker writes it. */
+export const deliveryItem = (
+  subscriptionId: string,
+  attempt: { eventId: string; attempt: number; at: string; outcome: 'delivered' | 'failed' | 'dead-lettered'; httpStatus?: number; error?: string },
+): Record<string, unknown> => ({
+  ...subscriptionKeys.delivery(subscriptionId, attempt.at, attempt.eventId, attempt.attempt),
+  entity: 'delivery',
+  ...attempt,
+});
+
+/** A delivery job for one event to one subscription. */
+export const deliveryJob = (subscriptionId: string, ownerSub: string, eventId: string, attempt: number): DeliveryJob => ({
+  subscriptionId,
+  ownerSub,
+  attempt,
+  event: {
+    specVersion: 1,
+    id: eventId,
+    type: 'referral.overdue',
+    seq: 2,
+    at: '2026-01-05T09:00:00.000Z',
+    actor: { sub: 'system', org: 'ecc', role: 'system' },
+    referralId: ulid(),
+    data: { fromOrg: 'provide', toOrg: 'ecc', serviceArea: 'rapid-response', priority: 'urgent', parties: ['provide', 'ecc'] },
+  },
+});
+
+/** A dead-letter item as the delivery worker writes it. */
+export const deadLetterItem = (job: DeliveryJob): Record<string, unknown> => ({
+  ...subscriptionKeys.deadLetter(job.subscriptionId, job.event.id),
+  entity: 'dead-letter',
+  job,
+  deadLetteredAt: '2026-01-05T10:00:00.000Z',
+  lastError: 'HTTP 503',
+});
+
+/** Writes items (≤ 25 per call). */
+export const seed = async (client: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> => {
+  for (let i = 0; i < items.length; i += 25) {
+    await client.send(
+      new BatchWriteCommand({ RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+    );
+  }
+};
+
+/** A delivery queue that remembers what was sent. */
+export const capturingQueue = (): JobQueue<DeliveryJob> & { readonly sent: DeliveryJob[] } => {
+  const sent: DeliveryJob[] = [];
+  return {
+    sent,
+    send: async (job) => {
+      sent.push(job);
+    },
+  };
+};
+
+/** The real subscription service over a test table, with its client probe and captured queue. */
+export const subscriptionServiceOn = (table: TestTable) => {
+  const client = createDocumentClient({ endpoint: table.endpoint });
+  const clientProbe = probe(client);
+  const repository = new DynamoSubscriptionRepository({ client, tableName: table.tableName });
+  const queue = capturingQueue();
+  const service = new SubscriptionService({
+    repository,
+    sealer: new LocalSealer(TEST_SEAL_KEY),
+    deliveryQueue: () => queue,
+    organisations: ORGANISATIONS.map((o) => o.id),
+    webhookPolicy: 'allow-loopback',
+    newId: ulid,
+  });
+  return { service, repository, probe: clientProbe, client, queue };
+};

@@ -1,0 +1,172 @@
+/**
+ * The local SQS stand-in: one message per invocation (a slow one holds up no other),
+ * redelivery after failures up to maxReceiveCount, then the dead-letter list (logged
+ * without the body); delays; consumers loaded at the first message.
+ */
+import type { SQSEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LocalQueue, handlerFromEntry, type SqsConsumer } from '../../../../infra/local/local-queue.ts';
+import { logger } from '../../../../shared/http/logger.ts';
+
+const queues: LocalQueue[] = [];
+const queueOf = (consumer: SqsConsumer, options: { maxReceiveCount?: number; concurrency?: number } = {}) => {
+  const queue = new LocalQueue({
+    name: 'test',
+    consumer: async () => consumer,
+    maxReceiveCount: options.maxReceiveCount ?? 3,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    retryDelayMs: () => 5,
+  });
+  queues.push(queue);
+  return queue;
+};
+
+beforeEach(() => {
+  vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+});
+
+afterEach(async () => {
+  await Promise.all(queues.splice(0).map((q) => q.stop()));
+  vi.restoreAllMocks();
+});
+
+describe('LocalQueue', () => {
+  it('invokes the consumer with one SQS record per message, its body the JSON sent', async () => {
+    // Prepare
+    const events: SQSEvent[] = [];
+    const queue = queueOf(async (event) => void events.push(event));
+
+    // Act
+    await queue.send({ hello: 'world' });
+    await queue.whenIdle();
+
+    // Assess
+    expect(events).toHaveLength(1);
+    expect(events[0]!.Records).toHaveLength(1);
+    expect(events[0]!.Records[0]).toMatchObject({
+      body: '{"hello":"world"}',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:local:000000000000:test',
+      attributes: { ApproximateReceiveCount: '1' },
+    });
+  });
+
+  it('a slow message does not delay the others', async () => {
+    // Prepare
+    let releaseSlow!: () => void;
+    const slowDone = new Promise<void>((r) => (releaseSlow = r));
+    const handled: string[] = [];
+    const queue = queueOf(async (event) => {
+      const body = event.Records[0]!.body;
+      if (body === '"slow"') await slowDone;
+      handled.push(JSON.parse(body));
+    });
+
+    // Act
+    await queue.send('slow');
+    for (let i = 0; i < 5; i++) await queue.send(`fast-${i}`);
+    await vi.waitFor(() => expect(handled).toHaveLength(5));
+    const beforeRelease = [...handled];
+    releaseSlow();
+    await queue.whenIdle();
+
+    // Assess
+    expect(beforeRelease).toEqual(['fast-0', 'fast-1', 'fast-2', 'fast-3', 'fast-4']);
+    expect(handled.at(-1)).toBe('slow');
+  });
+
+  it('receives a failed message again (thrown error or batchItemFailures) until it succeeds', async () => {
+    // Prepare
+    const receives: string[] = [];
+    const queue = queueOf(async (event) => {
+      const record = event.Records[0]!;
+      receives.push(record.attributes.ApproximateReceiveCount);
+      if (receives.length === 1) throw new Error('endpoint down');
+      if (receives.length === 2) return { batchItemFailures: [{ itemIdentifier: record.messageId }] };
+      return { batchItemFailures: [] };
+    });
+
+    // Act
+    await queue.send({ job: 1 });
+    await queue.whenIdle();
+
+    // Assess
+    expect(receives).toEqual(['1', '2', '3']);
+    expect(queue.deadLetters()).toEqual([]);
+  });
+
+  it('after maxReceiveCount receives moves the message to the dead-letter list, logged without its body', async () => {
+    // Prepare
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    let receives = 0;
+    const queue = queueOf(
+      async () => {
+        receives += 1;
+        throw new TypeError('fetch failed');
+      },
+      { maxReceiveCount: 3 },
+    );
+
+    // Act
+    await queue.send({ secret: 'do-not-log-me' });
+    await queue.whenIdle();
+
+    // Assess
+    expect(receives).toBe(3);
+    expect(queue.deadLetters()).toEqual([
+      expect.objectContaining({ queue: 'test', receiveCount: 3, error: 'TypeError', body: '{"secret":"do-not-log-me"}' }),
+    ]);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(error.mock.calls)).not.toContain('do-not-log-me');
+  });
+
+  it('delivers a delayed message only after its delay', async () => {
+    // Prepare
+    const handledAt: number[] = [];
+    const queue = queueOf(async () => void handledAt.push(Date.now()));
+    const sentAt = Date.now();
+
+    // Act
+    await queue.send({ later: true }, 1);
+    const idleAtOnce = queue.isIdle();
+    await queue.whenIdle();
+
+    // Assess
+    expect(idleAtOnce).toBe(false);
+    expect(handledAt[0]! - sentAt).toBeGreaterThanOrEqual(950);
+  });
+
+  it('loads its consumer at the first message, so a missing module fails that message, not the start', async () => {
+    // Prepare
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const queue = new LocalQueue({
+      name: 'missing',
+      consumer: handlerFromEntry('functions/events/does-not-exist/handler.ts'),
+      maxReceiveCount: 2,
+      retryDelayMs: () => 5,
+    });
+    queues.push(queue);
+
+    // Act
+    await queue.send({ job: 1 });
+    await queue.whenIdle();
+
+    // Assess
+    expect(queue.deadLetters().map((d) => d.error)).toEqual(['ConsumerMissingError']);
+  });
+
+  it('stop drops delayed messages and leaves no timer behind', async () => {
+    // Prepare
+    let handled = 0;
+    const queue = queueOf(async () => void (handled += 1));
+    await queue.send({ job: 1 }, 900);
+
+    // Act
+    await queue.stop();
+
+    // Assess
+    expect(queue.isIdle()).toBe(true);
+    expect(handled).toBe(0);
+    await expect(queue.send({ job: 2 })).rejects.toThrow(/stopped/);
+  });
+});
