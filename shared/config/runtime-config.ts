@@ -29,7 +29,8 @@ export const SECRET_ARN_ENV = {
 } as const;
 
 const PriorityTargetsSchema = z
-  .partialRecord(z.enum(PRIORITIES), z.number().int().positive())
+  // Fractions allowed (0.05 = 3 s) so the local runtime can show a breach in seconds.
+  .partialRecord(z.enum(PRIORITIES), z.number().positive())
   .transform((overrides): Record<Priority, number> => ({ ...DEFAULT_PRIORITY_TARGET_MINUTES, ...overrides }));
 
 const RuntimeConfigSchema = z.object({

@@ -102,7 +102,6 @@ describe('loadRuntimeConfig', () => {
   it.each([
     ['zero', '{"urgent":0}'],
     ['negative', '{"soon":-5}'],
-    ['fractional', '{"routine":1.5}'],
     ['a string', '{"urgent":"1"}'],
   ])('throws a ConfigurationError naming the variable and field for a %s target', (_what, raw) => {
     // Prepare
@@ -116,6 +115,17 @@ describe('loadRuntimeConfig', () => {
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toContain(`priorityTargetMinutes.${field}`);
     expect((error as Error).message).toContain('JOINTLY_PRIORITY_TARGET_MINUTES');
+  });
+
+  it('accepts fractional minutes, so a local breach can be shown in seconds', () => {
+    // Prepare
+    const env = { JOINTLY_PRIORITY_TARGET_MINUTES: '{"urgent":0.05}' };
+
+    // Act
+    const config = loadRuntimeConfig(env);
+
+    // Assess
+    expect(config.priorityTargetMinutes.urgent).toBe(0.05);
   });
 
   it.each([
