@@ -18,7 +18,7 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { awaitsAnswer, type Handoff } from '../domain/handoff.ts';
-import { awaitsResponse, type Actor, type EventDraft, type Referral } from '../domain/referral.ts';
+import { awaitsResponse, classification, type Actor, type EventDraft, type Referral } from '../domain/referral.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -257,7 +257,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     const createdAt = new Date().toISOString();
     const id = nextUlid(Date.parse(createdAt));
     const note: StoredNote = { id, referralId: previous.id, text, author: { ...actor }, createdAt };
-    const eventItem = this.eventItem(previous, seq, { type: 'note.added', data: { noteId: id } }, actor, createdAt);
+    const eventItem = this.eventItem(previous, seq, { type: 'note.added', data: { ...classification(previous), noteId: id } }, actor, createdAt);
     await this.transact([
       {
         Update: {

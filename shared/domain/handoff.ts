@@ -10,7 +10,7 @@
 import { ConflictError, ForbiddenError, UnprocessableEntityError } from './errors.ts';
 import { hasRole, type Caller } from './identity.ts';
 import type { HandoffStatus, Priority } from './reference-data.ts';
-import { computeDueAt, type Actor, type EventDraft, type Referral, type RuleContext } from './referral.ts';
+import { classification, computeDueAt, type Actor, type EventDraft, type Referral, type RuleContext } from './referral.ts';
 
 export const HANDOFF_ACTIONS = ['accept', 'decline', 'withdraw'] as const;
 export type HandoffAction = (typeof HANDOFF_ACTIONS)[number];
@@ -58,15 +58,6 @@ const NEXT_STATUS: Readonly<Record<HandoffAction, HandoffStatus>> = {
   withdraw: 'withdrawn',
 };
 
-const classification = (r: Referral) => ({
-  status: r.status,
-  fromOrg: r.fromOrg,
-  toOrg: r.toOrg,
-  ownerOrg: r.ownerOrg,
-  serviceArea: r.serviceArea,
-  priority: r.priority,
-  parties: [...r.parties],
-});
 
 /** Input to {@link offerHandoff}. */
 export interface NewHandoff {

@@ -190,7 +190,7 @@ export const allowedActions = (referral: Referral, caller: Caller): ReferralActi
   });
 
 /** Organisational facts every referral event carries, for subscription filters and metrics. */
-const classification = (r: Referral) => ({
+export const classification = (r: Referral) => ({
   status: r.status,
   fromOrg: r.fromOrg,
   toOrg: r.toOrg,

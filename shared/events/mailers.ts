@@ -4,7 +4,7 @@
  * recipient's system can dedupe retried deliveries.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { logger } from '../http/logger.ts';
@@ -111,18 +111,27 @@ export class LocalMailer implements Mailer {
     const date = this.now();
     const stamp = date.toISOString().replace(/[-:.]/g, '');
     const safeEventId = message.eventId.replace(/[^A-Za-z0-9_-]/g, '_');
-    const eml = toEml(message, this.from, date, `${randomUUID()}@jointly.localhost`);
+    const messageId = randomUUID();
+    const eml = toEml(message, this.from, date, `${messageId}@jointly.localhost`);
     await mkdir(this.dir, { recursive: true });
-    // Two subscriptions may mail the same event in the same millisecond: never overwrite.
-    for (let n = 1; ; n++) {
-      const file = `${stamp}-${safeEventId}${n === 1 ? '' : `-${n}`}.eml`;
-      try {
-        await writeFile(join(this.dir, file), eml, { flag: 'wx' });
-        logger.info('Alert e-mail written', { file });
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw error;
+    // Written whole under a hidden temporary name first, then linked into place: a reader
+    // watching the folder never sees a half-written `.eml`.
+    const temporary = join(this.dir, `.${messageId}.tmp`);
+    await writeFile(temporary, eml, { flag: 'wx' });
+    try {
+      // Two subscriptions may mail the same event in the same millisecond: never overwrite.
+      for (let n = 1; ; n++) {
+        const file = `${stamp}-${safeEventId}${n === 1 ? '' : `-${n}`}.eml`;
+        try {
+          await link(temporary, join(this.dir, file));
+          logger.info('Alert e-mail written', { file });
+          return;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw error;
+        }
       }
+    } finally {
+      await rm(temporary, { force: true });
     }
   }
 }

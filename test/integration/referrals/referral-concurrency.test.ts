@@ -80,6 +80,10 @@ describe('concurrent conflicting transitions', () => {
     expect(after).toMatchObject({ status: 'info_requested', version: 2, seq: 5 });
     expect(history.items.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(history.items.filter((e) => e.type === 'note.added')).toHaveLength(3);
+    // Notes carry the referral's classification, so org-filtered subscriptions hear them.
+    for (const note of history.items.filter((e) => e.type === 'note.added')) {
+      expect(note.data).toMatchObject({ parties: ['provide', 'ecc'], serviceArea: 'rapid-response', priority: 'urgent' });
+    }
   });
 
   it('a stale If-Match gets 412 even when the action would be valid', async () => {
