@@ -28,6 +28,9 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          // The files share nothing but aws-cdk-lib: importing and warming it up once per
+          // worker, not once per file, halves the project's run time.
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

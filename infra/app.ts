@@ -1,8 +1,9 @@
 /**
  * The CDK app entry point (`cdk.json`: `node infra/app.ts`).
  *
- *   npm run synth -- -c stage=prod
- *   npm run deploy -- -c stage=dev
+ *   npm run synth -- --stage prod      (or -c stage=prod)
+ *   npm run diff -- --stage staging
+ *   npm run deploy -- --stage dev      (scripts/cdk.ts: adds --all and -c stage=dev)
  *
  * The stage comes from `-c stage=` (default `dev`); see infra/config/stage-config.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Builds the Jointly CDK app for one stage: the data stack, the API stack, tags, and the
+ * Builds the Jointly CDK app for one stage: the data, events and API stacks, tags, and the
  * cdk-nag rule packs. `infra/app.ts` (the CLI entry point) and the infra tests both call
  * it, so the tests assert exactly what `cdk synth` produces.
  */
@@ -86,12 +86,13 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
     table: data.table,
     key: data.key,
     events: { deliveryQueue: events.queues.get('deliveries')!, sealKeyArn: data.key.keyArn },
+    monitoring: { alarmTopic: events.alarmTopic, eventPath: events.monitoring },
     env,
-    description: `Jointly ${config.stage}: Cognito, HTTP API and API functions`,
+    description: `Jointly ${config.stage}: Cognito, HTTP API, API functions, their alarms and the stage dashboard`,
     terminationProtection: config.deletionProtection,
   });
   api.addStackDependency(data, 'the API reads the table and logs with the stage key');
-  api.addStackDependency(events, 'subscription redrive sends to the delivery queue');
+  api.addStackDependency(events, 'subscription redrive sends to the delivery queue; alarms notify the stage topic');
 
   Tags.of(app).add('Project', 'Jointly');
   Tags.of(app).add('Stage', config.stage);

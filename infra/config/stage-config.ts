@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
+import type { WebhookPolicy } from '../../shared/events/webhook-url.ts';
 
 /** The stages Jointly deploys to. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -28,6 +29,12 @@ export const LOG_RETENTION_DAYS = [
 const MAX_API_TIMEOUT_SECONDS = 29;
 
 const minutes = z.number().int().positive();
+
+/** The webhook URL policies the delivery code knows; only `public-https` may be deployed. */
+const WEBHOOK_POLICIES = ['public-https', 'allow-loopback'] as const satisfies readonly WebhookPolicy[];
+
+/** `http://` is accepted only for a developer's own machine. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** An origin such as `https://jointly.example.nhs.uk` (scheme, host, optional port; no path). */
 const Origin = z
@@ -57,8 +64,13 @@ const StageConfigSchema = z
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         message: `must be one of ${LOG_RETENTION_DAYS.join(', ')} (days CloudWatch Logs accepts)`,
       }),
-    /** Powertools log level of every function. */
-    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    /**
+     * Powertools (and Lambda application) log level of every function. Not ERROR: the
+     * delivery dead-letter alarm counts a WARN line (README "Alarms and the dashboard").
+     */
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN'], {
+      error: 'must be DEBUG, INFO or WARN (ERROR would hide the WARN line the delivery dead-letter alarm counts)',
+    }),
     /** Response target per priority, in minutes (DESIGN §3). */
     priorityTargetMinutes: z
       .strictObject({
@@ -73,6 +85,21 @@ const StageConfigSchema = z
     sesSender: z.email('must be an e-mail address'),
     /** Browser origins allowed to call the API. */
     corsOrigins: z.array(Origin),
+    /**
+     * Which webhook URLs subscriptions may name and deliveries may call. Deployed stages
+     * accept only public `https://` endpoints; `allow-loopback` exists for the local runtime.
+     */
+    webhookPolicy: z
+      .enum(WEBHOOK_POLICIES, { error: "must be 'public-https' (the only webhook policy a deployed stage may use)" })
+      .refine((policy) => policy === 'public-https', {
+        message: "'allow-loopback' is for the local runtime only, so a deployed stage must use 'public-https'",
+      }),
+    /** The client application alert e-mails link to (`<appBaseUrl>/referrals/<id>`). */
+    appBaseUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as https://jointly.example.org' })
+      .refine((url) => !URL.canParse(url) || url.startsWith('https://') || LOCAL_HOSTS.has(new URL(url).hostname), {
+        message: 'must use https:// (plain http is accepted only for localhost)',
+      }),
     /** Default stage throttling of the HTTP API. */
     throttling: z
       .strictObject({
@@ -92,6 +119,12 @@ const StageConfigSchema = z
           .int()
           .min(1, 'must be at least 1 second')
           .max(MAX_API_TIMEOUT_SECONDS, `must be at most ${MAX_API_TIMEOUT_SECONDS} seconds (the HTTP API times out at 30 s)`),
+        /**
+         * `NODE_OPTIONS=--enable-source-maps`: stack traces mapped to the TypeScript sources.
+         * Off by default: Node then reads and parses each bundle's source map at cold start
+         * and every stack trace costs a lookup. The `.map` file ships either way (README "Bundles").
+         */
+        enableSourceMaps: z.boolean({ error: 'must be true or false' }),
       }),
   })
   .refine((config) => config.stage !== 'prod' || (config.removalPolicy === 'retain' && config.deletionProtection), {
@@ -109,7 +142,8 @@ const devLike = {
   removalPolicy: 'destroy',
   pitr: true,
   deletionProtection: false,
-  lambda: { memoryMb: 512, timeoutSeconds: 10 },
+  webhookPolicy: 'public-https',
+  lambda: { memoryMb: 512, timeoutSeconds: 10, enableSourceMaps: false },
 } as const;
 
 /** Checked-in configuration of each stage. Account ids come from the environment. */
@@ -122,6 +156,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
     alarmEmail: 'jointly-alarms-dev@example.org',
     sesSender: 'jointly-dev@example.org',
     corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+    appBaseUrl: 'http://localhost:5173',
     throttling: { rateLimit: 20, burstLimit: 40 },
     threatProtection: 'off',
   },
@@ -133,6 +168,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
     alarmEmail: 'jointly-alarms-staging@example.org',
     sesSender: 'jointly-staging@example.org',
     corsOrigins: ['https://staging.jointly.example.org'],
+    appBaseUrl: 'https://staging.jointly.example.org',
     throttling: { rateLimit: 50, burstLimit: 100 },
     threatProtection: 'audit',
   },
@@ -146,9 +182,11 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
     alarmEmail: 'jointly-alarms@example.org',
     sesSender: 'jointly@example.org',
     corsOrigins: ['https://jointly.example.org'],
+    appBaseUrl: 'https://jointly.example.org',
+    webhookPolicy: 'public-https',
     throttling: { rateLimit: 200, burstLimit: 400 },
     threatProtection: 'enforced',
-    lambda: { memoryMb: 1024, timeoutSeconds: 10 },
+    lambda: { memoryMb: 1024, timeoutSeconds: 10, enableSourceMaps: false },
   },
 };
 

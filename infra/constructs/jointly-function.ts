@@ -1,6 +1,7 @@
 /**
  * `JointlyFunction`: every Lambda of Jointly, with the project's defaults in one place
- * (DESIGN §5): Node.js 24 on arm64, ESM bundle with the AWS SDK inside, source maps,
+ * (DESIGN §5): Node.js 24 on arm64, minified ESM bundle with the AWS SDK inside, a source
+ * map shipped beside it (read only if the stage enables source-mapped stack traces),
  * its own log group with the stage's retention (encrypted with the stage key when one is
  * given), its own least-privilege role, and the runtime environment that
  * `shared/config/runtime-config.ts` reads.
@@ -13,7 +14,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV, SECRET_ARN_ENV } from '../../shared/config/runtime-config.ts';
@@ -57,12 +58,21 @@ export interface JointlyFunctionProps {
   readonly timeoutSeconds?: number;
 }
 
-/** The bundling every function shares: ESM for Node 24 with the AWS SDK inside. */
+/**
+ * The bundling every function shares (`npm run bundle-report` bundles with exactly these):
+ * ESM for Node 24, minified and tree-shaken, with the AWS SDK inside (not the runtime's
+ * copy, so the version is the lock file's). The source map is a separate `index.mjs.map`
+ * (linked by a `sourceMappingURL` comment) without the sources' text: Node never reads it
+ * unless `--enable-source-maps` is on (stage config `lambda.enableSourceMaps`), so it costs
+ * nothing at run time, and it can still map a minified stack trace offline (README "Bundles").
+ */
 export const JOINTLY_BUNDLING = {
   format: OutputFormat.ESM,
   target: 'node24',
   minify: true,
   sourceMap: true,
+  sourceMapMode: SourceMapMode.DEFAULT,
+  sourcesContent: false,
   bundleAwsSDK: true,
   mainFields: ['module', 'main'],
   // ESM output with CommonJS dependencies inside: give them a `require`.
@@ -116,7 +126,7 @@ export class JointlyFunction extends NodejsFunction {
         [ENV.priorityTargets]: JSON.stringify(stageConfig.priorityTargetMinutes),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: stageConfig.logLevel,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(stageConfig.lambda.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         ...props.environment,
       },
       bundling: { ...JOINTLY_BUNDLING, mainFields: [...JOINTLY_BUNDLING.mainFields] },

@@ -3,15 +3,20 @@
  * API with its JWT authorizer, and one `JointlyFunction` plus one route per entry of the
  * route table (infra/routes.ts), plus the `$default` catch-all that answers unknown
  * routes with problem+json. Local-only routes are not in the table, so never deployed.
+ * Also, being the last stack of a stage: the API's alarms (every function's errors and
+ * throttles, 5xx, p99 latency) and the stage dashboard `jointly-<stage>`.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EVENT_ENV } from '../../shared/events/event-config.ts';
-import { allowSendMessages } from './events-stack.ts';
+import { ALARM_PERIOD, API_LATENCY_P99_THRESHOLD_MS, StageAlarms } from '../constructs/alarms.ts';
+import { StageDashboard } from '../constructs/dashboard.ts';
+import { allowSendMessages, type EventPathMonitoring } from './events-stack.ts';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -36,6 +41,11 @@ export interface ApiStackProps extends StackProps {
   readonly routes?: readonly RouteDefinition[];
   /** Event-path resources for routes declaring `eventAccess` (from the events stack). */
   readonly events?: { readonly deliveryQueue: sqs.IQueue; readonly sealKeyArn: string };
+  /**
+   * The stage's alarm topic and what the dashboard shows of the event path (from the
+   * events stack). Without it the stack has no alarms and no dashboard (probe stacks in tests).
+   */
+  readonly monitoring?: { readonly alarmTopic: sns.ITopic; readonly eventPath: EventPathMonitoring };
 }
 
 /** The name of the custom attribute carrying the user's organisation (`custom:org` in tokens). */
@@ -92,6 +102,10 @@ export class ApiStack extends Stack {
   readonly authorizer: HttpJwtAuthorizer;
   /** The function serving each route, by operationId (the default route's included); routes may share one. */
   readonly functions: ReadonlyMap<string, JointlyFunction>;
+  /** Each API function once, by function id (`functionIdOf(route)`, and the default route's operationId). */
+  readonly functionsById: ReadonlyMap<string, JointlyFunction>;
+  /** The stage dashboard (when `monitoring` is given). */
+  readonly dashboard?: StageDashboard;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -271,6 +285,8 @@ export class ApiStack extends Stack {
         if (eventAccess.size > 0 && !props.events) throw new Error(`${functionId} needs the events stack's resources.`);
         if (eventAccess.has('sealer')) {
           fn.addEnvironment(EVENT_ENV.sealKeyArn, props.events!.sealKeyArn);
+          // Subscriptions check webhook URLs against the same policy deliveries use.
+          fn.addEnvironment(EVENT_ENV.webhookPolicy, stageConfig.webhookPolicy);
           fn.addToRolePolicy(
             new iam.PolicyStatement({
               actions: ['kms:Encrypt', 'kms:Decrypt'],
@@ -310,6 +326,7 @@ export class ApiStack extends Stack {
     });
     acknowledgeSynchronousInvocation(notFound);
     functions.set(DEFAULT_ROUTE.operationId, notFound);
+    byFunctionId.set(DEFAULT_ROUTE.operationId, notFound);
     const defaultRoute = new apigwv2.HttpRoute(this, 'DefaultRoute', {
       httpApi: this.httpApi,
       routeKey: apigwv2.HttpRouteKey.DEFAULT,
@@ -321,6 +338,32 @@ export class ApiStack extends Stack {
       reason: 'The $default catch-all only answers 404/405 problem+json for unmatched routes; it reads nothing.',
     });
     this.functions = functions;
+    this.functionsById = byFunctionId;
+
+    // ── Alarms (to the stage topic) and the stage dashboard ─────────────────────────
+    if (props.monitoring) {
+      const alarms = new StageAlarms(stageConfig.stage, props.monitoring.alarmTopic);
+      for (const [functionId, fn] of byFunctionId) alarms.forFunction(fn, functionId);
+      alarms.add(this.httpStage, 'ServerErrorsAlarm', {
+        name: 'api-5xx',
+        metric: this.httpStage.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        threshold: 0,
+        description: 'the API answered 5xx; the API access logs and the function alarms say which route.',
+      });
+      alarms.add(this.httpStage, 'LatencyAlarm', {
+        name: 'api-latency-p99',
+        metric: this.httpStage.metricLatency({ period: ALARM_PERIOD, statistic: 'p99' }),
+        threshold: API_LATENCY_P99_THRESHOLD_MS,
+        description: `the API's p99 latency exceeded ${API_LATENCY_P99_THRESHOLD_MS} ms over five minutes.`,
+      });
+      this.dashboard = new StageDashboard(this, 'Dashboard', {
+        stage: stageConfig.stage,
+        httpStage: this.httpStage,
+        apiFunctions: byFunctionId,
+        eventPath: props.monitoring.eventPath,
+        alarmNames: [...props.monitoring.eventPath.alarmNames, ...alarms.alarmNames],
+      });
+    }
 
     // ── Outputs ─────────────────────────────────────────────────────────────────────
     new CfnOutput(this, 'ApiUrl', { value: this.httpStage.url, description: 'Base URL of the Jointly API' });

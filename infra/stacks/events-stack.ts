@@ -2,19 +2,20 @@
  * The event path of one stage (DESIGN §1): the table's stream → publisher → EventBridge
  * bus → rules (from `shared/events/bus-rules.ts`, the same source as the local bus) →
  * SQS queues → fan-out and delivery workers; the SLA sweep on a schedule; SES for e-mail;
- * alarms on dead letters and stream lag. Every async edge has a DLQ or on-failure
- * destination; every queue and topic is encrypted with the stage key.
+ * the stage's alarm topic, and alarms on errors, throttles, dead letters, stream lag and
+ * dead-lettered deliveries. Every async edge has a DLQ or on-failure destination; every
+ * queue and topic is encrypted with the stage key.
  */
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -24,7 +25,9 @@ import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import { BUS_RULES, QUEUES, type QueueName } from '../../shared/events/bus-rules.ts';
 import { EVENT_ENV } from '../../shared/events/event-config.ts';
 import type { StageConfig } from '../config/stage-config.ts';
+import { ALARM_PERIOD, ITERATOR_AGE_THRESHOLD_MS, StageAlarms, alarmTopicNameOf, metricNamespaceOf } from '../constructs/alarms.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
+import { EVENT_FUNCTIONS, type EventFunctionName } from '../function-entries.ts';
 
 /** Properties of the events stack. */
 export interface EventsStackProps extends StackProps {
@@ -36,16 +39,79 @@ export interface EventsStackProps extends StackProps {
   readonly key: kms.IKey;
 }
 
+/** A queue of the stage, by its literal name (metrics need no cross-stack reference). */
+export interface NamedQueue {
+  /** What it holds, for the dashboard. */
+  readonly label: string;
+  readonly queueName: string;
+}
+
+/**
+ * Counts from the workers' structured log lines (CloudWatch Logs metric filters), in the
+ * stage's namespace `Jointly/<stage>`. `message` is the Powertools log message matched.
+ */
+export const LOG_METRICS = {
+  /** Inbox alerts written by the fan-out (INFO `Event fanned out`, field `alerted`). */
+  alertsWritten: { fn: 'fanOut', message: 'Event fanned out', value: '$.alerted' },
+  /** Delivery jobs queued by the fan-out (INFO `Event fanned out`, field `jobsQueued`). */
+  deliveryJobsQueued: { fn: 'fanOut', message: 'Event fanned out', value: '$.jobsQueued' },
+  /** Webhook/e-mail deliveries that succeeded. */
+  deliveriesDelivered: { fn: 'deliver', message: 'Delivery attempt', status: 'delivered', value: '1' },
+  /** Failed attempts re-queued with backoff. */
+  deliveryRetries: { fn: 'deliver', message: 'Delivery attempt', status: 'retry-queued', value: '1' },
+  /** Deliveries that failed their last attempt (WARN `Delivery attempt`, `status: dead-lettered`): alarmed. */
+  deliveriesDeadLettered: { fn: 'deliver', message: 'Delivery attempt', status: 'dead-lettered', value: '1' },
+  /** Overdue events raised by the SLA sweep (INFO `SLA sweep`, field `raised`). */
+  overdueRaised: { fn: 'slaSweep', message: 'SLA sweep', value: '$.raised' },
+} as const satisfies Record<string, { fn: EventFunctionName; message: string; status?: string; value: string }>;
+export type LogMetricName = keyof typeof LOG_METRICS;
+
+/** What the stage dashboard shows of the event path. */
+export interface EventPathMonitoring {
+  readonly functions: ReadonlyMap<EventFunctionName, lambda.IFunction>;
+  readonly workQueues: readonly NamedQueue[];
+  readonly deadLetterQueues: readonly NamedQueue[];
+  /** Age of the newest stream record the publisher read (Maximum, ms). */
+  readonly iteratorAge: cloudwatch.Metric;
+  /** Sums of the log-derived counts. */
+  readonly logMetrics: Readonly<Record<LogMetricName, cloudwatch.Metric>>;
+  /** Names of this stack's alarms. */
+  readonly alarmNames: readonly string[];
+}
+
 const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
+
+/** `fanOutDlq` → `fan-out-dlq`. */
+const kebab = (id: string) => id.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 
 /**
  * Lets `fn` send to a KMS-encrypted queue with named actions only (CDK's grant adds
  * `kms:ReEncrypt*` and `kms:GenerateDataKey*` wildcards that sending does not need).
  */
-export const allowSendMessages = (fn: lambda.Function, queue: sqs.IQueue, key: kms.IKey): void => {
+export const allowSendMessages = (fn: lambda.IFunction, queue: sqs.IQueue, key: kms.IKey): void => {
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [queue.queueArn] }));
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
 };
+
+/**
+ * An encrypted queue as the on-failure destination of a stream mapping (`IEventSourceDlq`)
+ * or of asynchronous invocations (`IDestination`), granted with `allowSendMessages`: the
+ * same effect as CDK's `SqsDlq` / `SqsDestination`, without their KMS action wildcards.
+ */
+export class EncryptedQueueOnFailure implements lambda.IEventSourceDlq, lambda.IDestination {
+  private readonly queue: sqs.IQueue;
+  private readonly key: kms.IKey;
+
+  constructor(queue: sqs.IQueue, key: kms.IKey) {
+    this.queue = queue;
+    this.key = key;
+  }
+
+  bind(_scope: unknown, fn: lambda.IFunction): lambda.DlqDestinationConfig & lambda.DestinationConfig {
+    allowSendMessages(fn, this.queue, this.key);
+    return { destination: this.queue.queueArn };
+  }
+}
 
 /** SQS mappings cannot have on-failure destinations: the queue's redrive policy is the DLQ. */
 const acknowledgeSqsMapping = (fn: lambda.Function): void => {
@@ -60,10 +126,13 @@ export class EventsStack extends Stack {
   readonly bus: events.EventBus;
   /** Queue per `QUEUES` entry (the deliveries queue is what fan-out and redrive send to). */
   readonly queues: ReadonlyMap<QueueName, sqs.Queue>;
+  /** The stage's alarm topic: every alarm of every stack notifies it. */
   readonly alarmTopic: sns.Topic;
-  readonly functions: ReadonlyMap<string, JointlyFunction>;
+  readonly functions: ReadonlyMap<EventFunctionName, JointlyFunction>;
   /** The SES identity alerts are e-mailed from. */
   readonly emailIdentity: ses.EmailIdentity;
+  /** What the stage dashboard (in the API stack) shows of this stack. */
+  readonly monitoring: EventPathMonitoring;
 
   constructor(scope: Construct, id: string, props: EventsStackProps) {
     super(scope, id, props);
@@ -79,58 +148,65 @@ export class EventsStack extends Stack {
       encryptionKey: key,
     });
 
-    const functions = new Map<string, JointlyFunction>();
-    const eventFunction = (name: string, entry: string, description: string, environment: Record<string, string> = {}) => {
-      const fn = new JointlyFunction(this, pascal(name), { entry, stageConfig, description, logEncryptionKey: props.key, environment });
-      Validations.of(fn).acknowledge({
-        id: 'HIPAA.Security-LambdaDLQ',
-        reason: 'Invoked by an event source mapping or a rule whose own DLQ / on-failure destination holds failed events; a function-level DLQ would never receive them.',
-      });
-      Validations.of(fn).acknowledge({
-        id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked by an event source mapping or a rule whose own DLQ / on-failure destination holds failed events.',
-      });
-      functions.set(name, fn);
-      return fn;
-    };
-
     // ── Alarms go to one encrypted topic per stage ───────────────────────────────
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { topicName: `jointly-${stage}-alarms`, masterKey: key, enforceSSL: true });
-    const alarmEmail = new subscriptions.EmailSubscription(stageConfig.alarmEmail);
-    this.alarmTopic.addSubscription(alarmEmail);
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { topicName: alarmTopicNameOf(stage), masterKey: key, enforceSSL: true });
+    this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(stageConfig.alarmEmail));
     Validations.of(this.alarmTopic).acknowledge({
       id: 'Serverless-SNSRedrivePolicy',
       reason:
         'The only subscriber is the ops alarm e-mail; an undeliverable alarm e-mail stays visible as the CloudWatch alarm state on the stage dashboard, and a DLQ would need the stage key policy to admit SNS.',
     });
-    const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) =>
-      new cloudwatch.Alarm(this, id, {
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }).addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
+    const alarms = new StageAlarms(stage, this.alarmTopic);
 
-    const queue = (name: string, options: { visibilityTimeout?: Duration; deadLetterQueue?: sqs.DeadLetterQueue } = {}) =>
-      new sqs.Queue(this, name, {
-        queueName: `jointly-${stage}-${name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
-        encryption: sqs.QueueEncryption.KMS,
-        encryptionMasterKey: key,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-        removalPolicy,
-        ...options,
+    const functions = new Map<EventFunctionName, JointlyFunction>();
+    const eventFunction = (name: EventFunctionName, description: string, environment: Record<string, string> = {}) => {
+      const fn = new JointlyFunction(this, pascal(name), {
+        entry: EVENT_FUNCTIONS[name].entry,
+        stageConfig,
+        description,
+        logEncryptionKey: props.key,
+        environment,
       });
-    const deadLetterQueue = (name: string) => {
-      const dlq = queue(name);
+      alarms.forFunction(fn, name);
+      functions.set(name, fn);
+      return fn;
+    };
+    /** Invoked by a mapping: failures land in the mapping's or the queue's own dead-letter queue. */
+    const acknowledgeMappedFunction = (fn: JointlyFunction) => {
+      for (const rule of ['HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
+        Validations.of(fn).acknowledge({
+          id: rule,
+          reason:
+            'Invoked only by an event source mapping (never asynchronously); failed records go to the mapping’s on-failure queue or the source queue’s dead-letter queue, so a function-level DLQ would never receive anything.',
+        });
+      }
+    };
+
+    const queue = (name: string, options: { visibilityTimeout?: Duration; deadLetterQueue?: sqs.DeadLetterQueue } = {}) => {
+      const queueName = `jointly-${stage}-${kebab(name)}`;
+      return {
+        queueName,
+        queue: new sqs.Queue(this, name, {
+          queueName,
+          encryption: sqs.QueueEncryption.KMS,
+          encryptionMasterKey: key,
+          enforceSSL: true,
+          retentionPeriod: Duration.days(14),
+          removalPolicy,
+          ...options,
+        }),
+      };
+    };
+    const deadLetterQueues: NamedQueue[] = [];
+    const deadLetterQueue = (name: string, what: string) => {
+      const { queue: dlq, queueName } = queue(name);
       Validations.of(dlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself a dead-letter queue.' });
       Validations.of(dlq).acknowledge({
         id: 'Serverless-SQSRedrivePolicy',
         reason: 'This queue is itself a dead-letter queue: its depth alarms, and messages are redriven by hand (README).',
       });
-      alarm(`${pascal(name)}Depth`, dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), 0, `${name}: messages were dead-lettered`);
+      alarms.forDeadLetterQueue(dlq, queueName, what);
+      deadLetterQueues.push({ label: what, queueName });
       return dlq;
     };
 
@@ -139,22 +215,22 @@ export class EventsStack extends Stack {
 
     // ── Queues and their consumers ───────────────────────────────────────────────
     const queues = new Map<QueueName, sqs.Queue>();
+    const workQueues: NamedQueue[] = [];
     const timeout = Duration.seconds(stageConfig.lambda.timeoutSeconds);
     for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
-      const dlq = deadLetterQueue(`${name}Dlq`);
-      queues.set(
-        name,
-        queue(`${name}Queue`, {
-          visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-          deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
-        }),
-      );
+      const dlq = deadLetterQueue(`${name}Dlq`, `${name} messages that failed ${spec.maxReceiveCount} receives`);
+      const { queue: work, queueName } = queue(`${name}Queue`, {
+        visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+        deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
+      });
+      queues.set(name, work);
+      workQueues.push({ label: name, queueName });
     }
     this.queues = queues;
     const deliveries = queues.get('deliveries')!;
 
     for (const rule of BUS_RULES) {
-      const ruleDlq = deadLetterQueue(`${rule.id}RuleDlq`);
+      const ruleDlq = deadLetterQueue(`${rule.id}RuleDlq`, `events the ${rule.id} rule could not put on its queue`);
       new events.Rule(this, `${pascal(rule.id)}Rule`, {
         eventBus: this.bus,
         description: rule.description,
@@ -168,29 +244,32 @@ export class EventsStack extends Stack {
       [EVENT_ENV.deliveryQueueUrl]: deliveries.queueUrl,
       [EVENT_ENV.sesSender]: stageConfig.sesSender,
       [EVENT_ENV.sealKeyArn]: props.key.keyArn,
-      [EVENT_ENV.webhookPolicy]: 'public-https',
+      [EVENT_ENV.webhookPolicy]: stageConfig.webhookPolicy,
+      [EVENT_ENV.appBaseUrl]: stageConfig.appBaseUrl,
     };
 
-    const fanOut = eventFunction('fanOut', QUEUES.fanOut.entry, 'Fans each event out to matching subscriptions', workerEnvironment);
+    const fanOut = eventFunction('fanOut', 'Fans each event out to matching subscriptions', workerEnvironment);
     fanOut.bindTable(table, 'readWrite');
     allowSendMessages(fanOut, deliveries, key);
     fanOut.addEventSource(new SqsEventSource(queues.get('fanOut')!, { batchSize: 10, reportBatchItemFailures: true }));
     acknowledgeSqsMapping(fanOut);
+    acknowledgeMappedFunction(fanOut);
 
-    const deliver = eventFunction('deliver', QUEUES.deliveries.entry, 'Delivers one event to one webhook or e-mail subscription', workerEnvironment);
+    const deliver = eventFunction('deliver', 'Delivers one event to one webhook or e-mail subscription', workerEnvironment);
     deliver.bindTable(table, 'readWrite');
     allowSendMessages(deliver, deliveries, key);
     this.emailIdentity.grantSendEmail(deliver);
     // One message per invocation: a slow endpoint holds up nothing but its own delivery.
     deliver.addEventSource(new SqsEventSource(deliveries, { batchSize: 1, reportBatchItemFailures: true }));
     acknowledgeSqsMapping(deliver);
+    acknowledgeMappedFunction(deliver);
 
     // ── The outbox: stream → publisher → bus ─────────────────────────────────────
-    const publisher = eventFunction('publisher', 'functions/events/publisher/handler.ts', 'Publishes committed event items from the stream to the bus', {
+    const publisher = eventFunction('publisher', 'Publishes committed event items from the stream to the bus', {
       [EVENT_ENV.eventBusName]: this.bus.eventBusName,
     });
     this.bus.grantPutEventsTo(publisher);
-    const streamFailures = deadLetterQueue('publisherFailures');
+    const streamFailures = deadLetterQueue('publisherFailures', 'stream batches the publisher failed after 10 retries');
     publisher.addEventSource(
       new DynamoEventSource(streamTable, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -198,7 +277,7 @@ export class EventsStack extends Stack {
         bisectBatchOnError: true,
         retryAttempts: 10,
         reportBatchItemFailures: true,
-        onFailure: new SqsDlq(streamFailures),
+        onFailure: new EncryptedQueueOnFailure(streamFailures, key),
         // The same filter the local stream poller applies: outbox event items only.
         filters: [lambda.FilterCriteria.filter(JOINTLY_TABLE.outboxStreamFilter as Record<string, unknown>)],
       }),
@@ -210,33 +289,74 @@ export class EventsStack extends Stack {
       }),
     );
     key.grantDecrypt(publisher);
+    acknowledgeMappedFunction(publisher);
     Validations.of(publisher.executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'dynamodb:ListStreams, which the stream event source mapping needs, supports no resource-level permissions.',
     });
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      Validations.of(publisher.executionRole).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason:
-          'Added by CDK’s SqsDlq on-failure destination grant so the mapping can send failed-batch records to the KMS-encrypted failure queue; the statement is scoped to the stage key alone.',
-      });
-    }
-    alarm(
-      'PublisherIteratorAge',
-      publisher.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
-      60_000,
-      'The stream publisher is more than a minute behind',
-    );
+    const iteratorAge = publisher.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) });
+    alarms.add(publisher, 'IteratorAgeAlarm', {
+      name: 'publisher-iterator-age',
+      metric: iteratorAge,
+      threshold: ITERATOR_AGE_THRESHOLD_MS,
+      description: 'the stream publisher is more than a minute behind: events reach subscribers late.',
+    });
 
     // ── SLA sweep on a schedule ──────────────────────────────────────────────────
-    const sweep = eventFunction('slaSweep', 'functions/scheduled/sla-sweep/handler.ts', 'Raises referral.overdue / handoff.overdue once per breach');
+    const sweep = eventFunction('slaSweep', 'Raises referral.overdue / handoff.overdue once per breach');
     sweep.bindTable(table, 'readWrite');
+    // EventBridge invokes the sweep asynchronously: a failed run goes to its own queue
+    // (alarmed) instead of being retried, since the next run a minute later redoes it.
+    const sweepFailures = deadLetterQueue('slaSweepFailures', 'SLA sweep runs that failed');
+    sweep.configureAsyncInvoke({ retryAttempts: 0, onFailure: new EncryptedQueueOnFailure(sweepFailures, key) });
     new events.Rule(this, 'SlaSweepSchedule', {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       description: 'Looks for breached response targets every minute',
-      targets: [new targets.LambdaFunction(sweep, { deadLetterQueue: deadLetterQueue('slaSweepDlq'), retryAttempts: 2 })],
+      targets: [
+        new targets.LambdaFunction(sweep, {
+          deadLetterQueue: deadLetterQueue('slaSweepDlq', 'SLA sweep schedules EventBridge could not invoke'),
+          retryAttempts: 2,
+        }),
+      ],
+    });
+    for (const rule of ['HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
+      Validations.of(sweep).acknowledge({
+        id: rule,
+        reason:
+          'Asynchronous failures go to an on-failure destination (EventInvokeConfig → the alarmed slaSweepFailures queue), which the rule cannot see; a function-level DeadLetterConfig would duplicate it.',
+      });
+    }
+
+    // ── Counts from the workers' log lines: alerts, deliveries, dead letters ─────
+    const namespace = metricNamespaceOf(stage);
+    const logMetrics = {} as Record<LogMetricName, cloudwatch.Metric>;
+    for (const [name, spec] of Object.entries(LOG_METRICS) as [LogMetricName, (typeof LOG_METRICS)[LogMetricName]][]) {
+      const message = logs.FilterPattern.stringValue('$.message', '=', spec.message);
+      const filter = new logs.MetricFilter(this, `${pascal(name)}Metric`, {
+        logGroup: functions.get(spec.fn)!.logGroupResource,
+        filterPattern: 'status' in spec ? logs.FilterPattern.all(message, logs.FilterPattern.stringValue('$.status', '=', spec.status)) : message,
+        metricNamespace: namespace,
+        metricName: pascal(name),
+        metricValue: spec.value,
+      });
+      logMetrics[name] = filter.metric({ statistic: 'Sum', period: ALARM_PERIOD });
+    }
+    alarms.add(deliver, 'DeadLettersAlarm', {
+      name: 'deliveries-dead-lettered',
+      metric: logMetrics.deliveriesDeadLettered,
+      threshold: 0,
+      description:
+        'a webhook or e-mail delivery failed its last attempt and was dead-lettered; the subscriber can redrive it (POST /subscriptions/{id}/redrive) once the endpoint is fixed.',
     });
 
     this.functions = functions;
+    this.monitoring = {
+      functions,
+      workQueues,
+      deadLetterQueues,
+      iteratorAge,
+      logMetrics,
+      alarmNames: alarms.alarmNames,
+    };
   }
 }

@@ -8,8 +8,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { App, AssetStaging, type Stack } from 'aws-cdk-lib';
+import { App, AssetStaging, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -49,17 +50,19 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
   });
 
   describe('stacks', () => {
-    it('names both stacks after the stage', () => {
+    it('names every stack after the stage', () => {
       // Prepare
-      const expected = [`Jointly-${titleCase(stage)}-Data`, `Jointly-${titleCase(stage)}-Api`];
+      const expected = ['Data', 'Events', 'Api'].map((part) => `Jointly-${titleCase(stage)}-${part}`);
 
       // Act
-      const names = [built.data.stackName, built.api.stackName];
+      const names = [built.data.stackName, built.events.stackName, built.api.stackName];
 
       // Assess
       expect(names).toEqual(expected);
+      expect(built.app.node.children.filter((child) => child instanceof Stack)).toHaveLength(3);
       expect(built.data.region).toBe('eu-west-2');
-      expect(built.api.dependencies).toContain(built.data);
+      expect(built.events.dependencies).toContain(built.data);
+      expect(built.api.dependencies).toEqual(expect.arrayContaining([built.data, built.events]));
     });
 
     it('tags every resource with the project and the stage', () => {
@@ -239,10 +242,12 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
               JOINTLY_PRIORITY_TARGET_MINUTES: JSON.stringify(config.priorityTargetMinutes),
               POWERTOOLS_SERVICE_NAME: 'jointly',
               POWERTOOLS_LOG_LEVEL: config.logLevel,
-              NODE_OPTIONS: '--enable-source-maps',
             },
           },
         });
+        // Source-mapped stack traces cost cold-start time; they are off unless configured.
+        expect(config.lambda.enableSourceMaps).toBe(false);
+        expect((fn.Properties as { Environment: { Variables: object } }).Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
       }
     });
 
@@ -516,16 +521,29 @@ describe('table access of route functions', () => {
 });
 
 describe('cdk-nag wiring', () => {
-  it('fails synth on an unacknowledged finding', () => {
+  it('fails synth on an unacknowledged finding in any of the stacks', () => {
     // Prepare: an unencrypted log group that never expires breaks HIPAA.Security rules
-    const { app, api } = buildApp({ stage: 'dev', context: SKIP_BUNDLING });
-    new logs.LogGroup(api, 'Unbounded', { retention: logs.RetentionDays.INFINITE });
+    const { app, data, events, api } = buildApp({ stage: 'dev', context: SKIP_BUNDLING });
+    for (const stack of [data, events, api]) new logs.LogGroup(stack, 'Unbounded', { retention: logs.RetentionDays.INFINITE });
 
     // Act
     const synth = () => app.synth();
 
     // Assess
     expect(synth).toThrow(/HIPAA\.Security-CloudWatchLogGroupRetentionPeriod/);
-    expect(synth).toThrow(/Jointly-Dev-Api\/Unbounded\/Resource/);
+    for (const stack of ['Data', 'Events', 'Api']) expect(synth).toThrow(new RegExp(`Jointly-Dev-${stack}/Unbounded/Resource`));
+  });
+
+  it('fails synth on an unacknowledged warning too, not only on errors', () => {
+    // Prepare: a network ACL is an AwsSolutions warning (VPC3), nothing else
+    const { app, api } = buildApp({ stage: 'dev', context: SKIP_BUNDLING });
+    const vpc = ec2.Vpc.fromVpcAttributes(api, 'Vpc', { vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-2a'] });
+    new ec2.NetworkAcl(api, 'Acl', { vpc });
+
+    // Act
+    const synth = () => app.synth();
+
+    // Assess
+    expect(synth).toThrow(/WARNING[^\n]*\(AwsSolutions\)[\s\S]*AwsSolutions-VPC3/);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Stage configuration: typed, validated at synth, one clear sentence on a mistake (DESIGN §5).
  */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import {
@@ -11,6 +13,7 @@ import {
   loadStageConfig,
   parseStageConfig,
 } from '../../infra/config/stage-config.ts';
+import { JointlyFunction } from '../../infra/constructs/jointly-function.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
 
 const NO_ENV = {};
@@ -118,6 +121,17 @@ describe('parseStageConfig', () => {
     ['a zero burst limit', { throttling: { rateLimit: 10, burstLimit: 0 } }, /at throttling\.burstLimit: must be a positive whole number/],
     ['an unknown key', { colour: 'blue' }, /at configuration: Unrecognized key/],
     ['a non-numeric account', { account: 'my-account' }, /at account: must be a 12-digit AWS account id\.$/],
+    [
+      'the loopback webhook policy in a deployed stage',
+      { webhookPolicy: 'allow-loopback' },
+      /^Invalid configuration for stage 'dev' at webhookPolicy: 'allow-loopback' is for the local runtime only, so a deployed stage must use 'public-https'\.$/,
+    ],
+    ['an unknown webhook policy', { webhookPolicy: 'any' }, /at webhookPolicy: must be 'public-https'/],
+    ['an app base URL that is not a URL', { appBaseUrl: 'jointly' }, /at appBaseUrl: must be an absolute http\(s\) URL such as https:\/\/jointly\.example\.org\.$/],
+    ['an app base URL on another scheme', { appBaseUrl: 'ftp://jointly.example.org' }, /at appBaseUrl: must be an absolute http\(s\) URL/],
+    ['a plain-http app base URL beyond localhost', { appBaseUrl: 'http://jointly.example.org' }, /at appBaseUrl: must use https:\/\/ \(plain http is accepted only for localhost\)\.$/],
+    ['log level ERROR, which would hide the dead-letter WARN line', { logLevel: 'ERROR' }, /at logLevel: must be DEBUG, INFO or WARN/],
+    ['a non-boolean source-map switch', { lambda: { memoryMb: 512, timeoutSeconds: 10, enableSourceMaps: 'yes' } }, /at lambda\.enableSourceMaps: must be true or false\.$/],
   ])('rejects %s', (_name, overrides, message) => {
     // Prepare
     const raw = rawDev(overrides);
@@ -127,6 +141,48 @@ describe('parseStageConfig', () => {
 
     // Assess
     expect(parse).toThrow(message);
+  });
+});
+
+describe('parseStageConfig: required fields', () => {
+  it.each([
+    ['webhookPolicy', /^Invalid configuration for stage 'dev' at webhookPolicy: must be 'public-https' \(the only webhook policy a deployed stage may use\)\.$/],
+    ['appBaseUrl', /^Invalid configuration for stage 'dev' at appBaseUrl: must be an absolute http\(s\) URL such as https:\/\/jointly\.example\.org\.$/],
+    ['alarmEmail', /^Invalid configuration for stage 'dev' at alarmEmail: must be an e-mail address\.$/],
+    ['sesSender', /^Invalid configuration for stage 'dev' at sesSender: must be an e-mail address\.$/],
+  ])('names the missing field %s in one sentence', (field, message) => {
+    // Prepare
+    const raw: Record<string, unknown> = rawDev();
+    delete raw[field];
+
+    // Act
+    const parse = () => parseStageConfig(raw);
+
+    // Assess
+    expect(parse).toThrow(StageConfigError);
+    expect(parse).toThrow(message);
+  });
+
+  it('accepts http only for a local client app, and https anywhere', () => {
+    // Act
+    const local = parseStageConfig(rawDev({ appBaseUrl: 'http://127.0.0.1:5173' }));
+    const hosted = parseStageConfig(rawDev({ appBaseUrl: 'https://jointly.example.nhs.uk/app' }));
+
+    // Assess
+    expect(local.appBaseUrl).toBe('http://127.0.0.1:5173');
+    expect(hosted.appBaseUrl).toBe('https://jointly.example.nhs.uk/app');
+  });
+});
+
+describe.each(STAGES)('checked-in config of %s', (stage) => {
+  it('deploys the public-https webhook policy, an https app URL outside dev, and no source-mapped stack traces', () => {
+    // Act
+    const config = loadStageConfig(stage, { env: NO_ENV });
+
+    // Assess
+    expect(config.webhookPolicy).toBe('public-https');
+    if (stage !== 'dev') expect(config.appBaseUrl).toMatch(/^https:\/\//);
+    expect(config.lambda.enableSourceMaps).toBe(false);
   });
 });
 
@@ -146,6 +202,33 @@ describe('buildApp', () => {
     // Assess
     expect(config.stage).toBe('staging');
     expect(api.stackName).toBe('Jointly-Staging-Api');
+  });
+
+  it.each([
+    ['{"webhookPolicy":"allow-loopback"}', "Invalid configuration for stage 'prod' at webhookPolicy: 'allow-loopback' is for the local runtime only, so a deployed stage must use 'public-https'."],
+    ['{"appBaseUrl":"jointly.example.org"}', "Invalid configuration for stage 'prod' at appBaseUrl: must be an absolute http(s) URL such as https://jointly.example.org."],
+  ])('stops synth with one sentence on the override %s', (override, message) => {
+    // Act
+    const build = () => buildApp({ stage: 'prod', context: { 'jointly:config': override, 'aws:cdk:bundling-stacks': [] } });
+
+    // Assess
+    expect(build).toThrow(StageConfigError);
+    expect(build).toThrow(message);
+  });
+
+  it.each([true, false])('sets NODE_OPTIONS=--enable-source-maps only when lambda.enableSourceMaps is %s', (enableSourceMaps) => {
+    // Prepare
+    const config = loadStageConfig('dev', { env: NO_ENV, overrides: { lambda: { enableSourceMaps } } });
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Probe');
+    new JointlyFunction(stack, 'Fn', { entry: 'functions/api/health/handler.ts', stageConfig: config });
+
+    // Act
+    const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+
+    // Assess
+    const variables = fn?.Properties.Environment.Variables as Record<string, string>;
+    if (enableSourceMaps) expect(variables).toHaveProperty('NODE_OPTIONS', '--enable-source-maps');
+    else expect(variables).not.toHaveProperty('NODE_OPTIONS');
   });
 
   it('applies overrides from the jointly:config context (as the CLI passes them: a JSON string)', () => {

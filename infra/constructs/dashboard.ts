@@ -1,0 +1,136 @@
+/**
+ * The stage's CloudWatch dashboard `jointly-<stage>` (README "Alarms and the dashboard"):
+ * alarm states first, then the API (requests, errors, latency), its functions, the event
+ * path (functions, stream lag, queues, dead letters) and the alerts it produces.
+ *
+ * Queues and alarms are referred to by their literal names, so the dashboard adds no
+ * cross-stack exports beyond the event functions' names.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { EventPathMonitoring, NamedQueue } from '../stacks/events-stack.ts';
+import { API_LATENCY_P99_THRESHOLD_MS, ITERATOR_AGE_THRESHOLD_MS, alarmTopicNameOf } from './alarms.ts';
+
+/** The stage's dashboard name. */
+export const dashboardNameOf = (stage: string): string => `jointly-${stage}`;
+
+/** Properties of the stage dashboard. */
+export interface StageDashboardProps {
+  readonly stage: string;
+  /** The HTTP API's `$default` stage. */
+  readonly httpStage: apigwv2.HttpStage;
+  /** The API functions, by function id (each once). */
+  readonly apiFunctions: ReadonlyMap<string, lambda.IFunction>;
+  readonly eventPath: EventPathMonitoring;
+  /** Names of every alarm of the stage. */
+  readonly alarmNames: readonly string[];
+}
+
+const PERIOD = Duration.minutes(5);
+const FULL = 24;
+const THIRD = 8;
+const HEIGHT = 6;
+
+const queueMetric = (queue: NamedQueue, metricName: string): cloudwatch.Metric =>
+  new cloudwatch.Metric({
+    namespace: 'AWS/SQS',
+    metricName,
+    dimensionsMap: { QueueName: queue.queueName },
+    statistic: 'Maximum',
+    period: PERIOD,
+    label: queue.queueName,
+  });
+
+const perFunction = (
+  functions: ReadonlyMap<string, lambda.IFunction>,
+  metric: (fn: lambda.IFunction) => cloudwatch.Metric,
+): cloudwatch.IMetric[] => [...functions].map(([name, fn]) => metric(fn).with({ label: name }));
+
+const graph = (title: string, left: cloudwatch.IMetric[], options: Partial<cloudwatch.GraphWidgetProps> = {}) =>
+  new cloudwatch.GraphWidget({ title, left, width: THIRD, height: HEIGHT, period: PERIOD, ...options });
+
+/** One dashboard per stage. */
+export class StageDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: StageDashboardProps) {
+    super(scope, id);
+    const { stage, httpStage, apiFunctions, eventPath } = props;
+    const alarms = props.alarmNames.map((name) => cloudwatch.Alarm.fromAlarmName(this, `Alarm-${name}`, name));
+    const api = (metric: cloudwatch.Metric, label: string) => metric.with({ label, period: PERIOD });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: dashboardNameOf(stage),
+      defaultInterval: Duration.hours(6),
+      widgets: [
+        [
+          new cloudwatch.TextWidget({
+            markdown: `# Jointly ${stage}\nEvery alarm below notifies the SNS topic \`${alarmTopicNameOf(stage)}\`. What each means and what to do: README, "Alarms and the dashboard".`,
+            width: FULL,
+            height: 2,
+          }),
+        ],
+        [
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Alarms (in ALARM first)',
+            alarms,
+            width: FULL,
+            height: 8,
+            sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+          }),
+        ],
+        [
+          graph('API requests', [api(httpStage.metricCount({ statistic: 'Sum' }), 'requests')]),
+          graph('API errors', [
+            api(httpStage.metricClientError({ statistic: 'Sum' }), '4xx'),
+            api(httpStage.metricServerError({ statistic: 'Sum' }), '5xx'),
+          ]),
+          graph(
+            'API latency (ms)',
+            [
+              api(httpStage.metricLatency({ statistic: 'p50' }), 'p50'),
+              api(httpStage.metricLatency({ statistic: 'p99' }), 'p99'),
+              api(httpStage.metricIntegrationLatency({ statistic: 'p99' }), 'integration p99'),
+            ],
+            { leftAnnotations: [{ value: API_LATENCY_P99_THRESHOLD_MS, label: 'p99 alarm' }] },
+          ),
+        ],
+        [
+          graph('API function errors', perFunction(apiFunctions, (fn) => fn.metricErrors({ statistic: 'Sum' }))),
+          graph('API function duration p99 (ms)', perFunction(apiFunctions, (fn) => fn.metricDuration({ statistic: 'p99' }))),
+          graph('Throttles, every function', [
+            ...perFunction(apiFunctions, (fn) => fn.metricThrottles({ statistic: 'Sum' })),
+            ...perFunction(eventPath.functions, (fn) => fn.metricThrottles({ statistic: 'Sum' })),
+          ]),
+        ],
+        [
+          graph('Event function errors', perFunction(eventPath.functions, (fn) => fn.metricErrors({ statistic: 'Sum' }))),
+          graph('Event function duration p99 (ms)', perFunction(eventPath.functions, (fn) => fn.metricDuration({ statistic: 'p99' }))),
+          graph('Stream iterator age (ms)', [eventPath.iteratorAge], {
+            leftAnnotations: [{ value: ITERATOR_AGE_THRESHOLD_MS, label: 'alarm' }],
+          }),
+        ],
+        [
+          graph('Work queue depth', eventPath.workQueues.map((q) => queueMetric(q, 'ApproximateNumberOfMessagesVisible'))),
+          graph('Oldest work message (s)', eventPath.workQueues.map((q) => queueMetric(q, 'ApproximateAgeOfOldestMessage'))),
+          graph('Dead-letter queue depth', eventPath.deadLetterQueues.map((q) => queueMetric(q, 'ApproximateNumberOfMessagesVisible'))),
+        ],
+        [
+          graph('Alerts: inbox alerts and delivery jobs', [
+            eventPath.logMetrics.alertsWritten.with({ label: 'inbox alerts written' }),
+            eventPath.logMetrics.deliveryJobsQueued.with({ label: 'delivery jobs queued' }),
+          ]),
+          graph('Deliveries (webhook and e-mail)', [
+            eventPath.logMetrics.deliveriesDelivered.with({ label: 'delivered' }),
+            eventPath.logMetrics.deliveryRetries.with({ label: 'retried' }),
+            eventPath.logMetrics.deliveriesDeadLettered.with({ label: 'dead-lettered' }),
+          ]),
+          graph('Overdue events raised', [eventPath.logMetrics.overdueRaised.with({ label: 'referral/handoff overdue' })]),
+        ],
+      ],
+    });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Every Lambda function Jointly deploys, by construct id, with its handler module: the
+ * API functions (one per `functionId` of the route table, plus `$default`), the event
+ * workers and the scheduled SLA sweep. The stacks build their functions from these
+ * entries and `npm run bundle-report` bundles exactly these.
+ *
+ * Pure data: no CDK imports.
+ */
+import { QUEUES } from '../shared/events/bus-rules.ts';
+import { DEFAULT_ROUTE, ROUTES, functionIdOf, type RouteDefinition } from './routes.ts';
+
+/** Where a function sits: behind the HTTP API, on the event path, or on a schedule. */
+export type FunctionKind = 'api' | 'events' | 'scheduled';
+
+/** One deployed function. */
+export interface FunctionEntry {
+  /** The function's id: a route's `functionId`/`operationId`, or the event function's name. */
+  readonly id: string;
+  readonly kind: FunctionKind;
+  /** The handler module, relative to the repository root. */
+  readonly entry: string;
+}
+
+/** The event-path and scheduled functions (built by the events stack). */
+export const EVENT_FUNCTIONS = {
+  /** Table stream → EventBridge bus (the outbox publisher). */
+  publisher: { kind: 'events', entry: 'functions/events/publisher/handler.ts' },
+  /** Consumes the `fanOut` queue: inbox alerts and delivery jobs. */
+  fanOut: { kind: 'events', entry: QUEUES.fanOut.entry },
+  /** Consumes the `deliveries` queue: one webhook or e-mail delivery per message. */
+  deliver: { kind: 'events', entry: QUEUES.deliveries.entry },
+  /** Raises `referral.overdue` / `handoff.overdue` every minute. */
+  slaSweep: { kind: 'scheduled', entry: 'functions/scheduled/sla-sweep/handler.ts' },
+} as const satisfies Record<string, Omit<FunctionEntry, 'id'>>;
+export type EventFunctionName = keyof typeof EVENT_FUNCTIONS;
+
+/** The API functions of `routes`: one per function id (routes may share one), then `$default`'s. */
+export const apiFunctionEntries = (routes: readonly RouteDefinition[] = ROUTES): FunctionEntry[] => {
+  const byId = new Map<string, FunctionEntry>();
+  for (const route of routes) {
+    const id = functionIdOf(route);
+    const known = byId.get(id);
+    if (known && known.entry !== route.entry) {
+      throw new Error(`Routes sharing function ${id} must share one entry (${known.entry} vs ${route.entry}).`);
+    }
+    byId.set(id, { id, kind: 'api', entry: route.entry });
+  }
+  return [...byId.values(), { id: DEFAULT_ROUTE.operationId, kind: 'api', entry: DEFAULT_ROUTE.entry }];
+};
+
+/** Every function of a stage, API functions first. */
+export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
+  ...apiFunctionEntries(),
+  ...(Object.entries(EVENT_FUNCTIONS) as [EventFunctionName, (typeof EVENT_FUNCTIONS)[EventFunctionName]][]).map(
+    ([id, spec]) => ({ id, ...spec }),
+  ),
+];
