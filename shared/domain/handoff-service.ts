@@ -2,7 +2,7 @@
  * Handoff use cases: each handoff handler calls exactly one of these. The referral is the
  * consistency boundary: offers and answers are single transactions on its partition.
  */
-import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from './errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from './errors.ts';
 import {
   allowedHandoffActions,
   answerHandoff,
@@ -14,10 +14,10 @@ import {
   type HandoffAnswer,
   type NewHandoff,
 } from './handoff.ts';
-import { hasRole, type Caller } from './identity.ts';
+import type { Caller } from './identity.ts';
 import { ConcurrentChangeError, type HandoffRepository, type Page, type ReferralRepository } from './ports.ts';
 import { HANDOFF_STATUSES, type HandoffStatus, type Priority } from './reference-data.ts';
-import { actorOf, assertCanRead, assertHasKnownRole, canRead } from './referral.ts';
+import { actorOf, assertCanRead, assertHasKnownRole, canRead, listableOrgs, retryPause } from './referral.ts';
 
 /** What the service needs. */
 export interface HandoffServiceDependencies {
@@ -50,9 +50,8 @@ export class HandoffService {
     return this.deps.clock?.() ?? new Date();
   }
 
-  private async pause(attempt: number): Promise<void> {
-    const ms = this.deps.retryDelayMs ? this.deps.retryDelayMs(attempt) : Math.random() * 10 * 2 ** attempt;
-    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  private pause(attempt: number): Promise<void> {
+    return retryPause(attempt, this.deps.retryDelayMs);
   }
 
   private view(handoff: Handoff, caller: Caller): HandoffView {
@@ -138,16 +137,7 @@ export class HandoffService {
     query: { box: 'inbox' | 'outbox'; status?: HandoffStatus | undefined; org?: string | undefined; limit: number; after?: string | undefined },
   ): Promise<Page<HandoffView>> {
     assertHasKnownRole(caller);
-    let orgs: string[];
-    if (hasRole(caller, 'programme_manager')) {
-      if (query.org !== undefined && !this.known.has(query.org)) {
-        throw new UnprocessableEntityError('org is not a known organisation.', [{ path: 'org', message: 'is not a known organisation' }]);
-      }
-      orgs = query.org ? [query.org] : [...this.known];
-    } else {
-      if (query.org !== undefined && query.org !== caller.org) throw new ForbiddenError('Practitioners list their own organisation’s handoffs only.');
-      orgs = [caller.org];
-    }
+    const orgs = listableOrgs(caller, query.org, this.known, 'handoffs');
     const page = await this.deps.repository.listHandoffs({
       box: query.box,
       orgs,

@@ -15,6 +15,8 @@ import {
   assertHasKnownRole,
   assertMayTake,
   createReferral,
+  listableOrgs,
+  retryPause,
   toReferralView,
   type ActionInput,
   type NewReferral,
@@ -65,9 +67,8 @@ export class ReferralService {
     return this.deps.repository.recordAccess(referralIds, { at: this.now().toISOString(), actor: actorOf(caller), what });
   }
 
-  private async pause(attempt: number): Promise<void> {
-    const ms = this.deps.retryDelayMs ? this.deps.retryDelayMs(attempt) : Math.random() * 10 * 2 ** attempt;
-    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  private pause(attempt: number): Promise<void> {
+    return retryPause(attempt, this.deps.retryDelayMs);
   }
 
   /** `POST /referrals`: a new `submitted` referral from the caller's org. */
@@ -123,14 +124,7 @@ export class ReferralService {
     query: { box: Box; status?: ReferralStatus | undefined; serviceArea?: ServiceArea | undefined; team?: string | undefined; sort: 'newest' | 'due'; org?: string | undefined; limit: number; after?: string | undefined },
   ): Promise<Page<ReferralView>> {
     assertHasKnownRole(caller);
-    let orgs: string[];
-    if (hasRole(caller, 'programme_manager')) {
-      if (query.org !== undefined && !this.known.has(query.org)) throw unknownOrg('org');
-      orgs = query.org ? [query.org] : [...this.known];
-    } else {
-      if (query.org !== undefined && query.org !== caller.org) throw new ForbiddenError('Practitioners list their own organisation’s referrals only.');
-      orgs = [caller.org];
-    }
+    const orgs = listableOrgs(caller, query.org, this.known, 'referrals');
     const page = await this.deps.repository.list({
       box: query.box,
       orgs,

@@ -147,6 +147,27 @@ export const assertCanRead = (referral: Pick<Referral, 'parties'> | undefined, c
   if (!referral || !canRead(referral, caller)) throw new NotFoundError('No referral with this id is visible to you.');
 };
 
+/**
+ * Which orgs' boxes a caller may list: a programme manager any known org (`org=`) or all
+ * of them; a practitioner only their own (naming another is 403). An unknown `org` is 422.
+ */
+export const listableOrgs = (caller: Caller, requested: string | undefined, known: ReadonlySet<string>, what: string): string[] => {
+  if (hasRole(caller, 'programme_manager')) {
+    if (requested !== undefined && !known.has(requested)) {
+      throw new UnprocessableEntityError('org is not a known organisation.', [{ path: 'org', message: 'is not a known organisation' }]);
+    }
+    return requested ? [requested] : [...known];
+  }
+  if (requested !== undefined && requested !== caller.org) throw new ForbiddenError(`Practitioners list their own organisation’s ${what} only.`);
+  return [caller.org];
+};
+
+/** Waits before retrying a write that lost to an unrelated change: jittered, doubling. */
+export const retryPause = async (attempt: number, delayMs?: (attempt: number) => number): Promise<void> => {
+  const ms = delayMs ? delayMs(attempt) : Math.random() * 10 * 2 ** attempt;
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+};
+
 /** The org on `side` of a referral. */
 export const orgOnSide = (referral: Referral, side: Side): string =>
   side === 'receiver' ? referral.toOrg : side === 'sender' ? referral.fromOrg : referral.ownerOrg;
