@@ -6,7 +6,7 @@
  *
  * Pure data plus zod: no CDK imports, so tests and tools can read it cheaply.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
 import type { WebhookPolicy } from '../../shared/events/webhook-url.ts';
 

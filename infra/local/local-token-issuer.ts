@@ -4,7 +4,7 @@
  * is deployed; tokens die with the process.
  */
 import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES } from '../../shared/domain/reference-data.ts';
 
 /** Body of `POST /_local/token`. */

@@ -5,7 +5,7 @@
  *
  * The CDK `JointlyFunction` construct and the local runtime set these same variables.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_PRIORITY_TARGET_MINUTES, PRIORITIES, type Priority } from '../domain/reference-data.ts';
 
 /** Environment variable names, shared with CDK and the local runtime. */

@@ -4,7 +4,7 @@
  * Powertools Parameters so warm invocations never call Secrets Manager again.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError, ENV, SECRET_ARN_ENV, type RuntimeConfig } from './runtime-config.ts';
 
 

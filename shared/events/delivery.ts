@@ -4,7 +4,7 @@
  * the last attempt, then dead-lettered for redrive. A job carries no secrets: the
  * subscription is re-read at every attempt (a deleted one drops the job).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeliveryOutcome, DeliveryRepository } from '../data/delivery-repository.ts';
 import { summaryOf, type Subscription } from '../domain/subscription.ts';
 import { PublishedEventSchema } from './event-envelope.ts';

@@ -2,7 +2,7 @@
  * Configuration of the event path, read once per cold start. The CDK stacks and the
  * local runtime set these variables.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const EVENT_ENV = {
   /** EventBridge bus name (deployed). */

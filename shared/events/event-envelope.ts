@@ -2,7 +2,7 @@
  * The published form of an event: what goes on the bus (`detail`), into webhooks and
  * emails. Versioned, minimal, and without free text: comments stay in the table.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `source` of every Jointly event on the bus. */
 export const EVENT_SOURCE = 'jointly';

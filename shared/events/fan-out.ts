@@ -4,7 +4,7 @@
  * alert is a conditional put of a deterministic item, and a delivery is claimed once with
  * a conditional put of its state marker before its job is queued.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeliveryRepository } from '../data/delivery-repository.ts';
 import { matchesSubscription, summaryOf, type Subscription } from '../domain/subscription.ts';
 import { EVENT_SOURCE, EVENT_TYPES, orgsOf, PublishedEventSchema, type PublishedEvent } from './event-envelope.ts';

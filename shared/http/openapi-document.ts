@@ -2,7 +2,7 @@
  * Generates the OpenAPI 3.1 document from the route table and its zod schemas, so the
  * published contract cannot drift from what the handlers validate.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import type { RouteDefinition } from '../../infra/routes.ts';
 import { ProblemSchema } from '../domain/schemas/common.ts';

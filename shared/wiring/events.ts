@@ -3,7 +3,7 @@
  * validated once per cold start, the DynamoDB client and repository, and the event-path
  * adapters (the local runtime's registration, else the AWS adapters).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { createDocumentClient } from '../data/dynamo-client.ts';
 import { DynamoDeliveryRepository } from '../data/delivery-repository.ts';

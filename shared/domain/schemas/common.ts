@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One field-level validation failure inside a problem document. */
 export const FieldErrorSchema = z

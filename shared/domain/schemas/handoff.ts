@@ -1,5 +1,5 @@
 /** zod schemas of the handoff contract (DESIGN §4). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECLINE_REASON_CODES, HANDOFF_STATUSES } from '../reference-data.ts';
 import { CommentSchema, LimitSchema, OrgIdSchema, ReasonSchema, TeamIdSchema } from './referral.ts';
 

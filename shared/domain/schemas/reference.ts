@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ORGANISATION_KINDS } from '../reference-data.ts';
 
 const CodeSchema = z.object({ code: z.string(), label: z.string() }).meta({ id: 'Code' });

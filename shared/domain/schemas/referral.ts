@@ -2,7 +2,7 @@
  * zod schemas of the referral contract (DESIGN §4): one source for validation, types and
  * the OpenAPI document. Request bodies are strict: unknown fields are a 400 naming them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidNhsNumber } from '../nhs-number.ts';
 import {
   CANCEL_REASON_CODES,

@@ -3,7 +3,7 @@
  * are strict: unknown fields are a 400 naming them. Whether a webhook URL may be used is a
  * domain rule (422, checked by the service against the stage's policy), not a schema one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '../../events/event-envelope.ts';
 import { PRIORITIES, SERVICE_AREAS } from '../reference-data.ts';
 import { LimitSchema, OrgIdSchema } from './referral.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../../../../shared/domain/errors.ts';
 import type { Caller } from '../../../../shared/domain/identity.ts';
 import { httpHandler, MAX_BODY_BYTES } from '../../../../shared/http/middleware.ts';

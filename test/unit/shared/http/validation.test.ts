@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError } from '../../../../shared/domain/errors.ts';
 import { fieldErrorsOf, parseOrThrow } from '../../../../shared/http/validation.ts';
 
