@@ -29,6 +29,8 @@ export const EVENT_FUNCTIONS = {
   fanOut: { kind: 'events', entry: QUEUES.fanOut.entry },
   /** Consumes the `deliveries` queue: one webhook or e-mail delivery per message. */
   deliver: { kind: 'events', entry: QUEUES.deliveries.entry },
+  /** Consumes the `metrics` queue: programme evaluation counters and EMF business metrics. */
+  metrics: { kind: 'events', entry: QUEUES.metrics.entry },
   /** Raises `referral.overdue` / `handoff.overdue` every minute. */
   slaSweep: { kind: 'scheduled', entry: 'functions/scheduled/sla-sweep/handler.ts' },
 } as const satisfies Record<string, Omit<FunctionEntry, 'id'>>;

@@ -39,6 +39,7 @@ import {
   ReferralSchema,
   SearchBodySchema,
 } from '../shared/domain/schemas/referral.ts';
+import { MetricsSummaryQuerySchema, MetricsSummarySchema } from '../shared/domain/schemas/metrics.ts';
 import {
   AlertListSchema,
   AlertSchema,
@@ -61,6 +62,8 @@ export interface RouteResponse {
   readonly status: number;
   readonly description: string;
   readonly schema?: z.ZodType;
+  /** Other media types the route can answer with (content negotiation), with what they hold. */
+  readonly alternatives?: Readonly<Record<string, string>>;
 }
 
 /** One API route and the Lambda entry point that serves it. */
@@ -421,6 +424,26 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'The alert, with readAt', schema: AlertSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
+  },
+  {
+    operationId: 'getMetricsSummary',
+    method: 'GET',
+    path: '/metrics/summary',
+    auth: 'jwt',
+    entry: 'functions/api/metrics-summary/handler.ts',
+    summary: 'Programme evaluation figures by service area, day, org pair or priority (programme managers); CSV with Accept: text/csv or format=csv',
+    tags: ['metrics'],
+    request: { query: MetricsSummaryQuerySchema },
+    success: {
+      status: 200,
+      description: 'The figures of the period, per group and in total',
+      schema: MetricsSummarySchema,
+      alternatives: {
+        'text/csv': 'The same figures as RFC 4180 CSV: a header row, one row per group, columns named by the JSON paths of the figures (rates are decimals 0–1)',
+      },
+    },
+    errorStatuses: [401, 403],
+    tableAccess: 'read',
   },
 ];
 

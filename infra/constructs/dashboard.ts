@@ -11,7 +11,10 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { BUSINESS_METRIC_DIMENSION, businessMetricsNamespaceOf, type BusinessMetricName } from '../../shared/events/business-metrics.ts';
+import { SERVICE_AREAS, labelFor } from '../../shared/domain/reference-data.ts';
 import type { EventPathMonitoring, NamedQueue } from '../stacks/events-stack.ts';
+import { SERVICE_NAME } from './jointly-function.ts';
 import { API_LATENCY_P99_THRESHOLD_MS, ITERATOR_AGE_THRESHOLD_MS, alarmTopicNameOf } from './alarms.ts';
 
 /** The stage's dashboard name. */
@@ -51,6 +54,99 @@ const perFunction = (
 
 const graph = (title: string, left: cloudwatch.IMetric[], options: Partial<cloudwatch.GraphWidgetProps> = {}) =>
   new cloudwatch.GraphWidget({ title, left, width: THIRD, height: HEIGHT, period: PERIOD, ...options });
+
+/** A business metric (EMF from the metrics consumer) of one service area. */
+const businessMetric = (stage: string, name: BusinessMetricName, serviceArea: string, statistic: string, label: string): cloudwatch.Metric =>
+  new cloudwatch.Metric({
+    namespace: businessMetricsNamespaceOf(stage),
+    metricName: name,
+    dimensionsMap: { service: SERVICE_NAME, [BUSINESS_METRIC_DIMENSION]: serviceArea },
+    statistic,
+    period: PERIOD,
+    label,
+  });
+
+/** A count summed over every service area (one line however many areas). */
+const allAreas = (stage: string, name: BusinessMetricName, label: string): cloudwatch.MathExpression => {
+  // Ids are unique per graph: named after the metric (`handoffsOffered0` …).
+  const id = (i: number) => `${name.charAt(0).toLowerCase()}${name.slice(1)}${i}`;
+  return new cloudwatch.MathExpression({
+    expression: SERVICE_AREAS.map((_, i) => id(i)).join(' + '),
+    usingMetrics: Object.fromEntries(SERVICE_AREAS.map((area, i) => [id(i), businessMetric(stage, name, area, 'Sum', area)])),
+    label,
+    period: PERIOD,
+  });
+};
+
+/**
+ * The programme's business metrics: per service area, what happened to referrals; how
+ * fast and how often within target they were accepted; handoffs; crisis prevention's
+ * admissions avoided. The board's figures come from `GET /metrics/summary`; these are trends.
+ */
+const businessRows = (stage: string, eventPath: EventPathMonitoring): cloudwatch.IWidget[][] => [
+  [
+    new cloudwatch.TextWidget({
+      markdown: `## Programme evaluation\nEMF business metrics (namespace \`${businessMetricsNamespaceOf(stage)}\`, by service area) from the metrics consumer. The programme board's figures — by submission day, org pair, with medians and within-target rates — are \`GET /metrics/summary\` (JSON or CSV).`,
+      width: FULL,
+      height: 2,
+    }),
+  ],
+  SERVICE_AREAS.map((area) =>
+    graph(`${labelFor(area)}: referrals`, [
+      businessMetric(stage, 'ReferralsSubmitted', area, 'Sum', 'submitted'),
+      businessMetric(stage, 'ReferralsAccepted', area, 'Sum', 'accepted'),
+      businessMetric(stage, 'ReferralsDeclined', area, 'Sum', 'declined'),
+      businessMetric(stage, 'ReferralsCancelled', area, 'Sum', 'cancelled'),
+      businessMetric(stage, 'ReferralsCompleted', area, 'Sum', 'completed'),
+      businessMetric(stage, 'ReferralsOverdue', area, 'Sum', 'overdue'),
+    ]),
+  ),
+  [
+    graph(
+      'Time to accept a referral (minutes)',
+      SERVICE_AREAS.flatMap((area) => [
+        businessMetric(stage, 'TimeToAcceptMinutes', area, 'p50', `${area} median`),
+        businessMetric(stage, 'TimeToAcceptMinutes', area, 'p90', `${area} p90`),
+      ]),
+    ),
+    graph(
+      'Accepted within target (share, 0–1)',
+      SERVICE_AREAS.map((area) => businessMetric(stage, 'ReferralsAcceptedWithinTarget', area, 'Average', area)),
+      { leftYAxis: { min: 0, max: 1 } },
+    ),
+    graph('Crisis prevention: completions and admissions avoided', [
+      businessMetric(stage, 'ReferralsCompleted', 'crisis-prevention', 'Sum', 'completed'),
+      businessMetric(stage, 'AdmissionsAvoided', 'crisis-prevention', 'Sum', 'admission avoided'),
+    ]),
+  ],
+  [
+    graph('Handoffs (all service areas)', [
+      allAreas(stage, 'HandoffsOffered', 'offered'),
+      allAreas(stage, 'HandoffsAccepted', 'accepted'),
+      allAreas(stage, 'HandoffsDeclined', 'declined'),
+      allAreas(stage, 'HandoffsWithdrawn', 'withdrawn'),
+      allAreas(stage, 'HandoffsOverdue', 'overdue'),
+    ]),
+    graph(
+      'Time to accept a handoff / complete a referral (minutes, p50)',
+      SERVICE_AREAS.flatMap((area) => [
+        businessMetric(stage, 'HandoffTimeToAcceptMinutes', area, 'p50', `${area} handoff`),
+        businessMetric(stage, 'TimeToCompleteMinutes', area, 'p50', `${area} completion`),
+      ]),
+    ),
+    graph('Referral loops (all service areas)', [
+      allAreas(stage, 'InfoRequests', 'information requested'),
+      allAreas(stage, 'ReferralsAmended', 'amended'),
+      allAreas(stage, 'ReferralsRedirected', 'redirected'),
+    ]),
+  ],
+  [
+    graph('Metrics consumer: events counted and redeliveries recognised', [
+      eventPath.logMetrics.metricsEventsCounted.with({ label: 'counted' }),
+      eventPath.logMetrics.metricsDuplicates.with({ label: 'duplicates (not counted again)' }),
+    ]),
+  ],
+];
 
 /** One dashboard per stage. */
 export class StageDashboard extends Construct {
@@ -130,6 +226,7 @@ export class StageDashboard extends Construct {
           ]),
           graph('Overdue events raised', [eventPath.logMetrics.overdueRaised.with({ label: 'referral/handoff overdue' })]),
         ],
+        ...businessRows(stage, eventPath),
       ],
     });
   }

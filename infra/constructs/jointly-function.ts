@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetStaging, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -19,6 +19,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV, SECRET_ARN_ENV } from '../../shared/config/runtime-config.ts';
 import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
+import { aliasArgs } from '../bundling/aliases.ts';
 
 import type { StageConfig } from '../config/stage-config.ts';
 
@@ -65,6 +66,10 @@ export interface JointlyFunctionProps {
  * (linked by a `sourceMappingURL` comment) without the sources' text: Node never reads it
  * unless `--enable-source-maps` is on (stage config `lambda.enableSourceMaps`), so it costs
  * nothing at run time, and it can still map a minified stack trace offline (README "Bundles").
+ * A few modules are swapped for leaner equivalents (esbuild `--alias`, see
+ * infra/bundling/aliases.ts): the SDK's default credential chain for the environment one
+ * Lambda uses, and the ESM facades of `node:http` and `node:process` for the built-ins
+ * themselves.
  */
 export const JOINTLY_BUNDLING = {
   format: OutputFormat.ESM,
@@ -77,6 +82,11 @@ export const JOINTLY_BUNDLING = {
   mainFields: ['module', 'main'],
   // ESM output with CommonJS dependencies inside: give them a `require`.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  // Appended by CDK as `--alias:from=to`, one per entry of LAMBDA_ALIASES.
+  esbuildArgs: { '--alias': aliasArgs() },
+  // Docker bundling only (local bundling always runs in `projectRoot`): run esbuild in the
+  // project's copy, where the aliases' repository-relative paths resolve, not in `/`.
+  workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
 } as const;
 
 /** A Node.js 24 / arm64 Lambda function with Jointly's defaults. */
@@ -129,7 +139,11 @@ export class JointlyFunction extends NodejsFunction {
         ...(stageConfig.lambda.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         ...props.environment,
       },
-      bundling: { ...JOINTLY_BUNDLING, mainFields: [...JOINTLY_BUNDLING.mainFields] },
+      bundling: {
+        ...JOINTLY_BUNDLING,
+        mainFields: [...JOINTLY_BUNDLING.mainFields],
+        esbuildArgs: { '--alias': [...JOINTLY_BUNDLING.esbuildArgs['--alias']] },
+      },
     });
 
     this.logGroupResource = logGroup;

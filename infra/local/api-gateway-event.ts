@@ -93,6 +93,7 @@ export const toApiGatewayEvent = (request: IncomingRequest, route: RouteMatch): 
   const hasBody = request.body.length > 0;
   const asText = isTextContentType(headers['content-type']);
   const host = headers.host ?? 'localhost';
+  const queryStringParameters = parseQueryString(rawQueryString);
 
   return {
     version: '2.0',
@@ -101,7 +102,7 @@ export const toApiGatewayEvent = (request: IncomingRequest, route: RouteMatch): 
     rawQueryString,
     ...(cookies ? { cookies } : {}),
     headers,
-    ...(parseQueryString(rawQueryString) ? { queryStringParameters: parseQueryString(rawQueryString) } : {}),
+    ...(queryStringParameters ? { queryStringParameters } : {}),
     ...(route.pathParameters && Object.keys(route.pathParameters).length > 0
       ? { pathParameters: { ...route.pathParameters } }
       : {}),

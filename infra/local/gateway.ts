@@ -7,9 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import httpRouter from '@middy/http-router';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { ulid } from 'ulid';
 import { DEFAULT_ROUTE, routeKeyOf, type RouteDefinition } from '../routes.ts';
-import { CORRELATION_HEADER, correlationIdFrom } from '../../shared/http/correlation-id.ts';
+import { CORRELATION_HEADER, correlationIdFrom, newUlid } from '../../shared/http/correlation-id.ts';
 import { problemResponse } from '../../shared/http/problem.ts';
 import { fieldErrorsOf } from '../../shared/http/validation.ts';
 import { fromHandlerResult, toApiGatewayEvent, type IncomingRequest, type OutgoingResponse } from './api-gateway-event.ts';
@@ -28,6 +27,9 @@ export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Lambda's default API timeout budget for the fake context. */
 const FUNCTION_TIMEOUT_MS = 29_000;
 
+/** A local-only route of the runtime itself (e.g. `GET /_local/stats`). */
+export type LocalRouteHandler = (request: IncomingRequest) => Promise<OutgoingResponse>;
+
 /** Options for {@link createLocalGateway}. */
 export interface LocalGatewayOptions {
   readonly routes: readonly RouteDefinition[];
@@ -35,6 +37,8 @@ export interface LocalGatewayOptions {
   readonly handlers: ReadonlyMap<string, LambdaHandler>;
   readonly issuer: LocalTokenIssuer;
   readonly maxBodyBytes?: number;
+  /** Local-only routes by `"METHOD /path"`, served like `/_local/token`: never in the route table, so never deployed. */
+  readonly localRoutes?: ReadonlyMap<string, LocalRouteHandler>;
 }
 
 const lambdaContext = (functionName: string, requestId: string): Context => {
@@ -221,6 +225,8 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
     };
     const path = request.url.split('?')[0];
     if (path === '/_local/token' && request.method === 'POST') return issueToken(request);
+    const local = options.localRoutes?.get(`${request.method} ${path}`);
+    if (local) return local(request);
     const event = toApiGatewayEvent(request, { routeKey: '$default' });
     const routed = await route(event);
     return routed ?? dispatchDefault(event);
@@ -232,7 +238,7 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
         res.writeHead(response.statusCode, {
           ...response.headers,
           'content-length': String(response.body.length),
-          'apigw-requestid': ulid(),
+          'apigw-requestid': newUlid(),
         });
         res.end(response.body);
       })

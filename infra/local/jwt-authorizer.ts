@@ -27,6 +27,36 @@ export interface JwtAuthorizerOptions {
   readonly publicKey: CryptoKey;
 }
 
+/** Tokens remembered per verifier key; past this many, the oldest is forgotten first. */
+export const VERIFIED_TOKENS_KEPT = 1000;
+
+/** A token that verified, and the time bounds that still apply to it on every later use. */
+interface VerifiedToken {
+  readonly claims: Readonly<Record<string, string>>;
+  readonly exp: number;
+  readonly nbf?: number | undefined;
+}
+
+/**
+ * Tokens already verified, per public key, keyed by issuer, audience and the whole token
+ * (signature included). Verifying an RS256 signature is the costliest step of a local
+ * request; a client sends the same token for an hour, and the same bytes under the same key
+ * verify the same way every time, so only the time checks are repeated. A forged or altered
+ * token never matches (only tokens that verified are kept, whole), and an expired one is
+ * dropped and rejected exactly as `jwtVerify` would reject it.
+ */
+const verifiedTokens = new WeakMap<CryptoKey, Map<string, VerifiedToken>>();
+
+/** Whether a remembered token is still inside its validity window now (jose's rules, no clock tolerance). */
+const stillValid = (token: VerifiedToken, nowSeconds: number): boolean =>
+  token.exp > nowSeconds && (token.nbf === undefined || token.nbf <= nowSeconds);
+
+const remember = (cache: Map<string, VerifiedToken>, key: string, token: VerifiedToken): void => {
+  // A Map iterates in insertion order: its first key is the oldest entry.
+  if (cache.size >= VERIFIED_TOKENS_KEPT) cache.delete(cache.keys().next().value!);
+  cache.set(key, token);
+};
+
 /**
  * Returns the stringified claims of a valid `Authorization: Bearer` header, or `undefined`
  * (→ 401) for a missing, malformed, forged, `alg: none`, wrong-issuer/audience or expired token.
@@ -37,6 +67,15 @@ export const authorize = async (
 ): Promise<Record<string, string> | undefined> => {
   const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) return undefined;
+  let cache = verifiedTokens.get(options.publicKey);
+  if (!cache) verifiedTokens.set(options.publicKey, (cache = new Map()));
+  const key = `${options.issuer}\n${options.audience}\n${match[1]}`;
+  const known = cache.get(key);
+  if (known) {
+    if (stillValid(known, Math.floor(Date.now() / 1000))) return { ...known.claims };
+    cache.delete(key);
+    return undefined;
+  }
   try {
     const { payload } = await jwtVerify(match[1], options.publicKey, {
       algorithms: ['RS256'],
@@ -44,7 +83,10 @@ export const authorize = async (
       audience: options.audience,
       requiredClaims: ['sub', 'exp', 'iat'],
     });
-    return stringifyClaims(payload);
+    const claims = stringifyClaims(payload);
+    // `requiredClaims` guarantees a numeric `exp`; jose has checked `nbf` is numeric if present.
+    remember(cache, key, { claims, exp: payload.exp!, nbf: payload.nbf });
+    return { ...claims };
   } catch {
     return undefined;
   }

@@ -5,10 +5,17 @@
  * concurrently up to a limit, so a slow message never holds up another. A message whose
  * invocation throws, or reports it in `batchItemFailures`, is received again after a short
  * backoff (SQS's visibility timeout); after `maxReceiveCount` receives it moves to the
- * in-memory dead-letter list. Logs carry queue, message id and error name, never the body.
+ * dead-letter list. Logs carry queue, message id and error name, never the body.
+ *
+ * Durable like SQS when given a journal file (the runtime gives one with persisted data):
+ * a send is appended to the journal before `send` returns, so whoever sent it (the
+ * publisher, before its stream position moves on; the fan-out, before it marks the job
+ * queued) may rely on it surviving a crash of the process. Outcomes (done, retry, dead) are
+ * appended too, and a restart redelivers every message not done — at least once, as SQS
+ * does. Without a journal the queue is in memory only.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -43,6 +50,8 @@ export interface LocalQueueOptions {
   readonly retryDelayMs?: (receiveCount: number) => number;
   /** The consumer's timeout (its context's remaining time). */
   readonly timeoutMs?: number;
+  /** Keep messages in this append-only file (JSON lines), so they survive a crash; see the module comment. */
+  readonly journalFile?: string | undefined;
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -66,6 +75,100 @@ interface Message {
 
 const defaultRetryDelayMs = (receiveCount: number): number => Math.min(5_000, 200 * 2 ** (receiveCount - 1));
 
+/** One line of a queue's journal. */
+type JournalEntry =
+  | { readonly op: 'send'; readonly id: string; readonly body: string; readonly sentAt: number; readonly availableAt: number }
+  | { readonly op: 'retry'; readonly id: string; readonly receiveCount: number; readonly availableAt: number }
+  | { readonly op: 'done'; readonly id: string }
+  | { readonly op: 'dead'; readonly id: string; readonly letter: DeadLetter };
+
+/** A message the journal holds that is not done yet. */
+interface JournaledMessage {
+  readonly id: string;
+  readonly body: string;
+  readonly sentAt: number;
+  receiveCount: number;
+  availableAt: number;
+}
+
+/** Lines written since the last compaction before an idle queue rewrites its journal. */
+const COMPACT_AFTER_LINES = 2_000;
+
+/**
+ * The append-only file behind a durable {@link LocalQueue}. Each append is one `write`
+ * (no fsync): it survives the process being killed, as the kernel holds it, though not a
+ * power cut.
+ */
+class QueueJournal {
+  private readonly file: string;
+  private fd: number | undefined;
+  private lines = 0;
+  /** Messages not done and dead letters, as read at start. */
+  readonly pending: JournaledMessage[];
+  readonly dead: DeadLetter[];
+
+  constructor(file: string) {
+    this.file = file;
+    mkdirSync(dirname(file), { recursive: true });
+    const live = new Map<string, JournaledMessage>();
+    const dead = new Map<string, DeadLetter>();
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    for (const line of text.split('\n')) {
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(line) as JournalEntry;
+      } catch {
+        continue; // an empty line, or the last one cut short by a crash
+      }
+      if (entry === null || typeof entry !== 'object') continue;
+      if (entry.op === 'send') live.set(entry.id, { id: entry.id, body: entry.body, sentAt: entry.sentAt, receiveCount: 0, availableAt: entry.availableAt });
+      else if (entry.op === 'retry') {
+        const message = live.get(entry.id);
+        if (message) Object.assign(message, { receiveCount: entry.receiveCount, availableAt: entry.availableAt });
+      } else if (entry.op === 'done') live.delete(entry.id);
+      else if (entry.op === 'dead') {
+        live.delete(entry.id);
+        dead.set(entry.id, entry.letter);
+      }
+    }
+    this.pending = [...live.values()];
+    this.dead = [...dead.values()];
+    this.rewrite(this.pending, this.dead);
+  }
+
+  append(entry: JournalEntry): void {
+    // After stop: the message stays as the journal last had it, and comes back at the next start.
+    if (this.fd === undefined) return;
+    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    this.lines += 1;
+  }
+
+  /** Rewrites the file once many lines are done with (called when the queue is idle: nothing live). */
+  compactIfLong(dead: readonly DeadLetter[]): void {
+    if (this.fd !== undefined && this.lines > COMPACT_AFTER_LINES) this.rewrite([], dead);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private rewrite(live: readonly JournaledMessage[], dead: readonly DeadLetter[]): void {
+    const entries: JournalEntry[] = [
+      ...dead.map((letter): JournalEntry => ({ op: 'dead', id: letter.messageId, letter })),
+      ...live.flatMap((m): JournalEntry[] => [
+        { op: 'send', id: m.id, body: m.body, sentAt: m.sentAt, availableAt: m.availableAt },
+        ...(m.receiveCount > 0 ? [{ op: 'retry', id: m.id, receiveCount: m.receiveCount, availableAt: m.availableAt } as const] : []),
+      ]),
+    ];
+    if (this.fd !== undefined) closeSync(this.fd);
+    writeFileSync(`${this.file}.tmp`, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    renameSync(`${this.file}.tmp`, this.file);
+    this.fd = openSync(this.file, 'a');
+    this.lines = 0;
+  }
+}
+
 /** One local queue and its consumer. */
 export class LocalQueue<T = unknown> implements JobQueue<T> {
   readonly name: string;
@@ -78,11 +181,23 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
   private idleWaiters: (() => void)[] = [];
   private consumer: Promise<SqsConsumer> | undefined;
   private stopped = false;
+  private readonly journal: QueueJournal | undefined;
 
   constructor(options: LocalQueueOptions) {
     this.name = options.name;
     this.options = options;
     this.concurrency = options.concurrency ?? 10;
+    if (options.journalFile) {
+      this.journal = new QueueJournal(options.journalFile);
+      this.dead.push(...this.journal.dead);
+      // Messages left by the last run (a crash, or a stop with deliveries pending) come back,
+      // after this tick: whoever made the queue finishes setting up before a consumer runs.
+      const now = Date.now();
+      for (const m of this.journal.pending) {
+        this.later(Math.max(1, m.availableAt - now), { messageId: m.id, body: m.body, sentAt: m.sentAt, receiveCount: m.receiveCount });
+      }
+      if (this.journal.pending.length > 0) logger.info('Local queue: messages from the last run will be delivered again', { queue: this.name, messages: this.journal.pending.length });
+    }
   }
 
   /** Sends `job` (as JSON), available after `delaySeconds` (0–900). */
@@ -94,10 +209,13 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
   sendBody(body: string, delaySeconds?: number): void {
     if (this.stopped) throw new Error(`The local queue ${this.name} is stopped.`);
     const message: Message = { messageId: randomUUID(), body, sentAt: Date.now(), receiveCount: 0 };
-    this.later(sqsDelaySeconds(delaySeconds) * 1000, message);
+    const delayMs = sqsDelaySeconds(delaySeconds) * 1000;
+    // On file before the sender goes on, as SQS has the message once SendMessage returns.
+    this.journal?.append({ op: 'send', id: message.messageId, body, sentAt: message.sentAt, availableAt: message.sentAt + delayMs });
+    this.later(delayMs, message);
   }
 
-  /** Messages dead-lettered so far (in memory only). */
+  /** Messages dead-lettered so far (kept in the journal when there is one). */
   deadLetters(): readonly DeadLetter[] {
     return [...this.dead];
   }
@@ -114,8 +232,8 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
   }
 
   /**
-   * Stops: no new deliveries; delayed messages are dropped (the queue is in memory); waits up
-   * to `graceMs` for invocations in flight.
+   * Stops: no new deliveries; delayed messages are dropped (with a journal they come back
+   * at the next start); waits up to `graceMs` for invocations in flight.
    */
   async stop(graceMs = 5_000): Promise<void> {
     this.stopped = true;
@@ -127,6 +245,7 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
       await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
     }
+    this.journal?.close();
     this.notifyIfIdle();
   }
 
@@ -159,6 +278,7 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
 
   private notifyIfIdle(): void {
     if (!this.isIdle() && !this.stopped) return;
+    if (!this.stopped) this.journal?.compactIfLong(this.dead);
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const done of waiters) done();
@@ -198,20 +318,29 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
     } catch (error) {
       failure = (error as Error)?.name ?? 'Error';
     }
-    if (failure === undefined || this.stopped) return;
+    if (failure === undefined) {
+      this.journal?.append({ op: 'done', id: message.messageId });
+      return;
+    }
+    // Stopping: the message stays as it was (in the journal, if any) for the next start.
+    if (this.stopped) return;
     if (message.receiveCount >= this.options.maxReceiveCount) {
-      this.dead.push({
+      const letter: DeadLetter = {
         queue: this.name,
         messageId: message.messageId,
         body: message.body,
         receiveCount: message.receiveCount,
         error: failure,
         at: new Date().toISOString(),
-      });
+      };
+      this.dead.push(letter);
+      this.journal?.append({ op: 'dead', id: message.messageId, letter });
       logger.error('Local queue message dead-lettered', { queue: this.name, messageId: message.messageId, receiveCount: message.receiveCount, error: failure });
       return;
     }
     logger.warn('Local queue message failed; it will be received again', { queue: this.name, messageId: message.messageId, receiveCount: message.receiveCount, error: failure });
-    this.later((this.options.retryDelayMs ?? defaultRetryDelayMs)(message.receiveCount), message);
+    const delayMs = (this.options.retryDelayMs ?? defaultRetryDelayMs)(message.receiveCount);
+    this.journal?.append({ op: 'retry', id: message.messageId, receiveCount: message.receiveCount, availableAt: Date.now() + delayMs });
+    this.later(delayMs, message);
   }
 }

@@ -8,6 +8,11 @@
  *   JOINTLY_TABLE_NAME=jointly-local   table name (two runtimes on one DynamoDB can keep apart)
  *   JOINTLY_SLA_SWEEP_SECONDS=15   how often overdue referrals and handoff offers are looked for
  *   JOINTLY_LOCAL_MAIL_DIR=<data dir>/mail   where alert e-mails are written as .eml files
+ *   JOINTLY_FAULT_RATE=0.2, JOINTLY_SDK_FAULT_RATE=0.05   tests, benchmarks and `npm run resilience` only:
+ *     fail that fraction of publishes and delivery attempts / of DynamoDB attempts on purpose
+ *
+ * Local-only routes beside `POST /_local/token`: `GET /_local/stats` (injected faults, publishes,
+ * requests, writes of rejected requests) and `POST /_local/drain` (answers once the event path is idle).
  */
 import { parseArgs } from 'node:util';
 import { JavaUnavailableError } from './dynamodb-local.ts';
@@ -31,7 +36,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('Usage: npm start [-- --persist [dir] | --in-memory]\nEnvironment: PORT, DYNAMODB_ENDPOINT, JOINTLY_LOCAL_DATA_DIR, JOINTLY_PRIORITY_TARGET_MINUTES');
+  console.log('Usage: npm start [-- --persist [dir] | --in-memory]\nEnvironment: PORT, DYNAMODB_ENDPOINT, JOINTLY_LOCAL_DATA_DIR, JOINTLY_PRIORITY_TARGET_MINUTES, JOINTLY_FAULT_RATE, JOINTLY_SDK_FAULT_RATE');
   process.exit(0);
 }
 

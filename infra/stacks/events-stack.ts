@@ -63,6 +63,10 @@ export const LOG_METRICS = {
   deliveriesDeadLettered: { fn: 'deliver', message: 'Delivery attempt', status: 'dead-lettered', value: '1' },
   /** Overdue events raised by the SLA sweep (INFO `SLA sweep`, field `raised`). */
   overdueRaised: { fn: 'slaSweep', message: 'SLA sweep', value: '$.raised' },
+  /** Events the metrics consumer counted (INFO `Metrics counted`, field `counted`). */
+  metricsEventsCounted: { fn: 'metrics', message: 'Metrics counted', value: '$.counted' },
+  /** Redelivered events it recognised and did not count again (field `duplicates`). */
+  metricsDuplicates: { fn: 'metrics', message: 'Metrics counted', value: '$.duplicates' },
 } as const satisfies Record<string, { fn: EventFunctionName; message: string; status?: string; value: string }>;
 export type LogMetricName = keyof typeof LOG_METRICS;
 
@@ -263,6 +267,14 @@ export class EventsStack extends Stack {
     deliver.addEventSource(new SqsEventSource(deliveries, { batchSize: 1, reportBatchItemFailures: true }));
     acknowledgeSqsMapping(deliver);
     acknowledgeMappedFunction(deliver);
+
+    // Programme evaluation: counters in the table (idempotent per event) and EMF business
+    // metrics. Batches of up to 10 with no batching window: a lone event is counted at once.
+    const metrics = eventFunction('metrics', 'Keeps the programme evaluation counters and publishes business metrics (EMF)');
+    metrics.bindTable(table, 'readWrite');
+    metrics.addEventSource(new SqsEventSource(queues.get('metrics')!, { batchSize: 10, reportBatchItemFailures: true }));
+    acknowledgeSqsMapping(metrics);
+    acknowledgeMappedFunction(metrics);
 
     // ── The outbox: stream → publisher → bus ─────────────────────────────────────
     const publisher = eventFunction('publisher', 'Publishes committed event items from the stream to the bus', {

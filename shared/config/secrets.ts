@@ -18,7 +18,11 @@ export interface ApiSecrets {
 
 const KeySchema = z.string().min(32);
 
-const resolveKey = async (config: RuntimeConfig, name: keyof ApiSecrets, env: NodeJS.ProcessEnv): Promise<string> => {
+/**
+ * One of the keys: from the runtime configuration (its environment variable) if set,
+ * else from the Secrets Manager secret its `…_ARN` variable names.
+ */
+export const loadApiSecret = async (config: RuntimeConfig, name: keyof ApiSecrets, env: NodeJS.ProcessEnv = process.env): Promise<string> => {
   const direct = config[name];
   if (direct) return direct;
   const arn = env[SECRET_ARN_ENV[name]];
@@ -31,8 +35,8 @@ const resolveKey = async (config: RuntimeConfig, name: keyof ApiSecrets, env: No
 /** Reads both keys (in parallel when they come from Secrets Manager). */
 export const loadApiSecrets = async (config: RuntimeConfig, env: NodeJS.ProcessEnv = process.env): Promise<ApiSecrets> => {
   const [subjectHashKey, cursorKey] = await Promise.all([
-    resolveKey(config, 'subjectHashKey', env),
-    resolveKey(config, 'cursorKey', env),
+    loadApiSecret(config, 'subjectHashKey', env),
+    loadApiSecret(config, 'cursorKey', env),
   ]);
   return { subjectHashKey, cursorKey };
 };

@@ -139,14 +139,34 @@ export const idempotencyKeys = {
   consumed: (consumer: string, eventId: string) => ({ pk: `CONSUMED#${consumer}#${eventId}`, sk: 'CONSUMED' }),
 };
 
+/**
+ * Number of write shards of each metrics partition; fixed forever (changing it is a re-key).
+ * At 10× the national peak the busiest shard takes < 20 % of a partition's 1,000 WCU
+ * (README "Metrics: hot partitions").
+ */
+export const METRICS_SHARDS = 8;
+
 export const metricsKeys = {
   /**
-   * Counters per day × service area × org pair × priority, partitioned by month, so a
-   * year's summary is at most 13 Queries. `day` is `YYYY-MM-DD` (UTC).
+   * A cell's counters: partition = service area × month × shard (a stable hash of the
+   * referral id, so one referral's cells always share a shard), sort key = day × org pair ×
+   * priority. `day` is `YYYY-MM-DD` (Europe/London). A period's summary is one Query per
+   * service area × month × shard, `sk BETWEEN "<first DD>#" AND "<last DD>#~"`.
    */
-  counter: (day: string, serviceArea: string, fromOrg: string, toOrg: string, priority: string) => ({
-    pk: `METRICS#${day.slice(0, 7)}`,
-    sk: `DAY#${day.slice(8, 10)}#${serviceArea}#${fromOrg}#${toOrg}#${priority}`,
+  counter: (cell: { day: string; serviceArea: string; fromOrg: string; toOrg: string; priority: string }, shard: number) => ({
+    pk: metricsKeys.partition(cell.serviceArea, cell.day.slice(0, 7), shard),
+    sk: `${cell.day.slice(8, 10)}#${cell.fromOrg}#${cell.toOrg}#${cell.priority}`,
   }),
-  monthPartition: (month: string) => `METRICS#${month}`,
+  partition: (serviceArea: string, month: string, shard: number) => `METRICS#${serviceArea}#${month}#${shard}`,
+  /** The shard a referral's counters live in (FNV-1a, like the SLA index). */
+  shardOf: (referralId: string): number => {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < referralId.length; i++) {
+      hash ^= referralId.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    return (hash >>> 0) % METRICS_SHARDS;
+  },
+  /** `sk` bounds of the days `fromDay`–`toDay` (two-digit `DD`) of a month partition. */
+  dayRange: (fromDay: string, toDay: string) => ({ lower: `${fromDay}#`, upper: `${toDay}#~` }),
 };

@@ -200,14 +200,12 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
 
   async create(referral: Referral, event: EventDraft, actor: Actor): Promise<StoredEvent> {
     const eventItem = this.eventItem(referral, 1, event, actor, referral.createdAt);
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: this.tableName, Item: this.toItem(referral), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
+    // A conflict here (another transaction on the same new keys, or DynamoDB's own
+    // TransactionConflict) means nothing was applied: the service sends the same write again.
+    await this.transact([
+      { Put: { TableName: this.tableName, Item: this.toItem(referral), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
     return DynamoReferralRepository.toEvent(eventItem);
   }
 

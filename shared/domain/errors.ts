@@ -91,6 +91,17 @@ export class PayloadTooLargeError extends DomainError {
   readonly title = 'Payload too large';
 }
 
+/**
+ * A dependency was busy or failed transiently past its own retries (503, with
+ * `Retry-After`): nothing was applied, and the same request may simply be sent again.
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly code = 'service-unavailable';
+  readonly title = 'Service unavailable';
+  /** Seconds the caller should wait before retrying. */
+  readonly retryAfterSeconds = 1;
+}
+
 /** The body is not in a media type the route accepts (415). */
 export class UnsupportedMediaTypeError extends DomainError {
   readonly code = 'unsupported-media-type';

@@ -123,7 +123,10 @@ export const offerHandoff = (
   return {
     referral: next,
     handoff,
-    event: { type: 'handoff.offered', data: { ...classification(next), handoffId: id, handoffFromOrg: handoff.fromOrg, handoffToOrg: handoff.toOrg, dueAt: handoff.dueAt } },
+    event: {
+      type: 'handoff.offered',
+      data: { ...classification(next), handoffId: id, handoffFromOrg: handoff.fromOrg, handoffToOrg: handoff.toOrg, offeredAt: handoff.createdAt, dueAt: handoff.dueAt },
+    },
   };
 };
 
@@ -201,6 +204,8 @@ export const answerHandoff = (
         handoffId: handoff.id,
         handoffFromOrg: handoff.fromOrg,
         handoffToOrg: handoff.toOrg,
+        // The offer's time: metrics attribute a handoff to its offer day and time its acceptance.
+        offeredAt: handoff.createdAt,
         ...(answer.action === 'accept' ? { previousOwnerOrg: handoff.fromOrg } : {}),
         ...(answer.action === 'decline' ? { reasonCode: answer.body.reasonCode } : {}),
       },
@@ -221,6 +226,7 @@ export const handoffOverdueEvent = (referral: Referral, handoff: Handoff): Event
     handoffId: handoff.id,
     handoffFromOrg: handoff.fromOrg,
     handoffToOrg: handoff.toOrg,
+    offeredAt: handoff.createdAt,
     dueAt: handoff.dueAt,
   },
 });

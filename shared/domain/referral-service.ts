@@ -76,8 +76,17 @@ export class ReferralService {
     assertHasKnownRole(caller);
     if (!this.known.has(input.toOrg)) throw unknownOrg('toOrg');
     const { referral, event } = createReferral(this.deps.newId(), input, caller, this.context());
-    await this.deps.repository.create(referral, event, actorOf(caller));
-    return toReferralView(referral);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      try {
+        await this.deps.repository.create(referral, event, actorOf(caller));
+        return toReferralView(referral);
+      } catch (error) {
+        // Lost to a concurrent transaction: not applied, so the very same write is safe to repeat.
+        if (!(error instanceof ConcurrentChangeError)) throw error;
+        await this.pause(attempt);
+      }
+    }
+    throw new ConflictError('The referral could not be saved while other changes were in progress: try again.');
   }
 
   /** `GET /referrals/{id}`: the referral, what the caller may do with it, and its handoffs. */

@@ -210,9 +210,14 @@ export const allowedActions = (referral: Referral, caller: Caller): ReferralActi
     }
   });
 
-/** Organisational facts every referral event carries, for subscription filters and metrics. */
+/**
+ * Organisational facts every referral event carries, for subscription filters and metrics.
+ * `submittedAt` (the referral's `createdAt`) lets the metrics consumer attribute every
+ * event of a referral to its submission day (the cohort), whatever order events arrive in.
+ */
 export const classification = (r: Referral) => ({
   status: r.status,
+  submittedAt: r.createdAt,
   fromOrg: r.fromOrg,
   toOrg: r.toOrg,
   ownerOrg: r.ownerOrg,
@@ -310,19 +315,29 @@ export const applyAction = (
   const now = context.now.toISOString();
   const base = { ...referral, version: referral.version + 1, updatedAt: now };
   const comment = 'comment' in input.body ? input.body.comment : undefined;
+  // `fromStatus` (with `previousToOrg` / `previousPriority` where those change) says where the
+  // referral was before, so metrics can move it between counters commutatively (−1 there, +1 here).
   const done = (next: Referral, data: Record<string, unknown> = {}) => ({
     referral: next,
-    event: { type: ACTION_RULES[action].event, data: { ...classification(next), ...data }, ...(comment ? { comment } : {}) },
+    event: {
+      type: ACTION_RULES[action].event,
+      data: { ...classification(next), fromStatus: referral.status, ...data },
+      ...(comment ? { comment } : {}),
+    },
   });
 
   switch (input.action) {
     case 'accept':
-      return done({
-        ...omit(base, 'ownerTeam'),
-        status: 'accepted',
-        ownerOrg: referral.toOrg,
-        ...(referral.toTeam ? { ownerTeam: referral.toTeam } : {}),
-      });
+      return done(
+        {
+          ...omit(base, 'ownerTeam'),
+          status: 'accepted',
+          ownerOrg: referral.toOrg,
+          ...(referral.toTeam ? { ownerTeam: referral.toTeam } : {}),
+        },
+        // The response target in force when accepted: "accepted within target" is `at <= dueAt`.
+        { dueAt: referral.dueAt },
+      );
     case 'decline':
       return done({ ...base, status: 'declined', reasonCode: input.body.reasonCode }, { reasonCode: input.body.reasonCode });
     case 'redirect': {
@@ -358,7 +373,11 @@ export const applyAction = (
           : referral.dueAt;
       return done(
         { ...base, priority: nextPriority, reason: reason ?? referral.reason, subject: subject ?? referral.subject, dueAt },
-        { fields, ...(dueAt !== referral.dueAt ? { dueAt } : {}) },
+        {
+          fields,
+          ...(dueAt !== referral.dueAt ? { dueAt } : {}),
+          ...(nextPriority !== referral.priority ? { previousPriority: referral.priority } : {}),
+        },
       );
     }
     case 'cancel':

@@ -2,6 +2,7 @@
  * The bus's rules: one source for the CDK EventBridge rules and the local in-process bus.
  * Each rule sends matching events to one queue; each queue has one consumer function.
  */
+import { METRIC_EVENT_TYPES } from '../domain/metrics.ts';
 import { EVENT_SOURCE } from './event-envelope.ts';
 import type { EventPattern } from './event-pattern.ts';
 
@@ -19,6 +20,8 @@ export const QUEUES = {
   fanOut: { entry: 'functions/events/fan-out/handler.ts', maxReceiveCount: 5 },
   /** One message per webhook/email delivery: a slow endpoint delays only its own messages. */
   deliveries: { entry: 'functions/events/deliver/handler.ts', maxReceiveCount: 3 },
+  /** Events that move a programme evaluation figure, to the metrics consumer (counters + EMF). */
+  metrics: { entry: 'functions/events/metrics/handler.ts', maxReceiveCount: 5 },
 } as const;
 export type QueueName = keyof typeof QUEUES;
 
@@ -28,5 +31,11 @@ export const BUS_RULES: readonly BusRule[] = [
     description: 'Every Jointly event, to the subscription fan-out',
     pattern: { source: [EVENT_SOURCE] },
     target: 'fanOut',
+  },
+  {
+    id: 'metrics',
+    description: 'Every Jointly event that moves a programme evaluation figure, to the metrics consumer',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [...METRIC_EVENT_TYPES] },
+    target: 'metrics',
   },
 ];

@@ -55,7 +55,7 @@ export const idempotencyMiddleware = (options: IdempotencyOptions) => {
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
     throwOnNoIdempotencyKey: false,
   });
-  return ownRecordsOnly(makeHandlerIdempotent({ persistenceStore, config }));
+  return onlyWithKey(ownRecordsOnly(makeHandlerIdempotent({ persistenceStore, config })));
 };
 
 type IdempotencyMiddleware = ReturnType<typeof makeHandlerIdempotent>;
@@ -79,6 +79,30 @@ const ownRecordsOnly = (inner: IdempotencyMiddleware): IdempotencyMiddleware => 
     after: inner.after,
     onError: async (request) => {
       if (owners.has(request)) await inner.onError?.(request);
+    },
+  };
+};
+
+/**
+ * Without an `Idempotency-Key` the request is not idempotent, and Powertools would work that
+ * out on every request by reconfiguring its store, building a handler and evaluating the
+ * key's JMESPath on the event (≈ 0.15 ms of CPU a request). The same condition — the header
+ * absent or empty — is checked here first, and then nothing else runs.
+ */
+const onlyWithKey = (inner: IdempotencyMiddleware): IdempotencyMiddleware => {
+  const keyed = new WeakSet<object>();
+  return {
+    before: async (request) => {
+      const headers = (request.event as { headers?: Record<string, string | undefined> } | undefined)?.headers;
+      if (!headers?.[IDEMPOTENCY_HEADER]) return undefined;
+      keyed.add(request);
+      return inner.before?.(request);
+    },
+    after: async (request) => {
+      if (keyed.has(request)) await inner.after?.(request);
+    },
+    onError: async (request) => {
+      if (keyed.has(request)) await inner.onError?.(request);
     },
   };
 };

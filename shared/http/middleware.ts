@@ -40,6 +40,8 @@ export interface HttpRequest<Body = undefined, Query = undefined, Auth extends '
 export interface HttpResult {
   readonly statusCode: number;
   readonly body?: unknown;
+  /** A body sent as is (e.g. CSV); the handler sets its `Content-Type`. */
+  readonly rawBody?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -220,6 +222,7 @@ export const httpHandler = <
       pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
       correlationId: event.headers?.[CORRELATION_HEADER] ?? '',
     });
+    if (result.rawBody !== undefined) return { statusCode: result.statusCode, headers: { ...result.headers }, body: result.rawBody };
     return {
       statusCode: result.statusCode,
       headers: {

@@ -68,7 +68,16 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
     responses: {
       [String(route.success.status)]: {
         description: route.success.description,
-        ...(route.success.schema ? { content: { 'application/json': { schema: route.success.schema } } } : {}),
+        ...(route.success.schema || route.success.alternatives
+          ? {
+              content: {
+                ...(route.success.schema ? { 'application/json': { schema: route.success.schema } } : {}),
+                ...Object.fromEntries(
+                  Object.entries(route.success.alternatives ?? {}).map(([mediaType, description]) => [mediaType, { schema: z.string().meta({ description }) }]),
+                ),
+              },
+            }
+          : {}),
       },
       ...Object.fromEntries(statuses.map((status) => [String(status), problemResponse(status)])),
     },

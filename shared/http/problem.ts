@@ -12,6 +12,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
+  ServiceUnavailableError,
   UnauthenticatedError,
   UnprocessableEntityError,
   UnsupportedMediaTypeError,
@@ -42,6 +43,7 @@ const STATUS_BY_ERROR = new Map<abstract new (...args: never[]) => DomainError, 
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [UnsupportedMediaTypeError, 415],
+  [ServiceUnavailableError, 503],
 ]);
 
 /** HTTP status for a domain error. */
@@ -92,6 +94,34 @@ const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
   (error as MiddyHttpError).statusCode < 500;
 
 /**
+ * AWS SDK errors that mean "busy, not applied" once the SDK's own retries are spent:
+ * throttling, capacity, a transaction conflict, a server-side fault or a timeout. Matched
+ * by name (and the SDK's `$retryable` mark) so this module stays free of the SDK.
+ */
+const TRANSIENT_ERROR_NAMES = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+]);
+
+const TRANSIENT_CANCELLATION_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+export const isTransientDependencyError = (error: unknown): boolean => {
+  const candidate = error as { name?: unknown; $retryable?: unknown; CancellationReasons?: { Code?: string }[] } | undefined;
+  if (!candidate || typeof candidate !== 'object') return false;
+  if (candidate.name === 'TransactionCanceledException') {
+    return (candidate.CancellationReasons ?? []).some((reason) => TRANSIENT_CANCELLATION_CODES.has(String(reason?.Code)));
+  }
+  return (typeof candidate.name === 'string' && TRANSIENT_ERROR_NAMES.has(candidate.name)) || Boolean(candidate.$retryable);
+};
+
+/**
  * Normalises anything thrown into a domain error, or `undefined` for an internal fault.
  * Middy's JSON body parser reports malformed JSON as 422; the contract calls it a 400.
  */
@@ -106,6 +136,9 @@ export const toDomainError = (error: unknown): DomainError | undefined => {
     return new UnprocessableEntityError('This Idempotency-Key was already used with a different request body.', [
       { path: 'Idempotency-Key', message: 'was used with a different body' },
     ]);
+  }
+  if (isTransientDependencyError(error)) {
+    return new ServiceUnavailableError('The service is busy: nothing was changed, send the same request again shortly.');
   }
   if (!isMiddyHttpError(error)) return undefined;
   if (error.statusCode === 415) return new UnsupportedMediaTypeError('The request body must be application/json.');
@@ -132,7 +165,12 @@ export const problemFromError = (
     });
   }
   const errors = 'errors' in domainError ? (domainError.errors as readonly FieldError[]) : undefined;
-  const headers = domainError instanceof MethodNotAllowedError ? { Allow: domainError.allow.join(', ') } : undefined;
+  const headers: Record<string, string> | undefined =
+    domainError instanceof MethodNotAllowedError
+      ? { Allow: domainError.allow.join(', ') }
+      : domainError instanceof ServiceUnavailableError
+        ? { 'Retry-After': String(domainError.retryAfterSeconds) }
+        : undefined;
   return problemResponse({
     status: statusOf(domainError),
     code: domainError.code,

@@ -1,13 +1,13 @@
 /**
- * Composition root of the event workers (fan-out, deliver): configuration read and
- * validated once per cold start, the DynamoDB client and repository, and the event-path
- * adapters (the local runtime's registration, else the AWS adapters).
+ * What the event workers (fan-out, deliver) share: configuration read and validated once
+ * per cold start, the DynamoDB client and repository. Each worker's own composition root
+ * (fan-out.ts, deliver.ts) adds the event-path adapters it uses, so neither bundles the
+ * other's SDK clients.
  */
 import * as z from 'zod';
 import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { createDocumentClient } from '../data/dynamo-client.ts';
 import { DynamoDeliveryRepository } from '../data/delivery-repository.ts';
-import { eventAdapters, type EventAdapters } from '../events/adapters.ts';
 import { DEFAULT_BACKOFF_BASE_MS } from '../events/delivery.ts';
 import { loadEventConfig } from '../events/event-config.ts';
 
@@ -34,8 +34,3 @@ export const eventsDocumentClient = createDocumentClient({ endpoint: config.dyna
 /** The workers' repository. */
 export const deliveryRepository = new DynamoDeliveryRepository({ client: eventsDocumentClient, tableName: requireTableName(config) });
 
-/**
- * The adapters to use now: the local runtime's registration if there is one, else the AWS
- * adapters. Resolved per invocation, so a registration made after import counts.
- */
-export const workerAdapters = (): EventAdapters => eventAdapters();

@@ -1,22 +1,24 @@
 /**
  * Composition root of the subscription, delivery and alert handlers: configuration read
  * and validated once per cold start, the DynamoDB adapter and the event-path adapters
- * (sealer, delivery queue) plugged into the subscription service.
+ * (sealer, delivery queue) plugged into the subscription service. The handlers that page
+ * also need the cursor key: they import subscription-lists.ts, so the others neither
+ * bundle the Secrets Manager client nor call it at cold start.
  */
 import { ulid } from 'ulid';
 import { ORGANISATIONS } from '../config/organisations.ts';
 import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
-import { loadApiSecrets } from '../config/secrets.ts';
 import { createDocumentClient } from '../data/dynamo-client.ts';
 import { DynamoSubscriptionRepository } from '../data/subscription-repository.ts';
 import { SubscriptionService } from '../domain/subscription-service.ts';
-import { eventAdapters } from '../events/adapters.ts';
+import { eventAdaptersOf } from '../events/adapter-registry.ts';
+import { awsDeliveryQueue } from '../events/aws-job-queue.ts';
+import { awsSealer } from '../events/aws-sealer.ts';
 import { loadEventConfig } from '../events/event-config.ts';
 import type { SecretSealer } from '../events/ports.ts';
 
 const config = loadRuntimeConfig();
 const eventConfig = loadEventConfig();
-const secrets = await loadApiSecrets(config);
 
 /** The DynamoDB repository of this function instance. */
 export const subscriptionRepository = new DynamoSubscriptionRepository({
@@ -27,9 +29,11 @@ export const subscriptionRepository = new DynamoSubscriptionRepository({
 /**
  * The event-path adapters are resolved per use, not at import: the local runtime's
  * registration if there is one (so a registration made after import counts), else the AWS
- * adapters (KMS sealer, SQS queue), each configured on first use. Secrets are sealed with
- * the very sealer the delivery worker opens them with.
+ * adapters these functions use (KMS sealer, SQS queue), each configured on first use.
+ * Secrets are sealed with the very sealer the delivery worker opens them with.
  */
+const eventAdapters = eventAdaptersOf({ sealer: awsSealer, deliveryQueue: awsDeliveryQueue });
+
 const sealer: SecretSealer = {
   seal: (plaintext) => eventAdapters().sealer.seal(plaintext),
   open: (sealed) => eventAdapters().sealer.open(sealed),
@@ -44,6 +48,3 @@ export const subscriptionService = new SubscriptionService({
   webhookPolicy: eventConfig.webhookPolicy,
   newId: ulid,
 });
-
-/** Key signing list cursors. */
-export const cursorKey = secrets.cursorKey;

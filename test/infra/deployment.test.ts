@@ -25,6 +25,7 @@ import type { SlaSweepResult } from '../../shared/data/sla-sweep.ts';
 import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import type { DeliverResult } from '../../shared/events/delivery.ts';
 import type { FanOutResult } from '../../shared/events/fan-out.ts';
+import type { MetricsBatchResult } from '../../shared/events/metrics-consumer.ts';
 import { EVENT_ENV } from '../../shared/events/event-config.ts';
 
 /** Skips NodejsFunction bundling (esbuild) for every stack. */
@@ -119,6 +120,7 @@ const EVENT_TABLE_ACTIONS: Record<EventFunctionName, string[]> = {
   publisher: STREAM,
   fanOut: [...READ, ...WRITE].sort(),
   deliver: [...READ, ...WRITE].sort(),
+  metrics: [...READ, ...WRITE].sort(),
   slaSweep: [...READ, ...WRITE].sort(),
 };
 
@@ -127,6 +129,7 @@ const EVENT_SERVICES: Record<EventFunctionName, string[]> = {
   publisher: ['dynamodb', 'events', 'kms', 'logs', 'sqs', 'xray'],
   fanOut: ['dynamodb', 'kms', 'logs', 'sqs', 'xray'],
   deliver: ['dynamodb', 'kms', 'logs', 'ses', 'sqs', 'xray'],
+  metrics: ['dynamodb', 'kms', 'logs', 'sqs', 'xray'],
   slaSweep: ['dynamodb', 'kms', 'logs', 'sqs', 'xray'],
 };
 
@@ -304,7 +307,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       });
 
       // Assess
-      expect(mappings).toHaveLength(3);
+      expect(mappings).toHaveLength(4);
       expect(mappings.filter((m) => m['StartingPosition'])).toHaveLength(1);
       expect(unprotected).toEqual([]);
     });
@@ -352,7 +355,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       const deadLetter = queues.filter(([, q]) => !q['Properties']['RedrivePolicy']);
 
       // Assess
-      expect(work.map(([, q]) => q['Properties']['QueueName']).sort()).toEqual([`jointly-${stage}-deliveries-queue`, `jointly-${stage}-fan-out-queue`]);
+      expect(work.map(([, q]) => q['Properties']['QueueName']).sort()).toEqual([`jointly-${stage}-deliveries-queue`, `jointly-${stage}-fan-out-queue`, `jointly-${stage}-metrics-queue`]);
       for (const [id] of deadLetter) expect(referenced, `${id} is nobody's dead-letter queue`).toContain(id);
     });
   });
@@ -428,7 +431,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       );
 
       // Assess
-      expect(deadLetterQueues).toHaveLength(6);
+      expect(deadLetterQueues).toHaveLength(8);
       expect(unalarmed).toEqual([]);
     });
 
@@ -487,7 +490,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       );
 
       // Assess
-      expect(allAlarms().length).toBe(functionsOf(s).length * 2 + 2 + 6 + 1 + 1);
+      expect(allAlarms().length).toBe(functionsOf(s).length * 2 + 2 + 8 + 1 + 1);
       expect(wrong).toEqual([]);
     });
 
@@ -539,12 +542,13 @@ describe('log lines the metric filters count', () => {
     const statuses = ['delivered', 'retry-queued', 'dead-lettered'] as const satisfies readonly DeliverResult['status'][];
     const fanOutFields = ['alerted', 'jobsQueued'] as const satisfies readonly (keyof FanOutResult)[];
     const sweepFields = ['raised'] as const satisfies readonly (keyof SlaSweepResult)[];
+    const metricsFields = ['counted', 'duplicates'] as const satisfies readonly (keyof MetricsBatchResult)[];
 
     // Act
     const used = Object.values(LOG_METRICS).flatMap((spec) => ['status' in spec ? spec.status : undefined, spec.value.replace(/^\$\./, '')]);
 
     // Assess
-    for (const value of [...statuses, ...fanOutFields, ...sweepFields]) expect(used).toContain(value);
+    for (const value of [...statuses, ...fanOutFields, ...sweepFields, ...metricsFields]) expect(used).toContain(value);
   });
 });
 

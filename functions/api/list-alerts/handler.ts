@@ -1,7 +1,7 @@
 import { ListAlertsQuerySchema } from '../../../shared/domain/schemas/subscription.ts';
 import { httpHandler } from '../../../shared/http/middleware.ts';
 import { paging } from '../../../shared/http/pagination.ts';
-import { cursorKey, subscriptionService } from '../../../shared/wiring/subscriptions.ts';
+import { cursorKey, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
 
 /** `GET /alerts?unread=true|false`: the caller's alerts (or only unread ones), newest first. */
 export const handler = httpHandler({ auth: 'jwt', query: ListAlertsQuerySchema }, async ({ caller, query }) => {

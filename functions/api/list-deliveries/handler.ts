@@ -2,7 +2,7 @@ import { SubscriptionPageQuerySchema, SubscriptionPathSchema } from '../../../sh
 import { httpHandler } from '../../../shared/http/middleware.ts';
 import { paging } from '../../../shared/http/pagination.ts';
 import { parseOrThrow } from '../../../shared/http/validation.ts';
-import { cursorKey, subscriptionService } from '../../../shared/wiring/subscriptions.ts';
+import { cursorKey, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
 
 /** `GET /subscriptions/{id}/deliveries`: delivery attempts of the caller's own subscription, newest first. */
 export const handler = httpHandler({ auth: 'jwt', query: SubscriptionPageQuerySchema }, async ({ caller, query, pathParameters }) => {

@@ -1,7 +1,7 @@
 import { SubscriptionPageQuerySchema } from '../../../shared/domain/schemas/subscription.ts';
 import { httpHandler } from '../../../shared/http/middleware.ts';
 import { paging } from '../../../shared/http/pagination.ts';
-import { cursorKey, subscriptionService } from '../../../shared/wiring/subscriptions.ts';
+import { cursorKey, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
 
 /** `GET /subscriptions`: the caller's own subscriptions, newest first. */
 export const handler = httpHandler({ auth: 'jwt', query: SubscriptionPageQuerySchema }, async ({ caller, query }) => {

@@ -8,7 +8,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AttemptInProgressError, deliver, DeliveryJobSchema } from '../../../shared/events/delivery.ts';
 import { logger } from '../../../shared/http/logger.ts';
-import { deliveryBackoffBaseMs, deliveryRepository, eventConfig, workerAdapters } from '../../../shared/wiring/events.ts';
+import { deliveryBackoffBaseMs, deliveryRepository, eventConfig, workerAdapters } from '../../../shared/wiring/deliver.ts';
 
 /** A queue message that is not a delivery job (named by field paths, never values). */
 class MalformedJobError extends Error {

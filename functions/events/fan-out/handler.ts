@@ -8,7 +8,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { fanOut, FanOutIncompleteError, MalformedMessageError, parseBusMessage } from '../../../shared/events/fan-out.ts';
 import { logger } from '../../../shared/http/logger.ts';
-import { deliveryRepository, workerAdapters } from '../../../shared/wiring/events.ts';
+import { deliveryRepository, workerAdapters } from '../../../shared/wiring/fan-out.ts';
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
   let eventId: string | undefined;

@@ -22,7 +22,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ENTITY_ATTRIBUTE } from '../../../shared/data/table-definition.ts';
-import { eventAdapters } from '../../../shared/events/adapters.ts';
+import { eventAdapters } from '../../../shared/wiring/publisher.ts';
 import { loadEventConfig } from '../../../shared/events/event-config.ts';
 import { toPublishedEvent, type PublishedEvent } from '../../../shared/events/event-envelope.ts';
 import type { EventBus } from '../../../shared/events/ports.ts';

@@ -336,24 +336,28 @@ describe('user, subscription, idempotency and metrics patterns', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 
-  it("reads a month's metrics counters, one day's slice by sort-key range", async () => {
+  it("reads a month's metrics counters of one shard, a day range by sort-key range", async () => {
     // Prepare
+    const cell = (day: string) => ({ day, serviceArea: 'rapid-response', fromOrg: 'provide', toOrg: 'ecc', priority: 'urgent' });
     await table.documentClient.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter('2026-11-03', 'rapid-response', 'provide', 'ecc', 'urgent'), submitted: 2 } } },
-          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter('2026-11-04', 'rapid-response', 'provide', 'ecc', 'urgent'), submitted: 1 } } },
+          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-11-03'), 3), st_submitted: 2 } } },
+          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-11-04'), 3), st_submitted: 1 } } },
+          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-11-03'), 4), st_submitted: 5 } } },
         ],
       }),
     );
+    const range = metricsKeys.dayRange('03', '03');
 
     // Act
     const items = await query({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': metricsKeys.monthPartition('2026-11'), ':from': 'DAY#03', ':to': 'DAY#03~' },
+      ExpressionAttributeValues: { ':pk': metricsKeys.partition('rapid-response', '2026-11', 3), ':from': range.lower, ':to': range.upper },
     });
 
     // Assess
-    expect(items.map((i) => i.submitted)).toEqual([2]);
+    expect(items.map((i) => i.st_submitted)).toEqual([2]);
   });
+
 });

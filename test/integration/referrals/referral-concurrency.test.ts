@@ -154,4 +154,31 @@ describe('faults DynamoDB Local never raises, injected at the client', () => {
     fixture.probe.failNext('TransactWriteItemsCommand', 0, transactionConflict);
     expect(await fixture.repository.get(id)).toMatchObject({ status: 'submitted', version: 1, seq: 1 });
   });
+
+  it('a TransactionConflict on create is retried: one referral, one submitted event', async () => {
+    // Prepare
+    fixture.probe.reset();
+    fixture.probe.failNext('TransactWriteItemsCommand', 2, transactionConflict);
+
+    // Act
+    const created = await fixture.service.submit(provide, newReferral());
+
+    // Assess
+    expect(fixture.probe.calls.filter((name) => name === 'TransactWriteItemsCommand')).toHaveLength(3);
+    expect(await fixture.repository.get(created.id)).toMatchObject({ status: 'submitted', version: 1, seq: 1 });
+    const history = await fixture.repository.history(created.id, { limit: 100 });
+    expect(history.items.map((e) => e.type)).toEqual(['referral.submitted']);
+  });
+
+  it('persistent conflicts on create end in a 409, never a 500', async () => {
+    // Prepare
+    fixture.probe.failNext('TransactWriteItemsCommand', 50, transactionConflict);
+
+    // Act
+    const attempt = fixture.service.submit(provide, newReferral());
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+    fixture.probe.failNext('TransactWriteItemsCommand', 0, transactionConflict);
+  });
 });

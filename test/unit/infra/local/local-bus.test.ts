@@ -26,21 +26,23 @@ const recorder = (): RuleTarget & { bodies: string[] } => {
 };
 
 describe('LocalBus', () => {
-  it('routes every Jointly event to the fan-out queue by BUS_RULES, in an EventBridge envelope', async () => {
+  it('routes every Jointly event to the fan-out queue (and figure-moving ones to metrics) by BUS_RULES, in an EventBridge envelope', async () => {
     // Prepare
     const fanOut = recorder();
     const deliveries = recorder();
-    const bus = new LocalBus({ targets: { fanOut, deliveries } });
+    const metrics = recorder();
+    const bus = new LocalBus({ targets: { fanOut, deliveries, metrics } });
     const published = event();
 
     // Act
-    const result = await bus.publish([published]);
+    const result = await bus.publish([published, event({ id: 'note', type: 'note.added' })]);
 
     // Assess
-    expect(BUS_RULES.map((r) => r.target)).toEqual(['fanOut']);
+    expect(BUS_RULES.map((r) => r.target)).toEqual(['fanOut', 'metrics']);
     expect(result.failedIds).toEqual([]);
     expect(deliveries.bodies).toEqual([]);
-    expect(fanOut.bodies).toHaveLength(1);
+    expect(fanOut.bodies.map((b) => JSON.parse(b).detail.id)).toEqual([published.id, 'note']);
+    expect(metrics.bodies.map((b) => JSON.parse(b).detail.id)).toEqual([published.id]);
     const envelope = JSON.parse(fanOut.bodies[0]!);
     expect(envelope).toEqual({
       version: '0',
@@ -63,7 +65,7 @@ describe('LocalBus', () => {
     ];
     const fanOut = recorder();
     const deliveries = recorder();
-    const bus = new LocalBus({ targets: { fanOut, deliveries }, rules });
+    const bus = new LocalBus({ targets: { fanOut, deliveries, metrics: recorder() }, rules });
 
     // Act
     await bus.publish([
@@ -85,7 +87,7 @@ describe('LocalBus', () => {
         if (JSON.parse(body).detail.id === 'bad') throw new Error('queue stopped');
       },
     };
-    const bus = new LocalBus({ targets: { fanOut, deliveries: recorder() } });
+    const bus = new LocalBus({ targets: { fanOut, deliveries: recorder(), metrics: recorder() } });
 
     // Act
     const result = await bus.publish([event({ id: 'good' }), event({ id: 'bad' })]);

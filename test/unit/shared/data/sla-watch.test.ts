@@ -132,6 +132,7 @@ describe('overdue events and views', () => {
       type: 'referral.overdue',
       data: {
         status: 'submitted',
+        submittedAt: r.createdAt,
         fromOrg: 'provide',
         toOrg: 'ecc',
         ownerOrg: 'provide',

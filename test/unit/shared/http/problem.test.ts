@@ -307,3 +307,38 @@ describe('problemResponse', () => {
     });
   });
 });
+
+describe('problemFromError with transient dependency errors', () => {
+  const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(`${name}: secret internals`), { name, ...extra });
+
+  it.each([
+    ['ThrottlingException', named('ThrottlingException')],
+    ['ProvisionedThroughputExceededException', named('ProvisionedThroughputExceededException')],
+    ['InternalServerError', named('InternalServerError')],
+    ['TimeoutError', named('TimeoutError')],
+    ['an SDK error marked retryable', named('SomethingElse', { $retryable: { throttling: false } })],
+    ['a cancelled transaction with a TransactionConflict reason', named('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] })],
+  ])('%s → 503 with Retry-After, detail free of its cause', (_what, error) => {
+    // Act
+    const response = problemFromError(error);
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['Retry-After']).toBe('1');
+    expect(response.headers['Content-Type']).toBe('application/problem+json');
+    expect(parse(response.body).type).toBe(`${PROBLEM_TYPE_BASE}service-unavailable`);
+    expect(response.body).not.toContain('secret internals');
+  });
+
+  it('a cancelled transaction whose condition failed is not transient (500, not 503)', () => {
+    // Prepare
+    const error = named('TransactionCanceledException', { CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
+
+    // Act
+    const response = problemFromError(error);
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.headers['Retry-After']).toBeUndefined();
+  });
+});

@@ -1,0 +1,24 @@
+import { MetricsSummaryQuerySchema } from '../../../shared/domain/schemas/metrics.ts';
+import { summaryCsv, summaryFilename, wantsCsv, CSV_CONTENT_TYPE } from '../../../shared/http/metrics-csv.ts';
+import { httpHandler, type HttpResult } from '../../../shared/http/middleware.ts';
+import { metricsService } from '../../../shared/wiring/evaluation.ts';
+
+/**
+ * `GET /metrics/summary?from=&to=&serviceArea=&org=&groupBy=&format=` (programme managers):
+ * JSON, or the same figures as CSV with `format=csv` / `Accept: text/csv`.
+ */
+export const handler = httpHandler({ auth: 'jwt', query: MetricsSummaryQuerySchema }, async ({ caller, query, event }): Promise<HttpResult> => {
+  const summary = await metricsService.summary(caller, query);
+  if (wantsCsv(query.format, event.headers?.accept)) {
+    return {
+      statusCode: 200,
+      rawBody: summaryCsv(summary),
+      headers: {
+        'Content-Type': CSV_CONTENT_TYPE,
+        'Content-Disposition': `attachment; filename="${summaryFilename(summary)}"`,
+        Vary: 'Accept',
+      },
+    };
+  }
+  return { statusCode: 200, body: summary, headers: { Vary: 'Accept' } };
+});

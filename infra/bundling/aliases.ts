@@ -1,0 +1,42 @@
+/**
+ * Module substitutions applied to every Lambda bundle, as esbuild `alias` entries: a
+ * bundled `import … from '<key>'` gets the module at `<value>` instead. Values are paths
+ * relative to the repository root, because esbuild resolves an alias's replacement from
+ * its working directory, and CDK runs esbuild in the project root (`projectRoot`, local
+ * bundling) or `/asset-input` (Docker bundling, see `JOINTLY_BUNDLING.workingDirectory`).
+ *
+ * Each substitute is the same behaviour in less code or less start-up work, never a
+ * hand-written SDK: see the module each entry names. Only bundles are affected; tests,
+ * scripts and the local runtime run the real packages.
+ *
+ * Pure data: no CDK imports (`scripts/bundle-measure.ts` reads it through `JOINTLY_BUNDLING`).
+ */
+
+/** Import path → replacement module (relative to the repository root). */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  // The default credential chain without the sources a Lambda never has (−130 KB).
+  '@aws-sdk/credential-provider-node': './infra/bundling/lambda-credentials.ts',
+  // `http` without the ESM facade that loads undici (−35 ms per cold start).
+  'node:http': './infra/bundling/node-http.ts',
+  http: './infra/bundling/node-http.ts',
+  // `process` without the ESM facade that opens the stdio streams (−10 ms per cold start).
+  'node:process': './infra/bundling/node-process.ts',
+  process: './infra/bundling/node-process.ts',
+};
+
+/** `LAMBDA_ALIASES` as CDK's `esbuildArgs['--alias']` items (`from=to`, rendered `--alias:from=to`). */
+export const aliasArgs = (aliases: Readonly<Record<string, string>> = LAMBDA_ALIASES): string[] =>
+  Object.entries(aliases).map(([from, to]) => `${from}=${to}`);
+
+/**
+ * The alias map of CDK `--alias` items (`from=to`), split at the first `=` as esbuild's
+ * command line does: what `scripts/bundle-measure.ts` passes to esbuild's API.
+ */
+export const aliasesOfArgs = (items: readonly string[]): Record<string, string> =>
+  Object.fromEntries(
+    items.map((item) => {
+      const at = item.indexOf('=');
+      if (at <= 0 || at === item.length - 1) throw new Error(`Not an esbuild alias (from=to): ${item}`);
+      return [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );

@@ -1,0 +1,95 @@
+/**
+ * Counts the DynamoDB commands of every document client, per origin: the API handlers'
+ * clients, the event path's (publisher, fan-out, delivery, SLA sweep) and the benchmark's
+ * own raw client. A client's origin is read from the stack when it is made: each composition
+ * root makes its client while its module evaluates, so the module is on that stack. Also
+ * tells listeners when the event path has written an inbox alert, so the event-latency
+ * run reads the inbox when there is something to read instead of polling it hard.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** Who made a client. */
+export type ClientOrigin = 'api' | 'events' | 'bench' | 'other';
+
+/** Composition roots (and entry points) of the event path: publisher, fan-out, delivery, metrics, SLA sweep. */
+const EVENT_PATH = /wiring[\\/](events|metrics|publisher|fan-out|deliver)\.ts|functions[\\/](events|scheduled)[\\/]/;
+/** Composition roots (and entry points) of the API handlers. */
+const API = /wiring[\\/](referrals|subscriptions|subscription-lists|evaluation)\.ts|functions[\\/]api[\\/]/;
+
+/** The origin of a client made with this stack (see the module comment); this module's own frames do not count. */
+export const originOf = (stack: string): ClientOrigin => {
+  const callers = stack
+    .split('\n')
+    .filter((line) => !/call-counter\.ts/.test(line))
+    .join('\n');
+  if (EVENT_PATH.test(callers)) return 'events';
+  if (API.test(callers)) return 'api';
+  if (/scripts[\\/]bench([\\/]|\.ts)/.test(callers)) return 'bench';
+  return 'other';
+};
+
+/** `PutItemCommand` → `PutItem`: the DynamoDB API's own operation names. */
+export const operationName = (commandName: string): string => commandName.replace(/Command$/, '');
+
+/** A string attribute of an item, marshalled (`{S: "x"}`) or not. */
+export const stringAttribute = (item: unknown, name: string): string | undefined => {
+  const value = (item as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === 'string') return value;
+  const marshalled = (value as { S?: unknown } | undefined)?.S;
+  return typeof marshalled === 'string' ? marshalled : undefined;
+};
+
+/** An inbox alert item the event path wrote. */
+export interface AlertWritten {
+  readonly handoffId?: string | undefined;
+  readonly referralId?: string | undefined;
+  readonly ownerPk?: string | undefined;
+}
+
+/** The counter; pass {@link CallCounter.instrument} to `instrumentLocalClients`. */
+export class CallCounter {
+  private readonly seen: Record<ClientOrigin, string[]> = { api: [], events: [], bench: [], other: [] };
+  private readonly alertListeners = new Set<(alert: AlertWritten) => void>();
+
+  /** Adds the counting middleware to a new client (the hook `instrumentLocalClients` calls). */
+  readonly instrument = (client: DynamoDBDocumentClient): void => {
+    this.instrumentAs(originOf(new Error().stack ?? ''), client);
+  };
+
+  /** Adds the counting middleware to a client of a known origin. */
+  instrumentAs(origin: ClientOrigin, client: DynamoDBDocumentClient): void {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const operation = operationName(String(context.commandName));
+        this.seen[origin].push(operation);
+        const result = await next(args);
+        if (origin === 'events' && operation === 'PutItem') {
+          const item = (args.input as { Item?: unknown }).Item;
+          if (stringAttribute(item, 'entity') === 'alert') {
+            const alert = { handoffId: stringAttribute(item, 'handoffId'), referralId: stringAttribute(item, 'referralId'), ownerPk: stringAttribute(item, 'pk') };
+            for (const listener of this.alertListeners) listener(alert);
+          }
+        }
+        return result;
+      },
+      // Initialize: once per `send`, before retries, so a retried call counts once (as the design counts it).
+      { step: 'initialize', name: 'jointlyBenchCallCounter' },
+    );
+  }
+
+  /** Forgets every command seen so far. */
+  reset(): void {
+    for (const list of Object.values(this.seen)) list.length = 0;
+  }
+
+  /** The operations seen from clients of this origin since the last reset, in order. */
+  commands(origin: ClientOrigin): string[] {
+    return [...this.seen[origin]];
+  }
+
+  /** Calls `listener` for every alert written from now on; returns the unsubscribe function. */
+  onAlert(listener: (alert: AlertWritten) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
+  }
+}

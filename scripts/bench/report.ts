@@ -1,0 +1,154 @@
+/**
+ * The printed report of `npm run bench`: plain-text tables (they read the same in a
+ * terminal, a CI log and a pasted issue comment), one per section, each figure beside its
+ * target and PASS/MISS.
+ */
+import { OPERATION_NAMES, type BenchResults } from './results.ts';
+import { TARGETS, type TargetCheck } from './targets.ts';
+
+/** A column: its header, and whether numbers line up on the right. */
+export interface Column {
+  readonly header: string;
+  readonly align?: 'left' | 'right';
+}
+
+/** Pads every cell to its column's width; a rule under the header. Widths count code points. */
+export const formatTable = (columns: readonly Column[], rows: readonly (readonly string[])[]): string => {
+  const width = (text: string) => [...text].length;
+  const widths = columns.map((c, i) => Math.max(width(c.header), ...rows.map((r) => width(r[i] ?? ''))));
+  const pad = (text: string, i: number) => {
+    const gap = ' '.repeat(widths[i]! - width(text));
+    return columns[i]!.align === 'right' ? gap + text : text + gap;
+  };
+  const line = (cells: readonly string[]) => columns.map((_, i) => pad(cells[i] ?? '', i)).join('  ').trimEnd();
+  return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+};
+
+/** `1234.5` → `1,234.5`; fixed decimals so a column lines up. */
+export const num = (value: number, decimals = 2): string =>
+  value.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+
+const verdict = (check: TargetCheck | undefined): string => (check === undefined ? '' : check.pass ? 'PASS' : 'MISS');
+
+/** The whole report: machine, one table per section run, and a summary line. */
+export const renderReport = (results: BenchResults, checks: readonly TargetCheck[]): string => {
+  const find = (name: string) => checks.find((c) => c.name === name);
+  const out: string[] = [];
+  const m = results.machine;
+  out.push(`Jointly benchmark — ${m.date}`);
+  out.push(`${m.cpuCount} × ${m.cpuModel}; Node ${m.node} (${m.platform}); load average ${num(m.loadAverage1m)} at start`);
+  out.push(`Settings: ${Object.entries(results.settings).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);
+  out.push('Ratios are gateway ÷ raw DynamoDB, measured side by side in this run; absolute times are context only.');
+
+  if (results.operations && Object.keys(results.operations).length > 0) {
+    const rows = OPERATION_NAMES.flatMap((name) => {
+      const op = results.operations?.[name];
+      if (!op) return [];
+      const calls = results.calls?.[name];
+      return [
+        [
+          name,
+          String(op.dynamoCalls),
+          calls ? calls.raw.length.toString() : '',
+          num(op.p50Ms),
+          num(op.rawP50Ms),
+          num(op.ratioP50, 3),
+          verdict(find(`${name} ratioP50`)),
+          num(op.p99Ms),
+          num(op.rawP99Ms),
+          num(op.ratioP99, 3),
+          verdict(find(`${name} ratioP99`)),
+        ],
+      ];
+    });
+    out.push('', `Operations (targets: ratio p50 ≤ ${TARGETS.ratioP50Max}, ratio p99 ≤ ${TARGETS.ratioP99Max})`);
+    out.push(
+      formatTable(
+        [
+          { header: 'operation' },
+          { header: 'calls', align: 'right' },
+          { header: 'raw calls', align: 'right' },
+          { header: 'p50 ms', align: 'right' },
+          { header: 'raw p50', align: 'right' },
+          { header: 'ratio p50', align: 'right' },
+          { header: '' },
+          { header: 'p99 ms', align: 'right' },
+          { header: 'raw p99', align: 'right' },
+          { header: 'ratio p99', align: 'right' },
+          { header: '' },
+        ],
+        rows,
+      ),
+    );
+    if (results.calls) {
+      out.push('', 'DynamoDB commands per request (handler, counted at its client | raw counterpart)');
+      out.push(
+        formatTable(
+          [{ header: 'operation' }, { header: 'handler' }, { header: 'raw' }],
+          OPERATION_NAMES.flatMap((name) => {
+            const calls = results.calls?.[name];
+            return calls ? [[name, calls.gateway.join(' + '), calls.raw.join(' + ')]] : [];
+          }),
+        ),
+      );
+    }
+  }
+
+  if (results.eventLatency) {
+    const e = results.eventLatency;
+    out.push('', `Event latency: handoff 201 → alert readable in GET /alerts (${e.samples} samples)`);
+    out.push(
+      formatTable(
+        [{ header: 'metric' }, { header: 'value', align: 'right' }, { header: 'target', align: 'right' }, { header: '' }],
+        [
+          ['p50 ms', num(e.p50Ms), '', ''],
+          ['p95 ms', num(e.p95Ms), `≤ ${num(TARGETS.eventP95MaxMs, 0)}`, verdict(find('eventLatency p95Ms'))],
+        ],
+      ),
+    );
+  }
+
+  if (results.throughput) {
+    const t = results.throughput;
+    out.push('', 'Throughput: 50/50 POST /referrals + GET /referrals/{id}, gateway vs the same calls raw');
+    out.push(
+      formatTable(
+        [{ header: 'metric' }, { header: 'value', align: 'right' }, { header: 'target', align: 'right' }, { header: '' }],
+        [
+          ['gateway rps', num(t.rps, 1), '', ''],
+          ['raw rps', num(t.rawRps, 1), '', ''],
+          ['ratio', num(t.ratio, 3), `≥ ${TARGETS.throughputRatioMin}`, verdict(find('throughput ratio'))],
+          ['errors', String(t.errors), `${TARGETS.throughputErrorsMax}`, verdict(find('throughput errors'))],
+        ],
+      ),
+    );
+  }
+
+  if (results.bundles && Object.keys(results.bundles).length > 0) {
+    const overhead = find('max(importMs) − nodeBaselineMs');
+    out.push('', `Bundles (target: ≤ ${num(TARGETS.bundleMaxBytes, 0)} bytes each; slowest import − bare Node ≤ ${TARGETS.importOverheadMaxMs} ms)`);
+    out.push(
+      formatTable(
+        [{ header: 'function' }, { header: 'bytes', align: 'right' }, { header: 'import ms', align: 'right' }, { header: '' }],
+        Object.entries(results.bundles)
+          .sort(([, a], [, b]) => b.bytes - a.bytes)
+          .map(([id, b]) => [id, num(b.bytes, 0), num(b.importMs, 1), verdict(find(`${id} bytes`))]),
+      ),
+    );
+    if (results.nodeBaselineMs !== undefined && overhead) {
+      out.push(`bare Node start: ${num(results.nodeBaselineMs, 1)} ms; slowest import − bare Node: ${num(overhead.value, 1)} ms ${overhead.target} ${verdict(overhead)}`);
+    }
+  }
+
+  out.push('', summaryLine(checks));
+  return out.join('\n');
+};
+
+/** `n/m targets met.` and what was missed, bundles over the size bound counted rather than listed. */
+export const summaryLine = (checks: readonly TargetCheck[]): string => {
+  const missed = checks.filter((c) => !c.pass);
+  const oversized = missed.filter((c) => c.section === 'bundles' && c.name.endsWith(' bytes'));
+  const named = missed.filter((c) => !oversized.includes(c)).map((c) => c.name);
+  if (oversized.length > 0) named.push(`${oversized.length} bundle${oversized.length === 1 ? '' : 's'} over ${num(TARGETS.bundleMaxBytes, 0)} bytes`);
+  return `${checks.length - missed.length}/${checks.length} targets met.${named.length > 0 ? ` Missed: ${named.join('; ')}.` : ''}`;
+};

@@ -1,0 +1,535 @@
+/**
+ * Fuzz: generated requests (fast-check) across every route of the route table and the
+ * `$default` route — every method, odd paths and ids, query strings, headers, and bodies
+ * of every shape: valid, mutated, wrong types, huge strings, unicode, invalid UTF-8, deep
+ * nesting, prototype-pollution keys (`__proto__`, `constructor`, `prototype`) — under
+ * valid tokens of every kind of caller and invalid ones (bad signature, `alg: none`,
+ * another key, wrong issuer/audience, expired, garbage).
+ *
+ * Checked: no response ≥ 500, and every request answered; every 4xx is problem+json (the
+ * authorizer's 401 is API Gateway's `{"message":"Unauthorized"}`); an invalid token on a
+ * protected route is always 401; no rejected request wrote anything; nothing polluted.
+ *
+ * "No rejected request wrote anything" is checked two independent ways:
+ * 1. attribution: the local runtime runs each handler in its own async context and counts
+ *    the DynamoDB writes that were applied (write commands that succeeded) under it; a
+ *    request answered ≥ 400 with an applied write is reported by `GET /_local/stats`
+ *    (exact per request, at any concurrency — but blind to clients not made by
+ *    `createDocumentClient`, i.e. Powertools idempotency's own, whose records a failed
+ *    request deletes again);
+ * 2. reconciliation, on the table itself: every change writes its event item in the same
+ *    transaction, so after the run the new event items must be exactly the events of the
+ *    accepted (2xx) changes — created referrals, notes and handoffs (distinct ids: a replay
+ *    creates nothing), referral and handoff actions — and the new subscriptions exactly the
+ *    201s less the 204s.
+ */
+import fc from 'fast-check';
+import { generateKeyPair, SignJWT } from 'jose';
+import { ulid } from 'ulid';
+import { ROUTES, type RouteDefinition } from '../../infra/routes.ts';
+import { startRuntimeProcess, tokenFor, type RuntimeProcess } from '../../test/support/local-runtime-process.ts';
+import { validNhsNumber } from '../../test/support/handoff-api.ts';
+import { Checks, drainRuntime, dynamodbEndpointOf, inPool, runtimeStats, scanTable, sleep, tally, type ScenarioOptions, type ScenarioResult } from './common.ts';
+
+const SIZES = {
+  small: { requests: 500, concurrency: 6 },
+  full: { requests: 10_000, concurrency: 8 },
+} as const;
+
+/** Marks values sent under prototype-pollution keys: a 2xx body must never carry it. */
+const POLLUTION_MARK = 'jointlyPolluted';
+const REQUEST_TIMEOUT_MS = 30_000;
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
+
+/** A caller of the run: a label, and the `Authorization` header it sends (if any). */
+interface Caller {
+  readonly label: string;
+  readonly authorization: string | undefined;
+  /** Whether the token is valid (a protected route may then answer anything but 401). */
+  readonly valid: boolean;
+}
+
+/** One generated request. */
+interface FuzzRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly route: RouteDefinition | undefined;
+  readonly caller: Caller;
+  readonly headers: Record<string, string>;
+  readonly body: string | Uint8Array | undefined;
+  readonly kind: string;
+}
+
+/** What came back. */
+interface Answer {
+  readonly request: FuzzRequest;
+  readonly status: number;
+  readonly contentType: string;
+  readonly correlationId: string | null;
+  readonly text: string;
+}
+
+/** Percent-encodes, lone surrogates included (as U+FFFD, which is what a client would send). */
+const encode = (s: string): string => encodeURIComponent(s.toWellFormed());
+
+const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** A ULID-shaped id, drawn by fast-check (so a seed replays it). */
+const ulidArb = fc.stringMatching(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
+
+/** A valid NHS number (Modulus 11), drawn by fast-check. */
+const nhsNumberArb = fc
+  .array(fc.integer({ min: 0, max: 9 }), { minLength: 9, maxLength: 9 })
+  .map((digits) => {
+    const check = 11 - (digits.reduce((sum, d, i) => sum + d * (10 - i), 0) % 11);
+    return check === 10 ? undefined : `${digits.join('')}${check === 11 ? 0 : check}`;
+  })
+  .filter((n): n is string => n !== undefined && !/^0+$/.test(n));
+
+/** Known ids of each kind (filled by the seed) that paths may name. */
+interface Known {
+  referrals: string[];
+  handoffs: string[];
+  subscriptions: string[];
+  alerts: string[];
+}
+
+const REFERRAL_ACTIONS = ['accept', 'decline', 'redirect', 'request-info', 'provide-info', 'amend', 'cancel', 'complete'];
+const HANDOFF_ACTIONS = ['accept', 'decline', 'withdraw'];
+const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];
+
+/** Strings that have broken parsers before. */
+const NASTY = [
+  '',
+  ' ',
+  '\u0000',
+  '\uFEFF',
+  '\u202E',
+  '🙂',
+  '𝔵',
+  'é',
+  'ü\u0308',
+  '\uD800',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE referrals; --",
+  '../../etc/passwd',
+  '%00',
+  '%ZZ',
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'null',
+  'undefined',
+  'NaN',
+  '-1',
+  '1e309',
+  'true',
+];
+
+const nastyString = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...NASTY) },
+  { weight: 3, arbitrary: fc.string({ maxLength: 40, unit: 'binary' }) },
+  { weight: 1, arbitrary: fc.constantFrom(4_001, 20_000, 70_000).chain((n) => fc.constantFrom('x', 'é', '🙂').map((u) => u.repeat(n))) },
+);
+
+/** Latin-1 text a header may carry (fetch refuses to send anything else, and DEL). */
+const headerText = fc.oneof(
+  fc.constantFrom('', ' ', 'null', '"1"', 'W/"1"', '*', '"999999"', '1', '"-1"', '"abc"', 'é', 'x'.repeat(300), '\u00ff\u00fe'),
+  fc
+    .string({ maxLength: 60, unit: fc.integer({ min: 0x20, max: 0xfe }).map((c) => String.fromCharCode(c === 0x7f ? 0xff : c)) })
+    .map((s) => s.trim()),
+);
+
+/** A valid body for a route (so some requests reach deep), by path. */
+const validBodyFor = (path: string): fc.Arbitrary<unknown> => {
+  const org = fc.constantFrom(...ORGS);
+  const comment = fc.constantFrom('Please call the family first.', 'é🙂 unicode comment', 'x'.repeat(500));
+  if (path === '/referrals') {
+    return fc.record({
+      toOrg: org,
+      serviceArea: fc.constantFrom('rapid-response', 'crisis-prevention', 'joint-referral'),
+      priority: fc.constantFrom('urgent', 'soon', 'routine'),
+      subject: fc.record({ nhsNumber: nhsNumberArb, name: fc.constantFrom('Fuzz Person', 'Zoë O’Brien-Smith 🙂') }),
+      reason: fc.constantFrom('Falls at home.', 'Confused at night; carer worried.'),
+    });
+  }
+  if (path === '/referrals/search') return fc.oneof(fc.record({ nhsNumber: fc.constant('9434765919') }), fc.record({ localId: fc.constantFrom('ECC-1', 'x') }));
+  if (path.endsWith('/notes')) return fc.record({ text: comment });
+  if (path.endsWith('/handoffs')) return fc.record({ toOrg: org, reason: fc.constantFrom('Better placed.', 'Moving area.') });
+  if (path === '/subscriptions') {
+    return fc.record({
+      eventTypes: fc.constantFrom(['*'], ['referral.*'], ['handoff.offered', 'note.added']),
+      channel: fc.oneof(
+        fc.constant({ type: 'inbox' }),
+        // Webhooks only to addresses the policy refuses: a valid one would send deliveries nowhere for minutes.
+        fc.constantFrom('http://169.254.169.254/latest', 'ftp://127.0.0.1/x', 'not a url').map((url) => ({ type: 'webhook', url, secret: 'a-long-enough-shared-secret' })),
+      ),
+    });
+  }
+  const action = path.split('/').at(-1) ?? '';
+  if (path.startsWith('/referrals/')) {
+    switch (action) {
+      case 'decline':
+        return fc.record({ reasonCode: fc.constantFrom('no-capacity', 'duplicate'), comment });
+      case 'redirect':
+        return fc.record({ toOrg: org, comment });
+      case 'request-info':
+      case 'provide-info':
+        return fc.record({ comment });
+      case 'amend':
+        return fc.record({ priority: fc.constantFrom('urgent', 'routine') });
+      case 'cancel':
+        return fc.record({ reasonCode: fc.constantFrom('no-longer-required', 'entered-in-error') });
+      case 'complete':
+        return fc.record({ outcome: fc.constantFrom('discharged-home', 'no-further-action') });
+      default:
+        return fc.constant({});
+    }
+  }
+  if (path.startsWith('/handoffs/') && action === 'decline') return fc.record({ reasonCode: fc.constantFrom('no-capacity', 'other') });
+  return fc.constant({});
+};
+
+/** A body as sent: text (JSON or not) or bytes. */
+const bodyFor = (path: string): fc.Arbitrary<{ kind: string; body: string | Uint8Array | undefined }> => {
+  const valid = validBodyFor(path);
+  const mutated = fc
+    .tuple(valid, fc.oneof(fc.constantFrom('toOrg', 'subject', 'reason', 'text', 'comment', 'channel', 'eventTypes', 'outcome', 'reasonCode', 'priority', 'nhsNumber'), fc.string({ maxLength: 10 })), fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      nastyString,
+      fc.constantFrom(null, true, 0, -1, 1.5, [], {}),
+    ), fc.boolean())
+    .map(([body, key, value, drop]) => {
+      const copy = { ...(body as Record<string, unknown>) };
+      if (drop) delete copy[key];
+      else copy[key] = value;
+      return copy;
+    });
+  // Raw JSON text, so the keys really are `__proto__` & co (an object literal would set the prototype instead).
+  const polluted = fc.tuple(valid, fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.boolean()).map(([body, key, nested]) => {
+    const poison = key === 'constructor' ? `{"prototype":{"${POLLUTION_MARK}":true,"status":"completed"}}` : `{"${POLLUTION_MARK}":true,"isAdmin":true,"roles":["programme_manager"],"ownerOrg":"ecc"}`;
+    const text = JSON.stringify(body);
+    if (nested && text.startsWith('{"subject":{') === false && text.includes('"subject":{')) return text.replace('"subject":{', `"subject":{"${key}":${poison},`);
+    return text === '{}' ? `{"${key}":${poison}}` : `{"${key}":${poison},${text.slice(1)}`;
+  });
+  const text = (kind: string, a: fc.Arbitrary<string>) => a.map((body) => ({ kind, body: body as string | Uint8Array | undefined }));
+  return fc.oneof(
+    { weight: 5, arbitrary: text('valid', valid.map((b) => JSON.stringify(b))) },
+    { weight: 6, arbitrary: text('mutated', mutated.map((b) => JSON.stringify(b))) },
+    { weight: 3, arbitrary: text('prototype keys', polluted) },
+    { weight: 2, arbitrary: text('any JSON', fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null')) },
+    {
+      weight: 2,
+      arbitrary: text(
+        'not JSON',
+        fc.oneof(
+          nastyString,
+          fc.constantFrom('{', '{"a":', "{'a':1}", '{"a":1}{"b":2}', '[1,]', '{"a":01}', '\uFEFF{}', '{"a":"\\x"}', '{"__proto__":}'),
+        ),
+      ),
+    },
+    { weight: 1, arbitrary: text('deep nesting', fc.constantFrom(100, 3_000, 50_000).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`)) },
+    { weight: 1, arbitrary: text('huge', fc.constantFrom(300_000, 1_100_000).map((n) => JSON.stringify({ text: 'x'.repeat(n), reason: 'y', comment: 'z' }))) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .uint8Array({ minLength: 1, maxLength: 64 })
+        .map((bytes) => ({ kind: 'invalid UTF-8', body: Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, ...bytes, 0x22, 0x7d]) as string | Uint8Array | undefined })),
+    },
+    { weight: 1, arbitrary: fc.constant({ kind: 'no body', body: undefined }) },
+  );
+};
+
+/** A path segment standing for an id: known ids of every kind, fresh ones, and junk. */
+const idSegment = (known: Known, own: keyof Known): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...known[own]) },
+    { weight: 2, arbitrary: fc.constantFrom(...known.referrals, ...known.handoffs, ...known.subscriptions, ...known.alerts) },
+    { weight: 1, arbitrary: ulidArb },
+    { weight: 1, arbitrary: ulidArb.map((id) => id.toLowerCase()) },
+    { weight: 2, arbitrary: nastyString.map((s) => encode(s.slice(0, 3_000))) },
+    { weight: 1, arbitrary: fc.constantFrom('..', '.', '%2e%2e', '%2F', 'a%2Fb', '%ZZ', '%E0%A4%A', '%00', '*', ';', ':id', '{id}') },
+  );
+
+/** A query string (sometimes repeated keys, unknown keys, junk values). */
+const queryString: fc.Arbitrary<string> = fc
+  .array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom('box', 'status', 'serviceArea', 'team', 'sort', 'org', 'limit', 'cursor', 'unread', 'from', 'to', 'groupBy', '__proto__', 'constructor[prototype]'), fc.string({ maxLength: 8 })),
+      fc.oneof(
+        fc.constantFrom('inbox', 'outbox', 'owned', 'submitted', 'accepted', 'newest', 'due', 'ecc', 'provide', '1', '25', '100', '101', '0', '-1', '1e2', 'true', 'false', '2026-01-01', 'x'.repeat(3_000)),
+        ulidArb.map((id) => Buffer.from(JSON.stringify({ k: id })).toString('base64url')),
+        nastyString.map((s) => s.slice(0, 500).toWellFormed()),
+      ),
+    ),
+    { maxLength: 4 },
+  )
+  .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`));
+
+/** Every route's path template with ids filled in, or a path no route serves. */
+const pathFor = (known: Known, route: RouteDefinition | undefined): fc.Arbitrary<string> => {
+  if (!route) {
+    const segment = fc.oneof(
+      fc.constantFrom('referrals', 'handoffs', 'subscriptions', 'alerts', 'metrics', 'summary', '_local', 'token', 'stats', 'health', 'openapi.json', 'reference', '', '..', '%2F', '🙂', '__proto__', 'constructor', 'prototype'),
+      ulidArb,
+      nastyString.map((s) => encode(s.slice(0, 200))),
+    );
+    return fc.array(segment, { minLength: 0, maxLength: 5 }).map((segments) => `/${segments.join('/')}`);
+  }
+  const own: keyof Known = route.path.startsWith('/handoffs') ? 'handoffs' : route.path.startsWith('/subscriptions') ? 'subscriptions' : route.path.startsWith('/alerts') ? 'alerts' : 'referrals';
+  return route.path.includes('{id}') ? idSegment(known, own).map((id) => route.path.replace('{id}', id)) : fc.constant(route.path);
+};
+
+/** Runs the fuzz scenario; see the module comment. */
+export const fuzzScenario = async (options: ScenarioOptions): Promise<ScenarioResult> => {
+  const size = SIZES[options.size];
+  const log = options.log ?? (() => undefined);
+  const checks = new Checks();
+  const tableName = `fuzz-${ulid().toLowerCase()}`;
+  let runtime: RuntimeProcess | undefined;
+
+  try {
+    runtime = await startRuntimeProcess({ DYNAMODB_ENDPOINT: options.dynamodbEndpoint, JOINTLY_TABLE_NAME: tableName, POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    const url = runtime.url;
+    log(`fuzz: runtime up at ${url}`);
+
+    // Tokens, made once: a fresh one per request would spend the run signing.
+    const who = {
+      provide: { sub: 'fuzz-provide', org: 'provide', roles: ['practitioner'] },
+      ecc: { sub: 'fuzz-ecc', org: 'ecc', roles: ['practitioner'] },
+      meht: { sub: 'fuzz-meht', org: 'meht', roles: ['practitioner'] },
+      ageuk: { sub: 'fuzz-ageuk', org: 'ageuk-essex', roles: ['practitioner'] },
+      pm: { sub: 'fuzz-pm', org: 'ecc', roles: ['programme_manager'] },
+      noRole: { sub: 'fuzz-no-role', org: 'ecc', roles: [] },
+      unknownOrg: { sub: 'fuzz-unknown-org', org: 'nowhere-trust', roles: ['practitioner'] },
+      bothRoles: { sub: 'fuzz-both', org: 'provide', roles: ['practitioner', 'programme_manager'] },
+    };
+    const tokens = Object.fromEntries(await Promise.all(Object.entries(who).map(async ([k, claims]) => [k, await tokenFor(url, claims)] as const)));
+    const expired = await tokenFor(url, { ...who.ecc, expiresInSeconds: 1 });
+    const [header, payload, signature] = tokens.ecc!.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss: string; aud: string };
+    const foreign = await generateKeyPair('RS256');
+    const signForeign = (iss: string, aud: string, exp = Math.floor(Date.now() / 1000) + 3600) =>
+      new SignJWT({ 'custom:org': 'ecc', 'cognito:groups': ['programme_manager'], token_use: 'id' })
+        .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'local' })
+        .setSubject('fuzz-forger')
+        .setIssuer(iss)
+        .setAudience(aud)
+        .setIssuedAt()
+        .setExpirationTime(exp)
+        .sign(foreign.privateKey);
+    const flipped = `${signature.slice(0, -4)}${signature.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    const bearer = (t: string) => `Bearer ${t}`;
+    const callers: Caller[] = [
+      ...Object.entries(tokens).map(([label, token]) => ({ label, authorization: bearer(token!), valid: true })),
+      { label: 'lower-case scheme', authorization: `bearer ${tokens.pm}`, valid: true },
+      { label: 'no token', authorization: undefined, valid: false },
+      { label: 'bad signature', authorization: bearer(`${header}.${payload}.${flipped}`), valid: false },
+      { label: 'alg none', authorization: bearer(`${b64url({ alg: 'none', typ: 'JWT' })}.${payload}.`), valid: false },
+      { label: 'alg HS256', authorization: bearer(`${b64url({ alg: 'HS256', typ: 'JWT' })}.${payload}.${b64url('not-a-mac')}`), valid: false },
+      { label: 'tampered claims', authorization: bearer(`${header}.${b64url({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), 'cognito:groups': ['programme_manager'] })}.${signature}`), valid: false },
+      { label: 'another key', authorization: bearer(await signForeign(claims.iss, claims.aud)), valid: false },
+      { label: 'wrong issuer', authorization: bearer(await signForeign('https://evil.example/issuer', claims.aud)), valid: false },
+      { label: 'wrong audience', authorization: bearer(await signForeign(claims.iss, 'someone-else')), valid: false },
+      { label: 'expired', authorization: bearer(expired), valid: false },
+      { label: 'garbage', authorization: 'Bearer not.a.jwt', valid: false },
+      { label: 'two parts', authorization: `Bearer ${header}.${payload}`, valid: false },
+      { label: 'basic', authorization: 'Basic ZnV6ejpmdXp6', valid: false },
+      { label: 'scheme only', authorization: 'Bearer', valid: false },
+      { label: 'huge', authorization: bearer('A'.repeat(7_000)), valid: false },
+      { label: 'token twice', authorization: `${bearer(tokens.pm!)}, ${bearer(tokens.pm!)}`, valid: false },
+      { label: 'latin-1 junk', authorization: 'Bearer é\u00ff.\u00fe.x', valid: false },
+    ];
+
+    // Seed records for the paths to name: referrals in several states, a handoff, notes, subscriptions, alerts.
+    const send = async (caller: keyof typeof tokens, method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { Authorization: bearer(tokens[caller]!), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (response.status >= 300) throw new Error(`seed ${method} ${path}: ${response.status} ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    };
+    const known: Known = { referrals: [], handoffs: [], subscriptions: [], alerts: [] };
+    for (const owner of ['pm', 'ecc'] as const) known.subscriptions.push((await send(owner, 'POST', '/subscriptions', { eventTypes: ['*'], channel: { type: 'inbox' } })).id);
+    const newReferral = () => ({ toOrg: 'ecc', serviceArea: 'crisis-prevention', priority: 'routine', subject: { nhsNumber: validNhsNumber(), name: 'Seed Person' }, reason: 'Seed.' });
+    for (let i = 0; i < 6; i++) known.referrals.push((await send('provide', 'POST', '/referrals', newReferral())).id);
+    await send('ecc', 'POST', `/referrals/${known.referrals[0]}/accept`, {});
+    await send('ecc', 'POST', `/referrals/${known.referrals[1]}/accept`, {});
+    known.handoffs.push((await send('ecc', 'POST', `/referrals/${known.referrals[1]}/handoffs`, { toOrg: 'meht', reason: 'Seed handoff.' })).id);
+    await send('ecc', 'POST', `/referrals/${known.referrals[2]}/request-info`, { comment: 'Seed question.' });
+    await send('ecc', 'POST', `/referrals/${known.referrals[3]}/notes`, { text: 'Seed note.' });
+    await drainRuntime(url);
+    const alertPage = await send('pm', 'GET', '/alerts?limit=5');
+    known.alerts.push(...(alertPage.items as { id: string }[]).map((a) => a.id));
+
+    // The table before the fuzz: events and subscriptions, for the reconciliation.
+    const endpoint = dynamodbEndpointOf(runtime);
+    const countOf = (items: Record<string, any>[], entity: string) => items.filter((i) => i.entity === entity).length;
+    const before = await scanTable(endpoint, tableName);
+    const referenceBefore = await (await fetch(`${url}/reference`, { headers: { Authorization: bearer(tokens.pm!) } })).text();
+    const statsBefore = await runtimeStats(url);
+    await sleep(1_100); // the "expired" token is now expired
+
+    // The requests.
+    const routeArb: fc.Arbitrary<RouteDefinition | undefined> = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...ROUTES) },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    );
+    const requestArb: fc.Arbitrary<FuzzRequest> = routeArb.chain((route) =>
+      fc
+        .record({
+          path: pathFor(known, route),
+          query: fc.oneof({ weight: 3, arbitrary: fc.constant('') }, { weight: 2, arbitrary: queryString }),
+          method: route ? fc.oneof({ weight: 4, arbitrary: fc.constant(route.method as string) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }) : fc.constantFrom(...METHODS),
+          caller: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...callers.filter((c) => c.valid)) }, { weight: 1, arbitrary: fc.constantFrom(...callers.filter((c) => !c.valid)) }),
+          body: bodyFor(route?.path ?? '/'),
+          contentType: fc.oneof(
+            { weight: 8, arbitrary: fc.constant('application/json') },
+            { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/problem+json', '', 'application/JSON') },
+          ),
+          ifMatch: fc.option(headerText, { freq: 5 }),
+          idempotencyKey: fc.option(fc.oneof(ulidArb, headerText), { freq: 4 }),
+          correlationId: fc.option(headerText, { freq: 4 }),
+        })
+        .map(({ path, query, method, caller, body, contentType, ifMatch, idempotencyKey, correlationId }): FuzzRequest => {
+          const bodyAllowed = method !== 'GET' && method !== 'HEAD';
+          const headers: Record<string, string> = {};
+          if (caller.authorization !== undefined) headers.Authorization = caller.authorization;
+          if (bodyAllowed && body.body !== undefined) headers['Content-Type'] = contentType;
+          if (ifMatch !== null) headers['If-Match'] = ifMatch;
+          if (idempotencyKey !== null) headers['Idempotency-Key'] = idempotencyKey;
+          if (correlationId !== null) headers['X-Correlation-Id'] = correlationId;
+          return { method, path: `${path}${query}`, route, caller, headers, body: bodyAllowed ? body.body : undefined, kind: bodyAllowed ? body.kind : 'no body' };
+        }),
+    );
+    const seed = options.seed ?? Date.now() % 2_147_483_647;
+    const requests = fc.sample(requestArb, { numRuns: size.requests, seed });
+    log(`fuzz: ${requests.length} requests generated (fast-check seed ${seed}); sending`);
+
+    const answers = await inPool(requests, size.concurrency, async (request): Promise<Answer> => {
+      try {
+        const response = await fetch(`${url}${request.path}`, {
+          method: request.method,
+          headers: request.headers,
+          ...(request.body !== undefined ? { body: request.body } : {}),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        const text = await response.text();
+        return { request, status: response.status, contentType: response.headers.get('content-type') ?? '', correlationId: response.headers.get('x-correlation-id'), text };
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+        return { request, status: 0, contentType: '', correlationId: null, text: `no answer: ${(error as Error)?.name} ${(error as Error)?.message} ${cause?.code ?? ''} ${cause?.message ?? ''} headers ${JSON.stringify(request.headers).slice(0, 300)}` };
+      }
+    });
+    log('fuzz: answered; draining');
+    await drainRuntime(url);
+
+    // Node's HTTP server refuses a request line and headers over 16 KiB itself (431, no body), before
+    // any Jointly code runs — as API Gateway refuses over 10 KiB with its own answer.
+    const transportLimit = (a: Answer) => a.status === 431 && a.text === '';
+    const unexercised = [...ROUTES.filter((route) => !answers.some((a) => servedBy(a.request) === route)).map((r) => `${r.method} ${r.path}`), ...(answers.some((a) => !servedBy(a.request)) ? [] : ['$default'])];
+    checks.none('every route of the table, and $default, was exercised', unexercised);
+    const describe = (a: Answer) => `${a.request.method} ${a.request.path.slice(0, 120)} [${a.request.caller.label}, ${a.request.kind}] → ${a.status} ${a.text.slice(0, 160)}`;
+    checks.none('every request answered (no hang, no dropped connection)', answers.filter((a) => a.status === 0).map(describe));
+    checks.none('no response ≥ 500', answers.filter((a) => a.status >= 500).map(describe));
+    checks.none(
+      'every 4xx is problem+json with its status (the authorizer’s 401: {"message":"Unauthorized"})',
+      answers
+        .filter((a) => a.status >= 400 && a.status < 500 && a.request.method !== 'HEAD' && !transportLimit(a))
+        .filter((a) => {
+          if (a.status === 401 && a.text === '{"message":"Unauthorized"}') return false;
+          try {
+            const problem = JSON.parse(a.text) as { status?: unknown; title?: unknown; detail?: unknown };
+            return a.contentType !== 'application/problem+json' || problem.status !== a.status || typeof problem.title !== 'string' || typeof problem.detail !== 'string';
+          } catch {
+            return true;
+          }
+        })
+        .map(describe),
+    );
+    checks.none(
+      'an invalid or missing token on a protected route is always 401',
+      answers.filter((a) => !a.request.caller.valid && servedBy(a.request)?.auth === 'jwt' && a.status !== 401 && a.status !== 413 && !transportLimit(a)).map(describe),
+    );
+    checks.none(
+      'every response but the authorizer’s 401 carries X-Correlation-Id',
+      answers.filter((a) => a.status !== 0 && a.status !== 401 && !transportLimit(a) && !a.correlationId).map(describe),
+    );
+    checks.none('no 2xx body carries a value sent under a prototype-pollution key', answers.filter((a) => a.status < 300 && a.text.includes(POLLUTION_MARK)).map(describe));
+
+    // No writes from rejected requests: (1) attribution in the runtime, (2) reconciliation on the table.
+    const stats = await runtimeStats(url);
+    const rejectedWrites = stats.requests.rejectedWithWrites.count - statsBefore.requests.rejectedWithWrites.count;
+    const writers = stats.requests.withWrites - statsBefore.requests.withWrites;
+    checks.check(
+      'no request answered ≥ 400 had a DynamoDB write applied (attributed per request by the runtime, which saw the accepted ones write)',
+      rejectedWrites === 0 && writers > 0,
+      `${rejectedWrites} rejected requests wrote: ${JSON.stringify(stats.requests.rejectedWithWrites.samples)}; ${writers} requests wrote in all`,
+    );
+    const after = await scanTable(endpoint, tableName);
+    const served = new Map(answers.map((a) => [a, servedBy(a.request)]));
+    const ok = (a: Answer, status: number) => a.status === status && served.get(a) !== undefined;
+    const routeOf = (a: Answer) => served.get(a)!;
+    const idOf = (a: Answer) => {
+      try {
+        return String(JSON.parse(a.text).id);
+      } catch {
+        return '';
+      }
+    };
+    const createdIds = (suffix: (path: string) => boolean) => new Set(answers.filter((a) => ok(a, 201) && suffix(routeOf(a).path)).map(idOf)).size;
+    const expectedEvents =
+      createdIds((p) => p === '/referrals') +
+      createdIds((p) => p.endsWith('/notes')) +
+      createdIds((p) => p === '/referrals/{id}/handoffs') +
+      answers.filter((a) => ok(a, 200) && routeOf(a).method === 'POST' && /^\/(referrals|handoffs)\/\{id\}\/[a-z-]+$/.test(routeOf(a).path)).length;
+    const newEvents = countOf(after, 'event') - countOf(before, 'event');
+    checks.check('new event items = the events of the accepted changes (so no rejected request changed a record)', newEvents === expectedEvents, `${newEvents} new events, ${expectedEvents} accepted changes`);
+    const deleted = new Set(answers.filter((a) => ok(a, 204) && routeOf(a).path === '/subscriptions/{id}').map((a) => new URL(`http://localhost${a.request.path}`).pathname));
+    const expectedSubscriptions = createdIds((p) => p === '/subscriptions') - deleted.size;
+    const newSubscriptions = countOf(after, 'subscription') - countOf(before, 'subscription');
+    checks.check('new subscriptions = 201s less 204s', newSubscriptions === expectedSubscriptions, `${newSubscriptions} new, expected ${expectedSubscriptions}`);
+
+    // Nothing polluted: the runtime still answers as before.
+    const referenceAfter = await (await fetch(`${url}/reference`, { headers: { Authorization: bearer(tokens.pm!) } })).text();
+    const fresh = await fetch(`${url}/referrals`, { method: 'POST', headers: { Authorization: bearer(tokens.provide!), 'Content-Type': 'application/json' }, body: JSON.stringify(newReferral()) });
+    const freshBody = (await fresh.json()) as Record<string, unknown>;
+    const forbidden = await fetch(`${url}/referrals/${String(freshBody.id)}/complete`, { method: 'POST', headers: { Authorization: bearer(tokens.meht!), 'Content-Type': 'application/json' }, body: JSON.stringify({ outcome: 'no-further-action' }) });
+    checks.check(
+      'nothing polluted: /reference unchanged, a new referral is submitted at version 1 with no stray fields, a stranger still gets 404',
+      referenceAfter === referenceBefore && fresh.status === 201 && freshBody.status === 'submitted' && freshBody.version === 1 && !(POLLUTION_MARK in freshBody) && !('isAdmin' in freshBody) && forbidden.status === 404 && !(POLLUTION_MARK in Object.prototype),
+      `reference same: ${referenceAfter === referenceBefore}; fresh ${fresh.status} ${JSON.stringify(freshBody).slice(0, 200)}; stranger ${forbidden.status}`,
+    );
+
+    const statuses = tally(answers.map((a) => a.status));
+    return checks.result('fuzz', {
+      requests: answers.length,
+      routesHit: new Set(answers.map((a) => servedBy(a.request) ?? '$default')).size,
+      invalidTokens: answers.filter((a) => !a.request.caller.valid).length,
+      prototypeKeyBodies: answers.filter((a) => a.request.kind === 'prototype keys').length,
+      ...Object.fromEntries([...statuses].sort(([a], [b]) => a - b).map(([status, n]) => [`status${status}`, n])),
+      newEvents,
+      requestsThatWrote: writers,
+      seed,
+    });
+  } finally {
+    await runtime?.stop().catch(() => undefined);
+  }
+};
+
+const ROUTE_PATTERNS = ROUTES.map((route) => ({ route, pattern: new RegExp(`^${route.path.replace(/\{id\}/g, '[^/]+')}$`) }));
+
+/**
+ * The route that actually served a request: by its method and its path as sent (the URL
+ * parser resolves `..` and `%2e%2e`), whatever the generator aimed at — a junk id may make
+ * the path another route's, a made-up path may be a real one.
+ */
+const servedBy = (request: FuzzRequest): RouteDefinition | undefined => {
+  const path = new URL(`http://localhost${request.path}`).pathname;
+  return ROUTE_PATTERNS.find(({ route, pattern }) => route.method === request.method && pattern.test(path))?.route;
+};

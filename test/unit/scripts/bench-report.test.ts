@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { formatTable, num, renderReport, summaryLine } from '../../../scripts/bench/report.ts';
+import type { BenchResults } from '../../../scripts/bench/results.ts';
+import { evaluateTargets, type TargetCheck } from '../../../scripts/bench/targets.ts';
+
+const machine = { cpuModel: 'Test CPU', cpuCount: 2, node: 'v24.0.0', platform: 'linux-x64', date: '2026-01-01T00:00:00.000Z', loadAverage1m: 0.5 };
+
+describe('formatTable', () => {
+  it('pads each column to its widest cell, right-aligns numbers, and rules the header', () => {
+    // Prepare
+    const columns = [{ header: 'name' }, { header: 'ms', align: 'right' as const }];
+    const rows = [
+      ['get', '7.5'],
+      ['create', '12.25'],
+    ];
+
+    // Act
+    const text = formatTable(columns, rows);
+
+    // Assess
+    expect(text.split('\n')).toEqual(['name       ms', '------  -----', 'get       7.5', 'create  12.25']);
+  });
+
+  it('counts “≤” and “−” as one column each and trims trailing spaces', () => {
+    // Prepare
+    const columns = [{ header: 'target' }, { header: '' }];
+    const rows = [['≤ 1.15', ''], ['≥ 0.9', 'MISS']];
+
+    // Act
+    const lines = formatTable(columns, rows).split('\n');
+
+    // Assess
+    expect(lines).toEqual(['target', '------  ----', '≤ 1.15', '≥ 0.9   MISS']);
+  });
+});
+
+describe('num', () => {
+  it('groups thousands and fixes the decimals', () => {
+    // Act
+    const values = [num(307200, 0), num(1.5), num(0.12345, 3)];
+
+    // Assess
+    expect(values).toEqual(['307,200', '1.50', '0.123']);
+  });
+});
+
+describe('summaryLine', () => {
+  it('counts met targets and names the misses, bundles over size counted not listed', () => {
+    // Prepare
+    const checks: TargetCheck[] = [
+      { section: 'operations', name: 'getReferral ratioP50', value: 1.2, target: '≤ 1.15', pass: false },
+      { section: 'bundles', name: 'a bytes', value: 400_000, target: '≤ 307,200 B', pass: false },
+      { section: 'bundles', name: 'b bytes', value: 500_000, target: '≤ 307,200 B', pass: false },
+      { section: 'bundles', name: 'c bytes', value: 100, target: '≤ 307,200 B', pass: true },
+      { section: 'events', name: 'eventLatency p95Ms', value: 300, target: '≤ 1,000 ms', pass: true },
+    ];
+
+    // Act
+    const line = summaryLine(checks);
+
+    // Assess
+    expect(line).toBe('2/5 targets met. Missed: getReferral ratioP50; 2 bundles over 307,200 bytes.');
+  });
+
+  it('says nothing was missed when all pass', () => {
+    // Act
+    const line = summaryLine([{ section: 'events', name: 'eventLatency p95Ms', value: 300, target: '≤ 1,000 ms', pass: true }]);
+
+    // Assess
+    expect(line).toBe('1/1 targets met.');
+  });
+});
+
+describe('renderReport', () => {
+  it('prints each section run with its figures, targets and PASS/MISS, and the machine', () => {
+    // Prepare
+    const results: BenchResults = {
+      machine,
+      settings: { iterations: 400, sections: ['operations', 'events', 'throughput', 'bundles'] },
+      operations: {
+        getReferral: { p50Ms: 6.5, p99Ms: 20, rawP50Ms: 6, rawP99Ms: 18, ratioP50: 1.083, ratioP99: 1.111, dynamoCalls: 2 },
+        createReferral: { p50Ms: 14, p99Ms: 40, rawP50Ms: 10, rawP99Ms: 20, ratioP50: 1.4, ratioP99: 2, dynamoCalls: 1 },
+      },
+      calls: {
+        getReferral: { gateway: ['Query', 'PutItem'], raw: ['Query', 'PutItem'] },
+        createReferral: { gateway: ['TransactWriteItems'], raw: ['TransactWriteItems'] },
+      },
+      eventLatency: { p50Ms: 150, p95Ms: 280, samples: 60 },
+      throughput: { rps: 95, rawRps: 100, ratio: 0.95, errors: 0 },
+      nodeBaselineMs: 40,
+      bundles: { getReferral: { bytes: 200_000, importMs: 90 } },
+    };
+
+    // Act
+    const text = renderReport(results, evaluateTargets(results));
+
+    // Assess
+    expect(text).toContain('2 × Test CPU; Node v24.0.0');
+    expect(text).toMatch(/createReferral\s+1\s+1\s+14\.00\s+10\.00\s+1\.400\s+MISS\s+40\.00\s+20\.00\s+2\.000\s+MISS/);
+    expect(text).toMatch(/getReferral\s+2\s+2\s+6\.50\s+6\.00\s+1\.083\s+PASS/);
+    // The order, whatever the object's order.
+    expect(text.indexOf('createReferral  ')).toBeLessThan(text.indexOf('getReferral  '));
+    expect(text).toMatch(/getReferral\s+Query \+ PutItem\s+Query \+ PutItem/);
+    expect(text).toMatch(/p95 ms\s+280\.00\s+≤ 1,000\s+PASS/);
+    expect(text).toMatch(/ratio\s+0\.950\s+≥ 0\.9\s+PASS/);
+    expect(text).toMatch(/getReferral\s+200,000\s+90\.0\s+PASS/);
+    expect(text).toContain('slowest import − bare Node: 50.0 ms ≤ 80 ms PASS');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('7/9 targets met. Missed: createReferral ratioP50; createReferral ratioP99.');
+  });
+
+  it('leaves out the sections that were not run', () => {
+    // Prepare
+    const results: BenchResults = { machine, settings: {}, eventLatency: { p50Ms: 150, p95Ms: 280, samples: 60 } };
+
+    // Act
+    const text = renderReport(results, evaluateTargets(results));
+
+    // Assess
+    expect(text).toContain('Event latency');
+    expect(text).not.toContain('Operations');
+    expect(text).not.toContain('Throughput');
+    expect(text).not.toContain('Bundles');
+  });
+});

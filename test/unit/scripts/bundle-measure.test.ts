@@ -1,0 +1,131 @@
+/**
+ * The pure parts of scripts/bundle-measure.ts (median, package attribution, the esbuild
+ * options CDK's are translated to, the import environment), and one small end-to-end run:
+ * a bundle is built, imported in a fresh `node`, timed, and a failing import fails loudly.
+ */
+import { describe, expect, it } from 'vitest';
+import { LAMBDA_ALIASES } from '../../../infra/bundling/aliases.ts';
+import { JOINTLY_BUNDLING } from '../../../infra/constructs/jointly-function.ts';
+import { FUNCTION_ENTRIES } from '../../../infra/function-entries.ts';
+import { loadRuntimeConfig } from '../../../shared/config/runtime-config.ts';
+import { loadEventConfig } from '../../../shared/events/event-config.ts';
+import { esbuildOptionsFor, importEnvironment, measureBundles, median, packageOf } from '../../../scripts/bundle-measure.ts';
+
+describe('median', () => {
+  it.each([
+    [[5], 5],
+    [[3, 1, 2], 2],
+    [[40, 10, 30, 20], 25],
+    [[7, 7, 100, 7, 1], 7],
+  ])('of %j is %d', (values, expected) => {
+    expect(median(values)).toBe(expected);
+  });
+
+  it('leaves its input unsorted', () => {
+    // Prepare
+    const values = [3, 1, 2];
+
+    // Act
+    median(values);
+
+    // Assess
+    expect(values).toEqual([3, 1, 2]);
+  });
+
+  it('refuses no values', () => {
+    expect(() => median([])).toThrow('no values');
+  });
+});
+
+describe('packageOf', () => {
+  it.each([
+    ['node_modules/@aws-sdk/client-sqs/dist-es/SQSClient.js', '@aws-sdk/client-sqs'],
+    ['node_modules/zod/v4/core/schemas.js', 'zod'],
+    ['node_modules/@aws-lambda-powertools/idempotency/node_modules/@aws-lambda-powertools/jmespath/lib/esm/Functions.js', '@aws-lambda-powertools/jmespath'],
+    ['shared/data/keys.ts', 'jointly'],
+    ['infra/bundling/lambda-credentials.ts', 'jointly'],
+  ])('%s → %s', (input, expected) => {
+    expect(packageOf(input)).toBe(expected);
+  });
+});
+
+describe('esbuildOptionsFor', () => {
+  it('carries the CDK bundling of JOINTLY_BUNDLING, aliases included, with nothing external', () => {
+    // Act
+    const options = esbuildOptionsFor(FUNCTION_ENTRIES.slice(0, 2), '/tmp/out');
+
+    // Assess
+    expect(options).toMatchObject({
+      bundle: true,
+      splitting: false,
+      platform: 'node',
+      target: JOINTLY_BUNDLING.target,
+      format: 'esm',
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      banner: { js: JOINTLY_BUNDLING.banner },
+      mainFields: ['module', 'main'],
+      alias: LAMBDA_ALIASES,
+      external: [],
+    });
+    expect(Object.keys(options.entryPoints as Record<string, string>)).toEqual(FUNCTION_ENTRIES.slice(0, 2).map((fn) => `${fn.id}/index`));
+  });
+});
+
+describe('importEnvironment', () => {
+  it('initialises locally: keys from the environment (no Secrets Manager), a local table endpoint', () => {
+    // Act
+    const env = importEnvironment('getReferral');
+    const config = loadRuntimeConfig(env);
+
+    // Assess
+    expect(config).toMatchObject({ stage: 'local', tableName: expect.any(String), dynamodbEndpoint: 'http://127.0.0.1:9' });
+    expect(config.subjectHashKey).toBeDefined();
+    expect(config.cursorKey).toBeDefined();
+    expect(() => loadEventConfig(env)).not.toThrow();
+  });
+
+  it('gives Lambda-style credentials in the environment and inherits nothing else but PATH', () => {
+    // Prepare
+    process.env.AWS_PROFILE = 'someone-real';
+
+    try {
+      // Act
+      const env = importEnvironment('getReferral');
+
+      // Assess
+      expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: expect.any(String), AWS_SECRET_ACCESS_KEY: expect.any(String), AWS_REGION: 'eu-west-2' });
+      expect(env).not.toHaveProperty('AWS_PROFILE');
+      expect(env).not.toHaveProperty('HOME');
+    } finally {
+      delete process.env.AWS_PROFILE;
+    }
+  });
+});
+
+describe('measureBundles', () => {
+  it('bundles, imports in a fresh node and times a function next to the baseline', async () => {
+    // Act
+    const measured = await measureBundles({ importRuns: 1, functions: FUNCTION_ENTRIES.filter((fn) => fn.id === 'getHealth') });
+
+    // Assess
+    expect(measured.nodeBaselineMs).toBeGreaterThan(0);
+    expect(measured.nodeVersion).toMatch(/^v\d+\./);
+    const [health] = measured.functions;
+    expect(health).toMatchObject({ id: 'getHealth', kind: 'api', bytes: expect.any(Number), importMs: expect.any(Number) });
+    expect(health!.overheadMs).toBeCloseTo(health!.importMs - measured.nodeBaselineMs, 6);
+    expect(health!.packages.map((p) => p.name)).toContain('jointly');
+  });
+
+  it('fails loudly when a bundle throws at import', async () => {
+    // Act
+    const measuring = measureBundles({
+      importRuns: 1,
+      functions: [{ id: 'throwing', kind: 'api', entry: 'test/unit/scripts/fixtures/throwing-handler.ts' }],
+    });
+
+    // Assess
+    await expect(measuring).rejects.toThrow(/Importing throwing .*failed[\s\S]*fixture: module initialisation failed/);
+  });
+});
