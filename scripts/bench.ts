@@ -91,9 +91,10 @@ const measureBundlesSection = async (settings: BenchSettings): Promise<{ bundles
     measureBundles: (options?: { importRuns?: number }) => Promise<BundleMeasurement>;
   };
   const measured = await module.measureBundles(settings.importRuns ? { importRuns: settings.importRuns } : {});
+  const tenth = (ms: number) => Math.round(ms * 10) / 10;
   return {
-    nodeBaselineMs: measured.nodeBaselineMs,
-    bundles: Object.fromEntries(measured.functions.map((f) => [f.id, { bytes: f.bytes, importMs: f.importMs }])),
+    nodeBaselineMs: tenth(measured.nodeBaselineMs),
+    bundles: Object.fromEntries(measured.functions.map((f) => [f.id, { bytes: f.bytes, importMs: tenth(f.importMs) }])),
   };
 };
 

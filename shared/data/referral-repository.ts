@@ -16,7 +16,6 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { monotonicFactory } from 'ulid';
 import { awaitsAnswer, type Handoff } from '../domain/handoff.ts';
 import { awaitsResponse, classification, type Actor, type EventDraft, type Referral } from '../domain/referral.ts';
 import {
@@ -32,8 +31,9 @@ import {
 } from '../domain/ports.ts';
 import { handoffKeys, personKeys, referralKeys, slaKeys, timeOrderedSk, type Box } from './keys.ts';
 import { INDEX } from './table-definition.ts';
+import { monotonicUlids } from './ids.ts';
 
-const nextUlid = monotonicFactory();
+const nextUlid = monotonicUlids();
 
 /** Fields of a referral item that are the referral itself (everything else is keys/indexes). */
 const REFERRAL_FIELDS = [

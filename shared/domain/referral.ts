@@ -181,11 +181,18 @@ const SIDE_NAMES: Readonly<Record<Side, string>> = {
 /** Throws 403 unless this caller is a practitioner of the action's side. Status is not considered. */
 export const assertMayTake = (referral: Referral, caller: Caller, action: ReferralAction): void => {
   if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read referrals; practitioners act on them.');
-  const rule = ACTION_RULES[action];
-  if (orgOnSide(referral, rule.by) !== caller.org) {
-    throw new ForbiddenError(`Only practitioners of ${SIDE_NAMES[rule.by]} may ${action.replace('-', ' ')} this referral.`);
+  if (!sideMayTake(referral, caller, action)) {
+    throw new ForbiddenError(`Only practitioners of ${SIDE_NAMES[ACTION_RULES[action].by]} may ${action.replace('-', ' ')} this referral.`);
   }
 };
+
+/** Whether the caller's org is on the side that takes `action` (roles aside). */
+const sideMayTake = (referral: Referral, caller: Caller, action: ReferralAction): boolean =>
+  orgOnSide(referral, ACTION_RULES[action].by) === caller.org;
+
+/** Whether the referral's status allows `action`, and no open handoff blocks a closing one. */
+const stateAllows = (referral: Referral, action: ReferralAction): boolean =>
+  ACTION_RULES[action].from.includes(referral.status) && !(referral.openHandoffId && CLOSING_ACTIONS.has(action));
 
 /** Throws 409 unless the referral's state allows the action now. */
 export const assertStateAllows = (referral: Referral, action: ReferralAction): void => {
@@ -193,22 +200,19 @@ export const assertStateAllows = (referral: Referral, action: ReferralAction): v
   if (!rule.from.includes(referral.status)) {
     throw new ConflictError(`A referral that is ${referral.status} cannot be ${action === 'amend' ? 'amended' : `sent to ${action}`}; it must be ${rule.from.join(' or ')}.`);
   }
-  if (referral.openHandoffId && CLOSING_ACTIONS.has(action)) {
+  if (!stateAllows(referral, action)) {
     throw new ConflictError('A handoff of this referral is open: withdraw it or wait for an answer first.');
   }
 };
 
-/** The actions this caller may POST now (404/403/409 rules applied; If-Match is the client's). */
+/**
+ * The actions this caller may POST now (the 403 and 409 rules of the asserts above, as
+ * plain checks: a GET builds no errors; If-Match is the client's).
+ */
 export const allowedActions = (referral: Referral, caller: Caller): ReferralAction[] =>
-  REFERRAL_ACTIONS.filter((action) => {
-    try {
-      assertMayTake(referral, caller, action);
-      assertStateAllows(referral, action);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  hasRole(caller, 'practitioner')
+    ? REFERRAL_ACTIONS.filter((action) => sideMayTake(referral, caller, action) && stateAllows(referral, action))
+    : [];
 
 /**
  * Organisational facts every referral event carries, for subscription filters and metrics.

@@ -2,7 +2,7 @@
  * Composition root of the referral handlers: configuration read and validated once per
  * cold start, the DynamoDB adapter plugged into the referral service.
  */
-import { ulid } from 'ulid';
+import { newUlid } from '../data/ids.ts';
 import { ORGANISATIONS } from '../config/organisations.ts';
 import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { loadApiSecrets } from '../config/secrets.ts';
@@ -26,7 +26,7 @@ export const referralService = new ReferralService({
   repository: referralRepository,
   priorityTargetMinutes: config.priorityTargetMinutes,
   organisations: ORGANISATIONS.map((org) => org.id),
-  newId: ulid,
+  newId: newUlid,
 });
 
 /** Key signing list cursors. */
@@ -37,5 +37,5 @@ export const handoffService = new HandoffService({
   repository: referralRepository,
   priorityTargetMinutes: config.priorityTargetMinutes,
   organisations: ORGANISATIONS.map((org) => org.id),
-  newId: ulid,
+  newId: newUlid,
 });

@@ -5,7 +5,7 @@
  * also need the cursor key: they import subscription-lists.ts, so the others neither
  * bundle the Secrets Manager client nor call it at cold start.
  */
-import { ulid } from 'ulid';
+import { newUlid } from '../data/ids.ts';
 import { ORGANISATIONS } from '../config/organisations.ts';
 import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { createDocumentClient } from '../data/dynamo-client.ts';
@@ -46,5 +46,5 @@ export const subscriptionService = new SubscriptionService({
   deliveryQueue: () => eventAdapters().deliveryQueue,
   organisations: ORGANISATIONS.map((org) => org.id),
   webhookPolicy: eventConfig.webhookPolicy,
-  newId: ulid,
+  newId: newUlid,
 });
