@@ -15,6 +15,8 @@ import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middle
 import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { JOINTLY_TABLE } from '../data/table-definition.ts';
 import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
+import { holdReplay } from './idempotent-replay.ts';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 const PREFIX = 'IDEMPOTENCY#';
 
@@ -74,9 +76,13 @@ const ownRecordsOnly = (inner: IdempotencyMiddleware): IdempotencyMiddleware => 
     before: async (request) => {
       const replay = await inner.before?.(request);
       if (replay === undefined) owners.add(request);
-      return replay;
+      else holdReplay(request.event as object, replay as APIGatewayProxyStructuredResultV2);
+      // Never an early response: the replay leaves through the handler and every `after` hook.
+      return undefined;
     },
-    after: inner.after,
+    after: async (request) => {
+      if (owners.has(request)) await inner.after?.(request);
+    },
     onError: async (request) => {
       if (owners.has(request)) await inner.onError?.(request);
     },

@@ -15,6 +15,7 @@ import { BadRequestError, PayloadTooLargeError, UnauthenticatedError } from '../
 import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
 import { callerFromClaims, type Caller } from '../domain/identity.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation-id.ts';
+import { takeReplay } from './idempotent-replay.ts';
 import { logger } from './logger.ts';
 import { problemFromError, toDomainError } from './problem.ts';
 import { parseOrThrow } from './validation.ts';
@@ -208,6 +209,8 @@ export const httpHandler = <
   fn: (request: HttpRequest<Output<BodySchema>, Output<QuerySchema>, Auth>) => Promise<HttpResult> | HttpResult,
 ) => {
   const core = async (event: HttpEvent, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const replay = takeReplay(event);
+    if (replay) return replay;
     const caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims);
     if (options.auth === 'jwt' && !caller) throw new UnauthenticatedError('A valid bearer token is required.');
     const body = options.body ? parseOrThrow(options.body, event.body, 'The request body is invalid') : undefined;

@@ -80,6 +80,20 @@ describe('Idempotency-Key on POST /referrals', () => {
     expect(await outboxCount()).toBe(before + 1);
   });
 
+  it('a replay leaves like any response: correlation id, no-store and security headers', async () => {
+    // Prepare
+    await post('pat', 'key-headers');
+
+    // Act
+    const replay = await post('pat', 'key-headers');
+
+    // Assess
+    expect(replay.statusCode).toBe(201);
+    expect(replay.headers?.['X-Correlation-Id']).toMatch(/^[0-9A-Z]{26}$/);
+    expect(replay.headers?.['Cache-Control']).toBe('no-store');
+    expect(replay.headers?.['X-Content-Type-Options']).toBe('nosniff');
+  });
+
   it('rejects the same key with a different body: 422 naming Idempotency-Key', async () => {
     // Prepare
     await post('pat', 'key-other-body');
