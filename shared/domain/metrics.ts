@@ -18,6 +18,7 @@
  *   from merged buckets.
  */
 import * as z from 'zod';
+import { EVENT_TYPES, type EventType } from '../events/event-envelope.ts';
 import {
   CANCEL_REASON_CODES,
   DECLINE_REASON_CODES,
@@ -28,24 +29,8 @@ import {
 } from './reference-data.ts';
 
 /** The event types that move a figure (`note.added` moves none, so the bus rule leaves it out). */
-export const METRIC_EVENT_TYPES = [
-  'referral.submitted',
-  'referral.accepted',
-  'referral.declined',
-  'referral.redirected',
-  'referral.info_requested',
-  'referral.info_provided',
-  'referral.amended',
-  'referral.completed',
-  'referral.cancelled',
-  'referral.overdue',
-  'handoff.offered',
-  'handoff.accepted',
-  'handoff.declined',
-  'handoff.withdrawn',
-  'handoff.overdue',
-] as const;
-export type MetricEventType = (typeof METRIC_EVENT_TYPES)[number];
+export type MetricEventType = Exclude<EventType, 'note.added'>;
+export const METRIC_EVENT_TYPES: readonly MetricEventType[] = EVENT_TYPES.filter((type): type is MetricEventType => type !== 'note.added');
 
 /** What the metrics need of a published event (the published shape satisfies it). */
 export interface MetricEvent {
