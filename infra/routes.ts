@@ -8,6 +8,7 @@
  * gateway, so the CDK app cannot deploy them.
  */
 import type { z } from 'zod';
+import type { ApiSecretName } from '../shared/config/runtime-config.ts';
 import { HealthSchema } from '../shared/domain/schemas/common.ts';
 import { ReferenceSchema } from '../shared/domain/schemas/reference.ts';
 import {
@@ -100,6 +101,12 @@ export interface RouteDefinition {
    * stage key), `deliveryQueue` (sends delivery jobs). CDK grants exactly these.
    */
   readonly eventAccess?: readonly ('sealer' | 'deliveryQueue')[];
+  /**
+   * The API's HMAC keys the function reads at cold start (shared/config/secrets.ts): CDK
+   * grants exactly these and sets their `…_ARN` variables. A unit test derives them from
+   * the handler's imports, so a new reader cannot go ungranted (or a grant stay unused).
+   */
+  readonly secrets?: readonly ApiSecretName[];
   /** Request headers the route reads, for the OpenAPI document. */
   readonly headers?: readonly ('If-Match' | 'Idempotency-Key')[];
 }
@@ -152,6 +159,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 201, description: 'The referral, submitted, version 1', schema: ReferralSchema },
     errorStatuses: [401, 403, 409, 415, 422],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'listReferrals',
@@ -165,6 +173,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of referrals', schema: ReferralListSchema },
     errorStatuses: [401, 403, 422],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'searchReferrals',
@@ -178,6 +187,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of referrals', schema: ReferralListSchema },
     errorStatuses: [401, 403, 415],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'getReferral',
@@ -190,6 +200,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'The referral', schema: ReferralDetailSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   ...(
     [
@@ -217,6 +228,7 @@ export const ROUTES: readonly RouteDefinition[] = [
       success: { status: 200, description: 'The updated referral (ETag: its new version)', schema: ReferralSchema },
       errorStatuses: [401, 403, 404, 409, 412, 415, 422],
       tableAccess: 'readWrite',
+      secrets: ['subjectHashKey', 'cursorKey'],
     }),
   ),
   {
@@ -231,6 +243,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of events', schema: EventListSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'addNote',
@@ -245,6 +258,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 201, description: 'The note', schema: NoteSchema },
     errorStatuses: [401, 403, 404, 409, 415, 422],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'listNotes',
@@ -258,6 +272,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of notes', schema: NoteListSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'getAccessLog',
@@ -271,6 +286,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of access-log entries, newest first', schema: AccessLogSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'read',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'offerHandoff',
@@ -285,6 +301,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 201, description: 'The handoff, offered', schema: HandoffSchema },
     errorStatuses: [401, 403, 404, 409, 412, 415, 422],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'listHandoffs',
@@ -298,6 +315,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of handoffs, newest first', schema: HandoffListSchema },
     errorStatuses: [401, 403, 422],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   {
     operationId: 'getHandoff',
@@ -310,6 +328,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'The handoff', schema: HandoffSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
+    secrets: ['subjectHashKey', 'cursorKey'],
   },
   ...(
     [
@@ -332,6 +351,7 @@ export const ROUTES: readonly RouteDefinition[] = [
       success: { status: 200, description: 'The handoff, answered (ETag: its new version)', schema: HandoffSchema },
       errorStatuses: [401, 403, 404, 409, 412, 415, 422],
       tableAccess: 'readWrite',
+      secrets: ['subjectHashKey', 'cursorKey'],
     }),
   ),
   {
@@ -361,6 +381,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of subscriptions', schema: SubscriptionListSchema },
     errorStatuses: [401, 403],
     tableAccess: 'read',
+    secrets: ['cursorKey'],
   },
   {
     operationId: 'deleteSubscription',
@@ -386,6 +407,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of delivery attempts', schema: DeliveryListSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'read',
+    secrets: ['cursorKey'],
   },
   {
     operationId: 'redriveSubscription',
@@ -412,6 +434,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of alerts', schema: AlertListSchema },
     errorStatuses: [401, 403],
     tableAccess: 'read',
+    secrets: ['cursorKey'],
   },
   {
     operationId: 'ackAlert',

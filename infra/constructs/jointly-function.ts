@@ -17,7 +17,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV, SECRET_ARN_ENV } from '../../shared/config/runtime-config.ts';
+import { ENV, SECRET_ARN_ENV, type ApiSecretName } from '../../shared/config/runtime-config.ts';
 import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import { aliasArgs } from '../bundling/aliases.ts';
 
@@ -170,11 +170,15 @@ export class JointlyFunction extends NodejsFunction {
     });
   }
 
-  /** Lets this function read the API's HMAC keys from Secrets Manager (see shared/config/secrets.ts). */
-  bindSecrets(secrets: Readonly<Record<keyof typeof SECRET_ARN_ENV, secretsmanager.ISecret>>): void {
-    for (const [name, secret] of Object.entries(secrets) as [keyof typeof SECRET_ARN_ENV, secretsmanager.ISecret][]) {
-      secret.grantRead(this);
-      this.addEnvironment(SECRET_ARN_ENV[name], secret.secretArn);
+  /**
+   * Lets this function read the named API HMAC keys from Secrets Manager (see
+   * shared/config/secrets.ts): a read grant and the `…_ARN` variable per key, nothing for
+   * the keys it does not name.
+   */
+  bindSecrets(secrets: Readonly<Record<ApiSecretName, secretsmanager.ISecret>>, names: Iterable<ApiSecretName>): void {
+    for (const name of new Set(names)) {
+      secrets[name].grantRead(this);
+      this.addEnvironment(SECRET_ARN_ENV[name], secrets[name].secretArn);
     }
   }
 

@@ -279,8 +279,8 @@ export class ApiStack extends Stack {
         const access = sharing.some((r) => r.tableAccess === 'readWrite') ? 'readWrite' : sharing.some((r) => r.tableAccess) ? 'read' : undefined;
         if (access) {
           fn.bindTable(table, access);
-          fn.bindSecrets(apiSecrets);
         }
+        fn.bindSecrets(apiSecrets, sharing.flatMap((r) => r.secrets ?? []));
         const eventAccess = new Set(sharing.flatMap((r) => r.eventAccess ?? []));
         if (eventAccess.size > 0 && !props.events) throw new Error(`${functionId} needs the events stack's resources.`);
         if (eventAccess.has('sealer')) {

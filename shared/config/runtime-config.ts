@@ -28,6 +28,9 @@ export const SECRET_ARN_ENV = {
   cursorKey: 'JOINTLY_CURSOR_KEY_ARN',
 } as const;
 
+/** The name of one of the API's secrets (HMAC keys). */
+export type ApiSecretName = keyof typeof SECRET_ARN_ENV;
+
 const PriorityTargetsSchema = z
   // Fractions allowed (0.05 = 3 s) so the local runtime can show a breach in seconds.
   .partialRecord(z.enum(PRIORITIES), z.number().positive())
@@ -92,11 +95,4 @@ export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): Runtime
 export const requireTableName = (config: RuntimeConfig): string => {
   if (!config.tableName) throw new ConfigurationError(`${ENV.tableName} is not set.`);
   return config.tableName;
-};
-
-/** A secret the function needs, or a clear failure at init. */
-export const requireSecret = (config: RuntimeConfig, name: 'subjectHashKey' | 'cursorKey'): string => {
-  const value = config[name];
-  if (!value) throw new ConfigurationError(`${ENV[name]} is not set.`);
-  return value;
 };

@@ -256,7 +256,8 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
         const routes = routesOf(functionId);
         const eventAccess = new Set(routes.flatMap((r) => r.eventAccess ?? []));
         const expected = new Set(['logs', 'xray']);
-        if (routes.some((r) => r.tableAccess)) for (const service of ['dynamodb', 'kms', 'secretsmanager']) expected.add(service);
+        if (routes.some((r) => r.tableAccess)) for (const service of ['dynamodb', 'kms']) expected.add(service);
+        if (routes.some((r) => r.secrets?.length)) for (const service of ['secretsmanager', 'kms']) expected.add(service);
         if (eventAccess.has('sealer')) expected.add('kms');
         if (eventAccess.has('deliveryQueue')) for (const service of ['sqs', 'kms']) expected.add(service);
         const fn = functionsOf(s).find((f) => f.id === functionId)!;
