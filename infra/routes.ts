@@ -114,6 +114,11 @@ export interface RouteDefinition {
 /** The Lambda a route is served by. */
 export const functionIdOf = (route: Pick<RouteDefinition, 'operationId' | 'functionId'>): string => route.functionId ?? route.operationId;
 
+/** Keys read by shared/wiring/referrals.ts: person-index hashes and list cursors. */
+const REFERRAL_KEYS: readonly ApiSecretName[] = ['subjectHashKey', 'cursorKey'];
+/** Key read by shared/wiring/subscription-lists.ts: list cursors only. */
+const CURSOR_KEY: readonly ApiSecretName[] = ['cursorKey'];
+
 export const ROUTES: readonly RouteDefinition[] = [
   {
     operationId: 'getHealth',
@@ -159,7 +164,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 201, description: 'The referral, submitted, version 1', schema: ReferralSchema },
     errorStatuses: [401, 403, 409, 415, 422],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'listReferrals',
@@ -173,7 +178,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of referrals', schema: ReferralListSchema },
     errorStatuses: [401, 403, 422],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'searchReferrals',
@@ -187,7 +192,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of referrals', schema: ReferralListSchema },
     errorStatuses: [401, 403, 415],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'getReferral',
@@ -200,7 +205,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'The referral', schema: ReferralDetailSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   ...(
     [
@@ -228,7 +233,7 @@ export const ROUTES: readonly RouteDefinition[] = [
       success: { status: 200, description: 'The updated referral (ETag: its new version)', schema: ReferralSchema },
       errorStatuses: [401, 403, 404, 409, 412, 415, 422],
       tableAccess: 'readWrite',
-      secrets: ['subjectHashKey', 'cursorKey'],
+      secrets: REFERRAL_KEYS,
     }),
   ),
   {
@@ -243,7 +248,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of events', schema: EventListSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'addNote',
@@ -258,7 +263,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 201, description: 'The note', schema: NoteSchema },
     errorStatuses: [401, 403, 404, 409, 415, 422],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'listNotes',
@@ -272,7 +277,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of notes', schema: NoteListSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'getAccessLog',
@@ -286,7 +291,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of access-log entries, newest first', schema: AccessLogSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'read',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'offerHandoff',
@@ -301,7 +306,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 201, description: 'The handoff, offered', schema: HandoffSchema },
     errorStatuses: [401, 403, 404, 409, 412, 415, 422],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'listHandoffs',
@@ -315,7 +320,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of handoffs, newest first', schema: HandoffListSchema },
     errorStatuses: [401, 403, 422],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   {
     operationId: 'getHandoff',
@@ -328,7 +333,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'The handoff', schema: HandoffSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'readWrite',
-    secrets: ['subjectHashKey', 'cursorKey'],
+    secrets: REFERRAL_KEYS,
   },
   ...(
     [
@@ -351,7 +356,7 @@ export const ROUTES: readonly RouteDefinition[] = [
       success: { status: 200, description: 'The handoff, answered (ETag: its new version)', schema: HandoffSchema },
       errorStatuses: [401, 403, 404, 409, 412, 415, 422],
       tableAccess: 'readWrite',
-      secrets: ['subjectHashKey', 'cursorKey'],
+      secrets: REFERRAL_KEYS,
     }),
   ),
   {
@@ -381,7 +386,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of subscriptions', schema: SubscriptionListSchema },
     errorStatuses: [401, 403],
     tableAccess: 'read',
-    secrets: ['cursorKey'],
+    secrets: CURSOR_KEY,
   },
   {
     operationId: 'deleteSubscription',
@@ -407,7 +412,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of delivery attempts', schema: DeliveryListSchema },
     errorStatuses: [401, 403, 404],
     tableAccess: 'read',
-    secrets: ['cursorKey'],
+    secrets: CURSOR_KEY,
   },
   {
     operationId: 'redriveSubscription',
@@ -434,7 +439,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     success: { status: 200, description: 'A page of alerts', schema: AlertListSchema },
     errorStatuses: [401, 403],
     tableAccess: 'read',
-    secrets: ['cursorKey'],
+    secrets: CURSOR_KEY,
   },
   {
     operationId: 'ackAlert',

@@ -39,11 +39,12 @@ describe.each(['dev', 'prod'])('API secrets in stage %s', (stage) => {
 
   it('hands each function the ARNs of exactly the keys its routes declare, and no other', () => {
     // Prepare
-    const expected = new Map<string, string[]>();
-    for (const route of ROUTES) {
-      const id = functionIdOf(route);
-      expected.set(id, [...new Set([...(expected.get(id) ?? []), ...(route.secrets ?? []).map((name) => SECRET_ARN_ENV[name])])].sort());
-    }
+    const expected = new Map(
+      [...Map.groupBy(ROUTES, functionIdOf)].map(([id, routes]) => [
+        id,
+        [...new Set(routes.flatMap((r) => r.secrets ?? []))].map((name) => SECRET_ARN_ENV[name]).sort(),
+      ]),
+    );
 
     // Act
     const resources = api.toJSON().Resources as Record<string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
@@ -84,5 +85,4 @@ describe.each(['dev', 'prod'])('API secrets in stage %s', (stage) => {
       expect(granted(secretIds[name]!), name).toBe(count);
     }
   });
-
 });
