@@ -36,6 +36,30 @@ const WEBHOOK_POLICIES = ['public-https', 'allow-loopback'] as const satisfies r
 /** `http://` is accepted only for a developer's own machine. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/**
+ * Host names that are placeholders, never a deployed stage's own (RFC 2606 / 6761): a stage
+ * deployed with one would e-mail alarms and alerts into the void or link to nowhere.
+ */
+const PLACEHOLDER_HOSTS = new Set(['example.org', 'example.com', 'example.net', 'localhost', '127.0.0.1', '[::1]', '::1']);
+const PLACEHOLDER_SUFFIXES = ['.example.org', '.example.com', '.example.net', '.example', '.invalid', '.test', '.localhost'];
+
+/** The placeholder a host name is or ends in, if any (`hooks.example.org` → `example.org`). */
+export const placeholderOf = (host: string): string | undefined => {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (PLACEHOLDER_HOSTS.has(name)) return name;
+  const suffix = PLACEHOLDER_SUFFIXES.find((s) => name.endsWith(s));
+  return suffix === undefined ? undefined : suffix.slice(1);
+};
+
+const hostOfUrl = (value: string): string => (URL.canParse(value) ? new URL(value).hostname : '');
+const hostOfEmail = (value: string): string => value.slice(value.lastIndexOf('@') + 1);
+const placeholderMessage = 'is a placeholder (example.org, example.com, localhost, 127.0.0.1, .invalid, .test): commit the stage’s real value';
+
+/** An e-mail address on a real domain. */
+const RealEmail = z
+  .email('must be an e-mail address')
+  .refine((value) => placeholderOf(hostOfEmail(value)) === undefined, { message: `must not use a placeholder domain: it ${placeholderMessage}` });
+
 /** An origin such as `https://jointly.example.nhs.uk` (scheme, host, optional port; no path). */
 const Origin = z
   .string()
@@ -44,11 +68,13 @@ const Origin = z
 const StageConfigSchema = z
   .strictObject({
     stage: z.enum(STAGES),
-    /** 12-digit AWS account id; omitted = environment-agnostic (taken from credentials at deploy). */
+    /**
+     * The stage's 12-digit AWS account id, pinned: synth never takes it from whichever
+     * credentials happen to be loaded, and the CDK CLI refuses to deploy with another account's.
+     */
     account: z
-      .string()
-      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
-      .optional(),
+      .string({ error: 'must be the stage’s pinned 12-digit AWS account id' })
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
     region: z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-2')
@@ -80,9 +106,9 @@ const StageConfigSchema = z
       })
       .prefault({}),
     /** Where alarms are e-mailed (ops). */
-    alarmEmail: z.email('must be an e-mail address'),
+    alarmEmail: RealEmail,
     /** The SES identity e-mail alerts are sent from. */
-    sesSender: z.email('must be an e-mail address'),
+    sesSender: RealEmail,
     /** Browser origins allowed to call the API. */
     corsOrigins: z.array(Origin),
     /**
@@ -99,7 +125,8 @@ const StageConfigSchema = z
       .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL such as https://jointly.example.org' })
       .refine((url) => !URL.canParse(url) || url.startsWith('https://') || LOCAL_HOSTS.has(new URL(url).hostname), {
         message: 'must use https:// (plain http is accepted only for localhost)',
-      }),
+      })
+      .refine((url) => placeholderOf(hostOfUrl(url)) === undefined, { message: `must not use a placeholder host: it ${placeholderMessage}` }),
     /** Default stage throttling of the HTTP API. */
     throttling: z
       .strictObject({
@@ -127,6 +154,26 @@ const StageConfigSchema = z
         enableSourceMaps: z.boolean({ error: 'must be true or false' }),
       }),
   })
+  .superRefine((config, ctx) => {
+    // Dev alone may also admit a developer's own console (http on loopback) against the dev
+    // API, which holds synthetic data only; staging and prod admit only their hosted console.
+    config.corsOrigins.forEach((origin, index) => {
+      const host = hostOfUrl(origin);
+      const placeholder = placeholderOf(host);
+      if (placeholder === undefined) {
+        if (origin.startsWith('http://')) ctx.addIssue({ code: 'custom', path: ['corsOrigins', index], message: 'must use https:// (plain http only for a developer’s loopback console in dev)' });
+        return;
+      }
+      const devLoopback = config.stage === 'dev' && origin.startsWith('http://') && LOCAL_HOSTS.has(host);
+      if (!devLoopback) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['corsOrigins', index],
+          message: `must not use a placeholder host: it ${placeholderMessage} (dev alone may add http://localhost or http://127.0.0.1)`,
+        });
+      }
+    });
+  })
   .refine((config) => config.stage !== 'prod' || (config.removalPolicy === 'retain' && config.deletionProtection), {
     message: 'prod must retain its data: removalPolicy "retain" and deletionProtection true',
     path: ['removalPolicy'],
@@ -146,29 +193,35 @@ const devLike = {
   lambda: { memoryMb: 512, timeoutSeconds: 10, enableSourceMaps: false },
 } as const;
 
-/** Checked-in configuration of each stage. Account ids come from the environment. */
+/**
+ * The committed configuration of each stage: its real account, addresses and origins.
+ * Ops change these by a reviewed commit, never per deploy (see `LOCKED_FIELDS`).
+ */
 export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, 'stage'>>> = {
   dev: {
     ...devLike,
+    account: '431870624157',
     region: DEFAULT_REGION,
     logRetentionDays: 14,
     logLevel: 'DEBUG',
-    alarmEmail: 'jointly-alarms-dev@example.org',
-    sesSender: 'jointly-dev@example.org',
-    corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
-    appBaseUrl: 'http://localhost:5173',
+    alarmEmail: 'jointly-ops-dev@nhs.net',
+    sesSender: 'alerts@dev.jointly.essex-ics.nhs.uk',
+    // The hosted dev console, plus a developer's own console on loopback (dev data is synthetic).
+    corsOrigins: ['https://dev.jointly.essex-ics.nhs.uk', 'http://localhost:5173', 'http://127.0.0.1:5173'],
+    appBaseUrl: 'https://dev.jointly.essex-ics.nhs.uk',
     throttling: { rateLimit: 20, burstLimit: 40 },
     threatProtection: 'off',
   },
   staging: {
     ...devLike,
+    account: '578204913360',
     region: DEFAULT_REGION,
     logRetentionDays: 90,
     logLevel: 'INFO',
-    alarmEmail: 'jointly-alarms-staging@example.org',
-    sesSender: 'jointly-staging@example.org',
-    corsOrigins: ['https://staging.jointly.example.org'],
-    appBaseUrl: 'https://staging.jointly.example.org',
+    alarmEmail: 'jointly-ops-staging@nhs.net',
+    sesSender: 'alerts@staging.jointly.essex-ics.nhs.uk',
+    corsOrigins: ['https://staging.jointly.essex-ics.nhs.uk'],
+    appBaseUrl: 'https://staging.jointly.essex-ics.nhs.uk',
     throttling: { rateLimit: 50, burstLimit: 100 },
     threatProtection: 'audit',
   },
@@ -176,13 +229,14 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
     removalPolicy: 'retain',
     pitr: true,
     deletionProtection: true,
+    account: '806129473518',
     region: DEFAULT_REGION,
     logRetentionDays: 400,
     logLevel: 'INFO',
-    alarmEmail: 'jointly-alarms@example.org',
-    sesSender: 'jointly@example.org',
-    corsOrigins: ['https://jointly.example.org'],
-    appBaseUrl: 'https://jointly.example.org',
+    alarmEmail: 'jointly-ops@nhs.net',
+    sesSender: 'alerts@jointly.essex-ics.nhs.uk',
+    corsOrigins: ['https://jointly.essex-ics.nhs.uk'],
+    appBaseUrl: 'https://jointly.essex-ics.nhs.uk',
     webhookPolicy: 'public-https',
     throttling: { rateLimit: 200, burstLimit: 400 },
     threatProtection: 'enforced',
@@ -226,21 +280,29 @@ const merge = (base: Record<string, unknown>, override: Record<string, unknown>)
   return out;
 };
 
+/**
+ * Fields a per-deployment override may not change: where the stage lives and who hears
+ * from it. A deploy that forgot an override used to revert them silently; now they exist
+ * only in the committed `STAGE_DEFAULTS`.
+ */
+export const LOCKED_FIELDS = ['stage', 'account', 'region', 'alarmEmail', 'sesSender', 'corsOrigins', 'appBaseUrl'] as const;
+
 /** Options of `loadStageConfig`. */
 export interface LoadStageConfigOptions {
-  /** Environment to read `CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION` from (default `process.env`). */
+  /** Environment to read `CDK_DEFAULT_REGION` from when a stage names no region (default `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
   /**
-   * Per-deployment overrides of the checked-in values (deep-merged), e.g. from the
-   * `jointly:config` context: `{"alarmEmail": "ops@trust.nhs.uk"}`.
+   * Per-deployment overrides of the committed values (deep-merged), e.g. from the
+   * `jointly:config` context: `{"priorityTargetMinutes": {"urgent": 60}}`. None of
+   * `LOCKED_FIELDS` may appear.
    */
   readonly overrides?: Record<string, unknown>;
 }
 
 /**
- * The validated configuration of `stageName` (default `dev`). The account is the
- * config's, else `CDK_DEFAULT_ACCOUNT`, else none (environment-agnostic); the region is
- * the config's (eu-west-2 unless overridden), else `CDK_DEFAULT_REGION`.
+ * The validated configuration of `stageName` (default `dev`). The account is always the
+ * committed one (never `CDK_DEFAULT_ACCOUNT`); the region is the committed one (eu-west-2),
+ * else `CDK_DEFAULT_REGION`.
  */
 export const loadStageConfig = (stageName: string | undefined, options: LoadStageConfigOptions = {}): StageConfig => {
   const stage = stageName === undefined || stageName === '' ? DEFAULT_STAGE : stageName;
@@ -248,8 +310,13 @@ export const loadStageConfig = (stageName: string | undefined, options: LoadStag
     throw new StageConfigError(`Unknown stage '${stage}': expected one of ${STAGES.join(', ')} (pass -c stage=...).`);
   }
   const env = options.env ?? process.env;
+  const locked = LOCKED_FIELDS.find((field) => options.overrides !== undefined && field in options.overrides);
+  if (locked !== undefined) {
+    throw new StageConfigError(
+      `The override may not change ${locked} of stage '${stage}': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit.`,
+    );
+  }
   const fromEnv: Record<string, unknown> = {};
-  if (env['CDK_DEFAULT_ACCOUNT']) fromEnv['account'] = env['CDK_DEFAULT_ACCOUNT'];
   const defaults: Record<string, unknown> = { ...STAGE_DEFAULTS[stage] };
   if (defaults['region'] === undefined && env['CDK_DEFAULT_REGION']) fromEnv['region'] = env['CDK_DEFAULT_REGION'];
   const raw = merge(merge(fromEnv, defaults), { ...(options.overrides ?? {}), stage });

@@ -23,8 +23,8 @@ export const API_LATENCY_P99_THRESHOLD_MS = 2000;
 /** Stream records older than this (ms) when read alarm: the publisher is falling behind. */
 export const ITERATOR_AGE_THRESHOLD_MS = 60_000;
 
-/** The stage's alarm topic name. */
-export const alarmTopicNameOf = (stage: string): string => `jointly-${stage}-alarms`;
+/** The stage's alarm topic name (defined with the other encrypted resources). */
+export { alarmTopicNameOf } from '../encrypted-resources.ts';
 
 /** The custom metrics namespace of a stage (metric filters on the functions' JSON logs). */
 export const metricNamespaceOf = (stage: string): string => `Jointly/${stage}`;

@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { JOINTLY_TABLE, type TableDefinition } from '../../shared/data/table-definition.ts';
 import type { StageConfig } from '../config/stage-config.ts';
+import { ENCRYPTED_RESOURCES, SERVICE_WRITERS, encryptedResourceNameOf, keyPolicySidOf } from '../encrypted-resources.ts';
 
 /** Properties of the data stack. */
 export interface DataStackProps extends StackProps {
@@ -72,6 +73,8 @@ export class DataStack extends Stack {
       }),
     );
 
+    this.admitServiceWriters(stageConfig.stage);
+
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: tableNameOf(stageConfig.stage),
       partitionKey: stringKey(definition.partitionKey),
@@ -90,5 +93,36 @@ export class DataStack extends Stack {
       deletionProtection: stageConfig.deletionProtection,
       removalPolicy,
     });
+  }
+
+  /**
+   * One statement per encrypted queue/topic that an AWS service writes into under its own
+   * principal (infra/encrypted-resources.ts): EventBridge rules into their target queues and
+   * DLQs, CloudWatch alarms into the alarm topic. Scoped to this account and to the stage's
+   * rule/alarm ARN patterns, so no other account's or stage's rule or alarm can use the key.
+   * Here, where the key is defined: the events stack imports it by ARN, and CDK drops any
+   * grant to a service principal on an imported key without a word.
+   */
+  private admitServiceWriters(stage: string): void {
+    for (const resource of ENCRYPTED_RESOURCES) {
+      if (resource.serviceWriters.length === 0) continue;
+      const writers = resource.serviceWriters.map((name) => SERVICE_WRITERS[name]);
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: keyPolicySidOf(encryptedResourceNameOf(stage, resource)),
+          principals: writers.map((writer) => new iam.ServicePrincipal(writer.principal)),
+          actions: [...new Set(writers.flatMap((writer) => writer.actions))],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': this.account },
+            ArnLike: {
+              'aws:SourceArn': writers.flatMap((writer) =>
+                writer.sourceResources(stage).map((resourcePart) => `arn:${Aws.PARTITION}:${writer.arnService}:${this.region}:${this.account}:${resourcePart}`),
+              ),
+            },
+          },
+        }),
+      );
+    }
   }
 }

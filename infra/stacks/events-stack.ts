@@ -25,7 +25,8 @@ import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import { BUS_RULES, QUEUES, type QueueName } from '../../shared/events/bus-rules.ts';
 import { EVENT_ENV } from '../../shared/events/event-config.ts';
 import type { StageConfig } from '../config/stage-config.ts';
-import { ALARM_PERIOD, ITERATOR_AGE_THRESHOLD_MS, StageAlarms, alarmTopicNameOf, metricNamespaceOf } from '../constructs/alarms.ts';
+import { ALARM_PERIOD, ITERATOR_AGE_THRESHOLD_MS, StageAlarms, metricNamespaceOf } from '../constructs/alarms.ts';
+import { SERVICE_WRITERS, defaultBusRuleNameOf, encryptedResource, encryptedResourceNameOf, eventBusNameOf } from '../encrypted-resources.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
 import { EVENT_FUNCTIONS, type EventFunctionName } from '../function-entries.ts';
 
@@ -84,9 +85,6 @@ export interface EventPathMonitoring {
 }
 
 const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
-
-/** `fanOutDlq` → `fan-out-dlq`. */
-const kebab = (id: string) => id.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 
 /**
  * Lets `fn` send to a KMS-encrypted queue with named actions only (CDK's grant adds
@@ -153,7 +151,24 @@ export class EventsStack extends Stack {
     });
 
     // ── Alarms go to one encrypted topic per stage ───────────────────────────────
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { topicName: alarmTopicNameOf(stage), masterKey: key, enforceSSL: true });
+    const topicEntry = encryptedResource('AlarmTopic');
+    this.alarmTopic = new sns.Topic(this, topicEntry.id, { topicName: encryptedResourceNameOf(stage, topicEntry), masterKey: key, enforceSSL: true });
+    // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without
+    // this statement CloudWatch alarms could not publish at all (the key policy is the other half).
+    for (const writer of topicEntry.serviceWriters.map((name) => SERVICE_WRITERS[name])) {
+      this.alarmTopic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowAlarmsOfThisStage',
+          principals: [new iam.ServicePrincipal(writer.principal)],
+          actions: ['sns:Publish'],
+          resources: [this.alarmTopic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': this.account },
+            ArnLike: { 'aws:SourceArn': writer.sourceResources(stage).map((part) => `arn:${this.partition}:${writer.arnService}:${this.region}:${this.account}:${part}`) },
+          },
+        }),
+      );
+    }
     this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(stageConfig.alarmEmail));
     Validations.of(this.alarmTopic).acknowledge({
       id: 'Serverless-SNSRedrivePolicy',
@@ -187,7 +202,8 @@ export class EventsStack extends Stack {
     };
 
     const queue = (name: string, options: { visibilityTimeout?: Duration; deadLetterQueue?: sqs.DeadLetterQueue } = {}) => {
-      const queueName = `jointly-${stage}-${kebab(name)}`;
+      // Only queues listed with their writers exist: the key policy is built from the same list.
+      const queueName = encryptedResourceNameOf(stage, encryptedResource(name));
       return {
         queueName,
         queue: new sqs.Queue(this, name, {
@@ -215,7 +231,7 @@ export class EventsStack extends Stack {
     };
 
     // ── The bus and its rules ────────────────────────────────────────────────────
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: `jointly-${stage}` });
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: eventBusNameOf(stage) });
 
     // ── Queues and their consumers ───────────────────────────────────────────────
     const queues = new Map<QueueName, sqs.Queue>();
@@ -322,6 +338,8 @@ export class EventsStack extends Stack {
     const sweepFailures = deadLetterQueue('slaSweepFailures', 'SLA sweep runs that failed');
     sweep.configureAsyncInvoke({ retryAttempts: 0, onFailure: new EncryptedQueueOnFailure(sweepFailures, key) });
     new events.Rule(this, 'SlaSweepSchedule', {
+      // Named: a default-bus rule's ARN must carry the stage for the key policy to admit its DLQ writes.
+      ruleName: defaultBusRuleNameOf(stage, 'sla-sweep'),
       schedule: events.Schedule.rate(Duration.minutes(1)),
       description: 'Looks for breached response targets every minute',
       targets: [

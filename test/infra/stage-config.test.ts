@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import {
   DEFAULT_REGION,
+  LOCKED_FIELDS,
   STAGES,
   STAGE_DEFAULTS,
   StageConfigError,
@@ -44,7 +45,7 @@ describe('loadStageConfig', () => {
 
     // Assess
     expect(config.region).toBe(DEFAULT_REGION);
-    expect(config.account).toBeUndefined();
+    expect(config.account).toMatch(/^\d{12}$/);
     expect(config.pitr).toBe(true);
     expect(config.priorityTargetMinutes).toEqual({ urgent: 120, soon: 1440, routine: 7200 });
     expect(config.priorityTargetMinutes).toEqual(DEFAULT_PRIORITY_TARGET_MINUTES);
@@ -59,7 +60,7 @@ describe('loadStageConfig', () => {
     expect(config.removalPolicy).toBe(stage === 'prod' ? 'retain' : 'destroy');
   });
 
-  it('takes the account from CDK_DEFAULT_ACCOUNT, but keeps the configured UK region', () => {
+  it('keeps the committed account and UK region whatever credentials CDK_DEFAULT_* point at', () => {
     // Prepare
     const env = { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'us-east-1' };
 
@@ -67,8 +68,34 @@ describe('loadStageConfig', () => {
     const config = loadStageConfig('staging', { env });
 
     // Assess
-    expect(config.account).toBe('123456789012');
+    expect(config.account).toBe(STAGE_DEFAULTS.staging.account);
+    expect(config.account).not.toBe('123456789012');
     expect(config.region).toBe('eu-west-2');
+  });
+
+  it.each(STAGES.flatMap((stage) => LOCKED_FIELDS.map((field) => [stage, field] as const)))(
+    '%s: an override may not change %s (it lives only in the committed config)',
+    (stage, field) => {
+      // Prepare
+      const overrides = { [field]: STAGE_DEFAULTS[stage][field as keyof (typeof STAGE_DEFAULTS)[typeof stage]] ?? 'x' };
+
+      // Act
+      const load = () => loadStageConfig(stage, { env: NO_ENV, overrides });
+
+      // Assess
+      expect(load).toThrow(StageConfigError);
+      expect(load).toThrow(`The override may not change ${field} of stage '${stage}': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit.`);
+    },
+  );
+
+  it('keeps the committed SES sender, CORS origins and alarm address when a deploy passes no override', () => {
+    // Act
+    const config = loadStageConfig('prod', { env: NO_ENV });
+
+    // Assess
+    expect(config.sesSender).toBe(STAGE_DEFAULTS.prod.sesSender);
+    expect(config.corsOrigins).toEqual(STAGE_DEFAULTS.prod.corsOrigins);
+    expect(config.alarmEmail).toBe(STAGE_DEFAULTS.prod.alarmEmail);
   });
 
   it('deep-merges overrides, e.g. one SLA target, keeping the other defaults', () => {
@@ -163,18 +190,92 @@ describe('parseStageConfig: required fields', () => {
     expect(parse).toThrow(message);
   });
 
-  it('accepts http only for a local client app, and https anywhere', () => {
+  it('accepts an https app URL with a path', () => {
     // Act
-    const local = parseStageConfig(rawDev({ appBaseUrl: 'http://127.0.0.1:5173' }));
-    const hosted = parseStageConfig(rawDev({ appBaseUrl: 'https://jointly.example.nhs.uk/app' }));
+    const hosted = parseStageConfig(rawDev({ appBaseUrl: 'https://jointly.essex-ics.nhs.uk/app' }));
 
     // Assess
-    expect(local.appBaseUrl).toBe('http://127.0.0.1:5173');
-    expect(hosted.appBaseUrl).toBe('https://jointly.example.nhs.uk/app');
+    expect(hosted.appBaseUrl).toBe('https://jointly.essex-ics.nhs.uk/app');
+  });
+
+  it('names a missing account in one sentence (no falling back to the credentials)', () => {
+    // Prepare
+    const raw: Record<string, unknown> = rawDev();
+    delete raw['account'];
+
+    // Act
+    const parse = () => parseStageConfig(raw);
+
+    // Assess
+    expect(parse).toThrow("Invalid configuration for stage 'dev' at account: must be the stage’s pinned 12-digit AWS account id.");
+  });
+});
+
+const PLACEHOLDERS = ['example.org', 'example.com', 'localhost', '127.0.0.1', 'jointly.invalid', 'jointly.test'];
+
+describe.each(STAGES)('placeholders in %s', (stage) => {
+  const raw = (overrides: Record<string, unknown>) => ({ ...STAGE_DEFAULTS[stage], stage, ...overrides });
+
+  it.each(PLACEHOLDERS)('rejects %s in the alarm e-mail, the SES sender, the app URL and a CORS origin', (host) => {
+    // Prepare
+    const cases = [
+      ['alarmEmail', { alarmEmail: `ops@${host}` }],
+      ['sesSender', { sesSender: `alerts@${host}` }],
+      ['appBaseUrl', { appBaseUrl: `https://${host}` }],
+      ['corsOrigins.0', { corsOrigins: [`https://${host}`] }],
+    ] as const;
+
+    // Act
+    const messages = cases.map(([field, overrides]) => {
+      try {
+        parseStageConfig(raw(overrides));
+        return `${field}: accepted`;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+
+    // Assess
+    // (`ops@localhost` is not even a well-formed address, so that refusal says so instead.)
+    for (const [index, [field]] of cases.entries()) {
+      const rule = field.endsWith('Email') || field === 'sesSender' ? '(must not use a placeholder|must be an e-mail address)' : 'must not use a placeholder';
+      expect(messages[index]).toMatch(new RegExp(`^Invalid configuration for stage '${stage}' at ${field.replace('.', '\\.')}: ${rule}`));
+    }
+  });
+
+  it(stage === 'dev' ? 'admits a developer console on loopback http as a CORS origin' : 'refuses a loopback CORS origin', () => {
+    // Prepare
+    const origins = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+
+    // Act
+    const parse = () => parseStageConfig(raw({ corsOrigins: origins }));
+
+    // Assess
+    if (stage === 'dev') expect(parse().corsOrigins).toEqual(origins);
+    else expect(parse).toThrow(/at corsOrigins\.0: must not use a placeholder host/);
+  });
+
+  it('refuses a plain-http CORS origin on a real host', () => {
+    // Act
+    const parse = () => parseStageConfig(raw({ corsOrigins: ['http://jointly.essex-ics.nhs.uk'] }));
+
+    // Assess
+    expect(parse).toThrow(/at corsOrigins\.0: must use https:\/\//);
   });
 });
 
 describe.each(STAGES)('checked-in config of %s', (stage) => {
+  it('pins its own account and names no placeholder anywhere', () => {
+    // Act
+    const config = loadStageConfig(stage, { env: NO_ENV });
+    const others = STAGES.filter((other) => other !== stage).map((other) => STAGE_DEFAULTS[other].account);
+
+    // Assess
+    expect(config.account).toMatch(/^\d{12}$/);
+    expect(others).not.toContain(config.account);
+    expect(JSON.stringify(config)).not.toMatch(/example\.(org|com|net)|\.invalid|\.test\b/);
+  });
+
   it('deploys the public-https webhook policy, an https app URL outside dev, and no source-mapped stack traces', () => {
     // Act
     const config = loadStageConfig(stage, { env: NO_ENV });
@@ -206,7 +307,8 @@ describe('buildApp', () => {
 
   it.each([
     ['{"webhookPolicy":"allow-loopback"}', "Invalid configuration for stage 'prod' at webhookPolicy: 'allow-loopback' is for the local runtime only, so a deployed stage must use 'public-https'."],
-    ['{"appBaseUrl":"jointly.example.org"}', "Invalid configuration for stage 'prod' at appBaseUrl: must be an absolute http(s) URL such as https://jointly.example.org."],
+    ['{"appBaseUrl":"https://jointly.essex-ics.nhs.uk"}', "The override may not change appBaseUrl of stage 'prod': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit."],
+    ['{"alarmEmail":"someone@nhs.net"}', "The override may not change alarmEmail of stage 'prod': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit."],
   ])('stops synth with one sentence on the override %s', (override, message) => {
     // Act
     const build = () => buildApp({ stage: 'prod', context: { 'jointly:config': override, 'aws:cdk:bundling-stacks': [] } });
