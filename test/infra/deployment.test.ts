@@ -573,8 +573,12 @@ describe('two stages in one account', () => {
     'AWS::IAM::Role': (p) => p['RoleName'],
     'AWS::Events::Rule': (p) => p['Name'],
   };
-  /** Types whose names CloudFormation generates from the stack name unless set: none may be set. */
-  const GENERATED = ['AWS::Logs::LogGroup', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Events::Rule'];
+  /**
+   * Types whose names CloudFormation generates from the stack name unless set: none may be set.
+   * (Rules on the stage's bus keep generated names; the default-bus schedule is named
+   * `jointly-<stage>-…` so the key policy can admit its DLQ writes by name.)
+   */
+  const GENERATED = ['AWS::Logs::LogGroup', 'AWS::Lambda::Function', 'AWS::IAM::Role'];
 
   const namesOf = (stage: StageName) => {
     const { built, templates } = stageOf(stage);
