@@ -14,8 +14,8 @@ describe('cdkArgs', () => {
     [['diff'], ['diff', '--all']],
     [['destroy', '--stage', 'dev'], ['destroy', '--all', '-c', 'stage=dev']],
     [
-      ['deploy', '--stage', 'prod', '--require-approval', 'never', '-c', 'jointly:config={"alarmEmail":"ops@trust.nhs.uk"}'],
-      ['deploy', '--all', '--require-approval', 'never', '-c', 'jointly:config={"alarmEmail":"ops@trust.nhs.uk"}', '-c', 'stage=prod'],
+      ['deploy', '--stage', 'prod', '--require-approval', 'never', '-c', 'jointly:config={"priorityTargetMinutes":{"urgent":60}}'],
+      ['deploy', '--all', '--require-approval', 'never', '-c', 'jointly:config={"priorityTargetMinutes":{"urgent":60}}', '-c', 'stage=prod'],
     ],
     [['deploy', 'Jointly-Dev-Api', '--stage', 'dev'], ['deploy', 'Jointly-Dev-Api', '-c', 'stage=dev']],
     [['synth', 'Jointly-Prod-Api', '-c', 'stage=prod'], ['synth', 'Jointly-Prod-Api', '-c', 'stage=prod']],
