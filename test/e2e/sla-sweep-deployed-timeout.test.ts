@@ -65,5 +65,5 @@ describe('the SLA sweep with a 10 s timeout', () => {
     expect(marked.map((events) => events.length)).toEqual(ids.map(() => 1));
     expect(afterMoreSweeps.map((events) => events.length)).toEqual(ids.map(() => 1));
     expect(await overdueEventsOf(routine.body.id)).toEqual([]);
-  });
+  }, 120_000);
 });
