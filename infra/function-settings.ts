@@ -174,6 +174,14 @@ export const functionSettings = (config: StageSettingsInput, id: string): Functi
   return settingsOf(config, entry);
 };
 
+/**
+ * The settings of the function `id` whose handler is `entry`: an event function by its
+ * name, else an API function (a route's function id, also of a route table other than the
+ * checked-in one, as tests build).
+ */
+export const functionSettingsFor = (config: StageSettingsInput, id: string, entry: string): FunctionSettings =>
+  settingsOf(config, { id, kind: isEventFunction(id) ? EVENT_FUNCTIONS[id].kind : 'api', entry });
+
 /** The function consuming `queue`. */
 export const consumerOf = (queue: QueueName): EventFunctionName => {
   const found = (Object.keys(EVENT_FUNCTION_SETTINGS) as EventFunctionName[]).find((name) => {

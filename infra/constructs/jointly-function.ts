@@ -22,7 +22,7 @@ import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import { aliasArgs } from '../bundling/aliases.ts';
 
 import type { StageConfig } from '../config/stage-config.ts';
-import { functionSettings, type FunctionSettings } from '../function-settings.ts';
+import { functionSettingsFor, type FunctionSettings } from '../function-settings.ts';
 
 /** The repository root: entries, the lock file and the bundling root are resolved from it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -103,7 +103,7 @@ export class JointlyFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: JointlyFunctionProps) {
     const { stageConfig } = props;
-    const settings: FunctionSettings | undefined = props.functionId === undefined ? undefined : functionSettings(stageConfig, props.functionId);
+    const settings: FunctionSettings | undefined = props.functionId === undefined ? undefined : functionSettingsFor(stageConfig, props.functionId, props.entry);
     const removalPolicy = stageConfig.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // Created beside the function (ids derived from the function's) because the function
