@@ -22,6 +22,7 @@ import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import { aliasArgs } from '../bundling/aliases.ts';
 
 import type { StageConfig } from '../config/stage-config.ts';
+import { functionSettingsFor, type FunctionSettings } from '../function-settings.ts';
 
 /** The repository root: entries, the lock file and the bundling root are resolved from it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,10 +54,12 @@ export interface JointlyFunctionProps {
   readonly logEncryptionKey?: kms.IKey;
   /** Extra environment variables, merged over the defaults. */
   readonly environment?: Readonly<Record<string, string>>;
-  /** Overrides the stage's memory size for this function (MB). */
-  readonly memoryMb?: number;
-  /** Overrides the stage's timeout for this function (seconds). */
-  readonly timeoutSeconds?: number;
+  /**
+   * The function's id in `infra/function-settings.ts` (a route's function id, or an event
+   * function's name): its timeout, memory, reserved concurrency and stage environment come
+   * from there. Without it the function gets the stage defaults (probes in tests).
+   */
+  readonly functionId?: string;
 }
 
 /**
@@ -95,9 +98,12 @@ export class JointlyFunction extends NodejsFunction {
   readonly logGroupResource: logs.LogGroup;
   /** The function's own execution role (no AWS managed policies). */
   readonly executionRole: iam.Role;
+  /** Its settings from `infra/function-settings.ts`, when built with a `functionId`. */
+  readonly settings: FunctionSettings | undefined;
 
   constructor(scope: Construct, id: string, props: JointlyFunctionProps) {
     const { stageConfig } = props;
+    const settings: FunctionSettings | undefined = props.functionId === undefined ? undefined : functionSettingsFor(stageConfig, props.functionId, props.entry);
     const removalPolicy = stageConfig.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // Created beside the function (ids derived from the function's) because the function
@@ -120,8 +126,9 @@ export class JointlyFunction extends NodejsFunction {
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memoryMb ?? stageConfig.lambda.memoryMb,
-      timeout: Duration.seconds(props.timeoutSeconds ?? stageConfig.lambda.timeoutSeconds),
+      memorySize: settings?.memoryMb ?? stageConfig.lambda.memoryMb,
+      timeout: Duration.seconds(settings?.timeoutSeconds ?? stageConfig.lambda.timeoutSeconds),
+      ...(settings?.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: settings.reservedConcurrency } : {}),
       description: props.description,
       role,
       logGroup,
@@ -137,6 +144,7 @@ export class JointlyFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: stageConfig.logLevel,
         ...(stageConfig.lambda.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+        ...settings?.environment,
         ...props.environment,
       },
       bundling: {
@@ -148,6 +156,7 @@ export class JointlyFunction extends NodejsFunction {
 
     this.logGroupResource = logGroup;
     this.executionRole = role;
+    this.settings = settings;
 
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

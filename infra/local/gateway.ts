@@ -1,7 +1,9 @@
 /**
  * The local API Gateway: an HTTP server that routes with the shared route table, verifies
  * JWTs like the HTTP API authorizer, and invokes the same handler modules Lambda runs,
- * with payload 2.0 events. Also serves the local-only `POST /_local/token`.
+ * with payload 2.0 events, each with its function's deployed timeout and memory. A function
+ * that throws or overruns its timeout gets API Gateway's 500 `{"message":"Internal Server
+ * Error"}`; one still running at the HTTP API's 30 s gets its 503 `{"message":"Service Unavailable"}`. Also serves the local-only `POST /_local/token`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +16,7 @@ import { problemResponse } from '../../shared/http/problem.ts';
 import { fieldErrorsOf } from '../../shared/http/validation.ts';
 import { fromHandlerResult, toApiGatewayEvent, type IncomingRequest, type OutgoingResponse } from './api-gateway-event.ts';
 import { authorize, UNAUTHORIZED_BODY } from './jwt-authorizer.ts';
+import { invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
 import { TokenRequestSchema, type LocalTokenIssuer } from './local-token-issuer.ts';
 
 /** A Lambda handler as the gateway invokes it. */
@@ -25,8 +28,20 @@ export type LambdaHandler = (
 /** Largest body the gateway reads, like API Gateway's 10 MB payload quota; the API's own 1 MiB limit is the middleware's. */
 export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Lambda's default API timeout budget for the fake context. */
-const FUNCTION_TIMEOUT_MS = 29_000;
+/** The HTTP API's own integration timeout: past it, the gateway answers 503 whatever the function does. */
+export const INTEGRATION_TIMEOUT_MS = 30_000;
+
+/** What API Gateway answers when the function failed or timed out (an HTTP API with Lambda integration). */
+export const INTEGRATION_FAILED_BODY = { message: 'Internal Server Error' } as const;
+
+/** What API Gateway answers when the integration did not answer within {@link INTEGRATION_TIMEOUT_MS}. */
+export const INTEGRATION_TIMED_OUT_BODY = { message: 'Service Unavailable' } as const;
+
+/** The limits of a route's function (its deployed timeout and memory) and its name. */
+export type RouteFunctionLimits = LocalFunctionLimits & { readonly functionName: string };
+
+/** Used when no limits are given (unit tests of the gateway alone): the stage default's shape. */
+const DEFAULT_LIMITS: LocalFunctionLimits = { timeoutMs: 10_000, memoryMb: 512 };
 
 /** A local-only route of the runtime itself (e.g. `GET /_local/stats`). */
 export type LocalRouteHandler = (request: IncomingRequest) => Promise<OutgoingResponse>;
@@ -40,24 +55,32 @@ export interface LocalGatewayOptions {
   readonly maxBodyBytes?: number;
   /** Local-only routes by `"METHOD /path"`, served like `/_local/token`: never in the route table, so never deployed. */
   readonly localRoutes?: ReadonlyMap<string, LocalRouteHandler>;
+  /** The deployed timeout and memory of the function serving `operationId` (default: 10 s, 512 MB). */
+  readonly limitsOf?: (operationId: string) => RouteFunctionLimits;
+  /** The HTTP API's integration timeout; shortened only by tests of the 503. @default 30 s */
+  readonly integrationTimeoutMs?: number;
 }
 
-const lambdaContext = (functionName: string, requestId: string): Context => {
-  const deadline = Date.now() + FUNCTION_TIMEOUT_MS;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+/** The HTTP API stopped waiting for the integration. */
+class IntegrationTimeoutError extends Error {
+  override readonly name = 'IntegrationTimeoutError';
+}
+
+/**
+ * `invocation`, or {@link IntegrationTimeoutError} after the HTTP API's 30 s. Only a function
+ * allowed longer than that (never deployed: API functions are held to 29 s; possible locally
+ * through `JOINTLY_FUNCTION_TIMEOUTS`) can reach it.
+ */
+const withinIntegrationTimeout = <T>(invocation: Promise<T>, timeoutMs: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      invocation.catch(() => undefined); // abandoned: its own timeout is logged by invokeLocally
+      reject(new IntegrationTimeoutError(`The integration did not answer within ${timeoutMs} ms.`));
+    }, timeoutMs);
+    timer.unref();
+  });
+  return Promise.race([invocation, gaveUp]).finally(() => clearTimeout(timer));
 };
 
 const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): OutgoingResponse => ({
@@ -116,11 +139,15 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
   ): Promise<OutgoingResponse> => {
     const handler = handlers.get(functionName);
     if (!handler) throw new Error(`No handler loaded for ${functionName}.`);
+    const limits = options.limitsOf?.(functionName) ?? { functionName, ...DEFAULT_LIMITS };
+    const invocation = invokeLocally(limits.functionName, limits, (context) => handler(event, context), event.requestContext.requestId);
     try {
-      return fromHandlerResult(await handler(event, lambdaContext(functionName, event.requestContext.requestId)));
-    } catch {
-      // What API Gateway answers when the integration itself fails.
-      return json(500, { message: 'Internal Server Error' });
+      return fromHandlerResult(await withinIntegrationTimeout(invocation, options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS));
+    } catch (error) {
+      if (error instanceof IntegrationTimeoutError) return json(503, INTEGRATION_TIMED_OUT_BODY);
+      // A thrown error, or the function's own timeout (API functions time out before the
+      // HTTP API does): what API Gateway answers when the Lambda invocation failed.
+      return json(500, INTEGRATION_FAILED_BODY);
     }
   };
 

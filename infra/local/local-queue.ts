@@ -4,8 +4,10 @@
  * queue in AWS, as an `SQSEvent`. Each message is its own invocation (batch size 1), run
  * concurrently up to a limit, so a slow message never holds up another. A message whose
  * invocation throws, or reports it in `batchItemFailures`, is received again after a short
- * backoff (SQS's visibility timeout); after `maxReceiveCount` receives it moves to the
- * dead-letter list. Logs carry queue, message id and error name, never the body.
+ * backoff (standing in for SQS's visibility timeout); after `maxReceiveCount` receives it
+ * moves to the dead-letter list. Each invocation gets its consumer's deployed timeout and
+ * memory; one that overruns the timeout fails like a Lambda timeout, and its message comes
+ * back only when the queue's visibility timeout has passed, as in SQS. Logs carry queue, message id and error name, never the body.
  *
  * Durable like SQS when given a journal file (the runtime gives one with persisted data):
  * a send is appended to the journal before `send` returns, so whoever sent it (the
@@ -22,7 +24,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { sqsDelaySeconds } from '../../shared/events/aws-adapters.ts';
 import type { JobQueue } from '../../shared/events/ports.ts';
 import { logger } from '../../shared/http/logger.ts';
-import { localLambdaContext } from './lambda-context.ts';
+import { FunctionTimeoutError, invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
 
 /** An SQS-triggered Lambda handler. */
 export type SqsConsumer = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void | undefined>;
@@ -48,8 +50,20 @@ export interface LocalQueueOptions {
   readonly concurrency?: number;
   /** Wait before a failed message is received again, by its receive count so far. */
   readonly retryDelayMs?: (receiveCount: number) => number;
-  /** The consumer's timeout (its context's remaining time). */
-  readonly timeoutMs?: number;
+  /**
+   * The consumer's deployed timeout and memory (its context counts down from the timeout).
+   * An invocation that overruns fails its message like a Lambda timeout.
+   * @default 60 s and 512 MB
+   */
+  readonly limits?: LocalFunctionLimits;
+  /** The consumer's function name, for its context and logs. @default the queue's name */
+  readonly functionName?: string;
+  /**
+   * The queue's visibility timeout: a message whose invocation timed out is received again
+   * only this long after it was received, as SQS does (other failures keep the quick
+   * `retryDelayMs`). @default 6 × the consumer's timeout
+   */
+  readonly visibilityTimeoutMs?: number;
   /** Keep messages in this append-only file (JSON lines), so they survive a crash; see the module comment. */
   readonly journalFile?: string | undefined;
 }
@@ -74,6 +88,8 @@ interface Message {
 }
 
 const defaultRetryDelayMs = (receiveCount: number): number => Math.min(5_000, 200 * 2 ** (receiveCount - 1));
+
+const DEFAULT_LIMITS: LocalFunctionLimits = { timeoutMs: 60_000, memoryMb: 512 };
 
 /** One line of a queue's journal. */
 type JournalEntry =
@@ -305,18 +321,22 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
 
   private async deliver(message: Message): Promise<void> {
     message.receiveCount += 1;
-    message.firstReceivedAt ??= Date.now();
+    const receivedAt = Date.now();
+    message.firstReceivedAt ??= receivedAt;
+    const limits = this.options.limits ?? DEFAULT_LIMITS;
     let failure: string | undefined;
+    let timedOut = false;
     try {
       this.consumer ??= this.options.consumer().catch((error: unknown) => {
         this.consumer = undefined;
         throw error;
       });
       const consumer = await this.consumer;
-      const result = await consumer({ Records: [this.record(message)] }, localLambdaContext(this.name, this.options.timeoutMs ?? 60_000));
+      const result = await invokeLocally(this.options.functionName ?? this.name, limits, (context) => consumer({ Records: [this.record(message)] }, context));
       if (result?.batchItemFailures?.some((f) => f.itemIdentifier === message.messageId)) failure = 'BatchItemFailure';
     } catch (error) {
       failure = (error as Error)?.name ?? 'Error';
+      timedOut = error instanceof FunctionTimeoutError;
     }
     if (failure === undefined) {
       this.journal?.append({ op: 'done', id: message.messageId });
@@ -339,7 +359,12 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
       return;
     }
     logger.warn('Local queue message failed; it will be received again', { queue: this.name, messageId: message.messageId, receiveCount: message.receiveCount, error: failure });
-    const delayMs = (this.options.retryDelayMs ?? defaultRetryDelayMs)(message.receiveCount);
+    let delayMs = (this.options.retryDelayMs ?? defaultRetryDelayMs)(message.receiveCount);
+    if (timedOut) {
+      // Lambda gave up on it, SQS did not: the message stays invisible until its visibility timeout ends.
+      const visibilityMs = this.options.visibilityTimeoutMs ?? 6 * limits.timeoutMs;
+      delayMs = Math.max(delayMs, receivedAt + visibilityMs - Date.now());
+    }
     this.journal?.append({ op: 'retry', id: message.messageId, receiveCount: message.receiveCount, availableAt: Date.now() + delayMs });
     this.later(delayMs, message);
   }

@@ -24,7 +24,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { ENV } from '../../shared/config/runtime-config.ts';
 import { instrumentLocalClients } from '../../shared/data/dynamo-client.ts';
 import { registerLocalEventAdapters } from '../../shared/events/adapters.ts';
@@ -34,12 +34,16 @@ import { LocalMailer } from '../../shared/events/mailers.ts';
 import type { DeliveryJob } from '../../shared/events/ports.ts';
 import { LocalSealer } from '../../shared/events/sealers.ts';
 import { logger } from '../../shared/http/logger.ts';
-import { DEFAULT_ROUTE, ROUTES } from '../routes.ts';
+import { CLAIM_LEASE_MS } from '../../shared/data/delivery-repository.ts';
+import { ATTEMPT_LEASE_MS } from '../../shared/events/delivery.ts';
+import { consumerOf, EVENT_FUNCTION_SETTINGS, VISIBILITY_TIMEOUT_FACTOR } from '../function-settings.ts';
+import { DEFAULT_ROUTE, functionIdOf, ROUTES } from '../routes.ts';
 import type { OutgoingResponse } from './api-gateway-event.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { ensureTable } from './ensure-table.ts';
 import { createLocalGateway, type LambdaHandler, type LocalRouteHandler } from './gateway.ts';
-import { localLambdaContext } from './lambda-context.ts';
+import { invokeLocally } from './lambda-context.ts';
+import { localFunctionSettings, FUNCTION_TIMEOUTS_ENV } from './local-function-settings.ts';
 import { LocalBus } from './local-bus.ts';
 import { handlerFromEntry, LocalQueue, type DeadLetter, type SqsConsumer } from './local-queue.ts';
 import { createLocalTokenIssuer } from './local-token-issuer.ts';
@@ -384,13 +388,13 @@ const sdkFaultRateFrom = (raw: string | undefined): number => {
 
 /**
  * The longest lease a worker that died mid-way can leave behind: a fan-out's delivery claim
- * and a delivery attempt are exclusive for 30 s (`shared/data/delivery-repository.ts`,
- * `shared/events/delivery.ts`). In AWS a message is received again only after the queue's
+ * and a delivery attempt (`shared/data/delivery-repository.ts`, `shared/events/delivery.ts`;
+ * each outlasts its function's timeout). In AWS a message is received again only after the queue's
  * visibility timeout (6 × the function timeout), long past any lease. Locally, retries are
  * quick, except the last receive before the dead-letter list, which waits the lease out:
  * a message replayed after a crash, finding the dead worker's lease, still gets its turn.
  */
-const WORKER_LEASE_MS = 30_000;
+const WORKER_LEASE_MS = Math.max(CLAIM_LEASE_MS, ATTEMPT_LEASE_MS);
 
 const localRetryDelayMs =
   (maxReceiveCount: number) =>
@@ -486,6 +490,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       ...options.env,
     });
     const sweepEveryMs = sweepIntervalMs(process.env[SLA_SWEEP_ENV]);
+    // Every invocation runs with its function's deployed timeout and memory (dev stage).
+    const settings = localFunctionSettings(process.env);
+    const limitsOf = (functionId: string) => settings.get(functionId)!;
+    const overridden = [...settings.values()].filter((s) => s.overridden).map((s) => `${s.id}=${s.timeoutMs / 1000}s`);
+    if (overridden.length > 0) logger.warn(`${FUNCTION_TIMEOUTS_ENV}: running with local timeouts that differ from the deployed ones`, { overridden });
     // Before any handler is imported: their document clients get the counting/fault middleware.
     const telemetry = new LocalTelemetry(sdkFaultRateFrom(process.env[SDK_FAULT_RATE_ENV]));
     currentTelemetry = telemetry;
@@ -503,6 +512,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // `eventAdapters()`. Queue consumers are imported at their first message.
     for (const [name, queue] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
       const load = handlerFromEntry(queue.entry);
+      const consumerSettings = limitsOf(consumerOf(name));
+      const source = consumerSettings.eventSource;
+      const concurrency = (source?.kind === 'sqs' ? source.maxConcurrency : undefined) ?? consumerSettings.reservedConcurrency;
       // Each message runs as its worker, even when an API request (a redrive) queued it.
       const consumer = async (): Promise<SqsConsumer> => {
         const handler = await load();
@@ -515,6 +527,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
           consumer,
           maxReceiveCount: queue.maxReceiveCount,
           retryDelayMs: localRetryDelayMs(queue.maxReceiveCount),
+          functionName: consumerSettings.id,
+          limits: consumerSettings,
+          visibilityTimeoutMs: VISIBILITY_TIMEOUT_FACTOR * consumerSettings.timeoutMs,
+          ...(concurrency !== undefined ? { concurrency } : {}),
           // With persisted data the queues are durable too, as SQS is: a crash between the stream
           // position moving on and a message being handled must not lose the message.
           journalFile: keptDir ? resolve(keptDir, 'queues', `${name}.jsonl`) : undefined,
@@ -531,7 +547,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
     const handlers = new Map([...(await loadHandlers())].map(([operationId, handler]) => [operationId, telemetry.scopedHandler(operationId, handler)]));
     const publisher = await importHandler<StreamHandler>(PUBLISHER_ENTRY);
-    const sweepHandler = await importHandler<(event: unknown, context: ReturnType<typeof localLambdaContext>) => Promise<unknown>>(SLA_SWEEP_ENTRY);
+    const sweepHandler = await importHandler<(event: unknown, context: Context) => Promise<unknown>>(SLA_SWEEP_ENTRY);
     const issuer = await createLocalTokenIssuer();
     // Local-only routes beside /_local/token (never in the route table, so never deployed).
     let drainRuntime: () => Promise<void> = async () => undefined;
@@ -545,7 +561,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         },
       ],
     ]);
-    const server = createLocalGateway({ routes: ROUTES, handlers, issuer, localRoutes });
+    const functionIdByOperation = new Map([...ROUTES.map((r) => [r.operationId, functionIdOf(r)] as const), [DEFAULT_ROUTE.operationId, DEFAULT_ROUTE.operationId] as const]);
+    const server = createLocalGateway({
+      routes: ROUTES,
+      handlers,
+      issuer,
+      localRoutes,
+      limitsOf: (operationId) => ({ functionName: functionIdByOperation.get(operationId)!, ...limitsOf(functionIdByOperation.get(operationId)!) }),
+    });
     const host = options.host ?? '127.0.0.1';
     let usedFallbackPort = false;
     let port: number;
@@ -565,13 +588,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       endpoint,
       tableName,
       handler: telemetry.countingPublisher(publisher),
+      batchSize: EVENT_FUNCTION_SETTINGS.publisher.eventSource.batchSize,
+      limits: limitsOf('publisher'),
       positionFile: keptDir ? resolve(keptDir, 'stream-position.json') : undefined,
     });
     poller.start();
     let sweeping: Promise<unknown> | undefined;
     const sweepSla = async (): Promise<unknown> => {
       while (sweeping) await sweeping.catch(() => undefined);
-      sweeping = telemetry.inWorker('slaSweep', () => sweepHandler({}, localLambdaContext('slaSweep', 60_000)));
+      // With the sweep's deployed timeout: an overrun fails this run, and the next schedule runs it again.
+      sweeping = telemetry.inWorker('slaSweep', () => invokeLocally('slaSweep', limitsOf('slaSweep'), (context) => sweepHandler({}, context)));
       try {
         return await sweeping;
       } finally {

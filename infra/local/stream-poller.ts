@@ -6,7 +6,7 @@
  * matcher the local bus uses).
  *
  * Like the mapping with `ReportBatchItemFailures`, it resumes at the lowest failed sequence
- * number (a thrown error fails the whole batch), with backoff: quick retries first, then
+ * number (a thrown error, or an invocation past the publisher's timeout, fails the whole batch), with backoff: quick retries first, then
  * slow ones for as long as it takes. It never skips a record. A shard's position moves only
  * after its batch succeeded; closed shards are read to the end before their children. The
  * positions live in memory, or in a JSON file when the data is persisted, so a restart
@@ -35,7 +35,7 @@ import type {
 import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import { matchesPattern, type EventPattern } from '../../shared/events/event-pattern.ts';
 import { logger } from '../../shared/http/logger.ts';
-import { localLambdaContext } from './lambda-context.ts';
+import { invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
 
 /** A DynamoDB-stream-triggered Lambda handler. */
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void | undefined>;
@@ -54,6 +54,12 @@ export interface StreamPollerOptions {
   readonly filter?: EventPattern;
   /** Records per GetRecords call and so per invocation, ≤ 100 (the CDK mapping's batch size). */
   readonly batchSize?: number;
+  /**
+   * The publisher's deployed timeout and memory; an invocation that overruns the timeout
+   * fails the whole batch, which is retried like any failed batch (as the mapping does).
+   * @default 60 s and 512 MB
+   */
+  readonly limits?: LocalFunctionLimits;
   /** Pause between polls when there is nothing new. */
   readonly idlePollMs?: number;
   /** How often the shard list is refreshed when nothing else asks for it. */
@@ -394,7 +400,8 @@ export class StreamPoller {
   private async invoke(records: DynamoDBRecord[]): Promise<string | undefined> {
     const first = sequenceOf(records[0]!);
     try {
-      const response = await this.options.handler({ Records: records }, localLambdaContext('publisher', 60_000));
+      const limits = this.options.limits ?? { timeoutMs: 60_000, memoryMb: 512 };
+      const response = await invokeLocally('publisher', limits, (context) => this.options.handler({ Records: records }, context));
       const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
       if (failed.length === 0) return undefined;
       const known = new Set(records.map(sequenceOf));

@@ -271,6 +271,7 @@ export class ApiStack extends Stack {
         const sharing = routes.filter((r) => functionIdOf(r) === functionId);
         fn = new JointlyFunction(this, pascal(functionId), {
           entry: route.entry,
+          functionId,
           stageConfig,
           description:
             sharing.length === 1 ? `${route.method} ${route.path}: ${route.summary}` : sharing.map((r) => `${r.method} ${r.path}`).join(', '),
@@ -320,6 +321,7 @@ export class ApiStack extends Stack {
 
     const notFound = new JointlyFunction(this, pascal(DEFAULT_ROUTE.operationId), {
       entry: DEFAULT_ROUTE.entry,
+      functionId: DEFAULT_ROUTE.operationId,
       stageConfig,
       description: '$default: unknown routes answer 404/405 as problem+json',
       logEncryptionKey: key,

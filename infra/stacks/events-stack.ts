@@ -29,6 +29,7 @@ import { ALARM_PERIOD, ITERATOR_AGE_THRESHOLD_MS, StageAlarms, metricNamespaceOf
 import { SERVICE_WRITERS, defaultBusRuleNameOf, encryptedResource, encryptedResourceNameOf, eventBusNameOf } from '../encrypted-resources.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
 import { EVENT_FUNCTIONS, type EventFunctionName } from '../function-entries.ts';
+import { EVENT_FUNCTION_SETTINGS, consumerOf, queueVisibilityTimeoutSeconds, type EventSourceSettings } from '../function-settings.ts';
 
 /** Properties of the events stack. */
 export interface EventsStackProps extends StackProps {
@@ -181,6 +182,7 @@ export class EventsStack extends Stack {
     const eventFunction = (name: EventFunctionName, description: string, environment: Record<string, string> = {}) => {
       const fn = new JointlyFunction(this, pascal(name), {
         entry: EVENT_FUNCTIONS[name].entry,
+        functionId: name,
         stageConfig,
         description,
         logEncryptionKey: props.key,
@@ -236,11 +238,11 @@ export class EventsStack extends Stack {
     // ── Queues and their consumers ───────────────────────────────────────────────
     const queues = new Map<QueueName, sqs.Queue>();
     const workQueues: NamedQueue[] = [];
-    const timeout = Duration.seconds(stageConfig.lambda.timeoutSeconds);
     for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
       const dlq = deadLetterQueue(`${name}Dlq`, `${name} messages that failed ${spec.maxReceiveCount} receives`);
       const { queue: work, queueName } = queue(`${name}Queue`, {
-        visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+        // 6 × the consumer's own timeout (infra/function-settings.ts), not the stage default's.
+        visibilityTimeout: Duration.seconds(queueVisibilityTimeoutSeconds(stageConfig, name)),
         deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
       });
       queues.set(name, work);
@@ -260,18 +262,27 @@ export class EventsStack extends Stack {
     }
 
     this.emailIdentity = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(stageConfig.sesSender) });
+    // Resource references; the stage values the workers read come from infra/function-settings.ts.
     const workerEnvironment = {
       [EVENT_ENV.deliveryQueueUrl]: deliveries.queueUrl,
-      [EVENT_ENV.sesSender]: stageConfig.sesSender,
       [EVENT_ENV.sealKeyArn]: props.key.keyArn,
-      [EVENT_ENV.webhookPolicy]: stageConfig.webhookPolicy,
-      [EVENT_ENV.appBaseUrl]: stageConfig.appBaseUrl,
+    };
+    /** The SQS mapping of `name`, as infra/function-settings.ts describes it. */
+    const sqsSource = (name: EventFunctionName): SqsEventSource => {
+      const source: EventSourceSettings = EVENT_FUNCTION_SETTINGS[name].eventSource;
+      if (source.kind !== 'sqs' || consumerOf(source.queue) !== name) throw new Error(`${name} is not an SQS consumer.`);
+      return new SqsEventSource(queues.get(source.queue)!, {
+        batchSize: source.batchSize,
+        ...(source.maxBatchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(source.maxBatchingWindowSeconds) } : {}),
+        ...(source.maxConcurrency !== undefined ? { maxConcurrency: source.maxConcurrency } : {}),
+        reportBatchItemFailures: true,
+      });
     };
 
     const fanOut = eventFunction('fanOut', 'Fans each event out to matching subscriptions', workerEnvironment);
     fanOut.bindTable(table, 'readWrite');
     allowSendMessages(fanOut, deliveries, key);
-    fanOut.addEventSource(new SqsEventSource(queues.get('fanOut')!, { batchSize: 10, reportBatchItemFailures: true }));
+    fanOut.addEventSource(sqsSource('fanOut'));
     acknowledgeSqsMapping(fanOut);
     acknowledgeMappedFunction(fanOut);
 
@@ -280,7 +291,7 @@ export class EventsStack extends Stack {
     allowSendMessages(deliver, deliveries, key);
     this.emailIdentity.grantSendEmail(deliver);
     // One message per invocation: a slow endpoint holds up nothing but its own delivery.
-    deliver.addEventSource(new SqsEventSource(deliveries, { batchSize: 1, reportBatchItemFailures: true }));
+    deliver.addEventSource(sqsSource('deliver'));
     acknowledgeSqsMapping(deliver);
     acknowledgeMappedFunction(deliver);
 
@@ -288,7 +299,7 @@ export class EventsStack extends Stack {
     // metrics. Batches of up to 10 with no batching window: a lone event is counted at once.
     const metrics = eventFunction('metrics', 'Keeps the programme evaluation counters and publishes business metrics (EMF)');
     metrics.bindTable(table, 'readWrite');
-    metrics.addEventSource(new SqsEventSource(queues.get('metrics')!, { batchSize: 10, reportBatchItemFailures: true }));
+    metrics.addEventSource(sqsSource('metrics'));
     acknowledgeSqsMapping(metrics);
     acknowledgeMappedFunction(metrics);
 
@@ -297,13 +308,15 @@ export class EventsStack extends Stack {
       [EVENT_ENV.eventBusName]: this.bus.eventBusName,
     });
     this.bus.grantPutEventsTo(publisher);
-    const streamFailures = deadLetterQueue('publisherFailures', 'stream batches the publisher failed after 10 retries');
+    const stream = EVENT_FUNCTION_SETTINGS.publisher.eventSource;
+    const streamFailures = deadLetterQueue('publisherFailures', `stream batches the publisher failed after ${stream.retryAttempts} retries`);
     publisher.addEventSource(
       new DynamoEventSource(streamTable, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
+        batchSize: stream.batchSize,
+        ...(stream.maxBatchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(stream.maxBatchingWindowSeconds) } : {}),
+        bisectBatchOnError: stream.bisectBatchOnError,
+        retryAttempts: stream.retryAttempts,
         reportBatchItemFailures: true,
         onFailure: new EncryptedQueueOnFailure(streamFailures, key),
         // The same filter the local stream poller applies: outbox event items only.
@@ -340,7 +353,7 @@ export class EventsStack extends Stack {
     new events.Rule(this, 'SlaSweepSchedule', {
       // Named: a default-bus rule's ARN must carry the stage for the key policy to admit its DLQ writes.
       ruleName: defaultBusRuleNameOf(stage, 'sla-sweep'),
-      schedule: events.Schedule.rate(Duration.minutes(1)),
+      schedule: events.Schedule.rate(Duration.minutes(EVENT_FUNCTION_SETTINGS.slaSweep.eventSource.rateMinutes)),
       description: 'Looks for breached response targets every minute',
       targets: [
         new targets.LambdaFunction(sweep, {

@@ -98,11 +98,12 @@ export interface DeliveryRepository {
 const STATE_TTL_SECONDS = 30 * 24 * 3600;
 
 /**
- * How long a fan-out's claim is exclusive before another fan-out may take it over: no
- * function runs longer than 30 s (the stage config's ceiling), so an older unsent claim
- * belongs to an invocation that died between claiming and queueing.
+ * How long a fan-out's claim is exclusive before another fan-out may take it over. It must
+ * outlast the fan-out function's timeout (a unit test holds it to the deployed settings,
+ * test/unit/infra/function-budgets.test.ts), so an older unsent claim belongs to an
+ * invocation that died or timed out between claiming and queueing.
  */
-const CLAIM_LEASE_MS = 30_000;
+export const CLAIM_LEASE_MS = 30_000;
 
 const isConditionFailure = (error: unknown): boolean => (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 

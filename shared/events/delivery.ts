@@ -26,10 +26,11 @@ export const WEBHOOK_TIMEOUT_MS = 5000;
 
 /**
  * How long an attempt is exclusive: a copy of its message arriving meanwhile is retried,
- * not repeated. No function runs longer than 30 s (the stage config's ceiling), so an
- * attempt still marked under way after that died mid-way and may be taken over.
+ * not repeated. It must outlast the deliver function's timeout (a unit test holds it to the
+ * deployed settings, test/unit/infra/function-budgets.test.ts), so an attempt still marked
+ * under way after that died or timed out mid-way and may be taken over.
  */
-const ATTEMPT_LEASE_MS = 30_000;
+export const ATTEMPT_LEASE_MS = 30_000;
 
 /**
  * Delay before the attempt after `failedAttempt`: `base × 2^(failedAttempt−1)`, in whole

@@ -15,12 +15,25 @@ const sweeper = new DynamoSlaSweeper({
   tableName: requireTableName(config),
 });
 
-/** Leaves this much of the invocation's time unused, so a big backlog never times out mid-mark. */
-const SAFETY_MARGIN_MS = 10_000;
+/** The least time left unused: one mark (re-reads, a transaction, SDK retries) fits in it. */
+export const MIN_SAFETY_MARGIN_MS = 2_000;
 
+/** The share of the invocation's budget left unused, so a big backlog never times out mid-mark. */
+export const SAFETY_MARGIN_FRACTION = 0.2;
+
+/**
+ * The time to leave unused out of a budget of `budgetMs`: the larger of
+ * {@link MIN_SAFETY_MARGIN_MS} and {@link SAFETY_MARGIN_FRACTION} of it. A fraction, not a
+ * constant: a 10 s margin left a 10 s function no time at all, and no breach was ever marked.
+ */
+export const safetyMarginMs = (budgetMs: number): number => Math.max(MIN_SAFETY_MARGIN_MS, Math.ceil(budgetMs * SAFETY_MARGIN_FRACTION));
+
+/** Scheduled handler: marks what is due now, starting no new mark once the remaining time is within the margin. */
 export const handler = async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SlaSweepResult> => {
+  // The budget is read once, at the start: the margin is a share of what this invocation was given.
+  const marginMs = context ? safetyMarginMs(context.getRemainingTimeInMillis()) : 0;
   const result = await sweeper.sweep(new Date(), {
-    shouldContinue: () => !context || context.getRemainingTimeInMillis() > SAFETY_MARGIN_MS,
+    shouldContinue: () => !context || context.getRemainingTimeInMillis() > marginMs,
   });
   if (result.due > 0) logger.info('SLA sweep', { ...result });
   return result;

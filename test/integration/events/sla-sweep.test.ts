@@ -262,3 +262,37 @@ describe('the sla-sweep handler', () => {
     expect(ofType(await history(id), 'referral.overdue')).toHaveLength(1);
   });
 });
+
+describe('the sla-sweep handler within a short deployed timeout', () => {
+  /** A context counting down from `timeoutMs`, as Lambda's does. */
+  const countdown = (timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    return { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+  };
+
+  it('marks breaches when the function has only the 10 s stage default (it marked none with a fixed 10 s margin)', async () => {
+    // Prepare
+    Object.assign(process.env, { JOINTLY_TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint });
+    const id = await submitAt(new Date(Date.now() - 3 * 60 * MINUTE));
+    const { handler } = await import('../../../functions/scheduled/sla-sweep/handler.ts');
+
+    // Act
+    const result = await handler({}, countdown(10_000));
+
+    // Assess
+    expect(result.raised).toBeGreaterThanOrEqual(1);
+    expect(ofType(await history(id), 'referral.overdue')).toHaveLength(1);
+  });
+
+  it('leaves the larger of 2 s and a fifth of the budget unused', async () => {
+    // Prepare
+    Object.assign(process.env, { JOINTLY_TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint });
+    const { safetyMarginMs } = await import('../../../functions/scheduled/sla-sweep/handler.ts');
+
+    // Act
+    const margins = [3_000, 10_000, 60_000].map(safetyMarginMs);
+
+    // Assess
+    expect(margins).toEqual([2_000, 2_000, 12_000]);
+  });
+});

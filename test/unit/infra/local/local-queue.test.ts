@@ -120,6 +120,40 @@ describe('LocalQueue', () => {
     expect(JSON.stringify(error.mock.calls)).not.toContain('do-not-log-me');
   });
 
+  it("ends an invocation past its consumer's timeout, receives the message again only after the visibility timeout, then dead-letters it", async () => {
+    // Prepare
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const receivedAt: number[] = [];
+    const contexts: { remaining: number; memory: string; name: string }[] = [];
+    const queue = new LocalQueue({
+      name: 'deliveries',
+      functionName: 'deliver',
+      consumer: async () => async (_event, context) => {
+        receivedAt.push(Date.now());
+        contexts.push({ remaining: context.getRemainingTimeInMillis(), memory: context.memoryLimitInMB, name: context.functionName });
+        await new Promise((r) => setTimeout(r, 2_000)); // never answers within its 100 ms
+      },
+      maxReceiveCount: 2,
+      retryDelayMs: () => 5,
+      limits: { timeoutMs: 100, memoryMb: 1024 },
+      visibilityTimeoutMs: 600,
+    });
+    queues.push(queue);
+
+    // Act
+    await queue.send({ job: 1 });
+    await queue.whenIdle();
+
+    // Assess
+    expect(receivedAt).toHaveLength(2);
+    // Not the 5 ms retry: SQS keeps a timed-out message invisible until its visibility timeout ends.
+    expect(receivedAt[1]! - receivedAt[0]!).toBeGreaterThanOrEqual(550);
+    expect(contexts[0]).toMatchObject({ memory: '1024', name: 'deliver' });
+    expect(contexts[0]!.remaining).toBeLessThanOrEqual(100);
+    expect(queue.deadLetters()).toEqual([expect.objectContaining({ receiveCount: 2, error: 'FunctionTimeoutError' })]);
+  });
+
   it('delivers a delayed message only after its delay', async () => {
     // Prepare
     const handledAt: number[] = [];
