@@ -18,6 +18,7 @@ import {
 } from '../../../../shared/domain/subscription-service.ts';
 import type { DeliveryJob } from '../../../../shared/events/ports.ts';
 import { LocalSealer } from '../../../../shared/events/sealers.ts';
+import { emailDomainsByOrg } from '../../../../shared/config/organisations.ts';
 import type { Resolver, WebhookPolicy } from '../../../../shared/events/webhook-url.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');
@@ -39,13 +40,40 @@ class FakeRepository implements SubscriptionRepository {
   readonly alertStore = new Map<string, Alert & { ownerSub: string }>();
   writes = 0;
 
-  async create(subscription: Subscription) {
+  async create(subscription: Subscription, cap: number) {
+    if ([...this.subscriptions.values()].filter((s) => s.ownerSub === subscription.ownerSub).length >= cap) return 'cap-reached' as const;
     this.writes += 1;
     this.subscriptions.set(subscription.id, structuredClone(subscription));
+    return 'created' as const;
+  }
+  async reclaimExpired(ownerSub: string, now: Date) {
+    const expired = [...this.subscriptions.values()].filter((s) => s.ownerSub === ownerSub && Date.parse(s.expiresAt) <= now.getTime());
+    for (const s of expired) this.subscriptions.delete(s.id);
+    return expired.length;
   }
   async get(ownerSub: string, id: string) {
     const found = this.subscriptions.get(id);
     return found?.ownerSub === ownerSub ? found : undefined;
+  }
+  async findById(id: string) {
+    return this.subscriptions.get(id);
+  }
+  async renew(subscription: Subscription, expiresAt: string) {
+    const found = this.subscriptions.get(subscription.id);
+    if (!found || found.status === 'disabled') return undefined;
+    const renewed = { ...found, expiresAt };
+    this.subscriptions.set(found.id, renewed);
+    return renewed;
+  }
+  async disable(subscription: Subscription, by: { sub: string; org: string }, at: string) {
+    const found = this.subscriptions.get(subscription.id);
+    if (!found) return undefined;
+    const disabled = { ...found, status: 'disabled' as const, disabledBy: by, disabledAt: at };
+    this.subscriptions.set(found.id, disabled);
+    return disabled;
+  }
+  async listAll(): Promise<Page<Subscription>> {
+    return { items: [...this.subscriptions.values()].reverse() };
   }
   async delete(subscription: Subscription) {
     this.writes += 1;
@@ -75,7 +103,7 @@ class FakeRepository implements SubscriptionRepository {
   }
 }
 
-const setup = (options: { policy?: WebhookPolicy; resolve?: Resolver } = {}) => {
+const setup = (options: { policy?: WebhookPolicy; resolve?: Resolver; cap?: number } = {}) => {
   const repository = new FakeRepository();
   const sealer = new LocalSealer('5e'.repeat(32));
   const sent: { job: DeliveryJob }[] = [];
@@ -91,6 +119,8 @@ const setup = (options: { policy?: WebhookPolicy; resolve?: Resolver } = {}) => 
       },
     }),
     organisations: ORGS,
+    emailDomains: emailDomainsByOrg(),
+    ...(options.cap ? { subscriptionCap: options.cap } : {}),
     webhookPolicy: options.policy ?? 'public-https',
     resolve: options.resolve ?? (async () => ['93.184.215.14']),
     newId: () => `01JNS00000000000000000000${++ids}`.slice(-26),
