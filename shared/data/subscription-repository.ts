@@ -228,25 +228,36 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
     subscription: Subscription,
     update: { owner: string; match: string; names?: Record<string, string>; values: Record<string, unknown>; ownerCondition?: string },
   ): Promise<boolean> {
-    const common = {
-      TableName: this.tableName,
-      ...(update.names ? { ExpressionAttributeNames: update.names } : {}),
-      ExpressionAttributeValues: update.values,
+    // DynamoDB rejects names and values an expression does not use: give each item only its own.
+    const used = (expressions: string) => {
+      const names = Object.entries(update.names ?? {}).filter(([k]) => expressions.includes(k));
+      const values = Object.entries(update.values).filter(([k]) => expressions.includes(k));
+      return {
+        TableName: this.tableName,
+        ...(names.length > 0 ? { ExpressionAttributeNames: Object.fromEntries(names) } : {}),
+        ExpressionAttributeValues: Object.fromEntries(values),
+      };
     };
+    const ownerCondition = `attribute_exists(pk)${update.ownerCondition ? ` AND ${update.ownerCondition}` : ''}`;
     try {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
               Update: {
-                ...common,
+                ...used(`${update.owner} ${ownerCondition}`),
                 Key: userKeys.subscription(subscription.ownerSub, subscription.id),
                 UpdateExpression: update.owner,
-                ConditionExpression: `attribute_exists(pk)${update.ownerCondition ? ` AND ${update.ownerCondition}` : ''}`,
+                ConditionExpression: ownerCondition,
               },
             },
             ...matchPartitionsOf(subscription).map((orgOrAll) => ({
-              Update: { ...common, Key: subscriptionKeys.match(orgOrAll, subscription.id), UpdateExpression: update.match, ConditionExpression: 'attribute_exists(pk)' },
+              Update: {
+                ...used(update.match),
+                Key: subscriptionKeys.match(orgOrAll, subscription.id),
+                UpdateExpression: update.match,
+                ConditionExpression: 'attribute_exists(pk)',
+              },
             })),
           ],
         }),
