@@ -9,6 +9,8 @@
 import * as z from 'zod';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
 import type { WebhookPolicy } from '../../shared/events/webhook-url.ts';
+import { OrgEmailDomainsSchema } from '../../shared/config/runtime-config.ts';
+import { isKnownOrganisation } from '../../shared/config/organisations.ts';
 
 /** The stages Jointly deploys to. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -137,6 +139,14 @@ const StageConfigSchema = z
       }),
     /** Cognito threat protection (needs the Plus feature plan, billed per active user). */
     threatProtection: z.enum(['off', 'audit', 'enforced']),
+    /**
+     * E-mail domains per organisation id, replacing the registry's list for that org (e.g.
+     * to add `nhs.net` for an NHS body once the programme accepts it): e-mail subscriptions
+     * may only send to their owner's organisation's domains. Omitted = the registry's.
+     */
+    organisationEmailDomains: OrgEmailDomainsSchema.refine((byOrg) => Object.keys(byOrg).every(isKnownOrganisation), {
+      message: 'must name known organisations only',
+    }).optional(),
     /** Defaults of every function. */
     lambda: z
       .strictObject({

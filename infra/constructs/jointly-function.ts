@@ -141,6 +141,8 @@ export class JointlyFunction extends NodejsFunction {
       environment: {
         [ENV.stage]: stageConfig.stage,
         [ENV.priorityTargets]: JSON.stringify(stageConfig.priorityTargetMinutes),
+        // Only when the stage overrides the registry's e-mail domains (functions fall back to it).
+        ...(stageConfig.organisationEmailDomains ? { [ENV.orgEmailDomains]: JSON.stringify(stageConfig.organisationEmailDomains) } : {}),
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: stageConfig.logLevel,
         ...(stageConfig.lambda.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),

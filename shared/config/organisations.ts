@@ -5,10 +5,11 @@ import type { Organisation } from '../domain/reference-data.ts';
  * one-line change here; ids are what tokens carry in `custom:org`.
  */
 export const ORGANISATIONS: readonly Organisation[] = [
-  { id: 'provide', name: 'Provide Community Interest Company', kind: 'nhs-community' },
-  { id: 'ecc', name: 'Essex County Council Adult Social Care', kind: 'local-authority' },
-  { id: 'meht', name: 'Mid Essex Hospital Services NHS Trust', kind: 'nhs-acute' },
-  { id: 'ageuk-essex', name: 'Age UK Essex', kind: 'voluntary' },
+  { id: 'provide', name: 'Provide Community Interest Company', kind: 'nhs-community', emailDomains: ['provide.org.uk'] },
+  { id: 'ecc', name: 'Essex County Council Adult Social Care', kind: 'local-authority', emailDomains: ['essex.gov.uk'] },
+  // Not nhs.net: every NHS body shares it, so it cannot show a mailbox is this trust's (docs/subscriptions.md).
+  { id: 'meht', name: 'Mid Essex Hospital Services NHS Trust', kind: 'nhs-acute', emailDomains: ['mse.nhs.uk'] },
+  { id: 'ageuk-essex', name: 'Age UK Essex', kind: 'voluntary', emailDomains: ['ageukessex.org.uk'] },
 ];
 
 const byId = new Map(ORGANISATIONS.map((org) => [org.id, org]));
@@ -18,3 +19,10 @@ export const findOrganisation = (id: string): Organisation | undefined => byId.g
 
 /** Whether `id` names a known organisation. */
 export const isKnownOrganisation = (id: string): boolean => byId.has(id);
+
+/**
+ * The e-mail domains of each organisation: the registry's, with a deployment's overrides
+ * (runtime config, from stage config) replacing whole lists per org.
+ */
+export const emailDomainsByOrg = (overrides: Readonly<Record<string, readonly string[]>> = {}): ReadonlyMap<string, readonly string[]> =>
+  new Map(ORGANISATIONS.map((org) => [org.id, overrides[org.id] ?? org.emailDomains]));

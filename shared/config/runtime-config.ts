@@ -18,6 +18,13 @@ export const ENV = {
   subjectHashKey: 'JOINTLY_SUBJECT_HASH_KEY',
   /** HMAC key (≥ 32 chars) signing list cursors. May rotate (outstanding cursors then 400). */
   cursorKey: 'JOINTLY_CURSOR_KEY',
+  /**
+   * JSON object of e-mail domains per organisation id, e.g. `{"meht":["mse.nhs.uk"]}`: a
+   * listed org's domains replace the registry's (shared/config/organisations.ts); others keep theirs.
+   */
+  orgEmailDomains: 'JOINTLY_ORG_EMAIL_DOMAINS',
+  /** Most subscriptions one user may hold (default MAX_SUBSCRIPTIONS_PER_USER). */
+  subscriptionCap: 'JOINTLY_SUBSCRIPTION_CAP',
   /** Local runtime only: DynamoDB endpoint override (DynamoDB Local). */
   dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
 } as const;
@@ -36,6 +43,14 @@ const PriorityTargetsSchema = z
   .partialRecord(z.enum(PRIORITIES), z.number().positive())
   .transform((overrides): Record<Priority, number> => ({ ...DEFAULT_PRIORITY_TARGET_MINUTES, ...overrides }));
 
+/** A mail domain such as `essex.gov.uk`: lower-case labels, at least one dot, no `@`. */
+export const EmailDomainSchema = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case mail domain such as essex.gov.uk');
+
+/** E-mail domains per organisation id; each list non-empty. */
+export const OrgEmailDomainsSchema = z.record(z.string().min(1), z.array(EmailDomainSchema).min(1, 'must list at least one domain'));
+
 const RuntimeConfigSchema = z.object({
   stage: z.string().min(1).default('local'),
   tableName: z.string().min(1).optional(),
@@ -43,6 +58,8 @@ const RuntimeConfigSchema = z.object({
   dynamodbEndpoint: z.url().optional(),
   subjectHashKey: z.string().min(32, 'must be at least 32 characters').optional(),
   cursorKey: z.string().min(32, 'must be at least 32 characters').optional(),
+  orgEmailDomains: OrgEmailDomainsSchema,
+  subscriptionCap: z.coerce.number().int('must be a whole number').positive('must be a positive number').optional(),
 });
 
 /** Validated runtime configuration. */
@@ -56,6 +73,8 @@ const VARIABLE_OF_FIELD: Readonly<Record<string, string>> = {
   dynamodbEndpoint: ENV.dynamodbEndpoint,
   subjectHashKey: ENV.subjectHashKey,
   cursorKey: ENV.cursorKey,
+  orgEmailDomains: ENV.orgEmailDomains,
+  subscriptionCap: ENV.subscriptionCap,
 };
 
 /** Thrown at init when the environment is unusable; its message names the variable. */
@@ -66,7 +85,7 @@ const parseJson = (name: string, raw: string | undefined): unknown => {
   try {
     return JSON.parse(raw);
   } catch {
-    throw new ConfigurationError(`${name} must be a JSON object such as {"urgent":120}.`);
+    throw new ConfigurationError(`${name} must be a JSON object.`);
   }
 };
 
@@ -79,6 +98,8 @@ export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): Runtime
     dynamodbEndpoint: env[ENV.dynamodbEndpoint] || undefined,
     subjectHashKey: env[ENV.subjectHashKey] || undefined,
     cursorKey: env[ENV.cursorKey] || undefined,
+    orgEmailDomains: parseJson(ENV.orgEmailDomains, env[ENV.orgEmailDomains]),
+    subscriptionCap: env[ENV.subscriptionCap] || undefined,
   });
   if (!result.success) {
     const issue = result.error.issues[0];

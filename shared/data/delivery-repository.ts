@@ -18,7 +18,8 @@ import {
 import type { PublishedEvent } from '../events/event-envelope.ts';
 import type { DeliveryJob } from '../events/ports.ts';
 import type { Subscription } from '../domain/subscription.ts';
-import { subscriptionKeys, timeOrderedSk, userKeys } from './keys.ts';
+import { fanOutKeys, subscriptionKeys, timeOrderedSk, userKeys } from './keys.ts';
+import { subscriptionFromStored } from './subscription-repository.ts';
 
 /** How one delivery attempt ended. */
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dead-lettered';
@@ -74,6 +75,15 @@ export type AttemptGate =
 export interface DeliveryRepository {
   /** Subscriptions filed under any of these match partitions (org ids or `*`), deduplicated by id. */
   subscriptionsFiledUnder(partitions: readonly string[]): Promise<Subscription[]>;
+  /**
+   * Up to `limit` match entries of one partition in key order, after the sort key `after`;
+   * `last` is the sort key to resume after, absent when the partition is done.
+   */
+  matchPage(partition: string, after: string | undefined, limit: number): Promise<{ subscriptions: Subscription[]; last?: string | undefined }>;
+  /** How far the fan-out of `eventId` got (an opaque, increasing cursor), if it was recorded. */
+  fanOutProgress(eventId: string): Promise<string | undefined>;
+  /** Records fan-out progress, only ever forwards (a slower duplicate cannot move it back). */
+  saveFanOutProgress(eventId: string, cursor: string, now: Date): Promise<void>;
   /** Writes the alert unless it exists. `false` = it was written before (redelivery). */
   putAlertOnce(alert: NewAlert): Promise<boolean>;
   /** Claims the delivery of `eventId` to a subscription (a conditional put of its state). */
@@ -109,18 +119,17 @@ const isConditionFailure = (error: unknown): boolean => (error as { name?: strin
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
-/** Fields of a stored subscription (the owner's item, or the copy on a match item). */
-const SUBSCRIPTION_FIELDS = ['id', 'ownerSub', 'ownerOrg', 'eventTypes', 'filters', 'channel', 'createdAt'] as const;
-
 const toSubscription = (raw: unknown): Subscription | undefined => {
   if (raw === null || typeof raw !== 'object') return undefined;
   const record = raw as Record<string, unknown>;
   if (typeof record.id !== 'string' || !Array.isArray(record.eventTypes) || record.channel === null || typeof record.channel !== 'object') {
     return undefined;
   }
-  const picked = Object.fromEntries(SUBSCRIPTION_FIELDS.filter((f) => record[f] !== undefined).map((f) => [f, record[f]]));
-  return { filters: {}, ...picked } as unknown as Subscription;
+  return subscriptionFromStored(record);
 };
+
+/** Fan-out progress markers outlive any redelivery of their event (SQS keeps messages ≤ 14 days). */
+const PROGRESS_TTL_SECONDS = 15 * 24 * 3600;
 
 /** Options of {@link DynamoDeliveryRepository}. */
 export interface DynamoDeliveryRepositoryOptions {
@@ -143,6 +152,49 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
     const byId = new Map<string, Subscription>();
     for (const subscription of pages.flat()) if (!byId.has(subscription.id)) byId.set(subscription.id, subscription);
     return [...byId.values()];
+  }
+
+  async matchPage(partition: string, after: string | undefined, limit: number): Promise<{ subscriptions: Subscription[]; last?: string | undefined }> {
+    const { pk } = subscriptionKeys.match(partition, '');
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'SUBSCRIPTION#' },
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+      }),
+    );
+    const subscriptions = Items.flatMap((item) => {
+      const subscription = item.entity === 'subscription-match' ? toSubscription(item.subscription) : undefined;
+      return subscription ? [subscription] : [];
+    });
+    return { subscriptions, last: LastEvaluatedKey ? String(LastEvaluatedKey.sk) : undefined };
+  }
+
+  async fanOutProgress(eventId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: fanOutKeys.progress(eventId), ConsistentRead: true }),
+    );
+    return typeof Item?.cursor === 'string' ? Item.cursor : undefined;
+  }
+
+  async saveFanOutProgress(eventId: string, cursor: string, now: Date): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...fanOutKeys.progress(eventId), entity: 'fan-out-progress', cursor, expiresAt: epochSeconds(now) + PROGRESS_TTL_SECONDS },
+          // `cursor` is a reserved word in expressions.
+          ConditionExpression: 'attribute_not_exists(#c) OR #c < :cursor',
+          ExpressionAttributeNames: { '#c': 'cursor' },
+          ExpressionAttributeValues: { ':cursor': cursor },
+        }),
+      );
+    } catch (error) {
+      // Another invocation of the same event is already further on: keep its cursor.
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   /** Every match entry of one partition (a Query on the key, paged to the end). */

@@ -89,6 +89,11 @@ export const userKeys = {
   subscription: (sub: string, subscriptionId: string) => ({ pk: `USER#${sub}`, sk: `SUBSCRIPTION#${subscriptionId}` }),
   subscriptionPrefix: 'SUBSCRIPTION#',
   /**
+   * How many subscriptions the user holds: the cap is a condition on this base-table item
+   * in the same transaction as each create (never a count of an index).
+   */
+  subscriptionCount: (sub: string) => ({ pk: `USER#${sub}`, sk: 'SUBSCRIPTIONS-COUNT' }),
+  /**
    * An alert: deterministic per (event, subscription), so redelivery is a no-op conditional
    * put; event ids are ULIDs, so the sort key is newest-first by event time.
    */
@@ -110,6 +115,14 @@ export const subscriptionKeys = {
     pk: `SUBSCRIBERS#${orgOrAll}`,
     sk: `SUBSCRIPTION#${subscriptionId}`,
   }),
+  /** Which user owns a subscription id, for programme managers' oversight (strongly consistent GetItem). */
+  owner: (subscriptionId: string) => ({ pk: `SUBSCRIPTION#${subscriptionId}`, sk: 'OWNER' }),
+  /**
+   * Every subscription, newest first, for programme managers: the owner's item carries
+   * `inboxPk` = this and `createdSk` = `<createdAt>#<id>` (GSI `inbox-by-created`; subscriptions
+   * are few and rarely written, so one partition suffices).
+   */
+  allPartition: 'SUBSCRIPTIONS#ALL',
   /** One delivery attempt, newest first (`begins_with(sk, "DELIVERY#")`, descending). */
   delivery: (subscriptionId: string, atIso: string, eventId: string, attempt: number) => ({
     pk: `SUBSCRIPTION#${subscriptionId}`,
@@ -130,6 +143,11 @@ export const subscriptionKeys = {
     sk: `DEADLETTER#${eventId}`,
   }),
   deadLetterPrefix: 'DEADLETTER#',
+};
+
+export const fanOutKeys = {
+  /** How far the fan-out of one event got (a cursor over its match partitions), so a retry resumes there. TTL'd. */
+  progress: (eventId: string) => ({ pk: `FANOUT#${eventId}`, sk: 'PROGRESS' }),
 };
 
 export const idempotencyKeys = {

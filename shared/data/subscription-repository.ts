@@ -2,9 +2,15 @@
  * DynamoDB adapter of {@link SubscriptionRepository}. A subscription lives under its owner
  * (`USER#<sub>`, so a GetItem keyed by the caller makes others' ids 404) with one match
  * entry per org it filters on (`SUBSCRIBERS#<org>`, or `SUBSCRIBERS#*` programme-wide) that
- * carries a copy of it for the fan-out worker; both are written and removed in one
- * TransactWriteItems. Deliveries and dead letters live in the subscription's partition,
- * alerts in their user's (unread ones also in the sparse `inbox-by-created` index).
+ * carries a copy of it for the fan-out worker, an owner pointer (`SUBSCRIPTION#<id>`/`OWNER`)
+ * for programme managers, and a count of the owner's subscriptions (the cap's condition);
+ * all are written and removed in one TransactWriteItems. Each carries the TTL attribute
+ * (`expiresAt`, epoch seconds: the subscription's expiry plus a retention period), so the
+ * table forgets expired subscriptions; the subscription's own expiry is stored as
+ * `validUntil` (ISO) on the owner's item and as `expiresAt` inside a match entry's copy.
+ * Deliveries and dead letters live in the subscription's partition, alerts in their
+ * user's (unread ones also in the sparse `inbox-by-created` index, which also lists every
+ * subscription for programme managers).
  */
 import {
   BatchWriteCommand,
@@ -17,13 +23,46 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../domain/errors.ts';
 import type { Page } from '../domain/ports.ts';
-import { matchPartitionsOf, type Subscription } from '../domain/subscription.ts';
-import type { Alert, DeadLetter, DeliveryAttempt, SubscriptionRepository } from '../domain/subscription-service.ts';
+import {
+  expiryFrom,
+  isExpired,
+  matchPartitionsOf,
+  retainUntilEpochSeconds,
+  type Subscription,
+} from '../domain/subscription.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, DisabledBy, SubscriptionRepository } from '../domain/subscription-service.ts';
 import type { DeliveryJob } from '../events/ports.ts';
-import { subscriptionKeys, userKeys } from './keys.ts';
+import { subscriptionKeys, timeOrderedSk, userKeys } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 
-const SUBSCRIPTION_FIELDS = ['id', 'ownerSub', 'ownerOrg', 'eventTypes', 'filters', 'channel', 'createdAt'] as const;
+/** Stored fields of a subscription besides its expiry (kept as `validUntil` on the owner's item). */
+const SUBSCRIPTION_FIELDS = ['id', 'ownerSub', 'ownerOrg', 'eventTypes', 'filters', 'channel', 'createdAt', 'status', 'disabledBy', 'disabledAt'] as const;
+
+/** Attribute of the owner's count item. */
+const COUNT = 'active';
+
+/** Transaction rounds a create makes when others hold the owner's count item at the same moment. */
+const MAX_CONFLICT_ATTEMPTS = 12;
+
+/**
+ * A stored subscription's fields (the owner's item, or a match entry's copy). A subscription
+ * stored before expiry existed expires a lifetime after it was made.
+ */
+export const subscriptionFromStored = (record: Record<string, unknown>): Subscription => {
+  const picked = pick<Record<string, unknown>>(record, SUBSCRIPTION_FIELDS);
+  const expiresAt =
+    typeof record.validUntil === 'string'
+      ? record.validUntil
+      : typeof record.expiresAt === 'string'
+        ? record.expiresAt
+        : expiryFrom(new Date(String(record.createdAt)));
+  return { filters: {}, ...picked, expiresAt } as unknown as Subscription;
+};
+
+const cancellationCodes = (error: unknown): (string | undefined)[] =>
+  error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DELIVERY_FIELDS = ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const;
 const ALERT_FIELDS = ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const;
 
@@ -49,9 +88,18 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
     this.tableName = options.tableName;
   }
 
-  /** The subscription item under its owner. */
+  /** The subscription item under its owner (also listed in the programme-wide oversight index). */
   static toItem(subscription: Subscription): Record<string, unknown> {
-    return { ...userKeys.subscription(subscription.ownerSub, subscription.id), entity: 'subscription', ...subscription };
+    const { expiresAt, ...rest } = subscription;
+    return {
+      ...userKeys.subscription(subscription.ownerSub, subscription.id),
+      entity: 'subscription',
+      ...rest,
+      validUntil: expiresAt,
+      expiresAt: retainUntilEpochSeconds(expiresAt),
+      inboxPk: subscriptionKeys.allPartition,
+      createdSk: timeOrderedSk(subscription.createdAt, subscription.id),
+    };
   }
 
   /** One match entry per match partition, each carrying the whole subscription. */
@@ -60,29 +108,218 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
       ...subscriptionKeys.match(orgOrAll, subscription.id),
       entity: 'subscription-match',
       subscription,
+      expiresAt: retainUntilEpochSeconds(subscription.expiresAt),
     }));
   }
 
+  /** The pointer from a subscription id to its owner. */
+  static toOwnerItem(subscription: Subscription): Record<string, unknown> {
+    return {
+      ...subscriptionKeys.owner(subscription.id),
+      entity: 'subscription-owner',
+      ownerSub: subscription.ownerSub,
+      expiresAt: retainUntilEpochSeconds(subscription.expiresAt),
+    };
+  }
+
   static toSubscription(item: Record<string, unknown>): Subscription {
-    return pick<Subscription>(item, SUBSCRIPTION_FIELDS);
+    return subscriptionFromStored(item);
   }
 
   static toAlert(item: Record<string, unknown>): Alert {
     return pick<Alert>(item, ALERT_FIELDS);
   }
 
-  async create(subscription: Subscription): Promise<void> {
+  async create(subscription: Subscription, cap: number): Promise<'created' | 'cap-reached'> {
     const put = (Item: Record<string, unknown>) => ({
       Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
     });
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        {
+          // The cap: counted and checked on one base-table item, atomically with the writes.
+          Update: {
+            TableName: this.tableName,
+            Key: userKeys.subscriptionCount(subscription.ownerSub),
+            UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, entity = :entity',
+            ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
+            ExpressionAttributeNames: { '#n': COUNT },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':cap': cap, ':entity': 'subscription-count' },
+          },
+        },
+        put(DynamoSubscriptionRepository.toItem(subscription)),
+        put(DynamoSubscriptionRepository.toOwnerItem(subscription)),
+        ...DynamoSubscriptionRepository.toMatchItems(subscription).map(put),
+      ],
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(command);
+        return 'created';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes[0] === 'ConditionalCheckFailed') return 'cap-reached';
+        // Creates by one user race on their count item: a conflict changed nothing, so go again after a jittered pause.
+        if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_ATTEMPTS) {
+          await sleep(10 + Math.random() * 20 * attempt);
+          continue;
+        }
+        if (codes.includes('TransactionConflict')) throw new ConflictError('Your subscriptions are being changed by other requests: try again.');
+        throw error;
+      }
+    }
+  }
+
+  /** Every subscription item of the owner (strongly consistent; at most the cap plus expired ones). */
+  private async allOfOwner(ownerSub: string): Promise<Subscription[]> {
+    const found: Subscription[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.listByOwner(ownerSub, { limit: 100, after });
+      found.push(...page.items);
+      after = page.after;
+    } while (after);
+    return found;
+  }
+
+  async reclaimExpired(ownerSub: string, now: Date): Promise<number> {
+    let freed = 0;
+    for (const subscription of (await this.allOfOwner(ownerSub)).filter((s) => isExpired(s, now))) {
+      if (await this.delete(subscription)) freed += 1;
+    }
+    // Items the table's TTL removed gave no slot back: recount. The count is set only if
+    // it did not move in between, so a concurrent create or delete cannot be lost.
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: userKeys.subscriptionCount(ownerSub), ConsistentRead: true }),
+    );
+    const counted = typeof Item?.[COUNT] === 'number' ? (Item[COUNT] as number) : 0;
+    const present = (await this.allOfOwner(ownerSub)).length;
+    if (present >= counted) return freed;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKeys.subscriptionCount(ownerSub),
+          UpdateExpression: 'SET #n = :present',
+          ConditionExpression: '#n = :counted',
+          ExpressionAttributeNames: { '#n': COUNT },
+          ExpressionAttributeValues: { ':present': present, ':counted': counted },
+        }),
+      );
+      return freed + (counted - present);
+    } catch (error) {
+      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return freed;
+      throw error;
+    }
+  }
+
+  async findById(id: string): Promise<Subscription | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: subscriptionKeys.owner(id), ConsistentRead: true }),
+    );
+    return typeof Item?.ownerSub === 'string' ? this.get(Item.ownerSub, id) : undefined;
+  }
+
+  /**
+   * Applies one update to the owner's item and every match entry, in one transaction, each
+   * conditioned on existing (`extraCondition` on the owner's item too); `false` when one did not.
+   */
+  private async updateEverywhere(
+    subscription: Subscription,
+    update: { owner: string; match: string; names?: Record<string, string>; values: Record<string, unknown>; ownerCondition?: string },
+  ): Promise<boolean> {
+    // DynamoDB rejects names and values an expression does not use: give each item only its own.
+    const used = (expressions: string) => {
+      const names = Object.entries(update.names ?? {}).filter(([k]) => expressions.includes(k));
+      const values = Object.entries(update.values).filter(([k]) => expressions.includes(k));
+      return {
+        TableName: this.tableName,
+        ...(names.length > 0 ? { ExpressionAttributeNames: Object.fromEntries(names) } : {}),
+        ExpressionAttributeValues: Object.fromEntries(values),
+      };
+    };
+    const ownerCondition = `attribute_exists(pk)${update.ownerCondition ? ` AND ${update.ownerCondition}` : ''}`;
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                ...used(`${update.owner} ${ownerCondition}`),
+                Key: userKeys.subscription(subscription.ownerSub, subscription.id),
+                UpdateExpression: update.owner,
+                ConditionExpression: ownerCondition,
+              },
+            },
+            ...matchPartitionsOf(subscription).map((orgOrAll) => ({
+              Update: {
+                ...used(update.match),
+                Key: subscriptionKeys.match(orgOrAll, subscription.id),
+                UpdateExpression: update.match,
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            })),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes.includes('ConditionalCheckFailed')) return false;
+      if (codes.includes('TransactionConflict')) throw new ConflictError('The subscription is being changed by another request: try again.');
+      throw error;
+    }
+  }
+
+  async renew(subscription: Subscription, expiresAt: string): Promise<Subscription | undefined> {
+    const ttl = retainUntilEpochSeconds(expiresAt);
+    const renewed = await this.updateEverywhere(subscription, {
+      owner: 'SET validUntil = :iso, expiresAt = :ttl',
+      match: 'SET #sub.expiresAt = :iso, expiresAt = :ttl',
+      names: { '#sub': 'subscription', '#status': 'status' },
+      values: { ':iso': expiresAt, ':ttl': ttl, ':disabled': 'disabled' },
+      // A programme manager's disable in between wins over the renewal.
+      ownerCondition: '(attribute_not_exists(#status) OR #status <> :disabled)',
+    });
+    if (!renewed) return undefined;
+    // The pointer is only read by oversight: keep it as long as the subscription.
     await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          put(DynamoSubscriptionRepository.toItem(subscription)),
-          ...DynamoSubscriptionRepository.toMatchItems(subscription).map(put),
-        ],
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: subscriptionKeys.owner(subscription.id),
+        UpdateExpression: 'SET ownerSub = :owner, entity = :entity, expiresAt = :ttl',
+        ExpressionAttributeValues: { ':owner': subscription.ownerSub, ':entity': 'subscription-owner', ':ttl': ttl },
       }),
     );
+    return { ...subscription, expiresAt };
+  }
+
+  async disable(subscription: Subscription, by: DisabledBy, at: string): Promise<Subscription | undefined> {
+    const disabled = await this.updateEverywhere(subscription, {
+      owner: 'SET #status = :disabled, disabledBy = :by, disabledAt = :at',
+      match: 'SET #sub.#status = :disabled, #sub.disabledBy = :by, #sub.disabledAt = :at',
+      names: { '#sub': 'subscription', '#status': 'status' },
+      values: { ':disabled': 'disabled', ':by': { sub: by.sub, org: by.org }, ':at': at },
+    });
+    return disabled ? { ...subscription, status: 'disabled', disabledBy: { sub: by.sub, org: by.org }, disabledAt: at } : undefined;
+  }
+
+  async listAll(page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX.inboxByCreated,
+        KeyConditionExpression: page.after ? 'inboxPk = :pk AND createdSk < :after' : 'inboxPk = :pk',
+        ExpressionAttributeValues: { ':pk': subscriptionKeys.allPartition, ...(page.after ? { ':after': page.after } : {}) },
+        ScanIndexForward: false,
+        Limit: page.limit + 1,
+      }),
+    );
+    const items = Items.slice(0, page.limit);
+    return {
+      items: items.map(DynamoSubscriptionRepository.toSubscription),
+      after: Items.length > page.limit ? String(items.at(-1)!.createdSk) : undefined,
+    };
   }
 
   async get(ownerSub: string, id: string): Promise<Subscription | undefined> {
@@ -107,6 +344,17 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
             ...matchPartitionsOf(subscription).map((orgOrAll) => ({
               Delete: { TableName: this.tableName, Key: subscriptionKeys.match(orgOrAll, subscription.id) },
             })),
+            { Delete: { TableName: this.tableName, Key: subscriptionKeys.owner(subscription.id) } },
+            {
+              // The slot goes back in the same transaction (a missing count, from before the cap, counts as one).
+              Update: {
+                TableName: this.tableName,
+                Key: userKeys.subscriptionCount(subscription.ownerSub),
+                UpdateExpression: 'SET #n = if_not_exists(#n, :one) - :one',
+                ExpressionAttributeNames: { '#n': COUNT },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
           ],
         }),
       );

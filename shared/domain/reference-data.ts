@@ -15,6 +15,11 @@ export interface Organisation {
   readonly id: string;
   readonly name: string;
   readonly kind: OrganisationKind;
+  /**
+   * Domains its staff's e-mail addresses use: e-mail subscriptions may only send there
+   * (subdomains included). Stage config may replace a list per deployment.
+   */
+  readonly emailDomains: readonly string[];
 }
 
 /** Areas the programme evaluates itself by. */

@@ -6,12 +6,20 @@
  * stage's policy (422), and webhook secrets are sealed before they are stored and never
  * returned.
  */
-import { ForbiddenError, NotFoundError, UnprocessableEntityError, type FieldError } from './errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError, type FieldError } from './errors.ts';
 import { hasRole, type Caller } from './identity.ts';
 import type { Page } from './ports.ts';
 import { assertHasKnownRole } from './referral.ts';
 import type { CreateSubscriptionBody } from './schemas/subscription.ts';
-import type { Channel, Subscription, SubscriptionFilters } from './subscription.ts';
+import {
+  expiryFrom,
+  isAddressInDomains,
+  isExpired,
+  MAX_SUBSCRIPTIONS_PER_USER,
+  type Channel,
+  type Subscription,
+  type SubscriptionFilters,
+} from './subscription.ts';
 import type { DeliveryJob, JobQueue, SecretSealer } from '../events/ports.ts';
 import {
   assertDeliverableUrl,
@@ -51,16 +59,39 @@ export interface Alert {
   readonly readAt?: string;
 }
 
+/** Who disabled a subscription. */
+export interface DisabledBy {
+  readonly sub: string;
+  readonly org: string;
+}
+
 /** Persistence of subscriptions (with their match entries), deliveries, dead letters and alerts. */
 export interface SubscriptionRepository {
-  /** Writes the subscription and one match entry per match partition, in one transaction. */
-  create(subscription: Subscription): Promise<void>;
+  /**
+   * Writes the subscription and one match entry per match partition, and counts it against
+   * its owner's cap, in one transaction: `cap-reached` (nothing written) when the owner
+   * already holds `cap`. Exact under concurrency.
+   */
+  create(subscription: Subscription, cap: number): Promise<'created' | 'cap-reached'>;
+  /**
+   * Deletes the owner's subscriptions that expired by `now` and corrects the owner's count
+   * for any the table's TTL removed; returns how many slots were given back.
+   */
+  reclaimExpired(ownerSub: string, now: Date): Promise<number>;
   /** The caller's own subscription (strongly consistent), or `undefined`. */
   get(ownerSub: string, id: string): Promise<Subscription | undefined>;
-  /** Removes the subscription and its match entries in one transaction; `false` if it was already gone. */
+  /** Any subscription by id (strongly consistent), or `undefined`: for programme managers' oversight. */
+  findById(id: string): Promise<Subscription | undefined>;
+  /** Removes the subscription and its match entries in one transaction, giving its slot back; `false` if it was already gone. */
   delete(subscription: Subscription): Promise<boolean>;
+  /** Sets a new expiry on the subscription and its match entries; `undefined` if it is gone or was disabled meanwhile. */
+  renew(subscription: Subscription, expiresAt: string): Promise<Subscription | undefined>;
+  /** Marks the subscription and its match entries disabled; `undefined` if it is gone. */
+  disable(subscription: Subscription, by: DisabledBy, at: string): Promise<Subscription | undefined>;
   /** The owner's subscriptions, newest first. */
   listByOwner(ownerSub: string, page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>>;
+  /** Every subscription, newest first (an index partition: never a Scan). */
+  listAll(page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>>;
   /** A subscription's delivery attempts, newest first. */
   deliveries(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>>;
   /** Up to `limit` of a subscription's dead letters. */
@@ -81,6 +112,10 @@ export interface SubscriptionServiceDependencies {
   /** The delivery queue, resolved when a redrive needs it. */
   readonly deliveryQueue: () => JobQueue<DeliveryJob>;
   readonly organisations: readonly string[];
+  /** Each organisation's e-mail domains (an org not in the map has none). */
+  readonly emailDomains: ReadonlyMap<string, readonly string[]>;
+  /** Most subscriptions one user may hold (default {@link MAX_SUBSCRIPTIONS_PER_USER}). */
+  readonly subscriptionCap?: number | undefined;
   readonly webhookPolicy: WebhookPolicy;
   /** DNS resolution of webhook hosts (tests inject one). */
   readonly resolve?: Resolver;
@@ -97,6 +132,9 @@ const REDRIVE_CHUNK = 25;
 /** A channel as returned: never the sealed secret. */
 export type ChannelView = { type: 'inbox' } | { type: 'webhook'; url: string } | { type: 'email'; address: string };
 
+/** A subscription's state as shown: `expired` and `disabled` ones hear nothing. */
+export type SubscriptionViewStatus = 'active' | 'expired' | 'disabled';
+
 /** A subscription as returned to its owner. */
 export interface SubscriptionView {
   readonly id: string;
@@ -104,6 +142,16 @@ export interface SubscriptionView {
   readonly filters: SubscriptionFilters;
   readonly channel: ChannelView;
   readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly status: SubscriptionViewStatus;
+  readonly disabledAt?: string;
+  readonly disabledBy?: DisabledBy;
+}
+
+/** A subscription as a programme manager sees it in oversight: whose it is, too. */
+export interface SubscriptionOversightView extends SubscriptionView {
+  readonly ownerSub: string;
+  readonly ownerOrg: string;
 }
 
 const channelView = (channel: Channel): ChannelView => {
@@ -117,13 +165,24 @@ const channelView = (channel: Channel): ChannelView => {
   }
 };
 
-/** The owner's view of a subscription: the webhook secret, sealed or not, never leaves. */
-export const toSubscriptionView = (subscription: Subscription): SubscriptionView => ({
+/** The owner's view of a subscription at `now`: the webhook secret, sealed or not, never leaves. */
+export const toSubscriptionView = (subscription: Subscription, now: Date = new Date()): SubscriptionView => ({
   id: subscription.id,
   eventTypes: [...subscription.eventTypes],
   filters: { ...subscription.filters },
   channel: channelView(subscription.channel),
   createdAt: subscription.createdAt,
+  expiresAt: subscription.expiresAt,
+  status: subscription.status === 'disabled' ? 'disabled' : isExpired(subscription, now) ? 'expired' : 'active',
+  ...(subscription.disabledAt ? { disabledAt: subscription.disabledAt } : {}),
+  ...(subscription.disabledBy ? { disabledBy: { sub: subscription.disabledBy.sub, org: subscription.disabledBy.org } } : {}),
+});
+
+/** A programme manager's oversight view: the owner's view plus whose it is. */
+export const toOversightView = (subscription: Subscription, now: Date = new Date()): SubscriptionOversightView => ({
+  ...toSubscriptionView(subscription, now),
+  ownerSub: subscription.ownerSub,
+  ownerOrg: subscription.ownerOrg,
 });
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
@@ -168,6 +227,19 @@ export class SubscriptionService {
       const problem = await this.webhookUrlProblem(body.channel.url);
       if (problem) problems.push(problem);
     }
+    // An unknown organisation is a 403 below, not a domain problem.
+    if (body.channel.type === 'email' && this.known.has(caller.org)) {
+      const domains = this.deps.emailDomains.get(caller.org) ?? [];
+      if (!isAddressInDomains(body.channel.address, domains)) {
+        problems.push({
+          path: 'channel.address',
+          message:
+            domains.length > 0
+              ? `must be at an e-mail domain of your organisation (${domains.join(', ')})`
+              : 'cannot be used: your organisation has no e-mail domains configured',
+        });
+      }
+    }
     if (problems.length > 0) {
       throw new UnprocessableEntityError(
         `The subscription cannot be made: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}.`,
@@ -197,6 +269,7 @@ export class SubscriptionService {
         : body.channel.type === 'email'
           ? { type: 'email', address: body.channel.address }
           : { type: 'inbox' };
+    const now = this.now();
     const subscription: Subscription = {
       id: this.deps.newId(),
       ownerSub: caller.sub,
@@ -204,17 +277,82 @@ export class SubscriptionService {
       eventTypes: unique(body.eventTypes),
       filters,
       channel,
-      createdAt: this.now().toISOString(),
+      createdAt: now.toISOString(),
+      expiresAt: expiryFrom(now),
+      status: 'active',
     };
-    await this.deps.repository.create(subscription);
-    return toSubscriptionView(subscription);
+    const cap = this.deps.subscriptionCap ?? MAX_SUBSCRIPTIONS_PER_USER;
+    let outcome = await this.deps.repository.create(subscription, cap);
+    // At the cap, expired subscriptions (and ones TTL already removed) give their slots back first.
+    if (outcome === 'cap-reached' && (await this.deps.repository.reclaimExpired(caller.sub, now)) > 0) {
+      outcome = await this.deps.repository.create(subscription, cap);
+    }
+    if (outcome === 'cap-reached') {
+      throw new UnprocessableEntityError(
+        `You already hold ${cap} subscriptions, the most one person may have: delete one (or let one expire) first.`,
+        [{ path: 'subscriptions', message: `at most ${cap} subscriptions per person` }],
+      );
+    }
+    return toSubscriptionView(subscription, now);
   }
 
   /** `GET /subscriptions`: the caller's own, newest first. */
   async list(caller: Caller, page: { limit: number; after?: string | undefined }): Promise<Page<SubscriptionView>> {
     assertHasKnownRole(caller);
     const found = await this.deps.repository.listByOwner(caller.sub, page);
-    return { items: found.items.map(toSubscriptionView), after: found.after };
+    const now = this.now();
+    return { items: found.items.map((s) => toSubscriptionView(s, now)), after: found.after };
+  }
+
+  /** `GET /subscriptions?scope=all`: every subscription, newest first (programme managers only). */
+  async listAll(caller: Caller, page: { limit: number; after?: string | undefined }): Promise<Page<SubscriptionOversightView>> {
+    assertHasKnownRole(caller);
+    if (!hasRole(caller, 'programme_manager')) {
+      throw new ForbiddenError('Only programme managers may list every subscription (scope=all).');
+    }
+    const found = await this.deps.repository.listAll(page);
+    const now = this.now();
+    return { items: found.items.map((s) => toOversightView(s, now)), after: found.after };
+  }
+
+  /**
+   * `POST /subscriptions/{id}/renew`: the owner's subscription hears events for another
+   * 90 days (`SUBSCRIPTION_LIFETIME_DAYS`) from now. An expired one not yet removed may be
+   * renewed; a disabled one may not (409): a programme manager stopped it.
+   */
+  async renew(caller: Caller, id: string): Promise<SubscriptionView> {
+    const subscription = await this.owned(caller, id);
+    if (subscription.status === 'disabled') {
+      throw new ConflictError('This subscription was disabled by a programme manager and cannot be renewed; delete it and subscribe again if appropriate.');
+    }
+    const now = this.now();
+    const renewed = await this.deps.repository.renew(subscription, expiryFrom(now));
+    if (!renewed) {
+      const again = await this.deps.repository.get(caller.sub, id);
+      if (again?.status === 'disabled') throw new ConflictError('This subscription was disabled by a programme manager and cannot be renewed.');
+      throw new NotFoundError('No such subscription.');
+    }
+    return toSubscriptionView(renewed, now);
+  }
+
+  /**
+   * `POST /subscriptions/{id}/disable`: a programme manager stops any subscription's
+   * deliveries, recording who and when; disabling again keeps the first record. Others:
+   * 404 for what is not theirs, 403 for their own (they delete instead).
+   */
+  async disable(caller: Caller, id: string): Promise<SubscriptionOversightView> {
+    assertHasKnownRole(caller);
+    if (!hasRole(caller, 'programme_manager')) {
+      await this.owned(caller, id);
+      throw new ForbiddenError('Only programme managers may disable subscriptions; delete your own subscription instead.');
+    }
+    const subscription = await this.deps.repository.findById(id);
+    if (!subscription) throw new NotFoundError('No such subscription.');
+    const now = this.now();
+    if (subscription.status === 'disabled') return toOversightView(subscription, now);
+    const disabled = await this.deps.repository.disable(subscription, { sub: caller.sub, org: caller.org }, now.toISOString());
+    if (!disabled) throw new NotFoundError('No such subscription.');
+    return toOversightView(disabled, now);
   }
 
   /** The caller's own subscription, or 404 (others' ids are indistinguishable from missing ones). */

@@ -30,7 +30,61 @@ export interface Subscription {
   readonly filters: SubscriptionFilters;
   readonly channel: Channel;
   readonly createdAt: string;
+  /** When it stops hearing events unless renewed (ISO); {@link SUBSCRIPTION_LIFETIME_DAYS} after create or renew. */
+  readonly expiresAt: string;
+  /** `disabled`: a programme manager stopped it; absent or `active` otherwise. */
+  readonly status?: SubscriptionStatus;
+  /** Who disabled it (a programme manager) and when. */
+  readonly disabledBy?: { readonly sub: string; readonly org: string };
+  readonly disabledAt?: string;
 }
+
+/** Whether a subscription may hear events (expiry is separate: see {@link isLive}). */
+export type SubscriptionStatus = 'active' | 'disabled';
+
+/** Most subscriptions one user (`sub`) may hold at once; the runtime config may lower or raise it. */
+export const MAX_SUBSCRIPTIONS_PER_USER = 20;
+
+/** Days a subscription hears events after it is made or renewed. */
+export const SUBSCRIPTION_LIFETIME_DAYS = 90;
+
+/**
+ * Days an expired subscription is kept (renewable by its owner, still holding its slot
+ * until reclaimed) before the table's TTL removes it.
+ */
+export const EXPIRED_RETENTION_DAYS = 30;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The expiry of a subscription made or renewed at `now`. */
+export const expiryFrom = (now: Date): string => new Date(now.getTime() + SUBSCRIPTION_LIFETIME_DAYS * DAY_MS).toISOString();
+
+/** When storage may forget a subscription expiring at `expiresAt` (epoch seconds, for TTL). */
+export const retainUntilEpochSeconds = (expiresAt: string): number =>
+  Math.floor((Date.parse(expiresAt) + EXPIRED_RETENTION_DAYS * DAY_MS) / 1000);
+
+/** Whether the subscription has expired at `now`. */
+export const isExpired = (subscription: Pick<Subscription, 'expiresAt'>, now: Date): boolean =>
+  Date.parse(subscription.expiresAt) <= now.getTime();
+
+/** Whether the subscription hears events at `now`: not disabled and not expired. */
+export const isLive = (subscription: Pick<Subscription, 'expiresAt' | 'status'>, now: Date): boolean =>
+  subscription.status !== 'disabled' && !isExpired(subscription, now);
+
+/**
+ * Whether an e-mail address belongs to one of `domains`: its domain (after the last `@`,
+ * case-insensitive) equals one of them or is a subdomain of one (`x.essex.gov.uk` under
+ * `essex.gov.uk`), since whoever controls a domain controls its subdomains.
+ */
+export const isAddressInDomains = (address: string, domains: readonly string[]): boolean => {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return false;
+  const domain = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  return domains.some((allowed) => {
+    const d = allowed.toLowerCase();
+    return domain === d || domain.endsWith(`.${d}`);
+  });
+};
 
 /** Whether an event type matches one of the subscription's patterns. */
 export const matchesEventType = (patterns: readonly string[], type: string): boolean =>

@@ -72,7 +72,7 @@ export interface DeliverDeps {
 
 /** What became of a job. */
 export type DeliverResult =
-  | { readonly status: 'dropped'; readonly reason: 'subscription-deleted' | 'not-deliverable' }
+  | { readonly status: 'dropped'; readonly reason: 'subscription-deleted' | 'subscription-disabled' | 'not-deliverable' }
   | { readonly status: 'duplicate' }
   | { readonly status: DeliveryOutcome | 'retry-queued'; readonly attempt: number; readonly httpStatus?: number; readonly error?: string };
 
@@ -159,6 +159,8 @@ export const deliver = async (job: DeliveryJob, deps: DeliverDeps): Promise<Deli
   const clock = deps.now ?? (() => new Date());
   const subscription = await deps.repository.getSubscription(job.ownerSub, job.subscriptionId);
   if (!subscription) return { status: 'dropped', reason: 'subscription-deleted' };
+  // A programme manager's disable stops deliveries already queued or retrying too.
+  if (subscription.status === 'disabled') return { status: 'dropped', reason: 'subscription-disabled' };
   const { channel } = subscription;
   if (channel.type === 'inbox') return { status: 'dropped', reason: 'not-deliverable' };
 

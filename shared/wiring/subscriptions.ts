@@ -6,7 +6,7 @@
  * bundle the Secrets Manager client nor call it at cold start.
  */
 import { newUlid } from '../data/ids.ts';
-import { ORGANISATIONS } from '../config/organisations.ts';
+import { emailDomainsByOrg, ORGANISATIONS } from '../config/organisations.ts';
 import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { createDocumentClient } from '../data/dynamo-client.ts';
 import { DynamoSubscriptionRepository } from '../data/subscription-repository.ts';
@@ -45,6 +45,8 @@ export const subscriptionService = new SubscriptionService({
   sealer,
   deliveryQueue: () => eventAdapters().deliveryQueue,
   organisations: ORGANISATIONS.map((org) => org.id),
+  emailDomains: emailDomainsByOrg(config.orgEmailDomains),
+  subscriptionCap: config.subscriptionCap,
   webhookPolicy: eventConfig.webhookPolicy,
   newId: newUlid,
 });

@@ -328,10 +328,10 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
     // Prepare
     const subscribed = await api.post(PM, '/subscriptions', {
       eventTypes: ['handoff.accepted'],
-      channel: { type: 'email', address: 'programme.manager@example.nhs.uk' },
+      channel: { type: 'email', address: 'programme.manager@essex.gov.uk' },
     });
     expectStatus(subscribed, 201);
-    expect(subscribed.body.channel).toEqual({ type: 'email', address: 'programme.manager@example.nhs.uk' });
+    expect(subscribed.body.channel).toEqual({ type: 'email', address: 'programme.manager@essex.gov.uk' });
 
     // Act
     const accepted = await api.post(PROVIDE, `/handoffs/${handoffId}/accept`, { comment: HANDOFF_ACCEPT_COMMENT });
@@ -350,7 +350,7 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
     expect(alert).toMatchObject({ referralId, handoffId, type: 'handoff.accepted' });
     expect(emlFiles).toHaveLength(1);
     const eml = readFileSync(join(mailDir, emlFiles[0]!), 'utf8');
-    expect(eml).toContain('To: programme.manager@example.nhs.uk');
+    expect(eml).toContain('To: programme.manager@essex.gov.uk');
     expect(eml).toContain(`Jointly-Event-Id: ${alert!.eventId}`);
     expect(eml).toContain(alert!.summary);
     expect(eml).toContain(referralId);

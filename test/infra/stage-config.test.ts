@@ -333,6 +333,37 @@ describe('buildApp', () => {
     else expect(variables).not.toHaveProperty('NODE_OPTIONS');
   });
 
+  it('passes organisationEmailDomains to every function as JOINTLY_ORG_EMAIL_DOMAINS, and only when set', () => {
+    // Prepare
+    const domains = { meht: ['mse.nhs.uk', 'nhs.net'] };
+    const envOf = (config: ReturnType<typeof loadStageConfig>) => {
+      const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Probe');
+      new JointlyFunction(stack, 'Fn', { entry: 'functions/api/health/handler.ts', stageConfig: config });
+      const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+      return fn?.Properties.Environment.Variables as Record<string, string>;
+    };
+
+    // Act
+    const set = envOf(loadStageConfig('dev', { env: NO_ENV, overrides: { organisationEmailDomains: domains } }));
+    const unset = envOf(loadStageConfig('dev', { env: NO_ENV }));
+
+    // Assess
+    expect(JSON.parse(set.JOINTLY_ORG_EMAIL_DOMAINS!)).toEqual(domains);
+    expect(unset).not.toHaveProperty('JOINTLY_ORG_EMAIL_DOMAINS');
+  });
+
+  it.each([
+    [{ nowhere: ['example.org'] }, 'organisationEmailDomains: must name known organisations only'],
+    [{ meht: ['NHS.NET'] }, 'organisationEmailDomains.meht.0: must be a lower-case mail domain'],
+  ])('rejects organisationEmailDomains %j with one sentence naming the field', (organisationEmailDomains, message) => {
+    // Act
+    const parse = () => parseStageConfig(rawDev({ organisationEmailDomains }));
+
+    // Assess
+    expect(parse).toThrow(StageConfigError);
+    expect(parse).toThrow(message);
+  });
+
   it('applies overrides from the jointly:config context (as the CLI passes them: a JSON string)', () => {
     // Act
     const build = () =>

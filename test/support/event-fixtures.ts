@@ -91,13 +91,14 @@ export const subscription = (overrides: Partial<Subscription> = {}): Subscriptio
   filters: {},
   channel: { type: 'inbox' },
   createdAt: new Date().toISOString(),
+  expiresAt: new Date(Date.now() + 90 * 24 * 3600 * 1000).toISOString(),
   ...overrides,
 });
 
 /** Stores subscriptions exactly as the subscriptions API does (owner item + match entries). */
 export const storeSubscriptions = async (client: DynamoDBDocumentClient, tableName: string, ...subscriptions: Subscription[]) => {
   const repository = new DynamoSubscriptionRepository({ client, tableName });
-  for (const s of subscriptions) await repository.create(s);
+  for (const s of subscriptions) await repository.create(s, Number.MAX_SAFE_INTEGER);
   return repository;
 };
 

@@ -53,7 +53,7 @@ export const handoffApi = (url: string) => {
 
   const request = async (
     who: Who | undefined,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     body?: unknown,
     extraHeaders: Readonly<Record<string, string>> = {},

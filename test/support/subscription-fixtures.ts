@@ -5,7 +5,7 @@
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
-import { ORGANISATIONS } from '../../shared/config/organisations.ts';
+import { emailDomainsByOrg, ORGANISATIONS } from '../../shared/config/organisations.ts';
 import { createDocumentClient } from '../../shared/data/dynamo-client.ts';
 import { subscriptionKeys, userKeys } from '../../shared/data/keys.ts';
 import { DynamoSubscriptionRepository } from '../../shared/data/subscription-repository.ts';
@@ -107,7 +107,7 @@ export const capturingQueue = (): JobQueue<DeliveryJob> & { readonly sent: Deliv
 };
 
 /** The real subscription service over a test table, with its client probe and captured queue. */
-export const subscriptionServiceOn = (table: TestTable) => {
+export const subscriptionServiceOn = (table: TestTable, options: { cap?: number; clock?: () => Date } = {}) => {
   const client = createDocumentClient({ endpoint: table.endpoint });
   const clientProbe = probe(client);
   const repository = new DynamoSubscriptionRepository({ client, tableName: table.tableName });
@@ -117,8 +117,11 @@ export const subscriptionServiceOn = (table: TestTable) => {
     sealer: new LocalSealer(TEST_SEAL_KEY),
     deliveryQueue: () => queue,
     organisations: ORGANISATIONS.map((o) => o.id),
+    emailDomains: emailDomainsByOrg(),
+    subscriptionCap: options.cap,
     webhookPolicy: 'allow-loopback',
     newId: ulid,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return { service, repository, probe: clientProbe, client, queue };
 };

@@ -1,11 +1,13 @@
-import { SubscriptionPageQuerySchema } from '../../../shared/domain/schemas/subscription.ts';
+import { ListSubscriptionsQuerySchema } from '../../../shared/domain/schemas/subscription.ts';
 import { httpHandler } from '../../../shared/http/middleware.ts';
 import { paging } from '../../../shared/http/pagination.ts';
 import { cursorKey, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
 
-/** `GET /subscriptions`: the caller's own subscriptions, newest first. */
-export const handler = httpHandler({ auth: 'jwt', query: SubscriptionPageQuerySchema }, async ({ caller, query }) => {
+/** `GET /subscriptions`: the caller's own subscriptions, newest first; `scope=all`: every subscription (programme managers). */
+export const handler = httpHandler({ auth: 'jwt', query: ListSubscriptionsQuerySchema }, async ({ caller, query }) => {
+  // The cursor binds the query, scope included, so an own-list cursor cannot page the oversight list.
   const page = paging(cursorKey, caller, 'GET /subscriptions', query);
-  const result = await subscriptionService.list(caller, { limit: page.limit, after: page.after });
+  const request = { limit: page.limit, after: page.after };
+  const result = query.scope === 'all' ? await subscriptionService.listAll(caller, request) : await subscriptionService.list(caller, request);
   return { statusCode: 200, body: { items: result.items, ...page.next(result.after) } };
 });

@@ -2,7 +2,8 @@
  * Fan-out worker: consumes the `fanOut` queue (every Jointly event, from the bus rule) and
  * serves each event's subscriptions: inbox alerts, or one delivery job per webhook/email
  * subscription. Partial batch responses: only failed messages are retried; every step is
- * idempotent, so a retried or redelivered message duplicates nothing.
+ * idempotent, so a retried or redelivered message duplicates nothing. A fan-out that would
+ * outrun the invocation pauses (reported failed) and its retry resumes where it stopped.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -10,12 +11,17 @@ import { fanOut, FanOutIncompleteError, MalformedMessageError, parseBusMessage }
 import { logger } from '../../../shared/http/logger.ts';
 import { deliveryRepository, workerAdapters } from '../../../shared/wiring/fan-out.ts';
 
-const recordHandler = async (record: SQSRecord): Promise<void> => {
+const recordHandler = async (record: SQSRecord, context?: Context): Promise<void> => {
   let eventId: string | undefined;
   try {
     const event = parseBusMessage(record.body);
     eventId = event.id;
-    const result = await fanOut(event, { repository: deliveryRepository, deliveryQueue: workerAdapters().deliveryQueue });
+    const result = await fanOut(event, {
+      repository: deliveryRepository,
+      deliveryQueue: workerAdapters().deliveryQueue,
+      // Stop before the timeout rather than be cut off mid-page (a retry resumes from the recorded progress).
+      ...(context?.getRemainingTimeInMillis ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+    });
     logger.info('Event fanned out', { eventId, type: event.type, ...result });
   } catch (error) {
     const ours = error instanceof MalformedMessageError || error instanceof FanOutIncompleteError;

@@ -90,6 +90,14 @@ export const AlertPathSchema = z.object({ id: AlertIdSchema });
 
 export const SubscriptionPageQuerySchema = z.strictObject({ limit: LimitSchema, cursor: z.string().max(2048).optional() });
 
+/** `GET /subscriptions`: the caller's own, or (programme managers) every subscription. */
+export const ListSubscriptionsQuerySchema = SubscriptionPageQuerySchema.extend({
+  scope: z
+    .enum(['own', 'all'], 'must be own or all')
+    .optional()
+    .meta({ description: '`own` (default): the caller’s subscriptions; `all`: every subscription, newest first (programme managers only, else 403)' }),
+});
+
 export const ListAlertsQuerySchema = z.strictObject({
   unread: z
     .enum(['true', 'false'], 'must be true or false')
@@ -119,6 +127,14 @@ export const SubscriptionSchema = z
     }),
     channel: ChannelSchema,
     createdAt: z.string(),
+    expiresAt: z.string().meta({ description: 'When it stops hearing events unless renewed (90 days after create or renew)' }),
+    status: z
+      .enum(['active', 'expired', 'disabled'])
+      .meta({ description: '`expired` and `disabled` subscriptions hear nothing; `disabled`: stopped by a programme manager' }),
+    disabledAt: z.string().optional(),
+    disabledBy: z.object({ sub: z.string(), org: z.string() }).optional().meta({ description: 'The programme manager who disabled it' }),
+    ownerSub: z.string().optional().meta({ description: 'Whose it is: in programme managers’ oversight (scope=all, disable) only' }),
+    ownerOrg: z.string().optional().meta({ description: 'The owner’s organisation: in programme managers’ oversight only' }),
   })
   .meta({ id: 'Subscription' });
 

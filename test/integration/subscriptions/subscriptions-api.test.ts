@@ -167,20 +167,26 @@ describe('POST /subscriptions', () => {
       filters: { orgs: ['provide'] },
       channel: { type: 'inbox' },
       createdAt: expect.any(String),
+      expiresAt: expect.any(String),
+      status: 'active',
     });
+    expect(Date.parse(String(view.expiresAt)) - Date.parse(String(view.createdAt))).toBe(90 * 24 * 3600 * 1000);
     const item = await getItem(userKeys.subscription(PAT.sub, String(view.id)));
     expect(item).toMatchObject({ entity: 'subscription', id: view.id, ownerSub: PAT.sub, ownerOrg: 'provide', filters: { orgs: ['provide'] } });
     const matches = await matchItemsOf(String(view.id), ['provide', '*', 'ecc']);
     expect(matches).toHaveLength(1);
     expect(matches[0]).toMatchObject({ ...subscriptionKeys.match('provide', String(view.id)), entity: 'subscription-match' });
-    const { pk, sk, entity, ...subscription } = item!;
-    expect(matches[0]!.subscription).toEqual(subscription);
+    const { pk, sk, entity, validUntil, expiresAt, inboxPk, createdSk, ...subscription } = item!;
+    expect(matches[0]!.subscription).toEqual({ ...subscription, expiresAt: validUntil });
+    // The table's TTL forgets the items 30 days after the subscription expires.
+    expect(expiresAt).toBe(Math.floor((Date.parse(String(view.expiresAt)) + 30 * 24 * 3600 * 1000) / 1000));
+    expect(matches[0]!.expiresAt).toBe(expiresAt);
   });
 
   it('files a programme manager’s subscription under each org named, or programme-wide under *', async () => {
     // Prepare
     const someOrgs = { ...INBOX, filters: { orgs: ['provide', 'ecc'], serviceAreas: ['crisis-prevention'] } };
-    const everything = { eventTypes: ['*'], channel: { type: 'email', address: 'max@example.nhs.uk' } };
+    const everything = { eventTypes: ['*'], channel: { type: 'email', address: 'max@mse.nhs.uk' } };
 
     // Act
     const some = await createSubscription(MAX, someOrgs);
@@ -194,7 +200,7 @@ describe('POST /subscriptions', () => {
       'SUBSCRIBERS#provide',
     ]);
     expect((await matchItemsOf(idOf(wide), ['provide', 'ecc', 'meht', 'ageuk-essex', '*'])).map((i) => i!.pk)).toEqual(['SUBSCRIBERS#*']);
-    expect(jsonBody(wide)).toMatchObject({ filters: {}, channel: { type: 'email', address: 'max@example.nhs.uk' } });
+    expect(jsonBody(wide)).toMatchObject({ filters: {}, channel: { type: 'email', address: 'max@mse.nhs.uk' } });
   });
 
   it('seals a webhook secret and never returns it: not on create, list, or an idempotent replay', async () => {

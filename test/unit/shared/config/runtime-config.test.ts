@@ -29,8 +29,34 @@ describe('loadRuntimeConfig', () => {
     expect(config).toEqual({
       stage: 'local',
       priorityTargetMinutes: { urgent: 120, soon: 1440, routine: 7200 },
+      orgEmailDomains: {},
     });
     expect(config.priorityTargetMinutes).toEqual(DEFAULT_PRIORITY_TARGET_MINUTES);
+  });
+
+  it('reads per-organisation e-mail domains and the subscription cap', () => {
+    // Prepare
+    const env = { [ENV.orgEmailDomains]: '{"meht":["mse.nhs.uk","nhs.net"]}', [ENV.subscriptionCap]: '5' };
+
+    // Act
+    const config = loadRuntimeConfig(env);
+
+    // Assess
+    expect(config.orgEmailDomains).toEqual({ meht: ['mse.nhs.uk', 'nhs.net'] });
+    expect(config.subscriptionCap).toBe(5);
+  });
+
+  it.each([
+    ['{"meht":[]}', 'must list at least one domain'],
+    ['{"meht":["@nhs.net"]}', 'must be a lower-case mail domain'],
+  ])('names JOINTLY_ORG_EMAIL_DOMAINS for %s', (raw, message) => {
+    // Act
+    const error = thrownBy(() => loadRuntimeConfig({ [ENV.orgEmailDomains]: raw }));
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain('JOINTLY_ORG_EMAIL_DOMAINS');
+    expect((error as Error).message).toContain(message);
   });
 
   it('treats empty strings as unset', () => {

@@ -4,11 +4,11 @@
  * SubscriptionRepository port. Persistence itself is DynamoDB Local's (integration tests).
  */
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError, UnprocessableEntityError } from '../../../../shared/domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError } from '../../../../shared/domain/errors.ts';
 import type { Caller } from '../../../../shared/domain/identity.ts';
 import type { Page } from '../../../../shared/domain/ports.ts';
 import { CreateSubscriptionBodySchema, type CreateSubscriptionBody } from '../../../../shared/domain/schemas/subscription.ts';
-import { matchPartitionsOf, type Subscription } from '../../../../shared/domain/subscription.ts';
+import { MAX_SUBSCRIPTIONS_PER_USER, matchPartitionsOf, type Subscription } from '../../../../shared/domain/subscription.ts';
 import {
   SubscriptionService,
   type Alert,
@@ -18,6 +18,7 @@ import {
 } from '../../../../shared/domain/subscription-service.ts';
 import type { DeliveryJob } from '../../../../shared/events/ports.ts';
 import { LocalSealer } from '../../../../shared/events/sealers.ts';
+import { emailDomainsByOrg } from '../../../../shared/config/organisations.ts';
 import type { Resolver, WebhookPolicy } from '../../../../shared/events/webhook-url.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');
@@ -39,13 +40,40 @@ class FakeRepository implements SubscriptionRepository {
   readonly alertStore = new Map<string, Alert & { ownerSub: string }>();
   writes = 0;
 
-  async create(subscription: Subscription) {
+  async create(subscription: Subscription, cap: number) {
+    if ([...this.subscriptions.values()].filter((s) => s.ownerSub === subscription.ownerSub).length >= cap) return 'cap-reached' as const;
     this.writes += 1;
     this.subscriptions.set(subscription.id, structuredClone(subscription));
+    return 'created' as const;
+  }
+  async reclaimExpired(ownerSub: string, now: Date) {
+    const expired = [...this.subscriptions.values()].filter((s) => s.ownerSub === ownerSub && Date.parse(s.expiresAt) <= now.getTime());
+    for (const s of expired) this.subscriptions.delete(s.id);
+    return expired.length;
   }
   async get(ownerSub: string, id: string) {
     const found = this.subscriptions.get(id);
     return found?.ownerSub === ownerSub ? found : undefined;
+  }
+  async findById(id: string) {
+    return this.subscriptions.get(id);
+  }
+  async renew(subscription: Subscription, expiresAt: string) {
+    const found = this.subscriptions.get(subscription.id);
+    if (!found || found.status === 'disabled') return undefined;
+    const renewed = { ...found, expiresAt };
+    this.subscriptions.set(found.id, renewed);
+    return renewed;
+  }
+  async disable(subscription: Subscription, by: { sub: string; org: string }, at: string) {
+    const found = this.subscriptions.get(subscription.id);
+    if (!found) return undefined;
+    const disabled = { ...found, status: 'disabled' as const, disabledBy: by, disabledAt: at };
+    this.subscriptions.set(found.id, disabled);
+    return disabled;
+  }
+  async listAll(): Promise<Page<Subscription>> {
+    return { items: [...this.subscriptions.values()].reverse() };
   }
   async delete(subscription: Subscription) {
     this.writes += 1;
@@ -75,7 +103,7 @@ class FakeRepository implements SubscriptionRepository {
   }
 }
 
-const setup = (options: { policy?: WebhookPolicy; resolve?: Resolver } = {}) => {
+const setup = (options: { policy?: WebhookPolicy; resolve?: Resolver; cap?: number } = {}) => {
   const repository = new FakeRepository();
   const sealer = new LocalSealer('5e'.repeat(32));
   const sent: { job: DeliveryJob }[] = [];
@@ -91,6 +119,8 @@ const setup = (options: { policy?: WebhookPolicy; resolve?: Resolver } = {}) => 
       },
     }),
     organisations: ORGS,
+    emailDomains: emailDomainsByOrg(),
+    ...(options.cap ? { subscriptionCap: options.cap } : {}),
     webhookPolicy: options.policy ?? 'public-https',
     resolve: options.resolve ?? (async () => ['93.184.215.14']),
     newId: () => `01JNS00000000000000000000${++ids}`.slice(-26),
@@ -435,5 +465,190 @@ describe('SubscriptionService.redrive', () => {
 
     // Assess
     expect(result).toEqual({ redriven: 0 });
+  });
+});
+
+describe('SubscriptionService.create: the per-user cap', () => {
+  it('answers the create past the cap with 422 naming subscriptions and the cap, writing nothing', async () => {
+    // Prepare
+    const { service, repository } = setup({ cap: 3 });
+    for (let i = 0; i < 3; i++) await service.create(PROVIDE_NURSE, body());
+    const writes = repository.writes;
+
+    // Act
+    const error = await rejectionOf(service.create(PROVIDE_NURSE, body()));
+
+    // Assess
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+    expect(error.errors!).toEqual([{ path: 'subscriptions', message: 'at most 3 subscriptions per person' }]);
+    expect((error as Error).message).toContain('3 subscriptions');
+    expect(repository.writes).toBe(writes);
+  });
+
+  it('counts per user: another user still has every slot', async () => {
+    // Prepare
+    const { service } = setup({ cap: 1 });
+    await service.create(PROVIDE_NURSE, body());
+
+    // Act
+    const other = await service.create(ECC_WORKER, body());
+
+    // Assess
+    expect(other.status).toBe('active');
+  });
+
+  it('gives an expired subscription’s slot back when the cap is reached', async () => {
+    // Prepare
+    const { service, repository } = setup({ cap: 1 });
+    const old = await service.create(PROVIDE_NURSE, body());
+    const stored = repository.subscriptions.get(old.id)!;
+    repository.subscriptions.set(old.id, { ...stored, expiresAt: '2025-03-01T00:00:00.000Z' });
+
+    // Act
+    const made = await service.create(PROVIDE_NURSE, body());
+
+    // Assess
+    expect(made.status).toBe('active');
+    expect(repository.subscriptions.has(old.id)).toBe(false);
+  });
+
+  it('defaults the cap to MAX_SUBSCRIPTIONS_PER_USER (20)', async () => {
+    // Prepare
+    const { service } = setup();
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_USER; i++) await service.create(PROVIDE_NURSE, body());
+
+    // Act
+    const error = await rejectionOf(service.create(PROVIDE_NURSE, body()));
+
+    // Assess
+    expect(MAX_SUBSCRIPTIONS_PER_USER).toBe(20);
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+  });
+});
+
+describe('SubscriptionService.create: e-mail only to the owner’s organisation', () => {
+  const email = (address: string) => body({ channel: { type: 'email', address } });
+
+  it.each([
+    ['an exact domain', PROVIDE_NURSE, 'nurse@provide.org.uk'],
+    ['a subdomain', ECC_WORKER, 'team@adults.essex.gov.uk'],
+    ['any letter case', ECC_WORKER, 'Team@ESSEX.gov.UK'],
+    ['a programme manager’s own org', PROGRAMME_MANAGER, 'pm@mse.nhs.uk'],
+  ])('accepts %s', async (_, caller, address) => {
+    // Prepare
+    const { service } = setup();
+
+    // Act
+    const made = await service.create(caller, email(address));
+
+    // Assess
+    expect(made.channel).toEqual({ type: 'email', address });
+  });
+
+  it.each([
+    ['another org’s domain', PROVIDE_NURSE, 'someone@essex.gov.uk'],
+    ['a look-alike suffix', ECC_WORKER, 'x@notessex.gov.uk'],
+    ['nhs.net, shared by every NHS body', PROGRAMME_MANAGER, 'pm@nhs.net'],
+    ['a public mailbox', PROVIDE_NURSE, 'nurse@gmail.com'],
+  ])('rejects %s with 422 naming channel.address, writing nothing', async (_, caller, address) => {
+    // Prepare
+    const { service, repository } = setup();
+
+    // Act
+    const error = await rejectionOf(service.create(caller, email(address)));
+
+    // Assess
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+    expect(error.errors!.map((e) => e.path)).toEqual(['channel.address']);
+    expect(repository.writes).toBe(0);
+  });
+});
+
+describe('SubscriptionService.renew', () => {
+  it('gives the owner’s subscription 90 days from now, also once expired', async () => {
+    // Prepare
+    const { service, repository } = setup();
+    const made = await service.create(PROVIDE_NURSE, body());
+    repository.subscriptions.set(made.id, { ...repository.subscriptions.get(made.id)!, expiresAt: '2025-03-01T00:00:00.000Z' });
+
+    // Act
+    const renewed = await service.renew(PROVIDE_NURSE, made.id);
+
+    // Assess
+    expect(renewed).toMatchObject({ id: made.id, status: 'active', expiresAt: '2025-06-01T12:00:00.000Z' });
+  });
+
+  it('answers 404 to anyone but the owner, a programme manager included', async () => {
+    // Prepare
+    const { service } = setup();
+    const made = await service.create(PROVIDE_NURSE, body());
+
+    // Act
+    const errors = await Promise.all([ECC_WORKER, PROGRAMME_MANAGER].map((caller) => rejectionOf(service.renew(caller, made.id))));
+
+    // Assess
+    for (const error of errors) expect(error).toBeInstanceOf(NotFoundError);
+  });
+
+  it('answers 409 for a subscription a programme manager disabled', async () => {
+    // Prepare
+    const { service } = setup();
+    const made = await service.create(PROVIDE_NURSE, body());
+    await service.disable(PROGRAMME_MANAGER, made.id);
+
+    // Act
+    const error = await rejectionOf(service.renew(PROVIDE_NURSE, made.id));
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('SubscriptionService: programme managers’ oversight', () => {
+  it('lists every subscription with its owner for a programme manager, never a secret; 403 for practitioners', async () => {
+    // Prepare
+    const { service } = setup();
+    await service.create(PROVIDE_NURSE, body());
+    await service.create(ECC_WORKER, webhook('https://hooks.example.org/in'));
+
+    // Act
+    const all = await service.listAll(PROGRAMME_MANAGER, { limit: 50 });
+    const refused = await rejectionOf(service.listAll(PROVIDE_NURSE, { limit: 50 }));
+
+    // Assess
+    expect(all.items.map((s) => s.ownerSub).sort()).toEqual([ECC_WORKER.sub, PROVIDE_NURSE.sub]);
+    expect(JSON.stringify(all)).not.toMatch(/secret/i);
+    expect(refused).toBeInstanceOf(ForbiddenError);
+  });
+
+  it('disables any subscription, recording who and when; again keeps the first record', async () => {
+    // Prepare
+    const { service } = setup();
+    const made = await service.create(PROVIDE_NURSE, body());
+    const otherPm: Caller = { sub: 'u-pm-2', org: 'ecc', roles: ['programme_manager'] };
+
+    // Act
+    const first = await service.disable(PROGRAMME_MANAGER, made.id);
+    const again = await service.disable(otherPm, made.id);
+
+    // Assess
+    expect(first).toMatchObject({ status: 'disabled', disabledBy: { sub: 'u-pm', org: 'meht' }, disabledAt: NOW.toISOString(), ownerSub: PROVIDE_NURSE.sub });
+    expect(again.disabledBy).toEqual({ sub: 'u-pm', org: 'meht' });
+  });
+
+  it('answers a practitioner 403 for their own subscription and 404 for anyone else’s; a programme manager 404 for a missing id', async () => {
+    // Prepare
+    const { service } = setup();
+    const made = await service.create(PROVIDE_NURSE, body());
+
+    // Act
+    const own = await rejectionOf(service.disable(PROVIDE_NURSE, made.id));
+    const others = await rejectionOf(service.disable(ECC_WORKER, made.id));
+    const missing = await rejectionOf(service.disable(PROGRAMME_MANAGER, SUB_ID));
+
+    // Assess
+    expect(own).toBeInstanceOf(ForbiddenError);
+    expect(others).toBeInstanceOf(NotFoundError);
+    expect(missing).toBeInstanceOf(NotFoundError);
   });
 });

@@ -30,6 +30,7 @@ const webhook: Subscription = {
   filters: {},
   channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', sealedSecret: 'sealed:secret' },
   createdAt: '2026-11-01T00:00:00.000Z',
+  expiresAt: '2999-01-01T00:00:00.000Z',
 };
 
 /** The delivery with in-memory fakes; override any dependency. */
