@@ -123,8 +123,9 @@ export class HandoffService {
       const found = await this.deps.repository.getHandoff(id);
       await this.visible(caller, found);
       assertMayAnswer(found!.handoff, caller, answer.action);
-      // A former party (a target that declined, or whose offer was withdrawn) acts no more: 403 before 409.
-      assertCurrentParty(found!.referral, caller);
+      // A former party (a target that declined, or whose offer was withdrawn) acts no more: 403
+      // before 409. Not on a retry: whoever lost a race to the answer that made it leave gets 409.
+      if (!seen) assertCurrentParty(found!.referral, caller);
       const current = found!;
       if (ifMatch !== undefined && ifMatch !== current.handoff.version) {
         throw new PreconditionFailedError(`If-Match is ${ifMatch} but the handoff is at version ${current.handoff.version}: re-read it.`);
