@@ -9,7 +9,7 @@
  */
 import type { z } from 'zod';
 import type { ApiSecretName } from '../shared/config/runtime-config.ts';
-import { HealthSchema } from '../shared/domain/schemas/common.ts';
+import { HealthSchema, OpenApiDocumentSchema } from '../shared/domain/schemas/common.ts';
 import { ReferenceSchema } from '../shared/domain/schemas/reference.ts';
 import {
   DeclineHandoffBodySchema,
@@ -139,7 +139,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     entry: 'functions/api/openapi/handler.ts',
     summary: 'This API’s OpenAPI 3.1 document, generated from the zod schemas',
     tags: ['meta'],
-    success: { status: 200, description: 'OpenAPI 3.1 document' },
+    success: { status: 200, description: 'OpenAPI 3.1 document', schema: OpenApiDocumentSchema },
   },
   {
     operationId: 'getReference',

@@ -41,6 +41,11 @@ export const referralKeys = {
   /** One read of the record by someone (Query `begins_with(sk, "ACCESS#")`). */
   access: (referralId: string, accessId: string) => ({ pk: `REFERRAL#${referralId}`, sk: `ACCESS#${accessId}` }),
   accessPrefix: 'ACCESS#',
+  /**
+   * What a former party saw when it left (the referral and handoffs as they stood), written
+   * in the same transaction as the change that made it leave; deleted if it rejoins.
+   */
+  formerParty: (referralId: string, org: string) => ({ pk: `REFERRAL#${referralId}`, sk: `FORMER#${org}` }),
   /** List partition of a box for one org and status (GSI `<box>-by-created` / `<box>-by-due`). */
   listPartition: (box: Box, org: string, status: ReferralStatus) => `ORG#${org}#${box.toUpperCase()}#${status}`,
 };

@@ -16,12 +16,15 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { encodeTime } from 'ulid';
 import { awaitsAnswer, type Handoff } from '../domain/handoff.ts';
 import { awaitsResponse, classification, type Actor, type EventDraft, type Referral } from '../domain/referral.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
+  type FormerPartySnapshot,
   type ListHandoffsParams,
+  type ReadBounds,
   type ListReferralsParams,
   type Page,
   type HandoffRepository,
@@ -39,12 +42,12 @@ const nextUlid = monotonicUlids();
 const REFERRAL_FIELDS = [
   'id', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'ownerOrg', 'ownerTeam', 'serviceArea', 'priority', 'subject',
   'reason', 'status', 'version', 'seq', 'createdAt', 'updatedAt', 'dueAt', 'pausedMs', 'infoRequestedAt', 'outcome',
-  'reasonCode', 'parties', 'openHandoffId', 'overdueNotifiedFor',
+  'reasonCode', 'parties', 'formerParties', 'openHandoffId', 'overdueNotifiedFor',
 ] as const;
 
 const HANDOFF_FIELDS = [
   'id', 'referralId', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'reason', 'status', 'version', 'createdAt', 'updatedAt',
-  'dueAt', 'offeredBy', 'answeredBy', 'reasonCode', 'overdueNotifiedFor',
+  'dueAt', 'offeredBy', 'answeredBy', 'reasonCode', 'overdueNotifiedFor', 'targetJoined',
 ] as const;
 
 const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
@@ -151,6 +154,8 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       dueSk: timeOrderedSk(referral.dueAt, referral.id),
       ...(nhsNumber ? { nhsNumberHash: personKeys.nhsNumber(this.hashIdentifier('nhs', nhsNumber)) } : {}),
       ...(localId ? { localIdHash: personKeys.localId(this.hashIdentifier('local', localId)) } : {}),
+      // Flat list of former parties' orgs, so search can filter on them with `contains`.
+      ...(referral.formerParties?.length ? { formerPartyOrgs: referral.formerParties.map((f) => f.org) } : {}),
       // Sparse: only referrals awaiting a response, breach not yet announced, are watched.
       ...(awaitsResponse(referral)
         ? { slaPk: slaKeys.partition(slaKeys.shardOf(referral.id)), slaSk: slaKeys.sortKey(referral.dueAt, 'referral', referral.id) }
@@ -235,7 +240,9 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     const seq = previous.seq + 1;
     const stored: Referral = { ...next, seq };
     const eventItem = this.eventItem(stored, seq, event, actor, next.updatedAt);
+    const snapshots = await this.formerPartyWrites(previous, stored);
     await this.transact([
+      ...snapshots,
       {
         Put: {
           TableName: this.tableName,
@@ -267,7 +274,8 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
           ExpressionAttributeValues: { ':seq': previous.seq, ':next': seq },
         },
       },
-      { Put: { TableName: this.tableName, Item: { ...referralKeys.note(previous.id, id), entity: 'note', ...note } } },
+      // The note keeps its event's `seq`, so a former party's read can stop where it left.
+      { Put: { TableName: this.tableName, Item: { ...referralKeys.note(previous.id, id), entity: 'note', ...note, seq } } },
       { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
     ]);
     return note;
@@ -376,8 +384,10 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     const seq = previous.seq + 1;
     const stored: Referral = { ...next, seq };
     const eventItem = this.eventItem(stored, seq, event, actor, handoff.createdAt, handoff.id);
+    const snapshots = await this.formerPartyWrites(previous, stored);
     await this.transact(
       [
+        ...snapshots,
         {
           Put: {
             TableName: this.tableName,
@@ -431,7 +441,9 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     const seq = previous.referral.seq + 1;
     const stored: Referral = { ...next.referral, seq };
     const eventItem = this.eventItem(stored, seq, event, actor, next.handoff.updatedAt, next.handoff.id);
+    const snapshots = await this.formerPartyWrites(previous.referral, stored, next.handoff);
     await this.transact([
+      ...snapshots,
       {
         Put: {
           TableName: this.tableName,
@@ -453,6 +465,75 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       { Put: { TableName: this.tableName, Item: eventItem, ConditionExpression: 'attribute_not_exists(pk)' } },
     ]);
     return DynamoReferralRepository.toEvent(eventItem);
+  }
+
+  /**
+   * The snapshot items a change writes or removes, for the same transaction: a snapshot
+   * for each org that leaves with this change (at `next.seq`), a delete for each that
+   * rejoins. The handoffs as they stand are read first (only when someone leaves): the
+   * transaction is conditioned on the referral's version, and every handoff change moves
+   * it, so they cannot change between this read and the commit. `answered` replaces the
+   * stored copy of the handoff this change answers.
+   */
+  private async formerPartyWrites(
+    previous: Referral,
+    next: Referral,
+    answered?: Handoff,
+  ): Promise<NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>> {
+    const before = new Map((previous.formerParties ?? []).map((f) => [f.org, f]));
+    const after = new Map((next.formerParties ?? []).map((f) => [f.org, f]));
+    const leaving = [...after.values()].filter((f) => f.leftSeq === next.seq && before.get(f.org)?.leftSeq !== f.leftSeq);
+    const rejoining = [...before.keys()].filter((org) => !after.has(org));
+    if (leaving.length === 0 && rejoining.length === 0) return [];
+    let handoffs: Handoff[] = [];
+    if (leaving.length > 0) {
+      const stored = await this.handoffsOf(previous.id);
+      handoffs = stored.map((h) => (answered && h.id === answered.id ? answered : h));
+    }
+    return [
+      ...leaving.map((former) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...referralKeys.formerParty(next.id, former.org),
+            entity: 'former-party',
+            org: former.org,
+            leftAt: former.leftAt,
+            leftSeq: former.leftSeq,
+            referral: { ...next },
+            handoffs,
+          },
+        },
+      })),
+      ...rejoining.map((org) => ({ Delete: { TableName: this.tableName, Key: referralKeys.formerParty(next.id, org) } })),
+    ];
+  }
+
+  /** Every handoff of a referral (consistent Query on its partition). */
+  private async handoffsOf(referralId: string): Promise<Handoff[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': referralKeys.referral(referralId).pk, ':prefix': handoffKeys.handoff(referralId, '').sk },
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map(DynamoReferralRepository.toHandoff);
+  }
+
+  async formerPartySnapshot(referralId: string, org: string): Promise<FormerPartySnapshot | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: referralKeys.formerParty(referralId, org), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    return {
+      org: String(Item.org),
+      leftAt: String(Item.leftAt),
+      leftSeq: Number(Item.leftSeq),
+      referral: DynamoReferralRepository.toReferral(Item.referral as Record<string, unknown>),
+      handoffs: ((Item.handoffs as Record<string, unknown>[]) ?? []).map(DynamoReferralRepository.toHandoff),
+    };
   }
 
   /** One TransactWriteItems; losing to a concurrent write becomes {@link ConcurrentChangeError}. */
@@ -483,8 +564,9 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
           ...(options.after ? { ':after': options.after } : {}),
           ...(options.visibleToOrg ? { ':org': options.visibleToOrg } : {}),
         },
-        // Referrals the caller may not see never leave DynamoDB.
-        ...(options.visibleToOrg ? { FilterExpression: 'contains(parties, :org)' } : {}),
+        // Referrals the caller may not see never leave DynamoDB (a former party's are
+        // replaced by what it saw, by the service).
+        ...(options.visibleToOrg ? { FilterExpression: 'contains(parties, :org) OR contains(formerPartyOrgs, :org)' } : {}),
         ScanIndexForward: false,
       },
       options.limit,
@@ -494,40 +576,61 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     return { items: page.map(DynamoReferralRepository.toReferral), after: more && last ? String(last.createdSk) : undefined };
   }
 
-  /** One page of an item collection inside the referral's partition, resuming after a sort key. */
+  /**
+   * One page of an item collection inside the referral's partition, resuming after a sort
+   * key. `upper` bounds the sort key (inclusive); `maxSeq` keeps items whose `seq` is at
+   * most it (or that have none), reading on (bounded rounds) to fill the page.
+   */
   private async pageOfCollection(
     id: string,
     prefix: string,
-    options: { limit: number; after?: string | undefined; descending: boolean },
+    options: { limit: number; after?: string | undefined; descending: boolean; upper?: string | undefined; maxSeq?: number | undefined },
   ): Promise<{ items: Record<string, unknown>[]; after?: string }> {
     const { pk } = referralKeys.referral(id);
-    const page = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ScanIndexForward: !options.descending,
-        Limit: options.limit,
-        ConsistentRead: true,
-        ...(options.after ? { ExclusiveStartKey: { pk, sk: options.after } } : {}),
-      }),
-    );
-    const items = page.Items ?? [];
-    return { items, ...(page.LastEvaluatedKey ? { after: String(page.LastEvaluatedKey.sk) } : {}) };
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined = options.after ? { pk, sk: options.after } : undefined;
+    for (let round = 0; round < (options.maxSeq === undefined ? 1 : MAX_ROUNDS); round++) {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: options.upper ? 'pk = :pk AND sk BETWEEN :prefix AND :upper' : 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ':prefix': prefix,
+            ...(options.upper ? { ':upper': options.upper } : {}),
+            ...(options.maxSeq !== undefined ? { ':maxSeq': options.maxSeq } : {}),
+          },
+          ...(options.maxSeq !== undefined
+            ? { FilterExpression: 'attribute_not_exists(#seq) OR #seq <= :maxSeq', ExpressionAttributeNames: { '#seq': 'seq' } }
+            : {}),
+          ScanIndexForward: !options.descending,
+          Limit: options.limit - items.length,
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey || items.length >= options.limit) break;
+    }
+    return { items, ...(startKey ? { after: String(startKey.sk) } : {}) };
   }
 
-  async history(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<StoredEvent>> {
-    const page = await this.pageOfCollection(id, referralKeys.eventPrefix, { ...options, descending: false });
+  async history(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<StoredEvent>> {
+    const upper = options.maxSeq === undefined ? undefined : referralKeys.event(id, options.maxSeq).sk;
+    const page = await this.pageOfCollection(id, referralKeys.eventPrefix, { limit: options.limit, after: options.after, upper, descending: false });
     return { items: page.items.map(DynamoReferralRepository.toEvent), after: page.after };
   }
 
-  async notes(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<StoredNote>> {
-    const page = await this.pageOfCollection(id, referralKeys.notePrefix, { ...options, descending: true });
-    return { items: page.items.map((i) => pick<StoredNote>(i, ['id', 'referralId', 'text', 'author', 'createdAt'])), after: page.after };
+  async notes(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<StoredNote>> {
+    const page = await this.pageOfCollection(id, referralKeys.notePrefix, { limit: options.limit, after: options.after, maxSeq: options.maxSeq, descending: true });
+    return { items: page.items.map((i) => pick<StoredNote>(i, ['id', 'referralId', 'text', 'author', 'createdAt', 'seq'])), after: page.after };
   }
 
-  async accessLog(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<AccessEntry>> {
-    const page = await this.pageOfCollection(id, referralKeys.accessPrefix, { ...options, descending: true });
+  async accessLog(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<AccessEntry>> {
+    // Entry ids are ULIDs of their time: `~` sorts after every ULID of the same millisecond.
+    const upper = options.until === undefined ? undefined : `${referralKeys.accessPrefix}${encodeTime(Date.parse(options.until), 10)}~`;
+    const page = await this.pageOfCollection(id, referralKeys.accessPrefix, { limit: options.limit, after: options.after, upper, descending: true });
     return { items: page.items.map((i) => pick<AccessEntry>(i, ['at', 'actor', 'what'])), after: page.after };
   }
 

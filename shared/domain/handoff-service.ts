@@ -17,7 +17,7 @@ import {
 import type { Caller } from './identity.ts';
 import { ConcurrentChangeError, type HandoffRepository, type Page, type ReferralRepository } from './ports.ts';
 import { HANDOFF_STATUSES, type HandoffStatus, type Priority } from './reference-data.ts';
-import { actorOf, assertCanRead, assertHasKnownRole, canRead, listableOrgs, retryPause } from './referral.ts';
+import { actorOf, assertCanRead, assertCurrentParty, assertHasKnownRole, canRead, listableOrgs, readLimitOf, retryPause, type Referral } from './referral.ts';
 
 /** What the service needs. */
 export interface HandoffServiceDependencies {
@@ -93,13 +93,26 @@ export class HandoffService {
     throw new ConflictError('The referral is busy with other changes: try again.');
   }
 
+  /**
+   * The handoff as this caller may see it: as it is (programme managers, current parties),
+   * as it stood when the caller's org left (a former party, for handoffs it saw), or 404.
+   */
+  private async visible(caller: Caller, found: { referral: Referral; handoff: Handoff } | undefined): Promise<Handoff> {
+    if (!found || !canRead(found.referral, caller)) throw notVisible();
+    if (!readLimitOf(found.referral, caller)) return found.handoff;
+    const snapshot = await this.deps.repository.formerPartySnapshot(found.referral.id, caller.org);
+    const seen = snapshot?.handoffs.find((h) => h.id === found.handoff.id);
+    if (!seen) throw notVisible();
+    return seen;
+  }
+
   /** `GET /handoffs/{id}`: visible to the referral's parties and programme managers; the read is audited. */
   async get(caller: Caller, id: string): Promise<HandoffView> {
     assertHasKnownRole(caller);
     const found = await this.deps.repository.getHandoff(id);
-    if (!found || !canRead(found.referral, caller)) throw notVisible();
-    await this.deps.repository.recordAccess([found.referral.id], { at: this.now().toISOString(), actor: actorOf(caller), what: 'handoff' });
-    return this.view(found.handoff, caller);
+    const handoff = await this.visible(caller, found);
+    await this.deps.repository.recordAccess([found!.referral.id], { at: this.now().toISOString(), actor: actorOf(caller), what: 'handoff' });
+    return this.view(handoff, caller);
   }
 
   /** `POST /handoffs/{id}/accept|decline|withdraw`. */
@@ -108,23 +121,27 @@ export class HandoffService {
     let seen: { referral: number; handoff: number } | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const found = await this.deps.repository.getHandoff(id);
-      if (!found || !canRead(found.referral, caller)) throw notVisible();
-      assertMayAnswer(found.handoff, caller, answer.action);
-      if (ifMatch !== undefined && ifMatch !== found.handoff.version) {
-        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the handoff is at version ${found.handoff.version}: re-read it.`);
+      await this.visible(caller, found);
+      assertMayAnswer(found!.handoff, caller, answer.action);
+      // A former party (a target that declined, or whose offer was withdrawn) acts no more: 403
+      // before 409. Not on a retry: whoever lost a race to the answer that made it leave gets 409.
+      if (!seen) assertCurrentParty(found!.referral, caller);
+      const current = found!;
+      if (ifMatch !== undefined && ifMatch !== current.handoff.version) {
+        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the handoff is at version ${current.handoff.version}: re-read it.`);
       }
-      if (seen && (seen.referral !== found.referral.version || seen.handoff !== found.handoff.version)) {
+      if (seen && (seen.referral !== current.referral.version || seen.handoff !== current.handoff.version)) {
         // Someone else answered, or the referral itself changed: the caller decides again.
-        if (found.handoff.status !== 'offered') throw new ConflictError(`This handoff is already ${found.handoff.status}.`);
+        if (current.handoff.status !== 'offered') throw new ConflictError(`This handoff is already ${current.handoff.status}.`);
         throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
       }
-      const next = answerHandoff(found.referral, found.handoff, answer, caller, actorOf(caller), { now: this.now() });
+      const next = answerHandoff(current.referral, current.handoff, answer, caller, actorOf(caller), { now: this.now() });
       try {
-        await this.deps.repository.answerHandoff(found, next, next.event, actorOf(caller));
+        await this.deps.repository.answerHandoff(current, next, next.event, actorOf(caller));
         return this.view(next.handoff, caller);
       } catch (error) {
         if (!(error instanceof ConcurrentChangeError)) throw error;
-        seen = { referral: found.referral.version, handoff: found.handoff.version };
+        seen = { referral: current.referral.version, handoff: current.handoff.version };
         await this.pause(attempt);
       }
     }

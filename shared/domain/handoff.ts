@@ -10,7 +10,8 @@
 import { ConflictError, ForbiddenError, UnprocessableEntityError } from './errors.ts';
 import { hasRole, type Caller } from './identity.ts';
 import type { HandoffStatus, Priority } from './reference-data.ts';
-import { classification, computeDueAt, type Actor, type EventDraft, type Referral, type RuleContext } from './referral.ts';
+import { classification, computeDueAt, joinParty, leaveParty, type Actor, type EventDraft, type Referral, type RuleContext } from './referral.ts';
+import { pickFields } from './view.ts';
 
 export const HANDOFF_ACTIONS = ['accept', 'decline', 'withdraw'] as const;
 export type HandoffAction = (typeof HANDOFF_ACTIONS)[number];
@@ -36,6 +37,11 @@ export interface Handoff {
   readonly reasonCode?: string;
   /** Internal: the `dueAt` whose breach was announced (`handoff.overdue`); off the SLA watch while equal. */
   readonly overdueNotifiedFor?: string;
+  /**
+   * Internal: the target became a party by this offer (it held no role before), so it
+   * stops being one if the offer is declined or withdrawn.
+   */
+  readonly targetJoined?: boolean;
 }
 
 /** Who answers which way. */
@@ -112,13 +118,16 @@ export const offerHandoff = (
     updatedAt: now,
     dueAt: computeDueAt(now, referral.priority, 0, context.priorityTargetMinutes),
     offeredBy: actor,
+    ...(referral.parties.includes(input.toOrg) ? {} : { targetJoined: true }),
   };
+  // The target becomes a party (again, if it had left): it reads the referral from now on.
+  const { formerParties: _former, ...rest } = referral;
   const next: Referral = {
-    ...referral,
+    ...rest,
     version: referral.version + 1,
     updatedAt: now,
     openHandoffId: id,
-    parties: referral.parties.includes(input.toOrg) ? [...referral.parties] : [...referral.parties, input.toOrg],
+    ...joinParty(referral, input.toOrg),
   };
   return {
     referral: next,
@@ -185,13 +194,20 @@ export const answerHandoff = (
     answeredBy: actor,
     ...(answer.action === 'decline' ? { reasonCode: answer.body.reasonCode } : {}),
   };
-  const { openHandoffId: _released, ownerTeam: _team, ...rest } = referral;
-  const nextReferral: Referral = {
+  const { openHandoffId: _released, ownerTeam: _team, formerParties: _former, ...rest } = referral;
+  const released: Referral = {
     ...rest,
     ...(referral.ownerTeam && answer.action !== 'accept' ? { ownerTeam: referral.ownerTeam } : {}),
     ...(answer.action === 'accept' ? { ownerOrg: handoff.toOrg, ...(handoff.toTeam ? { ownerTeam: handoff.toTeam } : {}) } : {}),
     version: referral.version + 1,
     updatedAt: now,
+  };
+  // A target that joined only by this offer leaves when it is declined or withdrawn (unless
+  // it holds another role now); one that accepts is the owner. Whoever handed on stays.
+  const leaves = answer.action !== 'accept' && handoff.targetJoined === true;
+  const nextReferral: Referral = {
+    ...released,
+    ...(leaves ? leaveParty({ ...released, formerParties: referral.formerParties ?? [] }, handoff.toOrg, now) : referral.formerParties ? { formerParties: referral.formerParties } : {}),
   };
   const comment = answer.body.comment;
   return {
@@ -231,8 +247,20 @@ export const handoffOverdueEvent = (referral: Referral, handoff: Handoff): Event
   },
 });
 
-/** The handoff as the API returns it: internal marks removed. */
-export const toHandoffView = (handoff: Handoff): Omit<Handoff, 'overdueNotifiedFor'> => {
-  const { overdueNotifiedFor: _mark, ...view } = handoff;
-  return view;
+/** The fields of a handoff the API shows (allow-list: a new internal field stays internal). */
+export const HANDOFF_VIEW_FIELDS = [
+  'id', 'referralId', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'reason', 'status', 'version', 'createdAt', 'updatedAt',
+  'dueAt', 'offeredBy', 'answeredBy', 'reasonCode',
+] as const satisfies readonly (keyof Handoff)[];
+
+const ACTOR_FIELDS = ['sub', 'org', 'role'] as const;
+
+/** The handoff as the API returns it: the named fields only. */
+export const toHandoffView = (handoff: Handoff): Pick<Handoff, (typeof HANDOFF_VIEW_FIELDS)[number]> => {
+  const view = pickFields(handoff, HANDOFF_VIEW_FIELDS);
+  return {
+    ...view,
+    offeredBy: pickFields(view.offeredBy, ACTOR_FIELDS),
+    ...(view.answeredBy ? { answeredBy: pickFields(view.answeredBy, ACTOR_FIELDS) } : {}),
+  };
 };

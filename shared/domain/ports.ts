@@ -26,6 +26,28 @@ export interface StoredNote {
   readonly text: string;
   readonly author: Actor;
   readonly createdAt: string;
+  /** Internal: the `seq` of its `note.added` event (absent on notes written before it was kept). */
+  readonly seq?: number;
+}
+
+/**
+ * What a former party reads: the referral and its handoffs as they stood when the org left
+ * (stored in the same transaction as the change that made it leave).
+ */
+export interface FormerPartySnapshot {
+  readonly org: string;
+  readonly leftAt: string;
+  readonly leftSeq: number;
+  readonly referral: Referral;
+  readonly handoffs: readonly Handoff[];
+}
+
+/** Bounds on a read of a referral's collections for a former party; absent = everything. */
+export interface ReadBounds {
+  /** Events and notes up to this `seq`. */
+  readonly maxSeq?: number | undefined;
+  /** Access-log entries up to this instant (ISO-8601). */
+  readonly until?: string | undefined;
 }
 
 export interface AccessEntry {
@@ -86,9 +108,11 @@ export interface ReferralRepository {
     identifier: { nhsNumber: string } | { localId: string },
     options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined },
   ): Promise<Page<Referral>>;
-  history(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<StoredEvent>>;
-  notes(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<StoredNote>>;
-  accessLog(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<AccessEntry>>;
+  history(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<StoredEvent>>;
+  notes(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<StoredNote>>;
+  accessLog(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<AccessEntry>>;
+  /** What `org` saw when it left `referralId` (strongly consistent), if it is a former party. */
+  formerPartySnapshot(referralId: string, org: string): Promise<FormerPartySnapshot | undefined>;
   /** Records reads of referrals' personal data (before the response is sent). */
   recordAccess(referralIds: readonly string[], entry: AccessEntry): Promise<void>;
 }
@@ -110,5 +134,6 @@ export interface HandoffRepository {
     actor: Actor,
   ): Promise<StoredEvent>;
   listHandoffs(params: ListHandoffsParams): Promise<Page<Handoff>>;
+  formerPartySnapshot(referralId: string, org: string): Promise<FormerPartySnapshot | undefined>;
   recordAccess(referralIds: readonly string[], entry: AccessEntry): Promise<void>;
 }

@@ -3,19 +3,32 @@
  * rules of `referral.ts` to what the repository port reads, in DESIGN §3's check order,
  * and record reads of personal data in the access log before returning them.
  */
-import { ConflictError, ForbiddenError, PreconditionFailedError, UnprocessableEntityError } from './errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from './errors.ts';
 import { hasRole, type Caller } from './identity.ts';
-import { ConcurrentChangeError, type Page, type ReferralRepository, type StoredEvent, type StoredNote, type AccessEntry } from './ports.ts';
+import {
+  ConcurrentChangeError,
+  type AccessEntry,
+  type FormerPartySnapshot,
+  type Page,
+  type ReadBounds,
+  type ReferralRepository,
+  type StoredEvent,
+  type StoredNote,
+} from './ports.ts';
+import { toHandoffView } from './handoff.ts';
+import { pickFields } from './view.ts';
 import { REFERRAL_STATUSES, type Priority, type ReferralStatus, type ServiceArea } from './reference-data.ts';
 import {
   actorOf,
   allowedActions,
   applyAction,
   assertCanRead,
+  assertCurrentParty,
   assertHasKnownRole,
   assertMayTake,
   createReferral,
   listableOrgs,
+  readLimitOf,
   retryPause,
   toReferralView,
   type ActionInput,
@@ -40,6 +53,30 @@ export interface ReferralServiceDependencies {
 const MAX_ATTEMPTS = 5;
 
 export type ReferralView = ReturnType<typeof toReferralView>;
+
+const ACTOR_FIELDS = ['sub', 'org', 'role'] as const;
+
+/** An event as history shows it: the named fields only. */
+export const toEventView = (event: StoredEvent) => {
+  const view = pickFields(event, ['id', 'type', 'seq', 'at', 'actor', 'referralId', 'handoffId', 'data', 'comment'] as const);
+  return { ...view, actor: pickFields(view.actor, ACTOR_FIELDS) };
+};
+
+/** A case note as the API shows it: the named fields only (its `seq` is internal). */
+export const toNoteView = (note: StoredNote) => {
+  const view = pickFields(note, ['id', 'referralId', 'text', 'author', 'createdAt'] as const);
+  return { ...view, author: pickFields(view.author, ACTOR_FIELDS) };
+};
+
+/** An access-log entry as the API shows it. */
+export const toAccessEntryView = (entry: AccessEntry) => {
+  const view = pickFields(entry, ['at', 'actor', 'what'] as const);
+  return { ...view, actor: pickFields(view.actor, ACTOR_FIELDS) };
+};
+
+/** How far a former party reads a referral's collections: up to the event at which it left. */
+const boundsOf = (limit: { leftSeq: number; leftAt: string } | undefined): ReadBounds =>
+  limit ? { maxSeq: limit.leftSeq, until: limit.leftAt } : {};
 
 const unknownOrg = (path: string) =>
   new UnprocessableEntityError(`${path} is not a known organisation.`, [{ path, message: 'is not a known organisation' }]);
@@ -94,9 +131,22 @@ export class ReferralService {
     assertHasKnownRole(caller);
     const found = await this.deps.repository.getWithHandoffs(id);
     assertCanRead(found?.referral, caller);
-    const { referral, handoffs } = found!;
+    const former = readLimitOf(found!.referral, caller);
+    // A former party sees the referral and its handoffs as they stood when it left, and may do nothing.
+    const { referral, handoffs } = former ? await this.snapshotOf(id, caller.org) : found!;
     await this.audit(caller, [id], 'detail');
-    return { ...toReferralView(referral), allowedActions: allowedActions(referral, caller), handoffs };
+    return {
+      ...toReferralView(referral),
+      allowedActions: former ? [] : allowedActions(referral, caller),
+      handoffs: handoffs.map(toHandoffView),
+    };
+  }
+
+  /** What the caller's org saw when it left; a former party without one is not shown anything. */
+  private async snapshotOf(id: string, org: string): Promise<FormerPartySnapshot> {
+    const snapshot = await this.deps.repository.formerPartySnapshot(id, org);
+    if (!snapshot) throw new NotFoundError('No referral with this id is visible to you.');
+    return snapshot;
   }
 
   /** `POST /referrals/{id}/{action}`: one transition, retried only past unrelated changes. */
@@ -157,8 +207,12 @@ export class ReferralService {
     assertHasKnownRole(caller);
     const visibleToOrg = hasRole(caller, 'programme_manager') ? undefined : caller.org;
     const found = await this.deps.repository.findByPerson(identifier, { visibleToOrg, ...page });
-    await this.audit(caller, found.items.map((r) => r.id), 'search');
-    return { items: found.items.map(toReferralView), after: found.after };
+    // A former party finds the referral as it stood when its org left, not as it is now.
+    const items = await Promise.all(
+      found.items.map(async (referral) => (readLimitOf(referral, caller) ? (await this.snapshotOf(referral.id, caller.org)).referral : referral)),
+    );
+    await this.audit(caller, items.map((r) => r.id), 'search');
+    return { items: items.map(toReferralView), after: found.after };
   }
 
   private async readable(caller: Caller, id: string): Promise<Referral> {
@@ -168,29 +222,31 @@ export class ReferralService {
     return referral!;
   }
 
-  /** `GET /referrals/{id}/history`: events in `seq` order. */
-  async history(caller: Caller, id: string, page: { limit: number; after?: string | undefined }): Promise<Page<StoredEvent>> {
-    await this.readable(caller, id);
-    const events = await this.deps.repository.history(id, page);
+  /** `GET /referrals/{id}/history`: events in `seq` order (a former party's: up to where it left). */
+  async history(caller: Caller, id: string, page: { limit: number; after?: string | undefined }) {
+    const referral = await this.readable(caller, id);
+    const events = await this.deps.repository.history(id, { ...page, ...boundsOf(readLimitOf(referral, caller)) });
     await this.audit(caller, [id], 'history');
-    return events;
+    return { items: events.items.map(toEventView), after: events.after };
   }
 
-  /** `GET /referrals/{id}/notes`: newest first. */
-  async notes(caller: Caller, id: string, page: { limit: number; after?: string | undefined }): Promise<Page<StoredNote>> {
-    await this.readable(caller, id);
-    const notes = await this.deps.repository.notes(id, page);
+  /** `GET /referrals/{id}/notes`: newest first (a former party's: those written before it left). */
+  async notes(caller: Caller, id: string, page: { limit: number; after?: string | undefined }) {
+    const referral = await this.readable(caller, id);
+    const notes = await this.deps.repository.notes(id, { ...page, ...boundsOf(readLimitOf(referral, caller)) });
     await this.audit(caller, [id], 'notes');
-    return notes;
+    return { items: notes.items.map(toNoteView), after: notes.after };
   }
 
   /** `POST /referrals/{id}/notes`: parties' practitioners only; never changes `version`. */
-  async addNote(caller: Caller, id: string, text: string): Promise<StoredNote> {
+  async addNote(caller: Caller, id: string, text: string): Promise<ReturnType<typeof toNoteView>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const referral = await this.readable(caller, id);
       if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read notes; practitioners write them.');
+      // A former party (or a programme manager who is also a practitioner elsewhere) writes nothing here.
+      assertCurrentParty(referral, caller);
       try {
-        return await this.deps.repository.addNote(referral, text, actorOf(caller));
+        return toNoteView(await this.deps.repository.addNote(referral, text, actorOf(caller)));
       } catch (error) {
         if (!(error instanceof ConcurrentChangeError)) throw error;
         await this.pause(attempt);
@@ -200,9 +256,10 @@ export class ReferralService {
   }
 
   /** `GET /referrals/{id}/access-log`: who read this record, when, what. */
-  async accessLog(caller: Caller, id: string, page: { limit: number; after?: string | undefined }): Promise<Page<AccessEntry>> {
-    await this.readable(caller, id);
-    return this.deps.repository.accessLog(id, page);
+  async accessLog(caller: Caller, id: string, page: { limit: number; after?: string | undefined }) {
+    const referral = await this.readable(caller, id);
+    const entries = await this.deps.repository.accessLog(id, { ...page, ...boundsOf(readLimitOf(referral, caller)) });
+    return { items: entries.items.map(toAccessEntryView), after: entries.after };
   }
 }
 

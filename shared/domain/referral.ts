@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError 
 import { hasRole, type Caller } from './identity.ts';
 import type { Priority, ReferralStatus, Role, ServiceArea } from './reference-data.ts';
 import type { Subject } from './schemas/referral.ts';
+import { pickFields } from './view.ts';
 
 export const REFERRAL_ACTIONS = [
   'accept',
@@ -85,13 +86,27 @@ export interface Referral {
   readonly infoRequestedAt?: string;
   readonly outcome?: string;
   readonly reasonCode?: string;
+  /** The organisations that are parties now: sender, receiver, owner, open handoff target (and past owners). */
   readonly parties: readonly string[];
+  /**
+   * Organisations that stopped being parties (redirected away, a declined or withdrawn
+   * handoff target), with when and at which event `seq` they left. An org is never in both.
+   */
+  readonly formerParties?: readonly FormerParty[];
   readonly openHandoffId?: string;
   /**
    * The `dueAt` whose breach was last announced (`referral.overdue`). Internal: while it
    * equals `dueAt` the referral is off the SLA watch; a new `dueAt` re-arms it.
    */
   readonly overdueNotifiedFor?: string;
+}
+
+/** An organisation that stopped being a party: it reads the referral as it stood at `leftSeq`. */
+export interface FormerParty {
+  readonly org: string;
+  readonly leftAt: string;
+  /** The `seq` of the event that made it leave: it sees events and notes up to this one. */
+  readonly leftSeq: number;
 }
 
 /** What an event records about a change, before the repository gives it id and seq. */
@@ -138,12 +153,34 @@ export const assertHasKnownRole = (caller: Caller): void => {
   if (!actingRole(caller)) throw new ForbiddenError('Your account has no Jointly role (practitioner or programme_manager).');
 };
 
-/** Whether the caller may see this referral: programme managers all, practitioners their parties'. */
-export const canRead = (referral: Pick<Referral, 'parties'>, caller: Caller): boolean =>
-  hasRole(caller, 'programme_manager') || (hasRole(caller, 'practitioner') && referral.parties.includes(caller.org));
+/** The record of `org` having left the referral, if it is a former party. */
+export const formerPartyOf = (referral: Pick<Referral, 'formerParties'>, org: string): FormerParty | undefined =>
+  referral.formerParties?.find((former) => former.org === org);
+
+/**
+ * Whether the caller may see this referral: programme managers all, practitioners their
+ * parties' (current, or former: those read it as it stood when they left).
+ */
+export const canRead = (referral: Pick<Referral, 'parties' | 'formerParties'>, caller: Caller): boolean =>
+  hasRole(caller, 'programme_manager') ||
+  (hasRole(caller, 'practitioner') && (referral.parties.includes(caller.org) || formerPartyOf(referral, caller.org) !== undefined));
+
+/**
+ * How far this caller reads a referral they can see: `undefined` = all of it (programme
+ * managers, current parties); a {@link FormerParty} = only as it stood when their org left.
+ */
+export const readLimitOf = (referral: Pick<Referral, 'parties' | 'formerParties'>, caller: Caller): FormerParty | undefined =>
+  hasRole(caller, 'programme_manager') || referral.parties.includes(caller.org) ? undefined : formerPartyOf(referral, caller.org);
+
+/** Throws 403 unless the caller's org is a party now: a former party can read, never act or write. */
+export const assertCurrentParty = (referral: Pick<Referral, 'parties'>, caller: Caller): void => {
+  if (!referral.parties.includes(caller.org)) {
+    throw new ForbiddenError('Your organisation is no longer a party to this referral: you can read it as it stood when you left, and take no action.');
+  }
+};
 
 /** Throws 404 unless the caller may see the referral: existence is never revealed. */
-export const assertCanRead = (referral: Pick<Referral, 'parties'> | undefined, caller: Caller): void => {
+export const assertCanRead = (referral: Pick<Referral, 'parties' | 'formerParties'> | undefined, caller: Caller): void => {
   if (!referral || !canRead(referral, caller)) throw new NotFoundError('No referral with this id is visible to you.');
 };
 
@@ -181,6 +218,7 @@ const SIDE_NAMES: Readonly<Record<Side, string>> = {
 /** Throws 403 unless this caller is a practitioner of the action's side. Status is not considered. */
 export const assertMayTake = (referral: Referral, caller: Caller, action: ReferralAction): void => {
   if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read referrals; practitioners act on them.');
+  assertCurrentParty(referral, caller);
   if (!sideMayTake(referral, caller, action)) {
     throw new ForbiddenError(`Only practitioners of ${SIDE_NAMES[ACTION_RULES[action].by]} may ${action.replace('-', ' ')} this referral.`);
   }
@@ -210,7 +248,7 @@ export const assertStateAllows = (referral: Referral, action: ReferralAction): v
  * plain checks: a GET builds no errors; If-Match is the client's).
  */
 export const allowedActions = (referral: Referral, caller: Caller): ReferralAction[] =>
-  hasRole(caller, 'practitioner')
+  hasRole(caller, 'practitioner') && referral.parties.includes(caller.org)
     ? REFERRAL_ACTIONS.filter((action) => sideMayTake(referral, caller, action) && stateAllows(referral, action))
     : [];
 
@@ -230,7 +268,35 @@ export const classification = (r: Referral) => ({
   parties: [...r.parties],
 });
 
-const withParty = (parties: readonly string[], org: string): string[] => (parties.includes(org) ? [...parties] : [...parties, org]);
+/**
+ * `org` becomes a party (again): added to `parties`, and no longer a former party. Returns
+ * only the fields that change, to spread over the next referral.
+ */
+export const joinParty = (referral: Pick<Referral, 'parties' | 'formerParties'>, org: string): Pick<Referral, 'parties' | 'formerParties'> => {
+  const formerParties = (referral.formerParties ?? []).filter((former) => former.org !== org);
+  return {
+    parties: referral.parties.includes(org) ? [...referral.parties] : [...referral.parties, org],
+    ...(formerParties.length > 0 ? { formerParties } : {}),
+  };
+};
+
+/**
+ * `org` stops being a party, at the event `seq` about to be written (`referral.seq + 1`):
+ * removed from `parties`, recorded in `formerParties`. Unchanged if it still holds a role
+ * (sender, receiver, owner) — the caller decides what "still" means for its change.
+ */
+export const leaveParty = (
+  referral: Pick<Referral, 'parties' | 'formerParties' | 'seq' | 'fromOrg' | 'toOrg' | 'ownerOrg'>,
+  org: string,
+  leftAt: string,
+): Pick<Referral, 'parties' | 'formerParties'> => {
+  const unchanged = { parties: [...referral.parties], ...(referral.formerParties?.length ? { formerParties: [...referral.formerParties] } : {}) };
+  if (org === referral.fromOrg || org === referral.toOrg || org === referral.ownerOrg || !referral.parties.includes(org)) return unchanged;
+  return {
+    parties: referral.parties.filter((party) => party !== org),
+    formerParties: [...(referral.formerParties ?? []).filter((former) => former.org !== org), { org, leftAt, leftSeq: referral.seq + 1 }],
+  };
+};
 
 /** Input to {@link createReferral}. */
 export interface NewReferral {
@@ -354,10 +420,11 @@ export const applyAction = (
           { path: 'toOrg', message: 'must differ from the current receiver and the referrer' },
         ]);
       }
-      return done(
-        { ...omit(base, 'toTeam'), toOrg, ...(toTeam ? { toTeam } : {}), parties: withParty(referral.parties, toOrg) },
-        { previousToOrg: referral.toOrg },
-      );
+      // The receiver redirected away stops being a party (it never held the referral);
+      // the new receiver becomes one, again if it had left before.
+      const redirected = { ...omit(base, 'toTeam'), toOrg, ...(toTeam ? { toTeam } : {}) };
+      const membership = joinParty(leaveParty(redirected, referral.toOrg, now), toOrg);
+      return done({ ...omit(redirected, 'formerParties'), ...membership }, { previousToOrg: referral.toOrg });
     }
     case 'request-info':
       return done({ ...base, status: 'info_requested', infoRequestedAt: now });
@@ -410,5 +477,15 @@ export const referralOverdueEvent = (referral: Referral): EventDraft => ({
   data: { ...classification(referral), dueAt: referral.dueAt },
 });
 
-/** The referral as the API returns it: internal counters and marks removed. */
-export const toReferralView = (referral: Referral) => omit(referral, 'seq', 'pausedMs', 'overdueNotifiedFor');
+/** The fields of a referral the API shows (allow-list: a new internal field stays internal). */
+export const REFERRAL_VIEW_FIELDS = [
+  'id', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'ownerOrg', 'ownerTeam', 'serviceArea', 'priority', 'subject', 'reason',
+  'status', 'version', 'createdAt', 'updatedAt', 'dueAt', 'infoRequestedAt', 'outcome', 'reasonCode', 'parties',
+  'formerParties', 'openHandoffId',
+] as const satisfies readonly (keyof Referral)[];
+
+/** The referral as the API returns it: the named fields only. */
+export const toReferralView = (referral: Referral) => {
+  const view = pickFields(referral, REFERRAL_VIEW_FIELDS);
+  return view.formerParties ? { ...view, formerParties: view.formerParties.map((f) => pickFields(f, ['org', 'leftAt', 'leftSeq'] as const)) } : view;
+};

@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError,
 import { hasRole, type Caller } from './identity.ts';
 import type { Page } from './ports.ts';
 import { assertHasKnownRole } from './referral.ts';
+import { pickFields } from './view.ts';
 import type { CreateSubscriptionBody } from './schemas/subscription.ts';
 import {
   expiryFrom,
@@ -165,11 +166,11 @@ const channelView = (channel: Channel): ChannelView => {
   }
 };
 
-/** The owner's view of a subscription at `now`: the webhook secret, sealed or not, never leaves. */
+/** The owner's view of a subscription at `now` (allow-list): the webhook secret, sealed or not, never leaves. */
 export const toSubscriptionView = (subscription: Subscription, now: Date = new Date()): SubscriptionView => ({
   id: subscription.id,
   eventTypes: [...subscription.eventTypes],
-  filters: { ...subscription.filters },
+  filters: pickFields(subscription.filters, ['orgs', 'serviceAreas', 'priorities'] as const),
   channel: channelView(subscription.channel),
   createdAt: subscription.createdAt,
   expiresAt: subscription.expiresAt,
@@ -184,6 +185,14 @@ export const toOversightView = (subscription: Subscription, now: Date = new Date
   ownerSub: subscription.ownerSub,
   ownerOrg: subscription.ownerOrg,
 });
+
+/** An alert as its owner sees it: the named fields only. */
+export const toAlertView = (alert: Alert): Alert =>
+  pickFields(alert, ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const);
+
+/** A delivery attempt as its subscription's owner sees it: the named fields only. */
+export const toDeliveryView = (attempt: DeliveryAttempt): Pick<DeliveryAttempt, 'eventId' | 'attempt' | 'at' | 'outcome' | 'httpStatus' | 'error'> =>
+  pickFields(attempt, ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const);
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
@@ -372,7 +381,8 @@ export class SubscriptionService {
   /** `GET /subscriptions/{id}/deliveries`: attempts, newest first. */
   async deliveries(caller: Caller, id: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>> {
     await this.owned(caller, id);
-    return this.deps.repository.deliveries(id, page);
+    const found = await this.deps.repository.deliveries(id, page);
+    return { items: found.items.map(toDeliveryView), after: found.after };
   }
 
   /**
@@ -401,7 +411,8 @@ export class SubscriptionService {
   /** `GET /alerts`: the caller's alerts (or unread ones), newest first. */
   async alerts(caller: Caller, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>> {
     assertHasKnownRole(caller);
-    return this.deps.repository.alerts(caller.sub, query);
+    const found = await this.deps.repository.alerts(caller.sub, query);
+    return { items: found.items.map(toAlertView), after: found.after };
   }
 
   /** `POST /alerts/{id}/ack`: marks the caller's own alert read; acking twice keeps the first time. */
@@ -411,6 +422,6 @@ export class SubscriptionService {
     if (!eventId || !subscriptionId) throw new NotFoundError('No such alert.');
     const alert = await this.deps.repository.ackAlert(caller.sub, eventId, subscriptionId, this.now().toISOString());
     if (!alert) throw new NotFoundError('No such alert.');
-    return alert;
+    return toAlertView(alert);
   }
 }

@@ -67,10 +67,15 @@ export interface BusEvent {
   readonly detail: PublishedEvent;
 }
 
-/** The orgs an event concerns (its referral's parties, plus handoff ends), for fan-out. */
+/**
+ * The orgs an event concerns, for fan-out: its referral's current parties (a former party
+ * hears nothing after the event it left with), plus the handoff's ends and the receiver a
+ * redirect moved away from (so an org hears the very event that made it leave).
+ */
 export const orgsOf = (event: PublishedEvent): string[] => {
-  const data = event.data as { parties?: unknown; handoffFromOrg?: unknown; handoffToOrg?: unknown };
+  const data = event.data as { parties?: unknown; handoffFromOrg?: unknown; handoffToOrg?: unknown; previousToOrg?: unknown };
   const orgs = new Set<string>(Array.isArray(data.parties) ? data.parties.map(String) : []);
+  if (event.type === 'referral.redirected' && typeof data.previousToOrg === 'string') orgs.add(data.previousToOrg);
   if (typeof data.handoffFromOrg === 'string') orgs.add(data.handoffFromOrg);
   if (typeof data.handoffToOrg === 'string') orgs.add(data.handoffToOrg);
   return [...orgs];

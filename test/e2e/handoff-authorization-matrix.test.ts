@@ -20,10 +20,14 @@ const TARGET: Who = { sub: 'mx-meht-discharge', org: 'meht', roles: ['practition
 const SENDER: Who = { sub: 'mx-provide-nurse', org: 'provide', roles: ['practitioner'] };
 const NON_PARTY: Who = { sub: 'mx-ageuk-coordinator', org: 'ageuk-essex', roles: ['practitioner'] };
 const PM: Who = { sub: 'mx-programme-manager', org: 'provide', roles: ['programme_manager'] };
+/** A programme manager whose org is no party to anything here. */
+const PM_NON_PARTY: Who = { sub: 'mx-pm-ageuk', org: 'ageuk-essex', roles: ['programme_manager'] };
+/** Both roles at a non-party org: reads everything as a programme manager, answers nothing. */
+const DUAL: Who = { sub: 'mx-dual-ageuk', org: 'ageuk-essex', roles: ['practitioner', 'programme_manager'] };
 /** Of the offering org, but with no Jointly role: the org alone grants nothing. */
 const NO_ROLE: Who = { sub: 'mx-ecc-receptionist', org: 'ecc', roles: [] };
 
-const CALLERS = ['offerer', 'target', 'sender', 'non-party', 'programme manager', 'no-role token', 'no token'] as const;
+const CALLERS = ['offerer', 'target', 'sender', 'non-party', 'programme manager', 'no-role token', 'no token', 'non-party programme manager', 'dual role'] as const;
 type CallerName = (typeof CALLERS)[number];
 const WHO: Readonly<Record<CallerName, Who | undefined>> = {
   offerer: OFFERER,
@@ -33,6 +37,8 @@ const WHO: Readonly<Record<CallerName, Who | undefined>> = {
   'programme manager': PM,
   'no-role token': NO_ROLE,
   'no token': undefined,
+  'non-party programme manager': PM_NON_PARTY,
+  'dual role': DUAL,
 };
 
 type SceneKind = 'open' | 'declined' | 'withdrawn';
@@ -51,39 +57,50 @@ interface Row {
 
 /*
  * The matrix. Columns, in order:
- *                 offerer  target  sender  non-party  programme manager  no-role token  no token
+ *   offerer  target  sender  non-party  programme manager  no-role token  no token  non-party PM  dual role
+ * In a `declined` or `withdrawn` scene the target is a former party: it reads the handoff as
+ * it stood and answers nothing (403, before the 409 the closed status would give).
  */
 const ROWS: readonly Row[] = [
   { name: 'POST /referrals/{id}/handoffs (a handoff is open)', scene: 'open', writes: true, method: 'POST',
     path: (s) => `/referrals/${s.referralId}/handoffs`, body: { toOrg: 'ageuk-essex', reason: 'Voluntary sector support' },
-    expected: [409, 403, 403, 404, 403, 403, 401] },
+    expected: [409, 403, 403, 404, 403, 403, 401, 403, 403] },
   { name: 'POST /referrals/{id}/handoffs (the last handoff was declined)', scene: 'declined', writes: true, method: 'POST',
     path: (s) => `/referrals/${s.referralId}/handoffs`, body: { toOrg: 'ageuk-essex', reason: 'Voluntary sector support' },
-    expected: [201, 403, 403, 404, 403, 403, 401] },
+    expected: [201, 403, 403, 404, 403, 403, 401, 403, 403] },
   { name: 'GET /handoffs/{id}', scene: 'open', writes: false, method: 'GET',
     path: (s) => `/handoffs/${s.handoffId}`,
-    expected: [200, 200, 200, 404, 200, 403, 401] },
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200] },
   { name: 'POST /handoffs/{id}/accept', scene: 'open', writes: true, method: 'POST',
     path: (s) => `/handoffs/${s.handoffId}/accept`, body: { comment: 'We will take it' },
-    expected: [403, 200, 403, 404, 403, 403, 401] },
+    expected: [403, 200, 403, 404, 403, 403, 401, 403, 403] },
   { name: 'POST /handoffs/{id}/decline', scene: 'open', writes: true, method: 'POST',
     path: (s) => `/handoffs/${s.handoffId}/decline`, body: { reasonCode: 'no-capacity' },
-    expected: [403, 200, 403, 404, 403, 403, 401] },
+    expected: [403, 200, 403, 404, 403, 403, 401, 403, 403] },
   { name: 'POST /handoffs/{id}/withdraw', scene: 'open', writes: true, method: 'POST',
     path: (s) => `/handoffs/${s.handoffId}/withdraw`, body: {},
-    expected: [200, 403, 403, 404, 403, 403, 401] },
+    expected: [200, 403, 403, 404, 403, 403, 401, 403, 403] },
   { name: 'POST /handoffs/{id}/accept (already withdrawn: 403 before 409)', scene: 'withdrawn', writes: true, method: 'POST',
     path: (s) => `/handoffs/${s.handoffId}/accept`, body: {},
-    expected: [403, 409, 403, 404, 403, 403, 401] },
+    expected: [403, 403, 403, 404, 403, 403, 401, 403, 403] },
   { name: 'POST /handoffs/{id}/withdraw (already declined: 403 before 409)', scene: 'declined', writes: true, method: 'POST',
     path: (s) => `/handoffs/${s.handoffId}/withdraw`, body: {},
-    expected: [409, 403, 403, 404, 403, 403, 401] },
+    expected: [409, 403, 403, 404, 403, 403, 401, 403, 403] },
+  { name: 'GET /handoffs/{id} (declined: the former target reads it as it stood)', scene: 'declined', writes: false, method: 'GET',
+    path: (s) => `/handoffs/${s.handoffId}`,
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200] },
+  { name: 'GET /handoffs/{id} (withdrawn: the former target reads it as it stood)', scene: 'withdrawn', writes: false, method: 'GET',
+    path: (s) => `/handoffs/${s.handoffId}`,
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200] },
+  { name: 'POST /handoffs/{id}/decline (already withdrawn: the former target, 403 before 409)', scene: 'withdrawn', writes: true, method: 'POST',
+    path: (s) => `/handoffs/${s.handoffId}/decline`, body: { reasonCode: 'no-capacity' },
+    expected: [403, 403, 403, 404, 403, 403, 401, 403, 403] },
   { name: 'GET /handoffs?box=inbox', scene: 'open', writes: false, method: 'GET',
     path: () => '/handoffs?box=inbox',
-    expected: [200, 200, 200, 200, 200, 403, 401] },
+    expected: [200, 200, 200, 200, 200, 403, 401, 200, 200] },
   { name: 'GET /handoffs?box=outbox&org=ecc (the offering org’s)', scene: 'open', writes: false, method: 'GET',
     path: () => '/handoffs?box=outbox&org=ecc',
-    expected: [200, 403, 403, 403, 200, 403, 401] },
+    expected: [200, 403, 403, 403, 200, 403, 401, 200, 200] },
 ];
 
 interface Scene {
@@ -105,6 +122,9 @@ const buildScene = async (kind: SceneKind): Promise<Scene> => {
   }
   return { referralId: referral.id, handoffId: handoff.id };
 };
+
+/** The answers, in the order `allowedActions` lists them. */
+const ANSWER_ROWS = ['accept', 'decline', 'withdraw'] as const;
 
 const CELLS = ROWS.flatMap((row) =>
   CALLERS.map((caller, column) => ({ row, caller, expected: row.expected[column]!, key: `${row.name} × ${caller}` })),
@@ -157,7 +177,7 @@ const snapshot = async (scene: Scene) => {
 const expectStatus = (reply: Reply, status: number) => expect(reply.status, `${reply.status} ${reply.text}`).toBe(status);
 
 describe('the handoff authorization matrix', () => {
-  it('covers every handoff route of DESIGN §4 and seven callers', () => {
+  it('covers every handoff route of DESIGN §4 and nine callers', () => {
     // Prepare
     const routes = new Set(ROWS.map((row) => row.name.split(' (')[0]!.replace(/\?.*$/, '')));
 
@@ -193,6 +213,15 @@ describe('the handoff authorization matrix', () => {
       expect(instance).toBe(row.path(scene));
       expect(JSON.stringify(rest)).not.toContain(scene.referralId);
       expect(JSON.stringify(rest)).not.toContain(scene.handoffId);
+    }
+    if (row.method === 'GET' && expected === 200 && row.path(scene).startsWith('/handoffs/')) {
+      // allowedActions: exactly the answers this caller's cells allow on an open handoff (none once closed).
+      const allowedNow = row.scene === 'open' ? ANSWER_ROWS.filter((answer) => ROWS.find((r) => r.name === `POST /handoffs/{id}/${answer}`)!.expected[CALLERS.indexOf(caller)] === 200) : [];
+      expect(reply.body).toMatchObject({ id: scene.handoffId, referralId: scene.referralId });
+      expect(reply.body.allowedActions).toEqual(allowedNow);
+    }
+    if (row.method === 'GET' && expected === 200 && Array.isArray(reply.body?.items)) {
+      for (const item of reply.body.items) expect(Object.keys(item)).not.toContain('targetJoined');
     }
     if (before) expect(await snapshot(scene)).toEqual(before);
   });

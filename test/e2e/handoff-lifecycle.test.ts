@@ -255,7 +255,9 @@ describe('a declined target', () => {
     const after = await api.get(ECC, `/referrals/${referralId}`);
     expect(after.body).toMatchObject({ ownerOrg: 'ecc', version: 4 });
     expect(after.body).not.toHaveProperty('openHandoffId');
-    expect(after.body.parties).toContain('meht');
+    // MEHT joined only by the offer: it is now a former party (it reads what it saw, nothing more).
+    expect(after.body.parties).not.toContain('meht');
+    expect(after.body.formerParties).toEqual([{ org: 'meht', leftAt: expect.any(String), leftSeq: expect.any(Number) }]);
   });
 
   it('MEHT keeps read access to the referral and the handoff', async () => {
@@ -273,7 +275,7 @@ describe('a declined target', () => {
     expect(handoff.body).toMatchObject({ status: 'declined', allowedActions: [] });
   });
 
-  it('MEHT may not offer it on, nor act on the referral (403); answering its declined handoff again is 409; withdrawing is 403', async () => {
+  it('MEHT, a former party now, may not offer it on, act on the referral or answer its declined handoff again (403, before the 409 of its status)', async () => {
     // Prepare
     const offerPath = `/referrals/${referralId}/handoffs`;
 
@@ -287,8 +289,8 @@ describe('a declined target', () => {
     // Assess
     expectStatus(offer, 403);
     expectStatus(complete, 403);
-    expectStatus(accept, 409);
-    expectStatus(declineAgain, 409);
+    expectStatus(accept, 403);
+    expectStatus(declineAgain, 403);
     expectStatus(withdraw, 403);
   });
 });
@@ -315,8 +317,9 @@ describe('withdraw', () => {
         [second.body.id, 'offered'],
       ].sort(),
     );
+    // The withdrawn target is a former party: it answers nothing any more (403, not the status's 409).
     const targetAfterWithdraw = await api.post(MEHT, `/handoffs/${first.id}/accept`, {});
-    expectStatus(targetAfterWithdraw, 409);
+    expectStatus(targetAfterWithdraw, 403);
   });
 });
 

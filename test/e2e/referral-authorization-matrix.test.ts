@@ -42,6 +42,8 @@ const AGEUK: CallerClaims = { sub: 'matrix-ageuk-practitioner', org: 'ageuk-esse
 const PM: CallerClaims = { sub: 'matrix-programme-manager', org: 'ageuk-essex', roles: ['programme_manager'] };
 /** A programme manager employed by the sender: the org does not make them a practitioner. */
 const PM_AT_PROVIDE: CallerClaims = { sub: 'matrix-pm-at-provide', org: 'provide', roles: ['programme_manager'] };
+/** Both roles, at an org that is no party: reads as a programme manager, acts and writes nothing. */
+const DUAL: CallerClaims = { sub: 'matrix-dual-role', org: 'ageuk-essex', roles: ['practitioner', 'programme_manager'] };
 /** A valid token of a party org, but no Jointly role. */
 const NO_ROLE: CallerClaims = { sub: 'matrix-no-role', org: 'provide', roles: [] };
 /** No Authorization header at all. */
@@ -55,7 +57,21 @@ type Route = (typeof ROUTES)[number];
 const isAction = (route: Route): route is Action => (ACTIONS as readonly string[]).includes(route);
 
 /** The referral's state before the caller acts. */
-type Scenario = 'submitted' | 'info_requested' | 'accepted' | 'redirected';
+type Scenario =
+  | 'submitted'
+  | 'info_requested'
+  | 'accepted'
+  | 'redirected'
+  | 'declined'
+  | 'cancelled'
+  | 'completed'
+  | 'handoff open'
+  | 'handed off'
+  | 'handoff declined'
+  | 'handoff withdrawn';
+
+/** Scenarios in which no action can succeed: their action cells share one referral (faster, same proof). */
+const TERMINAL: ReadonlySet<Scenario> = new Set(['declined', 'cancelled', 'completed']);
 
 interface Row {
   readonly caller: CallerClaims | undefined;
@@ -69,55 +85,107 @@ const NON_PARTY = [404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 4
 const PROG_MGR = [200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200, 200];
 const NO_ROLE_ROW = [403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403];
 const NO_TOKEN_ROW = [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401];
+/** A former party (redirected away; a declined or withdrawn handoff target): reads what it saw, does nothing. */
+const FORMER = [200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 200, 200];
+/** Rows whose answers no state changes: in every scenario (the readers a state could trip up). */
+const OUTSIDERS = {
+  'non-party practitioner (Age UK)': { caller: AGEUK, expected: NON_PARTY },
+  'programme manager of a non-party org': { caller: PM, expected: PROG_MGR },
+  'practitioner + programme manager of a non-party org': { caller: DUAL, expected: PROG_MGR },
+} as const satisfies Record<string, Row>;
+/** …and, in the four original scenarios only (they cannot depend on the state at all), these. */
+const EVERY_STATE = {
+  ...OUTSIDERS,
+  'programme manager of the sender org': { caller: PM_AT_PROVIDE, expected: PROG_MGR },
+  'token without a known role': { caller: NO_ROLE, expected: NO_ROLE_ROW },
+  'no token': { caller: NO_TOKEN, expected: NO_TOKEN_ROW },
+} as const satisfies Record<string, Row>;
 
 /**
  * The matrix. A referral from Provide to ECC, then:
  * - `submitted`: as made (owner: Provide, the sender, until the receiver accepts);
  * - `info_requested`: ECC asked for information;
  * - `accepted`: ECC accepted (owner: ECC);
- * - `redirected`: ECC redirected it to MEHT (ECC is now a former receiver, still a party).
+ * - `redirected`: ECC redirected it to MEHT (ECC is now a former party: it reads the
+ *   referral as it stood when it left, and acts and writes no more); then Provide amended
+ *   the subject and MEHT added a note, which ECC must never see;
+ * - `declined`, `cancelled`, `completed`: closed (notes may still be added);
+ * - `handoff open`: ECC accepted and offered it to MEHT (MEHT is a party while it is open);
+ * - `handed off`: MEHT accepted that handoff (owner: MEHT; ECC stays a party as the receiver);
+ * - `handoff declined` / `handoff withdrawn`: MEHT declined it, or ECC withdrew it (MEHT is a
+ *   former party); then ECC added a note MEHT must never see.
  */
 const MATRIX: Readonly<Record<Scenario, Readonly<Record<string, Row>>>> = {
   submitted: {
     //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
     'sender (Provide, also owner)': { caller: PROVIDE, expected: [200, 403, 403, 403, 403, 409, 200, 200, 409, 200, 201, 200, 200] },
     'receiver (ECC)': { caller: ECC, expected: /*             */ [200, 200, 200, 200, 200, 403, 403, 403, 403, 200, 201, 200, 200] },
-    'non-party practitioner (Age UK)': { caller: AGEUK, expected: NON_PARTY },
-    'programme manager': { caller: PM, expected: PROG_MGR },
-    'programme manager of the sender org': { caller: PM_AT_PROVIDE, expected: PROG_MGR },
-    'token without a known role': { caller: NO_ROLE, expected: NO_ROLE_ROW },
-    'no token': { caller: NO_TOKEN, expected: NO_TOKEN_ROW },
+    ...EVERY_STATE,
   },
   info_requested: {
     //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
     'sender (Provide, also owner)': { caller: PROVIDE, expected: [200, 403, 403, 403, 403, 200, 200, 200, 409, 200, 201, 200, 200] },
     'receiver (ECC)': { caller: ECC, expected: /*             */ [200, 409, 409, 409, 409, 403, 403, 403, 403, 200, 201, 200, 200] },
-    'non-party practitioner (Age UK)': { caller: AGEUK, expected: NON_PARTY },
-    'programme manager': { caller: PM, expected: PROG_MGR },
-    'programme manager of the sender org': { caller: PM_AT_PROVIDE, expected: PROG_MGR },
-    'token without a known role': { caller: NO_ROLE, expected: NO_ROLE_ROW },
-    'no token': { caller: NO_TOKEN, expected: NO_TOKEN_ROW },
+    ...EVERY_STATE,
   },
   accepted: {
     //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
     'sender (Provide, no longer owner)': { caller: PROVIDE, expected: [200, 403, 403, 403, 403, 409, 409, 200, 403, 200, 201, 200, 200] },
     'receiver and owner (ECC)': { caller: ECC, expected: /*   */ [200, 409, 409, 409, 409, 403, 403, 403, 200, 200, 201, 200, 200] },
-    'non-party practitioner (Age UK)': { caller: AGEUK, expected: NON_PARTY },
-    'programme manager': { caller: PM, expected: PROG_MGR },
-    'programme manager of the sender org': { caller: PM_AT_PROVIDE, expected: PROG_MGR },
-    'token without a known role': { caller: NO_ROLE, expected: NO_ROLE_ROW },
-    'no token': { caller: NO_TOKEN, expected: NO_TOKEN_ROW },
+    ...EVERY_STATE,
   },
   redirected: {
     //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
     'sender (Provide, also owner)': { caller: PROVIDE, expected: [200, 403, 403, 403, 403, 409, 200, 200, 409, 200, 201, 200, 200] },
     'new receiver (MEHT)': { caller: MEHT, expected: /*       */ [200, 200, 200, 200, 200, 403, 403, 403, 403, 200, 201, 200, 200] },
-    'former receiver (ECC)': { caller: ECC, expected: /*      */ [200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 201, 200, 200] },
-    'non-party practitioner (Age UK)': { caller: AGEUK, expected: NON_PARTY },
-    'programme manager': { caller: PM, expected: PROG_MGR },
-    'programme manager of the sender org': { caller: PM_AT_PROVIDE, expected: PROG_MGR },
-    'token without a known role': { caller: NO_ROLE, expected: NO_ROLE_ROW },
-    'no token': { caller: NO_TOKEN, expected: NO_TOKEN_ROW },
+    'redirected-away receiver (ECC, a former party)': { caller: ECC, expected: FORMER },
+    ...EVERY_STATE,
+  },
+  declined: {
+    //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
+    'sender (Provide, also owner)': { caller: PROVIDE, expected: [200, 403, 403, 403, 403, 409, 409, 409, 409, 200, 201, 200, 200] },
+    'receiver (ECC)': { caller: ECC, expected: /*             */ [200, 409, 409, 409, 409, 403, 403, 403, 403, 200, 201, 200, 200] },
+    ...OUTSIDERS,
+  },
+  cancelled: {
+    //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
+    'sender (Provide, also owner)': { caller: PROVIDE, expected: [200, 403, 403, 403, 403, 409, 409, 409, 409, 200, 201, 200, 200] },
+    'receiver (ECC)': { caller: ECC, expected: /*             */ [200, 409, 409, 409, 409, 403, 403, 403, 403, 200, 201, 200, 200] },
+    ...OUTSIDERS,
+  },
+  completed: {
+    //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
+    'sender (Provide)': { caller: PROVIDE, expected: /*       */ [200, 403, 403, 403, 403, 409, 409, 409, 403, 200, 201, 200, 200] },
+    'receiver and owner (ECC)': { caller: ECC, expected: /*   */ [200, 409, 409, 409, 409, 403, 403, 403, 409, 200, 201, 200, 200] },
+    ...OUTSIDERS,
+  },
+  'handoff open': {
+    //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
+    'sender (Provide)': { caller: PROVIDE, expected: /*       */ [200, 403, 403, 403, 403, 409, 409, 409, 403, 200, 201, 200, 200] },
+    'receiver and owner (ECC, offering)': { caller: ECC, expected: [200, 409, 409, 409, 409, 403, 403, 403, 409, 200, 201, 200, 200] },
+    'handoff target (MEHT, a party now)': { caller: MEHT, expected: [200, 403, 403, 403, 403, 403, 403, 403, 403, 200, 201, 200, 200] },
+    ...OUTSIDERS,
+  },
+  'handed off': {
+    //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
+    'sender (Provide)': { caller: PROVIDE, expected: /*       */ [200, 403, 403, 403, 403, 409, 409, 200, 403, 200, 201, 200, 200] },
+    'former owner (ECC, still the receiver)': { caller: ECC, expected: [200, 409, 409, 409, 409, 403, 403, 403, 403, 200, 201, 200, 200] },
+    'new owner (MEHT)': { caller: MEHT, expected: /*          */ [200, 403, 403, 403, 403, 403, 403, 403, 200, 200, 201, 200, 200] },
+    ...OUTSIDERS,
+  },
+  'handoff declined': {
+    //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
+    'sender (Provide)': { caller: PROVIDE, expected: /*       */ [200, 403, 403, 403, 403, 409, 409, 200, 403, 200, 201, 200, 200] },
+    'receiver and owner (ECC)': { caller: ECC, expected: /*   */ [200, 409, 409, 409, 409, 403, 403, 403, 200, 200, 201, 200, 200] },
+    'former handoff target (MEHT, declined)': { caller: MEHT, expected: FORMER },
+    ...OUTSIDERS,
+  },
+  'handoff withdrawn': {
+    //                                                           GET  accept decl redir reqinf provinf amend cancel compl hist +note notes log
+    'sender (Provide)': { caller: PROVIDE, expected: /*       */ [200, 403, 403, 403, 403, 409, 409, 200, 403, 200, 201, 200, 200] },
+    'receiver and owner (ECC)': { caller: ECC, expected: /*   */ [200, 409, 409, 409, 409, 403, 403, 403, 200, 200, 201, 200, 200] },
+    'former handoff target (MEHT, withdrawn)': { caller: MEHT, expected: FORMER },
+    ...OUTSIDERS,
   },
 };
 
@@ -162,25 +230,74 @@ interface Prepared {
   readonly version: number;
   readonly status: string;
   readonly nhsNumber: string;
+  /** In this referral's name, reason, comments and notes: no other referral's body may show it. */
+  readonly marker: string;
 }
 
-/** A fresh referral from Provide to ECC, brought into the scenario's state by its parties. */
+/** Every referral's marker, to prove no body shows another referral's name, reason or comment. */
+const markers = new Set<string>();
+
+/** A referral from Provide to ECC, brought into the scenario's state by its parties; every text carries its marker. */
 const prepare = async (scenario: Scenario): Promise<Prepared> => {
-  const body = referralBody();
+  const marker = `MX${randomUlid().slice(-10)}`;
+  markers.add(marker);
+  const body = referralBody({ reason: `Reason ${marker}: falls at home.` });
+  body.subject.name = `Person ${marker}`;
   const created = await api.post(PROVIDE, '/referrals', body);
   expectStatus(created, 201);
   const id = created.body.id as string;
-  const step: Partial<Record<Scenario, [CallerClaims, Action, Record<string, unknown>]>> = {
-    info_requested: [ECC, 'request-info', { comment: 'Is there a carer at home?' }],
-    accepted: [ECC, 'accept', {}],
-    redirected: [ECC, 'redirect', { toOrg: 'meht', comment: 'MEHT discharge team holds this.' }],
+  const step = async (caller: CallerClaims, path: string, stepBody: Record<string, unknown>, status = 200) => {
+    const reply = await api.post(caller, `/referrals/${id}${path}`, stepBody);
+    expectStatus(reply, status);
+    return reply.body;
   };
-  const next = step[scenario];
-  if (!next) return { id, version: created.body.version, status: created.body.status, nhsNumber: body.subject.nhsNumber };
-  const [caller, action, actionBodyValue] = next;
-  const moved = await api.post(caller, `/referrals/${id}/${action}`, actionBodyValue);
-  expectStatus(moved, 200);
-  return { id, version: moved.body.version, status: moved.body.status, nhsNumber: body.subject.nhsNumber };
+  const comment = `Comment ${marker}`;
+  let last = created.body;
+  const handoff = async (answer?: 'accept' | 'decline' | 'withdraw') => {
+    await step(ECC, '/accept', { comment });
+    const offered = await step(ECC, '/handoffs', { toOrg: 'meht', reason: `Handoff ${marker}` }, 201);
+    if (answer) {
+      const [who, answerBody] = answer === 'withdraw' ? [ECC, { comment }] : answer === 'decline' ? [MEHT, { reasonCode: 'no-capacity', comment }] : [MEHT, { comment }];
+      const reply = await api.post(who, `/handoffs/${offered.id}/${answer}`, answerBody);
+      expectStatus(reply, 200);
+    }
+  };
+  switch (scenario) {
+    case 'submitted':
+      break;
+    case 'info_requested':
+      last = await step(ECC, '/request-info', { comment });
+      break;
+    case 'accepted':
+      last = await step(ECC, '/accept', { comment });
+      break;
+    case 'redirected':
+      await step(ECC, '/redirect', { toOrg: 'meht', comment });
+      // Later than ECC's leaving: an amended subject and a note it must never see.
+      last = await step(PROVIDE, '/amend', { subject: { ...body.subject, name: `LATER ${marker}` } });
+      await step(MEHT, '/notes', { text: `LATER note ${marker}` }, 201);
+      break;
+    case 'declined':
+      last = await step(ECC, '/decline', { reasonCode: 'no-capacity', comment });
+      break;
+    case 'cancelled':
+      last = await step(PROVIDE, '/cancel', { reasonCode: 'no-longer-required', comment });
+      break;
+    case 'completed':
+      await step(ECC, '/accept', { comment });
+      last = await step(ECC, '/complete', { outcome: 'admission-avoided', comment });
+      break;
+    case 'handoff open':
+    case 'handed off':
+    case 'handoff declined':
+    case 'handoff withdrawn': {
+      await handoff(({ 'handoff open': undefined, 'handed off': 'accept', 'handoff declined': 'decline', 'handoff withdrawn': 'withdraw' } as const)[scenario]);
+      if (scenario === 'handoff declined' || scenario === 'handoff withdrawn') await step(ECC, '/notes', { text: `LATER note ${marker}` }, 201);
+      last = (await api.get(PROVIDE, `/referrals/${id}`)).body;
+      break;
+    }
+  }
+  return { id, version: last.version, status: last.status, nhsNumber: body.subject.nhsNumber, marker };
 };
 
 /** Calls one route of the matrix on referral `id`. */
@@ -204,22 +321,31 @@ const callRoute = (route: Route, caller: CallerClaims | undefined, id: string, s
 const cells = (Object.entries(MATRIX) as [Scenario, Record<string, Row>][]).flatMap(([scenario, rows]) =>
   Object.entries(rows).flatMap(([who, row]) => {
     if (row.expected.length !== ROUTES.length) throw new Error(`${scenario} · ${who}: ${row.expected.length} statuses for ${ROUTES.length} routes`);
-    return ROUTES.map((route, i) => ({ scenario, who, route, caller: row.caller, expected: row.expected[i]! }));
+    // What GET's allowedActions must be: exactly the actions this row lets the caller take now.
+    const allowed = ACTIONS.filter((_, a) => row.expected[a + 1] === 200);
+    const former = row.expected === FORMER;
+    return ROUTES.map((route, i) => ({ scenario, who, route, caller: row.caller, expected: row.expected[i]!, allowed, former }));
   }),
 );
 
-// Cells are independent (fresh referrals; reads on a shared one), so they run concurrently.
+// Cells are independent (an action that may succeed gets a fresh referral; reads and refused
+// actions, which change nothing, share one per scenario), so they run concurrently.
 describe.concurrent('authorization matrix: every referral route × every caller × every state', () => {
-  /** One referral per scenario for the reads and notes (they change no state). */
+  /** One referral per scenario for the reads, notes and refused actions (they change no state). */
   const shared = new Map<Scenario, Prepared>();
 
   beforeAll(async () => {
-    for (const scenario of Object.keys(MATRIX) as Scenario[]) shared.set(scenario, await prepare(scenario));
-  });
+    // Another referral between the same orgs, with its own name, reason, comments and note.
+    const other = await prepare('accepted');
+    await api.post(ECC, `/referrals/${other.id}/notes`, { text: `Note ${other.marker}` });
+    const scenarios = Object.keys(MATRIX) as Scenario[];
+    const prepared = await Promise.all(scenarios.map((scenario) => prepare(scenario)));
+    scenarios.forEach((scenario, i) => shared.set(scenario, prepared[i]!));
+  }, 120_000);
 
-  it.for(cells)('$scenario · $who · $route → $expected', async ({ scenario, route, caller, expected }, { expect }) => {
+  it.for(cells)('$scenario · $who · $route → $expected', async ({ scenario, route, caller, expected, allowed, former }, { expect }) => {
     // Prepare
-    const referral = isAction(route) ? await prepare(scenario) : shared.get(scenario)!;
+    const referral = isAction(route) && expected === 200 && !TERMINAL.has(scenario) ? await prepare(scenario) : shared.get(scenario)!;
 
     // Act
     const response = await callRoute(route, caller, referral.id, scenario);
@@ -246,9 +372,22 @@ describe.concurrent('authorization matrix: every referral route × every caller 
     if (route === 'GET' && expected === 200) {
       expect(response.body.id).toBe(referral.id);
       expect(response.headers.get('etag')).toBe(`"${response.body.version}"`);
-      expect(Array.isArray(response.body.allowedActions)).toBe(true);
+      expect(response.body.allowedActions).toEqual(allowed);
+      for (const handoff of response.body.handoffs) expect(handoff.referralId).toBe(referral.id);
     }
-    if (!isAction(route) && route !== 'GET' && expected === 200) expect(Array.isArray(response.body.items)).toBe(true);
+    if (!isAction(route) && route !== 'GET' && expected === 200) {
+      expect(Array.isArray(response.body.items)).toBe(true);
+      // Every item belongs to the referral asked for (access-log entries name none: they live in its partition).
+      for (const item of response.body.items) if ('referralId' in item) expect(item.referralId).toBe(referral.id);
+    }
+    if (expected >= 200 && expected < 300) {
+      // No name, reason or comment of another referral, ever.
+      for (const marker of markers) if (marker !== referral.marker) expect(response.text).not.toContain(marker);
+    }
+    if (former) {
+      // A former party sees nothing written after it left: no later note, comment or amended subject.
+      expect(response.text).not.toContain('LATER');
+    }
     if (isAction(route)) {
       const after = await api.get(PROVIDE, `/referrals/${referral.id}`);
       if (expected === 200) {

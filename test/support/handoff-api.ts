@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { tokenFor } from './local-runtime-process.ts';
+import { assertResponseContract } from './response-contract.ts';
 
 /** Claims for `POST /_local/token`. */
 export interface Who {
@@ -70,6 +71,8 @@ export const handoffApi = (url: string) => {
     } catch {
       parsed = undefined;
     }
+    // Every 2xx body the e2e tests see must conform to its route's strict response schema.
+    assertResponseContract(method, path, response.status, response.headers.get('content-type'), parsed);
     return { status: response.status, headers: response.headers, text, body: parsed };
   };
 

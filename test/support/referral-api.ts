@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { tokenFor } from './local-runtime-process.ts';
+import { assertResponseContract } from './response-contract.ts';
 
 /** Who calls: claims for `POST /_local/token`, or `undefined` for no token at all. */
 export interface CallerClaims {
@@ -64,6 +65,8 @@ export const referralApi = (url: string) => {
     } catch {
       body = undefined;
     }
+    // Every 2xx body the e2e tests see must conform to its route's strict response schema.
+    assertResponseContract(method, path, response.status, response.headers.get('content-type'), body);
     return { status: response.status, headers: response.headers, text, body };
   };
 

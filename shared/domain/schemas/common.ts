@@ -22,4 +22,12 @@ export const ProblemSchema = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
 export type Problem = z.infer<typeof ProblemSchema>;
 
-export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const HealthSchema = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+/**
+ * `GET /openapi.json`: an OpenAPI 3.1 document. Its shape is the OpenAPI specification's,
+ * not ours, so only its top level is checked (the one response schema that is not strict).
+ */
+export const OpenApiDocumentSchema = z
+  .looseObject({ openapi: z.string().regex(/^3\.1\./), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'OpenApiDocument' });

@@ -23,11 +23,11 @@ export const MetricsSummaryQuerySchema = z.strictObject({
 });
 export type MetricsSummaryQuery = z.output<typeof MetricsSummaryQuerySchema>;
 
-const counts = <C extends string>(codes: readonly C[]) => z.object(Object.fromEntries(codes.map((code) => [code, z.number().int()])) as Record<C, z.ZodNumber>);
+const counts = <C extends string>(codes: readonly C[]) => z.strictObject(Object.fromEntries(codes.map((code) => [code, z.number().int()])) as Record<C, z.ZodNumber>);
 const rate = z.number().min(0).max(1).nullable();
 
 const DurationSchema = z
-  .object({
+  .strictObject({
     count: z.number().int(),
     meanMinutes: z.number().nullable(),
     medianMinutes: z.number().nullable(),
@@ -40,7 +40,7 @@ const DurationSchema = z
   });
 
 export const MetricFiguresSchema = z
-  .object({
+  .strictObject({
     referrals: z.number().int().meta({ description: 'Referrals submitted in the period, attributed to their current receiver and priority' }),
     byStatus: counts(REFERRAL_STATUSES),
     accepted: z.number().int(),
@@ -57,7 +57,7 @@ export const MetricFiguresSchema = z
     infoRequestsPerReferral: z.number().nullable(),
     amendments: z.number().int(),
     redirects: z.number().int(),
-    handoffs: z.object({
+    handoffs: z.strictObject({
       offered: z.number().int(),
       accepted: z.number().int(),
       declined: z.number().int(),
@@ -71,24 +71,24 @@ export const MetricFiguresSchema = z
   .meta({ id: 'MetricFigures' });
 
 const GroupKeySchema = z.union([
-  z.object({ serviceArea: z.string() }),
-  z.object({ day: z.string() }),
-  z.object({ fromOrg: z.string(), toOrg: z.string() }),
-  z.object({ priority: z.string() }),
+  z.strictObject({ serviceArea: z.string() }),
+  z.strictObject({ day: z.string() }),
+  z.strictObject({ fromOrg: z.string(), toOrg: z.string() }),
+  z.strictObject({ priority: z.string() }),
 ]);
 
 export const MetricsSummarySchema = z
-  .object({
+  .strictObject({
     from: z.string(),
     to: z.string(),
     groupBy: z.enum(GROUP_BY),
     serviceArea: z.enum(SERVICE_AREAS).optional(),
     org: z.string().optional(),
-    attribution: z.object({
+    attribution: z.strictObject({
       referrals: z.string(),
       handoffs: z.string(),
     }),
-    groups: z.array(z.object({ key: GroupKeySchema, figures: MetricFiguresSchema })),
+    groups: z.array(z.strictObject({ key: GroupKeySchema, figures: MetricFiguresSchema })),
     total: MetricFiguresSchema,
   })
   .meta({ id: 'MetricsSummary' });

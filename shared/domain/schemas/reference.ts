@@ -1,18 +1,18 @@
 import * as z from 'zod';
 import { ORGANISATION_KINDS } from '../reference-data.ts';
 
-const CodeSchema = z.object({ code: z.string(), label: z.string() }).meta({ id: 'Code' });
+const CodeSchema = z.strictObject({ code: z.string(), label: z.string() }).meta({ id: 'Code' });
 
 /** `GET /reference`: the registries and closed code lists a client renders pick lists from. */
 export const ReferenceSchema = z
-  .object({
+  .strictObject({
     organisations: z.array(
-      z.object({ id: z.string(), name: z.string(), kind: z.enum(ORGANISATION_KINDS) }).meta({ id: 'Organisation' }),
+      z.strictObject({ id: z.string(), name: z.string(), kind: z.enum(ORGANISATION_KINDS) }).meta({ id: 'Organisation' }),
     ),
     serviceAreas: z.array(CodeSchema),
     priorities: z.array(
       z
-        .object({
+        .strictObject({
           code: z.string(),
           label: z.string(),
           targetMinutes: z.number().int().positive().meta({ description: 'Response target in minutes' }),

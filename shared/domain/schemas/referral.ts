@@ -7,6 +7,7 @@ import { isValidNhsNumber } from '../nhs-number.ts';
 import {
   CANCEL_REASON_CODES,
   DECLINE_REASON_CODES,
+  HANDOFF_STATUSES,
   OUTCOME_CODES,
   PRIORITIES,
   REFERRAL_STATUSES,
@@ -129,10 +130,39 @@ export type ListReferralsQuery = z.infer<typeof ListReferralsQuerySchema>;
 
 export const PageQuerySchema = z.strictObject({ limit: LimitSchema, cursor: z.string().max(2048).optional() });
 
-const ActorSchema = z.object({ sub: z.string(), org: z.string(), role: z.string() }).meta({ id: 'Actor' });
+export const ActorSchema = z.strictObject({ sub: z.string(), org: z.string(), role: z.string() }).meta({ id: 'Actor' });
+
+export const FormerPartySchema = z
+  .strictObject({
+    org: z.string(),
+    leftAt: z.string(),
+    leftSeq: z.number().int().meta({ description: 'The history `seq` at which it left: it reads events and notes up to here' }),
+  })
+  .meta({ id: 'FormerParty', description: 'An organisation that is no longer a party (redirected away, a declined or withdrawn handoff target)' });
+
+/** A handoff as stored and shown inside a referral (`GET /handoffs/{id}` adds `allowedActions`). */
+export const HandoffRecordSchema = z
+  .strictObject({
+    id: z.string(),
+    referralId: z.string(),
+    fromOrg: z.string(),
+    fromTeam: z.string().optional(),
+    toOrg: z.string(),
+    toTeam: z.string().optional(),
+    reason: z.string(),
+    status: z.enum(HANDOFF_STATUSES),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    dueAt: z.string(),
+    offeredBy: ActorSchema,
+    answeredBy: ActorSchema.optional(),
+    reasonCode: z.string().optional(),
+  })
+  .meta({ id: 'HandoffRecord' });
 
 export const ReferralSchema = z
-  .object({
+  .strictObject({
     id: z.string(),
     fromOrg: z.string(),
     fromTeam: z.string().optional(),
@@ -152,22 +182,23 @@ export const ReferralSchema = z
     infoRequestedAt: z.string().optional(),
     outcome: z.enum(OUTCOME_CODES).optional(),
     reasonCode: z.string().optional().meta({ description: 'Decline or cancel reason code' }),
-    parties: z.array(z.string()),
+    parties: z.array(z.string()).meta({ description: 'The organisations that are parties now' }),
+    formerParties: z.array(FormerPartySchema).optional(),
     openHandoffId: z.string().optional(),
   })
   .meta({ id: 'Referral' });
 
 export const ReferralDetailSchema = ReferralSchema.extend({
   allowedActions: z.array(z.string()).meta({ description: 'Action path segments this caller may POST now' }),
-  handoffs: z.array(z.record(z.string(), z.unknown())).meta({ description: 'Every handoff of the referral (see Handoff)' }),
+  handoffs: z.array(HandoffRecordSchema).meta({ description: 'Every handoff of the referral (a former party: those it saw, as they stood)' }),
 }).meta({ id: 'ReferralDetail' });
 
 export const ReferralListSchema = z
-  .object({ items: z.array(ReferralSchema), nextCursor: z.string().optional() })
+  .strictObject({ items: z.array(ReferralSchema), nextCursor: z.string().optional() })
   .meta({ id: 'ReferralList' });
 
 export const EventSchema = z
-  .object({
+  .strictObject({
     id: z.string(),
     type: z.string(),
     seq: z.number().int(),
@@ -179,18 +210,18 @@ export const EventSchema = z
     comment: z.string().optional(),
   })
   .meta({ id: 'Event' });
-export const EventListSchema = z.object({ items: z.array(EventSchema), nextCursor: z.string().optional() }).meta({ id: 'EventList' });
+export const EventListSchema = z.strictObject({ items: z.array(EventSchema), nextCursor: z.string().optional() }).meta({ id: 'EventList' });
 
 export const NoteSchema = z
-  .object({ id: z.string(), referralId: z.string(), text: z.string(), author: ActorSchema, createdAt: z.string() })
+  .strictObject({ id: z.string(), referralId: z.string(), text: z.string(), author: ActorSchema, createdAt: z.string() })
   .meta({ id: 'Note' });
-export const NoteListSchema = z.object({ items: z.array(NoteSchema), nextCursor: z.string().optional() }).meta({ id: 'NoteList' });
+export const NoteListSchema = z.strictObject({ items: z.array(NoteSchema), nextCursor: z.string().optional() }).meta({ id: 'NoteList' });
 
 export const AccessLogEntrySchema = z
-  .object({ at: z.string(), actor: ActorSchema, what: z.string() })
+  .strictObject({ at: z.string(), actor: ActorSchema, what: z.string() })
   .meta({ id: 'AccessLogEntry' });
 export const AccessLogSchema = z
-  .object({ items: z.array(AccessLogEntrySchema), nextCursor: z.string().optional() })
+  .strictObject({ items: z.array(AccessLogEntrySchema), nextCursor: z.string().optional() })
   .meta({ id: 'AccessLog' });
 
 /** Referral ids are ULIDs. */

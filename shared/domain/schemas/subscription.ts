@@ -110,17 +110,17 @@ export const ListAlertsQuerySchema = z.strictObject({
 /** A channel as returned: a webhook shows its URL only, never its secret. */
 export const ChannelSchema = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('inbox') }),
-    z.object({ type: z.literal('webhook'), url: z.string() }),
-    z.object({ type: z.literal('email'), address: z.string() }),
+    z.strictObject({ type: z.literal('inbox') }),
+    z.strictObject({ type: z.literal('webhook'), url: z.string() }),
+    z.strictObject({ type: z.literal('email'), address: z.string() }),
   ])
   .meta({ id: 'Channel' });
 
 export const SubscriptionSchema = z
-  .object({
+  .strictObject({
     id: z.string(),
     eventTypes: z.array(z.string()),
-    filters: z.object({
+    filters: z.strictObject({
       orgs: z.array(z.string()).optional().meta({ description: 'Absent: programme-wide (programme managers only)' }),
       serviceAreas: z.array(z.enum(SERVICE_AREAS)).optional(),
       priorities: z.array(z.enum(PRIORITIES)).optional(),
@@ -139,13 +139,13 @@ export const SubscriptionSchema = z
   .meta({ id: 'Subscription' });
 
 export const SubscriptionListSchema = z
-  .object({ items: z.array(SubscriptionSchema), nextCursor: z.string().optional() })
+  .strictObject({ items: z.array(SubscriptionSchema), nextCursor: z.string().optional() })
   .meta({ id: 'SubscriptionList' });
 
 export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'dead-lettered'] as const;
 
 export const DeliverySchema = z
-  .object({
+  .strictObject({
     eventId: z.string(),
     attempt: z.number().int(),
     at: z.string(),
@@ -156,15 +156,15 @@ export const DeliverySchema = z
   .meta({ id: 'Delivery' });
 
 export const DeliveryListSchema = z
-  .object({ items: z.array(DeliverySchema), nextCursor: z.string().optional() })
+  .strictObject({ items: z.array(DeliverySchema), nextCursor: z.string().optional() })
   .meta({ id: 'DeliveryList' });
 
 export const RedriveResultSchema = z
-  .object({ redriven: z.number().int().meta({ description: 'Dead-lettered deliveries queued again (attempt 1)' }) })
+  .strictObject({ redriven: z.number().int().meta({ description: 'Dead-lettered deliveries queued again (attempt 1)' }) })
   .meta({ id: 'RedriveResult' });
 
 export const AlertSchema = z
-  .object({
+  .strictObject({
     id: z.string().meta({ description: '`<eventId>.<subscriptionId>`' }),
     eventId: z.string(),
     subscriptionId: z.string(),
@@ -177,4 +177,4 @@ export const AlertSchema = z
   })
   .meta({ id: 'Alert' });
 
-export const AlertListSchema = z.object({ items: z.array(AlertSchema), nextCursor: z.string().optional() }).meta({ id: 'AlertList' });
+export const AlertListSchema = z.strictObject({ items: z.array(AlertSchema), nextCursor: z.string().optional() }).meta({ id: 'AlertList' });

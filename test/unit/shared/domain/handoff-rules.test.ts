@@ -471,6 +471,8 @@ describe('offerHandoff: what an offer makes', () => {
       updatedAt: NOW.toISOString(),
       dueAt: new Date(NOW.getTime() + TARGETS.soon * MINUTE).toISOString(),
       offeredBy: OFFERED_BY,
+      // MEHT held no role before: it joins by this offer (and leaves if it is declined or withdrawn).
+      targetJoined: true,
     });
   });
 

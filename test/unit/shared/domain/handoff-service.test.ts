@@ -17,6 +17,7 @@ import type { Caller } from '../../../../shared/domain/identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
+  type FormerPartySnapshot,
   type HandoffRepository,
   type ListHandoffsParams,
   type Page,
@@ -188,6 +189,14 @@ class FakeHandoffRepository implements HandoffRepository {
   async listHandoffs(params: ListHandoffsParams): Promise<Page<Handoff>> {
     this.record('listHandoffs', params);
     return this.listResult;
+  }
+
+  /** What former parties saw, by `<referralId>#<org>`. */
+  readonly snapshots = new Map<string, FormerPartySnapshot>();
+
+  async formerPartySnapshot(referralId: string, org: string): Promise<FormerPartySnapshot | undefined> {
+    this.record('formerPartySnapshot', referralId, org);
+    return this.snapshots.get(`${referralId}#${org}`);
   }
 
   async recordAccess(referralIds: readonly string[], entry: AccessEntry): Promise<void> {

@@ -15,6 +15,7 @@ import type { Caller } from '../../../../shared/domain/identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
+  type FormerPartySnapshot,
   type ListReferralsParams,
   type Page,
   type ReferralRepository,
@@ -140,6 +141,14 @@ class FakeRepository implements ReferralRepository {
   async accessLog(id: string, options: { limit: number; after?: string | undefined }): Promise<Page<AccessEntry>> {
     this.record('accessLog', id, options);
     return { items: [{ at: NOW.toISOString(), actor: { sub: 'u-sender', org: 'provide', role: 'practitioner' }, what: 'detail' }] };
+  }
+
+  /** What former parties saw, by `<referralId>#<org>`. */
+  readonly snapshots = new Map<string, FormerPartySnapshot>();
+
+  async formerPartySnapshot(referralId: string, org: string): Promise<FormerPartySnapshot | undefined> {
+    this.record('formerPartySnapshot', referralId, org);
+    return this.snapshots.get(`${referralId}#${org}`);
   }
 
   async recordAccess(referralIds: readonly string[], entry: AccessEntry): Promise<void> {

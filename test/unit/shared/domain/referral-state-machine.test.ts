@@ -6,7 +6,10 @@ import {
   REFERRAL_ACTIONS,
   allowedActions,
   applyAction,
+  canRead,
   createReferral,
+  readLimitOf,
+  toReferralView,
   type ActionInput,
   type NewReferral,
   type Referral,
@@ -339,7 +342,7 @@ describe('applyAction: accept', () => {
 });
 
 describe('applyAction: redirect', () => {
-  it('changes toOrg and toTeam, adds the new org to parties, keeps dueAt and status', () => {
+  it('changes toOrg and toTeam, swaps the old receiver for the new one in parties (the old one is a former party), keeps dueAt and status', () => {
     // Prepare
     const referral = referralIn('submitted', { ownerOrg: 'provide', toTeam: 'crisis-team', parties: ['provide', 'ecc'] });
 
@@ -355,7 +358,8 @@ describe('applyAction: redirect', () => {
     expect(next.status).toBe('submitted');
     expect(next.toOrg).toBe('meht');
     expect(next.toTeam).toBe('frailty-unit');
-    expect(next.parties).toEqual(['provide', 'ecc', 'meht']);
+    expect(next.parties).toEqual(['provide', 'meht']);
+    expect(next.formerParties).toEqual([{ org: 'ecc', leftAt: NOW.toISOString(), leftSeq: referral.seq + 1 }]);
     expect(next.dueAt).toBe(referral.dueAt);
     expect(next.ownerOrg).toBe('provide');
     expect(event.data).toMatchObject({ toOrg: 'meht', previousToOrg: 'ecc' });
@@ -373,15 +377,37 @@ describe('applyAction: redirect', () => {
     expect(next).not.toHaveProperty('toTeam');
   });
 
-  it('does not list a party twice when redirecting to an org that already was one', () => {
+  it('makes a former party that is redirected back a current party again, and the redirecting receiver a former one', () => {
     // Prepare
-    const referral = referralIn('submitted', { ownerOrg: 'provide', parties: ['provide', 'meht', 'ecc'] });
+    const referral = referralIn('submitted', {
+      ownerOrg: 'provide',
+      parties: ['provide', 'ecc'],
+      formerParties: [{ org: 'meht', leftAt: '2025-03-03T08:00:00.000Z', leftSeq: 2 }],
+    });
 
     // Act
     const { referral: next } = applyAction(referral, { action: 'redirect', body: { toOrg: 'meht', comment: 'back to meht' } }, RECEIVER, CONTEXT);
 
     // Assess
-    expect(next.parties).toEqual(['provide', 'meht', 'ecc']);
+    expect(next.parties).toEqual(['provide', 'meht']);
+    expect(next.formerParties).toEqual([{ org: 'ecc', leftAt: NOW.toISOString(), leftSeq: referral.seq + 1 }]);
+  });
+
+  it('lets a former party read but take no action (403 whatever the status), with no allowed actions', () => {
+    // Prepare
+    const referral = referralIn('submitted', { ownerOrg: 'provide', toOrg: 'meht', parties: ['provide', 'meht'], formerParties: [{ org: 'ecc', leftAt: NOW.toISOString(), leftSeq: 2 }] });
+
+    // Act
+    const readable = canRead(referral, RECEIVER);
+    const limit = readLimitOf(referral, RECEIVER);
+    const allowed = allowedActions(referral, RECEIVER);
+    const attempt = () => applyAction(referral, inputFor('accept'), RECEIVER, CONTEXT);
+
+    // Assess
+    expect(readable).toBe(true);
+    expect(limit).toEqual({ org: 'ecc', leftAt: NOW.toISOString(), leftSeq: 2 });
+    expect(allowed).toEqual([]);
+    expect(attempt).toThrow(ForbiddenError);
   });
 
   it.each([
@@ -717,5 +743,20 @@ describe('createReferral', () => {
 
     // Assess
     expect(error).toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('toReferralView: an allow-list', () => {
+  it('shows the named fields only: internal counters, marks and any field added later stay internal', () => {
+    // Prepare
+    const stored = { ...referralIn('submitted'), overdueNotifiedFor: 'x', someNewInternalField: 'secret' } as Referral;
+
+    // Act
+    const view = toReferralView(stored);
+
+    // Assess
+    expect(Object.keys(view)).not.toEqual(expect.arrayContaining(['seq']));
+    for (const hidden of ['seq', 'pausedMs', 'overdueNotifiedFor', 'someNewInternalField']) expect(view).not.toHaveProperty(hidden);
+    expect(view).toMatchObject({ id: stored.id, status: 'submitted', parties: stored.parties });
   });
 });

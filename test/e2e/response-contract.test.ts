@@ -1,0 +1,128 @@
+/**
+ * The response contract, over HTTP against the local runtime: one walk through every route
+ * of the route table, as its users would take it, with every 2xx JSON body checked against
+ * the route's strict response schema (test/support/response-contract.ts does the check on
+ * every response the e2e clients see; this file makes sure every route is seen once).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ROUTES } from '../../infra/routes.ts';
+import { ReferralSchema } from '../../shared/domain/schemas/referral.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
+import { checkedRoutes, routeOf } from '../support/response-contract.ts';
+import { pollUntil } from '../support/webhook-receiver.ts';
+
+let runtime: RuntimeProcess;
+let api: ReferralApi;
+
+const PROVIDE: CallerClaims = { sub: 'rc-provide-nurse', org: 'provide', roles: ['practitioner'] };
+const ECC: CallerClaims = { sub: 'rc-ecc-social-worker', org: 'ecc', roles: ['practitioner'] };
+const MEHT: CallerClaims = { sub: 'rc-meht-discharge', org: 'meht', roles: ['practitioner'] };
+const AGEUK: CallerClaims = { sub: 'rc-ageuk-coordinator', org: 'ageuk-essex', roles: ['practitioner'] };
+const PM: CallerClaims = { sub: 'rc-programme-manager', org: 'provide', roles: ['programme_manager'] };
+
+/** The 2xx routes answered without a JSON body (nothing to check). */
+const NO_BODY = new Set(['DELETE /subscriptions/{id}']);
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess({ DYNAMODB_ENDPOINT: inject('dynamodbEndpoint') });
+  api = referralApi(runtime.url);
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+/** A request that must answer `status` (its body was already checked against the contract). */
+const must = async (reply: Promise<ApiResponse>, status: number): Promise<any> => {
+  const response = await reply;
+  expect(response.status, `${response.status} ${response.text}`).toBe(status);
+  return response.body;
+};
+
+describe('every route’s 2xx body conforms to its strict response schema', () => {
+  it('walks every route of the route table once, and each body passes', async () => {
+    // Prepare: an inbox subscription first, so the walk's events make alerts.
+    const subscription = await must(api.post(ECC, '/subscriptions', { eventTypes: ['*'], channel: { type: 'inbox' } }), 201);
+    const hook = await must(api.post(ECC, '/subscriptions', { eventTypes: ['note.added'], channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 'rc-webhook-secret-0123456789' } }), 201);
+    const throwaway = await must(api.post(ECC, '/subscriptions', { eventTypes: ['referral.*'], channel: { type: 'inbox' } }), 201);
+
+    // Act: the walk.
+    await must(api.get(undefined, '/health'), 200);
+    await must(api.get(undefined, '/openapi.json'), 200);
+    await must(api.get(PROVIDE, '/reference'), 200);
+    const body = referralBody({ subject: { ...referralBody().subject, localId: 'rc-local-1' } });
+    const r1 = await must(api.post(PROVIDE, '/referrals', body), 201);
+    const r2 = await must(api.post(PROVIDE, '/referrals', referralBody()), 201);
+    const r3 = await must(api.post(PROVIDE, '/referrals', referralBody()), 201);
+    await must(api.post(ECC, `/referrals/${r1.id}/request-info`, { comment: 'Is there a carer at home?' }), 200);
+    await must(api.post(PROVIDE, `/referrals/${r1.id}/provide-info`, { comment: 'Her daughter visits daily.' }), 200);
+    await must(api.post(PROVIDE, `/referrals/${r1.id}/amend`, { priority: 'soon' }), 200);
+    await must(api.post(ECC, `/referrals/${r1.id}/accept`, {}), 200);
+    const withdrawn = await must(api.post(ECC, `/referrals/${r1.id}/handoffs`, { toOrg: 'meht', reason: 'Frailty unit to lead.' }), 201);
+    await must(api.post(ECC, `/handoffs/${withdrawn.id}/withdraw`, {}), 200);
+    const declined = await must(api.post(ECC, `/referrals/${r1.id}/handoffs`, { toOrg: 'meht', reason: 'Frailty unit to lead.' }), 201);
+    await must(api.post(MEHT, `/handoffs/${declined.id}/decline`, { reasonCode: 'no-capacity' }), 200);
+    const accepted = await must(api.post(ECC, `/referrals/${r1.id}/handoffs`, { toOrg: 'ageuk-essex', reason: 'Voluntary sector follow-up.' }), 201);
+    await must(api.post(AGEUK, `/handoffs/${accepted.id}/accept`, {}), 200);
+    await must(api.post(AGEUK, `/referrals/${r1.id}/complete`, { outcome: 'admission-avoided' }), 200);
+    await must(api.post(ECC, `/referrals/${r2.id}/redirect`, { toOrg: 'meht', comment: 'MEHT discharge team holds this.' }), 200);
+    await must(api.post(MEHT, `/referrals/${r2.id}/decline`, { reasonCode: 'wrong-service', comment: 'Not ours either.' }), 200);
+    await must(api.post(PROVIDE, `/referrals/${r3.id}/cancel`, { reasonCode: 'no-longer-required' }), 200);
+    await must(api.post(ECC, `/referrals/${r1.id}/notes`, { text: 'Phoned the daughter.' }), 201);
+    await must(api.get(ECC, `/referrals/${r1.id}/notes`), 200);
+    await must(api.get(ECC, `/referrals/${r1.id}`), 200);
+    await must(api.get(MEHT, `/referrals/${r1.id}`), 200);
+    await must(api.get(ECC, `/referrals/${r1.id}/history`), 200);
+    await must(api.get(PROVIDE, `/referrals/${r1.id}/access-log`), 200);
+    await must(api.get(ECC, '/referrals?box=inbox'), 200);
+    await must(api.post(PROVIDE, '/referrals/search', { localId: 'rc-local-1' }), 200);
+    await must(api.get(ECC, '/handoffs?box=outbox'), 200);
+    await must(api.get(MEHT, `/handoffs/${declined.id}`), 200);
+    await must(api.get(ECC, '/subscriptions'), 200);
+    await must(api.get(ECC, `/subscriptions/${hook.id}/deliveries`), 200);
+    await must(api.post(ECC, `/subscriptions/${hook.id}/redrive`), 202);
+    await must(api.request(ECC, 'DELETE', `/subscriptions/${throwaway.id}`), 204);
+    const alerts = await pollUntil(
+      () => api.get(ECC, '/alerts?unread=true'),
+      (reply) => reply.status === 200 && reply.body.items.some((a: { subscriptionId: string }) => a.subscriptionId === subscription.id),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const alert = alerts.body.items.find((a: { subscriptionId: string }) => a.subscriptionId === subscription.id);
+    await must(api.post(ECC, `/alerts/${alert.id}/ack`), 200);
+    await must(api.get(PM, '/metrics/summary'), 200);
+
+    // Assess: every route with a JSON body was seen, and passed its schema.
+    const expected = ROUTES.map((route) => `${route.method} ${route.path}`).filter((key) => !NO_BODY.has(key));
+    expect([...checkedRoutes].sort()).toEqual(expected.sort());
+  }, 180_000);
+
+  it('the schemas are strict: a field they do not name fails the check', async () => {
+    // Prepare
+    const created = await must(api.post(PROVIDE, '/referrals', referralBody()), 201);
+
+    // Act
+    const asIs = ReferralSchema.safeParse(created);
+    const withInternalField = ReferralSchema.safeParse({ ...created, seq: 1 });
+
+    // Assess
+    expect(asIs.success).toBe(true);
+    expect(withInternalField.success).toBe(false);
+    expect(withInternalField.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['seq'] });
+  });
+
+  it('requests are matched to the route table by template, literal segments first', () => {
+    // Prepare
+    const requests: [string, string][] = [
+      ['POST', '/referrals/search'],
+      ['GET', '/referrals/01JNR0000000000000000000AA/history?limit=5'],
+      ['POST', '/handoffs/01JNR0000000000000000000AA/accept'],
+    ];
+
+    // Act
+    const matched = requests.map(([method, path]) => routeOf(method, path)?.operationId);
+
+    // Assess
+    expect(matched).toEqual(['searchReferrals', 'getReferralHistory', 'acceptHandoff']);
+  });
+});
