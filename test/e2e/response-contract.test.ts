@@ -82,6 +82,9 @@ describe('every route’s 2xx body conforms to its strict response schema', () =
     await must(api.get(ECC, '/subscriptions'), 200);
     await must(api.get(ECC, `/subscriptions/${hook.id}/deliveries`), 200);
     await must(api.post(ECC, `/subscriptions/${hook.id}/redrive`), 202);
+    await must(api.post(ECC, `/subscriptions/${hook.id}/renew`), 200);
+    await must(api.get(PM, '/subscriptions?scope=all'), 200);
+    await must(api.post(PM, `/subscriptions/${throwaway.id}/disable`), 200);
     await must(api.request(ECC, 'DELETE', `/subscriptions/${throwaway.id}`), 204);
     const alerts = await pollUntil(
       () => api.get(ECC, '/alerts?unread=true'),
