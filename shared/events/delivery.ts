@@ -102,7 +102,7 @@ const postWebhook = async (
   }
   let secret: string;
   try {
-    secret = await deps.sealer.open(channel.sealedSecret);
+    secret = await deps.sealer.open(channel.sealedSecret, { subscriptionId: job.subscriptionId });
   } catch {
     return failure('secret could not be opened');
   }

@@ -51,7 +51,8 @@ const receiver = async (...args: Parameters<typeof startReceiver>) => {
 
 /** A webhook subscription to `url` with a sealed secret. */
 const webhookSubscription = async (url: string, secret = `whsec-${ulid()}`): Promise<{ sub: Subscription; secret: string }> => {
-  const sub = subscription({ channel: { type: 'webhook', url, sealedSecret: await sealer.seal(secret) } });
+  const id = ulid();
+  const sub = subscription({ id, channel: { type: 'webhook', url, sealedSecret: await sealer.seal(secret, { subscriptionId: id }) } });
   await storeSubscriptions(table.documentClient, table.tableName, sub);
   return { sub, secret };
 };

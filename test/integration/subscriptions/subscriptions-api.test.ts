@@ -213,8 +213,8 @@ describe('POST /subscriptions', () => {
     expect(jsonBody(created)).toMatchObject({ channel: { type: 'webhook', url: RECEIVER } });
     const stored = await getItem(userKeys.subscription(PAT.sub, idOf(created)));
     const sealed = (stored!.channel as { sealedSecret: string }).sealedSecret;
-    expect(sealed).toMatch(/^v1\./);
-    expect(await new LocalSealer(TEST_SEAL_KEY).open(sealed)).toBe(SECRET);
+    expect(sealed).toMatch(/^v2\./);
+    expect(await new LocalSealer(TEST_SEAL_KEY).open(sealed, { subscriptionId: idOf(created) })).toBe(SECRET);
     const [match] = await matchItemsOf(idOf(created), ['provide']);
     expect((match!.subscription as { channel: { sealedSecret: string } }).channel.sealedSecret).toBe(sealed);
     for (const response of [created, replayed, listed]) {

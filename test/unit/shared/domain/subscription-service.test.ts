@@ -332,9 +332,9 @@ describe('SubscriptionService: webhook secrets', () => {
 
     // Assess
     const stored = repository.subscriptions.get(created.id)!.channel as { sealedSecret: string };
-    expect(stored.sealedSecret).toMatch(/^v1\./);
+    expect(stored.sealedSecret).toMatch(/^v2\./);
     expect(stored.sealedSecret).not.toContain(SECRET);
-    expect(await sealer.open(stored.sealedSecret)).toBe(SECRET);
+    expect(await sealer.open(stored.sealedSecret, { subscriptionId: created.id })).toBe(SECRET);
     for (const json of [JSON.stringify(created), JSON.stringify(listed)]) {
       expect(json).not.toContain(SECRET);
       expect(json).not.toContain(stored.sealedSecret);
