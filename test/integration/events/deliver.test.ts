@@ -168,7 +168,7 @@ describe('deliver: webhooks', () => {
     expect(JSON.stringify(deliveries)).not.toContain('internal detail');
     const deadLetters = await deadLettersOf(sub.id);
     expect(deadLetters).toHaveLength(1);
-    expect(deadLetters[0]).toMatchObject({ ...subscriptionKeys.deadLetter(sub.id, event.id), entity: 'dead-letter', lastError: 'HTTP 500', job: { ...job, attempt: 5 } });
+    expect(deadLetters[0]).toMatchObject({ ...subscriptionKeys.deadLetter(sub.id, event.id), entity: 'dead-letter', lastError: 'HTTP 5xx', job: { ...job, attempt: 5 } });
     expect(deadLetters[0]).toHaveProperty('deadLetteredAt');
     expect(await stateOf(sub.id, event.id)).toMatchObject({ status: 'dead-lettered', attempt: 5 });
 
@@ -220,9 +220,10 @@ describe('deliver: webhooks', () => {
     // Assess
     expect(run.failed).toEqual([]);
     const [attempt] = await deliveriesOf(sub.id);
-    expect(attempt).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^connection failed/) });
+    expect(attempt).toMatchObject({ outcome: 'failed', error: 'connection failed' });
     expect(attempt).not.toHaveProperty('httpStatus');
-    expect(String(attempt!.error)).not.toContain('127.0.0.1');
+    // Coarse: no errno name (ECONNREFUSED would tell a subscriber the port is closed), no address.
+    expect(String(attempt!.error)).not.toMatch(/E[A-Z]{3,}|127\.0\.0\.1/);
     expect(takeJobs(sub.id)).toHaveLength(1);
   });
 
