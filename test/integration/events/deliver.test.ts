@@ -18,7 +18,8 @@ import { backoffDelaySeconds, MAX_ATTEMPTS } from '../../../shared/events/delive
 import { toPublishedEvent, type PublishedEvent } from '../../../shared/events/event-envelope.ts';
 import type { DeliveryJob } from '../../../shared/events/ports.ts';
 import { LocalSealer } from '../../../shared/events/sealers.ts';
-import { verifyWebhook } from '../../../shared/events/webhook-signature.ts';
+import { verifyWebhookSignature } from '../../../shared/events/webhook-signature.ts';
+import { signatureMatches, signatureTimestamp } from '../../support/independent-signature.ts';
 import {
   CapturingQueue,
   capturingBus,
@@ -129,8 +130,15 @@ describe('deliver: webhooks', () => {
     expect(request!.path).toBe('/jointly?tenant=t1');
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers['jointly-event-id']).toBe(event.id);
-    expect(verifyWebhook(secret, request!.body, request!.headers['jointly-signature'] as string)).toBe(true);
-    expect(verifyWebhook('another-secret', request!.body, request!.headers['jointly-signature'] as string)).toBe(false);
+    // Recomputed with node:crypto, not with our verifier: a bug shared by signer and verifier cannot hide.
+    const signature = request!.headers['jointly-signature'] as string;
+    expect(signatureMatches(secret, request!.body, signature)).toBe(true);
+    expect(signatureMatches('another-secret', request!.body, signature)).toBe(false);
+    const sentAt = signatureTimestamp(signature);
+    expect(Math.abs(sentAt - Math.floor(Date.now() / 1000))).toBeLessThanOrEqual(60);
+    // A receiver holding it for more than 5 minutes (a replay) refuses it.
+    expect(verifyWebhookSignature({ secret, rawBody: request!.body, header: signature, nowSeconds: sentAt + 301 })).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyWebhookSignature({ secret, rawBody: request!.body, header: signature, nowSeconds: sentAt + 299 })).toMatchObject({ ok: true });
     expect(JSON.parse(request!.body)).toEqual(event);
     const deliveries = await deliveriesOf(sub.id);
     expect(deliveries).toHaveLength(1);
@@ -155,7 +163,7 @@ describe('deliver: webhooks', () => {
     // Assess
     expect(hook.received).toHaveLength(MAX_ATTEMPTS);
     expect(new Set(hook.received.map((r) => r.headers['jointly-event-id']))).toEqual(new Set([event.id]));
-    expect(hook.received.every((r) => verifyWebhook(secret, r.body, r.headers['jointly-signature'] as string))).toBe(true);
+    expect(hook.received.every((r) => signatureMatches(secret, r.body, r.headers['jointly-signature'] as string))).toBe(true);
     expect(delays).toEqual([1, 2, 3, 4].map((n) => backoffDelaySeconds(n, BACKOFF_BASE_MS)));
     const deliveries = await deliveriesOf(sub.id);
     expect(deliveries.map((d) => [d.attempt, d.outcome, d.httpStatus])).toEqual([
