@@ -284,7 +284,7 @@ export class ApiStack extends Stack {
             sharing.length === 1 ? `${route.method} ${route.path}: ${route.summary}` : sharing.map((r) => `${r.method} ${r.path}`).join(', '),
           logEncryptionKey: key,
           // The webhook-secret key's policy names this role (data stack).
-          ...(seals ? { roleName: webhookSecretRoleNamesOf(stageConfig.stage).sealer } : {}),
+          ...(seals ? { roleName: webhookSecretRoleNamesOf(stageConfig.stage, stageConfig.region).sealer } : {}),
         });
         const access = sharing.some((r) => r.tableAccess === 'readWrite') ? 'readWrite' : sharing.some((r) => r.tableAccess) ? 'read' : undefined;
         if (access) {

@@ -44,11 +44,11 @@ export const webhookSecretKeyAliasOf = (stage: string): string => `alias/jointly
  * Names of the only two roles that may use the webhook-secret key: the function that seals
  * (POST /subscriptions) and the one that opens (the delivery worker). Fixed names, so the
  * key policy can name them without a cross-stack reference (the roles live in later stacks,
- * which depend on this one).
+ * which depend on this one). IAM names are account-wide, so they carry stage and region.
  */
-export const webhookSecretRoleNamesOf = (stage: string) => ({
-  sealer: `jointly-${stage}-webhook-sealer`,
-  opener: `jointly-${stage}-webhook-deliverer`,
+export const webhookSecretRoleNamesOf = (stage: string, region: string) => ({
+  sealer: `jointly-${stage}-${region}-webhook-sealer`,
+  opener: `jointly-${stage}-${region}-webhook-deliverer`,
 });
 
 /** The purpose every webhook-secret encryption context carries (the sealer's own constant). */
@@ -103,7 +103,7 @@ export class DataStack extends Stack {
       removalPolicy,
       pendingWindow: retain ? Duration.days(30) : Duration.days(7),
     });
-    restrictToWebhookRoles(this.webhookSecretKey, stageConfig.stage);
+    restrictToWebhookRoles(this.webhookSecretKey, webhookSecretRoleNamesOf(stageConfig.stage, stageConfig.region));
 
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: tableNameOf(stageConfig.stage),
@@ -135,8 +135,7 @@ export class DataStack extends Stack {
  * Roles are matched by `aws:PrincipalArn` (KMS rejects a principal that does not exist yet,
  * and these roles are created by later stacks).
  */
-const restrictToWebhookRoles = (key: kms.Key, stage: string): void => {
-  const names = webhookSecretRoleNamesOf(stage);
+const restrictToWebhookRoles = (key: kms.Key, names: ReturnType<typeof webhookSecretRoleNamesOf>): void => {
   const roleArn = (name: string) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${name}`;
   const account = new iam.AccountRootPrincipal();
   for (const [sid, action, name] of [

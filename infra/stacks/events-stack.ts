@@ -265,7 +265,7 @@ export class EventsStack extends Stack {
     const deliver = eventFunction('deliver', 'Delivers one event to one webhook or e-mail subscription', {
       ...workerEnvironment,
       [EVENT_ENV.sealKeyArn]: props.webhookSecretKeyArn,
-    }, webhookSecretRoleNamesOf(stage).opener);
+    }, webhookSecretRoleNamesOf(stage, stageConfig.region).opener);
     // Opens webhook secrets: Decrypt only, only under the webhook-secret purpose (the key's
     // policy names this role too; both must allow).
     deliver.addToRolePolicy(

@@ -29,11 +29,12 @@ describe.each(['dev', 'prod'])('webhook-secret key, stage %s', (stage) => {
   let events: Template;
   let keyLogicalId: string;
   let statements: Statement[];
-  const names = webhookSecretRoleNamesOf(stage);
+  let names: ReturnType<typeof webhookSecretRoleNamesOf>;
   const roleArn = (name: string) => `arn:{AWS::Partition}:iam::{AWS::AccountId}:role/${name}`;
 
   beforeAll(() => {
     const built = buildApp({ stage, context: { 'aws:cdk:bundling-stacks': [] }, nag: false });
+    names = webhookSecretRoleNamesOf(stage, built.config.region);
     data = Template.fromStack(built.data);
     api = Template.fromStack(built.api);
     events = Template.fromStack(built.events);
