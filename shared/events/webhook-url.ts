@@ -145,6 +145,8 @@ export const resolveCheckedAddress = async (url: URL, policy: WebhookPolicy, res
  */
 export const assertDeliverableUrl = async (raw: string, policy: WebhookPolicy, resolve: Resolver = systemResolver): Promise<URL> => {
   const url = checkWebhookUrlSyntax(raw, policy);
+  // Local receivers need no DNS here; at delivery the pinned lookup still requires loopback.
+  if (policy === 'allow-loopback' && isLoopbackHost(url)) return url;
   await resolveCheckedAddress(url, policy, resolve);
   return url;
 };

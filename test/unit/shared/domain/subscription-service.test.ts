@@ -256,7 +256,7 @@ describe('SubscriptionService.create: webhook URL policy', () => {
 
     // Assess
     expect(error).toBeInstanceOf(UnprocessableEntityError);
-    expect(error.errors).toEqual([{ path: 'channel.url', message: 'resolves to a private, loopback or link-local address' }]);
+    expect(error.errors).toEqual([{ path: 'channel.url', message: 'resolves to a private, loopback, link-local or reserved address' }]);
   });
 
   it('public-https rejects a host that does not resolve', async () => {
