@@ -26,6 +26,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ROLES, type Role } from '../../shared/domain/reference-data.ts';
 import type { StageConfig } from '../config/stage-config.ts';
+import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
 import { DEFAULT_ROUTE, ROUTES, functionIdOf, type RouteDefinition } from '../routes.ts';
 
@@ -40,7 +41,13 @@ export interface ApiStackProps extends StackProps {
   /** The routes to deploy. @default ROUTES */
   readonly routes?: readonly RouteDefinition[];
   /** Event-path resources for routes declaring `eventAccess` (from the events stack). */
-  readonly events?: { readonly deliveryQueue: sqs.IQueue; readonly sealKeyArn: string };
+  readonly events?: {
+    readonly deliveryQueue: sqs.IQueue;
+    /** The stage key (the delivery queue is encrypted with it). */
+    readonly sealKeyArn: string;
+    /** The data stack's webhook-secret key: the sealing function encrypts with it. */
+    readonly webhookSecretKeyArn: string;
+  };
   /**
    * The stage's alarm topic and what the dashboard shows of the event path (from the
    * events stack). Without it the stack has no alarms and no dashboard (probe stacks in tests).
@@ -269,6 +276,7 @@ export class ApiStack extends Stack {
       let fn = byFunctionId.get(functionId);
       if (!fn) {
         const sharing = routes.filter((r) => functionIdOf(r) === functionId);
+        const seals = sharing.some((r) => r.eventAccess?.includes('sealer'));
         fn = new JointlyFunction(this, pascal(functionId), {
           entry: route.entry,
           functionId,
@@ -276,6 +284,8 @@ export class ApiStack extends Stack {
           description:
             sharing.length === 1 ? `${route.method} ${route.path}: ${route.summary}` : sharing.map((r) => `${r.method} ${r.path}`).join(', '),
           logEncryptionKey: key,
+          // The webhook-secret key's policy names this role (data stack).
+          ...(seals ? { roleName: webhookSecretRoleNamesOf(stageConfig.stage, stageConfig.region).sealer } : {}),
         });
         const access = sharing.some((r) => r.tableAccess === 'readWrite') ? 'readWrite' : sharing.some((r) => r.tableAccess) ? 'read' : undefined;
         if (access) {
@@ -285,14 +295,15 @@ export class ApiStack extends Stack {
         const eventAccess = new Set(sharing.flatMap((r) => r.eventAccess ?? []));
         if (eventAccess.size > 0 && !props.events) throw new Error(`${functionId} needs the events stack's resources.`);
         if (eventAccess.has('sealer')) {
-          fn.addEnvironment(EVENT_ENV.sealKeyArn, props.events!.sealKeyArn);
+          fn.addEnvironment(EVENT_ENV.sealKeyArn, props.events!.webhookSecretKeyArn);
           // Subscriptions check webhook URLs against the same policy deliveries use.
           fn.addEnvironment(EVENT_ENV.webhookPolicy, stageConfig.webhookPolicy);
+          // Seals only (Encrypt): opening is the delivery worker's alone.
           fn.addToRolePolicy(
             new iam.PolicyStatement({
-              actions: ['kms:Encrypt', 'kms:Decrypt'],
-              resources: [props.events!.sealKeyArn],
-              conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'jointly-webhook-secret' } },
+              actions: ['kms:Encrypt'],
+              resources: [props.events!.webhookSecretKeyArn],
+              conditions: { StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_PURPOSE } },
             }),
           );
         }

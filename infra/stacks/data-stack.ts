@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { JOINTLY_TABLE, type TableDefinition } from '../../shared/data/table-definition.ts';
+import { SEAL_PURPOSE } from '../../shared/events/sealers.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { ENCRYPTED_RESOURCES, SERVICE_WRITERS, encryptedResourceNameOf, keyPolicySidOf } from '../encrypted-resources.ts';
 
@@ -37,12 +38,35 @@ export const tableNameOf = (stage: string): string => `jointly-${stage}`;
 /** The stage's KMS key alias. */
 export const keyAliasOf = (stage: string): string => `alias/jointly-${stage}`;
 
+/** The alias of the stage's webhook-secret key. */
+export const webhookSecretKeyAliasOf = (stage: string): string => `alias/jointly-${stage}-webhook-secrets`;
+
+/**
+ * Names of the only two roles that may use the webhook-secret key: the function that seals
+ * (POST /subscriptions) and the one that opens (the delivery worker). Fixed names, so the
+ * key policy can name them without a cross-stack reference (the roles live in later stacks,
+ * which depend on this one). IAM names are account-wide, so they carry stage and region.
+ */
+export const webhookSecretRoleNamesOf = (stage: string, region: string) => ({
+  sealer: `jointly-${stage}-${region}-webhook-sealer`,
+  opener: `jointly-${stage}-${region}-webhook-deliverer`,
+});
+
+/** The purpose every webhook-secret encryption context carries (the sealer's own constant). */
+export const WEBHOOK_SECRET_PURPOSE = SEAL_PURPOSE;
+
 /** The key and the table of one stage. */
 export class DataStack extends Stack {
   /** Customer-managed key for the table, its stream, and the stage's logs (later: queues and topics). */
   readonly key: kms.Key;
   /** The single Jointly table. */
   readonly table: dynamodb.TableV2;
+  /**
+   * Seals webhook secrets only: usable by the sealing and the delivering function roles and
+   * nobody else. Kept here, with the table whose items hold the sealed secrets, and with the
+   * same removal policy: one without the other is useless.
+   */
+  readonly webhookSecretKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -74,6 +98,15 @@ export class DataStack extends Stack {
     );
 
     this.admitServiceWriters(stageConfig.stage);
+
+    this.webhookSecretKey = new kms.Key(this, 'WebhookSecretKey', {
+      alias: webhookSecretKeyAliasOf(stageConfig.stage),
+      description: `Jointly ${stageConfig.stage}: seals webhook secrets (create-subscription encrypts, the delivery worker decrypts)`,
+      enableKeyRotation: true,
+      removalPolicy,
+      pendingWindow: retain ? Duration.days(30) : Duration.days(7),
+    });
+    restrictToWebhookRoles(this.webhookSecretKey, webhookSecretRoleNamesOf(stageConfig.stage, stageConfig.region));
 
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: tableNameOf(stageConfig.stage),
@@ -126,3 +159,53 @@ export class DataStack extends Stack {
     }
   }
 }
+
+/**
+ * The webhook-secret key's policy beyond CDK's administrative statement (the account root
+ * with `kms:*`, which CDK always adds and which lets IAM administer the key): an explicit
+ * allow for the two roles, each for its one operation and only under the webhook-secret
+ * purpose, and denies that override the root statement for every other principal, so no
+ * IAM policy elsewhere in the account can make another role encrypt or decrypt with it.
+ * Roles are matched by `aws:PrincipalArn` (KMS rejects a principal that does not exist yet,
+ * and these roles are created by later stacks).
+ */
+const restrictToWebhookRoles = (key: kms.Key, names: ReturnType<typeof webhookSecretRoleNamesOf>): void => {
+  const roleArn = (name: string) => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${name}`;
+  const account = new iam.AccountRootPrincipal();
+  for (const [sid, action, name] of [
+    ['AllowSealingByCreateSubscription', 'kms:Encrypt', names.sealer],
+    ['AllowOpeningByDeliveryWorker', 'kms:Decrypt', names.opener],
+  ] as const) {
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid,
+        principals: [account],
+        actions: [action],
+        resources: ['*'],
+        conditions: {
+          ArnEquals: { 'aws:PrincipalArn': roleArn(name) },
+          StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_PURPOSE },
+        },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: `Deny${action.slice(4)}ToOthers`,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [action],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': roleArn(name) } },
+      }),
+    );
+  }
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyOtherCryptography',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:GenerateMac', 'kms:VerifyMac', 'kms:Sign', 'kms:Verify', 'kms:DeriveSharedSecret'],
+      resources: ['*'],
+    }),
+  );
+};

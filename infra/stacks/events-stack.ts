@@ -25,6 +25,7 @@ import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
 import { BUS_RULES, QUEUES, type QueueName } from '../../shared/events/bus-rules.ts';
 import { EVENT_ENV } from '../../shared/events/event-config.ts';
 import type { StageConfig } from '../config/stage-config.ts';
+import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { ALARM_PERIOD, ITERATOR_AGE_THRESHOLD_MS, StageAlarms, metricNamespaceOf } from '../constructs/alarms.ts';
 import { SERVICE_WRITERS, defaultBusRuleNameOf, encryptedResource, encryptedResourceNameOf, eventBusNameOf } from '../encrypted-resources.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
@@ -37,8 +38,10 @@ export interface EventsStackProps extends StackProps {
   readonly stageConfig: StageConfig;
   /** The stage's table (from the data stack); its stream feeds the publisher. */
   readonly table: dynamodb.TableV2;
-  /** The stage's customer-managed key: queues, topic, logs and webhook secrets. */
+  /** The stage's customer-managed key: queues, topic and logs. */
   readonly key: kms.IKey;
+  /** ARN of the data stack's webhook-secret key: the delivery worker opens secrets with it (its role is named in that key's policy). */
+  readonly webhookSecretKeyArn: string;
 }
 
 /** A queue of the stage, by its literal name (metrics need no cross-stack reference). */
@@ -179,7 +182,7 @@ export class EventsStack extends Stack {
     const alarms = new StageAlarms(stage, this.alarmTopic);
 
     const functions = new Map<EventFunctionName, JointlyFunction>();
-    const eventFunction = (name: EventFunctionName, description: string, environment: Record<string, string> = {}) => {
+    const eventFunction = (name: EventFunctionName, description: string, environment: Record<string, string> = {}, roleName?: string) => {
       const fn = new JointlyFunction(this, pascal(name), {
         entry: EVENT_FUNCTIONS[name].entry,
         functionId: name,
@@ -187,6 +190,7 @@ export class EventsStack extends Stack {
         description,
         logEncryptionKey: props.key,
         environment,
+        ...(roleName ? { roleName } : {}),
       });
       alarms.forFunction(fn, name);
       functions.set(name, fn);
@@ -265,7 +269,6 @@ export class EventsStack extends Stack {
     // Resource references; the stage values the workers read come from infra/function-settings.ts.
     const workerEnvironment = {
       [EVENT_ENV.deliveryQueueUrl]: deliveries.queueUrl,
-      [EVENT_ENV.sealKeyArn]: props.key.keyArn,
     };
     /** The SQS mapping of `name`, as infra/function-settings.ts describes it. */
     const sqsSource = (name: EventFunctionName): SqsEventSource => {
@@ -286,7 +289,19 @@ export class EventsStack extends Stack {
     acknowledgeSqsMapping(fanOut);
     acknowledgeMappedFunction(fanOut);
 
-    const deliver = eventFunction('deliver', 'Delivers one event to one webhook or e-mail subscription', workerEnvironment);
+    const deliver = eventFunction('deliver', 'Delivers one event to one webhook or e-mail subscription', {
+      ...workerEnvironment,
+      [EVENT_ENV.sealKeyArn]: props.webhookSecretKeyArn,
+    }, webhookSecretRoleNamesOf(stage, stageConfig.region).opener);
+    // Opens webhook secrets: Decrypt only, only under the webhook-secret purpose (the key's
+    // policy names this role too; both must allow).
+    deliver.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.webhookSecretKeyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': WEBHOOK_SECRET_PURPOSE } },
+      }),
+    );
     deliver.bindTable(table, 'readWrite');
     allowSendMessages(deliver, deliveries, key);
     this.emailIdentity.grantSendEmail(deliver);

@@ -18,25 +18,54 @@ export interface ApiSecrets {
 
 const KeySchema = z.string().min(32);
 
+/** How long a value read from Secrets Manager is reused before it is read again (a rotated cursor key is picked up within this). */
+export const SECRET_MAX_AGE_SECONDS = 3600;
+
+/** Reads a secret by ARN (Powertools' `getSecret`, which caches per process; tests pass their own). */
+export type SecretReader = (arn: string, options: { maxAge: number }) => Promise<unknown>;
+
 /**
  * One of the keys: from the runtime configuration (its environment variable) if set,
- * else from the Secrets Manager secret its `…_ARN` variable names.
+ * else from the Secrets Manager secret its `…_ARN` variable names. A failure names the
+ * variable and the AWS error's name only: never the value, never the AWS message (which
+ * may quote the ARN or the request).
  */
-export const loadApiSecret = async (config: RuntimeConfig, name: keyof ApiSecrets, env: NodeJS.ProcessEnv = process.env): Promise<string> => {
+export const loadApiSecret = async (
+  config: RuntimeConfig,
+  name: keyof ApiSecrets,
+  env: NodeJS.ProcessEnv = process.env,
+  read: SecretReader = getSecret,
+): Promise<string> => {
   const direct = config[name];
   if (direct) return direct;
-  const arn = env[SECRET_ARN_ENV[name]];
-  if (!arn) throw new ConfigurationError(`Set ${ENV[name]} or ${SECRET_ARN_ENV[name]}.`);
-  const value = KeySchema.safeParse(await getSecret(arn, { maxAge: 3600 }));
-  if (!value.success) throw new ConfigurationError(`The secret in ${SECRET_ARN_ENV[name]} must be a string of at least 32 characters.`);
+  const variable = SECRET_ARN_ENV[name];
+  const arn = env[variable];
+  if (!arn) throw new ConfigurationError(`Set ${ENV[name]} or ${variable}.`);
+  let raw: unknown;
+  try {
+    raw = await read(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
+  } catch (error) {
+    throw new ConfigurationError(`Could not read the secret named by ${variable} from Secrets Manager (${awsErrorName(error)}).`);
+  }
+  const value = KeySchema.safeParse(raw);
+  if (!value.success) throw new ConfigurationError(`The secret in ${variable} must be a string of at least 32 characters.`);
   return value.data;
 };
 
+/** The AWS error's name (`AccessDeniedException`, …), looked for through Powertools' wrapping. */
+const awsErrorName = (error: unknown): string => {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const name = (e as { name?: unknown }).name;
+    if (typeof name === 'string' && /^[A-Za-z]{3,60}(Exception|Error|Fault)$/.test(name) && name !== 'Error' && name !== 'GetParameterError') return name;
+  }
+  return 'unknown error';
+};
+
 /** Reads both keys (in parallel when they come from Secrets Manager). */
-export const loadApiSecrets = async (config: RuntimeConfig, env: NodeJS.ProcessEnv = process.env): Promise<ApiSecrets> => {
+export const loadApiSecrets = async (config: RuntimeConfig, env: NodeJS.ProcessEnv = process.env, read: SecretReader = getSecret): Promise<ApiSecrets> => {
   const [subjectHashKey, cursorKey] = await Promise.all([
-    loadApiSecret(config, 'subjectHashKey', env),
-    loadApiSecret(config, 'cursorKey', env),
+    loadApiSecret(config, 'subjectHashKey', env, read),
+    loadApiSecret(config, 'cursorKey', env, read),
   ]);
   return { subjectHashKey, cursorKey };
 };

@@ -32,6 +32,7 @@ import {
   type StoredEvent,
   type StoredNote,
 } from '../domain/ports.ts';
+import { SubjectHasher, type SubjectHashKeys } from './subject-hash.ts';
 import { handoffKeys, personKeys, referralKeys, slaKeys, timeOrderedSk, type Box } from './keys.ts';
 import { INDEX } from './table-definition.ts';
 import { monotonicUlids } from './ids.ts';
@@ -106,8 +107,11 @@ const MAX_ROUNDS = 5;
 export interface DynamoReferralRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
   readonly tableName: string;
-  /** Key of the HMAC that turns NHS numbers and local ids into index keys. */
-  readonly subjectHashKey: string;
+  /**
+   * Key(s) of the HMAC that turns NHS numbers and local ids into index keys: one key (version
+   * `v1`) or a versioned set during a rotation (shared/data/subject-hash.ts).
+   */
+  readonly subjectHashKey: string | SubjectHashKeys;
 }
 
 /**
@@ -127,17 +131,20 @@ export const lostToConcurrentWrite = (error: unknown): boolean => {
 export class DynamoReferralRepository implements ReferralRepository, HandoffRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
-  private readonly subjectHashKey: string;
+  private readonly hasher: SubjectHasher;
 
   constructor(options: DynamoReferralRepositoryOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
-    this.subjectHashKey = options.subjectHashKey;
+    this.hasher = new SubjectHasher(options.subjectHashKey);
   }
 
-  /** Keyed hash of a person identifier: the index never holds the identifier itself. */
-  hashIdentifier(kind: 'nhs' | 'local', value: string): string {
-    return createHmac('sha256', this.subjectHashKey).update(`${kind}:${value}`).digest('base64url');
+  /**
+   * Keyed, versioned hash of a person identifier under the current key: the index never
+   * holds the identifier itself. A local id is hashed with its issuing organisation.
+   */
+  hashIdentifier(kind: 'nhs' | 'local', value: string, issuer?: string): string {
+    return this.hasher.hash(kind, value, issuer !== undefined ? { issuer } : {});
   }
 
   /** The stored item: the referral plus every key and index attribute derived from it. */
@@ -153,7 +160,8 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       createdSk: timeOrderedSk(referral.createdAt, referral.id),
       dueSk: timeOrderedSk(referral.dueAt, referral.id),
       ...(nhsNumber ? { nhsNumberHash: personKeys.nhsNumber(this.hashIdentifier('nhs', nhsNumber)) } : {}),
-      ...(localId ? { localIdHash: personKeys.localId(this.hashIdentifier('local', localId)) } : {}),
+      // The local id is the sender's own: `fromOrg` issued it (and never changes).
+      ...(localId ? { localIdHash: personKeys.localId(this.hashIdentifier('local', localId, referral.fromOrg)) } : {}),
       // Flat list of former parties' orgs, so search can filter on them with `contains`.
       ...(referral.formerParties?.length ? { formerPartyOrgs: referral.formerParties.map((f) => f.org) } : {}),
       // Sparse: only referrals awaiting a response, breach not yet announced, are watched.
@@ -547,31 +555,38 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
   }
 
   async findByPerson(
-    identifier: { nhsNumber: string } | { localId: string },
+    identifier: { nhsNumber: string } | { localId: string; issuer: string },
     options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined },
   ): Promise<Page<Referral>> {
-    const [index, attribute, partition] =
+    // One partition per live key version (one, outside a rotation), merged newest first.
+    const [index, attribute, partitions] =
       'nhsNumber' in identifier
-        ? [INDEX.personByNhsNumber, 'nhsNumberHash', personKeys.nhsNumber(this.hashIdentifier('nhs', identifier.nhsNumber))]
-        : [INDEX.personByLocalId, 'localIdHash', personKeys.localId(this.hashIdentifier('local', identifier.localId))];
-    const { items, more } = await this.readPartition(
-      {
-        IndexName: index,
-        KeyConditionExpression: options.after ? '#pk = :pk AND createdSk < :after' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': attribute },
-        ExpressionAttributeValues: {
-          ':pk': partition,
-          ...(options.after ? { ':after': options.after } : {}),
-          ...(options.visibleToOrg ? { ':org': options.visibleToOrg } : {}),
-        },
-        // Referrals the caller may not see never leave DynamoDB (a former party's are
-        // replaced by what it saw, by the service).
-        ...(options.visibleToOrg ? { FilterExpression: 'contains(parties, :org) OR contains(formerPartyOrgs, :org)' } : {}),
-        ScanIndexForward: false,
-      },
-      options.limit,
+        ? [INDEX.personByNhsNumber, 'nhsNumberHash', this.hasher.hashesForLookup('nhs', identifier.nhsNumber).map(personKeys.nhsNumber)]
+        : [INDEX.personByLocalId, 'localIdHash', this.hasher.hashesForLookup('local', identifier.localId, identifier.issuer).map(personKeys.localId)];
+    const results = await Promise.all(
+      partitions.map((partition) =>
+        this.readPartition(
+          {
+            IndexName: index,
+            KeyConditionExpression: options.after ? '#pk = :pk AND createdSk < :after' : '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': attribute },
+            ExpressionAttributeValues: {
+              ':pk': partition,
+              ...(options.after ? { ':after': options.after } : {}),
+              ...(options.visibleToOrg ? { ':org': options.visibleToOrg } : {}),
+            },
+            // Referrals the caller may not see never leave DynamoDB (a former party's are
+            // replaced by what it saw, by the service).
+            ...(options.visibleToOrg ? { FilterExpression: 'contains(parties, :org) OR contains(formerPartyOrgs, :org)' } : {}),
+            ScanIndexForward: false,
+          },
+          options.limit,
+        ),
+      ),
     );
-    const page = items.slice(0, options.limit);
+    const merged = results.flatMap((r) => r.items).sort((a, b) => (String(a.createdSk) < String(b.createdSk) ? 1 : -1));
+    const page = merged.slice(0, options.limit);
+    const more = merged.length > options.limit || results.some((r) => r.more);
     const last = page.at(-1);
     return { items: page.map(DynamoReferralRepository.toReferral), after: more && last ? String(last.createdSk) : undefined };
   }

@@ -103,9 +103,12 @@ export interface ReferralRepository {
   /** Appends a note and its event (seq + 1, version unchanged), conditioned on `previous.seq`. */
   addNote(previous: Referral, text: string, actor: Actor): Promise<StoredNote>;
   list(params: ListReferralsParams): Promise<Page<Referral>>;
-  /** A person's referrals by identifier, newest first; only those `visibleToOrg` is party to, if given. */
+  /**
+   * A person's referrals by identifier, newest first; only those `visibleToOrg` is party to,
+   * if given. A local id means nothing without the organisation that issued it (`issuer`).
+   */
   findByPerson(
-    identifier: { nhsNumber: string } | { localId: string },
+    identifier: { nhsNumber: string } | { localId: string; issuer: string },
     options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined },
   ): Promise<Page<Referral>>;
   history(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<StoredEvent>>;

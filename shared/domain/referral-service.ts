@@ -201,18 +201,41 @@ export class ReferralService {
   /** `POST /referrals/search`: a person's referrals the caller may see. */
   async search(
     caller: Caller,
-    identifier: { nhsNumber: string } | { localId: string },
+    identifier: { nhsNumber: string } | { localId: string; issuer?: string | undefined },
     page: { limit: number; after?: string | undefined },
   ): Promise<Page<ReferralView>> {
     assertHasKnownRole(caller);
-    const visibleToOrg = hasRole(caller, 'programme_manager') ? undefined : caller.org;
-    const found = await this.deps.repository.findByPerson(identifier, { visibleToOrg, ...page });
+    const programmeManager = hasRole(caller, 'programme_manager');
+    const visibleToOrg = programmeManager ? undefined : caller.org;
+    const found = await this.deps.repository.findByPerson(this.scopedIdentifier(caller, identifier, programmeManager), { visibleToOrg, ...page });
     // A former party finds the referral as it stood when its org left, not as it is now.
     const items = await Promise.all(
       found.items.map(async (referral) => (readLimitOf(referral, caller) ? (await this.snapshotOf(referral.id, caller.org)).referral : referral)),
     );
     await this.audit(caller, items.map((r) => r.id), 'search');
     return { items: items.map(toReferralView), after: found.after };
+  }
+
+  /**
+   * A local id is only meaningful with the organisation that issued it (the referral's
+   * sender). A practitioner's defaults to their own organisation; a programme manager
+   * belongs to none of them, so must name it (422 otherwise, rather than mixing different
+   * people who share a number).
+   */
+  private scopedIdentifier(
+    caller: Caller,
+    identifier: { nhsNumber: string } | { localId: string; issuer?: string | undefined },
+    programmeManager: boolean,
+  ): { nhsNumber: string } | { localId: string; issuer: string } {
+    if ('nhsNumber' in identifier) return { nhsNumber: identifier.nhsNumber };
+    const issuer = identifier.issuer ?? (programmeManager ? undefined : caller.org);
+    if (!issuer) {
+      throw new UnprocessableEntityError('Programme managers searching by localId must name the issuing organisation (issuer).', [
+        { path: 'issuer', message: 'is required with localId for programme managers' },
+      ]);
+    }
+    if (!this.known.has(issuer)) throw unknownOrg('issuer');
+    return { localId: identifier.localId, issuer };
   }
 
   private async readable(caller: Caller, id: string): Promise<Referral> {

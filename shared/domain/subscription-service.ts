@@ -272,15 +272,17 @@ export class SubscriptionService {
       ...(body.filters?.serviceAreas ? { serviceAreas: unique(body.filters.serviceAreas) } : {}),
       ...(body.filters?.priorities ? { priorities: unique(body.filters.priorities) } : {}),
     };
+    // The id first: the sealed secret is bound to it (a copy on another subscription will not open).
+    const id = this.deps.newId();
     const channel: Channel =
       body.channel.type === 'webhook'
-        ? { type: 'webhook', url: body.channel.url, sealedSecret: await this.deps.sealer.seal(body.channel.secret) }
+        ? { type: 'webhook', url: body.channel.url, sealedSecret: await this.deps.sealer.seal(body.channel.secret, { subscriptionId: id }) }
         : body.channel.type === 'email'
           ? { type: 'email', address: body.channel.address }
           : { type: 'inbox' };
     const now = this.now();
     const subscription: Subscription = {
-      id: this.deps.newId(),
+      id,
       ownerSub: caller.sub,
       ownerOrg: caller.org,
       eventTypes: unique(body.eventTypes),

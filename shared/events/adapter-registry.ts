@@ -86,7 +86,10 @@ export const awsAdaptersFrom = (config: EventConfig, makers: AwsAdapterMakers): 
   return {
     bus: { publish: async (events) => (await bus()).publish(events) },
     deliveryQueue: { send: async (job, delaySeconds) => (await deliveryQueue()).send(job, delaySeconds) },
-    sealer: { seal: async (plaintext) => (await sealer()).seal(plaintext), open: async (sealed) => (await sealer()).open(sealed) },
+    sealer: {
+      seal: async (plaintext, context) => (await sealer()).seal(plaintext, context),
+      open: async (sealed, context) => (await sealer()).open(sealed, context),
+    },
     mailer: { send: async (message) => (await mailer()).send(message) },
   };
 };

@@ -10,7 +10,8 @@ import { summaryOf, type Subscription } from '../domain/subscription.ts';
 import { PublishedEventSchema } from './event-envelope.ts';
 import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from './ports.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature.ts';
-import { assertDeliverableUrl, WebhookUrlRejectedError, type WebhookPolicy } from './webhook-url.ts';
+import type { WebhookRequest } from './webhook-transport.ts';
+import { checkWebhookUrlSyntax, WebhookAddressRefusedError, type Resolver, type WebhookPolicy } from './webhook-url.ts';
 
 /** Attempts per delivery before it is dead-lettered. */
 export const MAX_ATTEMPTS = 5;
@@ -64,7 +65,10 @@ export interface DeliverDeps {
   /** Base URL alert e-mails link to. */
   readonly appBaseUrl: string;
   readonly backoffBaseMs: number;
+  /** Tests only: sends instead of the pinned transport (no address pinning). */
   readonly fetch?: typeof fetch;
+  /** Tests only: the resolver the pinned transport checks and connects with. */
+  readonly resolve?: Resolver;
   readonly random?: () => number;
   readonly now?: () => Date;
   readonly timeoutMs?: number;
@@ -80,12 +84,45 @@ type AttemptResult = { readonly ok: boolean; readonly httpStatus?: number; reado
 
 const failure = (error: string, httpStatus?: number): AttemptResult => ({ ok: false, error, ...(httpStatus !== undefined ? { httpStatus } : {}) });
 
-/** A short, safe reason for a failed `fetch` (no URL, no body). */
-const fetchFailure = (error: unknown): AttemptResult => {
+/**
+ * The coarse reasons a subscriber may read in `GET /subscriptions/{id}/deliveries`. Never
+ * an errno name, resolver message or address: those would let a subscriber map the
+ * network behind the delivery worker (ECONNREFUSED vs ETIMEDOUT vs ENOTFOUND per target).
+ */
+export const DELIVERY_ERRORS = {
+  addressNotAllowed: 'address not allowed',
+  connectionFailed: 'connection failed',
+  timeout: 'timeout',
+  redirect: 'redirect not followed',
+  secret: 'secret could not be opened',
+} as const;
+
+/** Whether `error` or anything in its `cause` chain is a refused address. */
+const isRefusedAddress = (error: unknown): boolean => {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof WebhookAddressRefusedError || (e as { code?: unknown }).code === 'EJOINTLY_ADDRESS_REFUSED') return true;
+  }
+  return false;
+};
+
+/** A short, safe reason for a failed request: one of {@link DELIVERY_ERRORS}, nothing else. */
+const requestFailure = (error: unknown): AttemptResult => {
   const name = (error as Error)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return failure('timeout');
-  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
-  return failure(typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? `connection failed (${code})` : 'connection failed');
+  if (name === 'TimeoutError' || name === 'AbortError') return failure(DELIVERY_ERRORS.timeout);
+  if (isRefusedAddress(error)) return failure(DELIVERY_ERRORS.addressNotAllowed);
+  return failure(DELIVERY_ERRORS.connectionFailed);
+};
+
+/** The recorded reason of a non-2xx answer: its class only (`HTTP 4xx`, `HTTP 5xx`); the exact status is `httpStatus`. */
+const statusFailure = (status: number): AttemptResult =>
+  status >= 300 && status < 400 ? failure(DELIVERY_ERRORS.redirect, status) : failure(`HTTP ${Math.floor(status / 100)}xx`, status);
+
+/** Sends through the injected `fetch` (tests) and returns the status. */
+const postWithFetch = async (doFetch: typeof fetch, url: URL, request: WebhookRequest): Promise<number> => {
+  const response = await doFetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: request.signal });
+  // The receiver's body is never read, kept or logged; release the connection.
+  await response.body?.cancel().catch(() => undefined);
+  return response.status;
 };
 
 const postWebhook = async (
@@ -96,39 +133,39 @@ const postWebhook = async (
 ): Promise<AttemptResult> => {
   let url: URL;
   try {
-    // Again at every attempt: DNS can change between subscribing and delivering.
-    url = await assertDeliverableUrl(channel.url, deps.webhookPolicy);
-  } catch (error) {
-    return failure(error instanceof WebhookUrlRejectedError ? `URL refused: ${error.message}` : 'URL refused');
+    // Again at every attempt: the policy may be stricter than when the subscription was made.
+    // The addresses are checked when the socket is opened (pinned lookup), so DNS changing
+    // between subscribing and delivering, or between a check and the connect, cannot help.
+    url = checkWebhookUrlSyntax(channel.url, deps.webhookPolicy);
+  } catch {
+    return failure(DELIVERY_ERRORS.addressNotAllowed);
   }
   let secret: string;
   try {
-    secret = await deps.sealer.open(channel.sealedSecret);
+    secret = await deps.sealer.open(channel.sealedSecret, { subscriptionId: job.subscriptionId });
   } catch {
-    return failure('secret could not be opened');
+    return failure(DELIVERY_ERRORS.secret);
   }
   const body = JSON.stringify(job.event);
-  let response: Response;
+  const request: WebhookRequest = {
+    headers: {
+      'Content-Type': 'application/json',
+      [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(now.getTime() / 1000)),
+      [EVENT_ID_HEADER]: job.event.id,
+    },
+    body,
+    signal: AbortSignal.timeout(deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS),
+  };
+  let status: number;
   try {
-    response = await (deps.fetch ?? fetch)(url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(now.getTime() / 1000)),
-        [EVENT_ID_HEADER]: job.event.id,
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS),
-    });
+    status = deps.fetch
+      ? await postWithFetch(deps.fetch, url, request)
+      : await (await import('./webhook-transport.ts')).postPinned(url, request, deps.webhookPolicy, deps.resolve);
   } catch (error) {
-    return fetchFailure(error);
+    return requestFailure(error);
   }
-  // The receiver's body is never read, kept or logged; release the connection.
-  await response.body?.cancel().catch(() => undefined);
-  if (response.status >= 200 && response.status < 300) return { ok: true, httpStatus: response.status };
-  if (response.status >= 300 && response.status < 400) return failure('redirect not followed', response.status);
-  return failure(`HTTP ${response.status}`, response.status);
+  if (status >= 200 && status < 300) return { ok: true, httpStatus: status };
+  return statusFailure(status);
 };
 
 const sendEmail = async (

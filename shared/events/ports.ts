@@ -24,10 +24,20 @@ export interface JobQueue<T> {
   send(job: T, delaySeconds?: number): Promise<void>;
 }
 
-/** Encrypts webhook secrets at rest (KMS in AWS, AES-256-GCM locally). */
+/**
+ * What a sealed secret belongs to: bound into the ciphertext (KMS encryption context,
+ * AES-GCM additional data), so a sealed value copied onto another subscription cannot be
+ * opened there.
+ */
+export interface SealContext {
+  readonly subscriptionId: string;
+}
+
+/** Encrypts webhook secrets at rest (KMS in AWS, AES-256-GCM locally), bound to a {@link SealContext}. */
 export interface SecretSealer {
-  seal(plaintext: string): Promise<string>;
-  open(sealed: string): Promise<string>;
+  seal(plaintext: string, context: SealContext): Promise<string>;
+  /** Fails unless `context` is the one the value was sealed with. */
+  open(sealed: string, context: SealContext): Promise<string>;
 }
 
 /** An e-mail to send (no personal data: a summary and a link). */

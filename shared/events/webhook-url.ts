@@ -1,44 +1,104 @@
 /**
  * Webhook URL policy (DESIGN §4), checked when a subscription is made and again at every
- * delivery (DNS can change): deployed stages accept only `https://` URLs whose host
- * resolves only to public addresses; the local runtime also accepts `http://127.0.0.1`
- * and `localhost` so tests can run a receiver. Redirects are never followed (the caller
- * of `fetch` sets `redirect: 'manual'`).
+ * delivery (DNS can change). Deployed stages (`public-https`) accept only `https://` URLs on
+ * port 443 whose host resolves only to global unicast addresses; the local runtime
+ * (`allow-loopback`) also accepts `http://` or `https://` to `127.0.0.1`, `[::1]` or
+ * `localhost` on any port, so tests can run a receiver.
+ *
+ * Checking a name and then letting the HTTP client resolve it again would leave a window
+ * (DNS rebinding: public at the check, 169.254.169.254 at the connect). So deliveries
+ * connect through {@link pinnedLookup}: one resolution, every address checked, and the
+ * socket opened to the address that was checked. Redirects are never followed (the
+ * caller sets `redirect: 'manual'` and treats a 3xx as a failure).
  */
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { lookup as systemLookup } from 'node:dns/promises';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export type WebhookPolicy = 'public-https' | 'allow-loopback';
 
 /** The URL may not be used: the message says why (no internals). */
 export class WebhookUrlRejectedError extends Error {}
 
-/** Private, loopback, link-local, CGNAT, multicast, reserved and documentation ranges. */
-const NON_PUBLIC = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
-// No `::ffff:0:0/96` rule: BlockList already checks IPv4-mapped IPv6 addresses against the
-// IPv4 rules above (and IPv4 addresses against IPv6 rules as mapped), so that rule would
-// mark every IPv4 address, public ones included, as non-public.
-for (const [net, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
-] as const) NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
+/** A host resolved (at delivery) to an address the policy refuses: thrown from the pinned lookup. */
+export class WebhookAddressRefusedError extends WebhookUrlRejectedError {
+  /** Lets the HTTP client's error wrapping be recognised by code as well as by class. */
+  readonly code = 'EJOINTLY_ADDRESS_REFUSED';
+}
 
+/**
+ * Ranges refused on top of everything `ipaddr.js` does not class as `unicast`. Most are
+ * addresses that embed or translate to an IPv4 address (so a private IPv4 could hide
+ * inside them: mapped, compatible, NAT64, 6to4, Teredo), the rest special-purpose ranges
+ * named here so the refusal does not hang on the library's table alone.
+ */
+const REFUSED_RANGES: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
+  // IPv6 that carries an IPv4 address
+  '::/96', // IPv4-compatible (deprecated), and :: itself
+  '::ffff:0:0/96', // IPv4-mapped
+  '::ffff:0:0:0/96', // IPv4-translated (RFC 6145)
+  '64:ff9b::/96', // NAT64 well-known prefix
+  '64:ff9b:1::/48', // NAT64 local-use prefix
+  '2002::/16', // 6to4
+  '2001::/32', // Teredo
+  // IPv6 special purpose
+  '100::/64', // discard-only
+  '2001::/23', // IETF protocol assignments (benchmarking 2001:2::/48, ORCHID, …)
+  '2001:db8::/32', // documentation
+  '3fff::/20', // documentation (RFC 9637)
+  '5f00::/16', // segment routing SIDs
+  'fc00::/7', // unique local
+  'fe80::/10', // link-local
+  'fec0::/10', // site-local (deprecated)
+  'ff00::/8', // multicast
+  // IPv4 special purpose
+  '0.0.0.0/8', // "this network"
+  '10.0.0.0/8', // private
+  '100.64.0.0/10', // shared address space (carrier-grade NAT)
+  '127.0.0.0/8', // loopback
+  '169.254.0.0/16', // link-local (the instance metadata endpoint lives here)
+  '172.16.0.0/12', // private
+  '192.0.0.0/24', // IETF protocol assignments
+  '192.0.2.0/24', // documentation (TEST-NET-1)
+  '192.88.99.0/24', // 6to4 relay anycast (deprecated)
+  '192.168.0.0/16', // private
+  '198.18.0.0/15', // benchmarking
+  '198.51.100.0/24', // documentation (TEST-NET-2)
+  '203.0.113.0/24', // documentation (TEST-NET-3)
+  '224.0.0.0/4', // multicast
+  '240.0.0.0/4', // reserved, and the broadcast address
+].map((cidr) => ipaddr.parseCIDR(cidr));
+
+/** IPv6 global unicast is 2000::/3: anything outside it is unassigned or special. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
+/** Hosts the local policy lets through to loopback. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-/** Whether `address` (an IP literal) is publicly routable. */
+/**
+ * Whether `address` (an IP literal) is a global unicast address a webhook may be sent to:
+ * `ipaddr.js` classes it `unicast` and it is in none of {@link REFUSED_RANGES}.
+ */
 export const isPublicAddress = (address: string): boolean => {
-  const family = isIP(address);
-  if (family === 0) return false;
-  return !NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  // `isIP` is strict (no `0x7f.1`-style forms, no zone ids); ipaddr.js then classes it.
+  if (isIP(address) === 0) return false;
+  const parsed = ipaddr.parse(address);
+  if (parsed.range() !== 'unicast') return false;
+  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6)) return false;
+  return !REFUSED_RANGES.some(([network, bits]) => network.kind() === parsed.kind() && parsed.match(network, bits));
 };
+
+/** Whether `address` is a loopback address (127/8 or ::1). */
+const isLoopbackAddress = (address: string): boolean => isIP(address) !== 0 && ipaddr.parse(address).range() === 'loopback';
 
 /** Resolves a host to all its addresses (an injectable seam for tests). */
 export type Resolver = (host: string) => Promise<string[]>;
-const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+const systemResolver: Resolver = async (host) => (await systemLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/** The bare host of a URL (IPv6 literals without brackets). */
+const bareHost = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '');
+
+const isLoopbackHost = (url: URL): boolean => LOOPBACK_HOSTS.has(url.hostname);
 
 /** Checks the URL's syntax under `policy` (no DNS): for validating a subscription body. */
 export const checkWebhookUrlSyntax = (raw: string, policy: WebhookPolicy): URL => {
@@ -49,26 +109,67 @@ export const checkWebhookUrlSyntax = (raw: string, policy: WebhookPolicy): URL =
     throw new WebhookUrlRejectedError('must be an absolute URL');
   }
   if (url.username || url.password) throw new WebhookUrlRejectedError('must not carry credentials');
-  const loopback = LOOPBACK_HOSTS.has(url.hostname);
+  const loopback = isLoopbackHost(url);
   if (policy === 'allow-loopback' && loopback && (url.protocol === 'http:' || url.protocol === 'https:')) return url;
   if (url.protocol !== 'https:') throw new WebhookUrlRejectedError('must use https://');
-  if (isIP(url.hostname.replace(/^\[|\]$/g, '')) && !isPublicAddress(url.hostname.replace(/^\[|\]$/g, ''))) {
-    throw new WebhookUrlRejectedError('must not point at a private, loopback or link-local address');
+  // The URL parser drops the default port, so an empty port is 443.
+  if (url.port !== '') throw new WebhookUrlRejectedError('must use port 443');
+  const host = bareHost(url);
+  if (loopback || (isIP(host) !== 0 && !isPublicAddress(host))) {
+    throw new WebhookUrlRejectedError('must not point at a private, loopback, link-local or reserved address');
   }
-  if (loopback) throw new WebhookUrlRejectedError('must not point at a private, loopback or link-local address');
   return url;
 };
 
 /**
- * Full check before a delivery (and at subscription time): syntax, then every address the
- * host resolves to must be public (deployed policy). Returns the URL to call.
+ * Resolves `url`'s host once and checks every address; returns the one to connect to (the
+ * first, in the resolver's order). An IP literal is its own only address.
+ */
+export const resolveCheckedAddress = async (url: URL, policy: WebhookPolicy, resolve: Resolver = systemResolver): Promise<string> => {
+  const host = bareHost(url);
+  const addresses = isIP(host) !== 0 ? [host] : await resolve(host).catch(() => [] as string[]);
+  if (addresses.length === 0) throw new WebhookUrlRejectedError('host does not resolve');
+  const loopbackAllowed = policy === 'allow-loopback' && isLoopbackHost(url);
+  const allowed = (address: string) => isPublicAddress(address) || (loopbackAllowed && isLoopbackAddress(address));
+  // Every address, not just the first: a client may fall back to any of them.
+  if (!addresses.every(allowed)) {
+    throw new WebhookAddressRefusedError('resolves to a private, loopback, link-local or reserved address');
+  }
+  return addresses[0]!;
+};
+
+/**
+ * Full check at subscription time: syntax, then every address the host resolves to must
+ * be allowed. Returns the URL. (Deliveries also check this way, and then connect through
+ * {@link pinnedLookup} so the address checked is the address used.)
  */
 export const assertDeliverableUrl = async (raw: string, policy: WebhookPolicy, resolve: Resolver = systemResolver): Promise<URL> => {
   const url = checkWebhookUrlSyntax(raw, policy);
-  if (policy === 'allow-loopback' && LOOPBACK_HOSTS.has(url.hostname)) return url;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host) ? [host] : await resolve(host).catch(() => []);
-  if (addresses.length === 0) throw new WebhookUrlRejectedError('host does not resolve');
-  if (!addresses.every(isPublicAddress)) throw new WebhookUrlRejectedError('resolves to a private, loopback or link-local address');
+  // Local receivers need no DNS here; at delivery the pinned lookup still requires loopback.
+  if (policy === 'allow-loopback' && isLoopbackHost(url)) return url;
+  await resolveCheckedAddress(url, policy, resolve);
   return url;
 };
+
+/**
+ * A `lookup` for `net.connect`/`tls.connect` (an undici `Agent`'s `connect` option) that
+ * resolves `url`'s host once, refuses it unless every address passes the policy, and
+ * hands back only the checked address: the socket cannot reach anything else. SNI and
+ * the Host header still come from the URL's hostname (the client sets them from the URL).
+ */
+export const pinnedLookup = (url: URL, policy: WebhookPolicy, resolve: Resolver = systemResolver): LookupFunction =>
+  ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    // The client only ever asks for the URL's own host; anything else is refused outright.
+    if (hostname !== bareHost(url) && hostname !== url.hostname) {
+      callback(new WebhookAddressRefusedError('unexpected host'));
+      return;
+    }
+    resolveCheckedAddress(url, policy, resolve).then(
+      (address) => {
+        const family = isIP(address);
+        if (options?.all) callback(null, [{ address, family }]);
+        else callback(null, address, family);
+      },
+      (error: unknown) => callback(error),
+    );
+  }) as unknown as LookupFunction;

@@ -8,6 +8,7 @@
  * - each record gets its own partition `IDEMPOTENCY#<hash>` instead of Powertools'
  *   single static partition, so idempotency never becomes a hot key.
  */
+import { createHash, createHmac } from 'node:crypto';
 import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -28,6 +29,26 @@ class SingleTableIdempotencyLayer extends DynamoDBPersistenceLayer {
   }
 }
 
+
+/** The event property holding what the payload hash covers (set just before Powertools reads it). */
+const HASHED_PAYLOAD = 'jointlyIdempotencyPayload';
+
+/**
+ * What the payload hash covers: the parsed body, with a webhook `channel.secret` replaced
+ * by an HMAC of it. Powertools stores an unkeyed (MD5) hash of this, so hashing the secret
+ * itself would let anyone holding a table export test guesses of a weak secret offline.
+ * The HMAC is keyed by the caller's `sub` and raw `Idempotency-Key`, which are never
+ * stored (the record's key is itself a hash of them): the digest is useless without the
+ * request, yet the same key with a *different* secret still changes the hash, so it is
+ * still refused (422) instead of replaying a subscription made with another secret.
+ */
+export const payloadForHash = (body: unknown, sub: string, idempotencyKey: string): unknown => {
+  const channel = (body as { channel?: { secret?: unknown } } | null)?.channel;
+  if (!channel || typeof channel.secret !== 'string') return body;
+  const key = createHash('sha256').update(`jointly-idempotency-secret\0${sub}\0${idempotencyKey}`).digest();
+  const digest = createHmac('sha256', key).update(channel.secret).digest('hex');
+  return { ...(body as object), channel: { ...channel, secret: `hmac-sha256:${digest}` } };
+};
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -53,7 +74,7 @@ export const idempotencyMiddleware = (options: IdempotencyOptions) => {
   });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: `headers."${IDEMPOTENCY_HEADER}" && [requestContext.authorizer.jwt.claims.sub, headers."${IDEMPOTENCY_HEADER}"]`,
-    payloadValidationJmesPath: 'body',
+    payloadValidationJmesPath: HASHED_PAYLOAD,
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
     throwOnNoIdempotencyKey: false,
   });
@@ -99,9 +120,12 @@ const onlyWithKey = (inner: IdempotencyMiddleware): IdempotencyMiddleware => {
   const keyed = new WeakSet<object>();
   return {
     before: async (request) => {
-      const headers = (request.event as { headers?: Record<string, string | undefined> } | undefined)?.headers;
-      if (!headers?.[IDEMPOTENCY_HEADER]) return undefined;
+      const event = request.event as { headers?: Record<string, string | undefined>; body?: unknown; requestContext?: unknown } | undefined;
+      const key = event?.headers?.[IDEMPOTENCY_HEADER];
+      if (!key) return undefined;
       keyed.add(request);
+      const sub = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } } | undefined)?.authorizer?.jwt?.claims?.sub;
+      (event as Record<string, unknown>)[HASHED_PAYLOAD] = payloadForHash(event.body, String(sub ?? ''), key);
       return inner.before?.(request);
     },
     after: async (request) => {

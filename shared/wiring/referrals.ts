@@ -8,6 +8,7 @@ import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts
 import { loadApiSecrets } from '../config/secrets.ts';
 import { createDocumentClient } from '../data/dynamo-client.ts';
 import { DynamoReferralRepository } from '../data/referral-repository.ts';
+import { parseSubjectHashKeys } from '../data/subject-hash.ts';
 import { HandoffService } from '../domain/handoff-service.ts';
 import { ReferralService } from '../domain/referral-service.ts';
 
@@ -18,7 +19,8 @@ const secrets = await loadApiSecrets(config);
 export const referralRepository = new DynamoReferralRepository({
   client: createDocumentClient({ endpoint: config.dynamodbEndpoint }),
   tableName: requireTableName(config),
-  subjectHashKey: secrets.subjectHashKey,
+  // One key (v1) or a versioned set during a rotation.
+  subjectHashKey: parseSubjectHashKeys(secrets.subjectHashKey),
 });
 
 /** The referral use cases of this function instance. */

@@ -35,8 +35,8 @@ export const subscriptionRepository = new DynamoSubscriptionRepository({
 const eventAdapters = eventAdaptersOf({ sealer: awsSealer, deliveryQueue: awsDeliveryQueue });
 
 const sealer: SecretSealer = {
-  seal: (plaintext) => eventAdapters().sealer.seal(plaintext),
-  open: (sealed) => eventAdapters().sealer.open(sealed),
+  seal: (plaintext, context) => eventAdapters().sealer.seal(plaintext, context),
+  open: (sealed, context) => eventAdapters().sealer.open(sealed, context),
 };
 
 /** The subscription use cases of this function instance. */

@@ -105,8 +105,19 @@ export const CompleteBodySchema = z
 export const NoteBodySchema = z.strictObject({ text: trimmed(4000) }).meta({ id: 'CreateNote' });
 
 export const SearchBodySchema = z
-  .union([z.strictObject({ nhsNumber: NhsNumberSchema }), z.strictObject({ localId: LocalIdSchema })])
-  .meta({ id: 'SearchReferrals', description: 'Exactly one of nhsNumber or localId' });
+  .union([
+    z.strictObject({ nhsNumber: NhsNumberSchema }),
+    z.strictObject({
+      localId: LocalIdSchema,
+      issuer: z
+        .string()
+        .min(1)
+        .max(64)
+        .optional()
+        .meta({ description: 'The organisation that issued the local id. Default: the caller’s own; required for programme managers.' }),
+    }),
+  ])
+  .meta({ id: 'SearchReferrals', description: 'Exactly one of nhsNumber or localId (with the issuing organisation: one organisation’s 12345 is not another’s)' });
 
 /** `limit`: 1–100 whole number as a query string. */
 export const LimitSchema = z

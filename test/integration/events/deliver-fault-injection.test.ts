@@ -83,11 +83,13 @@ describe('deliver with injected faults', () => {
     // Prepare: half webhooks (one path each), half e-mails (one address each); 20 × 10 jobs
     const subs: Subscription[] = [];
     for (let i = 0; i < SUBSCRIPTIONS; i++) {
+      const id = ulid();
       subs.push(
         subscription({
+          id,
           channel:
             i % 2 === 0
-              ? { type: 'webhook', url: `${hook.url}/s/${i}`, sealedSecret: await sealer.seal(`secret-${i}`) }
+              ? { type: 'webhook', url: `${hook.url}/s/${i}`, sealedSecret: await sealer.seal(`secret-${i}`, { subscriptionId: id }) }
               : { type: 'email', address: `pm${i}@example.org` },
         }),
       );

@@ -18,7 +18,8 @@ import { backoffDelaySeconds, MAX_ATTEMPTS } from '../../../shared/events/delive
 import { toPublishedEvent, type PublishedEvent } from '../../../shared/events/event-envelope.ts';
 import type { DeliveryJob } from '../../../shared/events/ports.ts';
 import { LocalSealer } from '../../../shared/events/sealers.ts';
-import { verifyWebhook } from '../../../shared/events/webhook-signature.ts';
+import { verifyWebhookSignature } from '../../../shared/events/webhook-signature.ts';
+import { signatureMatches, signatureTimestamp } from '../../support/independent-signature.ts';
 import {
   CapturingQueue,
   capturingBus,
@@ -51,7 +52,8 @@ const receiver = async (...args: Parameters<typeof startReceiver>) => {
 
 /** A webhook subscription to `url` with a sealed secret. */
 const webhookSubscription = async (url: string, secret = `whsec-${ulid()}`): Promise<{ sub: Subscription; secret: string }> => {
-  const sub = subscription({ channel: { type: 'webhook', url, sealedSecret: await sealer.seal(secret) } });
+  const id = ulid();
+  const sub = subscription({ id, channel: { type: 'webhook', url, sealedSecret: await sealer.seal(secret, { subscriptionId: id }) } });
   await storeSubscriptions(table.documentClient, table.tableName, sub);
   return { sub, secret };
 };
@@ -128,8 +130,15 @@ describe('deliver: webhooks', () => {
     expect(request!.path).toBe('/jointly?tenant=t1');
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers['jointly-event-id']).toBe(event.id);
-    expect(verifyWebhook(secret, request!.body, request!.headers['jointly-signature'] as string)).toBe(true);
-    expect(verifyWebhook('another-secret', request!.body, request!.headers['jointly-signature'] as string)).toBe(false);
+    // Recomputed with node:crypto, not with our verifier: a bug shared by signer and verifier cannot hide.
+    const signature = request!.headers['jointly-signature'] as string;
+    expect(signatureMatches(secret, request!.body, signature)).toBe(true);
+    expect(signatureMatches('another-secret', request!.body, signature)).toBe(false);
+    const sentAt = signatureTimestamp(signature);
+    expect(Math.abs(sentAt - Math.floor(Date.now() / 1000))).toBeLessThanOrEqual(60);
+    // A receiver holding it for more than 5 minutes (a replay) refuses it.
+    expect(verifyWebhookSignature({ secret, rawBody: request!.body, header: signature, nowSeconds: sentAt + 301 })).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyWebhookSignature({ secret, rawBody: request!.body, header: signature, nowSeconds: sentAt + 299 })).toMatchObject({ ok: true });
     expect(JSON.parse(request!.body)).toEqual(event);
     const deliveries = await deliveriesOf(sub.id);
     expect(deliveries).toHaveLength(1);
@@ -154,7 +163,7 @@ describe('deliver: webhooks', () => {
     // Assess
     expect(hook.received).toHaveLength(MAX_ATTEMPTS);
     expect(new Set(hook.received.map((r) => r.headers['jointly-event-id']))).toEqual(new Set([event.id]));
-    expect(hook.received.every((r) => verifyWebhook(secret, r.body, r.headers['jointly-signature'] as string))).toBe(true);
+    expect(hook.received.every((r) => signatureMatches(secret, r.body, r.headers['jointly-signature'] as string))).toBe(true);
     expect(delays).toEqual([1, 2, 3, 4].map((n) => backoffDelaySeconds(n, BACKOFF_BASE_MS)));
     const deliveries = await deliveriesOf(sub.id);
     expect(deliveries.map((d) => [d.attempt, d.outcome, d.httpStatus])).toEqual([
@@ -167,7 +176,7 @@ describe('deliver: webhooks', () => {
     expect(JSON.stringify(deliveries)).not.toContain('internal detail');
     const deadLetters = await deadLettersOf(sub.id);
     expect(deadLetters).toHaveLength(1);
-    expect(deadLetters[0]).toMatchObject({ ...subscriptionKeys.deadLetter(sub.id, event.id), entity: 'dead-letter', lastError: 'HTTP 500', job: { ...job, attempt: 5 } });
+    expect(deadLetters[0]).toMatchObject({ ...subscriptionKeys.deadLetter(sub.id, event.id), entity: 'dead-letter', lastError: 'HTTP 5xx', job: { ...job, attempt: 5 } });
     expect(deadLetters[0]).toHaveProperty('deadLetteredAt');
     expect(await stateOf(sub.id, event.id)).toMatchObject({ status: 'dead-lettered', attempt: 5 });
 
@@ -219,9 +228,10 @@ describe('deliver: webhooks', () => {
     // Assess
     expect(run.failed).toEqual([]);
     const [attempt] = await deliveriesOf(sub.id);
-    expect(attempt).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^connection failed/) });
+    expect(attempt).toMatchObject({ outcome: 'failed', error: 'connection failed' });
     expect(attempt).not.toHaveProperty('httpStatus');
-    expect(String(attempt!.error)).not.toContain('127.0.0.1');
+    // Coarse: no errno name (ECONNREFUSED would tell a subscriber the port is closed), no address.
+    expect(String(attempt!.error)).not.toMatch(/E[A-Z]{3,}|127\.0\.0\.1/);
     expect(takeJobs(sub.id)).toHaveLength(1);
   });
 

@@ -4,7 +4,8 @@
  * fan-out and delivery workers rely on, ownership (others' ids are 404), secrets never
  * returned, pagination, redrive through the registered delivery queue, alerts and acks.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { subscriptionKeys, userKeys } from '../../../shared/data/keys.ts';
@@ -90,6 +91,14 @@ const ackAlert = (who: Who, id: string) =>
 
 const INBOX = { eventTypes: ['handoff.*', 'referral.overdue'], channel: { type: 'inbox' } };
 const WEBHOOK = { eventTypes: ['*'], channel: { type: 'webhook', url: RECEIVER, secret: SECRET } };
+
+/** Keys sorted at every level, as Powertools sorts a payload before hashing it. */
+const sortedDeep = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(sortedDeep)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedDeep((value as Record<string, unknown>)[k])]))
+      : value;
 
 const idOf = (response: APIGatewayProxyStructuredResultV2): string => jsonBody<{ id: string }>(response).id;
 
@@ -219,8 +228,8 @@ describe('POST /subscriptions', () => {
     expect(jsonBody(created)).toMatchObject({ channel: { type: 'webhook', url: RECEIVER } });
     const stored = await getItem(userKeys.subscription(PAT.sub, idOf(created)));
     const sealed = (stored!.channel as { sealedSecret: string }).sealedSecret;
-    expect(sealed).toMatch(/^v1\./);
-    expect(await new LocalSealer(TEST_SEAL_KEY).open(sealed)).toBe(SECRET);
+    expect(sealed).toMatch(/^v2\./);
+    expect(await new LocalSealer(TEST_SEAL_KEY).open(sealed, { subscriptionId: idOf(created) })).toBe(SECRET);
     const [match] = await matchItemsOf(idOf(created), ['provide']);
     expect((match!.subscription as { channel: { sealedSecret: string } }).channel.sealedSecret).toBe(sealed);
     for (const response of [created, replayed, listed]) {
@@ -228,6 +237,37 @@ describe('POST /subscriptions', () => {
       expect(response.body).not.toContain(sealed);
       expect(response.body).not.toMatch(/secret/i);
     }
+  });
+
+  it('keeps the webhook secret out of the idempotency record, yet refuses the same key with another secret (422)', async () => {
+    // Prepare
+    const key = `webhook-secret-${Date.now()}`;
+    const otherSecret = 'a-different-webhook-secret-of-length-40!!';
+
+    // Act
+    const created = await createSubscription(MAX, WEBHOOK, { 'idempotency-key': key });
+    const sameBody = await createSubscription(MAX, WEBHOOK, { 'idempotency-key': key });
+    const otherSecretSameKey = await createSubscription(MAX, { ...WEBHOOK, channel: { ...WEBHOOK.channel, secret: otherSecret } }, { 'idempotency-key': key });
+
+    // Assess
+    expect(created.statusCode).toBe(201);
+    expect(sameBody.statusCode).toBe(201);
+    expect(idOf(sameBody)).toBe(idOf(created));
+    expect(otherSecretSameKey.statusCode).toBe(422);
+    const records = (
+      await table.documentClient.send(
+        new ScanCommand({ TableName: table.tableName, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'IDEMPOTENCY#' }, ConsistentRead: true }),
+      )
+    ).Items!;
+    const mine = records.filter((r) => JSON.stringify(r).includes(idOf(created)));
+    expect(mine).toHaveLength(1);
+    const stored = JSON.stringify(mine[0]);
+    expect(stored).not.toContain(SECRET);
+    expect(stored).not.toMatch(/"secret"/);
+    // The payload hash is not the unkeyed hash of the body with the secret in it (Powertools' default).
+    const unkeyed = createHash('md5').update(JSON.stringify(sortedDeep({ ...WEBHOOK }))).digest('base64');
+    expect(mine[0]!.validation).toBeDefined();
+    expect(mine[0]!.validation).not.toBe(unkeyed);
   });
 
   it('rejects a webhook URL outside the local policy with 422 naming channel.url, writing nothing', async () => {

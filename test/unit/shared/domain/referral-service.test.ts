@@ -123,7 +123,7 @@ class FakeRepository implements ReferralRepository {
     return this.listResult;
   }
 
-  async findByPerson(identifier: { nhsNumber: string } | { localId: string }, options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined }) {
+  async findByPerson(identifier: { nhsNumber: string } | { localId: string; issuer: string }, options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined }) {
     this.record('findByPerson', identifier, options);
     return this.searchResult;
   }
@@ -574,16 +574,33 @@ describe('ReferralService reads: the access log', () => {
     expectAccess(repository, [ID, OTHER_ID], 'search', RECEIVER, 'practitioner');
   });
 
-  it('searches across all orgs for a programme manager', async () => {
+  it('searches across all orgs for a programme manager, by the local id of the issuer they name', async () => {
     // Prepare
     const repository = new FakeRepository();
     const service = serviceOver(repository);
 
     // Act
-    await service.search(PROGRAMME_MANAGER, { localId: 'CASE-77' }, PAGE);
+    await service.search(PROGRAMME_MANAGER, { localId: 'CASE-77', issuer: 'ecc' }, PAGE);
 
     // Assess
+    expect(repository.callsTo('findByPerson')[0]?.[0]).toEqual({ localId: 'CASE-77', issuer: 'ecc' });
     expect(repository.callsTo('findByPerson')[0]?.[1]).toMatchObject({ visibleToOrg: undefined });
+  });
+
+  it('scopes a practitioner’s local-id search to their own organisation’s ids unless they name the issuer', async () => {
+    // Prepare
+    const repository = new FakeRepository();
+    const service = serviceOver(repository);
+
+    // Act
+    await service.search(RECEIVER, { localId: 'CASE-77' }, PAGE);
+    await service.search(RECEIVER, { localId: 'CASE-77', issuer: 'provide' }, PAGE);
+
+    // Assess
+    expect(repository.callsTo('findByPerson').map((call) => call[0])).toEqual([
+      { localId: 'CASE-77', issuer: RECEIVER.org },
+      { localId: 'CASE-77', issuer: 'provide' },
+    ]);
   });
 
   it("records 'list' for every referral a list returned", async () => {

@@ -286,7 +286,7 @@ describe('SubscriptionService.create: webhook URL policy', () => {
 
     // Assess
     expect(error).toBeInstanceOf(UnprocessableEntityError);
-    expect(error.errors).toEqual([{ path: 'channel.url', message: 'resolves to a private, loopback or link-local address' }]);
+    expect(error.errors).toEqual([{ path: 'channel.url', message: 'resolves to a private, loopback, link-local or reserved address' }]);
   });
 
   it('public-https rejects a host that does not resolve', async () => {
@@ -362,9 +362,9 @@ describe('SubscriptionService: webhook secrets', () => {
 
     // Assess
     const stored = repository.subscriptions.get(created.id)!.channel as { sealedSecret: string };
-    expect(stored.sealedSecret).toMatch(/^v1\./);
+    expect(stored.sealedSecret).toMatch(/^v2\./);
     expect(stored.sealedSecret).not.toContain(SECRET);
-    expect(await sealer.open(stored.sealedSecret)).toBe(SECRET);
+    expect(await sealer.open(stored.sealedSecret, { subscriptionId: created.id })).toBe(SECRET);
     for (const json of [JSON.stringify(created), JSON.stringify(listed)]) {
       expect(json).not.toContain(SECRET);
       expect(json).not.toContain(stored.sealedSecret);

@@ -5,11 +5,14 @@ import {
   AttemptInProgressError,
   backoffDelaySeconds,
   deliver,
+  DELIVERY_ERRORS,
   MAX_ATTEMPTS,
   type DeliverDeps,
 } from '../../../../shared/events/delivery.ts';
 import type { PublishedEvent } from '../../../../shared/events/event-envelope.ts';
 import type { DeliveryJob } from '../../../../shared/events/ports.ts';
+import { LocalSealer } from '../../../../shared/events/sealers.ts';
+import { WebhookAddressRefusedError } from '../../../../shared/events/webhook-url.ts';
 
 const event: PublishedEvent = {
   specVersion: 1,
@@ -114,9 +117,9 @@ describe('deliver', () => {
 
     // Assess
     expect(result).toMatchObject({ status: 'dead-lettered', httpStatus: 503 });
-    expect(recorded).toMatchObject([{ attempt: MAX_ATTEMPTS, outcome: 'dead-lettered', httpStatus: 503, error: 'HTTP 503' }]);
+    expect(recorded).toMatchObject([{ attempt: MAX_ATTEMPTS, outcome: 'dead-lettered', httpStatus: 503, error: 'HTTP 5xx' }]);
     expect(queued).toEqual([]);
-    expect(deadLetters).toEqual([{ job: job(MAX_ATTEMPTS), lastError: 'HTTP 503' }]);
+    expect(deadLetters).toEqual([{ job: job(MAX_ATTEMPTS), lastError: 'HTTP 5xx' }]);
   });
 
   it('drops a duplicate quietly and makes a copy of an attempt under way retry later', async () => {
@@ -194,5 +197,49 @@ describe('deliver', () => {
         eventId: '01EVENT',
       },
     ]);
+  });
+});
+
+describe('deliver: the reasons a subscriber reads are coarse', () => {
+  const rejectingWith = (cause: unknown) => (async () => Promise.reject(new TypeError('fetch failed', { cause }))) as typeof fetch;
+  const answering = (status: number) => (async () => new Response(null, { status })) as typeof fetch;
+
+  it.each([
+    ['a refused connection (ECONNREFUSED)', { fetch: rejectingWith(Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' })) }, 'connection failed', undefined],
+    ['an unknown host (ENOTFOUND)', { fetch: rejectingWith(Object.assign(new Error('getaddrinfo ENOTFOUND intranet.corp'), { code: 'ENOTFOUND' })) }, 'connection failed', undefined],
+    ['a reset (ECONNRESET)', { fetch: rejectingWith(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })) }, 'connection failed', undefined],
+    ['a refused address at connect time', { fetch: rejectingWith(new WebhookAddressRefusedError('resolves to 169.254.169.254')) }, 'address not allowed', undefined],
+    ['a URL the policy refuses', { webhookPolicy: 'public-https' as const }, 'address not allowed', undefined],
+    ['a 404', { fetch: answering(404) }, 'HTTP 4xx', 404],
+    ['a 502', { fetch: answering(502) }, 'HTTP 5xx', 502],
+    ['a 301', { fetch: answering(301) }, 'redirect not followed', 301],
+  ] as const)('records %s as "%s"', async (_, overrides, error, httpStatus) => {
+    // Prepare
+    const { deps, recorded } = setup(overrides);
+
+    // Act
+    await deliver(job(), deps);
+
+    // Assess
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.error).toBe(error);
+    expect(recorded[0]!.httpStatus).toBe(httpStatus);
+    expect(Object.values(DELIVERY_ERRORS).includes(recorded[0]!.error as never) || /^HTTP [45]xx$/.test(recorded[0]!.error!)).toBe(true);
+    expect(recorded[0]!.error).not.toMatch(/E[A-Z]{4,}|\d+\.\d+\.\d+\.\d+|intranet/);
+  });
+
+  it('opens the secret with the job’s subscription as context: a secret sealed for another subscription is not used', async () => {
+    // Prepare: a real sealer; the stored value was sealed for subscription S2, then copied onto S1
+    const sealer = new LocalSealer('c3'.repeat(32));
+    const copied: Subscription = { ...webhook, channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', sealedSecret: await sealer.seal('s2-secret', { subscriptionId: 'S2' }) } };
+    let called = false;
+    const { deps, recorded } = setup({ sealer, fetch: (async () => ((called = true), new Response(null))) as typeof fetch }, { subscription: copied });
+
+    // Act
+    await deliver(job(), deps);
+
+    // Assess
+    expect(called).toBe(false);
+    expect(recorded).toMatchObject([{ outcome: 'failed', error: 'secret could not be opened' }]);
   });
 });

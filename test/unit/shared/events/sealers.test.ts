@@ -1,3 +1,4 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../../shared/config/runtime-config.ts';
@@ -6,6 +7,8 @@ import { KmsSealer, LocalSealer, SEAL_PURPOSE, SealedSecretError, sealerFromConf
 const KEY = 'a1'.repeat(32);
 const OTHER_KEY = 'b2'.repeat(32);
 const SECRET = 'whsec_0123456789abcdef-ÄÖ✓';
+const CONTEXT = { subscriptionId: '01SUBSCRIPTIONAAAAAAAAAAAA' };
+const OTHER_CONTEXT = { subscriptionId: '01SUBSCRIPTIONBBBBBBBBBBBB' };
 
 /** Flips one bit of a base64url part of a sealed value. */
 const tamper = (sealed: string, partIndex: number): string => {
@@ -37,17 +40,17 @@ const fakeKms = () => {
 };
 
 describe('LocalSealer (AES-256-GCM)', () => {
-  it('round-trips a secret, and the sealed form is v1.<iv>.<tag>.<ciphertext> without the plaintext', async () => {
+  it('round-trips a secret, and the sealed form is v2.<iv>.<tag>.<ciphertext> without the plaintext', async () => {
     // Prepare
     const sealer = new LocalSealer(KEY);
 
     // Act
-    const sealed = await sealer.seal(SECRET);
-    const opened = await sealer.open(sealed);
+    const sealed = await sealer.seal(SECRET, CONTEXT);
+    const opened = await sealer.open(sealed, CONTEXT);
 
     // Assess
     expect(opened).toBe(SECRET);
-    expect(sealed).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
+    expect(sealed).toMatch(/^v2\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/);
     expect(sealed).not.toContain('whsec');
   });
 
@@ -56,7 +59,7 @@ describe('LocalSealer (AES-256-GCM)', () => {
     const sealer = new LocalSealer(KEY);
 
     // Act
-    const [a, b] = await Promise.all([sealer.seal(SECRET), sealer.seal(SECRET)]);
+    const [a, b] = await Promise.all([sealer.seal(SECRET, CONTEXT), sealer.seal(SECRET, CONTEXT)]);
 
     // Assess
     expect(a).not.toBe(b);
@@ -69,10 +72,10 @@ describe('LocalSealer (AES-256-GCM)', () => {
   ])('detects tampering with %s', async (_, part) => {
     // Prepare
     const sealer = new LocalSealer(KEY);
-    const sealed = await sealer.seal(SECRET);
+    const sealed = await sealer.seal(SECRET, CONTEXT);
 
     // Act
-    const opening = sealer.open(tamper(sealed, part));
+    const opening = sealer.open(tamper(sealed, part), CONTEXT);
 
     // Assess
     await expect(opening).rejects.toBeInstanceOf(SealedSecretError);
@@ -80,17 +83,45 @@ describe('LocalSealer (AES-256-GCM)', () => {
 
   it('refuses a value sealed under another key, and malformed values', async () => {
     // Prepare
-    const sealed = await new LocalSealer(OTHER_KEY).seal(SECRET);
+    const sealed = await new LocalSealer(OTHER_KEY).seal(SECRET, CONTEXT);
     const sealer = new LocalSealer(KEY);
 
     // Act
-    const results = await Promise.allSettled([sealed, 'v1.a.b', 'v2.a.b.c', 'plaintext-secret', 'kms1.abc'].map((s) => sealer.open(s)));
+    const results = await Promise.allSettled([sealed, 'v2.a.b', 'v3.a.b.c', 'plaintext-secret', 'kms2.abc'].map((s) => sealer.open(s, CONTEXT)));
 
     // Assess
     for (const result of results) {
       expect(result.status).toBe('rejected');
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(SealedSecretError);
     }
+  });
+
+  it('will not open a value sealed for another subscription (a sealed secret copied across)', async () => {
+    // Prepare
+    const sealer = new LocalSealer(KEY);
+    const sealed = await sealer.seal(SECRET, CONTEXT);
+
+    // Act
+    const opening = sealer.open(sealed, OTHER_CONTEXT);
+
+    // Assess
+    await expect(opening).rejects.toBeInstanceOf(SealedSecretError);
+    await expect(sealer.open(sealed, CONTEXT)).resolves.toBe(SECRET);
+  });
+
+  it('refuses values in the old purpose-only format (v1), which could be moved between subscriptions', async () => {
+    // Prepare: a v1 value as the previous sealer wrote it (AAD = the purpose alone)
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', Buffer.from(KEY, 'hex'), iv, { authTagLength: 16 });
+    cipher.setAAD(Buffer.from(SEAL_PURPOSE));
+    const ciphertext = Buffer.concat([cipher.update(SECRET, 'utf8'), cipher.final()]);
+    const v1 = ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join('.');
+
+    // Act
+    const opening = new LocalSealer(KEY).open(v1, CONTEXT);
+
+    // Assess
+    await expect(opening).rejects.toBeInstanceOf(SealedSecretError);
   });
 
   it('rejects a key that is not 64 hex characters, naming the variable', () => {
@@ -113,17 +144,32 @@ describe('KmsSealer', () => {
     const sealer = new KmsSealer('arn:aws:kms:eu-west-2:111111111111:key/abc', kms.client);
 
     // Act
-    const sealed = await sealer.seal(SECRET);
-    const opened = await sealer.open(sealed);
+    const sealed = await sealer.seal(SECRET, CONTEXT);
+    const opened = await sealer.open(sealed, CONTEXT);
 
     // Assess
     expect(opened).toBe(SECRET);
-    expect(sealed).toMatch(/^kms1\.[A-Za-z0-9_-]+$/);
+    expect(sealed).toMatch(/^kms2\.[A-Za-z0-9_-]+$/);
     const [encrypt, decrypt] = kms.sent;
     expect(encrypt).toBeInstanceOf(EncryptCommand);
-    expect(encrypt!.input).toMatchObject({ KeyId: 'arn:aws:kms:eu-west-2:111111111111:key/abc', EncryptionContext: { purpose: SEAL_PURPOSE } });
+    expect(encrypt!.input).toMatchObject({ KeyId: 'arn:aws:kms:eu-west-2:111111111111:key/abc' });
+    expect(encrypt!.input.EncryptionContext).toEqual({ purpose: SEAL_PURPOSE, subscriptionId: CONTEXT.subscriptionId });
     expect(decrypt).toBeInstanceOf(DecryptCommand);
-    expect(decrypt!.input).toMatchObject({ EncryptionContext: { purpose: 'jointly-webhook-secret' } });
+    expect(decrypt!.input.EncryptionContext).toEqual({ purpose: 'jointly-webhook-secret', subscriptionId: CONTEXT.subscriptionId });
+  });
+
+  it('will not open a value under another subscription’s context: it sends that context and KMS refuses', async () => {
+    // Prepare
+    const kms = fakeKms();
+    const sealer = new KmsSealer('arn:aws:kms:eu-west-2:111111111111:key/abc', kms.client);
+    const sealed = await sealer.seal(SECRET, CONTEXT);
+
+    // Act
+    const opening = sealer.open(sealed, OTHER_CONTEXT);
+
+    // Assess
+    await expect(opening).rejects.toBeInstanceOf(SealedSecretError);
+    expect((kms.sent[1] as DecryptCommand).input.EncryptionContext).toEqual({ purpose: SEAL_PURPOSE, subscriptionId: OTHER_CONTEXT.subscriptionId });
   });
 
   it('refuses values not in its format without calling KMS', async () => {
@@ -132,7 +178,7 @@ describe('KmsSealer', () => {
     const sealer = new KmsSealer('arn:aws:kms:eu-west-2:111111111111:key/abc', kms.client);
 
     // Act
-    const opening = sealer.open('v1.a.b.c');
+    const opening = sealer.open('v2.a.b.c', CONTEXT);
 
     // Assess
     await expect(opening).rejects.toBeInstanceOf(SealedSecretError);
