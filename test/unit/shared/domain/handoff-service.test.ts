@@ -31,7 +31,7 @@ const HANDOFF_ID = '01JNH0000000000000000000HH';
 const NEW_HANDOFF_ID = '01JNH0000000000000000000NN';
 const TARGETS = { urgent: 120, soon: 1440, routine: 7200 };
 
-const practitioner = (sub: string, org: string): Caller => ({ sub, org, roles: ['practitioner'] });
+const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 /** Provide referred to ECC; ECC accepted and owns it; ECC offers it to MEHT. */
 const SENDER = practitioner('u-provide-nurse', 'provide');
 const OFFERER = practitioner('u-ecc-social-worker', 'ecc');

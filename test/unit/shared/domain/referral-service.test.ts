@@ -30,7 +30,7 @@ const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];
 const ID = '01JNR0000000000000000000AA';
 const OTHER_ID = '01JNR0000000000000000000BB';
 
-const practitioner = (sub: string, org: string): Caller => ({ sub, org, roles: ['practitioner'] });
+const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 const SENDER = practitioner('u-sender', 'provide');
 const RECEIVER = practitioner('u-receiver', 'ecc');
 const NON_PARTY = practitioner('u-stranger', 'ageuk-essex');
