@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { awaitsAnswer, type Handoff } from '../domain/handoff.ts';
+import { unreachable, type ReadScope } from '../domain/identity.ts';
 import { awaitsResponse, classification, type Actor, type EventDraft, type Referral } from '../domain/referral.ts';
 import {
   ConcurrentChangeError,
@@ -98,6 +99,36 @@ const TEAM_ATTRIBUTE: Readonly<Record<Box, string>> = { inbox: 'toTeam', outbox:
 
 /** Upper bound on Query rounds one list partition may take to fill a filtered page. */
 const MAX_ROUNDS = 5;
+
+/**
+ * The orgs whose box partitions a scoped list may read: an org scope only its own org,
+ * whatever was asked for (defence in depth: the service has already refused another org).
+ */
+const orgsWithin = (scope: ReadScope, orgs: readonly string[]): readonly string[] => {
+  switch (scope.kind) {
+    case 'org':
+      return orgs.filter((org) => org === scope.org);
+    case 'programme':
+      return orgs;
+    default:
+      return unreachable(scope);
+  }
+};
+
+/**
+ * The filter a scoped person search needs: an org sees only referrals it is party to; the
+ * programme sees all. Built from the scope's kind, never from whether an org is truthy.
+ */
+const visibilityFilter = (scope: ReadScope): { expression?: string; values: Record<string, unknown> } => {
+  switch (scope.kind) {
+    case 'org':
+      return { expression: 'contains(parties, :org)', values: { ':org': scope.org } };
+    case 'programme':
+      return { values: {} };
+    default:
+      return unreachable(scope);
+  }
+};
 
 /** Options of {@link DynamoReferralRepository}. */
 export interface DynamoReferralRepositoryOptions {
@@ -346,7 +377,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       index,
       pk,
       sk,
-      partitions: params.orgs.flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status))),
+      partitions: orgsWithin(params.scope, params.orgs).flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status))),
       descending: params.sort === 'newest',
       limit: params.limit,
       after: params.after,
@@ -364,7 +395,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       index,
       pk,
       sk,
-      partitions: params.orgs.flatMap((org) => params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status))),
+      partitions: orgsWithin(params.scope, params.orgs).flatMap((org) => params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status))),
       descending: true,
       limit: params.limit,
       after: params.after,
@@ -467,31 +498,33 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
 
   async findByPerson(
     identifier: { nhsNumber: string } | { localId: string },
-    options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined },
+    scope: ReadScope,
+    page: { limit: number; after?: string | undefined },
   ): Promise<Page<Referral>> {
     const [index, attribute, partition] =
       'nhsNumber' in identifier
         ? [INDEX.personByNhsNumber, 'nhsNumberHash', personKeys.nhsNumber(this.hashIdentifier('nhs', identifier.nhsNumber))]
         : [INDEX.personByLocalId, 'localIdHash', personKeys.localId(this.hashIdentifier('local', identifier.localId))];
+    const visibility = visibilityFilter(scope);
     const { items, more } = await this.readPartition(
       {
         IndexName: index,
-        KeyConditionExpression: options.after ? '#pk = :pk AND createdSk < :after' : '#pk = :pk',
+        KeyConditionExpression: page.after ? '#pk = :pk AND createdSk < :after' : '#pk = :pk',
         ExpressionAttributeNames: { '#pk': attribute },
         ExpressionAttributeValues: {
           ':pk': partition,
-          ...(options.after ? { ':after': options.after } : {}),
-          ...(options.visibleToOrg ? { ':org': options.visibleToOrg } : {}),
+          ...(page.after ? { ':after': page.after } : {}),
+          ...visibility.values,
         },
         // Referrals the caller may not see never leave DynamoDB.
-        ...(options.visibleToOrg ? { FilterExpression: 'contains(parties, :org)' } : {}),
+        ...(visibility.expression ? { FilterExpression: visibility.expression } : {}),
         ScanIndexForward: false,
       },
-      options.limit,
+      page.limit,
     );
-    const page = items.slice(0, options.limit);
-    const last = page.at(-1);
-    return { items: page.map(DynamoReferralRepository.toReferral), after: more && last ? String(last.createdSk) : undefined };
+    const found = items.slice(0, page.limit);
+    const last = found.at(-1);
+    return { items: found.map(DynamoReferralRepository.toReferral), after: more && last ? String(last.createdSk) : undefined };
   }
 
   /** One page of an item collection inside the referral's partition, resuming after a sort key. */

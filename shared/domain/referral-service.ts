@@ -4,7 +4,7 @@
  * and record reads of personal data in the access log before returning them.
  */
 import { ConflictError, ForbiddenError, PreconditionFailedError, UnprocessableEntityError } from './errors.ts';
-import { hasRole, type Caller } from './identity.ts';
+import { hasRole, readScopeOf, type Caller } from './identity.ts';
 import { ConcurrentChangeError, type Page, type ReferralRepository, type StoredEvent, type StoredNote, type AccessEntry } from './ports.ts';
 import { REFERRAL_STATUSES, type Priority, type ReferralStatus, type ServiceArea } from './reference-data.ts';
 import {
@@ -135,6 +135,7 @@ export class ReferralService {
     assertHasKnownRole(caller);
     const orgs = listableOrgs(caller, query.org, this.known, 'referrals');
     const page = await this.deps.repository.list({
+      scope: readScopeOf(caller),
       box: query.box,
       orgs,
       statuses: query.status ? [query.status] : REFERRAL_STATUSES,
@@ -155,8 +156,7 @@ export class ReferralService {
     page: { limit: number; after?: string | undefined },
   ): Promise<Page<ReferralView>> {
     assertHasKnownRole(caller);
-    const visibleToOrg = hasRole(caller, 'programme_manager') ? undefined : caller.org;
-    const found = await this.deps.repository.findByPerson(identifier, { visibleToOrg, ...page });
+    const found = await this.deps.repository.findByPerson(identifier, readScopeOf(caller), page);
     await this.audit(caller, found.items.map((r) => r.id), 'search');
     return { items: found.items.map(toReferralView), after: found.after };
   }

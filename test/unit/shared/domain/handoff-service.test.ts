@@ -764,8 +764,8 @@ describe('HandoffService.list', () => {
 
     // Assess
     expect(repository.callsTo('listHandoffs')).toEqual([
-      [{ box: 'inbox', orgs: ['meht'], statuses: ['offered', 'accepted', 'declined', 'withdrawn'], limit: 25, after: undefined }],
-      [{ box: 'outbox', orgs: ['meht'], statuses: ['offered'], limit: 2, after: 'SK#1' }],
+      [{ scope: { kind: 'org', org: 'meht' }, box: 'inbox', orgs: ['meht'], statuses: ['offered', 'accepted', 'declined', 'withdrawn'], limit: 25, after: undefined }],
+      [{ scope: { kind: 'org', org: 'meht' }, box: 'outbox', orgs: ['meht'], statuses: ['offered'], limit: 2, after: 'SK#1' }],
     ]);
   });
 
@@ -779,8 +779,9 @@ describe('HandoffService.list', () => {
     await service.list(PROGRAMME_MANAGER, { ...PAGE, org: 'provide' });
 
     // Assess
-    const orgs = repository.callsTo('listHandoffs').map(([params]) => (params as ListHandoffsParams).orgs);
-    expect(orgs).toEqual([ORGS, ['provide']]);
+    const calls = repository.callsTo('listHandoffs').map(([params]) => params as ListHandoffsParams);
+    expect(calls.map((params) => params.orgs)).toEqual([ORGS, ['provide']]);
+    expect(calls.map((params) => params.scope)).toEqual([{ kind: 'programme' }, { kind: 'programme' }]);
   });
 
   it('answers 422 naming org to a programme manager asking for an unknown org', async () => {

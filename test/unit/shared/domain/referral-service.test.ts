@@ -11,7 +11,7 @@ import {
   PreconditionFailedError,
   UnprocessableEntityError,
 } from '../../../../shared/domain/errors.ts';
-import type { Caller } from '../../../../shared/domain/identity.ts';
+import type { Caller, ReadScope } from '../../../../shared/domain/identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -122,8 +122,8 @@ class FakeRepository implements ReferralRepository {
     return this.listResult;
   }
 
-  async findByPerson(identifier: { nhsNumber: string } | { localId: string }, options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined }) {
-    this.record('findByPerson', identifier, options);
+  async findByPerson(identifier: { nhsNumber: string } | { localId: string }, scope: ReadScope, page: { limit: number; after?: string | undefined }) {
+    this.record('findByPerson', identifier, scope, page);
     return this.searchResult;
   }
 
@@ -561,7 +561,7 @@ describe('ReferralService reads: the access log', () => {
 
     // Assess
     expect(page.items.map((r) => r.id)).toEqual([ID, OTHER_ID]);
-    expect(repository.callsTo('findByPerson')[0]?.[1]).toMatchObject({ visibleToOrg: 'ecc', limit: 25 });
+    expect(repository.callsTo('findByPerson')[0]?.slice(1)).toEqual([{ kind: 'org', org: 'ecc' }, PAGE]);
     expectAccess(repository, [ID, OTHER_ID], 'search', RECEIVER, 'practitioner');
   });
 
@@ -574,7 +574,7 @@ describe('ReferralService reads: the access log', () => {
     await service.search(PROGRAMME_MANAGER, { localId: 'CASE-77' }, PAGE);
 
     // Assess
-    expect(repository.callsTo('findByPerson')[0]?.[1]).toMatchObject({ visibleToOrg: undefined });
+    expect(repository.callsTo('findByPerson')[0]?.[1]).toEqual({ kind: 'programme' });
   });
 
   it("records 'list' for every referral a list returned", async () => {
