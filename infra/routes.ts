@@ -150,7 +150,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     summary: 'Organisations, service areas, priorities with response targets, and the closed code lists',
     tags: ['reference'],
     success: { status: 200, description: 'Reference data', schema: ReferenceSchema },
-    errorStatuses: [401],
+    errorStatuses: [401, 403],
   },
   {
     operationId: 'createReferral',

@@ -128,6 +128,21 @@ const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on('error', reject);
   });
 
+/** Host names the local runtime answers to: loopback only. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Whether a `Host` header names this server on loopback: `127.0.0.1`, `localhost` or
+ * `[::1]`, on the port the server is listening on (80 when the header has none). A DNS
+ * rebinding page (`http://evil.example:3000` resolving to 127.0.0.1) sends its own host
+ * name, so its requests are refused before any route, token minting included, runs.
+ */
+export const isLoopbackHost = (host: string | undefined, port: number | undefined): boolean => {
+  const match = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec((host ?? '').trim().toLowerCase());
+  if (!match?.[1]) return false;
+  return LOOPBACK_HOSTS.has(match[1]) && Number(match[2] ?? 80) === port;
+};
+
 /** Creates the gateway server (not yet listening). */
 export const createLocalGateway = (options: LocalGatewayOptions): Server => {
   const { issuer, handlers } = options;
@@ -228,6 +243,20 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
   };
 
   const handle = async (req: IncomingMessage): Promise<OutgoingResponse> => {
+    if (!isLoopbackHost(req.headers.host, req.socket.localPort)) {
+      req.resume();
+      const correlationId = correlationIdFrom({ [CORRELATION_HEADER]: req.headers[CORRELATION_HEADER] as string });
+      return fromProblem(
+        problemResponse({
+          status: 421,
+          code: 'misdirected-request',
+          title: 'Misdirected request',
+          detail: 'The local runtime answers only requests addressed to 127.0.0.1, localhost or [::1] on its own port.',
+          correlationId,
+          headers: { 'X-Correlation-Id': correlationId },
+        }),
+      );
+    }
     const body = await readBody(req, maxBodyBytes);
     const requestId = randomUUID();
     if (body === undefined) {

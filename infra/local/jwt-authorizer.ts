@@ -58,6 +58,17 @@ const remember = (cache: Map<string, VerifiedToken>, key: string, token: Verifie
 };
 
 /**
+ * The HTTP API JWT authorizer's audience rule: `aud` must name the client when present;
+ * only a token without `aud` is checked on `client_id` instead. That is how a Cognito
+ * access token (which has `client_id`, no `aud`) gets through in AWS, so it gets through
+ * here too, and the API itself refuses it (only ID tokens become a caller).
+ */
+export const audienceMatches = (payload: JWTPayload, audience: string): boolean => {
+  if (payload.aud !== undefined) return Array.isArray(payload.aud) ? payload.aud.includes(audience) : payload.aud === audience;
+  return payload.client_id === audience;
+};
+
+/**
  * Returns the stringified claims of a valid `Authorization: Bearer` header, or `undefined`
  * (→ 401) for a missing, malformed, forged, `alg: none`, wrong-issuer/audience or expired token.
  */
@@ -80,9 +91,9 @@ export const authorize = async (
     const { payload } = await jwtVerify(match[1], options.publicKey, {
       algorithms: ['RS256'],
       issuer: options.issuer,
-      audience: options.audience,
       requiredClaims: ['sub', 'exp', 'iat'],
     });
+    if (!audienceMatches(payload, options.audience)) return undefined;
     const claims = stringifyClaims(payload);
     // `requiredClaims` guarantees a numeric `exp`; jose has checked `nbf` is numeric if present.
     remember(cache, key, { claims, exp: payload.exp!, nbf: payload.nbf });

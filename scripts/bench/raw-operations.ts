@@ -35,7 +35,7 @@ export interface PreparedRaw<T = void> {
 /** Page size of the inbox list (the API's default `limit`). */
 export const LIST_LIMIT = 25;
 
-const known = new Set(ORGANISATIONS.map((o) => o.id));
+const known = new Set<string>(ORGANISATIONS.map((o) => o.id));
 const nextAccessId = monotonicFactory();
 
 /** The raw counterparts against one table. */

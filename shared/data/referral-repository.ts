@@ -18,6 +18,7 @@ import {
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { encodeTime } from 'ulid';
 import { awaitsAnswer, type Handoff } from '../domain/handoff.ts';
+import { unreachable, type ReadScope } from '../domain/identity.ts';
 import { awaitsResponse, classification, type Actor, type EventDraft, type Referral } from '../domain/referral.ts';
 import {
   ConcurrentChangeError,
@@ -102,6 +103,37 @@ const TEAM_ATTRIBUTE: Readonly<Record<Box, string>> = { inbox: 'toTeam', outbox:
 
 /** Upper bound on Query rounds one list partition may take to fill a filtered page. */
 const MAX_ROUNDS = 5;
+
+/**
+ * The orgs whose box partitions a scoped list may read: an org scope only its own org,
+ * whatever was asked for (defence in depth: the service has already refused another org).
+ */
+const orgsWithin = (scope: ReadScope, orgs: readonly string[]): readonly string[] => {
+  switch (scope.kind) {
+    case 'org':
+      return orgs.filter((org) => org === scope.org);
+    case 'programme':
+      return orgs;
+    default:
+      return unreachable(scope);
+  }
+};
+
+/**
+ * The filter a scoped person search needs: an org sees only referrals it is party to; the
+ * programme sees all. Built from the scope's kind, never from whether an org is truthy.
+ */
+const visibilityFilter = (scope: ReadScope): { expression?: string; values: Record<string, unknown> } => {
+  switch (scope.kind) {
+    case 'org':
+      // A former party still finds the referral; the service replaces it by what the org saw.
+      return { expression: 'contains(parties, :org) OR contains(formerPartyOrgs, :org)', values: { ':org': scope.org } };
+    case 'programme':
+      return { values: {} };
+    default:
+      return unreachable(scope);
+  }
+};
 
 /** Options of {@link DynamoReferralRepository}. */
 export interface DynamoReferralRepositoryOptions {
@@ -362,7 +394,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       index,
       pk,
       sk,
-      partitions: params.orgs.flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status))),
+      partitions: orgsWithin(params.scope, params.orgs).flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status))),
       descending: params.sort === 'newest',
       limit: params.limit,
       after: params.after,
@@ -380,7 +412,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       index,
       pk,
       sk,
-      partitions: params.orgs.flatMap((org) => params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status))),
+      partitions: orgsWithin(params.scope, params.orgs).flatMap((org) => params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status))),
       descending: true,
       limit: params.limit,
       after: params.after,
@@ -556,39 +588,40 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
 
   async findByPerson(
     identifier: { nhsNumber: string } | { localId: string; issuer: string },
-    options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined },
+    scope: ReadScope,
+    page: { limit: number; after?: string | undefined },
   ): Promise<Page<Referral>> {
     // One partition per live key version (one, outside a rotation), merged newest first.
     const [index, attribute, partitions] =
       'nhsNumber' in identifier
         ? [INDEX.personByNhsNumber, 'nhsNumberHash', this.hasher.hashesForLookup('nhs', identifier.nhsNumber).map(personKeys.nhsNumber)]
         : [INDEX.personByLocalId, 'localIdHash', this.hasher.hashesForLookup('local', identifier.localId, identifier.issuer).map(personKeys.localId)];
+    const visibility = visibilityFilter(scope);
     const results = await Promise.all(
       partitions.map((partition) =>
         this.readPartition(
           {
             IndexName: index,
-            KeyConditionExpression: options.after ? '#pk = :pk AND createdSk < :after' : '#pk = :pk',
+            KeyConditionExpression: page.after ? '#pk = :pk AND createdSk < :after' : '#pk = :pk',
             ExpressionAttributeNames: { '#pk': attribute },
             ExpressionAttributeValues: {
               ':pk': partition,
-              ...(options.after ? { ':after': options.after } : {}),
-              ...(options.visibleToOrg ? { ':org': options.visibleToOrg } : {}),
+              ...(page.after ? { ':after': page.after } : {}),
+              ...visibility.values,
             },
-            // Referrals the caller may not see never leave DynamoDB (a former party's are
-            // replaced by what it saw, by the service).
-            ...(options.visibleToOrg ? { FilterExpression: 'contains(parties, :org) OR contains(formerPartyOrgs, :org)' } : {}),
+            // Referrals the caller may not see never leave DynamoDB.
+            ...(visibility.expression ? { FilterExpression: visibility.expression } : {}),
             ScanIndexForward: false,
           },
-          options.limit,
+          page.limit,
         ),
       ),
     );
     const merged = results.flatMap((r) => r.items).sort((a, b) => (String(a.createdSk) < String(b.createdSk) ? 1 : -1));
-    const page = merged.slice(0, options.limit);
-    const more = merged.length > options.limit || results.some((r) => r.more);
-    const last = page.at(-1);
-    return { items: page.map(DynamoReferralRepository.toReferral), after: more && last ? String(last.createdSk) : undefined };
+    const found = merged.slice(0, page.limit);
+    const more = merged.length > page.limit || results.some((r) => r.more);
+    const last = found.at(-1);
+    return { items: found.map(DynamoReferralRepository.toReferral), after: more && last ? String(last.createdSk) : undefined };
   }
 
   /**

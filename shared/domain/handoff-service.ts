@@ -14,7 +14,7 @@ import {
   type HandoffAnswer,
   type NewHandoff,
 } from './handoff.ts';
-import type { Caller } from './identity.ts';
+import { readScopeOf, type Caller } from './identity.ts';
 import { ConcurrentChangeError, type HandoffRepository, type Page, type ReferralRepository } from './ports.ts';
 import { HANDOFF_STATUSES, type HandoffStatus, type Priority } from './reference-data.ts';
 import { actorOf, assertCanRead, assertCurrentParty, assertHasKnownRole, canRead, listableOrgs, readLimitOf, retryPause, type Referral } from './referral.ts';
@@ -156,6 +156,7 @@ export class HandoffService {
     assertHasKnownRole(caller);
     const orgs = listableOrgs(caller, query.org, this.known, 'handoffs');
     const page = await this.deps.repository.listHandoffs({
+      scope: readScopeOf(caller),
       box: query.box,
       orgs,
       statuses: query.status ? [query.status] : HANDOFF_STATUSES,

@@ -5,6 +5,7 @@
 import type { Actor, EventDraft, Referral } from './referral.ts';
 import type { HandoffStatus, ReferralStatus, ServiceArea } from './reference-data.ts';
 import type { Handoff } from './handoff.ts';
+import type { ReadScope } from './identity.ts';
 import type { Box } from '../data/keys.ts';
 
 /** An event as stored and returned by history. */
@@ -68,7 +69,10 @@ export class ConcurrentChangeError extends Error {}
 
 /** Parameters of a box listing. */
 export interface ListReferralsParams {
+  /** Whose records may come back at all (required: an unscoped list cannot be expressed). */
+  readonly scope: ReadScope;
   readonly box: Box;
+  /** The orgs' boxes asked for; the adapter reads only those within `scope`. */
   readonly orgs: readonly string[];
   readonly statuses: readonly ReferralStatus[];
   readonly serviceArea?: ServiceArea | undefined;
@@ -80,7 +84,10 @@ export interface ListReferralsParams {
 
 /** Parameters of a handoff listing. */
 export interface ListHandoffsParams {
+  /** Whose records may come back at all (required: an unscoped list cannot be expressed). */
+  readonly scope: ReadScope;
   readonly box: 'inbox' | 'outbox';
+  /** The orgs' boxes asked for; the adapter reads only those within `scope`. */
   readonly orgs: readonly string[];
   readonly statuses: readonly HandoffStatus[];
   readonly limit: number;
@@ -104,12 +111,14 @@ export interface ReferralRepository {
   addNote(previous: Referral, text: string, actor: Actor): Promise<StoredNote>;
   list(params: ListReferralsParams): Promise<Page<Referral>>;
   /**
-   * A person's referrals by identifier, newest first; only those `visibleToOrg` is party to,
-   * if given. A local id means nothing without the organisation that issued it (`issuer`).
+   * A person's referrals by identifier, newest first, within `scope`: for an org scope only
+   * those the org is (or was, for former parties) party to; programme-wide all of them. The
+   * scope is required. A local id means nothing without the organisation that issued it (`issuer`).
    */
   findByPerson(
     identifier: { nhsNumber: string } | { localId: string; issuer: string },
-    options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined },
+    scope: ReadScope,
+    page: { limit: number; after?: string | undefined },
   ): Promise<Page<Referral>>;
   history(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<StoredEvent>>;
   notes(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<StoredNote>>;

@@ -4,7 +4,7 @@
  * and record reads of personal data in the access log before returning them.
  */
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from './errors.ts';
-import { hasRole, type Caller } from './identity.ts';
+import { hasRole, readScopeOf, type Caller } from './identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -185,6 +185,7 @@ export class ReferralService {
     assertHasKnownRole(caller);
     const orgs = listableOrgs(caller, query.org, this.known, 'referrals');
     const page = await this.deps.repository.list({
+      scope: readScopeOf(caller),
       box: query.box,
       orgs,
       statuses: query.status ? [query.status] : REFERRAL_STATUSES,
@@ -206,8 +207,7 @@ export class ReferralService {
   ): Promise<Page<ReferralView>> {
     assertHasKnownRole(caller);
     const programmeManager = hasRole(caller, 'programme_manager');
-    const visibleToOrg = programmeManager ? undefined : caller.org;
-    const found = await this.deps.repository.findByPerson(this.scopedIdentifier(caller, identifier, programmeManager), { visibleToOrg, ...page });
+    const found = await this.deps.repository.findByPerson(this.scopedIdentifier(caller, identifier, programmeManager), readScopeOf(caller), page);
     // A former party finds the referral as it stood when its org left, not as it is now.
     const items = await Promise.all(
       found.items.map(async (referral) => (readLimitOf(referral, caller) ? (await this.snapshotOf(referral.id, caller.org)).referral : referral)),

@@ -2,7 +2,9 @@
  * `Idempotency-Key` on creating POSTs, with Powertools idempotency on the single table.
  * Its defaults are adjusted to the contract (DESIGN §4):
  * - applied only when the header is present (the key expression is null otherwise);
- * - keyed on the caller's `sub` + the header, so another caller's same key is a new request;
+ * - keyed on the caller's `sub` + the route (method and path template, `routeKey`) + the
+ *   concrete path parameters + the header: another caller's same key, or the same key on
+ *   another referral's notes, is a new request (a key names one request to one resource);
  * - records live 24 h (TTL attribute `expiresAt`), and hold a hash of the body, so the same
  *   key with another body is rejected (422) and the same request still in flight is 409;
  * - each record gets its own partition `IDEMPOTENCY#<hash>` instead of Powertools'
@@ -50,6 +52,14 @@ export const payloadForHash = (body: unknown, sub: string, idempotencyKey: strin
   return { ...(body as object), channel: { ...channel, secret: `hmac-sha256:${digest}` } };
 };
 
+/**
+ * What a stored idempotency record is keyed on (a JMESPath over the payload 2.0 event):
+ * caller, route (`POST /referrals/{id}/notes`), that route's concrete path parameters
+ * (the referral id) and the header; null (not idempotent) without the header.
+ */
+export const IDEMPOTENCY_KEY_EXPRESSION =
+  `headers."${IDEMPOTENCY_HEADER}" && [requestContext.authorizer.jwt.claims.sub, routeKey, pathParameters, headers."${IDEMPOTENCY_HEADER}"]`;
+
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -73,7 +83,9 @@ export const idempotencyMiddleware = (options: IdempotencyOptions) => {
     expiryAttr: JOINTLY_TABLE.timeToLiveAttribute,
   });
   const config = new IdempotencyConfig({
-    eventKeyJmesPath: `headers."${IDEMPOTENCY_HEADER}" && [requestContext.authorizer.jwt.claims.sub, headers."${IDEMPOTENCY_HEADER}"]`,
+    // Path parameters as decoded by the gateway, not rawPath: one resource has one key
+    // whatever percent-encoding the client chose.
+    eventKeyJmesPath: IDEMPOTENCY_KEY_EXPRESSION,
     payloadValidationJmesPath: HASHED_PAYLOAD,
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
     throwOnNoIdempotencyKey: false,

@@ -11,9 +11,9 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { BadRequestError, PayloadTooLargeError, UnauthenticatedError } from '../domain/errors.ts';
+import { BadRequestError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError } from '../domain/errors.ts';
 import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
-import { callerFromClaims, type Caller } from '../domain/identity.ts';
+import { identify, unreachable, type Caller } from '../domain/identity.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation-id.ts';
 import { takeReplay } from './idempotent-replay.ts';
 import { logger } from './logger.ts';
@@ -159,6 +159,34 @@ const problemJsonMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxy
   },
 });
 
+/** The caller each event was identified as (set by {@link authenticationMiddleware}). */
+const callers = new WeakMap<object, Caller>();
+
+/**
+ * Turns the authorizer's claims into the caller, failing closed before anything else runs
+ * (body limit, parsing, the idempotency store, the handler): on `jwt` routes anything but
+ * an ID token is 401, and an ID token without a registered org is 403, so such a caller
+ * reaches no read at all. On public routes a refused token simply means "no caller".
+ */
+const authenticationMiddleware = (auth: 'none' | 'jwt'): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
+  before: (request) => {
+    const identification = identify(request.event.requestContext?.authorizer?.jwt?.claims);
+    switch (identification.outcome) {
+      case 'caller':
+        callers.set(request.event, identification.caller);
+        return;
+      case 'unauthenticated':
+        if (auth === 'jwt') throw new UnauthenticatedError(identification.reason);
+        return;
+      case 'unregistered-org':
+        if (auth === 'jwt') throw new ForbiddenError(identification.reason);
+        return;
+      default:
+        unreachable(identification);
+    }
+  },
+});
+
 /** Rejects bodies over {@link MAX_BODY_BYTES} before anything parses them. */
 const bodyLimitMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
   before: (request) => {
@@ -211,7 +239,8 @@ export const httpHandler = <
   const core = async (event: HttpEvent, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const replay = takeReplay(event);
     if (replay) return replay;
-    const caller = callerFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+    const caller = callers.get(event);
+    // The authentication middleware has already refused a `jwt` request without one; this is a seatbelt.
     if (options.auth === 'jwt' && !caller) throw new UnauthenticatedError('A valid bearer token is required.');
     const body = options.body ? parseOrThrow(options.body, event.body, 'The request body is invalid') : undefined;
     const query = options.query
@@ -244,6 +273,7 @@ export const httpHandler = <
     .use(requestLogMiddleware())
     .use(problemJsonMiddleware())
     .use(httpHeaderNormalizer())
+    .use(authenticationMiddleware(options.auth))
     .use(bodyLimitMiddleware());
   if (options.body && options.bodyOptional) stack.use(emptyBodyAsObjectMiddleware());
   if (options.body) stack.use(httpJsonBodyParser());

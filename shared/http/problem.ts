@@ -170,7 +170,9 @@ export const problemFromError = (
       ? { Allow: domainError.allow.join(', ') }
       : domainError instanceof ServiceUnavailableError
         ? { 'Retry-After': String(domainError.retryAfterSeconds) }
-        : undefined;
+        : domainError instanceof UnauthenticatedError
+          ? { 'WWW-Authenticate': 'Bearer' }
+          : undefined;
   return problemResponse({
     status: statusOf(domainError),
     code: domainError.code,

@@ -61,9 +61,10 @@ export const httpEvent = (options: HttpEventOptions = {}): APIGatewayProxyEventV
   };
 };
 
-/** Claims of a practitioner of `provide`, in the HTTP API's stringified form. */
+/** Claims of a practitioner of `provide`'s ID token, in the HTTP API's stringified form. */
 export const practitionerClaims = (overrides: Readonly<Record<string, string>> = {}): Record<string, string> => ({
   sub: 'user-1',
+  token_use: 'id',
   'custom:org': 'provide',
   'cognito:groups': '[practitioner]',
   ...overrides,

@@ -61,7 +61,8 @@ export const workloadArbitrary = (maxReferrals = 12): fc.Arbitrary<ReferralPlan[
     { minLength: 1, maxLength: maxReferrals },
   );
 
-const practitioner = (org: string): Caller => ({ sub: `${org}-practitioner`, org, roles: ['practitioner'] });
+// Workload orgs are all registered (WORKLOAD_ORGS), so the cast only restores what the records' plain strings lost.
+const practitioner = (org: string): Caller => ({ sub: `${org}-practitioner`, org: org as Caller['org'], roles: ['practitioner'] });
 const actor = (org: string) => ({ sub: `${org}-practitioner`, org, role: 'practitioner' as const });
 
 type Step =

@@ -10,8 +10,11 @@ import { assertResponseContract } from './response-contract.ts';
 /** Who calls: claims for `POST /_local/token`, or `undefined` for no token at all. */
 export interface CallerClaims {
   readonly sub: string;
-  readonly org: string;
+  /** `custom:org`; leave out for a user created without one. */
+  readonly org?: string;
   readonly roles: string[];
+  /** Which Cognito token to mint: an ID token (default, what the API accepts) or an access token. */
+  readonly tokenUse?: 'id' | 'access';
 }
 
 /** What a response looked like. `body` is the parsed JSON, or `undefined` when it is not JSON. */

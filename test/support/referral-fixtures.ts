@@ -58,7 +58,7 @@ export const transactionConflict = () =>
     CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
   });
 
-export const caller = (sub: string, org: string, role: 'practitioner' | 'programme_manager' = 'practitioner'): Caller => ({
+export const caller = (sub: string, org: Caller['org'], role: 'practitioner' | 'programme_manager' = 'practitioner'): Caller => ({
   sub,
   org,
   roles: [role],

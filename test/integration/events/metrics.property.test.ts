@@ -58,7 +58,7 @@ const freshMonth = (): string => {
   return `${2031 + Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 };
 
-const PM_CLAIMS = { sub: 'pm-1', 'custom:org': 'ecc', 'cognito:groups': '[programme_manager]' };
+const PM_CLAIMS = { sub: 'pm-1', token_use: 'id', 'custom:org': 'ecc', 'cognito:groups': '[programme_manager]' };
 
 const summary = async (query: string, claims: Record<string, string> = PM_CLAIMS) => {
   const result = await summaryHandler(httpEvent({ path: `/metrics/summary?${query}`, routeKey: 'GET /metrics/summary', claims }), lambdaContext());
@@ -164,7 +164,7 @@ describe('metrics: incremental, idempotent, order-independent', () => {
     summaryCalls.reset();
 
     // Act
-    const reply = await summary('groupBy=serviceArea', { sub: 'p-1', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' });
+    const reply = await summary('groupBy=serviceArea', { sub: 'p-1', token_use: 'id', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' });
 
     // Assess
     expect(reply.status).toBe(403);

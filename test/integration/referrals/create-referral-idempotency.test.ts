@@ -21,7 +21,7 @@ const body = {
   reason: 'Carer breakdown',
 };
 
-const claims = (sub: string) => ({ sub, 'custom:org': 'provide', 'cognito:groups': '[practitioner]' });
+const claims = (sub: string) => ({ sub, token_use: 'id', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' });
 
 const post = (sub: string, key: string | undefined, payload: unknown = body) =>
   handler(

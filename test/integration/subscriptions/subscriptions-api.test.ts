@@ -48,6 +48,7 @@ const NOBODY: Who = { sub: 'nobody', org: 'ecc', role: 'none' };
 
 const claimsOf = (who: Who) => ({
   sub: who.sub,
+  token_use: 'id',
   'custom:org': who.org,
   'cognito:groups': who.role === 'none' ? '[]' : `[${who.role}]`,
 });

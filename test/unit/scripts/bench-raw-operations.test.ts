@@ -102,7 +102,7 @@ describe('raw counterparts issue what the repository issues', () => {
     const repository = repositoryOn(ours.client);
 
     // Act
-    const listed = await repository.list({ box: 'inbox', orgs: [ECC.org], statuses: ['submitted'], sort: 'newest', limit: LIST_LIMIT });
+    const listed = await repository.list({ scope: { kind: 'org', org: ECC.org }, box: 'inbox', orgs: [ECC.org], statuses: ['submitted'], sort: 'newest', limit: LIST_LIMIT });
     await repository.recordAccess(listed.items.map((r) => r.id), { at: new Date().toISOString(), actor: actorOf(ECC), what: 'list' });
     await new RawOperations(raw.client, TABLE).prepareListInbox(ECC, 'submitted').run();
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { authorize, stringifyClaims, UNAUTHORIZED_BODY, type JwtAuthorizerOptions } from '../../../../infra/local/jwt-authorizer.ts';
+import { audienceMatches, authorize, stringifyClaims, UNAUTHORIZED_BODY, type JwtAuthorizerOptions } from '../../../../infra/local/jwt-authorizer.ts';
 import { createLocalTokenIssuer, type LocalTokenIssuer } from '../../../../infra/local/local-token-issuer.ts';
 import { callerFromClaims } from '../../../../shared/domain/identity.ts';
 
@@ -14,6 +14,50 @@ beforeAll(async () => {
   // Same issuer and audience names, different key: what a forger would produce.
   forger = await createLocalTokenIssuer(issuer.issuer, issuer.audience);
   options = { issuer: issuer.issuer, audience: issuer.audience, publicKey: issuer.publicKey };
+});
+
+describe('authorize: the audience rule of the HTTP API JWT authorizer (aud, else client_id)', () => {
+  it('lets an access token through on client_id, as AWS does; identify() is what refuses it', async () => {
+    // Prepare
+    const token = await issuer.mint({ sub: 'user-at', roles: ['practitioner'], tokenUse: 'access' });
+
+    // Act
+    const claims = await authorize(`Bearer ${token}`, options);
+
+    // Assess
+    expect(claims).toMatchObject({ sub: 'user-at', token_use: 'access', client_id: issuer.audience, 'cognito:groups': '[practitioner]' });
+    expect(claims).not.toHaveProperty('aud');
+    expect(callerFromClaims(claims)).toBeUndefined();
+  });
+
+  it('rejects a token without aud whose client_id names another client', async () => {
+    // Prepare
+    const other = { ...options, audience: 'another-client' };
+    const token = await issuer.mint({ sub: 'user-at', roles: ['practitioner'], tokenUse: 'access' });
+
+    // Act
+    const claims = await authorize(`Bearer ${token}`, other);
+
+    // Assess
+    expect(claims).toBeUndefined();
+  });
+
+  it('judges aud alone when a token has both: a matching client_id does not rescue a wrong aud', () => {
+    // Prepare
+    const payloads = [
+      { aud: 'other', client_id: 'mine' },
+      { aud: ['other', 'mine'] },
+      { aud: 'mine', client_id: 'other' },
+      { client_id: 'mine' },
+      {},
+    ];
+
+    // Act
+    const verdicts = payloads.map((payload) => audienceMatches(payload, 'mine'));
+
+    // Assess
+    expect(verdicts).toEqual([false, true, true, true, false]);
+  });
 });
 
 describe('authorize: valid tokens', () => {
@@ -57,7 +101,8 @@ describe('authorize: valid tokens', () => {
 
     // Assess
     expect(claims?.sub).toBe('user-1');
-    expect(claims?.['cognito:groups']).toBe('[]');
+    // A user in no group: Cognito leaves the claim out rather than sending an empty list.
+    expect(claims).not.toHaveProperty('cognito:groups');
   });
 });
 

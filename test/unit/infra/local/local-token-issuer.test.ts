@@ -13,6 +13,76 @@ beforeAll(async () => {
   issuer = await createLocalTokenIssuer();
 });
 
+describe('createLocalTokenIssuer: both Cognito token kinds', () => {
+  it('mints an ID token by default, with aud, token_use, cognito:username and auth_time', async () => {
+    // Prepare
+    const now = new Date('2026-11-28T00:00:00Z');
+
+    // Act
+    const payload = decodeJwt(await issuer.mint({ sub: 'user-1', org: 'ecc', roles: ['practitioner'], email: 'pat@example.org' }, { now }));
+
+    // Assess
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    expect(payload).toMatchObject({
+      aud: issuer.audience,
+      token_use: 'id',
+      'custom:org': 'ecc',
+      'cognito:groups': ['practitioner'],
+      'cognito:username': 'user-1',
+      auth_time: issuedAt,
+      email: 'pat@example.org',
+    });
+    expect(payload).not.toHaveProperty('client_id');
+    expect(payload).not.toHaveProperty('scope');
+  });
+
+  it('mints an ID token without custom:org for a user created without one', async () => {
+    // Act
+    const payload = decodeJwt(await issuer.mint({ sub: 'user-3', roles: ['practitioner'] }));
+
+    // Assess
+    expect(payload.token_use).toBe('id');
+    expect(payload).not.toHaveProperty('custom:org');
+  });
+
+  it('mints an access token as Cognito does: client_id, scope, username, jti; no aud, no custom attributes', async () => {
+    // Prepare
+    const request = { sub: 'user-4', org: 'ecc', roles: ['programme_manager' as const], name: 'Pam', email: 'pam@example.org', tokenUse: 'access' as const };
+
+    // Act
+    const payload = decodeJwt(await issuer.mint(request));
+
+    // Assess
+    expect(payload).toMatchObject({
+      sub: 'user-4',
+      token_use: 'access',
+      client_id: issuer.audience,
+      scope: 'openid email',
+      username: 'user-4',
+      'cognito:groups': ['programme_manager'],
+      iss: issuer.issuer,
+    });
+    expect(typeof payload.jti).toBe('string');
+    expect(typeof payload.auth_time).toBe('number');
+    for (const absent of ['aud', 'custom:org', 'name', 'email', 'cognito:username']) expect(payload).not.toHaveProperty(absent);
+  });
+
+  it('accepts tokenUse id or access, and a request without org', () => {
+    // Prepare
+    const requests = [
+      { sub: 'u', roles: [] },
+      { sub: 'u', org: 'ecc', roles: ['practitioner'], tokenUse: 'id' },
+      { sub: 'u', roles: ['practitioner'], tokenUse: 'access' },
+    ];
+
+    // Act
+    const results = requests.map((request) => TokenRequestSchema.safeParse(request).success);
+
+    // Assess
+    expect(results).toEqual([true, true, true]);
+  });
+});
+
 describe('createLocalTokenIssuer', () => {
   it('uses the default issuer and audience unless told otherwise', async () => {
     // Prepare
@@ -117,7 +187,8 @@ describe('TokenRequestSchema', () => {
 
   it.each([
     ['an empty sub', { sub: '', org: 'provide', roles: [] }],
-    ['a missing org', { sub: 'u', roles: [] }],
+    ['an empty org', { sub: 'u', org: '', roles: [] }],
+    ['an unknown token use', { sub: 'u', org: 'provide', roles: [], tokenUse: 'refresh' }],
     ['a missing roles list', { sub: 'u', org: 'provide' }],
     ['an invalid email', { sub: 'u', org: 'provide', roles: [], email: 'not-an-email' }],
   ])('rejects %s', (_what, request) => {

@@ -67,7 +67,7 @@ const ANSWER_COMMENT = 'Spoke to the ward sister: free text that must stay out o
  * The scene: Provide referred to ECC, ECC accepted and owns it, ECC offers it to MEHT.
  * Provide (the sender) is a third org to the handoff; Age UK Essex is no party at all.
  */
-const practitioner = (sub: string, org: string): Caller => ({ sub, org, roles: ['practitioner'] });
+const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 const TARGET = practitioner('u-meht-discharge', 'meht');
 const OFFERER = practitioner('u-ecc-social-worker', 'ecc');
 const SENDER = practitioner('u-provide-nurse', 'provide');

@@ -32,7 +32,7 @@ const HANDOFF_ID = '01JNH0000000000000000000HH';
 const NEW_HANDOFF_ID = '01JNH0000000000000000000NN';
 const TARGETS = { urgent: 120, soon: 1440, routine: 7200 };
 
-const practitioner = (sub: string, org: string): Caller => ({ sub, org, roles: ['practitioner'] });
+const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 /** Provide referred to ECC; ECC accepted and owns it; ECC offers it to MEHT. */
 const SENDER = practitioner('u-provide-nurse', 'provide');
 const OFFERER = practitioner('u-ecc-social-worker', 'ecc');
@@ -773,8 +773,8 @@ describe('HandoffService.list', () => {
 
     // Assess
     expect(repository.callsTo('listHandoffs')).toEqual([
-      [{ box: 'inbox', orgs: ['meht'], statuses: ['offered', 'accepted', 'declined', 'withdrawn'], limit: 25, after: undefined }],
-      [{ box: 'outbox', orgs: ['meht'], statuses: ['offered'], limit: 2, after: 'SK#1' }],
+      [{ scope: { kind: 'org', org: 'meht' }, box: 'inbox', orgs: ['meht'], statuses: ['offered', 'accepted', 'declined', 'withdrawn'], limit: 25, after: undefined }],
+      [{ scope: { kind: 'org', org: 'meht' }, box: 'outbox', orgs: ['meht'], statuses: ['offered'], limit: 2, after: 'SK#1' }],
     ]);
   });
 
@@ -788,8 +788,9 @@ describe('HandoffService.list', () => {
     await service.list(PROGRAMME_MANAGER, { ...PAGE, org: 'provide' });
 
     // Assess
-    const orgs = repository.callsTo('listHandoffs').map(([params]) => (params as ListHandoffsParams).orgs);
-    expect(orgs).toEqual([ORGS, ['provide']]);
+    const calls = repository.callsTo('listHandoffs').map(([params]) => params as ListHandoffsParams);
+    expect(calls.map((params) => params.orgs)).toEqual([ORGS, ['provide']]);
+    expect(calls.map((params) => params.scope)).toEqual([{ kind: 'programme' }, { kind: 'programme' }]);
   });
 
   it('answers 422 naming org to a programme manager asking for an unknown org', async () => {

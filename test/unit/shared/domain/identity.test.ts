@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callerFromClaims, hasRole, parseListClaim } from '../../../../shared/domain/identity.ts';
+import { ForbiddenError } from '../../../../shared/domain/errors.ts';
+import { callerFromClaims, hasRole, identify, parseListClaim, readScopeOf, type Caller } from '../../../../shared/domain/identity.ts';
 
 describe('parseListClaim', () => {
   it('parses the HTTP API "[a b]" form into its items', () => {
@@ -119,7 +120,7 @@ describe('callerFromClaims', () => {
 
   it('builds a caller from claims in the HTTP API string form', () => {
     // Prepare
-    const claims = { sub: 'user-1', 'custom:org': 'ecc', 'cognito:groups': '[practitioner programme_manager]' };
+    const claims = { sub: 'user-1', token_use: 'id', 'custom:org': 'ecc', 'cognito:groups': '[practitioner programme_manager]' };
 
     // Act
     const caller = callerFromClaims(claims);
@@ -130,7 +131,7 @@ describe('callerFromClaims', () => {
 
   it('drops groups that are not known roles', () => {
     // Prepare
-    const claims = { sub: 'user-1', 'custom:org': 'ecc', 'cognito:groups': '[admin practitioner superuser]' };
+    const claims = { sub: 'user-1', token_use: 'id', 'custom:org': 'ecc', 'cognito:groups': '[admin practitioner superuser]' };
 
     // Act
     const caller = callerFromClaims(claims);
@@ -141,7 +142,7 @@ describe('callerFromClaims', () => {
 
   it('removes duplicate roles', () => {
     // Prepare
-    const claims = { sub: 'user-1', 'custom:org': 'ecc', 'cognito:groups': '[practitioner practitioner programme_manager practitioner]' };
+    const claims = { sub: 'user-1', token_use: 'id', 'custom:org': 'ecc', 'cognito:groups': '[practitioner practitioner programme_manager practitioner]' };
 
     // Act
     const caller = callerFromClaims(claims);
@@ -150,20 +151,22 @@ describe('callerFromClaims', () => {
     expect(caller?.roles).toEqual(['practitioner', 'programme_manager']);
   });
 
-  it('uses an empty org when custom:org is missing', () => {
+  it('refuses an ID token without custom:org: no caller, never an empty org', () => {
     // Prepare
-    const claims = { sub: 'user-1', 'cognito:groups': '[practitioner]' };
+    const claims = { sub: 'user-1', token_use: 'id', 'cognito:groups': '[practitioner]' };
 
     // Act
     const caller = callerFromClaims(claims);
+    const identification = identify(claims);
 
     // Assess
-    expect(caller).toEqual({ sub: 'user-1', org: '', roles: ['practitioner'] });
+    expect(caller).toBeUndefined();
+    expect(identification.outcome).toBe('unregistered-org');
   });
 
   it('gives a caller with no roles when cognito:groups is missing', () => {
     // Prepare
-    const claims = { sub: 'user-1', 'custom:org': 'meht' };
+    const claims = { sub: 'user-1', token_use: 'id', 'custom:org': 'meht' };
 
     // Act
     const caller = callerFromClaims(claims);
@@ -177,7 +180,7 @@ describe('callerFromClaims', () => {
 describe('hasRole', () => {
   it('tells whether the caller holds a role', () => {
     // Prepare
-    const caller = callerFromClaims({ sub: 'user-1', 'custom:org': 'ecc', 'cognito:groups': '[programme_manager]' });
+    const caller = callerFromClaims({ sub: 'user-1', token_use: 'id', 'custom:org': 'ecc', 'cognito:groups': '[programme_manager]' });
 
     // Act
     const isManager = caller ? hasRole(caller, 'programme_manager') : undefined;
@@ -186,5 +189,89 @@ describe('hasRole', () => {
     // Assess
     expect(isManager).toBe(true);
     expect(isPractitioner).toBe(false);
+  });
+});
+
+describe('identify: only ID tokens of a registered org become a caller', () => {
+  /** A Cognito access token as the HTTP API authorizer hands it on: no aud, no custom attributes. */
+  const accessTokenClaims = {
+    sub: 'user-1',
+    token_use: 'access',
+    client_id: 'jointly-local-client',
+    scope: 'openid email',
+    username: 'user-1',
+    'cognito:groups': '[practitioner]',
+  };
+
+  it('refuses an access token as unauthenticated, whatever groups it carries', () => {
+    // Prepare
+    const claims = { ...accessTokenClaims, 'cognito:groups': '[programme_manager]' };
+
+    // Act
+    const identification = identify(claims);
+
+    // Assess
+    expect(identification.outcome).toBe('unauthenticated');
+    expect(callerFromClaims(claims)).toBeUndefined();
+  });
+
+  it('refuses a token without token_use, and an access token that somehow carries custom:org', () => {
+    // Prepare
+    const noTokenUse = { sub: 'user-1', 'custom:org': 'ecc', 'cognito:groups': '[practitioner]' };
+    const accessWithOrg = { ...accessTokenClaims, 'custom:org': 'ecc' };
+
+    // Act
+    const outcomes = [identify(noTokenUse).outcome, identify(accessWithOrg).outcome];
+
+    // Assess
+    expect(outcomes).toEqual(['unauthenticated', 'unauthenticated']);
+  });
+
+  it('refuses an ID token whose org is not in the registry (or empty) as unregistered-org', () => {
+    // Prepare
+    const orgs = ['nhs-fake', '', 'ECC', ' ecc'];
+
+    // Act
+    const outcomes = orgs.map((org) => identify({ sub: 'u', token_use: 'id', 'custom:org': org, 'cognito:groups': '[practitioner]' }).outcome);
+
+    // Assess
+    expect(outcomes).toEqual(['unregistered-org', 'unregistered-org', 'unregistered-org', 'unregistered-org']);
+  });
+
+  it('accepts an ID token of a registered org', () => {
+    // Prepare
+    const claims = { sub: 'user-9', token_use: 'id', 'custom:org': 'ageuk-essex', 'cognito:groups': '[practitioner]' };
+
+    // Act
+    const identification = identify(claims);
+
+    // Assess
+    expect(identification).toEqual({ outcome: 'caller', caller: { sub: 'user-9', org: 'ageuk-essex', roles: ['practitioner'] } });
+  });
+});
+
+describe('readScopeOf', () => {
+  it('scopes a practitioner to their org and a programme manager programme-wide', () => {
+    // Prepare
+    const practitioner: Caller = { sub: 'p', org: 'ecc', roles: ['practitioner'] };
+    const manager: Caller = { sub: 'm', org: 'meht', roles: ['programme_manager'] };
+    const both: Caller = { sub: 'b', org: 'provide', roles: ['practitioner', 'programme_manager'] };
+
+    // Act
+    const scopes = [practitioner, manager, both].map(readScopeOf);
+
+    // Assess
+    expect(scopes).toEqual([{ kind: 'org', org: 'ecc' }, { kind: 'programme' }, { kind: 'programme' }]);
+  });
+
+  it('gives a caller with no role no scope at all (403)', () => {
+    // Prepare
+    const nobody: Caller = { sub: 'n', org: 'ecc', roles: [] };
+
+    // Act
+    const read = () => readScopeOf(nobody);
+
+    // Assess
+    expect(read).toThrow(ForbiddenError);
   });
 });

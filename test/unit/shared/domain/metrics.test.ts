@@ -35,7 +35,7 @@ import { bruteForce, compareFigures, expectedGroups, groupIdOf, storyOf, workloa
 const T0 = new Date('2026-03-02T09:00:00.000Z');
 const MINUTE = 60_000;
 const at = (minutes: number) => new Date(T0.getTime() + minutes * MINUTE);
-const who = (org: string): Caller => ({ sub: `${org}-1`, org, roles: ['practitioner'] });
+const who = (org: Caller['org']): Caller => ({ sub: `${org}-1`, org, roles: ['practitioner'] });
 const context = (now: Date) => ({ now, priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES, isKnownOrg: () => true });
 const asEvent = (draft: EventDraft, when: Date, handoffId?: string): MetricEvent => ({
   id: `E${when.getTime()}`,
@@ -57,7 +57,7 @@ const submitted = (): { referral: Referral; event: MetricEvent } => {
   return { referral, event: asEvent(event, T0) };
 };
 
-const act = (referral: Referral, input: ActionInput, org: string, minutes: number) => {
+const act = (referral: Referral, input: ActionInput, org: Caller['org'], minutes: number) => {
   const next = applyAction(referral, input, who(org), context(at(minutes)));
   return { referral: next.referral, event: asEvent(next.event, at(minutes)) };
 };

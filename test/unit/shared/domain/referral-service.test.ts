@@ -11,7 +11,7 @@ import {
   PreconditionFailedError,
   UnprocessableEntityError,
 } from '../../../../shared/domain/errors.ts';
-import type { Caller } from '../../../../shared/domain/identity.ts';
+import type { Caller, ReadScope } from '../../../../shared/domain/identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -31,7 +31,7 @@ const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];
 const ID = '01JNR0000000000000000000AA';
 const OTHER_ID = '01JNR0000000000000000000BB';
 
-const practitioner = (sub: string, org: string): Caller => ({ sub, org, roles: ['practitioner'] });
+const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 const SENDER = practitioner('u-sender', 'provide');
 const RECEIVER = practitioner('u-receiver', 'ecc');
 const NON_PARTY = practitioner('u-stranger', 'ageuk-essex');
@@ -123,8 +123,8 @@ class FakeRepository implements ReferralRepository {
     return this.listResult;
   }
 
-  async findByPerson(identifier: { nhsNumber: string } | { localId: string; issuer: string }, options: { visibleToOrg?: string | undefined; limit: number; after?: string | undefined }) {
-    this.record('findByPerson', identifier, options);
+  async findByPerson(identifier: { nhsNumber: string } | { localId: string; issuer: string }, scope: ReadScope, page: { limit: number; after?: string | undefined }) {
+    this.record('findByPerson', identifier, scope, page);
     return this.searchResult;
   }
 
@@ -570,7 +570,7 @@ describe('ReferralService reads: the access log', () => {
 
     // Assess
     expect(page.items.map((r) => r.id)).toEqual([ID, OTHER_ID]);
-    expect(repository.callsTo('findByPerson')[0]?.[1]).toMatchObject({ visibleToOrg: 'ecc', limit: 25 });
+    expect(repository.callsTo('findByPerson')[0]?.slice(1)).toEqual([{ kind: 'org', org: 'ecc' }, PAGE]);
     expectAccess(repository, [ID, OTHER_ID], 'search', RECEIVER, 'practitioner');
   });
 
@@ -584,7 +584,7 @@ describe('ReferralService reads: the access log', () => {
 
     // Assess
     expect(repository.callsTo('findByPerson')[0]?.[0]).toEqual({ localId: 'CASE-77', issuer: 'ecc' });
-    expect(repository.callsTo('findByPerson')[0]?.[1]).toMatchObject({ visibleToOrg: undefined });
+    expect(repository.callsTo('findByPerson')[0]?.[1]).toEqual({ kind: 'programme' });
   });
 
   it('scopes a practitioner’s local-id search to their own organisation’s ids unless they name the issuer', async () => {

@@ -27,7 +27,7 @@ const SECRET = 'correct-horse-battery-staple';
 const SUB_ID = '01JNS0000000000000000000S1';
 const EVENT_ID = '01JNE0000000000000000000E1';
 
-const practitioner = (sub: string, org: string): Caller => ({ sub, org, roles: ['practitioner'] });
+const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 const PROVIDE_NURSE = practitioner('u-provide-nurse', 'provide');
 const ECC_WORKER = practitioner('u-ecc-worker', 'ecc');
 const PROGRAMME_MANAGER: Caller = { sub: 'u-pm', org: 'meht', roles: ['programme_manager'] };
@@ -187,7 +187,7 @@ describe('SubscriptionService.create: who may subscribe to what', () => {
     const { service, repository } = setup();
 
     // Act
-    const error = await rejectionOf(service.create(practitioner('u-stray', ''), body()));
+    const error = await rejectionOf(service.create(practitioner('u-stray', '' as Caller['org']) /* impossible since identify(); still refused */, body()));
 
     // Assess
     expect(error).toBeInstanceOf(ForbiddenError);

@@ -471,7 +471,7 @@ describe('httpHandler: authentication', () => {
 
   it('answers 401 on a jwt route whose claims carry no sub', async () => {
     // Prepare
-    const event = httpEvent({ path: '/reference', claims: { 'custom:org': 'provide', 'cognito:groups': '[practitioner]' } });
+    const event = httpEvent({ path: '/reference', claims: { token_use: 'id', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' } });
 
     // Act
     const result = await invoke(whoAmIHandler, event);
@@ -486,6 +486,7 @@ describe('httpHandler: authentication', () => {
       path: '/reference',
       claims: {
         sub: 'user-7',
+        token_use: 'id',
         'custom:org': 'ecc',
         'cognito:groups': '[practitioner programme_manager]',
         exp: '1795000000',
@@ -674,5 +675,66 @@ describe('httpHandler: internal errors', () => {
     expect(requestLines[0]).toMatchObject({ routeKey: 'POST /things', method: 'POST', statusCode: 200 });
     expect(typeof requestLines[0]?.durationMs).toBe('number');
     expect(captured.join('\n')).not.toContain('Jane Example');
+  });
+});
+
+describe('httpHandler identity: fails closed before the handler runs', () => {
+  let handlerRuns = 0;
+  const guardedHandler = httpHandler({ auth: 'jwt', body: PersonBody }, () => {
+    handlerRuns += 1;
+    return { statusCode: 201, body: { ok: true } };
+  });
+  const publicHandler = httpHandler({ auth: 'none' }, ({ caller }) => ({ statusCode: 200, body: { caller: caller ?? null } }));
+  /** A Cognito access token's claims as the HTTP API authorizer hands them on. */
+  const accessTokenClaims = { sub: 'user-1', token_use: 'access', client_id: 'client', scope: 'openid email', username: 'user-1', 'cognito:groups': '[practitioner]' };
+
+  beforeEach(() => {
+    handlerRuns = 0;
+  });
+
+  it('answers 401 problem+json to an access token, even one whose body is invalid', async () => {
+    // Prepare
+    const event = httpEvent({ method: 'POST', path: '/referrals', claims: accessTokenClaims, body: { name: '' } });
+
+    // Act
+    const result = await invoke(guardedHandler, event);
+
+    // Assess
+    expect(result.statusCode).toBe(401);
+    expect(headerOf(result, 'Content-Type')).toBe('application/problem+json');
+    expect(headerOf(result, 'WWW-Authenticate')).toBe('Bearer');
+    expect(jsonBody<ProblemBody>(result).detail).toMatch(/ID token/);
+    expect(handlerRuns).toBe(0);
+  });
+
+  it('answers 403 problem+json to an ID token without custom:org or with an unregistered one, before validation', async () => {
+    // Prepare
+    const noOrg = { sub: 'user-1', token_use: 'id', 'cognito:groups': '[programme_manager]' };
+    const fakeOrg = { ...noOrg, 'custom:org': 'nhs-fake' };
+    const events = [noOrg, fakeOrg].map((claims) => httpEvent({ method: 'POST', path: '/referrals', claims, body: { name: '' } }));
+
+    // Act
+    const results = await Promise.all(events.map((event) => invoke(guardedHandler, event)));
+
+    // Assess
+    expect(results.map((r) => r.statusCode)).toEqual([403, 403]);
+    expect(results.map((r) => headerOf(r, 'Content-Type'))).toEqual(['application/problem+json', 'application/problem+json']);
+    expect(results.map((r) => jsonBody<ProblemBody>(r).type)).toEqual([
+      'https://jointly.dev/problems/forbidden',
+      'https://jointly.dev/problems/forbidden',
+    ]);
+    expect(handlerRuns).toBe(0);
+  });
+
+  it('treats a refused token on a public route as no caller, not as an error', async () => {
+    // Prepare
+    const event = httpEvent({ path: '/health', claims: accessTokenClaims });
+
+    // Act
+    const result = await invoke(publicHandler, event);
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(jsonBody(result)).toEqual({ caller: null });
   });
 });
