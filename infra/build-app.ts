@@ -86,6 +86,7 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
     stageConfig: config,
     table: data.table,
     key: data.key,
+    subjectHashKeySecretArn: data.subjectHashKey.secretArn,
     events: { deliveryQueue: events.queues.get('deliveries')!, sealKeyArn: data.key.keyArn, webhookSecretKeyArn: data.webhookSecretKey.keyArn },
     monitoring: { alarmTopic: events.alarmTopic, eventPath: events.monitoring },
     env,

@@ -38,6 +38,11 @@ export interface ApiStackProps extends StackProps {
   readonly table: ITableV2;
   /** The stage's customer-managed key: encrypts the API's and the functions' log groups. */
   readonly key: kms.IKey;
+  /**
+   * The ARN of the data stack's subject-hash key secret (kept with the table). Imported by ARN,
+   * so read grants land on the function roles. @default - a secret of this stack (probe stacks in tests)
+   */
+  readonly subjectHashKeySecretArn?: string;
   /** The routes to deploy. @default ROUTES */
   readonly routes?: readonly RouteDefinition[];
   /** Event-path resources for routes declaring `eventAccess` (from the events stack). */
@@ -241,13 +246,15 @@ export class ApiStack extends Stack {
     // policy (which would make the stacks depend on each other).
     const secretsKey = kms.Key.fromKeyArn(this, 'SecretsKey', key.keyArn);
     const apiSecrets = {
-      subjectHashKey: new secretsmanager.Secret(this, 'SubjectHashKey', {
-        secretName: `jointly-${stageConfig.stage}/subject-hash-key`,
-        description: 'HMAC key of the person indexes (NHS number / local id hashes). Never rotate: it would re-key every person.',
-        encryptionKey: secretsKey,
-        removalPolicy,
-        generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      }),
+      subjectHashKey: props.subjectHashKeySecretArn
+        ? secretsmanager.Secret.fromSecretAttributes(this, 'SubjectHashKey', { secretCompleteArn: props.subjectHashKeySecretArn, encryptionKey: secretsKey })
+        : new secretsmanager.Secret(this, 'SubjectHashKey', {
+            secretName: `jointly-${stageConfig.stage}-probe/subject-hash-key`,
+            description: 'Probe stacks only: the deployed stage reads the data stack’s subject-hash key.',
+            encryptionKey: secretsKey,
+            removalPolicy,
+            generateSecretString: { passwordLength: 64, excludePunctuation: true },
+          }),
       cursorKey: new secretsmanager.Secret(this, 'CursorKey', {
         secretName: `jointly-${stageConfig.stage}/cursor-key`,
         description: 'HMAC key signing list cursors. Rotating it invalidates outstanding cursors (clients get 400 and restart).',
@@ -257,6 +264,7 @@ export class ApiStack extends Stack {
       }),
     };
     for (const secret of Object.values(apiSecrets)) {
+      if (!(secret instanceof secretsmanager.Secret)) continue;
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:

@@ -3,10 +3,11 @@
  * only from `JOINTLY_TABLE` (shared/data/table-definition.ts), the same definition the
  * local runtime creates DynamoDB Local tables from.
  */
-import { Aws, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { JOINTLY_TABLE, type TableDefinition } from '../../shared/data/table-definition.ts';
 import { SEAL_PURPOSE } from '../../shared/events/sealers.ts';
@@ -34,6 +35,9 @@ const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.
 
 /** The stage's table name. */
 export const tableNameOf = (stage: string): string => `jointly-${stage}`;
+
+/** The name of the stage's subject-hash key secret. */
+export const subjectHashKeySecretNameOf = (stage: string): string => `jointly-${stage}/subject-hash-key`;
 
 /** The stage's KMS key alias. */
 export const keyAliasOf = (stage: string): string => `alias/jointly-${stage}`;
@@ -67,6 +71,13 @@ export class DataStack extends Stack {
    * same removal policy: one without the other is useless.
    */
   readonly webhookSecretKey: kms.Key;
+  /**
+   * The HMAC key(s) of the person indexes (NHS number and local-id hashes). Here, beside the
+   * table and with its removal policy: the hashes in the table are useless without it, and a
+   * regenerated key would make every person unfindable. Its value may be one key (version
+   * `v1`) or a versioned set during a rotation (docs/webhooks-and-secrets.md).
+   */
+  readonly subjectHashKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -107,6 +118,24 @@ export class DataStack extends Stack {
       pendingWindow: retain ? Duration.days(30) : Duration.days(7),
     });
     restrictToWebhookRoles(this.webhookSecretKey, webhookSecretRoleNamesOf(stageConfig.stage, stageConfig.region));
+
+    this.subjectHashKey = new secretsmanager.Secret(this, 'SubjectHashKey', {
+      secretName: subjectHashKeySecretNameOf(stageConfig.stage),
+      description:
+        'HMAC key(s) of the person indexes (NHS number / local id hashes). Every hash carries its key version: rotate by adding a version (docs/webhooks-and-secrets.md), never by replacing the value.',
+      encryptionKey: this.key,
+      removalPolicy,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(this.subjectHashKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An HMAC key, not a credential: automatic rotation would replace the value and orphan every person-index hash. It is rotated by adding a key version and re-indexing (docs/webhooks-and-secrets.md).',
+    });
+    Validations.of(this.subjectHashKey).acknowledge({
+      id: 'HIPAA.Security-SecretsManagerRotationEnabled',
+      reason: 'An HMAC key, not a credential: see the AwsSolutions-SMG4 acknowledgement on this secret.',
+    });
 
     this.table = new dynamodb.TableV2(this, 'Table', {
       tableName: tableNameOf(stageConfig.stage),
