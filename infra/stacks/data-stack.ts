@@ -37,7 +37,7 @@ const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.
 export const tableNameOf = (stage: string): string => `jointly-${stage}`;
 
 /** The name of the stage's subject-hash key secret. */
-export const subjectHashKeySecretNameOf = (stage: string): string => `jointly-${stage}/subject-hash-key`;
+export const subjectHashKeySecretNameOf = (stage: string): string => `jointly-${stage}/data/subject-hash-key`;
 
 /** The stage's KMS key alias. */
 export const keyAliasOf = (stage: string): string => `alias/jointly-${stage}`;

@@ -35,7 +35,7 @@ describe.each(['dev', 'prod'])('API secrets in stage %s', (stage) => {
 
     // Assess
     expect(names(apiSecrets)).toEqual([`jointly-${stage}/cursor-key`]);
-    expect(names(dataSecrets)).toEqual([`jointly-${stage}/subject-hash-key`]);
+    expect(names(dataSecrets)).toEqual([`jointly-${stage}/data/subject-hash-key`]);
     for (const p of properties) {
       expect(p).toHaveProperty('KmsKeyId');
       expect(p).toHaveProperty('GenerateSecretString');
