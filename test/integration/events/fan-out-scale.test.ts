@@ -88,7 +88,8 @@ describe('fan-out at scale', () => {
     expect(queue.sent.map((s) => s.job.subscriptionId).sort()).toEqual(webhooks);
     const silentIds = new Set(silent.map((s) => s.id));
     expect(queue.sent.some((s) => silentIds.has(s.job.subscriptionId))).toBe(false);
-    expect(retries.some((r) => r.status === 'fulfilled' && r.value.resumed)).toBe(true);
+    // Which copy finishes is a race (one may lose a claim, the other may pause again); whichever does resumed from the progress.
+    expect([...retries, last].some((r) => r?.status === 'fulfilled' && r.value.resumed)).toBe(true);
     expect(last?.status).toBe('fulfilled');
     expect(late).toMatchObject({ alerted: 0, jobsQueued: 0, matched: 0, resumed: true });
   });
