@@ -305,21 +305,27 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
   }
 
   async listAll(page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>> {
+    return this.newestFirstOnInboxIndex(subscriptionKeys.allPartition, page, DynamoSubscriptionRepository.toSubscription);
+  }
+
+  /** One page of a partition of the `inboxByCreated` index, newest first, resuming after a sort key. */
+  private async newestFirstOnInboxIndex<T>(
+    partition: string,
+    page: { limit: number; after?: string | undefined },
+    toValue: (item: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: INDEX.inboxByCreated,
         KeyConditionExpression: page.after ? 'inboxPk = :pk AND createdSk < :after' : 'inboxPk = :pk',
-        ExpressionAttributeValues: { ':pk': subscriptionKeys.allPartition, ...(page.after ? { ':after': page.after } : {}) },
+        ExpressionAttributeValues: { ':pk': partition, ...(page.after ? { ':after': page.after } : {}) },
         ScanIndexForward: false,
         Limit: page.limit + 1,
       }),
     );
     const items = Items.slice(0, page.limit);
-    return {
-      items: items.map(DynamoSubscriptionRepository.toSubscription),
-      after: Items.length > page.limit ? String(items.at(-1)!.createdSk) : undefined,
-    };
+    return { items: items.map(toValue), after: Items.length > page.limit ? String(items.at(-1)!.createdSk) : undefined };
   }
 
   async get(ownerSub: string, id: string): Promise<Subscription | undefined> {
@@ -444,21 +450,7 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
       return { items: result.items.map(DynamoSubscriptionRepository.toAlert), after: result.after };
     }
     // Unread: the sparse index holds an alert only until it is acknowledged.
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEX.inboxByCreated,
-        KeyConditionExpression: query.after ? 'inboxPk = :pk AND createdSk < :after' : 'inboxPk = :pk',
-        ExpressionAttributeValues: { ':pk': userKeys.unreadAlertsPartition(sub), ...(query.after ? { ':after': query.after } : {}) },
-        ScanIndexForward: false,
-        Limit: query.limit + 1,
-      }),
-    );
-    const items = Items.slice(0, query.limit);
-    return {
-      items: items.map(DynamoSubscriptionRepository.toAlert),
-      after: Items.length > query.limit ? String(items.at(-1)!.createdSk) : undefined,
-    };
+    return this.newestFirstOnInboxIndex(userKeys.unreadAlertsPartition(sub), query, DynamoSubscriptionRepository.toAlert);
   }
 
   async ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined> {
