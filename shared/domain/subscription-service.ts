@@ -179,12 +179,20 @@ export const toSubscriptionView = (subscription: Subscription, now: Date = new D
   ...(subscription.disabledBy ? { disabledBy: { sub: subscription.disabledBy.sub, org: subscription.disabledBy.org } } : {}),
 });
 
-/** A programme manager's oversight view: the owner's view plus whose it is. */
-export const toOversightView = (subscription: Subscription, now: Date = new Date()): SubscriptionOversightView => ({
-  ...toSubscriptionView(subscription, now),
-  ownerSub: subscription.ownerSub,
-  ownerOrg: subscription.ownerOrg,
-});
+/**
+ * A programme manager's oversight view: the owner's view plus whose it is, with a webhook
+ * URL cut to its origin. Many receivers (chat incoming webhooks among them) carry a
+ * credential in the path or query; only the owner sees the whole URL.
+ */
+export const toOversightView = (subscription: Subscription, now: Date = new Date()): SubscriptionOversightView => {
+  const view = toSubscriptionView(subscription, now);
+  return {
+    ...view,
+    ...(view.channel.type === 'webhook' ? { channel: { type: 'webhook', url: new URL(view.channel.url).origin } } : {}),
+    ownerSub: subscription.ownerSub,
+    ownerOrg: subscription.ownerOrg,
+  };
+};
 
 /** An alert as its owner sees it: the named fields only. */
 export const toAlertView = (alert: Alert): Alert =>

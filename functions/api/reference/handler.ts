@@ -1,9 +1,13 @@
 import { loadRuntimeConfig } from '../../../shared/config/runtime-config.ts';
 import { buildReference } from '../../../shared/domain/reference.ts';
+import { assertHasKnownRole } from '../../../shared/domain/referral.ts';
 import { httpHandler } from '../../../shared/http/middleware.ts';
 
 // Built once per cold start: the reference data only changes with a deploy.
 const reference = buildReference(loadRuntimeConfig().priorityTargetMinutes);
 
-/** `GET /reference` (authenticated): registries and closed code lists. */
-export const handler = httpHandler({ auth: 'jwt' }, () => ({ statusCode: 200, body: reference }));
+/** `GET /reference` (authenticated, any Jointly role; a caller with none gets 403 as on every route): registries and closed code lists. */
+export const handler = httpHandler({ auth: 'jwt' }, ({ caller }) => {
+  assertHasKnownRole(caller);
+  return { statusCode: 200, body: reference };
+});

@@ -49,6 +49,20 @@ describe('GET /reference', () => {
     expect(jsonBody(result).type).toBe('https://jointly.dev/problems/unauthenticated');
   });
 
+  it('answers 403 problem+json to a caller with no Jointly role, as every route does', async () => {
+    // Prepare
+    const handler = await loadHandler();
+    const { 'cognito:groups': _groups, ...noRole } = practitionerClaims();
+
+    // Act
+    const result = await invoke(handler, referenceEvent(noRole));
+
+    // Assess
+    expect(result.statusCode).toBe(403);
+    expect(headerOf(result, 'Content-Type')).toBe('application/problem+json');
+    expect(jsonBody(result).type).toBe('https://jointly.dev/problems/forbidden');
+  });
+
   it('answers 200 with a document matching the Reference schema', async () => {
     // Prepare
     const handler = await loadHandler();
