@@ -146,5 +146,5 @@ describe('deliver with injected faults', () => {
     expect(delivered).toBeGreaterThan(0);
     expect(failedAttempts).toBeGreaterThan(0);
     expect(hook.received.length + mailer.messages.length).toBe(delivered);
-  });
+  }, 120_000);
 });
