@@ -28,6 +28,9 @@ export type LambdaHandler = (
 /** Largest body the gateway reads, like API Gateway's 10 MB payload quota; the API's own 1 MiB limit is the middleware's. */
 export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** How long the local gateway keeps an idle keep-alive connection open. */
+export const GATEWAY_KEEP_ALIVE_MS = 65_000;
+
 /** The HTTP API's own integration timeout: past it, the gateway answers 503 whatever the function does. */
 export const INTEGRATION_TIMEOUT_MS = 30_000;
 
@@ -289,7 +292,7 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
     return routed ?? dispatchDefault(event);
   };
 
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     handle(req)
       .then((response) => {
         res.writeHead(response.statusCode, {
@@ -304,4 +307,10 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
         res.end('{"message":"Internal Server Error"}');
       });
   });
+  // Idle keep-alive connections stay open about a minute, as behind API Gateway, not Node's
+  // default 5 s: with 5 s a client (undici keeps idle sockets 4 s) whose timers run late on a
+  // busy machine reuses a socket the gateway has just closed, and its request fails.
+  server.keepAliveTimeout = GATEWAY_KEEP_ALIVE_MS;
+  server.headersTimeout = GATEWAY_KEEP_ALIVE_MS + 1_000;
+  return server;
 };

@@ -90,3 +90,24 @@ describe('local gateway Host check', () => {
     expect(verdicts).toEqual([true, false, false]);
   });
 });
+
+describe('local gateway keep-alive', () => {
+  it('keeps an idle connection about a minute, so a client’s own idle timeout always ends it first', async () => {
+    // Prepare
+    const headers = new Promise<Record<string, unknown>>((done, fail) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/health', headers: { host: `127.0.0.1:${port}`, connection: 'keep-alive' } }, (res) => {
+        res.resume();
+        res.on('end', () => done(res.headers));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+
+    // Act
+    const keepAlive = String((await headers)['keep-alive']);
+
+    // Assess
+    expect(server.keepAliveTimeout).toBeGreaterThanOrEqual(60_000);
+    expect(keepAlive).toBe(`timeout=${server.keepAliveTimeout / 1000}`);
+  });
+});
