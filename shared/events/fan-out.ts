@@ -172,8 +172,16 @@ export const fanOut = async (event: PublishedEvent, deps: FanOutDeps): Promise<F
     await deps.repository.markJobQueued(subscription.id, event.id, now());
   };
 
+  // Progress is written only when a run stops short (a pause or a failed page) and when a
+  // resumed run finishes: a retry then starts at the first page not fully served. A crash in
+  // between re-serves from the last record, writing nothing twice (the writes are conditional).
+  let served = false;
+  const record = async (): Promise<void> => {
+    if (served || saved !== undefined) await deps.repository.saveFanOutProgress(event.id, cursorOf(partition, after), now());
+  };
   while (partition < partitions.length) {
     if (deps.remainingTimeMs && deps.remainingTimeMs() < FAN_OUT_TIME_RESERVE_MS) {
+      await record();
       throw new FanOutPausedError(`Paused after ${pages} pages to stay within the invocation's time; will resume.`);
     }
     const page = await deps.repository.matchPage(partitions[partition]!, after, pageSize);
@@ -192,15 +200,16 @@ export const fanOut = async (event: PublishedEvent, deps: FanOutDeps): Promise<F
     if (failures.length > 0) {
       // Error names only: a dependency's message might echo input.
       const names = [...new Set(failures.map((f) => (f as Error)?.name ?? 'Error'))].join(', ');
+      await record();
       throw new FanOutIncompleteError(`${failures.length} of ${hearing.length} subscriptions of a page not served yet (${names}); will retry.`);
     }
     const done = page.last === undefined;
     partition = done ? partition + 1 : partition;
     after = done ? undefined : page.last;
-    // A one-page fan-out (the usual case) records nothing: a retry of it re-serves one page.
-    if (!(done && partition === partitions.length && pages === 1 && !saved)) {
-      await deps.repository.saveFanOutProgress(event.id, cursorOf(partition, after), now());
-    }
+    served = true;
   }
+  // A fan-out that once stopped part-way records that it finished, so a late copy of the
+  // message does nothing; one that never stopped (the usual case) wrote no progress at all.
+  if (saved !== undefined) await record();
   return { matched, alerted, jobsQueued, pages, resumed: saved !== undefined };
 };

@@ -6,6 +6,7 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDeliveryRepository } from '../../../shared/data/delivery-repository.ts';
 import { subscriptionKeys, userKeys } from '../../../shared/data/keys.ts';
 import type { Subscription } from '../../../shared/domain/subscription.ts';
 import { registerLocalEventAdapters } from '../../../shared/events/adapters.ts';
@@ -269,6 +270,23 @@ describe('fan-out: matching', () => {
     // Assess
     expect(workerProbe.calls).not.toContain('ScanCommand');
     expect(workerProbe.calls.filter((c) => c === 'QueryCommand')).toHaveLength(3); // a, b, *
+  });
+
+  it('writes no progress record when every partition fits one page (the usual event)', async () => {
+    // Prepare
+    const [a, b] = [org('a'), org('b')];
+    const heard = subscription({ filters: { orgs: [a] } });
+    await store(heard);
+    const event = eventBetween(a, b);
+
+    // Act
+    const run = await invokeSqs(handler, [busMessage(event)]);
+
+    // Assess
+    expect(run.failed).toEqual([]);
+    expect((await alertsOf(heard.ownerSub)).map((x) => x.eventId)).toEqual([event.id]);
+    const progress = await new DynamoDeliveryRepository({ client: table.documentClient, tableName: table.tableName }).fanOutProgress(event.id);
+    expect(progress).toBeUndefined();
   });
 
   it('fails only a malformed message in a batch, serving the others', async () => {
