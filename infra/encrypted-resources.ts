@@ -19,7 +19,7 @@
  * Pure data (no CDK imports): names are literal and stage-named, so the data stack needs
  * nothing from the events stack (no cross-stack cycle).
  */
-import { BUS_RULES, QUEUES, type QueueName } from '../shared/events/bus-rules.ts';
+import { BUS_RULES, QUEUES, type QueueName } from '../shared/wiring/bus-rules.ts';
 
 /** The stage's event bus name. */
 export const eventBusNameOf = (stage: string): string => `jointly-${stage}`;

@@ -6,7 +6,7 @@
  *
  * Pure data: no CDK imports.
  */
-import { QUEUES } from '../shared/events/bus-rules.ts';
+import { QUEUES } from '../shared/wiring/bus-rules.ts';
 import { DEFAULT_ROUTE, ROUTES, functionIdOf, type RouteDefinition } from './routes.ts';
 
 /** Where a function sits: behind the HTTP API, on the event path, or on a schedule. */

@@ -8,9 +8,9 @@
  * gateway, so the CDK app cannot deploy them.
  */
 import type { z } from 'zod';
-import type { ApiSecretName } from '../shared/config/runtime-config.ts';
-import { HealthSchema, OpenApiDocumentSchema } from '../shared/domain/schemas/common.ts';
-import { ReferenceSchema } from '../shared/domain/schemas/reference.ts';
+import type { ApiSecretName } from '../shared/platform/config/runtime-config.ts';
+import { HealthSchema, OpenApiDocumentSchema } from '../shared/platform/http/common-schemas.ts';
+import { ReferenceSchema } from '../shared/reference/domain/reference-schemas.ts';
 import {
   DeclineHandoffBodySchema,
   HandoffCommentBodySchema,
@@ -18,7 +18,7 @@ import {
   HandoffSchema,
   ListHandoffsQuerySchema,
   OfferHandoffBodySchema,
-} from '../shared/domain/schemas/handoff.ts';
+} from '../shared/referrals/domain/handoff-schemas.ts';
 import {
   AcceptBodySchema,
   AccessLogSchema,
@@ -39,8 +39,8 @@ import {
   ReferralListSchema,
   ReferralSchema,
   SearchBodySchema,
-} from '../shared/domain/schemas/referral.ts';
-import { MetricsSummaryQuerySchema, MetricsSummarySchema } from '../shared/domain/schemas/metrics.ts';
+} from '../shared/referrals/domain/referral-schemas.ts';
+import { MetricsSummaryQuerySchema, MetricsSummarySchema } from '../shared/metrics/domain/metrics-schemas.ts';
 import {
   AlertListSchema,
   AlertSchema,
@@ -52,7 +52,7 @@ import {
   SubscriptionListSchema,
   SubscriptionPageQuerySchema,
   SubscriptionSchema,
-} from '../shared/domain/schemas/subscription.ts';
+} from '../shared/subscriptions/domain/subscription-schemas.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -103,7 +103,7 @@ export interface RouteDefinition {
    */
   readonly eventAccess?: readonly ('sealer' | 'deliveryQueue')[];
   /**
-   * The API's HMAC keys the function reads at cold start (shared/config/secrets.ts): CDK
+   * The API's HMAC keys the function reads at cold start (shared/platform/config/secrets.ts): CDK
    * grants exactly these and sets their `…_ARN` variables. A unit test derives them from
    * the handler's imports, so a new reader cannot go ungranted (or a grant stay unused).
    */

@@ -24,7 +24,7 @@
 import { mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { instrumentLocalClients, createDocumentClient } from '../shared/data/dynamo-client.ts';
+import { instrumentLocalClients, createDocumentClient } from '../shared/platform/dynamodb/dynamo-client.ts';
 import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '../infra/local/runtime.ts';
 import { BenchArgumentError, parseBenchArgs, USAGE, type BenchSettings } from './bench/args.ts';
 import { CallCounter } from './bench/call-counter.ts';

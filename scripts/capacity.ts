@@ -17,7 +17,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { instrumentLocalClients } from '../shared/data/dynamo-client.ts';
+import { instrumentLocalClients } from '../shared/platform/dynamodb/dynamo-client.ts';
 import { startLocalRuntime, REPO_ROOT } from '../infra/local/runtime.ts';
 
 /** Where the figures are written, relative to the repository root. */

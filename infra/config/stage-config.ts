@@ -7,10 +7,10 @@
  * Pure data plus zod: no CDK imports, so tests and tools can read it cheaply.
  */
 import * as z from 'zod';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
-import type { WebhookPolicy } from '../../shared/events/webhook-url.ts';
-import { OrgEmailDomainsSchema } from '../../shared/config/runtime-config.ts';
-import { isKnownOrganisation } from '../../shared/config/organisations.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
+import type { WebhookPolicy } from '../../shared/subscriptions/domain/webhook-url.ts';
+import { OrgEmailDomainsSchema } from '../../shared/platform/config/runtime-config.ts';
+import { isKnownOrganisation } from '../../shared/core/organisations.ts';
 
 /** The stages Jointly deploys to. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;

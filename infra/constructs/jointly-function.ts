@@ -4,7 +4,7 @@
  * map shipped beside it (read only if the stage enables source-mapped stack traces),
  * its own log group with the stage's retention (encrypted with the stage key when one is
  * given), its own least-privilege role, and the runtime environment that
- * `shared/config/runtime-config.ts` reads.
+ * `shared/platform/config/runtime-config.ts` reads.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV, SECRET_ARN_ENV, type ApiSecretName } from '../../shared/config/runtime-config.ts';
-import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
+import { ENV, SECRET_ARN_ENV, type ApiSecretName } from '../../shared/platform/config/runtime-config.ts';
+import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import { aliasArgs } from '../bundling/aliases.ts';
 
 import type { StageConfig } from '../config/stage-config.ts';
@@ -189,7 +189,7 @@ export class JointlyFunction extends NodejsFunction {
 
   /**
    * Lets this function read the named API HMAC keys from Secrets Manager (see
-   * shared/config/secrets.ts): a read grant and the `…_ARN` variable per key, nothing for
+   * shared/platform/config/secrets.ts): a read grant and the `…_ARN` variable per key, nothing for
    * the keys it does not name.
    */
   bindSecrets(secrets: Readonly<Record<ApiSecretName, secretsmanager.ISecret>>, names: Iterable<ApiSecretName>): void {

@@ -5,7 +5,7 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { JOINTLY_TABLE, toCreateTableInput } from '../../shared/data/table-definition.ts';
+import { JOINTLY_TABLE, toCreateTableInput } from '../../shared/platform/dynamodb/table-definition.ts';
 
 /**
  * Creates the table from the shared definition unless it exists (a persisted database,

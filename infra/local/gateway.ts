@@ -10,10 +10,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import httpRouter from '@middy/http-router';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { DEFAULT_ROUTE, routeKeyOf, type RouteDefinition } from '../routes.ts';
-import { newUlid } from '../../shared/data/ids.ts';
-import { CORRELATION_HEADER, correlationIdFrom } from '../../shared/http/correlation-id.ts';
-import { problemResponse } from '../../shared/http/problem.ts';
-import { fieldErrorsOf } from '../../shared/http/validation.ts';
+import { newUlid } from '../../shared/core/ids.ts';
+import { CORRELATION_HEADER, correlationIdFrom } from '../../shared/platform/http/correlation-id.ts';
+import { problemResponse } from '../../shared/platform/http/problem.ts';
+import { fieldErrorsOf } from '../../shared/platform/http/validation.ts';
 import { fromHandlerResult, toApiGatewayEvent, type IncomingRequest, type OutgoingResponse } from './api-gateway-event.ts';
 import { authorize, UNAUTHORIZED_BODY } from './jwt-authorizer.ts';
 import { invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { logger } from '../../shared/http/logger.ts';
+import { logger } from '../../shared/platform/http/logger.ts';
 
 /** What an invocation needs to know of its function. */
 export interface LocalFunctionLimits {

@@ -5,10 +5,10 @@
  * targets do: the message body is the whole envelope.
  */
 import { randomUUID } from 'node:crypto';
-import { BUS_RULES, type BusRule, type QueueName } from '../../shared/events/bus-rules.ts';
-import { EVENT_SOURCE, type BusEvent, type PublishedEvent } from '../../shared/events/event-envelope.ts';
-import { matchesPattern } from '../../shared/events/event-pattern.ts';
-import type { EventBus } from '../../shared/events/ports.ts';
+import { BUS_RULES, type BusRule, type QueueName } from '../../shared/wiring/bus-rules.ts';
+import { EVENT_SOURCE, type BusEvent, type PublishedEvent } from '../../shared/core/event-envelope.ts';
+import { matchesPattern } from '../../shared/core/event-pattern.ts';
+import type { EventBus } from '../../shared/core/messaging-ports.ts';
 
 /** EventBridge's envelope around a published event, as a rule target receives it. */
 export interface EventBridgeEnvelope extends BusEvent {

@@ -21,9 +21,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, w
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sqsDelaySeconds } from '../../shared/events/aws-adapters.ts';
-import type { JobQueue } from '../../shared/events/ports.ts';
-import { logger } from '../../shared/http/logger.ts';
+import { sqsDelaySeconds } from '../../shared/platform/aws/aws-adapters.ts';
+import type { JobQueue } from '../../shared/core/messaging-ports.ts';
+import { logger } from '../../shared/platform/http/logger.ts';
 import { FunctionTimeoutError, invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
 
 /** An SQS-triggered Lambda handler. */

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
 import * as z from 'zod';
-import { ROLES } from '../../shared/domain/reference-data.ts';
+import { ROLES } from '../../shared/core/reference-data.ts';
 
 /** Body of `POST /_local/token`. */
 export const TokenRequestSchema = z.strictObject({

@@ -25,17 +25,17 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { ENV } from '../../shared/config/runtime-config.ts';
-import { instrumentLocalClients } from '../../shared/data/dynamo-client.ts';
-import { registerLocalEventAdapters } from '../../shared/events/adapters.ts';
-import { QUEUES, type QueueName } from '../../shared/events/bus-rules.ts';
-import { EVENT_ENV } from '../../shared/events/event-config.ts';
-import { LocalMailer } from '../../shared/events/mailers.ts';
-import type { DeliveryJob } from '../../shared/events/ports.ts';
-import { LocalSealer } from '../../shared/events/sealers.ts';
-import { logger } from '../../shared/http/logger.ts';
-import { CLAIM_LEASE_MS } from '../../shared/data/delivery-repository.ts';
-import { ATTEMPT_LEASE_MS } from '../../shared/events/delivery.ts';
+import { ENV } from '../../shared/platform/config/runtime-config.ts';
+import { instrumentLocalClients } from '../../shared/platform/dynamodb/dynamo-client.ts';
+import { registerLocalEventAdapters } from '../../shared/platform/aws/adapters.ts';
+import { QUEUES, type QueueName } from '../../shared/wiring/bus-rules.ts';
+import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
+import { LocalMailer } from '../../shared/subscriptions/data/mailers.ts';
+import type { DeliveryJob } from '../../shared/core/messaging-ports.ts';
+import { LocalSealer } from '../../shared/subscriptions/data/sealers.ts';
+import { logger } from '../../shared/platform/http/logger.ts';
+import { CLAIM_LEASE_MS } from '../../shared/subscriptions/data/delivery-repository.ts';
+import { ATTEMPT_LEASE_MS } from '../../shared/subscriptions/domain/delivery.ts';
 import { consumerOf, EVENT_FUNCTION_SETTINGS, VISIBILITY_TIMEOUT_FACTOR } from '../function-settings.ts';
 import { DEFAULT_ROUTE, functionIdOf, ROUTES } from '../routes.ts';
 import type { OutgoingResponse } from './api-gateway-event.ts';
@@ -388,7 +388,7 @@ const sdkFaultRateFrom = (raw: string | undefined): number => {
 
 /**
  * The longest lease a worker that died mid-way can leave behind: a fan-out's delivery claim
- * and a delivery attempt (`shared/data/delivery-repository.ts`, `shared/events/delivery.ts`;
+ * and a delivery attempt (`shared/subscriptions/data/delivery-repository.ts`, `shared/subscriptions/domain/delivery.ts`;
  * each outlasts its function's timeout). In AWS a message is received again only after the queue's
  * visibility timeout (6 × the function timeout), long past any lease. Locally, retries are
  * quick, except the last receive before the dead-letter list, which waits the lease out:

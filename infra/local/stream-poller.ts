@@ -32,9 +32,9 @@ import type {
   DynamoDBRecord,
   DynamoDBStreamEvent,
 } from 'aws-lambda';
-import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
-import { matchesPattern, type EventPattern } from '../../shared/events/event-pattern.ts';
-import { logger } from '../../shared/http/logger.ts';
+import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
+import { matchesPattern, type EventPattern } from '../../shared/core/event-pattern.ts';
+import { logger } from '../../shared/platform/http/logger.ts';
 import { invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
 
 /** A DynamoDB-stream-triggered Lambda handler. */

@@ -1,6 +1,6 @@
 /**
  * `DataStack`: the stage's customer-managed KMS key and the single Jointly table, built
- * only from `JOINTLY_TABLE` (shared/data/table-definition.ts), the same definition the
+ * only from `JOINTLY_TABLE` (shared/platform/dynamodb/table-definition.ts), the same definition the
  * local runtime creates DynamoDB Local tables from.
  */
 import { Aws, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -9,8 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { JOINTLY_TABLE, type TableDefinition } from '../../shared/data/table-definition.ts';
-import { SEAL_PURPOSE } from '../../shared/events/sealers.ts';
+import { JOINTLY_TABLE, type TableDefinition } from '../../shared/platform/dynamodb/table-definition.ts';
+import { SEAL_PURPOSE } from '../../shared/subscriptions/data/sealers.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { ENCRYPTED_RESOURCES, SERVICE_WRITERS, encryptedResourceNameOf, keyPolicySidOf } from '../encrypted-resources.ts';
 

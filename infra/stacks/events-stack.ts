@@ -1,6 +1,6 @@
 /**
  * The event path of one stage (DESIGN §1): the table's stream → publisher → EventBridge
- * bus → rules (from `shared/events/bus-rules.ts`, the same source as the local bus) →
+ * bus → rules (from `shared/wiring/bus-rules.ts`, the same source as the local bus) →
  * SQS queues → fan-out and delivery workers; the SLA sweep on a schedule; SES for e-mail;
  * the stage's alarm topic, and alarms on errors, throttles, dead letters, stream lag and
  * dead-lettered deliveries. Every async edge has a DLQ or on-failure destination; every
@@ -21,9 +21,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
-import { BUS_RULES, QUEUES, type QueueName } from '../../shared/events/bus-rules.ts';
-import { EVENT_ENV } from '../../shared/events/event-config.ts';
+import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
+import { BUS_RULES, QUEUES, type QueueName } from '../../shared/wiring/bus-rules.ts';
+import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { ALARM_PERIOD, ITERATOR_AGE_THRESHOLD_MS, StageAlarms, metricNamespaceOf } from '../constructs/alarms.ts';

@@ -9,7 +9,7 @@
  * land at every phase of the stream poller's cycle rather than always at the same one.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Caller } from '../../shared/domain/identity.ts';
+import type { Caller } from '../../shared/core/identity.ts';
 import type { CallCounter } from './call-counter.ts';
 import type { JsonClient } from './http-client.ts';
 import { ECC, HANDOFF_REASON, HANDOFF_TARGET, newReferralInput, PROVIDE } from './operations.ts';

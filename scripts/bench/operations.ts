@@ -7,8 +7,8 @@
  * measured iterations.
  */
 import { randomInt } from 'node:crypto';
-import type { Caller } from '../../shared/domain/identity.ts';
-import type { NewReferral, Referral } from '../../shared/domain/referral.ts';
+import type { Caller } from '../../shared/core/identity.ts';
+import type { NewReferral, Referral } from '../../shared/referrals/domain/referral.ts';
 import type { CallCounter } from './call-counter.ts';
 import type { HttpReply, JsonClient } from './http-client.ts';
 import type { RawOperations } from './raw-operations.ts';

@@ -16,14 +16,14 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
-import { referralKeys, handoffKeys } from '../../shared/data/keys.ts';
-import { DynamoReferralRepository, eventItemOf } from '../../shared/data/referral-repository.ts';
-import { INDEX } from '../../shared/data/table-definition.ts';
-import { offerHandoff } from '../../shared/domain/handoff.ts';
-import type { Caller } from '../../shared/domain/identity.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
-import { actorOf, applyAction, createReferral, type Actor, type NewReferral, type Referral, type RuleContext } from '../../shared/domain/referral.ts';
-import { ORGANISATIONS } from '../../shared/config/organisations.ts';
+import { referralKeys, handoffKeys } from '../../shared/platform/dynamodb/keys.ts';
+import { DynamoReferralRepository, eventItemOf } from '../../shared/referrals/data/referral-repository.ts';
+import { INDEX } from '../../shared/platform/dynamodb/table-definition.ts';
+import { offerHandoff } from '../../shared/referrals/domain/handoff.ts';
+import type { Caller } from '../../shared/core/identity.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
+import { actorOf, applyAction, createReferral, type Actor, type NewReferral, type Referral, type RuleContext } from '../../shared/referrals/domain/referral.ts';
+import { ORGANISATIONS } from '../../shared/core/organisations.ts';
 
 /** A prepared raw operation: `run` issues its DynamoDB calls and nothing else. */
 export interface PreparedRaw<T = void> {

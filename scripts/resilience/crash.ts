@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
-import { verifyWebhook } from '../../shared/events/webhook-signature.ts';
+import { verifyWebhook } from '../../shared/subscriptions/domain/webhook-signature.ts';
 import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '../../test/support/handoff-api.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../../test/support/local-runtime-process.ts';
 import {

@@ -21,7 +21,7 @@
  * body with the same `Jointly-Event-Id`; no local queue gave up on a message.
  */
 import { ulid } from 'ulid';
-import { verifyWebhook } from '../../shared/events/webhook-signature.ts';
+import { verifyWebhook } from '../../shared/subscriptions/domain/webhook-signature.ts';
 import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '../../test/support/handoff-api.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../../test/support/local-runtime-process.ts';
 import { INJECTED_FAULT_MARKER } from '../../infra/local/runtime.ts';

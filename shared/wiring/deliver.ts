@@ -3,10 +3,10 @@
  * event-path adapters it uses: the delivery queue for retries (SQS in AWS), the sealer
  * that opens webhook secrets (KMS) and the mailer (SES).
  */
-import { eventAdaptersOf } from '../events/adapter-registry.ts';
-import { awsDeliveryQueue } from '../events/aws-job-queue.ts';
-import { awsMailer } from '../events/aws-mailer.ts';
-import { awsSealer } from '../events/aws-sealer.ts';
+import { eventAdaptersOf } from '../platform/aws/adapter-registry.ts';
+import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
+import { awsMailer } from '../platform/aws/aws-mailer.ts';
+import { awsSealer } from '../platform/aws/aws-sealer.ts';
 
 export { deliveryBackoffBaseMs, deliveryRepository, eventConfig } from './events.ts';
 

@@ -2,11 +2,11 @@
  * Composition root of `GET /metrics/summary`: configuration read once per cold start, the
  * DynamoDB client, the metrics repository as a reader, and the summary use case.
  */
-import { ORGANISATIONS } from '../config/organisations.ts';
-import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
-import { createDocumentClient } from '../data/dynamo-client.ts';
-import { DynamoMetricsRepository } from '../data/metrics-repository.ts';
-import { MetricsService } from '../domain/metrics-service.ts';
+import { ORGANISATIONS } from '../core/organisations.ts';
+import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
+import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
+import { DynamoMetricsRepository } from '../metrics/data/metrics-repository.ts';
+import { MetricsService } from '../metrics/domain/metrics-service.ts';
 
 const config = loadRuntimeConfig();
 

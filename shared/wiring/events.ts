@@ -5,11 +5,11 @@
  * other's SDK clients.
  */
 import * as z from 'zod';
-import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
-import { createDocumentClient } from '../data/dynamo-client.ts';
-import { DynamoDeliveryRepository } from '../data/delivery-repository.ts';
-import { DEFAULT_BACKOFF_BASE_MS } from '../events/delivery.ts';
-import { loadEventConfig } from '../events/event-config.ts';
+import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
+import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
+import { DynamoDeliveryRepository } from '../subscriptions/data/delivery-repository.ts';
+import { DEFAULT_BACKOFF_BASE_MS } from '../subscriptions/domain/delivery.ts';
+import { loadEventConfig } from '../platform/config/event-config.ts';
 
 /** Environment variables of the delivery worker only. */
 export const DELIVERY_ENV = {

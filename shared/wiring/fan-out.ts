@@ -2,8 +2,8 @@
  * Composition root of the fan-out worker: the workers' shared wiring (events.ts) and the
  * one event-path adapter it uses, the delivery queue (SQS in AWS).
  */
-import { eventAdaptersOf } from '../events/adapter-registry.ts';
-import { awsDeliveryQueue } from '../events/aws-job-queue.ts';
+import { eventAdaptersOf } from '../platform/aws/adapter-registry.ts';
+import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
 
 export { deliveryRepository } from './events.ts';
 

@@ -4,9 +4,9 @@
  * consumer adds its EMF sink itself. The summary API has its own root
  * (`shared/wiring/evaluation.ts`), so neither bundles what only the other needs.
  */
-import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
-import { createDocumentClient } from '../data/dynamo-client.ts';
-import { DynamoMetricsRepository } from '../data/metrics-repository.ts';
+import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
+import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
+import { DynamoMetricsRepository } from '../metrics/data/metrics-repository.ts';
 
 /** The configuration of this function instance. */
 export const metricsConfig = loadRuntimeConfig();

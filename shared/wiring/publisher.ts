@@ -2,8 +2,8 @@
  * Composition root of the outbox publisher: the one event-path adapter it uses, the bus
  * (EventBridge in AWS).
  */
-import { eventAdaptersOf } from '../events/adapter-registry.ts';
-import { awsEventBus } from '../events/aws-event-bus.ts';
+import { eventAdaptersOf } from '../platform/aws/adapter-registry.ts';
+import { awsEventBus } from '../platform/aws/aws-event-bus.ts';
 
 /**
  * The adapters to use now: the local runtime's registration if there is one, else the AWS

@@ -2,15 +2,15 @@
  * Composition root of the referral handlers: configuration read and validated once per
  * cold start, the DynamoDB adapter plugged into the referral service.
  */
-import { newUlid } from '../data/ids.ts';
-import { ORGANISATIONS } from '../config/organisations.ts';
-import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
-import { loadApiSecrets } from '../config/secrets.ts';
-import { createDocumentClient } from '../data/dynamo-client.ts';
-import { DynamoReferralRepository } from '../data/referral-repository.ts';
-import { parseSubjectHashKeys } from '../data/subject-hash.ts';
-import { HandoffService } from '../domain/handoff-service.ts';
-import { ReferralService } from '../domain/referral-service.ts';
+import { newUlid } from '../core/ids.ts';
+import { ORGANISATIONS } from '../core/organisations.ts';
+import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
+import { loadApiSecrets } from '../platform/config/secrets.ts';
+import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
+import { DynamoReferralRepository } from '../referrals/data/referral-repository.ts';
+import { parseSubjectHashKeys } from '../referrals/data/subject-hash.ts';
+import { HandoffService } from '../referrals/domain/handoff-service.ts';
+import { ReferralService } from '../referrals/domain/referral-service.ts';
 
 const config = loadRuntimeConfig();
 const secrets = await loadApiSecrets(config);

@@ -3,8 +3,8 @@
  * deliveries, alerts): the subscription wiring (subscriptions.ts) and the key signing
  * their cursors, read once per cold start (from Secrets Manager when deployed).
  */
-import { loadRuntimeConfig } from '../config/runtime-config.ts';
-import { loadApiSecret } from '../config/secrets.ts';
+import { loadRuntimeConfig } from '../platform/config/runtime-config.ts';
+import { loadApiSecret } from '../platform/config/secrets.ts';
 
 export { subscriptionService } from './subscriptions.ts';
 

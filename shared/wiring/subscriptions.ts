@@ -5,17 +5,17 @@
  * also need the cursor key: they import subscription-lists.ts, so the others neither
  * bundle the Secrets Manager client nor call it at cold start.
  */
-import { newUlid } from '../data/ids.ts';
-import { emailDomainsByOrg, ORGANISATIONS } from '../config/organisations.ts';
-import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
-import { createDocumentClient } from '../data/dynamo-client.ts';
-import { DynamoSubscriptionRepository } from '../data/subscription-repository.ts';
-import { SubscriptionService } from '../domain/subscription-service.ts';
-import { eventAdaptersOf } from '../events/adapter-registry.ts';
-import { awsDeliveryQueue } from '../events/aws-job-queue.ts';
-import { awsSealer } from '../events/aws-sealer.ts';
-import { loadEventConfig } from '../events/event-config.ts';
-import type { SecretSealer } from '../events/ports.ts';
+import { newUlid } from '../core/ids.ts';
+import { emailDomainsByOrg, ORGANISATIONS } from '../core/organisations.ts';
+import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
+import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
+import { DynamoSubscriptionRepository } from '../subscriptions/data/subscription-repository.ts';
+import { SubscriptionService } from '../subscriptions/domain/subscription-service.ts';
+import { eventAdaptersOf } from '../platform/aws/adapter-registry.ts';
+import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
+import { awsSealer } from '../platform/aws/aws-sealer.ts';
+import { loadEventConfig } from '../platform/config/event-config.ts';
+import type { SecretSealer } from '../core/messaging-ports.ts';
 
 const config = loadRuntimeConfig();
 const eventConfig = loadEventConfig();

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROUTES } from '../../infra/routes.ts';
-import { ReferralSchema } from '../../shared/domain/schemas/referral.ts';
+import { ReferralSchema } from '../../shared/referrals/domain/referral-schemas.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
 import { referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
 import { checkedRoutes, routeOf } from '../support/response-contract.ts';

@@ -22,12 +22,12 @@ import { REPO_ROOT } from '../../infra/constructs/jointly-function.ts';
 import { EVENT_FUNCTIONS, FUNCTION_ENTRIES, type EventFunctionName } from '../../infra/function-entries.ts';
 import { ROUTES, functionIdOf } from '../../infra/routes.ts';
 import { LOG_METRICS } from '../../infra/stacks/events-stack.ts';
-import type { SlaSweepResult } from '../../shared/data/sla-sweep.ts';
-import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
-import type { DeliverResult } from '../../shared/events/delivery.ts';
-import type { FanOutResult } from '../../shared/events/fan-out.ts';
-import type { MetricsBatchResult } from '../../shared/events/metrics-consumer.ts';
-import { EVENT_ENV } from '../../shared/events/event-config.ts';
+import type { SlaSweepResult } from '../../shared/sla/data/sla-sweep.ts';
+import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
+import type { DeliverResult } from '../../shared/subscriptions/domain/delivery.ts';
+import type { FanOutResult } from '../../shared/subscriptions/domain/fan-out.ts';
+import type { MetricsBatchResult } from '../../shared/metrics/domain/metrics-consumer.ts';
+import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
 
 /** Skips NodejsFunction bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };

@@ -6,8 +6,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
-import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
-import { BUS_RULES, QUEUES } from '../../shared/events/bus-rules.ts';
+import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
+import { BUS_RULES, QUEUES } from '../../shared/wiring/bus-rules.ts';
 
 describe.each(['dev', 'staging', 'prod'])('events stack, stage %s', (stage) => {
   let template: Template;

@@ -21,8 +21,8 @@ import { DEFAULT_ROUTE, ROUTES, routeKeyOf, type RouteDefinition } from '../../i
 import { functionIdOf } from '../../infra/routes.ts';
 import { ApiStack } from '../../infra/stacks/api-stack.ts';
 import { DataStack } from '../../infra/stacks/data-stack.ts';
-import { JOINTLY_TABLE } from '../../shared/data/table-definition.ts';
-import { ROLES } from '../../shared/domain/reference-data.ts';
+import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
+import { ROLES } from '../../shared/core/reference-data.ts';
 
 /** Skips NodejsFunction bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };

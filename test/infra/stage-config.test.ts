@@ -15,7 +15,7 @@ import {
   parseStageConfig,
 } from '../../infra/config/stage-config.ts';
 import { JointlyFunction } from '../../infra/constructs/jointly-function.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/domain/reference-data.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
 
 const NO_ENV = {};
 

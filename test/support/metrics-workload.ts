@@ -11,8 +11,8 @@
  */
 import fc from 'fast-check';
 import { ulid } from 'ulid';
-import { answerHandoff, handoffOverdueEvent, offerHandoff, type Handoff } from '../../shared/domain/handoff.ts';
-import type { Caller } from '../../shared/domain/identity.ts';
+import { answerHandoff, handoffOverdueEvent, offerHandoff, type Handoff } from '../../shared/referrals/domain/handoff.ts';
+import type { Caller } from '../../shared/core/identity.ts';
 import {
   bucketOf,
   bucketRangeMinutes,
@@ -20,7 +20,7 @@ import {
   type GroupBy,
   type MetricCell,
   type MetricFigures,
-} from '../../shared/domain/metrics.ts';
+} from '../../shared/metrics/domain/metrics.ts';
 import {
   CANCEL_REASON_CODES,
   DECLINE_REASON_CODES,
@@ -28,9 +28,9 @@ import {
   OUTCOME_CODES,
   PRIORITIES,
   SERVICE_AREAS,
-} from '../../shared/domain/reference-data.ts';
-import { applyAction, createReferral, referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../shared/domain/referral.ts';
-import { EVENT_SPEC_VERSION, type PublishedEvent } from '../../shared/events/event-envelope.ts';
+} from '../../shared/core/reference-data.ts';
+import { applyAction, createReferral, referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../shared/referrals/domain/referral.ts';
+import { EVENT_SPEC_VERSION, type PublishedEvent } from '../../shared/core/event-envelope.ts';
 
 export const WORKLOAD_ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'] as const;
 

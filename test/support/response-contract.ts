@@ -4,7 +4,7 @@
  * A field the schema does not name fails the check, so an internal field cannot leak unseen.
  */
 import { ROUTES, type RouteDefinition } from '../../infra/routes.ts';
-import { matchesPathTemplate } from '../../shared/http/path-template.ts';
+import { matchesPathTemplate } from '../../shared/platform/http/path-template.ts';
 
 /** Routes with literal segments first, so `/referrals/search` wins over any `{id}` template. */
 const BY_SPECIFICITY = [...ROUTES].sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));

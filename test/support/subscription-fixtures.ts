@@ -5,13 +5,13 @@
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
-import { emailDomainsByOrg, ORGANISATIONS } from '../../shared/config/organisations.ts';
-import { createDocumentClient } from '../../shared/data/dynamo-client.ts';
-import { subscriptionKeys, userKeys } from '../../shared/data/keys.ts';
-import { DynamoSubscriptionRepository } from '../../shared/data/subscription-repository.ts';
-import { SubscriptionService } from '../../shared/domain/subscription-service.ts';
-import type { DeliveryJob, JobQueue } from '../../shared/events/ports.ts';
-import { LocalSealer } from '../../shared/events/sealers.ts';
+import { emailDomainsByOrg, ORGANISATIONS } from '../../shared/core/organisations.ts';
+import { createDocumentClient } from '../../shared/platform/dynamodb/dynamo-client.ts';
+import { subscriptionKeys, userKeys } from '../../shared/platform/dynamodb/keys.ts';
+import { DynamoSubscriptionRepository } from '../../shared/subscriptions/data/subscription-repository.ts';
+import { SubscriptionService } from '../../shared/subscriptions/domain/subscription-service.ts';
+import type { DeliveryJob, JobQueue } from '../../shared/core/messaging-ports.ts';
+import { LocalSealer } from '../../shared/subscriptions/data/sealers.ts';
 import { probe } from './referral-fixtures.ts';
 import type { TestTable } from './table.ts';
 

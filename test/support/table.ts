@@ -7,7 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import { ensureTable } from '../../infra/local/ensure-table.ts';
-import { createDocumentClient } from '../../shared/data/dynamo-client.ts';
+import { createDocumentClient } from '../../shared/platform/dynamodb/dynamo-client.ts';
 
 /** A table made for one test file. */
 export interface TestTable {

@@ -1,6 +1,6 @@
-import { AlertPathSchema } from '../../../shared/domain/schemas/subscription.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { AlertPathSchema } from '../../../shared/subscriptions/domain/subscription-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { subscriptionService } from '../../../shared/wiring/subscriptions.ts';
 
 /** `POST /alerts/{id}/ack`: mark the caller's own alert read (acking again keeps the first time); 404 for anyone else's. */

@@ -1,7 +1,7 @@
-import { NoteBodySchema, ReferralPathSchema } from '../../../shared/domain/schemas/referral.ts';
-import { idempotencyFromConfig } from '../../../shared/http/idempotency.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { NoteBodySchema, ReferralPathSchema } from '../../../shared/referrals/domain/referral-schemas.ts';
+import { idempotencyFromConfig } from '../../../shared/platform/http/idempotency.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `POST /referrals/{id}/notes`: a case note by a party's practitioner. Honours `Idempotency-Key`. */

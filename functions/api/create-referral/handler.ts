@@ -1,7 +1,7 @@
-import { CreateReferralBodySchema } from '../../../shared/domain/schemas/referral.ts';
-import { etagOf } from '../../../shared/http/conditional-request.ts';
-import { idempotencyFromConfig } from '../../../shared/http/idempotency.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
+import { CreateReferralBodySchema } from '../../../shared/referrals/domain/referral-schemas.ts';
+import { etagOf } from '../../../shared/platform/http/conditional-request.ts';
+import { idempotencyFromConfig } from '../../../shared/platform/http/idempotency.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
 import { referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `POST /referrals`: refer a person to another organisation. Honours `Idempotency-Key`. */

@@ -1,6 +1,6 @@
-import { CreateSubscriptionBodySchema } from '../../../shared/domain/schemas/subscription.ts';
-import { idempotencyFromConfig } from '../../../shared/http/idempotency.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
+import { CreateSubscriptionBodySchema } from '../../../shared/subscriptions/domain/subscription-schemas.ts';
+import { idempotencyFromConfig } from '../../../shared/platform/http/idempotency.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
 import { subscriptionService } from '../../../shared/wiring/subscriptions.ts';
 
 /** `POST /subscriptions`: subscribe the caller to events on a channel. Honours `Idempotency-Key`; a webhook secret is never returned. */

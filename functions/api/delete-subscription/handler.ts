@@ -1,6 +1,6 @@
-import { SubscriptionPathSchema } from '../../../shared/domain/schemas/subscription.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { SubscriptionPathSchema } from '../../../shared/subscriptions/domain/subscription-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { subscriptionService } from '../../../shared/wiring/subscriptions.ts';
 
 /** `DELETE /subscriptions/{id}`: the caller's own subscription and its match entries; 204, or 404 for anyone else's. */

@@ -1,7 +1,7 @@
-import { HandoffPathSchema } from '../../../shared/domain/schemas/handoff.ts';
-import { etagOf } from '../../../shared/http/conditional-request.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { HandoffPathSchema } from '../../../shared/referrals/domain/handoff-schemas.ts';
+import { etagOf } from '../../../shared/platform/http/conditional-request.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { handoffService } from '../../../shared/wiring/referrals.ts';
 
 /** `GET /handoffs/{id}`: the handoff and what the caller may do with it (ETag: its version). */

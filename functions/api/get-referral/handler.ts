@@ -1,7 +1,7 @@
-import { ReferralPathSchema } from '../../../shared/domain/schemas/referral.ts';
-import { etagOf } from '../../../shared/http/conditional-request.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { ReferralPathSchema } from '../../../shared/referrals/domain/referral-schemas.ts';
+import { etagOf } from '../../../shared/platform/http/conditional-request.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `GET /referrals/{id}`: the referral, the caller's `allowedActions` and its handoffs; the read is audited. */

@@ -1,9 +1,9 @@
 import type { Context } from 'aws-lambda';
-import type { HandoffAction, HandoffAnswer } from '../../../shared/domain/handoff.ts';
-import { DeclineHandoffBodySchema, HandoffCommentBodySchema, HandoffPathSchema } from '../../../shared/domain/schemas/handoff.ts';
-import { etagOf, parseIfMatch } from '../../../shared/http/conditional-request.ts';
-import { httpHandler, type HttpEvent } from '../../../shared/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import type { HandoffAction, HandoffAnswer } from '../../../shared/referrals/domain/handoff.ts';
+import { DeclineHandoffBodySchema, HandoffCommentBodySchema, HandoffPathSchema } from '../../../shared/referrals/domain/handoff-schemas.ts';
+import { etagOf, parseIfMatch } from '../../../shared/platform/http/conditional-request.ts';
+import { httpHandler, type HttpEvent } from '../../../shared/platform/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { handoffService } from '../../../shared/wiring/referrals.ts';
 
 const BODIES = { accept: HandoffCommentBodySchema, decline: DeclineHandoffBodySchema, withdraw: HandoffCommentBodySchema } as const;

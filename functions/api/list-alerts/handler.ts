@@ -1,6 +1,6 @@
-import { ListAlertsQuerySchema } from '../../../shared/domain/schemas/subscription.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { paging } from '../../../shared/http/pagination.ts';
+import { ListAlertsQuerySchema } from '../../../shared/subscriptions/domain/subscription-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { paging } from '../../../shared/core/pagination.ts';
 import { cursorKey, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
 
 /** `GET /alerts?unread=true|false`: the caller's alerts (or only unread ones), newest first. */

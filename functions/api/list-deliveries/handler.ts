@@ -1,7 +1,7 @@
-import { SubscriptionPageQuerySchema, SubscriptionPathSchema } from '../../../shared/domain/schemas/subscription.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { paging } from '../../../shared/http/pagination.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { SubscriptionPageQuerySchema, SubscriptionPathSchema } from '../../../shared/subscriptions/domain/subscription-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { paging } from '../../../shared/core/pagination.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { cursorKey, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
 
 /** `GET /subscriptions/{id}/deliveries`: delivery attempts of the caller's own subscription, newest first. */

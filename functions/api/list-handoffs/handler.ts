@@ -1,6 +1,6 @@
-import { ListHandoffsQuerySchema } from '../../../shared/domain/schemas/handoff.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { paging } from '../../../shared/http/pagination.ts';
+import { ListHandoffsQuerySchema } from '../../../shared/referrals/domain/handoff-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { paging } from '../../../shared/core/pagination.ts';
 import { cursorKey, handoffService } from '../../../shared/wiring/referrals.ts';
 
 /** `GET /handoffs?box=inbox|outbox&status=`: offers received or made, newest first. */

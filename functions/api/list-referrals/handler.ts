@@ -1,6 +1,6 @@
-import { ListReferralsQuerySchema } from '../../../shared/domain/schemas/referral.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { paging } from '../../../shared/http/pagination.ts';
+import { ListReferralsQuerySchema } from '../../../shared/referrals/domain/referral-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { paging } from '../../../shared/core/pagination.ts';
 import { cursorKey, referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `GET /referrals?box=…`: an org's inbox, outbox or owned referrals, newest or soonest due first. */

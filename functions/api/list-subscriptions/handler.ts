@@ -1,6 +1,6 @@
-import { ListSubscriptionsQuerySchema } from '../../../shared/domain/schemas/subscription.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { paging } from '../../../shared/http/pagination.ts';
+import { ListSubscriptionsQuerySchema } from '../../../shared/subscriptions/domain/subscription-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { paging } from '../../../shared/core/pagination.ts';
 import { cursorKey, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
 
 /** `GET /subscriptions`: the caller's own subscriptions, newest first; `scope=all`: every subscription (programme managers). */

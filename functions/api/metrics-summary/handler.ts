@@ -1,6 +1,6 @@
-import { MetricsSummaryQuerySchema } from '../../../shared/domain/schemas/metrics.ts';
-import { summaryCsv, summaryFilename, wantsCsv, CSV_CONTENT_TYPE } from '../../../shared/http/metrics-csv.ts';
-import { httpHandler, type HttpResult } from '../../../shared/http/middleware.ts';
+import { MetricsSummaryQuerySchema } from '../../../shared/metrics/domain/metrics-schemas.ts';
+import { summaryCsv, summaryFilename, wantsCsv, CSV_CONTENT_TYPE } from '../../../shared/metrics/api/metrics-csv.ts';
+import { httpHandler, type HttpResult } from '../../../shared/platform/http/middleware.ts';
 import { metricsService } from '../../../shared/wiring/evaluation.ts';
 
 /**

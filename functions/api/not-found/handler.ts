@@ -1,7 +1,7 @@
 import { ROUTES } from '../../../infra/routes.ts';
-import { MethodNotAllowedError, NotFoundError } from '../../../shared/domain/errors.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { matchesPathTemplate } from '../../../shared/http/path-template.ts';
+import { MethodNotAllowedError, NotFoundError } from '../../../shared/core/errors.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { matchesPathTemplate } from '../../../shared/platform/http/path-template.ts';
 
 /**
  * `$default`: every request no route matched. A path served under another method gets

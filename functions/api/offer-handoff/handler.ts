@@ -1,9 +1,9 @@
-import { OfferHandoffBodySchema } from '../../../shared/domain/schemas/handoff.ts';
-import { ReferralPathSchema } from '../../../shared/domain/schemas/referral.ts';
-import { etagOf, parseIfMatch } from '../../../shared/http/conditional-request.ts';
-import { idempotencyFromConfig } from '../../../shared/http/idempotency.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { OfferHandoffBodySchema } from '../../../shared/referrals/domain/handoff-schemas.ts';
+import { ReferralPathSchema } from '../../../shared/referrals/domain/referral-schemas.ts';
+import { etagOf, parseIfMatch } from '../../../shared/platform/http/conditional-request.ts';
+import { idempotencyFromConfig } from '../../../shared/platform/http/idempotency.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { handoffService } from '../../../shared/wiring/referrals.ts';
 
 /** `POST /referrals/{id}/handoffs`: the owning org offers responsibility to another. Honours `Idempotency-Key` and `If-Match` (the referral's version). */

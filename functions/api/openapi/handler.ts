@@ -1,6 +1,6 @@
 import { ROUTES } from '../../../infra/routes.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { buildOpenApiDocument } from '../../../shared/http/openapi-document.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { buildOpenApiDocument } from '../../../shared/platform/http/openapi-document.ts';
 
 // Generated once per cold start from the same route table CDK deploys.
 const document = buildOpenApiDocument(ROUTES);

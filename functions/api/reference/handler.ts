@@ -1,7 +1,7 @@
-import { loadRuntimeConfig } from '../../../shared/config/runtime-config.ts';
-import { buildReference } from '../../../shared/domain/reference.ts';
-import { assertHasKnownRole } from '../../../shared/domain/referral.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
+import { loadRuntimeConfig } from '../../../shared/platform/config/runtime-config.ts';
+import { buildReference } from '../../../shared/reference/domain/reference.ts';
+import { assertHasKnownRole } from '../../../shared/referrals/domain/referral.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
 
 // Built once per cold start: the reference data only changes with a deploy.
 const reference = buildReference(loadRuntimeConfig().priorityTargetMinutes);

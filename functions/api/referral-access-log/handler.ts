@@ -1,7 +1,7 @@
-import { PageQuerySchema, ReferralPathSchema } from '../../../shared/domain/schemas/referral.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { paging } from '../../../shared/http/pagination.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+import { PageQuerySchema, ReferralPathSchema } from '../../../shared/referrals/domain/referral-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { paging } from '../../../shared/core/pagination.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { cursorKey, referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `GET /referrals/{id}/access-log`: who read the record, when and what; newest first. */

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { ActionInput, ReferralAction } from '../../../shared/domain/referral.ts';
+import type { ActionInput, ReferralAction } from '../../../shared/referrals/domain/referral.ts';
 import {
   AcceptBodySchema,
   AmendBodySchema,
@@ -10,10 +10,10 @@ import {
   DeclineBodySchema,
   RedirectBodySchema,
   ReferralPathSchema,
-} from '../../../shared/domain/schemas/referral.ts';
-import { etagOf, parseIfMatch } from '../../../shared/http/conditional-request.ts';
-import { httpHandler, type HttpEvent } from '../../../shared/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/http/validation.ts';
+} from '../../../shared/referrals/domain/referral-schemas.ts';
+import { etagOf, parseIfMatch } from '../../../shared/platform/http/conditional-request.ts';
+import { httpHandler, type HttpEvent } from '../../../shared/platform/http/middleware.ts';
+import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
 import { referralService } from '../../../shared/wiring/referrals.ts';
 
 /** Each action's body; the route table documents the same schemas. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { PageQuerySchema, SearchBodySchema } from '../../../shared/domain/schemas/referral.ts';
-import { httpHandler } from '../../../shared/http/middleware.ts';
-import { paging } from '../../../shared/http/pagination.ts';
+import { PageQuerySchema, SearchBodySchema } from '../../../shared/referrals/domain/referral-schemas.ts';
+import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { paging } from '../../../shared/core/pagination.ts';
 import { cursorKey, referralService } from '../../../shared/wiring/referrals.ts';
 
 /**

@@ -6,8 +6,8 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { AttemptInProgressError, deliver, DeliveryJobSchema } from '../../../shared/events/delivery.ts';
-import { logger } from '../../../shared/http/logger.ts';
+import { AttemptInProgressError, deliver, DeliveryJobSchema } from '../../../shared/subscriptions/domain/delivery.ts';
+import { logger } from '../../../shared/platform/http/logger.ts';
 import { deliveryBackoffBaseMs, deliveryRepository, eventConfig, workerAdapters } from '../../../shared/wiring/deliver.ts';
 
 /** A queue message that is not a delivery job (named by field paths, never values). */

@@ -7,8 +7,8 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { fanOut, FanOutIncompleteError, MalformedMessageError, parseBusMessage } from '../../../shared/events/fan-out.ts';
-import { logger } from '../../../shared/http/logger.ts';
+import { fanOut, FanOutIncompleteError, MalformedMessageError, parseBusMessage } from '../../../shared/subscriptions/domain/fan-out.ts';
+import { logger } from '../../../shared/platform/http/logger.ts';
 import { deliveryRepository, workerAdapters } from '../../../shared/wiring/fan-out.ts';
 
 const recordHandler = async (record: SQSRecord, context?: Context): Promise<void> => {

@@ -5,9 +5,9 @@
  * metrics as EMF. Partial batch responses: only failed messages are received again.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { emfEnabled, PowertoolsEmfSink } from '../../../shared/events/emf.ts';
-import { countMessages } from '../../../shared/events/metrics-consumer.ts';
-import { logger } from '../../../shared/http/logger.ts';
+import { emfEnabled, PowertoolsEmfSink } from '../../../shared/metrics/data/emf.ts';
+import { countMessages } from '../../../shared/metrics/domain/metrics-consumer.ts';
+import { logger } from '../../../shared/platform/http/logger.ts';
 import { metricsConfig, metricsRepository } from '../../../shared/wiring/metrics.ts';
 
 const sink = new PowertoolsEmfSink({ stage: metricsConfig.stage, enabled: emfEnabled(metricsConfig.stage) });

@@ -21,12 +21,12 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ENTITY_ATTRIBUTE } from '../../../shared/data/table-definition.ts';
+import { ENTITY_ATTRIBUTE } from '../../../shared/platform/dynamodb/table-definition.ts';
 import { eventAdapters } from '../../../shared/wiring/publisher.ts';
-import { loadEventConfig } from '../../../shared/events/event-config.ts';
-import { toPublishedEvent, type PublishedEvent } from '../../../shared/events/event-envelope.ts';
-import type { EventBus } from '../../../shared/events/ports.ts';
-import { logger } from '../../../shared/http/logger.ts';
+import { loadEventConfig } from '../../../shared/platform/config/event-config.ts';
+import { toPublishedEvent, type PublishedEvent } from '../../../shared/core/event-envelope.ts';
+import type { EventBus } from '../../../shared/core/messaging-ports.ts';
+import { logger } from '../../../shared/platform/http/logger.ts';
 
 /** Events per bus call: PutEvents' limit. */
 const EVENTS_PER_CALL = 10;

@@ -4,10 +4,10 @@
  * unanswered past its `dueAt` (`handoff.overdue`), each breach exactly once.
  */
 import type { Context } from 'aws-lambda';
-import { loadRuntimeConfig, requireTableName } from '../../../shared/config/runtime-config.ts';
-import { createDocumentClient } from '../../../shared/data/dynamo-client.ts';
-import { DynamoSlaSweeper, type SlaSweepResult } from '../../../shared/data/sla-sweep.ts';
-import { logger } from '../../../shared/http/logger.ts';
+import { loadRuntimeConfig, requireTableName } from '../../../shared/platform/config/runtime-config.ts';
+import { createDocumentClient } from '../../../shared/platform/dynamodb/dynamo-client.ts';
+import { DynamoSlaSweeper, type SlaSweepResult } from '../../../shared/sla/data/sla-sweep.ts';
+import { logger } from '../../../shared/platform/http/logger.ts';
 
 const config = loadRuntimeConfig();
 const sweeper = new DynamoSlaSweeper({

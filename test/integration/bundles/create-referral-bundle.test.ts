@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../../infra/config/stage-config.ts';
 import { JointlyFunction } from '../../../infra/constructs/jointly-function.ts';
 import { importEnvironment } from '../../../scripts/bundle-measure.ts';
-import { referralKeys } from '../../../shared/data/keys.ts';
+import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
 import { httpEvent, practitionerClaims } from '../../support/http-event.ts';
 import { createTestTable, type TestTable } from '../../support/table.ts';
 

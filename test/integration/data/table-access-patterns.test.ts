@@ -16,9 +16,9 @@ import {
   subscriptionKeys,
   timeOrderedSk,
   userKeys,
-} from '../../../shared/data/keys.ts';
-import { INDEX, JOINTLY_TABLE } from '../../../shared/data/table-definition.ts';
-import type { ReferralStatus } from '../../../shared/domain/reference-data.ts';
+} from '../../../shared/platform/dynamodb/keys.ts';
+import { INDEX, JOINTLY_TABLE } from '../../../shared/platform/dynamodb/table-definition.ts';
+import type { ReferralStatus } from '../../../shared/core/reference-data.ts';
 import { createTestTable, type TestTable } from '../../support/table.ts';
 
 let table: TestTable;

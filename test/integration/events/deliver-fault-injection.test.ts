@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionKeys } from '../../../shared/data/keys.ts';
-import type { Subscription } from '../../../shared/domain/subscription.ts';
-import { registerLocalEventAdapters } from '../../../shared/events/adapters.ts';
-import { MAX_ATTEMPTS } from '../../../shared/events/delivery.ts';
-import type { DeliveryJob } from '../../../shared/events/ports.ts';
-import { LocalSealer } from '../../../shared/events/sealers.ts';
+import { subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
+import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
+import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
+import { MAX_ATTEMPTS } from '../../../shared/subscriptions/domain/delivery.ts';
+import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
+import { LocalSealer } from '../../../shared/subscriptions/data/sealers.ts';
 import {
   CapturingQueue,
   capturingBus,

@@ -5,9 +5,9 @@
  */
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionKeys } from '../../../shared/data/keys.ts';
-import { registerLocalEventAdapters } from '../../../shared/events/adapters.ts';
-import type { DeliveryJob } from '../../../shared/events/ports.ts';
+import { subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
+import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
+import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
 import {
   CapturingQueue,
   capturingBus,

@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referralKeys, subscriptionKeys } from '../../../shared/data/keys.ts';
-import type { Subscription } from '../../../shared/domain/subscription.ts';
-import { summaryOf } from '../../../shared/domain/subscription.ts';
-import { registerLocalEventAdapters } from '../../../shared/events/adapters.ts';
-import { backoffDelaySeconds, MAX_ATTEMPTS } from '../../../shared/events/delivery.ts';
-import { toPublishedEvent, type PublishedEvent } from '../../../shared/events/event-envelope.ts';
-import type { DeliveryJob } from '../../../shared/events/ports.ts';
-import { LocalSealer } from '../../../shared/events/sealers.ts';
-import { verifyWebhookSignature } from '../../../shared/events/webhook-signature.ts';
+import { referralKeys, subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
+import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
+import { summaryOf } from '../../../shared/subscriptions/domain/subscription.ts';
+import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
+import { backoffDelaySeconds, MAX_ATTEMPTS } from '../../../shared/subscriptions/domain/delivery.ts';
+import { toPublishedEvent, type PublishedEvent } from '../../../shared/core/event-envelope.ts';
+import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
+import { LocalSealer } from '../../../shared/subscriptions/data/sealers.ts';
+import { verifyWebhookSignature } from '../../../shared/subscriptions/domain/webhook-signature.ts';
 import { signatureMatches, signatureTimestamp } from '../../support/independent-signature.ts';
 import {
   CapturingQueue,
@@ -102,7 +102,7 @@ beforeAll(async () => {
     JOINTLY_APP_BASE_URL: 'https://app.jointly.test/',
   });
   // Imported after the environment is set, so the logger starts at ERROR like the handlers'.
-  const { LocalMailer } = await import('../../../shared/events/mailers.ts');
+  const { LocalMailer } = await import('../../../shared/subscriptions/data/mailers.ts');
   registerLocalEventAdapters({ bus: capturingBus(), deliveryQueue: queue, sealer, mailer: new LocalMailer({ dir: mailDir }) });
   ({ handler } = (await import('../../../functions/events/deliver/handler.ts')) as { handler: SqsHandler });
 });

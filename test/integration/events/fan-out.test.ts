@@ -6,12 +6,12 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDeliveryRepository } from '../../../shared/data/delivery-repository.ts';
-import { subscriptionKeys, userKeys } from '../../../shared/data/keys.ts';
-import type { Subscription } from '../../../shared/domain/subscription.ts';
-import { registerLocalEventAdapters } from '../../../shared/events/adapters.ts';
-import type { PublishedEvent } from '../../../shared/events/event-envelope.ts';
-import type { DeliveryJob } from '../../../shared/events/ports.ts';
+import { DynamoDeliveryRepository } from '../../../shared/subscriptions/data/delivery-repository.ts';
+import { subscriptionKeys, userKeys } from '../../../shared/platform/dynamodb/keys.ts';
+import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
+import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
+import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
+import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
 import {
   busMessage,
   CapturingQueue,

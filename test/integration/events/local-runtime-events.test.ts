@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
-import { localEventAdapters, registerLocalEventAdapters } from '../../../shared/events/adapters.ts';
-import type { PublishedEvent } from '../../../shared/events/event-envelope.ts';
+import { localEventAdapters, registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
+import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
 import { tokenFor } from '../../support/local-runtime-process.ts';
 import { ulid } from 'ulid';
 

@@ -11,10 +11,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS_SHARDS } from '../../../shared/data/keys.ts';
-import { GROUP_BY, type MetricFigures } from '../../../shared/domain/metrics.ts';
-import { SERVICE_AREAS } from '../../../shared/domain/reference-data.ts';
-import type { PublishedEvent } from '../../../shared/events/event-envelope.ts';
+import { METRICS_SHARDS } from '../../../shared/platform/dynamodb/keys.ts';
+import { GROUP_BY, type MetricFigures } from '../../../shared/metrics/domain/metrics.ts';
+import { SERVICE_AREAS } from '../../../shared/core/reference-data.ts';
+import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
 import { busMessage, invokeSqs, type SqsHandler } from '../../support/event-fixtures.ts';
 import { httpEvent, lambdaContext } from '../../support/http-event.ts';
 import {

@@ -8,14 +8,14 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORGANISATIONS } from '../../../shared/config/organisations.ts';
-import { referralKeys } from '../../../shared/data/keys.ts';
-import { DynamoReferralRepository } from '../../../shared/data/referral-repository.ts';
-import { DynamoSlaSweeper } from '../../../shared/data/sla-sweep.ts';
-import { HandoffService } from '../../../shared/domain/handoff-service.ts';
-import type { StoredEvent } from '../../../shared/domain/ports.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../shared/domain/reference-data.ts';
-import { ReferralService } from '../../../shared/domain/referral-service.ts';
+import { ORGANISATIONS } from '../../../shared/core/organisations.ts';
+import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
+import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
+import { DynamoSlaSweeper } from '../../../shared/sla/data/sla-sweep.ts';
+import { HandoffService } from '../../../shared/referrals/domain/handoff-service.ts';
+import type { StoredEvent } from '../../../shared/referrals/domain/ports.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../shared/core/reference-data.ts';
+import { ReferralService } from '../../../shared/referrals/domain/referral-service.ts';
 import { caller, newReferral } from '../../support/referral-fixtures.ts';
 import { createTestTable, type TestTable } from '../../support/table.ts';
 

@@ -5,8 +5,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INDEX } from '../../../shared/data/table-definition.ts';
-import { referralKeys } from '../../../shared/data/keys.ts';
+import { INDEX } from '../../../shared/platform/dynamodb/table-definition.ts';
+import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
 import { createTestTable, type TestTable } from '../../support/table.ts';
 import { httpEvent, lambdaContext } from '../../support/http-event.ts';
 

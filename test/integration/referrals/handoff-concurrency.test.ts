@@ -5,8 +5,8 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../shared/domain/errors.ts';
-import { referralKeys } from '../../../shared/data/keys.ts';
+import { ConflictError } from '../../../shared/core/errors.ts';
+import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
 import { createTestTable, type TestTable } from '../../support/table.ts';
 import { caller, newReferral, referralServiceOn } from '../../support/referral-fixtures.ts';
 

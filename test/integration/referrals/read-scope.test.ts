@@ -10,7 +10,7 @@
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoReferralRepository } from '../../../shared/data/referral-repository.ts';
+import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
 import { createTestTable, type TestTable } from '../../support/table.ts';
 import { httpEvent, lambdaContext } from '../../support/http-event.ts';
 

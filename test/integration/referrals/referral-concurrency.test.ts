@@ -4,7 +4,7 @@
  * writes are retried, and every referral keeps a gap-free history matching its version.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, PreconditionFailedError } from '../../../shared/domain/errors.ts';
+import { ConflictError, PreconditionFailedError } from '../../../shared/core/errors.ts';
 import { createTestTable, type TestTable } from '../../support/table.ts';
 import { caller, newReferral, referralServiceOn, transactionConflict } from '../../support/referral-fixtures.ts';
 

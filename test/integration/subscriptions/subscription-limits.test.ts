@@ -7,8 +7,8 @@
  */
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionKeys, userKeys } from '../../../shared/data/keys.ts';
-import { UnprocessableEntityError } from '../../../shared/domain/errors.ts';
+import { subscriptionKeys, userKeys } from '../../../shared/platform/dynamodb/keys.ts';
+import { UnprocessableEntityError } from '../../../shared/core/errors.ts';
 import { itemsUnder } from '../../support/event-fixtures.ts';
 import { caller } from '../../support/referral-fixtures.ts';
 import { subscriptionServiceOn } from '../../support/subscription-fixtures.ts';

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { subscriptionKeys, userKeys } from '../../../shared/data/keys.ts';
-import { INDEX } from '../../../shared/data/table-definition.ts';
-import { registerLocalEventAdapters } from '../../../shared/events/adapters.ts';
-import { LocalSealer } from '../../../shared/events/sealers.ts';
+import { subscriptionKeys, userKeys } from '../../../shared/platform/dynamodb/keys.ts';
+import { INDEX } from '../../../shared/platform/dynamodb/table-definition.ts';
+import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
+import { LocalSealer } from '../../../shared/subscriptions/data/sealers.ts';
 import { headerOf, httpEvent, invoke, jsonBody, type TestableHandler } from '../../support/http-event.ts';
 import {
   TEST_SEAL_KEY,

@@ -14,8 +14,8 @@ import {
   queueVisibilityTimeoutSeconds,
   stageFunctionSettings,
 } from '../../../infra/function-settings.ts';
-import { CLAIM_LEASE_MS } from '../../../shared/data/delivery-repository.ts';
-import { ATTEMPT_LEASE_MS, WEBHOOK_TIMEOUT_MS } from '../../../shared/events/delivery.ts';
+import { CLAIM_LEASE_MS } from '../../../shared/subscriptions/data/delivery-repository.ts';
+import { ATTEMPT_LEASE_MS, WEBHOOK_TIMEOUT_MS } from '../../../shared/subscriptions/domain/delivery.ts';
 
 describe.each(STAGES)('time budgets, stage %s', (stage) => {
   const config = loadStageConfig(stage, { env: {} });

@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ROUTES, functionIdOf } from '../../../infra/routes.ts';
-import { SECRET_ARN_ENV, type ApiSecretName } from '../../../shared/config/runtime-config.ts';
+import { SECRET_ARN_ENV, type ApiSecretName } from '../../../shared/platform/config/runtime-config.ts';
 
 const ALL_SECRETS = Object.keys(SECRET_ARN_ENV) as ApiSecretName[];
-const SECRETS_MODULE = 'shared/config/secrets.ts';
+const SECRETS_MODULE = 'shared/platform/config/secrets.ts';
 
-/** The keys a module's source reads through shared/config/secrets.ts. */
+/** The keys a module's source reads through shared/platform/config/secrets.ts. */
 const secretsReadBy = (source: string): ApiSecretName[] => {
   const names = new Set<ApiSecretName>();
   if (/\bloadApiSecrets\s*\(/.test(source)) ALL_SECRETS.forEach((name) => names.add(name));

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import { describe, expect, it } from 'vitest';
 import { CallCounter, operationName, originOf, stringAttribute, type AlertWritten } from '../../../scripts/bench/call-counter.ts';
 
-const frame = (file: string) => `Error\n    at instrument (file:///repo/scripts/bench/call-counter.ts:40:20)\n    at createDocumentClient (file:///repo/shared/data/dynamo-client.ts:52:3)\n    at file:///repo/${file}:19:11`;
+const frame = (file: string) => `Error\n    at instrument (file:///repo/scripts/bench/call-counter.ts:40:20)\n    at createDocumentClient (file:///repo/shared/platform/dynamodb/dynamo-client.ts:52:3)\n    at file:///repo/${file}:19:11`;
 
 /** A document client whose commands never leave the process: a last middleware answers `{}`. */
 const offlineClient = (): DynamoDBDocumentClient => {

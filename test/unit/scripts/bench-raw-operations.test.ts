@@ -9,10 +9,10 @@ import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { ECC, HANDOFF_REASON, HANDOFF_TARGET, newReferralInput, PROVIDE } from '../../../scripts/bench/operations.ts';
 import { LIST_LIMIT, RawOperations } from '../../../scripts/bench/raw-operations.ts';
-import { DynamoReferralRepository } from '../../../shared/data/referral-repository.ts';
-import { offerHandoff } from '../../../shared/domain/handoff.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../shared/domain/reference-data.ts';
-import { actorOf, applyAction, createReferral, type Referral } from '../../../shared/domain/referral.ts';
+import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
+import { offerHandoff } from '../../../shared/referrals/domain/handoff.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../shared/core/reference-data.ts';
+import { actorOf, applyAction, createReferral, type Referral } from '../../../shared/referrals/domain/referral.ts';
 
 const TABLE = 'bench-table';
 

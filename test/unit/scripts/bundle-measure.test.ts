@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { LAMBDA_ALIASES } from '../../../infra/bundling/aliases.ts';
 import { JOINTLY_BUNDLING } from '../../../infra/constructs/jointly-function.ts';
 import { FUNCTION_ENTRIES } from '../../../infra/function-entries.ts';
-import { loadRuntimeConfig } from '../../../shared/config/runtime-config.ts';
-import { loadEventConfig } from '../../../shared/events/event-config.ts';
+import { loadRuntimeConfig } from '../../../shared/platform/config/runtime-config.ts';
+import { loadEventConfig } from '../../../shared/platform/config/event-config.ts';
 import { esbuildOptionsFor, importEnvironment, measureBundles, median, packageOf } from '../../../scripts/bundle-measure.ts';
 
 describe('median', () => {
@@ -42,7 +42,7 @@ describe('packageOf', () => {
     ['node_modules/@aws-sdk/client-sqs/dist-es/SQSClient.js', '@aws-sdk/client-sqs'],
     ['node_modules/zod/v4/core/schemas.js', 'zod'],
     ['node_modules/@aws-lambda-powertools/idempotency/node_modules/@aws-lambda-powertools/jmespath/lib/esm/Functions.js', '@aws-lambda-powertools/jmespath'],
-    ['shared/data/keys.ts', 'jointly'],
+    ['shared/platform/dynamodb/keys.ts', 'jointly'],
     ['infra/bundling/lambda-credentials.ts', 'jointly'],
   ])('%s → %s', (input, expected) => {
     expect(packageOf(input)).toBe(expected);

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLocalGateway, type LambdaHandler, type LocalGatewayOptions } from '../../../../infra/local/gateway.ts';
 import { createLocalTokenIssuer } from '../../../../infra/local/local-token-issuer.ts';
 import type { RouteDefinition } from '../../../../infra/routes.ts';
-import { logger } from '../../../../shared/http/logger.ts';
+import { logger } from '../../../../shared/platform/http/logger.ts';
 
 const route = { operationId: 'slowThing', method: 'GET', path: '/slow', auth: 'none', entry: 'unused.ts', summary: 'slow', tags: [], success: { status: 200, description: 'ok' } } as unknown as RouteDefinition;
 

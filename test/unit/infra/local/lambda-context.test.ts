@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FunctionTimeoutError, invokeLocally, localLambdaContext } from '../../../../infra/local/lambda-context.ts';
-import { logger } from '../../../../shared/http/logger.ts';
+import { logger } from '../../../../shared/platform/http/logger.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LocalBus, type RuleTarget } from '../../../../infra/local/local-bus.ts';
-import { BUS_RULES, type BusRule } from '../../../../shared/events/bus-rules.ts';
-import type { PublishedEvent } from '../../../../shared/events/event-envelope.ts';
+import { BUS_RULES, type BusRule } from '../../../../shared/wiring/bus-rules.ts';
+import type { PublishedEvent } from '../../../../shared/core/event-envelope.ts';
 
 const event = (overrides: Partial<PublishedEvent> = {}): PublishedEvent => ({
   specVersion: 1,

@@ -6,7 +6,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalQueue, handlerFromEntry, type SqsConsumer } from '../../../../infra/local/local-queue.ts';
-import { logger } from '../../../../shared/http/logger.ts';
+import { logger } from '../../../../shared/platform/http/logger.ts';
 
 const queues: LocalQueue[] = [];
 const queueOf = (consumer: SqsConsumer, options: { maxReceiveCount?: number; concurrency?: number } = {}) => {

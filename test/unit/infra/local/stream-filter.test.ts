@@ -4,8 +4,8 @@
  * Lambda's shape.
  */
 import { describe, expect, it } from 'vitest';
-import { JOINTLY_TABLE } from '../../../../shared/data/table-definition.ts';
-import { matchesPattern } from '../../../../shared/events/event-pattern.ts';
+import { JOINTLY_TABLE } from '../../../../shared/platform/dynamodb/table-definition.ts';
+import { matchesPattern } from '../../../../shared/core/event-pattern.ts';
 import { OUTBOX_STREAM_FILTER, toLambdaRecord } from '../../../../infra/local/stream-poller.ts';
 import { eventItem, streamRecord } from '../../../support/stream-records.ts';
 

@@ -4,8 +4,8 @@ import {
   ENV,
   loadRuntimeConfig,
   requireTableName,
-} from '../../../../shared/config/runtime-config.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../../shared/domain/reference-data.ts';
+} from '../../../../shared/platform/config/runtime-config.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../../shared/core/reference-data.ts';
 
 /** Runs `act` and returns what it threw, failing the test if it did not throw. */
 const thrownBy = (act: () => unknown): unknown => {

@@ -7,8 +7,8 @@ import {
   subscriptionKeys,
   timeOrderedSk,
   type Box,
-} from '../../../../shared/data/keys.ts';
-import { REFERRAL_STATUSES } from '../../../../shared/domain/reference-data.ts';
+} from '../../../../shared/platform/dynamodb/keys.ts';
+import { REFERRAL_STATUSES } from '../../../../shared/core/reference-data.ts';
 
 /** Plain code-unit ordering, as DynamoDB compares string sort keys (for ASCII). */
 const lexical = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -5,7 +5,7 @@ import {
   JOINTLY_TABLE,
   keyAttributes,
   toCreateTableInput,
-} from '../../../../shared/data/table-definition.ts';
+} from '../../../../shared/platform/dynamodb/table-definition.ts';
 
 describe('toCreateTableInput', () => {
   it('names the table and bills on demand', () => {

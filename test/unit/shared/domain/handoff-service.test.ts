@@ -10,10 +10,10 @@ import {
   NotFoundError,
   PreconditionFailedError,
   UnprocessableEntityError,
-} from '../../../../shared/domain/errors.ts';
-import { answerHandoff, type Handoff, type HandoffAnswer } from '../../../../shared/domain/handoff.ts';
-import { HandoffService } from '../../../../shared/domain/handoff-service.ts';
-import type { Caller } from '../../../../shared/domain/identity.ts';
+} from '../../../../shared/core/errors.ts';
+import { answerHandoff, type Handoff, type HandoffAnswer } from '../../../../shared/referrals/domain/handoff.ts';
+import { HandoffService } from '../../../../shared/referrals/domain/handoff-service.ts';
+import type { Caller } from '../../../../shared/core/identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -22,8 +22,8 @@ import {
   type ListHandoffsParams,
   type Page,
   type StoredEvent,
-} from '../../../../shared/domain/ports.ts';
-import type { Actor, EventDraft, Referral } from '../../../../shared/domain/referral.ts';
+} from '../../../../shared/referrals/domain/ports.ts';
+import type { Actor, EventDraft, Referral } from '../../../../shared/referrals/domain/referral.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];

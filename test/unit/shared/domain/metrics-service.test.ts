@@ -4,11 +4,11 @@
  * only; 400 is judged before 403).
  */
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, ForbiddenError } from '../../../../shared/domain/errors.ts';
-import type { Caller } from '../../../../shared/domain/identity.ts';
-import { MetricsService, type MetricsReader } from '../../../../shared/domain/metrics-service.ts';
-import { MetricsSummaryQuerySchema } from '../../../../shared/domain/schemas/metrics.ts';
-import { parseOrThrow } from '../../../../shared/http/validation.ts';
+import { BadRequestError, ForbiddenError } from '../../../../shared/core/errors.ts';
+import type { Caller } from '../../../../shared/core/identity.ts';
+import { MetricsService, type MetricsReader } from '../../../../shared/metrics/domain/metrics-service.ts';
+import { MetricsSummaryQuerySchema } from '../../../../shared/metrics/domain/metrics-schemas.ts';
+import { parseOrThrow } from '../../../../shared/platform/http/validation.ts';
 
 const PM: Caller = { sub: 'pm', org: 'ecc', roles: ['programme_manager'] };
 const PRACTITIONER: Caller = { sub: 'p', org: 'provide', roles: ['practitioner'] };

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { answerHandoff, offerHandoff } from '../../../../shared/domain/handoff.ts';
-import type { Caller } from '../../../../shared/domain/identity.ts';
+import { answerHandoff, offerHandoff } from '../../../../shared/referrals/domain/handoff.ts';
+import type { Caller } from '../../../../shared/core/identity.ts';
 import {
   BUCKET_COUNT,
   COUNTER,
@@ -27,9 +27,9 @@ import {
   type Counters,
   type MetricCell,
   type MetricEvent,
-} from '../../../../shared/domain/metrics.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../../shared/domain/reference-data.ts';
-import { applyAction, createReferral, referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../../../shared/domain/referral.ts';
+} from '../../../../shared/metrics/domain/metrics.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../../shared/core/reference-data.ts';
+import { applyAction, createReferral, referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../../../shared/referrals/domain/referral.ts';
 import { bruteForce, compareFigures, expectedGroups, groupIdOf, storyOf, workloadArbitrary, WORKLOAD_ORGS } from '../../../support/metrics-workload.ts';
 
 const T0 = new Date('2026-03-02T09:00:00.000Z');

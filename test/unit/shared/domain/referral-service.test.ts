@@ -10,8 +10,8 @@ import {
   NotFoundError,
   PreconditionFailedError,
   UnprocessableEntityError,
-} from '../../../../shared/domain/errors.ts';
-import type { Caller, ReadScope } from '../../../../shared/domain/identity.ts';
+} from '../../../../shared/core/errors.ts';
+import type { Caller, ReadScope } from '../../../../shared/core/identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -21,10 +21,10 @@ import {
   type ReferralRepository,
   type StoredEvent,
   type StoredNote,
-} from '../../../../shared/domain/ports.ts';
-import type { ReferralStatus } from '../../../../shared/domain/reference-data.ts';
-import type { Actor, EventDraft, Referral } from '../../../../shared/domain/referral.ts';
-import { ReferralService } from '../../../../shared/domain/referral-service.ts';
+} from '../../../../shared/referrals/domain/ports.ts';
+import type { ReferralStatus } from '../../../../shared/core/reference-data.ts';
+import type { Actor, EventDraft, Referral } from '../../../../shared/referrals/domain/referral.ts';
+import { ReferralService } from '../../../../shared/referrals/domain/referral-service.ts';
 
 const NOW = new Date('2025-03-03T10:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];

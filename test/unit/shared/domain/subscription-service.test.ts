@@ -4,22 +4,22 @@
  * SubscriptionRepository port. Persistence itself is DynamoDB Local's (integration tests).
  */
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError } from '../../../../shared/domain/errors.ts';
-import type { Caller } from '../../../../shared/domain/identity.ts';
-import type { Page } from '../../../../shared/domain/ports.ts';
-import { CreateSubscriptionBodySchema, type CreateSubscriptionBody } from '../../../../shared/domain/schemas/subscription.ts';
-import { MAX_SUBSCRIPTIONS_PER_USER, matchPartitionsOf, type Subscription } from '../../../../shared/domain/subscription.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError } from '../../../../shared/core/errors.ts';
+import type { Caller } from '../../../../shared/core/identity.ts';
+import type { Page } from '../../../../shared/referrals/domain/ports.ts';
+import { CreateSubscriptionBodySchema, type CreateSubscriptionBody } from '../../../../shared/subscriptions/domain/subscription-schemas.ts';
+import { MAX_SUBSCRIPTIONS_PER_USER, matchPartitionsOf, type Subscription } from '../../../../shared/subscriptions/domain/subscription.ts';
 import {
   SubscriptionService,
   type Alert,
   type DeadLetter,
   type DeliveryAttempt,
   type SubscriptionRepository,
-} from '../../../../shared/domain/subscription-service.ts';
-import type { DeliveryJob } from '../../../../shared/events/ports.ts';
-import { LocalSealer } from '../../../../shared/events/sealers.ts';
-import { emailDomainsByOrg } from '../../../../shared/config/organisations.ts';
-import type { Resolver, WebhookPolicy } from '../../../../shared/events/webhook-url.ts';
+} from '../../../../shared/subscriptions/domain/subscription-service.ts';
+import type { DeliveryJob } from '../../../../shared/core/messaging-ports.ts';
+import { LocalSealer } from '../../../../shared/subscriptions/data/sealers.ts';
+import { emailDomainsByOrg } from '../../../../shared/core/organisations.ts';
+import type { Resolver, WebhookPolicy } from '../../../../shared/subscriptions/domain/webhook-url.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];

@@ -6,10 +6,10 @@
 import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { awsEventAdapters, eventAdapters, registerLocalEventAdapters, type EventAdapters } from '../../../../shared/events/adapters.ts';
-import { EventBridgeBus, SqsJobQueue } from '../../../../shared/events/aws-adapters.ts';
-import { loadEventConfig } from '../../../../shared/events/event-config.ts';
-import type { PublishedEvent } from '../../../../shared/events/event-envelope.ts';
+import { awsEventAdapters, eventAdapters, registerLocalEventAdapters, type EventAdapters } from '../../../../shared/platform/aws/adapters.ts';
+import { EventBridgeBus, SqsJobQueue } from '../../../../shared/platform/aws/aws-adapters.ts';
+import { loadEventConfig } from '../../../../shared/platform/config/event-config.ts';
+import type { PublishedEvent } from '../../../../shared/core/event-envelope.ts';
 
 const event = (n: number): PublishedEvent => ({
   specVersion: 1,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../../../shared/http/logger.ts';
-import { LocalMailer, rfc5322Date, SesMailer, toEml } from '../../../../shared/events/mailers.ts';
-import type { MailMessage } from '../../../../shared/events/ports.ts';
+import { logger } from '../../../../shared/platform/http/logger.ts';
+import { LocalMailer, rfc5322Date, SesMailer, toEml } from '../../../../shared/subscriptions/data/mailers.ts';
+import type { MailMessage } from '../../../../shared/core/messaging-ports.ts';
 
 const message: MailMessage = {
   to: 'pm@example.nhs.uk',

@@ -4,8 +4,8 @@
  * and EMF is published only for events counted now (never for a redelivery).
  */
 import { describe, expect, it } from 'vitest';
-import type { EventDeltas, RecordResult } from '../../../../shared/data/metrics-repository.ts';
-import { countMessages } from '../../../../shared/events/metrics-consumer.ts';
+import type { EventDeltas, RecordResult } from '../../../../shared/metrics/data/metrics-repository.ts';
+import { countMessages } from '../../../../shared/metrics/domain/metrics-consumer.ts';
 import { busMessage, publishedEvent } from '../../../support/event-fixtures.ts';
 
 const message = (body: unknown, messageId: string) => ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body) });

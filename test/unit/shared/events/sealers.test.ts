@@ -1,8 +1,8 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../../shared/config/runtime-config.ts';
-import { KmsSealer, LocalSealer, SEAL_PURPOSE, SealedSecretError, sealerFromConfig, type KmsLike } from '../../../../shared/events/sealers.ts';
+import { ConfigurationError } from '../../../../shared/platform/config/runtime-config.ts';
+import { KmsSealer, LocalSealer, SEAL_PURPOSE, SealedSecretError, sealerFromConfig, type KmsLike } from '../../../../shared/subscriptions/data/sealers.ts';
 
 const KEY = 'a1'.repeat(32);
 const OTHER_KEY = 'b2'.repeat(32);

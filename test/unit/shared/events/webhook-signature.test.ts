@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhookSignature } from '../../../../shared/events/webhook-signature.ts';
+import { signWebhook, verifyWebhookSignature } from '../../../../shared/subscriptions/domain/webhook-signature.ts';
 import { signatureMatches } from '../../../support/independent-signature.ts';
 
 /**

@@ -4,11 +4,11 @@
  * content negotiation.
  */
 import { describe, expect, it } from 'vitest';
-import type { Summary } from '../../../../shared/domain/metrics-service.ts';
-import { ATTRIBUTION } from '../../../../shared/domain/metrics-service.ts';
-import { figuresOf } from '../../../../shared/domain/metrics.ts';
-import { csvField, flatten, toCsv } from '../../../../shared/http/csv.ts';
-import { FIGURE_COLUMNS, summaryCsv, summaryFilename, wantsCsv } from '../../../../shared/http/metrics-csv.ts';
+import type { Summary } from '../../../../shared/metrics/domain/metrics-service.ts';
+import { ATTRIBUTION } from '../../../../shared/metrics/domain/metrics-service.ts';
+import { figuresOf } from '../../../../shared/metrics/domain/metrics.ts';
+import { csvField, flatten, toCsv } from '../../../../shared/platform/http/csv.ts';
+import { FIGURE_COLUMNS, summaryCsv, summaryFilename, wantsCsv } from '../../../../shared/metrics/api/metrics-csv.ts';
 
 /** A small RFC 4180 reader, to read back what was written. */
 const parseCsv = (text: string): string[][] => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { NotFoundError } from '../../../../shared/domain/errors.ts';
-import type { Caller } from '../../../../shared/domain/identity.ts';
-import { httpHandler, MAX_BODY_BYTES } from '../../../../shared/http/middleware.ts';
+import { NotFoundError } from '../../../../shared/core/errors.ts';
+import type { Caller } from '../../../../shared/core/identity.ts';
+import { httpHandler, MAX_BODY_BYTES } from '../../../../shared/platform/http/middleware.ts';
 import { headerOf, httpEvent, invoke, jsonBody, practitionerClaims } from '../../../support/http-event.ts';
 
 /** A ULID: 26 characters of Crockford base32. */

@@ -11,7 +11,7 @@ import {
   UnprocessableEntityError,
   UnsupportedMediaTypeError,
   type DomainError,
-} from '../../../../shared/domain/errors.ts';
+} from '../../../../shared/core/errors.ts';
 import {
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPE_BASE,
@@ -19,7 +19,7 @@ import {
   problemResponse,
   statusOf,
   toDomainError,
-} from '../../../../shared/http/problem.ts';
+} from '../../../../shared/platform/http/problem.ts';
 
 const parse = (body: string) => JSON.parse(body) as Record<string, unknown>;
 

@@ -7,9 +7,9 @@ import {
   PRIORITIES,
   REFERRAL_STATUSES,
   SERVICE_AREAS,
-} from '../../../../../shared/domain/reference-data.ts';
-import type { Reference } from '../../../../../shared/domain/schemas/reference.ts';
-import { ReferenceSchema } from '../../../../../shared/domain/schemas/reference.ts';
+} from '../../../../../shared/core/reference-data.ts';
+import type { Reference } from '../../../../../shared/reference/domain/reference-schemas.ts';
+import { ReferenceSchema } from '../../../../../shared/reference/domain/reference-schemas.ts';
 import { headerOf, httpEvent, invoke, jsonBody, practitionerClaims, type TestableHandler } from '../../../../support/http-event.ts';
 
 const PRIORITY_ENV = 'JOINTLY_PRIORITY_TARGET_MINUTES';

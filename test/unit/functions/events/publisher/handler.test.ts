@@ -5,9 +5,9 @@
  */
 import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { createPublisherHandler, handler } from '../../../../../functions/events/publisher/handler.ts';
-import { registerLocalEventAdapters } from '../../../../../shared/events/adapters.ts';
-import { logger } from '../../../../../shared/http/logger.ts';
-import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../../../../../shared/events/ports.ts';
+import { registerLocalEventAdapters } from '../../../../../shared/platform/aws/adapters.ts';
+import { logger } from '../../../../../shared/platform/http/logger.ts';
+import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../../../../../shared/core/messaging-ports.ts';
 import { CapturingBus, eventIdOf, eventItem, eventRecords, oneEventPerReferral, sequenceOf, streamRecord } from '../../../../support/stream-records.ts';
 
 let warn: MockInstance<typeof logger.warn>;

@@ -1,0 +1,211 @@
+/**
+ * DynamoDB adapter of the metrics: counter cells written incrementally and idempotently,
+ * and read back by Query for a summary. No Scan, no re-reading of history.
+ *
+ * Write: ONE TransactWriteItems per batch of events — a conditional put of each event's
+ * consumed-marker (`attribute_not_exists`, keyed consumer × event id, TTL'd) and one
+ * `UpdateItem … ADD` per touched cell with the batch's deltas merged. A redelivered event's
+ * marker fails its condition: the transaction is cancelled, that event is set aside as a
+ * duplicate (the cancellation reasons say which) and the rest is written again. So an
+ * event is counted exactly once however often it arrives, and — every update being an
+ * ADD — in whatever order.
+ *
+ * Read: one Query per service area × month × shard (`sk` range of the days asked for).
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MetricsReader } from '../domain/metrics-service.ts';
+import { mergeDeltas, monthsBetween, type CellDelta, type CellRow } from '../domain/metrics.ts';
+import { idempotencyKeys, metricsKeys, METRICS_SHARDS } from '../../platform/dynamodb/keys.ts';
+
+/** The consumer name in consumed-marker keys. */
+export const METRICS_CONSUMER = 'metrics';
+
+/**
+ * How long a consumed-marker is kept: longer than a message can live (SQS keeps one at
+ * most 14 days from its first enqueue, dead-letter queue included), so no redelivery can
+ * outlive the marker that makes it a duplicate.
+ */
+export const CONSUMED_MARKER_TTL_SECONDS = 15 * 24 * 3600;
+
+/** Events per transaction: each is a marker plus at most two cells, well inside 100 items. */
+const EVENTS_PER_TRANSACTION = 25;
+
+/** Attempts of one transaction that keeps meeting concurrent writers of its cells. */
+const MAX_CONFLICT_ATTEMPTS = 6;
+
+/** One event to count: its id, its referral (the shard) and its deltas. */
+export interface EventDeltas {
+  readonly eventId: string;
+  readonly referralId: string;
+  readonly cells: readonly CellDelta[];
+}
+
+/** What recording a batch did. */
+export interface RecordResult {
+  /** Events counted now. */
+  readonly counted: string[];
+  /** Events counted before (their marker exists), or twice in this batch. */
+  readonly duplicates: string[];
+}
+
+/** Options of {@link DynamoMetricsRepository}. */
+export interface DynamoMetricsRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Pause before retrying after a transaction conflict (tests make it 0). */
+  readonly conflictDelayMs?: (attempt: number) => number;
+  /** Parallel Queries of one summary. */
+  readonly readConcurrency?: number;
+}
+
+const NOT_COUNTERS = new Set(['pk', 'sk']);
+
+/** The counters of a stored cell item. */
+const countersOf = (item: Record<string, unknown>): Record<string, number> =>
+  Object.fromEntries(Object.entries(item).filter(([name, value]) => !NOT_COUNTERS.has(name) && typeof value === 'number')) as Record<string, number>;
+
+/** DynamoDB implementation of the metrics store. */
+export class DynamoMetricsRepository implements MetricsReader {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly conflictDelayMs: (attempt: number) => number;
+  private readonly readConcurrency: number;
+
+  constructor(options: DynamoMetricsRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.conflictDelayMs = options.conflictDelayMs ?? ((attempt) => Math.random() * 20 * 2 ** attempt);
+    this.readConcurrency = options.readConcurrency ?? 16;
+  }
+
+  /**
+   * Counts each event of `events` exactly once: events already counted (or repeated in the
+   * batch) are reported as duplicates and change nothing.
+   */
+  async record(events: readonly EventDeltas[], now: Date = new Date()): Promise<RecordResult> {
+    const seen = new Set<string>();
+    const unique: EventDeltas[] = [];
+    const duplicates: string[] = [];
+    for (const event of events) {
+      if (seen.has(event.eventId)) duplicates.push(event.eventId);
+      else {
+        seen.add(event.eventId);
+        unique.push(event);
+      }
+    }
+    const counted: string[] = [];
+    for (let i = 0; i < unique.length; i += EVENTS_PER_TRANSACTION) {
+      const result = await this.recordChunk(unique.slice(i, i + EVENTS_PER_TRANSACTION), now);
+      counted.push(...result.counted);
+      duplicates.push(...result.duplicates);
+    }
+    return { counted, duplicates };
+  }
+
+  private async recordChunk(events: readonly EventDeltas[], now: Date): Promise<RecordResult> {
+    let pending = [...events];
+    const duplicates: string[] = [];
+    const expiresAt = Math.floor(now.getTime() / 1000) + CONSUMED_MARKER_TTL_SECONDS;
+    for (let conflicts = 0; pending.length > 0; ) {
+      const markers = pending.map((event) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...idempotencyKeys.consumed(METRICS_CONSUMER, event.eventId), entity: 'consumed', expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      }));
+      const updates = this.cellUpdates(pending);
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: [...markers, ...updates] }));
+        return { counted: pending.map((e) => e.eventId), duplicates };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const counted = pending.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+        if (counted.length > 0) {
+          // Those events were counted before: set them aside and write the rest.
+          duplicates.push(...counted.map((e) => e.eventId));
+          pending = pending.filter((_, i) => reasons[i]?.Code !== 'ConditionalCheckFailed');
+          continue;
+        }
+        if (reasons.some((r) => r.Code === 'TransactionConflict') && ++conflicts < MAX_CONFLICT_ATTEMPTS) {
+          // Another writer held one of the cells: nothing was written; try again shortly.
+          const ms = this.conflictDelayMs(conflicts);
+          if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+          continue;
+        }
+        throw error;
+      }
+    }
+    return { counted: [], duplicates };
+  }
+
+  /** One `ADD` update per cell touched by `events` (deltas merged per cell and shard). */
+  private cellUpdates(events: readonly EventDeltas[]) {
+    const byShard = new Map<number, CellDelta[]>();
+    for (const event of events) {
+      const shard = metricsKeys.shardOf(event.referralId);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), ...event.cells]);
+    }
+    return [...byShard].flatMap(([shard, deltas]) =>
+      mergeDeltas(deltas).map(({ cell, counters }) => {
+        const entries = Object.entries(counters);
+        return {
+          Update: {
+            TableName: this.tableName,
+            Key: metricsKeys.counter(cell, shard),
+            UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+            ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:c${i}`, value])),
+          },
+        };
+      }),
+    );
+  }
+
+  /** Every cell of these service areas on the days `from`–`to`: one Query per service area × month × shard. */
+  async readCells(query: { readonly serviceAreas: readonly string[]; readonly from: string; readonly to: string }): Promise<CellRow[]> {
+    const plans = query.serviceAreas.flatMap((serviceArea) =>
+      monthsBetween(query.from, query.to).flatMap((month) =>
+        Array.from({ length: METRICS_SHARDS }, (_, shard) => ({
+          serviceArea,
+          month,
+          shard,
+          ...metricsKeys.dayRange(
+            month === query.from.slice(0, 7) ? query.from.slice(8, 10) : '01',
+            month === query.to.slice(0, 7) ? query.to.slice(8, 10) : '31',
+          ),
+        })),
+      ),
+    );
+    const rows: CellRow[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < plans.length) {
+        const plan = plans[next++]!;
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+              ExpressionAttributeValues: { ':pk': metricsKeys.partition(plan.serviceArea, plan.month, plan.shard), ':lower': plan.lower, ':upper': plan.upper },
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          );
+          for (const item of page.Items ?? []) {
+            const [dd, fromOrg, toOrg, priority] = String(item.sk).split('#');
+            rows.push({
+              cell: { day: `${plan.month}-${dd}`, serviceArea: plan.serviceArea, fromOrg: fromOrg!, toOrg: toOrg!, priority: priority! },
+              counters: countersOf(item),
+            });
+          }
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.readConcurrency, plans.length) }, worker));
+    return rows;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The AWS adapter of the {@link JobQueue} port: an SQS queue (SendMessage), and the maker
+ * of the delivery queue. Only the composition roots of functions that queue deliveries
+ * (fan-out, deliver, the subscription API's redrive) import it, so only their bundles hold
+ * the SQS client.
+ */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { requiredSetting, type AwsAdapterMaker } from './adapter-registry.ts';
+import { EVENT_ENV } from '../config/event-config.ts';
+import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
+
+/** SQS's longest message delay. */
+export const SQS_MAX_DELAY_SECONDS = 900;
+
+/** Options of {@link SqsJobQueue}. */
+export interface SqsJobQueueOptions {
+  readonly queueUrl: string;
+  /** An SQS client (only `send` is used); a default one otherwise. */
+  readonly client?: Pick<SQSClient, 'send'>;
+}
+
+/** A delay SQS accepts: whole seconds from 0 to 900. */
+export const sqsDelaySeconds = (delaySeconds: number | undefined): number =>
+  Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds ?? 0)));
+
+/** A job queue on SQS: one message per job, its JSON as the body, delayed up to 15 minutes. */
+export class SqsJobQueue<T> implements JobQueue<T> {
+  private readonly client: Pick<SQSClient, 'send'>;
+  private readonly queueUrl: string;
+
+  constructor(options: SqsJobQueueOptions) {
+    this.client = options.client ?? new SQSClient({});
+    this.queueUrl = options.queueUrl;
+  }
+
+  async send(job: T, delaySeconds?: number): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job), DelaySeconds: sqsDelaySeconds(delaySeconds) }),
+    );
+  }
+}
+
+/** The SQS queue of delivery jobs at `JOINTLY_DELIVERY_QUEUE_URL`. */
+export const awsDeliveryQueue: AwsAdapterMaker<'deliveryQueue'> = (config) =>
+  new SqsJobQueue<DeliveryJob>({ queueUrl: requiredSetting(config.deliveryQueueUrl, EVENT_ENV.deliveryQueueUrl, 'queue deliveries') });

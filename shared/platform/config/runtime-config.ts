@@ -1,0 +1,119 @@
+/**
+ * Runtime configuration of every Lambda handler, read from the environment once per
+ * module (cold start) and validated, so a misconfigured function fails at init with one
+ * clear sentence instead of misbehaving per request.
+ *
+ * The CDK `JointlyFunction` construct and the local runtime set these same variables.
+ */
+import * as z from 'zod';
+import { DEFAULT_PRIORITY_TARGET_MINUTES, PRIORITIES, type Priority } from '../../core/reference-data.ts';
+
+/** Environment variable names, shared with CDK and the local runtime. */
+export const ENV = {
+  stage: 'JOINTLY_STAGE',
+  tableName: 'JOINTLY_TABLE_NAME',
+  /** JSON object of minutes per priority, e.g. `{"urgent":1}`; missing priorities keep defaults. */
+  priorityTargets: 'JOINTLY_PRIORITY_TARGET_MINUTES',
+  /** HMAC key (≥ 32 chars) turning NHS numbers and local ids into index keys. Must not change. */
+  subjectHashKey: 'JOINTLY_SUBJECT_HASH_KEY',
+  /** HMAC key (≥ 32 chars) signing list cursors. May rotate (outstanding cursors then 400). */
+  cursorKey: 'JOINTLY_CURSOR_KEY',
+  /**
+   * JSON object of e-mail domains per organisation id, e.g. `{"meht":["mse.nhs.uk"]}`: a
+   * listed org's domains replace the registry's (shared/core/organisations.ts); others keep theirs.
+   */
+  orgEmailDomains: 'JOINTLY_ORG_EMAIL_DOMAINS',
+  /** Most subscriptions one user may hold (default MAX_SUBSCRIPTIONS_PER_USER). */
+  subscriptionCap: 'JOINTLY_SUBSCRIPTION_CAP',
+  /** Local runtime only: DynamoDB endpoint override (DynamoDB Local). */
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+} as const;
+
+/** Environment variables naming the API's secrets in deployed stages (Secrets Manager ARNs). */
+export const SECRET_ARN_ENV = {
+  subjectHashKey: 'JOINTLY_SUBJECT_HASH_KEY_ARN',
+  cursorKey: 'JOINTLY_CURSOR_KEY_ARN',
+} as const;
+
+/** The name of one of the API's secrets (HMAC keys). */
+export type ApiSecretName = keyof typeof SECRET_ARN_ENV;
+
+const PriorityTargetsSchema = z
+  // Fractions allowed (0.05 = 3 s) so the local runtime can show a breach in seconds.
+  .partialRecord(z.enum(PRIORITIES), z.number().positive())
+  .transform((overrides): Record<Priority, number> => ({ ...DEFAULT_PRIORITY_TARGET_MINUTES, ...overrides }));
+
+/** A mail domain such as `essex.gov.uk`: lower-case labels, at least one dot, no `@`. */
+export const EmailDomainSchema = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case mail domain such as essex.gov.uk');
+
+/** E-mail domains per organisation id; each list non-empty. */
+export const OrgEmailDomainsSchema = z.record(z.string().min(1), z.array(EmailDomainSchema).min(1, 'must list at least one domain'));
+
+const RuntimeConfigSchema = z.object({
+  stage: z.string().min(1).default('local'),
+  tableName: z.string().min(1).optional(),
+  priorityTargetMinutes: PriorityTargetsSchema,
+  dynamodbEndpoint: z.url().optional(),
+  subjectHashKey: z.string().min(32, 'must be at least 32 characters').optional(),
+  cursorKey: z.string().min(32, 'must be at least 32 characters').optional(),
+  orgEmailDomains: OrgEmailDomainsSchema,
+  subscriptionCap: z.coerce.number().int('must be a whole number').positive('must be a positive number').optional(),
+});
+
+/** Validated runtime configuration. */
+export type RuntimeConfig = z.infer<typeof RuntimeConfigSchema>;
+
+/** The environment variable each configuration field is read from, for error messages. */
+const VARIABLE_OF_FIELD: Readonly<Record<string, string>> = {
+  stage: ENV.stage,
+  tableName: ENV.tableName,
+  priorityTargetMinutes: ENV.priorityTargets,
+  dynamodbEndpoint: ENV.dynamodbEndpoint,
+  subjectHashKey: ENV.subjectHashKey,
+  cursorKey: ENV.cursorKey,
+  orgEmailDomains: ENV.orgEmailDomains,
+  subscriptionCap: ENV.subscriptionCap,
+};
+
+/** Thrown at init when the environment is unusable; its message names the variable. */
+export class ConfigurationError extends Error {}
+
+const parseJson = (name: string, raw: string | undefined): unknown => {
+  if (raw === undefined || raw === '') return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ConfigurationError(`${name} must be a JSON object.`);
+  }
+};
+
+/** Reads and validates the runtime configuration from `env` (default `process.env`). */
+export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): RuntimeConfig => {
+  const result = RuntimeConfigSchema.safeParse({
+    stage: env[ENV.stage] || undefined,
+    tableName: env[ENV.tableName] || undefined,
+    priorityTargetMinutes: parseJson(ENV.priorityTargets, env[ENV.priorityTargets]),
+    dynamodbEndpoint: env[ENV.dynamodbEndpoint] || undefined,
+    subjectHashKey: env[ENV.subjectHashKey] || undefined,
+    cursorKey: env[ENV.cursorKey] || undefined,
+    orgEmailDomains: parseJson(ENV.orgEmailDomains, env[ENV.orgEmailDomains]),
+    subscriptionCap: env[ENV.subscriptionCap] || undefined,
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') ?? 'configuration';
+    const variable = VARIABLE_OF_FIELD[String(issue?.path[0])];
+    throw new ConfigurationError(
+      `Invalid runtime configuration at ${field}${variable ? ` (${variable})` : ''}: ${issue?.message ?? 'invalid'}.`,
+    );
+  }
+  return result.data;
+};
+
+/** The table name, or a clear failure for handlers that need the table. */
+export const requireTableName = (config: RuntimeConfig): string => {
+  if (!config.tableName) throw new ConfigurationError(`${ENV.tableName} is not set.`);
+  return config.tableName;
+};

@@ -1,0 +1,289 @@
+/**
+ * Referral use cases: each HTTP handler calls exactly one of these. They apply the pure
+ * rules of `referral.ts` to what the repository port reads, in DESIGN §3's check order,
+ * and record reads of personal data in the access log before returning them.
+ */
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from '../../core/errors.ts';
+import { hasRole, readScopeOf, type Caller } from '../../core/identity.ts';
+import {
+  ConcurrentChangeError,
+  type AccessEntry,
+  type FormerPartySnapshot,
+  type Page,
+  type ReadBounds,
+  type ReferralRepository,
+  type StoredEvent,
+  type StoredNote,
+} from './ports.ts';
+import { toHandoffView } from './handoff.ts';
+import { pickFields } from '../../core/view.ts';
+import { REFERRAL_STATUSES, type Priority, type ReferralStatus, type ServiceArea } from '../../core/reference-data.ts';
+import {
+  actorOf,
+  allowedActions,
+  applyAction,
+  assertCanRead,
+  assertCurrentParty,
+  assertHasKnownRole,
+  assertMayTake,
+  createReferral,
+  listableOrgs,
+  readLimitOf,
+  retryPause,
+  toReferralView,
+  type ActionInput,
+  type NewReferral,
+  type Referral,
+  type ReferralAction,
+} from './referral.ts';
+import type { Box } from '../../platform/dynamodb/keys.ts';
+
+/** What the service needs besides the repository. */
+export interface ReferralServiceDependencies {
+  readonly repository: ReferralRepository;
+  readonly priorityTargetMinutes: Readonly<Record<Priority, number>>;
+  readonly organisations: readonly string[];
+  readonly newId: () => string;
+  readonly clock?: () => Date;
+  /** Pause before retrying a write that lost to an unrelated change (tests make it 0). */
+  readonly retryDelayMs?: (attempt: number) => number;
+}
+
+/** How often a write that lost only to an unrelated change (a note) is retried. */
+const MAX_ATTEMPTS = 5;
+
+export type ReferralView = ReturnType<typeof toReferralView>;
+
+const ACTOR_FIELDS = ['sub', 'org', 'role'] as const;
+
+/** An event as history shows it: the named fields only. */
+export const toEventView = (event: StoredEvent) => {
+  const view = pickFields(event, ['id', 'type', 'seq', 'at', 'actor', 'referralId', 'handoffId', 'data', 'comment'] as const);
+  return { ...view, actor: pickFields(view.actor, ACTOR_FIELDS) };
+};
+
+/** A case note as the API shows it: the named fields only (its `seq` is internal). */
+export const toNoteView = (note: StoredNote) => {
+  const view = pickFields(note, ['id', 'referralId', 'text', 'author', 'createdAt'] as const);
+  return { ...view, author: pickFields(view.author, ACTOR_FIELDS) };
+};
+
+/** An access-log entry as the API shows it. */
+export const toAccessEntryView = (entry: AccessEntry) => {
+  const view = pickFields(entry, ['at', 'actor', 'what'] as const);
+  return { ...view, actor: pickFields(view.actor, ACTOR_FIELDS) };
+};
+
+/** How far a former party reads a referral's collections: up to the event at which it left. */
+const boundsOf = (limit: { leftSeq: number; leftAt: string } | undefined): ReadBounds =>
+  limit ? { maxSeq: limit.leftSeq, until: limit.leftAt } : {};
+
+const unknownOrg = (path: string) =>
+  new UnprocessableEntityError(`${path} is not a known organisation.`, [{ path, message: 'is not a known organisation' }]);
+
+/** The referral use cases. */
+export class ReferralService {
+  private readonly deps: ReferralServiceDependencies;
+  private readonly known: ReadonlySet<string>;
+
+  constructor(deps: ReferralServiceDependencies) {
+    this.deps = deps;
+    this.known = new Set(deps.organisations);
+  }
+
+  private now(): Date {
+    return this.deps.clock?.() ?? new Date();
+  }
+
+  private context() {
+    return { now: this.now(), priorityTargetMinutes: this.deps.priorityTargetMinutes, isKnownOrg: (org: string) => this.known.has(org) };
+  }
+
+  private audit(caller: Caller, referralIds: readonly string[], what: string): Promise<void> {
+    if (referralIds.length === 0) return Promise.resolve();
+    return this.deps.repository.recordAccess(referralIds, { at: this.now().toISOString(), actor: actorOf(caller), what });
+  }
+
+  private pause(attempt: number): Promise<void> {
+    return retryPause(attempt, this.deps.retryDelayMs);
+  }
+
+  /** `POST /referrals`: a new `submitted` referral from the caller's org. */
+  async submit(caller: Caller, input: NewReferral): Promise<ReferralView> {
+    assertHasKnownRole(caller);
+    if (!this.known.has(input.toOrg)) throw unknownOrg('toOrg');
+    const { referral, event } = createReferral(this.deps.newId(), input, caller, this.context());
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      try {
+        await this.deps.repository.create(referral, event, actorOf(caller));
+        return toReferralView(referral);
+      } catch (error) {
+        // Lost to a concurrent transaction: not applied, so the very same write is safe to repeat.
+        if (!(error instanceof ConcurrentChangeError)) throw error;
+        await this.pause(attempt);
+      }
+    }
+    throw new ConflictError('The referral could not be saved while other changes were in progress: try again.');
+  }
+
+  /** `GET /referrals/{id}`: the referral, what the caller may do with it, and its handoffs. */
+  async get(caller: Caller, id: string) {
+    assertHasKnownRole(caller);
+    const found = await this.deps.repository.getWithHandoffs(id);
+    assertCanRead(found?.referral, caller);
+    const former = readLimitOf(found!.referral, caller);
+    // A former party sees the referral and its handoffs as they stood when it left, and may do nothing.
+    const { referral, handoffs } = former ? await this.snapshotOf(id, caller.org) : found!;
+    await this.audit(caller, [id], 'detail');
+    return {
+      ...toReferralView(referral),
+      allowedActions: former ? [] : allowedActions(referral, caller),
+      handoffs: handoffs.map(toHandoffView),
+    };
+  }
+
+  /** What the caller's org saw when it left; a former party without one is not shown anything. */
+  private async snapshotOf(id: string, org: string): Promise<FormerPartySnapshot> {
+    const snapshot = await this.deps.repository.formerPartySnapshot(id, org);
+    if (!snapshot) throw new NotFoundError('No referral with this id is visible to you.');
+    return snapshot;
+  }
+
+  /** `POST /referrals/{id}/{action}`: one transition, retried only past unrelated changes. */
+  async act(caller: Caller, id: string, input: ActionInput, ifMatch?: number): Promise<ReferralView> {
+    assertHasKnownRole(caller);
+    if (input.action === 'redirect' && !this.known.has(input.body.toOrg)) throw unknownOrg('toOrg');
+    let seenVersion: number | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.deps.repository.get(id);
+      assertCanRead(current, caller);
+      assertMayTake(current!, caller, input.action);
+      if (ifMatch !== undefined && ifMatch !== current!.version) {
+        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the referral is at version ${current!.version}: re-read it.`);
+      }
+      if (seenVersion !== undefined && current!.version !== seenVersion) {
+        throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
+      }
+      const { referral, event } = applyAction(current!, input, caller, this.context());
+      try {
+        await this.deps.repository.commitChange(current!, referral, event, actorOf(caller));
+        return toReferralView({ ...referral, seq: current!.seq + 1 });
+      } catch (error) {
+        if (!(error instanceof ConcurrentChangeError)) throw error;
+        seenVersion = current!.version;
+        await this.pause(attempt);
+      }
+    }
+    throw new ConflictError('The referral is busy with other changes: try again.');
+  }
+
+  /** `GET /referrals`: a box of the caller's org (programme managers: any or all orgs). */
+  async list(
+    caller: Caller,
+    query: { box: Box; status?: ReferralStatus | undefined; serviceArea?: ServiceArea | undefined; team?: string | undefined; sort: 'newest' | 'due'; org?: string | undefined; limit: number; after?: string | undefined },
+  ): Promise<Page<ReferralView>> {
+    assertHasKnownRole(caller);
+    const orgs = listableOrgs(caller, query.org, this.known, 'referrals');
+    const page = await this.deps.repository.list({
+      scope: readScopeOf(caller),
+      box: query.box,
+      orgs,
+      statuses: query.status ? [query.status] : REFERRAL_STATUSES,
+      serviceArea: query.serviceArea,
+      team: query.team,
+      sort: query.sort,
+      limit: query.limit,
+      after: query.after,
+    });
+    await this.audit(caller, page.items.map((r) => r.id), 'list');
+    return { items: page.items.map(toReferralView), after: page.after };
+  }
+
+  /** `POST /referrals/search`: a person's referrals the caller may see. */
+  async search(
+    caller: Caller,
+    identifier: { nhsNumber: string } | { localId: string; issuer?: string | undefined },
+    page: { limit: number; after?: string | undefined },
+  ): Promise<Page<ReferralView>> {
+    assertHasKnownRole(caller);
+    const programmeManager = hasRole(caller, 'programme_manager');
+    const found = await this.deps.repository.findByPerson(this.scopedIdentifier(caller, identifier, programmeManager), readScopeOf(caller), page);
+    // A former party finds the referral as it stood when its org left, not as it is now.
+    const items = await Promise.all(
+      found.items.map(async (referral) => (readLimitOf(referral, caller) ? (await this.snapshotOf(referral.id, caller.org)).referral : referral)),
+    );
+    await this.audit(caller, items.map((r) => r.id), 'search');
+    return { items: items.map(toReferralView), after: found.after };
+  }
+
+  /**
+   * A local id is only meaningful with the organisation that issued it (the referral's
+   * sender). A practitioner's defaults to their own organisation; a programme manager
+   * belongs to none of them, so must name it (422 otherwise, rather than mixing different
+   * people who share a number).
+   */
+  private scopedIdentifier(
+    caller: Caller,
+    identifier: { nhsNumber: string } | { localId: string; issuer?: string | undefined },
+    programmeManager: boolean,
+  ): { nhsNumber: string } | { localId: string; issuer: string } {
+    if ('nhsNumber' in identifier) return { nhsNumber: identifier.nhsNumber };
+    const issuer = identifier.issuer ?? (programmeManager ? undefined : caller.org);
+    if (!issuer) {
+      throw new UnprocessableEntityError('Programme managers searching by localId must name the issuing organisation (issuer).', [
+        { path: 'issuer', message: 'is required with localId for programme managers' },
+      ]);
+    }
+    if (!this.known.has(issuer)) throw unknownOrg('issuer');
+    return { localId: identifier.localId, issuer };
+  }
+
+  private async readable(caller: Caller, id: string): Promise<Referral> {
+    assertHasKnownRole(caller);
+    const referral = await this.deps.repository.get(id);
+    assertCanRead(referral, caller);
+    return referral!;
+  }
+
+  /** `GET /referrals/{id}/history`: events in `seq` order (a former party's: up to where it left). */
+  async history(caller: Caller, id: string, page: { limit: number; after?: string | undefined }) {
+    const referral = await this.readable(caller, id);
+    const events = await this.deps.repository.history(id, { ...page, ...boundsOf(readLimitOf(referral, caller)) });
+    await this.audit(caller, [id], 'history');
+    return { items: events.items.map(toEventView), after: events.after };
+  }
+
+  /** `GET /referrals/{id}/notes`: newest first (a former party's: those written before it left). */
+  async notes(caller: Caller, id: string, page: { limit: number; after?: string | undefined }) {
+    const referral = await this.readable(caller, id);
+    const notes = await this.deps.repository.notes(id, { ...page, ...boundsOf(readLimitOf(referral, caller)) });
+    await this.audit(caller, [id], 'notes');
+    return { items: notes.items.map(toNoteView), after: notes.after };
+  }
+
+  /** `POST /referrals/{id}/notes`: parties' practitioners only; never changes `version`. */
+  async addNote(caller: Caller, id: string, text: string): Promise<ReturnType<typeof toNoteView>> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const referral = await this.readable(caller, id);
+      if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read notes; practitioners write them.');
+      // A former party (or a programme manager who is also a practitioner elsewhere) writes nothing here.
+      assertCurrentParty(referral, caller);
+      try {
+        return toNoteView(await this.deps.repository.addNote(referral, text, actorOf(caller)));
+      } catch (error) {
+        if (!(error instanceof ConcurrentChangeError)) throw error;
+        await this.pause(attempt);
+      }
+    }
+    throw new ConflictError('The referral is busy with other changes: try again.');
+  }
+
+  /** `GET /referrals/{id}/access-log`: who read this record, when, what. */
+  async accessLog(caller: Caller, id: string, page: { limit: number; after?: string | undefined }) {
+    const referral = await this.readable(caller, id);
+    const entries = await this.deps.repository.accessLog(id, { ...page, ...boundsOf(readLimitOf(referral, caller)) });
+    return { items: entries.items.map(toAccessEntryView), after: entries.after };
+  }
+}
+
+export type { ReferralAction };

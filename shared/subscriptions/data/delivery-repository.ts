@@ -1,0 +1,453 @@
+/**
+ * The event workers' reads and writes: subscription match entries (fan-out), inbox alerts,
+ * the per-(subscription, event) delivery state that makes redelivered events produce one
+ * job and keeps a retry chain from forking, delivery attempts and dead letters.
+ *
+ * Every exactly-once rule here is a condition on a base-table item (DESIGN §1): the alert
+ * item itself, and the delivery-state marker. Nothing relies on a GSI read or a Scan.
+ */
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { PublishedEvent } from '../../core/event-envelope.ts';
+import type { DeliveryJob } from '../../core/messaging-ports.ts';
+import type { Subscription } from '../domain/subscription.ts';
+import { fanOutKeys, subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
+import { subscriptionFromStored } from './subscription-repository.ts';
+
+/** How one delivery attempt ended. */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'dead-lettered';
+
+/**
+ * Where one event's delivery to one subscription stands:
+ * `queued` (claimed by the fan-out; `jobQueuedAt` once the job is on the queue),
+ * `sending` (an attempt is under way), `retrying` (the next attempt is queued),
+ * `delivered`, `dead-lettered`.
+ */
+export type DeliveryStatus = 'queued' | 'sending' | 'retrying' | 'delivered' | 'dead-lettered';
+
+/** An inbox alert as the fan-out writes it. */
+export interface NewAlert {
+  readonly ownerSub: string;
+  readonly subscriptionId: string;
+  readonly event: Pick<PublishedEvent, 'id' | 'type' | 'referralId' | 'handoffId'>;
+  readonly summary: string;
+  readonly createdAt: string;
+}
+
+/** One recorded delivery attempt. */
+export interface DeliveryAttempt {
+  readonly subscriptionId: string;
+  readonly eventId: string;
+  readonly attempt: number;
+  /** When the attempt started (ISO). */
+  readonly at: string;
+  readonly outcome: DeliveryOutcome;
+  readonly httpStatus?: number;
+  /** Short reason; never a response body, URL or personal data. */
+  readonly error?: string;
+}
+
+/** Result of claiming an event's delivery in the fan-out. */
+export type ClaimResult =
+  /** This caller owns the delivery: send the job, then {@link DeliveryRepository.markJobQueued}. */
+  | 'claimed'
+  /** The job was queued before (a redelivered event): nothing to do. */
+  | 'done'
+  /** Another fan-out claimed it moments ago and has not queued the job yet: retry later. */
+  | 'in-progress';
+
+/** Whether a delivery worker may make attempt `n` now. */
+export type AttemptGate =
+  | 'proceed'
+  /** Attempt `n` (or a later one) was already made, or the delivery is finished: drop the job. */
+  | 'duplicate'
+  /** Attempt `n` is being made by another invocation right now: retry later. */
+  | 'busy';
+
+/** The event workers' storage port. */
+export interface DeliveryRepository {
+  /** Subscriptions filed under any of these match partitions (org ids or `*`), deduplicated by id. */
+  subscriptionsFiledUnder(partitions: readonly string[]): Promise<Subscription[]>;
+  /**
+   * Up to `limit` match entries of one partition in key order, after the sort key `after`;
+   * `last` is the sort key to resume after, absent when the partition is done.
+   */
+  matchPage(partition: string, after: string | undefined, limit: number): Promise<{ subscriptions: Subscription[]; last?: string | undefined }>;
+  /** How far the fan-out of `eventId` got (an opaque, increasing cursor), if it was recorded. */
+  fanOutProgress(eventId: string): Promise<string | undefined>;
+  /** Records fan-out progress, only ever forwards (a slower duplicate cannot move it back). */
+  saveFanOutProgress(eventId: string, cursor: string, now: Date): Promise<void>;
+  /** Writes the alert unless it exists. `false` = it was written before (redelivery). */
+  putAlertOnce(alert: NewAlert): Promise<boolean>;
+  /** Claims the delivery of `eventId` to a subscription (a conditional put of its state). */
+  claimDelivery(subscriptionId: string, eventId: string, now: Date): Promise<ClaimResult>;
+  /** Notes that the first job of a claimed delivery is on the queue. */
+  markJobQueued(subscriptionId: string, eventId: string, now: Date): Promise<void>;
+  /** Gives a claim back when its job could not be queued, so a retry claims it again. */
+  releaseClaim(subscriptionId: string, eventId: string): Promise<void>;
+  /** A subscription under its owner (strongly consistent), or `undefined` if deleted. */
+  getSubscription(ownerSub: string, subscriptionId: string): Promise<Subscription | undefined>;
+  /** Marks attempt `attempt` under way, unless it is a duplicate or being made elsewhere. */
+  beginAttempt(subscriptionId: string, eventId: string, attempt: number, now: Date, leaseMs: number): Promise<AttemptGate>;
+  /** Records one attempt (append-only history). */
+  recordAttempt(attempt: DeliveryAttempt): Promise<void>;
+  /** Moves the delivery state on after attempt `attempt`. */
+  setStatus(subscriptionId: string, eventId: string, attempt: number, status: 'retrying' | 'delivered', now: Date): Promise<void>;
+  /** Files the job for redrive and marks the delivery dead-lettered, in one transaction. */
+  deadLetter(job: DeliveryJob, lastError: string, now: Date): Promise<void>;
+}
+
+/** Delivery-state markers outlive any redelivery (SQS keeps messages ≤ 14 days), then expire. */
+const STATE_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * How long a fan-out's claim is exclusive before another fan-out may take it over. It must
+ * outlast the fan-out function's timeout (a unit test holds it to the deployed settings,
+ * test/unit/infra/function-budgets.test.ts), so an older unsent claim belongs to an
+ * invocation that died or timed out between claiming and queueing.
+ */
+export const CLAIM_LEASE_MS = 30_000;
+
+const isConditionFailure = (error: unknown): boolean => (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+const toSubscription = (raw: unknown): Subscription | undefined => {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const record = raw as Record<string, unknown>;
+  if (typeof record.id !== 'string' || !Array.isArray(record.eventTypes) || record.channel === null || typeof record.channel !== 'object') {
+    return undefined;
+  }
+  return subscriptionFromStored(record);
+};
+
+/** Fan-out progress markers outlive any redelivery of their event (SQS keeps messages ≤ 14 days). */
+const PROGRESS_TTL_SECONDS = 15 * 24 * 3600;
+
+/** Options of {@link DynamoDeliveryRepository}. */
+export interface DynamoDeliveryRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** DynamoDB implementation of {@link DeliveryRepository}. */
+export class DynamoDeliveryRepository implements DeliveryRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoDeliveryRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  async subscriptionsFiledUnder(partitions: readonly string[]): Promise<Subscription[]> {
+    const pages = await Promise.all([...new Set(partitions)].map((partition) => this.queryPartition(partition)));
+    const byId = new Map<string, Subscription>();
+    for (const subscription of pages.flat()) if (!byId.has(subscription.id)) byId.set(subscription.id, subscription);
+    return [...byId.values()];
+  }
+
+  async matchPage(partition: string, after: string | undefined, limit: number): Promise<{ subscriptions: Subscription[]; last?: string | undefined }> {
+    const { pk } = subscriptionKeys.match(partition, '');
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'SUBSCRIPTION#' },
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+      }),
+    );
+    const subscriptions = Items.flatMap((item) => {
+      const subscription = item.entity === 'subscription-match' ? toSubscription(item.subscription) : undefined;
+      return subscription ? [subscription] : [];
+    });
+    return { subscriptions, last: LastEvaluatedKey ? String(LastEvaluatedKey.sk) : undefined };
+  }
+
+  async fanOutProgress(eventId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: fanOutKeys.progress(eventId), ConsistentRead: true }),
+    );
+    return typeof Item?.cursor === 'string' ? Item.cursor : undefined;
+  }
+
+  async saveFanOutProgress(eventId: string, cursor: string, now: Date): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...fanOutKeys.progress(eventId), entity: 'fan-out-progress', cursor, expiresAt: epochSeconds(now) + PROGRESS_TTL_SECONDS },
+          // `cursor` is a reserved word in expressions.
+          ConditionExpression: 'attribute_not_exists(#c) OR #c < :cursor',
+          ExpressionAttributeNames: { '#c': 'cursor' },
+          ExpressionAttributeValues: { ':cursor': cursor },
+        }),
+      );
+    } catch (error) {
+      // Another invocation of the same event is already further on: keep its cursor.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** Every match entry of one partition (a Query on the key, paged to the end). */
+  private async queryPartition(partition: string): Promise<Subscription[]> {
+    const found: Subscription[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': subscriptionKeys.match(partition, '').pk, ':prefix': 'SUBSCRIPTION#' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of Items) {
+        const subscription = item.entity === 'subscription-match' ? toSubscription(item.subscription) : undefined;
+        if (subscription) found.push(subscription);
+      }
+      startKey = LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  }
+
+  async putAlertOnce(alert: NewAlert): Promise<boolean> {
+    const { event } = alert;
+    const id = `${event.id}.${alert.subscriptionId}`;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...userKeys.alert(alert.ownerSub, event.id, alert.subscriptionId),
+            entity: 'alert',
+            id,
+            eventId: event.id,
+            subscriptionId: alert.subscriptionId,
+            type: event.type,
+            referralId: event.referralId,
+            ...(event.handoffId ? { handoffId: event.handoffId } : {}),
+            summary: alert.summary,
+            createdAt: alert.createdAt,
+            inboxPk: userKeys.unreadAlertsPartition(alert.ownerSub),
+            createdSk: timeOrderedSk(alert.createdAt, id),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async claimDelivery(subscriptionId: string, eventId: string, now: Date): Promise<ClaimResult> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...subscriptionKeys.deliveryState(subscriptionId, eventId),
+            entity: 'delivery-state',
+            status: 'queued' satisfies DeliveryStatus,
+            eventId,
+            subscriptionId,
+            claimedAt: now.toISOString(),
+            claimUntil: now.getTime() + CLAIM_LEASE_MS,
+            expiresAt: epochSeconds(now) + STATE_TTL_SECONDS,
+          },
+          // New, or a claim whose holder never queued the job (it crashed) and whose lease ran out.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status = :queued AND attribute_not_exists(jobQueuedAt) AND claimUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':queued': 'queued', ':now': now.getTime() },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const state = await this.getState(subscriptionId, eventId);
+    if (state && (state.status !== 'queued' || state.jobQueuedAt !== undefined)) return 'done';
+    return 'in-progress';
+  }
+
+  async markJobQueued(subscriptionId: string, eventId: string, now: Date): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
+          UpdateExpression: 'SET jobQueuedAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async releaseClaim(subscriptionId: string, eventId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
+          // Only an unsent claim: never erase state a delivery worker has moved on.
+          ConditionExpression: '#status = :queued AND attribute_not_exists(jobQueuedAt)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':queued': 'queued' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getSubscription(ownerSub: string, subscriptionId: string): Promise<Subscription | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: userKeys.subscription(ownerSub, subscriptionId), ConsistentRead: true }),
+    );
+    // The owner's item holds the subscription's fields (see DynamoSubscriptionRepository.toItem).
+    return Item?.entity === 'subscription' ? toSubscription(Item) : undefined;
+  }
+
+  async beginAttempt(subscriptionId: string, eventId: string, attempt: number, now: Date, leaseMs: number): Promise<AttemptGate> {
+    const conditions = [
+      'attribute_not_exists(pk)',
+      'attribute_not_exists(attempt)',
+      '(attempt < :n AND #status <> :delivered)',
+      // The previous holder of this attempt stopped mid-way (crash, timeout): take it over.
+      '(attempt = :n AND #status = :sending AND sendingUntil < :now)',
+    ];
+    // A redrive restarts a dead-lettered delivery at attempt 1.
+    if (attempt === 1) conditions.push('#status = :deadLettered');
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
+          UpdateExpression:
+            'SET #status = :sending, attempt = :n, sendingUntil = :until, updatedAt = :at, entity = :entity, eventId = :eventId, subscriptionId = :subscriptionId, expiresAt = :expiresAt',
+          ConditionExpression: conditions.join(' OR '),
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':n': attempt,
+            ':sending': 'sending',
+            ':delivered': 'delivered',
+            ':now': now.getTime(),
+            ':until': now.getTime() + leaseMs,
+            ':at': now.toISOString(),
+            ':entity': 'delivery-state',
+            ':eventId': eventId,
+            ':subscriptionId': subscriptionId,
+            ':expiresAt': epochSeconds(now) + STATE_TTL_SECONDS,
+            ...(attempt === 1 ? { ':deadLettered': 'dead-lettered' } : {}),
+          },
+        }),
+      );
+      return 'proceed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const state = await this.getState(subscriptionId, eventId);
+    return state?.status === 'sending' && state.attempt === attempt ? 'busy' : 'duplicate';
+  }
+
+  async recordAttempt(attempt: DeliveryAttempt): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...subscriptionKeys.delivery(attempt.subscriptionId, attempt.at, attempt.eventId, attempt.attempt),
+          entity: 'delivery',
+          subscriptionId: attempt.subscriptionId,
+          eventId: attempt.eventId,
+          attempt: attempt.attempt,
+          at: attempt.at,
+          outcome: attempt.outcome,
+          ...(attempt.httpStatus !== undefined ? { httpStatus: attempt.httpStatus } : {}),
+          ...(attempt.error !== undefined ? { error: attempt.error } : {}),
+        },
+      }),
+    );
+  }
+
+  async setStatus(subscriptionId: string, eventId: string, attempt: number, status: 'retrying' | 'delivered', now: Date): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
+          UpdateExpression: 'SET #status = :status, updatedAt = :at',
+          // Only the holder of the latest attempt moves the state on.
+          ConditionExpression: 'attempt = :n',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':at': now.toISOString(), ':n': attempt },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async deadLetter(job: DeliveryJob, lastError: string, now: Date): Promise<void> {
+    const at = now.toISOString();
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...subscriptionKeys.deadLetter(job.subscriptionId, job.event.id),
+                entity: 'dead-letter',
+                subscriptionId: job.subscriptionId,
+                eventId: job.event.id,
+                job,
+                deadLetteredAt: at,
+                lastError,
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: subscriptionKeys.deliveryState(job.subscriptionId, job.event.id),
+              UpdateExpression: 'SET #status = :status, updatedAt = :at, entity = :entity, eventId = :eventId, subscriptionId = :subscriptionId',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':status': 'dead-lettered',
+                ':at': at,
+                ':entity': 'delivery-state',
+                ':eventId': job.event.id,
+                ':subscriptionId': job.subscriptionId,
+              },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  /** The delivery-state marker, read strongly consistently. */
+  private async getState(
+    subscriptionId: string,
+    eventId: string,
+  ): Promise<{ status?: DeliveryStatus; attempt?: number; jobQueuedAt?: string } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: subscriptionKeys.deliveryState(subscriptionId, eventId), ConsistentRead: true }),
+    );
+    return Item as { status?: DeliveryStatus; attempt?: number; jobQueuedAt?: string } | undefined;
+  }
+}

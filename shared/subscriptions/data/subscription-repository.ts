@@ -1,0 +1,475 @@
+/**
+ * DynamoDB adapter of {@link SubscriptionRepository}. A subscription lives under its owner
+ * (`USER#<sub>`, so a GetItem keyed by the caller makes others' ids 404) with one match
+ * entry per org it filters on (`SUBSCRIBERS#<org>`, or `SUBSCRIBERS#*` programme-wide) that
+ * carries a copy of it for the fan-out worker, an owner pointer (`SUBSCRIPTION#<id>`/`OWNER`)
+ * for programme managers, and a count of the owner's subscriptions (the cap's condition);
+ * all are written and removed in one TransactWriteItems. Each carries the TTL attribute
+ * (`expiresAt`, epoch seconds: the subscription's expiry plus a retention period), so the
+ * table forgets expired subscriptions; the subscription's own expiry is stored as
+ * `validUntil` (ISO) on the owner's item and as `expiresAt` inside a match entry's copy.
+ * Deliveries and dead letters live in the subscription's partition, alerts in their
+ * user's (unread ones also in the sparse `inbox-by-created` index, which also lists every
+ * subscription for programme managers).
+ */
+import {
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConflictError } from '../../core/errors.ts';
+import type { Page } from '../../referrals/domain/ports.ts';
+import {
+  expiryFrom,
+  isExpired,
+  matchPartitionsOf,
+  retainUntilEpochSeconds,
+  type Subscription,
+} from '../domain/subscription.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, DisabledBy, SubscriptionRepository } from '../domain/subscription-service.ts';
+import type { DeliveryJob } from '../../core/messaging-ports.ts';
+import { subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
+import { INDEX } from '../../platform/dynamodb/table-definition.ts';
+
+/** Stored fields of a subscription besides its expiry (kept as `validUntil` on the owner's item). */
+const SUBSCRIPTION_FIELDS = ['id', 'ownerSub', 'ownerOrg', 'eventTypes', 'filters', 'channel', 'createdAt', 'status', 'disabledBy', 'disabledAt'] as const;
+
+/** Attribute of the owner's count item. */
+const COUNT = 'active';
+
+/** Transaction rounds a create makes when others hold the owner's count item at the same moment. */
+const MAX_CONFLICT_ATTEMPTS = 12;
+
+/**
+ * A stored subscription's fields (the owner's item, or a match entry's copy). A subscription
+ * stored before expiry existed expires a lifetime after it was made.
+ */
+export const subscriptionFromStored = (record: Record<string, unknown>): Subscription => {
+  const picked = pick<Record<string, unknown>>(record, SUBSCRIPTION_FIELDS);
+  const expiresAt =
+    typeof record.validUntil === 'string'
+      ? record.validUntil
+      : typeof record.expiresAt === 'string'
+        ? record.expiresAt
+        : expiryFrom(new Date(String(record.createdAt)));
+  return { filters: {}, ...picked, expiresAt } as unknown as Subscription;
+};
+
+const cancellationCodes = (error: unknown): (string | undefined)[] =>
+  error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const DELIVERY_FIELDS = ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const;
+const ALERT_FIELDS = ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const;
+
+const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
+  Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as T;
+
+/** BatchWrite rounds for one chunk before giving up (unprocessed items under throttling). */
+const MAX_BATCH_ATTEMPTS = 5;
+
+/** Options of {@link DynamoSubscriptionRepository}. */
+export interface DynamoSubscriptionRepositoryOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** DynamoDB implementation of the subscription repository. */
+export class DynamoSubscriptionRepository implements SubscriptionRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoSubscriptionRepositoryOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+  }
+
+  /** The subscription item under its owner (also listed in the programme-wide oversight index). */
+  static toItem(subscription: Subscription): Record<string, unknown> {
+    const { expiresAt, ...rest } = subscription;
+    return {
+      ...userKeys.subscription(subscription.ownerSub, subscription.id),
+      entity: 'subscription',
+      ...rest,
+      validUntil: expiresAt,
+      expiresAt: retainUntilEpochSeconds(expiresAt),
+      inboxPk: subscriptionKeys.allPartition,
+      createdSk: timeOrderedSk(subscription.createdAt, subscription.id),
+    };
+  }
+
+  /** One match entry per match partition, each carrying the whole subscription. */
+  static toMatchItems(subscription: Subscription): Record<string, unknown>[] {
+    return matchPartitionsOf(subscription).map((orgOrAll) => ({
+      ...subscriptionKeys.match(orgOrAll, subscription.id),
+      entity: 'subscription-match',
+      subscription,
+      expiresAt: retainUntilEpochSeconds(subscription.expiresAt),
+    }));
+  }
+
+  /** The pointer from a subscription id to its owner. */
+  static toOwnerItem(subscription: Subscription): Record<string, unknown> {
+    return {
+      ...subscriptionKeys.owner(subscription.id),
+      entity: 'subscription-owner',
+      ownerSub: subscription.ownerSub,
+      expiresAt: retainUntilEpochSeconds(subscription.expiresAt),
+    };
+  }
+
+  static toSubscription(item: Record<string, unknown>): Subscription {
+    return subscriptionFromStored(item);
+  }
+
+  static toAlert(item: Record<string, unknown>): Alert {
+    return pick<Alert>(item, ALERT_FIELDS);
+  }
+
+  async create(subscription: Subscription, cap: number): Promise<'created' | 'cap-reached'> {
+    const put = (Item: Record<string, unknown>) => ({
+      Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        {
+          // The cap: counted and checked on one base-table item, atomically with the writes.
+          Update: {
+            TableName: this.tableName,
+            Key: userKeys.subscriptionCount(subscription.ownerSub),
+            UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, entity = :entity',
+            ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
+            ExpressionAttributeNames: { '#n': COUNT },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':cap': cap, ':entity': 'subscription-count' },
+          },
+        },
+        put(DynamoSubscriptionRepository.toItem(subscription)),
+        put(DynamoSubscriptionRepository.toOwnerItem(subscription)),
+        ...DynamoSubscriptionRepository.toMatchItems(subscription).map(put),
+      ],
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(command);
+        return 'created';
+      } catch (error) {
+        const codes = cancellationCodes(error);
+        if (codes[0] === 'ConditionalCheckFailed') return 'cap-reached';
+        // Creates by one user race on their count item: a conflict changed nothing, so go again after a jittered pause.
+        if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_ATTEMPTS) {
+          await sleep(10 + Math.random() * 20 * attempt);
+          continue;
+        }
+        if (codes.includes('TransactionConflict')) throw new ConflictError('Your subscriptions are being changed by other requests: try again.');
+        throw error;
+      }
+    }
+  }
+
+  /** Every subscription item of the owner (strongly consistent; at most the cap plus expired ones). */
+  private async allOfOwner(ownerSub: string): Promise<Subscription[]> {
+    const found: Subscription[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.listByOwner(ownerSub, { limit: 100, after });
+      found.push(...page.items);
+      after = page.after;
+    } while (after);
+    return found;
+  }
+
+  async reclaimExpired(ownerSub: string, now: Date): Promise<number> {
+    let freed = 0;
+    for (const subscription of (await this.allOfOwner(ownerSub)).filter((s) => isExpired(s, now))) {
+      if (await this.delete(subscription)) freed += 1;
+    }
+    // Items the table's TTL removed gave no slot back: recount. The count is set only if
+    // it did not move in between, so a concurrent create or delete cannot be lost.
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: userKeys.subscriptionCount(ownerSub), ConsistentRead: true }),
+    );
+    const counted = typeof Item?.[COUNT] === 'number' ? (Item[COUNT] as number) : 0;
+    const present = (await this.allOfOwner(ownerSub)).length;
+    if (present >= counted) return freed;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKeys.subscriptionCount(ownerSub),
+          UpdateExpression: 'SET #n = :present',
+          ConditionExpression: '#n = :counted',
+          ExpressionAttributeNames: { '#n': COUNT },
+          ExpressionAttributeValues: { ':present': present, ':counted': counted },
+        }),
+      );
+      return freed + (counted - present);
+    } catch (error) {
+      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return freed;
+      throw error;
+    }
+  }
+
+  async findById(id: string): Promise<Subscription | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: subscriptionKeys.owner(id), ConsistentRead: true }),
+    );
+    return typeof Item?.ownerSub === 'string' ? this.get(Item.ownerSub, id) : undefined;
+  }
+
+  /**
+   * Applies one update to the owner's item and every match entry, in one transaction, each
+   * conditioned on existing (`extraCondition` on the owner's item too); `false` when one did not.
+   */
+  private async updateEverywhere(
+    subscription: Subscription,
+    update: { owner: string; match: string; names?: Record<string, string>; values: Record<string, unknown>; ownerCondition?: string },
+  ): Promise<boolean> {
+    // DynamoDB rejects names and values an expression does not use: give each item only its own.
+    const used = (expressions: string) => {
+      const names = Object.entries(update.names ?? {}).filter(([k]) => expressions.includes(k));
+      const values = Object.entries(update.values).filter(([k]) => expressions.includes(k));
+      return {
+        TableName: this.tableName,
+        ...(names.length > 0 ? { ExpressionAttributeNames: Object.fromEntries(names) } : {}),
+        ExpressionAttributeValues: Object.fromEntries(values),
+      };
+    };
+    const ownerCondition = `attribute_exists(pk)${update.ownerCondition ? ` AND ${update.ownerCondition}` : ''}`;
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                ...used(`${update.owner} ${ownerCondition}`),
+                Key: userKeys.subscription(subscription.ownerSub, subscription.id),
+                UpdateExpression: update.owner,
+                ConditionExpression: ownerCondition,
+              },
+            },
+            ...matchPartitionsOf(subscription).map((orgOrAll) => ({
+              Update: {
+                ...used(update.match),
+                Key: subscriptionKeys.match(orgOrAll, subscription.id),
+                UpdateExpression: update.match,
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            })),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes.includes('ConditionalCheckFailed')) return false;
+      if (codes.includes('TransactionConflict')) throw new ConflictError('The subscription is being changed by another request: try again.');
+      throw error;
+    }
+  }
+
+  async renew(subscription: Subscription, expiresAt: string): Promise<Subscription | undefined> {
+    const ttl = retainUntilEpochSeconds(expiresAt);
+    const renewed = await this.updateEverywhere(subscription, {
+      owner: 'SET validUntil = :iso, expiresAt = :ttl',
+      match: 'SET #sub.expiresAt = :iso, expiresAt = :ttl',
+      names: { '#sub': 'subscription', '#status': 'status' },
+      values: { ':iso': expiresAt, ':ttl': ttl, ':disabled': 'disabled' },
+      // A programme manager's disable in between wins over the renewal.
+      ownerCondition: '(attribute_not_exists(#status) OR #status <> :disabled)',
+    });
+    if (!renewed) return undefined;
+    // The pointer is only read by oversight: keep it as long as the subscription.
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: subscriptionKeys.owner(subscription.id),
+        UpdateExpression: 'SET ownerSub = :owner, entity = :entity, expiresAt = :ttl',
+        ExpressionAttributeValues: { ':owner': subscription.ownerSub, ':entity': 'subscription-owner', ':ttl': ttl },
+      }),
+    );
+    return { ...subscription, expiresAt };
+  }
+
+  async disable(subscription: Subscription, by: DisabledBy, at: string): Promise<Subscription | undefined> {
+    const disabled = await this.updateEverywhere(subscription, {
+      owner: 'SET #status = :disabled, disabledBy = :by, disabledAt = :at',
+      match: 'SET #sub.#status = :disabled, #sub.disabledBy = :by, #sub.disabledAt = :at',
+      names: { '#sub': 'subscription', '#status': 'status' },
+      values: { ':disabled': 'disabled', ':by': { sub: by.sub, org: by.org }, ':at': at },
+    });
+    return disabled ? { ...subscription, status: 'disabled', disabledBy: { sub: by.sub, org: by.org }, disabledAt: at } : undefined;
+  }
+
+  async listAll(page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>> {
+    return this.newestFirstOnInboxIndex(subscriptionKeys.allPartition, page, DynamoSubscriptionRepository.toSubscription);
+  }
+
+  /** One page of a partition of the `inboxByCreated` index, newest first, resuming after a sort key. */
+  private async newestFirstOnInboxIndex<T>(
+    partition: string,
+    page: { limit: number; after?: string | undefined },
+    toValue: (item: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX.inboxByCreated,
+        KeyConditionExpression: page.after ? 'inboxPk = :pk AND createdSk < :after' : 'inboxPk = :pk',
+        ExpressionAttributeValues: { ':pk': partition, ...(page.after ? { ':after': page.after } : {}) },
+        ScanIndexForward: false,
+        Limit: page.limit + 1,
+      }),
+    );
+    const items = Items.slice(0, page.limit);
+    return { items: items.map(toValue), after: Items.length > page.limit ? String(items.at(-1)!.createdSk) : undefined };
+  }
+
+  async get(ownerSub: string, id: string): Promise<Subscription | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: userKeys.subscription(ownerSub, id), ConsistentRead: true }),
+    );
+    return Item?.entity === 'subscription' ? DynamoSubscriptionRepository.toSubscription(Item) : undefined;
+  }
+
+  async delete(subscription: Subscription): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: userKeys.subscription(subscription.ownerSub, subscription.id),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            ...matchPartitionsOf(subscription).map((orgOrAll) => ({
+              Delete: { TableName: this.tableName, Key: subscriptionKeys.match(orgOrAll, subscription.id) },
+            })),
+            { Delete: { TableName: this.tableName, Key: subscriptionKeys.owner(subscription.id) } },
+            {
+              // The slot goes back in the same transaction (a missing count, from before the cap, counts as one).
+              Update: {
+                TableName: this.tableName,
+                Key: userKeys.subscriptionCount(subscription.ownerSub),
+                UpdateExpression: 'SET #n = if_not_exists(#n, :one) - :one',
+                ExpressionAttributeNames: { '#n': COUNT },
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
+        if (codes.includes('ConditionalCheckFailed')) return false;
+        if (codes.includes('TransactionConflict')) throw new ConflictError('The subscription is being changed by another request: try again.');
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * One page of an item collection, resuming after a sort key. Reads one item more than
+   * the page, so `after` is given only when another page really exists.
+   */
+  private async pageOf(
+    pk: string,
+    prefix: string,
+    options: { limit: number; after?: string | undefined; descending: boolean },
+  ): Promise<{ items: Record<string, unknown>[]; after?: string | undefined }> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ScanIndexForward: !options.descending,
+        Limit: options.limit + 1,
+        ConsistentRead: true,
+        ...(options.after ? { ExclusiveStartKey: { pk, sk: options.after } } : {}),
+      }),
+    );
+    const items = Items.slice(0, options.limit);
+    return { items, after: Items.length > options.limit ? String(items.at(-1)!.sk) : undefined };
+  }
+
+  async listByOwner(ownerSub: string, page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>> {
+    const { pk } = userKeys.subscription(ownerSub, '');
+    const result = await this.pageOf(pk, userKeys.subscriptionPrefix, { ...page, descending: true });
+    return { items: result.items.map(DynamoSubscriptionRepository.toSubscription), after: result.after };
+  }
+
+  async deliveries(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>> {
+    const { pk } = subscriptionKeys.deadLetter(subscriptionId, '');
+    const result = await this.pageOf(pk, subscriptionKeys.deliveryPrefix, { ...page, descending: true });
+    return { items: result.items.map((item) => pick<DeliveryAttempt>(item, DELIVERY_FIELDS)), after: result.after };
+  }
+
+  async deadLetters(subscriptionId: string, limit: number): Promise<DeadLetter[]> {
+    const { pk } = subscriptionKeys.deadLetter(subscriptionId, '');
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': subscriptionKeys.deadLetterPrefix },
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return Items.map((item) => ({
+      eventId: String(item.sk).slice(subscriptionKeys.deadLetterPrefix.length),
+      job: item.job as DeliveryJob,
+    }));
+  }
+
+  async removeDeadLetters(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
+    const requests = eventIds.map((eventId) => ({ DeleteRequest: { Key: subscriptionKeys.deadLetter(subscriptionId, eventId) } }));
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: typeof requests | undefined = requests.slice(i, i + 25);
+      // BatchWrite may leave items unprocessed under throttling: retry those, bounded.
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('Redriven dead letters could not be removed.');
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const result: { UnprocessedItems?: Record<string, unknown[]> } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = result.UnprocessedItems?.[this.tableName] as typeof requests | undefined;
+      }
+    }
+  }
+
+  async alerts(sub: string, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>> {
+    if (!query.unread) {
+      const result = await this.pageOf(userKeys.alert(sub, '', '').pk, userKeys.alertPrefix, { ...query, descending: true });
+      return { items: result.items.map(DynamoSubscriptionRepository.toAlert), after: result.after };
+    }
+    // Unread: the sparse index holds an alert only until it is acknowledged.
+    return this.newestFirstOnInboxIndex(userKeys.unreadAlertsPartition(sub), query, DynamoSubscriptionRepository.toAlert);
+  }
+
+  async ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: userKeys.alert(sub, eventId, subscriptionId),
+          // The first acknowledgement's time stands; leaving the unread index is idempotent.
+          UpdateExpression: 'SET readAt = if_not_exists(readAt, :at) REMOVE inboxPk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? DynamoSubscriptionRepository.toAlert(Attributes) : undefined;
+    } catch (error) {
+      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+}

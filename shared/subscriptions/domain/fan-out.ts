@@ -1,0 +1,215 @@
+/**
+ * Fan-out of one published event to the subscriptions that hear it: an inbox alert, or one
+ * delivery job per webhook/email subscription. Safe under redelivery and concurrency: the
+ * alert is a conditional put of a deterministic item, and a delivery is claimed once with
+ * a conditional put of its state marker before its job is queued. Match entries are read
+ * and served in pages with bounded concurrency and recorded progress, so thousands of
+ * subscriptions neither time the function out nor start again from the top on a retry.
+ * Expired and disabled subscriptions hear nothing (checked here, at fan-out time).
+ */
+import * as z from 'zod';
+import type { DeliveryRepository } from '../data/delivery-repository.ts';
+import { isLive, matchesSubscription, matchPartitionsOf, summaryOf, type Subscription } from './subscription.ts';
+import { EVENT_SOURCE, EVENT_TYPES, orgsOf, PublishedEventSchema, type PublishedEvent } from '../../core/event-envelope.ts';
+import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
+
+/** A queue message that is not a Jointly bus event. Its message names fields, never values. */
+export class MalformedMessageError extends Error {
+  override readonly name = 'MalformedMessageError';
+}
+
+/** Some subscriptions could not be served yet; the message is retried (every step is idempotent). */
+export class FanOutIncompleteError extends Error {
+  override readonly name: string = 'FanOutIncompleteError';
+}
+
+const BusMessageSchema = z.object({
+  source: z.literal(EVENT_SOURCE),
+  'detail-type': z.enum(EVENT_TYPES),
+  detail: PublishedEventSchema,
+});
+
+/** The published event inside an EventBridge envelope (an SQS message body). */
+export const parseBusMessage = (body: string): PublishedEvent => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new MalformedMessageError('Message body is not JSON.');
+  }
+  const result = BusMessageSchema.safeParse(json);
+  if (!result.success) {
+    const paths = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || '(root)'))].join(', ');
+    throw new MalformedMessageError(`Message is not a Jointly bus event (${paths}).`);
+  }
+  if (result.data['detail-type'] !== result.data.detail.type) throw new MalformedMessageError('detail-type does not match detail.type.');
+  return result.data.detail;
+};
+
+/**
+ * The fan-out stopped before it ran out of time; its progress is recorded, so the retried
+ * message resumes where it stopped.
+ */
+export class FanOutPausedError extends FanOutIncompleteError {
+  override readonly name: string = 'FanOutPausedError';
+}
+
+/** Match entries read (and served) per page. */
+export const FAN_OUT_PAGE_SIZE = 25;
+
+/** Most subscriptions served at once. */
+export const FAN_OUT_CONCURRENCY = 8;
+
+/**
+ * Time a page may need: a new page starts only while more than this is left of the
+ * invocation, so the function is never cut off mid-page by its timeout.
+ */
+export const FAN_OUT_TIME_RESERVE_MS = 3_000;
+
+/** What the fan-out needs. */
+export interface FanOutDeps {
+  readonly repository: Pick<
+    DeliveryRepository,
+    'matchPage' | 'fanOutProgress' | 'saveFanOutProgress' | 'putAlertOnce' | 'claimDelivery' | 'markJobQueued' | 'releaseClaim'
+  >;
+  readonly deliveryQueue: JobQueue<DeliveryJob>;
+  readonly now?: () => Date;
+  /** Milliseconds left of the invocation (Lambda's `context.getRemainingTimeInMillis`); absent = unbounded. */
+  readonly remainingTimeMs?: () => number;
+  readonly pageSize?: number;
+  readonly concurrency?: number;
+}
+
+/** What one fan-out did (counts, for logs and tests). */
+export interface FanOutResult {
+  /** Subscriptions that heard the event in the pages this invocation served. */
+  readonly matched: number;
+  readonly alerted: number;
+  readonly jobsQueued: number;
+  /** Pages of match entries read by this invocation. */
+  readonly pages: number;
+  /** Whether this invocation resumed an earlier one's recorded progress. */
+  readonly resumed: boolean;
+}
+
+/** The match partitions an event is looked up in: its orgs', then programme-wide. */
+export const partitionsOf = (event: PublishedEvent): string[] => [...new Set([...orgsOf(event), '*'])];
+
+/**
+ * Progress cursor: the partition's index (zero-padded, so cursors compare as strings in
+ * the order they are reached) and the last sort key served in it; `<n>#` = partition n
+ * not started.
+ */
+const cursorOf = (partition: number, afterSk = ''): string => `${String(partition).padStart(4, '0')}#${afterSk}`;
+const parseCursor = (cursor: string | undefined): { partition: number; after: string | undefined } => {
+  if (!cursor) return { partition: 0, after: undefined };
+  const hash = cursor.indexOf('#');
+  const after = cursor.slice(hash + 1);
+  return { partition: Number(cursor.slice(0, hash)), after: after === '' ? undefined : after };
+};
+
+/** Runs `work` on every item with at most `limit` at once; settles all, like Promise.allSettled. */
+const settleBounded = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<unknown[]> => {
+  const failures: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return failures;
+};
+
+/**
+ * Serves every live subscription hearing `event`, a page of match entries at a time with
+ * bounded concurrency. After each fully served page its progress is recorded, so a retry
+ * (after a failure, a pause or a crash) starts from the first page not fully served; the
+ * alert and delivery claims are conditional writes, so re-serving part of a page writes
+ * nothing twice. Throws {@link FanOutIncompleteError} when some subscription of a page
+ * failed (the others are served first), and {@link FanOutPausedError} when too little of
+ * the invocation is left to start another page.
+ */
+export const fanOut = async (event: PublishedEvent, deps: FanOutDeps): Promise<FanOutResult> => {
+  const now = deps.now ?? (() => new Date());
+  const pageSize = deps.pageSize ?? FAN_OUT_PAGE_SIZE;
+  const concurrency = deps.concurrency ?? FAN_OUT_CONCURRENCY;
+  const partitions = partitionsOf(event);
+  const saved = await deps.repository.fanOutProgress(event.id);
+  let { partition, after } = parseCursor(saved);
+  let matched = 0;
+  let alerted = 0;
+  let jobsQueued = 0;
+  let pages = 0;
+
+  const serve = async (subscription: Subscription): Promise<void> => {
+    if (subscription.channel.type === 'inbox') {
+      const written = await deps.repository.putAlertOnce({
+        ownerSub: subscription.ownerSub,
+        subscriptionId: subscription.id,
+        event,
+        summary: summaryOf(event),
+        createdAt: now().toISOString(),
+      });
+      if (written) alerted += 1;
+      return;
+    }
+    const claim = await deps.repository.claimDelivery(subscription.id, event.id, now());
+    if (claim === 'done') return;
+    if (claim === 'in-progress') throw new FanOutIncompleteError('Another fan-out is queueing this delivery.');
+    try {
+      await deps.deliveryQueue.send({ subscriptionId: subscription.id, ownerSub: subscription.ownerSub, attempt: 1, event });
+    } catch (error) {
+      await deps.repository.releaseClaim(subscription.id, event.id);
+      throw error;
+    }
+    jobsQueued += 1;
+    await deps.repository.markJobQueued(subscription.id, event.id, now());
+  };
+
+  // Progress is written only when a run stops short (a pause or a failed page) and when a
+  // resumed run finishes: a retry then starts at the first page not fully served. A crash in
+  // between re-serves from the last record, writing nothing twice (the writes are conditional).
+  let served = false;
+  const record = async (): Promise<void> => {
+    if (served || saved !== undefined) await deps.repository.saveFanOutProgress(event.id, cursorOf(partition, after), now());
+  };
+  while (partition < partitions.length) {
+    if (deps.remainingTimeMs && deps.remainingTimeMs() < FAN_OUT_TIME_RESERVE_MS) {
+      await record();
+      throw new FanOutPausedError(`Paused after ${pages} pages to stay within the invocation's time; will resume.`);
+    }
+    const page = await deps.repository.matchPage(partitions[partition]!, after, pageSize);
+    pages += 1;
+    const at = now();
+    // A subscription filed under several of the event's partitions is served from the first of them only.
+    const earlier = new Set(partitions.slice(0, partition));
+    const hearing = page.subscriptions.filter(
+      (subscription) =>
+        isLive(subscription, at) &&
+        !matchPartitionsOf(subscription).some((p) => earlier.has(p)) &&
+        matchesSubscription(subscription, event),
+    );
+    matched += hearing.length;
+    const failures = await settleBounded(hearing, concurrency, serve);
+    if (failures.length > 0) {
+      // Error names only: a dependency's message might echo input.
+      const names = [...new Set(failures.map((f) => (f as Error)?.name ?? 'Error'))].join(', ');
+      await record();
+      throw new FanOutIncompleteError(`${failures.length} of ${hearing.length} subscriptions of a page not served yet (${names}); will retry.`);
+    }
+    const done = page.last === undefined;
+    partition = done ? partition + 1 : partition;
+    after = done ? undefined : page.last;
+    served = true;
+  }
+  // A fan-out that once stopped part-way records that it finished, so a late copy of the
+  // message does nothing; one that never stopped (the usual case) wrote no progress at all.
+  if (saved !== undefined) await record();
+  return { matched, alerted, jobsQueued, pages, resumed: saved !== undefined };
+};
