@@ -1,7 +1,9 @@
 /**
  * The architecture in executable form (`npm run lint:arch`). Each forbidden rule is one
- * sentence of docs/architecture.md's layout: a violation names the rule, the importing
- * file and the imported one.
+ * sentence of the layout: shared/core (pure vocabulary), shared/platform (technical base),
+ * feature slices shared/<slice>/{domain,data,api}, shared/wiring (composition roots),
+ * functions/ (thin Lambda entries). A violation names the rule, the importing file and the
+ * imported one.
  *
  * Paths are relative to the repository root (the cruise's base directory), so a pattern
  * such as `^shared/core/` means "the shared/core folder of this repository". A feature
