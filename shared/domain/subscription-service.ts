@@ -11,7 +11,7 @@ import { hasRole, type Caller } from './identity.ts';
 import type { Page } from './ports.ts';
 import { assertHasKnownRole } from './referral.ts';
 import { pickFields } from './view.ts';
-import type { CreateSubscriptionBody } from './schemas/subscription.ts';
+import { MAX_REDRIVE, type CreateSubscriptionBody } from './schemas/subscription.ts';
 import {
   expiryFrom,
   isAddressInDomains,
@@ -123,9 +123,6 @@ export interface SubscriptionServiceDependencies {
   readonly newId: () => string;
   readonly clock?: () => Date;
 }
-
-/** Most dead letters one redrive request queues again; a further request takes the rest. */
-export const MAX_REDRIVE = 250;
 
 /** Dead letters queued (and then deleted) per round of a redrive. */
 const REDRIVE_CHUNK = 25;
