@@ -184,6 +184,12 @@ export const ActorSchema = z
 const UlidTextSchema = z.string().max(ULID_LENGTH);
 /** An organisation id as stored (every one registered). */
 const OrgTextSchema = z.string().max(ID_MAX);
+/** What a declined or cancelled referral's `reasonCode` can be (`other` is in both lists). */
+type ReferralReasonCode = (typeof DECLINE_REASON_CODES)[number] | (typeof CANCEL_REASON_CODES)[number];
+const REFERRAL_REASON_CODES = [...new Set<ReferralReasonCode>([...DECLINE_REASON_CODES, ...CANCEL_REASON_CODES])] as [
+  ReferralReasonCode,
+  ...ReferralReasonCode[],
+];
 /** Most organisations a referral can involve: every registered one. */
 const PARTIES_MAX = ORGANISATIONS.length;
 
@@ -236,7 +242,7 @@ export const ReferralSchema = z
     dueAt: InstantSchema.meta({ description: 'When a response is due; moves back by time spent waiting for information' }),
     infoRequestedAt: InstantSchema.optional(),
     outcome: z.enum(OUTCOME_CODES).optional(),
-    reasonCode: z.enum([...DECLINE_REASON_CODES, ...CANCEL_REASON_CODES]).optional().meta({ description: 'Decline or cancel reason code' }),
+    reasonCode: z.enum(REFERRAL_REASON_CODES).optional().meta({ description: 'Decline or cancel reason code' }),
     parties: z.array(OrgTextSchema).max(PARTIES_MAX).meta({ description: 'The organisations that are parties now' }),
     formerParties: z.array(FormerPartySchema).max(PARTIES_MAX).optional(),
     openHandoffId: UlidTextSchema.optional(),
