@@ -1,12 +1,15 @@
 /** zod schemas of `GET /metrics/summary` (DESIGN §4): its query and its JSON answer. */
 import * as z from 'zod';
+import { ORGANISATIONS } from '../../core/organisations.ts';
 import { GROUP_BY } from './metrics.ts';
-import { CANCEL_REASON_CODES, DECLINE_REASON_CODES, OUTCOME_CODES, REFERRAL_STATUSES, SERVICE_AREAS } from '../../core/reference-data.ts';
-import { OrgIdSchema } from '../../referrals/domain/referral-schemas.ts';
+import { ATTRIBUTION, MAX_SUMMARY_DAYS } from './metrics-service.ts';
+import { CANCEL_REASON_CODES, DECLINE_REASON_CODES, OUTCOME_CODES, PRIORITIES, REFERRAL_STATUSES, SERVICE_AREAS } from '../../core/reference-data.ts';
+import { ID_MAX, OrgIdSchema } from '../../referrals/domain/referral-schemas.ts';
 
 /** A calendar date `YYYY-MM-DD` (UK reporting days) that exists. */
 export const DaySchema = z
   .string()
+  .max(10, { message: 'must be a date YYYY-MM-DD', abort: true })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD', abort: true })
   .refine((day) => {
     const t = Date.parse(`${day}T00:00:00Z`);
@@ -71,24 +74,27 @@ export const MetricFiguresSchema = z
   .meta({ id: 'MetricFigures' });
 
 const GroupKeySchema = z.union([
-  z.strictObject({ serviceArea: z.string() }),
-  z.strictObject({ day: z.string() }),
-  z.strictObject({ fromOrg: z.string(), toOrg: z.string() }),
-  z.strictObject({ priority: z.string() }),
+  z.strictObject({ serviceArea: z.enum(SERVICE_AREAS) }),
+  z.strictObject({ day: z.string().max(10) }),
+  z.strictObject({ fromOrg: z.string().max(ID_MAX), toOrg: z.string().max(ID_MAX) }),
+  z.strictObject({ priority: z.enum(PRIORITIES) }),
 ]);
+
+/** Most groups an answer can hold: a day each of the longest period, or every pair of organisations. */
+const GROUPS_MAX = Math.max(MAX_SUMMARY_DAYS, ORGANISATIONS.length ** 2, SERVICE_AREAS.length, PRIORITIES.length);
 
 export const MetricsSummarySchema = z
   .strictObject({
-    from: z.string(),
-    to: z.string(),
+    from: z.string().max(10),
+    to: z.string().max(10),
     groupBy: z.enum(GROUP_BY),
     serviceArea: z.enum(SERVICE_AREAS).optional(),
-    org: z.string().optional(),
+    org: z.string().max(ID_MAX).optional(),
     attribution: z.strictObject({
-      referrals: z.string(),
-      handoffs: z.string(),
+      referrals: z.literal(ATTRIBUTION.referrals),
+      handoffs: z.literal(ATTRIBUTION.handoffs),
     }),
-    groups: z.array(z.strictObject({ key: GroupKeySchema, figures: MetricFiguresSchema })),
+    groups: z.array(z.strictObject({ key: GroupKeySchema, figures: MetricFiguresSchema })).max(GROUPS_MAX),
     total: MetricFiguresSchema,
   })
   .meta({ id: 'MetricsSummary' });

@@ -1,26 +1,67 @@
 import * as z from 'zod';
 
+/**
+ * The most a problem document holds. Its strings partly echo the request (an unknown
+ * field's name, the path), so `problemResponse` cuts them to these before sending: a huge
+ * or hostile request cannot make a huge error answer, and the contract can promise maxima.
+ */
+export const PROBLEM_LIMITS = {
+  type: 200,
+  title: 100,
+  detail: 2000,
+  instance: 2048,
+  correlationId: 128,
+  errors: 50,
+  errorPath: 200,
+  errorMessage: 500,
+} as const;
+
 /** One field-level validation failure inside a problem document. */
 export const FieldErrorSchema = z
   .object({
-    path: z.string().meta({ description: 'Dotted path of the offending field, e.g. `subject.nhsNumber`', example: 'toOrg' }),
-    message: z.string(),
+    path: z
+      .string()
+      .max(PROBLEM_LIMITS.errorPath)
+      .meta({ description: 'Dotted path of the offending field, e.g. `subject.nhsNumber`', example: 'toOrg' }),
+    message: z.string().max(PROBLEM_LIMITS.errorMessage),
   })
   .meta({ id: 'FieldError' });
 
 /** RFC 9457 problem details, the body of every error response. */
 export const ProblemSchema = z
   .object({
-    type: z.string().meta({ description: 'URI identifying the problem type', example: 'https://jointly.example/problems/not-found' }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string().optional().meta({ description: 'The request path' }),
-    correlationId: z.string().optional(),
-    errors: z.array(FieldErrorSchema).optional(),
+    type: z
+      .string()
+      .max(PROBLEM_LIMITS.type)
+      .meta({ description: 'URI identifying the problem type', example: 'https://jointly.example/problems/not-found' }),
+    title: z.string().max(PROBLEM_LIMITS.title),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().max(PROBLEM_LIMITS.detail),
+    instance: z.string().max(PROBLEM_LIMITS.instance).optional().meta({ description: 'The request path' }),
+    correlationId: z.string().max(PROBLEM_LIMITS.correlationId).optional(),
+    errors: z
+      .array(FieldErrorSchema)
+      .max(PROBLEM_LIMITS.errors)
+      .optional()
+      .meta({ description: `The offending fields, the first ${PROBLEM_LIMITS.errors} if there are more` }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
 export type Problem = z.infer<typeof ProblemSchema>;
+
+/**
+ * The fixed bodies API Gateway itself answers with (not problem+json: HTTP APIs cannot
+ * customise them), e.g. the JWT authorizer's 401 `{"message":"Unauthorized"}`.
+ */
+export const GATEWAY_MESSAGES = {
+  401: 'Unauthorized',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+} as const;
+
+/** The body of an answer API Gateway gives itself with `status`. */
+export const gatewayErrorSchema = (status: keyof typeof GATEWAY_MESSAGES) =>
+  z.strictObject({ message: z.literal(GATEWAY_MESSAGES[status]) }).meta({ description: 'Sent by API Gateway itself, not by a Jointly function' });
 
 export const HealthSchema = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
 
@@ -29,5 +70,9 @@ export const HealthSchema = z.strictObject({ status: z.literal('ok') }).meta({ i
  * not ours, so only its top level is checked (the one response schema that is not strict).
  */
 export const OpenApiDocumentSchema = z
-  .looseObject({ openapi: z.string().regex(/^3\.1\./), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) })
+  .looseObject({
+    openapi: z.string().max(16).regex(/^3\.1\./),
+    info: z.looseObject({ title: z.string().max(100), version: z.string().max(64) }),
+    paths: z.record(z.string().max(200), z.unknown()),
+  })
   .meta({ id: 'OpenApiDocument' });

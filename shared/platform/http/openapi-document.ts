@@ -3,9 +3,17 @@
  * published contract cannot drift from what the handlers validate.
  */
 import * as z from 'zod';
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from 'zod-openapi';
 import type { RouteDefinition } from '../../../infra/routes.ts';
-import { ProblemSchema } from './common-schemas.ts';
+import { gatewayErrorSchema, ProblemSchema } from './common-schemas.ts';
+import { HandoffIdSchema } from '../../referrals/domain/handoff-schemas.ts';
+import { ReferralIdSchema } from '../../referrals/domain/referral-schemas.ts';
+import { AlertIdSchema, SubscriptionIdSchema } from '../../subscriptions/domain/subscription-schemas.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
@@ -18,32 +26,133 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   413: 'Request body over 1 MiB',
   415: 'Request body is not application/json',
   422: 'Well-formed, but breaks a domain rule',
-  500: 'Internal error; the detail never reveals internals',
 };
 
-const ALWAYS = [400, 413, 500];
+/** Statuses every route can answer with as problem+json (500 and the rest are built below). */
+const ALWAYS = [400, 413];
 
 const problemResponse = (status: number) => ({
   description: ERROR_DESCRIPTIONS[status] ?? 'Error',
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 });
 
+/**
+ * Largest body of another media type a route can answer with: the metrics CSV, whose
+ * longest form (366 daily rows of about 60 figures) stays well under 1 MiB.
+ */
+const ALTERNATIVE_BODY_MAX = 1024 * 1024;
+
+/** `Retry-After` in seconds; `sent` says whether the answer always carries it. */
+const retryAfter = (sent: 'always' | 'maybe', description: string) => {
+  const seconds = z.number().int().min(0).max(3600);
+  return (sent === 'always' ? seconds : seconds.optional()).meta({
+    description: `Seconds to wait before sending the same request again. ${description}`,
+  });
+};
+
+/**
+ * 401, jwt routes only. Usually API Gateway's JWT authorizer answers, before any function
+ * runs; a token it passes that is not a Cognito ID token is refused by the API as a problem.
+ */
+const UNAUTHORIZED: ZodOpenApiResponseObject = {
+  description:
+    'No valid bearer token. API Gateway’s JWT authorizer answers `{"message":"Unauthorized"}` itself (application/json); ' +
+    'a token it accepts that is not an ID token (an access token) gets a problem from the API',
+  headers: z.object({
+    'WWW-Authenticate': z
+      .string()
+      .max(256)
+      .optional()
+      .meta({ description: '`Bearer`, on the API’s problem answer; the authorizer’s own answer is not documented to carry it' }),
+  }),
+  content: {
+    [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema },
+    'application/json': { schema: gatewayErrorSchema(401) },
+  },
+};
+
+/**
+ * 429, every route: API Gateway's stage throttling (a token bucket: the stage's rate and
+ * burst, infra/config/stage-config.ts) answers before any function runs. It sends no
+ * RateLimit headers, so none are declared.
+ */
+const TOO_MANY_REQUESTS: ZodOpenApiResponseObject = {
+  description:
+    'Throttled by API Gateway: over the stage’s request rate or burst (docs/operations.md), or the AWS account’s. ' +
+    'Nothing was applied: back off and send the same request again',
+  headers: z.object({
+    'Retry-After': retryAfter(
+      'maybe',
+      'API Gateway’s throttling answer is not documented to carry it (an HTTP API cannot add headers to it): when absent, wait at least 1 s and back off exponentially with jitter.',
+    ),
+  }),
+  content: { 'application/json': { schema: gatewayErrorSchema(429) } },
+};
+
+/** 500, every route: the API's own problem, or API Gateway's answer when the function failed or timed out. */
+const INTERNAL_ERROR: ZodOpenApiResponseObject = {
+  description:
+    'Internal error; the detail never reveals internals. A function that crashed or overran its timeout gets API Gateway’s ' +
+    '`{"message":"Internal Server Error"}` (application/json) instead',
+  content: {
+    [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema },
+    'application/json': { schema: gatewayErrorSchema(500) },
+  },
+};
+
+/**
+ * 503, routes whose function uses a dependency (the table, the queue, the key): busy past
+ * the SDK's retries, nothing applied (shared/http/problem.ts, always with `Retry-After`).
+ * API Gateway's own 503 (integration timeout, 30 s) cannot happen: API functions stop at 29 s.
+ */
+const SERVICE_UNAVAILABLE: ZodOpenApiResponseObject = {
+  description: 'A dependency was busy (throttling, a transaction conflict, a fault or timeout): nothing was applied, send the same request again',
+  headers: z.object({ 'Retry-After': retryAfter('always', 'Always sent with this answer (1 today).') }),
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+};
+
 const HEADER_SCHEMAS = {
-  'If-Match': z.string().optional().meta({ description: 'The ETag of your last read, e.g. "3": a stale one gets 412' }),
+  'If-Match': z
+    .string()
+    .max(16)
+    .optional()
+    .meta({ description: 'The ETag of your last read, e.g. "3" (or W/"3", 3, *): a stale one gets 412' }),
   'Idempotency-Key': z
     .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .max(255)
     .optional()
-    .meta({ description: 'Any unique string (a UUID): a retry with the same key and body within 24 h replays the first answer' }),
+    .meta({ description: 'Any unique string of 1–255 visible ASCII characters (a UUID): a retry with the same key and body within 24 h replays the first answer' }),
 };
 
-/** Path parameters of a template: every `{name}` is a string. */
-const pathParamsOf = (path: string) => {
-  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  return names.length === 0 ? undefined : z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
+/**
+ * The id schema of each collection's `{id}`, the one its handlers parse the path with (a
+ * malformed id is a 400 naming it). A path under a collection missing here fails the unit
+ * tests of this document, so a new one cannot be documented as an unbounded string.
+ */
+const PATH_ID_SCHEMAS: Readonly<Record<string, z.ZodString>> = {
+  referrals: ReferralIdSchema,
+  handoffs: HandoffIdSchema,
+  subscriptions: SubscriptionIdSchema,
+  alerts: AlertIdSchema,
 };
+
+/** Path parameters of a template: each `{name}` with the id schema of the collection before it. */
+const pathParamsOf = (path: string) => {
+  const params = [...path.matchAll(/\/([\w-]+)\/\{(\w+)\}/g)].map(([, collection, name]) => {
+    const schema = PATH_ID_SCHEMAS[collection!];
+    if (!schema) throw new Error(`OpenAPI: no id schema for {${name}} under /${collection} (${path})`);
+    return [name!, schema] as const;
+  });
+  if (params.length !== (path.match(/\{/g)?.length ?? 0)) throw new Error(`OpenAPI: a path parameter of ${path} has no collection before it`);
+  return params.length === 0 ? undefined : z.object(Object.fromEntries(params));
+};
+
+/** Whether the route's function calls a dependency that can be busy (so may answer 503). */
+const usesDependency = (route: RouteDefinition): boolean => route.tableAccess !== undefined || (route.eventAccess?.length ?? 0) > 0;
 
 const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
-  const statuses = [...new Set([...ALWAYS, ...(route.errorStatuses ?? [])])].sort();
+  const statuses = [...new Set([...ALWAYS, ...(route.errorStatuses ?? [])])].filter((status) => status !== 401).sort();
   const path = pathParamsOf(route.path);
   const headers = route.headers?.length
     ? z.object(Object.fromEntries(route.headers.map((h) => [h, HEADER_SCHEMAS[h]])))
@@ -73,15 +182,45 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
               content: {
                 ...(route.success.schema ? { 'application/json': { schema: route.success.schema } } : {}),
                 ...Object.fromEntries(
-                  Object.entries(route.success.alternatives ?? {}).map(([mediaType, description]) => [mediaType, { schema: z.string().meta({ description }) }]),
+                  Object.entries(route.success.alternatives ?? {}).map(([mediaType, description]) => [mediaType, { schema: z.string().max(ALTERNATIVE_BODY_MAX).meta({ description }) }]),
                 ),
               },
             }
           : {}),
       },
       ...Object.fromEntries(statuses.map((status) => [String(status), problemResponse(status)])),
+      ...(route.auth === 'jwt' ? { '401': UNAUTHORIZED } : {}),
+      '429': TOO_MANY_REQUESTS,
+      '500': INTERNAL_ERROR,
+      ...(usesDependency(route) ? { '503': SERVICE_UNAVAILABLE } : {}),
     },
   };
+};
+
+/** Tags in the order the document lists them, with what each groups. */
+const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  meta: 'Liveness and this contract',
+  reference: 'Registries and code lists',
+  referrals: 'Joint referrals between organisations, their actions and history',
+  notes: 'Case notes on a referral',
+  handoffs: 'Handoffs of responsibility for an accepted referral',
+  subscriptions: 'Alert subscriptions and their deliveries',
+  alerts: 'A caller’s inbox alerts',
+  metrics: 'Programme evaluation figures',
+};
+
+/** The largest value each integer format holds. */
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Every integer gets its OpenAPI format from the bounds zod gives it: `int32` when they
+ * fit, else `int64` (zod's default bounds are JavaScript's safe integers).
+ */
+const withIntegerFormat = ({ jsonSchema }: { jsonSchema: Record<string, unknown> }): void => {
+  if (jsonSchema.type !== 'integer' || jsonSchema.format !== undefined) return;
+  const { minimum, maximum } = jsonSchema;
+  const fits = typeof minimum === 'number' && typeof maximum === 'number' && minimum >= -INT32_MAX - 1 && maximum <= INT32_MAX;
+  jsonSchema.format = fits ? 'int32' : 'int64';
 };
 
 /** The OpenAPI 3.1 document for `routes`. */
@@ -91,20 +230,45 @@ export const buildOpenApiDocument = (routes: readonly RouteDefinition[], version
     const item = (paths[route.path] ??= {});
     (item as Record<string, ZodOpenApiOperationObject>)[route.method.toLowerCase()] = operationOf(route);
   }
-  return createDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'Jointly API',
-      version,
-      description:
-        'Joint referrals and handoffs of responsibility between health and social care organisations. ' +
-        'Errors are RFC 9457 application/problem+json. Every response carries X-Correlation-Id.',
-    },
-    components: {
-      securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (Cognito ID token)' },
+  const tags = [...new Set(routes.flatMap((route) => route.tags))];
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'Jointly API',
+        version,
+        description:
+          'Joint referrals and handoffs of responsibility between health and social care organisations. ' +
+          'Errors are RFC 9457 application/problem+json, except the few API Gateway answers itself (401, 429, 500). ' +
+          'Every answer from a Jointly function carries X-Correlation-Id.',
+        // Internal to the programme's partners, not open source: no licence grants any use.
+        license: { name: 'Proprietary: no licence is granted', identifier: 'LicenseRef-Proprietary' },
+        contact: { name: 'Jointly operations', email: 'jointly-ops@nhs.net' },
       },
+      // Relative: each stage serves its API at the root of its own base URL (the HTTP API's
+      // `$default` stage; the local runtime likewise), so `/` is right for every one.
+      servers: [
+        {
+          url: '/',
+          description: 'The stage that served this document: local (npm start), dev, staging or production',
+          'x-internal': true,
+        },
+      ],
+      tags: tags.map((name) => ({ name, ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}) })),
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description:
+              'A Cognito ID token of the stage’s user pool, verified by API Gateway’s JWT authorizer (signature, issuer, ' +
+              'audience, expiry) following RFC8725’s best practices: RS256 only, never `alg: none`; short-lived (an hour)',
+          },
+        },
+      },
+      paths,
     },
-    paths,
-  });
+    { override: withIntegerFormat },
+  );
 };

@@ -18,7 +18,7 @@ import {
   UnsupportedMediaTypeError,
   type FieldError,
 } from '../../core/errors.ts';
-import type { Problem } from './common-schemas.ts';
+import { PROBLEM_LIMITS, type Problem } from './common-schemas.ts';
 
 /** Base of problem `type` URIs; each type is documented in the README. */
 export const PROBLEM_TYPE_BASE = 'https://jointly.dev/problems/';
@@ -52,7 +52,13 @@ export const statusOf = (error: DomainError): number => {
   return 500;
 };
 
-/** Builds a problem response from its parts. */
+/** `text` cut to `max` characters, an ellipsis marking the cut. */
+const atMost = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
+/**
+ * Builds a problem response from its parts, cut to {@link PROBLEM_LIMITS}: the detail,
+ * path and field errors can echo the request, and the contract promises maxima.
+ */
 export const problemResponse = (problem: {
   status: number;
   code: string;
@@ -63,14 +69,17 @@ export const problemResponse = (problem: {
   errors?: readonly FieldError[];
   headers?: Record<string, string>;
 }): ProblemResponse => {
+  const errors = (problem.errors ?? [])
+    .slice(0, PROBLEM_LIMITS.errors)
+    .map((error) => ({ path: atMost(error.path, PROBLEM_LIMITS.errorPath), message: atMost(error.message, PROBLEM_LIMITS.errorMessage) }));
   const body: Problem = {
     type: `${PROBLEM_TYPE_BASE}${problem.code}`,
     title: problem.title,
     status: problem.status,
-    detail: problem.detail,
-    ...(problem.instance ? { instance: problem.instance } : {}),
+    detail: atMost(problem.detail, PROBLEM_LIMITS.detail),
+    ...(problem.instance ? { instance: atMost(problem.instance, PROBLEM_LIMITS.instance) } : {}),
     ...(problem.correlationId ? { correlationId: problem.correlationId } : {}),
-    ...(problem.errors && problem.errors.length > 0 ? { errors: [...problem.errors] } : {}),
+    ...(errors.length > 0 ? { errors } : {}),
   };
   return {
     statusCode: problem.status,

@@ -11,7 +11,7 @@ import { hasRole, type Caller } from '../../core/identity.ts';
 import type { Page } from '../../referrals/domain/ports.ts';
 import { assertHasKnownRole } from '../../referrals/domain/referral.ts';
 import { pickFields } from '../../core/view.ts';
-import type { CreateSubscriptionBody } from './subscription-schemas.ts';
+import { MAX_REDRIVE, type CreateSubscriptionBody } from './subscription-schemas.ts';
 import {
   expiryFrom,
   isAddressInDomains,
@@ -123,9 +123,6 @@ export interface SubscriptionServiceDependencies {
   readonly newId: () => string;
   readonly clock?: () => Date;
 }
-
-/** Most dead letters one redrive request queues again; a further request takes the rest. */
-export const MAX_REDRIVE = 250;
 
 /** Dead letters queued (and then deleted) per round of a redrive. */
 const REDRIVE_CHUNK = 25;

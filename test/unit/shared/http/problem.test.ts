@@ -20,6 +20,7 @@ import {
   statusOf,
   toDomainError,
 } from '../../../../shared/platform/http/problem.ts';
+import { PROBLEM_LIMITS, ProblemSchema } from '../../../../shared/platform/http/common-schemas.ts';
 
 const parse = (body: string) => JSON.parse(body) as Record<string, unknown>;
 
@@ -305,6 +306,29 @@ describe('problemResponse', () => {
       status: 405,
       detail: 'd',
     });
+  });
+
+  it('cuts what echoes the request to the maxima the contract promises', () => {
+    // Prepare
+    const hugeKey = 'k'.repeat(100_000);
+    const problem = {
+      status: 400,
+      code: 'bad-request',
+      title: 'Bad request',
+      detail: `The request body is invalid: check ${hugeKey}.`,
+      instance: `/referrals/${'x'.repeat(10_000)}`,
+      errors: Array.from({ length: 1000 }, (_, index) => ({ path: `${hugeKey}${index}`, message: 'is not a known field' })),
+    };
+
+    // Act
+    const body = ProblemSchema.parse(parse(problemResponse(problem).body));
+
+    // Assess
+    expect(body.detail).toHaveLength(PROBLEM_LIMITS.detail);
+    expect(body.detail.endsWith('…')).toBe(true);
+    expect(body.instance).toHaveLength(PROBLEM_LIMITS.instance);
+    expect(body.errors).toHaveLength(PROBLEM_LIMITS.errors);
+    expect(body.errors?.[0]).toEqual({ path: `${'k'.repeat(PROBLEM_LIMITS.errorPath - 1)}…`, message: 'is not a known field' });
   });
 });
 

@@ -349,3 +349,27 @@ describe('AmendBodySchema', () => {
     expect(issues.some((issue) => issue.code === 'unrecognized_keys' && issue.message.includes('toOrg'))).toBe(true);
   });
 });
+
+describe('ids bounded by their pattern', () => {
+  it('declares the bound as a maxLength, and a longer id fails once, with the pattern’s message', () => {
+    // Prepare
+    const body = { ...MINIMAL_BODY, toOrg: 'a'.repeat(65) };
+
+    // Act
+    const { errors } = failuresOf(CreateReferralBodySchema, body);
+
+    // Assess
+    expect(errors).toEqual([{ path: 'toOrg', message: 'must be an organisation id such as "ecc"' }]);
+  });
+
+  it('still accepts the longest id its pattern allows', () => {
+    // Prepare
+    const body = { ...MINIMAL_BODY, toOrg: 'a'.repeat(64), subject: { localId: 'L'.repeat(64) } };
+
+    // Act
+    const result = CreateReferralBodySchema.safeParse(body);
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+});
