@@ -1,10 +1,11 @@
 /**
- * Generates the OpenAPI 3.1 document from the route table and its zod schemas, so the
- * published contract cannot drift from what the handlers validate.
+ * Generates the OpenAPI 3.1 document from the route definitions and their zod schemas, so
+ * the published contract cannot drift from what the handlers validate: the very schemas
+ * (body, optional or not; query; path parameters) the handler stacks are built from.
  */
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import type { RouteDefinition } from '../../../infra/routes.ts';
+import type { RouteDefinition } from './route-definition.ts';
 import { ProblemSchema } from './common-schemas.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 
@@ -36,18 +37,12 @@ const HEADER_SCHEMAS = {
     .meta({ description: 'Any unique string (a UUID): a retry with the same key and body within 24 h replays the first answer' }),
 };
 
-/** Path parameters of a template: every `{name}` is a string. */
-const pathParamsOf = (path: string) => {
-  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  return names.length === 0 ? undefined : z.object(Object.fromEntries(names.map((n) => [n, z.string()])));
-};
-
 const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
   const statuses = [...new Set([...ALWAYS, ...(route.errorStatuses ?? [])])].sort();
-  const path = pathParamsOf(route.path);
-  const headers = route.headers?.length
-    ? z.object(Object.fromEntries(route.headers.map((h) => [h, HEADER_SCHEMAS[h]])))
-    : undefined;
+  // The route's own path schema: defineRoute checks its keys are the template's parameters.
+  const path = route.request?.path;
+  const headerNames = route.request?.headers ?? [];
+  const headers = headerNames.length > 0 ? z.object(Object.fromEntries(headerNames.map((h) => [h, HEADER_SCHEMAS[h]]))) : undefined;
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -63,7 +58,7 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
         }
       : {}),
     ...(route.request?.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: route.request.body } } } }
+      ? { requestBody: { required: !route.request.bodyOptional, content: { 'application/json': { schema: route.request.body } } } }
       : {}),
     responses: {
       [String(route.success.status)]: {
