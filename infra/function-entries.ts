@@ -1,13 +1,14 @@
 /**
  * Every Lambda function Jointly deploys, by construct id, with its handler module: the
- * API functions (one per `functionId` of the route table, plus `$default`), the event
- * workers and the scheduled SLA sweep. The stacks build their functions from these
- * entries and `npm run bundle-report` bundles exactly these.
+ * API functions (one per `functionId` of the routes, plus `$default`; their entries are
+ * in the route definitions), the event workers and the scheduled SLA sweep (their entries
+ * are here, and only here). The stacks and the local runtime build their functions from
+ * these entries and `npm run bundle-report` bundles exactly these.
  *
  * Pure data: no CDK imports.
  */
-import { QUEUES } from '../shared/wiring/bus-rules.ts';
-import { DEFAULT_ROUTE, ROUTES, functionIdOf, type RouteDefinition } from './routes.ts';
+import { functionIdOf, type RouteDefinition } from '../shared/platform/http/route-definition.ts';
+import { DEFAULT_ROUTE, ROUTES } from '../shared/wiring/routes.ts';
 
 /** Where a function sits: behind the HTTP API, on the event path, or on a schedule. */
 export type FunctionKind = 'api' | 'events' | 'scheduled';
@@ -26,11 +27,11 @@ export const EVENT_FUNCTIONS = {
   /** Table stream → EventBridge bus (the outbox publisher). */
   publisher: { kind: 'events', entry: 'functions/events/publisher/handler.ts' },
   /** Consumes the `fanOut` queue: inbox alerts and delivery jobs. */
-  fanOut: { kind: 'events', entry: QUEUES.fanOut.entry },
+  fanOut: { kind: 'events', entry: 'functions/events/fan-out/handler.ts' },
   /** Consumes the `deliveries` queue: one webhook or e-mail delivery per message. */
-  deliver: { kind: 'events', entry: QUEUES.deliveries.entry },
+  deliver: { kind: 'events', entry: 'functions/events/deliver/handler.ts' },
   /** Consumes the `metrics` queue: programme evaluation counters and EMF business metrics. */
-  metrics: { kind: 'events', entry: QUEUES.metrics.entry },
+  metrics: { kind: 'events', entry: 'functions/events/metrics/handler.ts' },
   /** Raises `referral.overdue` / `handoff.overdue` every minute. */
   slaSweep: { kind: 'scheduled', entry: 'functions/scheduled/sla-sweep/handler.ts' },
 } as const satisfies Record<string, Omit<FunctionEntry, 'id'>>;

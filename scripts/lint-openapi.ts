@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { lintFromString, loadConfig, type NormalizedProblem } from '@redocly/openapi-core';
 import spectralCore from '@stoplight/spectral-core';
 import spectralParsers from '@stoplight/spectral-parsers';
-import { ROUTES } from '../infra/routes.ts';
+import { ROUTES } from '../shared/wiring/routes.ts';
 import { buildOpenApiDocument } from '../shared/platform/http/openapi-document.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -70,7 +70,7 @@ export interface LocalQueueOptions {
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Loads `handler` from a function entry of the repository (e.g. `QUEUES.fanOut.entry`). */
+/** Loads `handler` from a function entry of the repository (e.g. `EVENT_FUNCTIONS.fanOut.entry`). */
 export const handlerFromEntry = (entry: string) => async (): Promise<SqsConsumer> => {
   const path = resolve(REPO_ROOT, entry);
   if (!existsSync(path)) throw Object.assign(new Error(`The consumer module ${entry} does not exist.`), { name: 'ConsumerMissingError' });

@@ -37,7 +37,9 @@ import { logger } from '../../shared/platform/http/logger.ts';
 import { CLAIM_LEASE_MS } from '../../shared/subscriptions/data/delivery-repository.ts';
 import { ATTEMPT_LEASE_MS } from '../../shared/subscriptions/domain/delivery.ts';
 import { consumerOf, EVENT_FUNCTION_SETTINGS, VISIBILITY_TIMEOUT_FACTOR } from '../function-settings.ts';
-import { DEFAULT_ROUTE, functionIdOf, ROUTES } from '../routes.ts';
+import { EVENT_FUNCTIONS } from '../function-entries.ts';
+import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
+import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
 import type { OutgoingResponse } from './api-gateway-event.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { ensureTable } from './ensure-table.ts';
@@ -459,9 +461,6 @@ const importHandler = async <T>(entry: string): Promise<T> => {
   return module.handler;
 };
 
-const PUBLISHER_ENTRY = 'functions/events/publisher/handler.ts';
-const SLA_SWEEP_ENTRY = 'functions/scheduled/sla-sweep/handler.ts';
-
 /** Starts the local runtime; resolves once it serves requests. */
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const tableName = options.tableName ?? 'jointly-local';
@@ -511,7 +510,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // The event path, registered before any handler is imported: handlers find it through
     // `eventAdapters()`. Queue consumers are imported at their first message.
     for (const [name, queue] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
-      const load = handlerFromEntry(queue.entry);
+      const load = handlerFromEntry(EVENT_FUNCTIONS[consumerOf(name)].entry);
       const consumerSettings = limitsOf(consumerOf(name));
       const source = consumerSettings.eventSource;
       const concurrency = (source?.kind === 'sqs' ? source.maxConcurrency : undefined) ?? consumerSettings.reservedConcurrency;
@@ -546,8 +545,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
 
     const handlers = new Map([...(await loadHandlers())].map(([operationId, handler]) => [operationId, telemetry.scopedHandler(operationId, handler)]));
-    const publisher = await importHandler<StreamHandler>(PUBLISHER_ENTRY);
-    const sweepHandler = await importHandler<(event: unknown, context: Context) => Promise<unknown>>(SLA_SWEEP_ENTRY);
+    const publisher = await importHandler<StreamHandler>(EVENT_FUNCTIONS.publisher.entry);
+    const sweepHandler = await importHandler<(event: unknown, context: Context) => Promise<unknown>>(EVENT_FUNCTIONS.slaSweep.entry);
     const issuer = await createLocalTokenIssuer();
     // Local-only routes beside /_local/token (never in the route table, so never deployed).
     let drainRuntime: () => Promise<void> = async () => undefined;

@@ -1,8 +1,9 @@
 /**
  * `ApiStack`: Cognito (users, the `custom:org` attribute, one group per role), the HTTP
- * API with its JWT authorizer, and one `JointlyFunction` plus one route per entry of the
- * route table (infra/routes.ts), plus the `$default` catch-all that answers unknown
- * routes with problem+json. Local-only routes are not in the table, so never deployed.
+ * API with its JWT authorizer, and one `JointlyFunction` plus one route per route
+ * definition (shared/wiring/routes.ts gathers them from the slices), plus the `$default`
+ * catch-all that answers unknown routes with problem+json. Local-only routes are not
+ * route definitions, so never deployed.
  * Also, being the last stack of a stage: the API's alarms (every function's errors and
  * throttles, 5xx, p99 latency) and the stage dashboard `jointly-<stage>`.
  */
@@ -28,7 +29,8 @@ import { ROLES, type Role } from '../../shared/core/reference-data.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
-import { DEFAULT_ROUTE, ROUTES, functionIdOf, type RouteDefinition } from '../routes.ts';
+import { functionIdOf, type RouteDefinition } from '../../shared/platform/http/route-definition.ts';
+import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
 
 /** Properties of the API stack. */
 export interface ApiStackProps extends StackProps {

@@ -26,7 +26,8 @@
 import fc from 'fast-check';
 import { generateKeyPair, SignJWT } from 'jose';
 import { ulid } from 'ulid';
-import { ROUTES, type RouteDefinition } from '../../infra/routes.ts';
+import { ROUTES } from '../../shared/wiring/routes.ts';
+import type { RouteDefinition } from '../../shared/platform/http/route-definition.ts';
 import { startRuntimeProcess, tokenFor, type RuntimeProcess } from '../../test/support/local-runtime-process.ts';
 import { validNhsNumber } from '../../test/support/handoff-api.ts';
 import { Checks, drainRuntime, dynamodbEndpointOf, inPool, runtimeStats, scanTable, sleep, tally, type ScenarioOptions, type ScenarioResult } from './common.ts';

@@ -4,16 +4,14 @@ import { decodeCursor, encodeCursor, type CursorBinding } from './cursor.ts';
 /** Default page size of every list. */
 export const DEFAULT_LIMIT = 25;
 
+/** A list's query: `limit`, `cursor`, and the parameters a cursor is bound to. */
+export type PagingQuery = { limit?: number | undefined; cursor?: string | undefined } & Record<string, unknown>;
+
 /**
  * Turns `limit`/`cursor` query parameters into what the repository needs, and back:
  * the cursor is bound to the caller, the route and every other query parameter.
  */
-export const paging = (
-  key: string,
-  caller: Caller,
-  scope: string,
-  query: { limit?: number | undefined; cursor?: string | undefined } & Record<string, unknown>,
-) => {
+export const paging = (key: string, caller: Caller, scope: string, query: PagingQuery) => {
   const binding: CursorBinding = {
     sub: caller.sub,
     scope,
@@ -28,3 +26,9 @@ export const paging = (
     next: (after: string | undefined) => (after ? { nextCursor: encodeCursor(key, after, binding) } : {}),
   };
 };
+
+/** {@link paging} with one cursor key: what a composition root hands its handlers, so they never hold the key. */
+export const pagingWith =
+  (key: string) =>
+  (caller: Caller, scope: string, query: PagingQuery): ReturnType<typeof paging> =>
+    paging(key, caller, scope, query);

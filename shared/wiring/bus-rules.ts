@@ -1,6 +1,7 @@
 /**
  * The bus's rules: one source for the CDK EventBridge rules and the local in-process bus.
- * Each rule sends matching events to one queue; each queue has one consumer function.
+ * Each rule sends matching events to one queue; each queue has one consumer function (the
+ * function whose event source is that queue: infra/function-settings.ts, `consumerOf`).
  */
 import { METRIC_EVENT_TYPES } from '../metrics/domain/metrics.ts';
 import { EVENT_SOURCE } from '../core/event-envelope.ts';
@@ -14,14 +15,14 @@ export interface BusRule {
   readonly target: QueueName;
 }
 
-/** The queues of the event path and the function entry consuming each. */
+/** The queues of the event path, and how often a message is received before its dead-letter queue. */
 export const QUEUES = {
   /** Events to fan out to subscriptions (inbox alerts, delivery jobs). */
-  fanOut: { entry: 'functions/events/fan-out/handler.ts', maxReceiveCount: 5 },
+  fanOut: { maxReceiveCount: 5 },
   /** One message per webhook/email delivery: a slow endpoint delays only its own messages. */
-  deliveries: { entry: 'functions/events/deliver/handler.ts', maxReceiveCount: 3 },
+  deliveries: { maxReceiveCount: 3 },
   /** Events that move a programme evaluation figure, to the metrics consumer (counters + EMF). */
-  metrics: { entry: 'functions/events/metrics/handler.ts', maxReceiveCount: 5 },
+  metrics: { maxReceiveCount: 5 },
 } as const;
 export type QueueName = keyof typeof QUEUES;
 

@@ -4,16 +4,19 @@
  */
 import { newUlid } from '../core/ids.ts';
 import { ORGANISATIONS } from '../core/organisations.ts';
+import { pagingWith } from '../core/pagination.ts';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { loadApiSecrets } from '../platform/config/secrets.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
+import { REFERRAL_SECRETS } from '../referrals/api/routes.ts';
 import { DynamoReferralRepository } from '../referrals/data/referral-repository.ts';
 import { parseSubjectHashKeys } from '../referrals/data/subject-hash.ts';
 import { HandoffService } from '../referrals/domain/handoff-service.ts';
 import { ReferralService } from '../referrals/domain/referral-service.ts';
 
 const config = loadRuntimeConfig();
-const secrets = await loadApiSecrets(config);
+// Exactly the keys the referral routes declare, so exactly what CDK grants their functions.
+const secrets = await loadApiSecrets(config, REFERRAL_SECRETS);
 
 /** The DynamoDB repository of this function instance. */
 export const referralRepository = new DynamoReferralRepository({
@@ -31,8 +34,8 @@ export const referralService = new ReferralService({
   newId: newUlid,
 });
 
-/** Key signing list cursors. */
-export const cursorKey = secrets.cursorKey;
+/** A list's paging, its cursors signed with this function's cursor key. */
+export const paging = pagingWith(secrets.cursorKey);
 
 /** The handoff use cases of this function instance. */
 export const handoffService = new HandoffService({

@@ -3,10 +3,15 @@
  * deliveries, alerts): the subscription wiring (subscriptions.ts) and the key signing
  * their cursors, read once per cold start (from Secrets Manager when deployed).
  */
+import { pagingWith } from '../core/pagination.ts';
 import { loadRuntimeConfig } from '../platform/config/runtime-config.ts';
-import { loadApiSecret } from '../platform/config/secrets.ts';
+import { loadApiSecrets } from '../platform/config/secrets.ts';
+import { SUBSCRIPTION_LIST_SECRETS } from '../subscriptions/api/routes.ts';
 
 export { subscriptionService } from './subscriptions.ts';
 
-/** Key signing list cursors. */
-export const cursorKey = await loadApiSecret(loadRuntimeConfig(), 'cursorKey');
+// Exactly the keys the paging subscription routes declare, so exactly what CDK grants their functions.
+const secrets = await loadApiSecrets(loadRuntimeConfig(), SUBSCRIPTION_LIST_SECRETS);
+
+/** A list's paging, its cursors signed with this function's cursor key. */
+export const paging = pagingWith(secrets.cursorKey);

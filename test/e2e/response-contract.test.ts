@@ -5,7 +5,7 @@
  * every response the e2e clients see; this file makes sure every route is seen once).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ROUTES } from '../../infra/routes.ts';
+import { ROUTES } from '../../shared/wiring/routes.ts';
 import { ReferralSchema } from '../../shared/referrals/domain/referral-schemas.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
 import { referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';

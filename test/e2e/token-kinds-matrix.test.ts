@@ -12,7 +12,8 @@
  * the person's details or any free text, and nothing may change.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ROUTES, type RouteDefinition } from '../../infra/routes.ts';
+import { ROUTES } from '../../shared/wiring/routes.ts';
+import type { RouteDefinition } from '../../shared/platform/http/route-definition.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
 import { randomNhsNumber, referralApi, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
 import { pollUntil } from '../support/webhook-receiver.ts';

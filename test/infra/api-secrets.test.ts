@@ -8,7 +8,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
-import { ROUTES, functionIdOf } from '../../infra/routes.ts';
+import { ROUTES } from '../../shared/wiring/routes.ts';
+import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
 import type { ApiStack } from '../../infra/stacks/api-stack.ts';
 import { SECRET_ARN_ENV } from '../../shared/platform/config/runtime-config.ts';
 

@@ -20,7 +20,8 @@ import { STAGES, loadStageConfig, type StageName } from '../../infra/config/stag
 import { API_LATENCY_P99_THRESHOLD_MS, ITERATOR_AGE_THRESHOLD_MS } from '../../infra/constructs/alarms.ts';
 import { REPO_ROOT } from '../../infra/constructs/jointly-function.ts';
 import { EVENT_FUNCTIONS, FUNCTION_ENTRIES, type EventFunctionName } from '../../infra/function-entries.ts';
-import { ROUTES, functionIdOf } from '../../infra/routes.ts';
+import { ROUTES } from '../../shared/wiring/routes.ts';
+import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
 import { LOG_METRICS } from '../../infra/stacks/events-stack.ts';
 import type { SlaSweepResult } from '../../shared/sla/data/sla-sweep.ts';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';

@@ -1,4 +1,4 @@
-import { httpHandler } from '../../../shared/platform/http/middleware.ts';
+import { getHealthRoute } from '../../../shared/meta/api/routes.ts';
 
 /** `GET /health`: liveness only; touches no dependency, so it answers during incidents. */
-export const handler = httpHandler({ auth: 'none' }, () => ({ statusCode: 200, body: { status: 'ok' } }));
+export const handler = getHealthRoute.handle(() => ({ statusCode: 200, body: { status: 'ok' } }));

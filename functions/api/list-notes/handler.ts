@@ -1,13 +1,9 @@
-import { PageQuerySchema, ReferralPathSchema } from '../../../shared/referrals/domain/referral-schemas.ts';
-import { httpHandler } from '../../../shared/platform/http/middleware.ts';
-import { paging } from '../../../shared/core/pagination.ts';
-import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
-import { cursorKey, referralService } from '../../../shared/wiring/referrals.ts';
+import { listNotesRoute } from '../../../shared/referrals/api/routes.ts';
+import { paging, referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `GET /referrals/{id}/notes`: case notes, newest first. */
-export const handler = httpHandler({ auth: 'jwt', query: PageQuerySchema }, async ({ caller, query, pathParameters }) => {
-  const { id } = parseOrThrow(ReferralPathSchema, pathParameters, 'The path is invalid');
-  const page = paging(cursorKey, caller, `GET /referrals/${id}/notes`, query);
-  const result = await referralService.notes(caller, id, { limit: page.limit, after: page.after });
+export const handler = listNotesRoute.handle(async ({ caller, query, path }) => {
+  const page = paging(caller, `GET /referrals/${path.id}/notes`, query);
+  const result = await referralService.notes(caller, path.id, { limit: page.limit, after: page.after });
   return { statusCode: 200, body: { items: result.items, ...page.next(result.after) } };
 });

@@ -1,12 +1,10 @@
-import { ListSubscriptionsQuerySchema } from '../../../shared/subscriptions/domain/subscription-schemas.ts';
-import { httpHandler } from '../../../shared/platform/http/middleware.ts';
-import { paging } from '../../../shared/core/pagination.ts';
-import { cursorKey, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
+import { listSubscriptionsRoute } from '../../../shared/subscriptions/api/routes.ts';
+import { paging, subscriptionService } from '../../../shared/wiring/subscription-lists.ts';
 
 /** `GET /subscriptions`: the caller's own subscriptions, newest first; `scope=all`: every subscription (programme managers). */
-export const handler = httpHandler({ auth: 'jwt', query: ListSubscriptionsQuerySchema }, async ({ caller, query }) => {
+export const handler = listSubscriptionsRoute.handle(async ({ caller, query }) => {
   // The cursor binds the query, scope included, so an own-list cursor cannot page the oversight list.
-  const page = paging(cursorKey, caller, 'GET /subscriptions', query);
+  const page = paging(caller, 'GET /subscriptions', query);
   const request = { limit: page.limit, after: page.after };
   const result = query.scope === 'all' ? await subscriptionService.listAll(caller, request) : await subscriptionService.list(caller, request);
   return { statusCode: 200, body: { items: result.items, ...page.next(result.after) } };

@@ -1,9 +1,5 @@
-import { ROUTES } from '../../../infra/routes.ts';
-import { httpHandler } from '../../../shared/platform/http/middleware.ts';
-import { buildOpenApiDocument } from '../../../shared/platform/http/openapi-document.ts';
+import { getOpenApiRoute } from '../../../shared/meta/api/routes.ts';
+import { openApiDocument } from '../../../shared/wiring/openapi.ts';
 
-// Generated once per cold start from the same route table CDK deploys.
-const document = buildOpenApiDocument(ROUTES);
-
-/** `GET /openapi.json`: the OpenAPI 3.1 contract. */
-export const handler = httpHandler({ auth: 'none' }, () => ({ statusCode: 200, body: document }));
+/** `GET /openapi.json`: the OpenAPI 3.1 contract, generated once per cold start from the routes CDK deploys. */
+export const handler = getOpenApiRoute.handle(() => ({ statusCode: 200, body: openApiDocument }));

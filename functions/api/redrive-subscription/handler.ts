@@ -1,11 +1,8 @@
-import { SubscriptionPathSchema } from '../../../shared/subscriptions/domain/subscription-schemas.ts';
-import { httpHandler } from '../../../shared/platform/http/middleware.ts';
-import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
+import { redriveSubscriptionRoute } from '../../../shared/subscriptions/api/routes.ts';
 import { subscriptionService } from '../../../shared/wiring/subscriptions.ts';
 
 /** `POST /subscriptions/{id}/redrive`: queue the caller's dead-lettered deliveries again; 202 `{redriven}`. */
-export const handler = httpHandler({ auth: 'jwt' }, async ({ caller, pathParameters }) => {
-  const { id } = parseOrThrow(SubscriptionPathSchema, pathParameters, 'The path is invalid');
-  const result = await subscriptionService.redrive(caller, id);
+export const handler = redriveSubscriptionRoute.handle(async ({ caller, path }) => {
+  const result = await subscriptionService.redrive(caller, path.id);
   return { statusCode: 202, body: result };
 });

@@ -1,13 +1,9 @@
-import { PageQuerySchema, ReferralPathSchema } from '../../../shared/referrals/domain/referral-schemas.ts';
-import { httpHandler } from '../../../shared/platform/http/middleware.ts';
-import { paging } from '../../../shared/core/pagination.ts';
-import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
-import { cursorKey, referralService } from '../../../shared/wiring/referrals.ts';
+import { getAccessLogRoute } from '../../../shared/referrals/api/routes.ts';
+import { paging, referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `GET /referrals/{id}/access-log`: who read the record, when and what; newest first. */
-export const handler = httpHandler({ auth: 'jwt', query: PageQuerySchema }, async ({ caller, query, pathParameters }) => {
-  const { id } = parseOrThrow(ReferralPathSchema, pathParameters, 'The path is invalid');
-  const page = paging(cursorKey, caller, `GET /referrals/${id}/access-log`, query);
-  const result = await referralService.accessLog(caller, id, { limit: page.limit, after: page.after });
+export const handler = getAccessLogRoute.handle(async ({ caller, query, path }) => {
+  const page = paging(caller, `GET /referrals/${path.id}/access-log`, query);
+  const result = await referralService.accessLog(caller, path.id, { limit: page.limit, after: page.after });
   return { statusCode: 200, body: { items: result.items, ...page.next(result.after) } };
 });

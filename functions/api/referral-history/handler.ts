@@ -1,13 +1,9 @@
-import { PageQuerySchema, ReferralPathSchema } from '../../../shared/referrals/domain/referral-schemas.ts';
-import { httpHandler } from '../../../shared/platform/http/middleware.ts';
-import { paging } from '../../../shared/core/pagination.ts';
-import { parseOrThrow } from '../../../shared/platform/http/validation.ts';
-import { cursorKey, referralService } from '../../../shared/wiring/referrals.ts';
+import { getReferralHistoryRoute } from '../../../shared/referrals/api/routes.ts';
+import { paging, referralService } from '../../../shared/wiring/referrals.ts';
 
 /** `GET /referrals/{id}/history`: every event, ascending `seq`. */
-export const handler = httpHandler({ auth: 'jwt', query: PageQuerySchema }, async ({ caller, query, pathParameters }) => {
-  const { id } = parseOrThrow(ReferralPathSchema, pathParameters, 'The path is invalid');
-  const page = paging(cursorKey, caller, `GET /referrals/${id}/history`, query);
-  const result = await referralService.history(caller, id, { limit: page.limit, after: page.after });
+export const handler = getReferralHistoryRoute.handle(async ({ caller, query, path }) => {
+  const page = paging(caller, `GET /referrals/${path.id}/history`, query);
+  const result = await referralService.history(caller, path.id, { limit: page.limit, after: page.after });
   return { statusCode: 200, body: { items: result.items, ...page.next(result.after) } };
 });

@@ -9,6 +9,7 @@
 import { figuresOf, type GroupBy } from '../domain/metrics.ts';
 import type { Summary } from '../domain/metrics-service.ts';
 import { flatten, toCsv, type CsvValue } from '../../platform/http/csv.ts';
+import type { HttpResult } from '../../platform/http/middleware.ts';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
@@ -54,4 +55,20 @@ export const wantsCsv = (format: 'json' | 'csv' | undefined, accept: string | un
   }
   const csv = quality.get('text/csv') ?? 0;
   return csv > 0 && csv > (quality.get('application/json') ?? 0);
+};
+
+/** The 200 answer to a summary request: CSV (an attachment) when {@link wantsCsv}, else JSON; `Vary: Accept` either way. */
+export const summaryResponse = (summary: Summary, format: 'json' | 'csv' | undefined, accept: string | undefined): HttpResult => {
+  if (wantsCsv(format, accept)) {
+    return {
+      statusCode: 200,
+      rawBody: summaryCsv(summary),
+      headers: {
+        'Content-Type': CSV_CONTENT_TYPE,
+        'Content-Disposition': `attachment; filename="${summaryFilename(summary)}"`,
+        Vary: 'Accept',
+      },
+    };
+  }
+  return { statusCode: 200, body: summary, headers: { Vary: 'Accept' } };
 };

@@ -61,11 +61,16 @@ const awsErrorName = (error: unknown): string => {
   return 'unknown error';
 };
 
-/** Reads both keys (in parallel when they come from Secrets Manager). */
-export const loadApiSecrets = async (config: RuntimeConfig, env: NodeJS.ProcessEnv = process.env, read: SecretReader = getSecret): Promise<ApiSecrets> => {
-  const [subjectHashKey, cursorKey] = await Promise.all([
-    loadApiSecret(config, 'subjectHashKey', env, read),
-    loadApiSecret(config, 'cursorKey', env, read),
-  ]);
-  return { subjectHashKey, cursorKey };
+/**
+ * Reads the keys `names` (in parallel when they come from Secrets Manager): a composition
+ * root passes the list its routes declare, so it reads exactly what CDK grants.
+ */
+export const loadApiSecrets = async <Name extends keyof ApiSecrets>(
+  config: RuntimeConfig,
+  names: readonly Name[],
+  env: NodeJS.ProcessEnv = process.env,
+  read: SecretReader = getSecret,
+): Promise<Pick<ApiSecrets, Name>> => {
+  const values = await Promise.all(names.map((name) => loadApiSecret(config, name, env, read)));
+  return Object.fromEntries(names.map((name, i) => [name, values[i]])) as Pick<ApiSecrets, Name>;
 };

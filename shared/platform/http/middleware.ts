@@ -12,6 +12,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { BadRequestError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError } from '../../core/errors.ts';
+import { etagOf, parseIfMatch } from './conditional-request.ts';
 import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
 import { identify, unreachable, type Caller } from '../../core/identity.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation-id.ts';
@@ -26,14 +27,20 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** The event every handler receives: API Gateway HTTP API payload 2.0. */
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
+/** The path parameters of a route that declares no path schema, as the gateway decoded them. */
+export type RawPathParameters = Readonly<Record<string, string>>;
+
 /** What a handler function is given. */
-export interface HttpRequest<Body = undefined, Query = undefined, Auth extends 'none' | 'jwt' = 'jwt'> {
+export interface HttpRequest<Body = undefined, Query = undefined, Auth extends 'none' | 'jwt' = 'jwt', Path = RawPathParameters> {
   readonly event: HttpEvent;
   /** Guaranteed on `auth: 'jwt'` routes; on public routes present only if a token was sent. */
   readonly caller: Auth extends 'jwt' ? Caller : Caller | undefined;
   readonly body: Body;
   readonly query: Query;
-  readonly pathParameters: Readonly<Record<string, string>>;
+  /** The path parameters, parsed by the route's path schema (400 naming the parameter otherwise). */
+  readonly path: Path;
+  /** The version `If-Match` asks for, on routes that read it; undefined = any (or not read). */
+  readonly ifMatch: number | undefined;
   readonly correlationId: string;
 }
 
@@ -44,13 +51,19 @@ export interface HttpResult {
   /** A body sent as is (e.g. CSV); the handler sets its `Content-Type`. */
   readonly rawBody?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The version of the record returned: sent as the `ETag` header (a strong validator). */
+  readonly etag?: number;
 }
+
+/** A handler as Lambda (and the local gateway) invokes it. */
+export type HttpLambdaHandler = (event: HttpEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** Per-route options of the stack. */
 export interface HttpHandlerOptions<
   BodySchema extends z.ZodType | undefined,
   QuerySchema extends z.ZodType | undefined,
   Auth extends 'none' | 'jwt',
+  PathSchema extends z.ZodType | undefined = undefined,
 > {
   /** `jwt`: a caller is required (the deployed authorizer has already verified the token). */
   readonly auth: Auth;
@@ -58,8 +71,12 @@ export interface HttpHandlerOptions<
   readonly body?: BodySchema;
   /** When set, the query string must match it. */
   readonly query?: QuerySchema;
+  /** When set, the path parameters must match it. */
+  readonly path?: PathSchema;
   /** An absent body counts as `{}` (actions whose fields are all optional, e.g. accept). */
   readonly bodyOptional?: boolean;
+  /** Parse `If-Match` into {@link HttpRequest.ifMatch} (400 naming the header when it is no ETag). */
+  readonly ifMatch?: boolean;
   /**
    * Honour `Idempotency-Key` (creating POSTs) with this middleware, from
    * `shared/platform/http/idempotency.ts`: replay, 409 in flight, 422 on another body. Passed in
@@ -69,6 +86,7 @@ export interface HttpHandlerOptions<
 }
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type PathOutput<S> = S extends z.ZodType ? z.output<S> : RawPathParameters;
 
 interface RequestState {
   correlationId: string;
@@ -232,10 +250,11 @@ export const httpHandler = <
   Auth extends 'none' | 'jwt',
   BodySchema extends z.ZodType | undefined = undefined,
   QuerySchema extends z.ZodType | undefined = undefined,
+  PathSchema extends z.ZodType | undefined = undefined,
 >(
-  options: HttpHandlerOptions<BodySchema, QuerySchema, Auth>,
-  fn: (request: HttpRequest<Output<BodySchema>, Output<QuerySchema>, Auth>) => Promise<HttpResult> | HttpResult,
-) => {
+  options: HttpHandlerOptions<BodySchema, QuerySchema, Auth, PathSchema>,
+  fn: (request: HttpRequest<Output<BodySchema>, Output<QuerySchema>, Auth, PathOutput<PathSchema>>) => Promise<HttpResult> | HttpResult,
+): HttpLambdaHandler => {
   const core = async (event: HttpEvent, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const replay = takeReplay(event);
     if (replay) return replay;
@@ -246,19 +265,25 @@ export const httpHandler = <
     const query = options.query
       ? parseOrThrow(options.query, event.queryStringParameters ?? {}, 'The query string is invalid')
       : undefined;
+    const pathParameters = event.pathParameters ?? {};
+    const path = options.path ? parseOrThrow(options.path, pathParameters, 'The path is invalid') : pathParameters;
+    const ifMatch = options.ifMatch ? parseIfMatch(event.headers) : undefined;
     const result = await fn({
       event,
       caller: caller as HttpRequest<unknown, unknown, Auth>['caller'],
       body: body as Output<BodySchema>,
       query: query as Output<QuerySchema>,
-      pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
+      path: path as PathOutput<PathSchema>,
+      ifMatch,
       correlationId: event.headers?.[CORRELATION_HEADER] ?? '',
     });
-    if (result.rawBody !== undefined) return { statusCode: result.statusCode, headers: { ...result.headers }, body: result.rawBody };
+    const etag: Record<string, string> = result.etag === undefined ? {} : { ETag: etagOf(result.etag) };
+    if (result.rawBody !== undefined) return { statusCode: result.statusCode, headers: { ...etag, ...result.headers }, body: result.rawBody };
     return {
       statusCode: result.statusCode,
       headers: {
         ...(result.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...etag,
         ...result.headers,
       },
       ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),

@@ -1,6 +1,7 @@
 /**
- * Generates the OpenAPI 3.1 document from the route table and its zod schemas, so the
- * published contract cannot drift from what the handlers validate.
+ * Generates the OpenAPI 3.1 document from the route definitions and their zod schemas, so
+ * the published contract cannot drift from what the handlers validate: the very schemas
+ * (body, optional or not; query; path parameters) the handler stacks are built from.
  */
 import * as z from 'zod';
 import {
@@ -9,11 +10,8 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponseObject,
 } from 'zod-openapi';
-import type { RouteDefinition } from '../../../infra/routes.ts';
+import type { RouteDefinition } from './route-definition.ts';
 import { gatewayErrorSchema, ProblemSchema } from './common-schemas.ts';
-import { HandoffIdSchema } from '../../referrals/domain/handoff-schemas.ts';
-import { ReferralIdSchema } from '../../referrals/domain/referral-schemas.ts';
-import { AlertIdSchema, SubscriptionIdSchema } from '../../subscriptions/domain/subscription-schemas.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
@@ -125,38 +123,15 @@ const HEADER_SCHEMAS = {
     .meta({ description: 'Any unique string of 1–255 visible ASCII characters (a UUID): a retry with the same key and body within 24 h replays the first answer' }),
 };
 
-/**
- * The id schema of each collection's `{id}`, the one its handlers parse the path with (a
- * malformed id is a 400 naming it). A path under a collection missing here fails the unit
- * tests of this document, so a new one cannot be documented as an unbounded string.
- */
-const PATH_ID_SCHEMAS: Readonly<Record<string, z.ZodString>> = {
-  referrals: ReferralIdSchema,
-  handoffs: HandoffIdSchema,
-  subscriptions: SubscriptionIdSchema,
-  alerts: AlertIdSchema,
-};
-
-/** Path parameters of a template: each `{name}` with the id schema of the collection before it. */
-const pathParamsOf = (path: string) => {
-  const params = [...path.matchAll(/\/([\w-]+)\/\{(\w+)\}/g)].map(([, collection, name]) => {
-    const schema = PATH_ID_SCHEMAS[collection!];
-    if (!schema) throw new Error(`OpenAPI: no id schema for {${name}} under /${collection} (${path})`);
-    return [name!, schema] as const;
-  });
-  if (params.length !== (path.match(/\{/g)?.length ?? 0)) throw new Error(`OpenAPI: a path parameter of ${path} has no collection before it`);
-  return params.length === 0 ? undefined : z.object(Object.fromEntries(params));
-};
-
 /** Whether the route's function calls a dependency that can be busy (so may answer 503). */
 const usesDependency = (route: RouteDefinition): boolean => route.tableAccess !== undefined || (route.eventAccess?.length ?? 0) > 0;
 
 const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
   const statuses = [...new Set([...ALWAYS, ...(route.errorStatuses ?? [])])].filter((status) => status !== 401).sort();
-  const path = pathParamsOf(route.path);
-  const headers = route.headers?.length
-    ? z.object(Object.fromEntries(route.headers.map((h) => [h, HEADER_SCHEMAS[h]])))
-    : undefined;
+  // The route's own path schema: defineRoute checks its keys are the template's parameters.
+  const path = route.request?.path;
+  const headerNames = route.request?.headers ?? [];
+  const headers = headerNames.length > 0 ? z.object(Object.fromEntries(headerNames.map((h) => [h, HEADER_SCHEMAS[h]]))) : undefined;
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -172,7 +147,7 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
         }
       : {}),
     ...(route.request?.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: route.request.body } } } }
+      ? { requestBody: { required: !route.request.bodyOptional, content: { 'application/json': { schema: route.request.body } } } }
       : {}),
     responses: {
       [String(route.success.status)]: {

@@ -1,4 +1,5 @@
 
+import type { Caller } from '../../core/identity.ts';
 import { ORGANISATIONS } from '../../core/organisations.ts';
 import {
   CANCEL_REASON_CODES,
@@ -11,6 +12,7 @@ import {
   labelFor,
   type Priority,
 } from '../../core/reference-data.ts';
+import { assertHasKnownRole } from '../../referrals/domain/referral.ts';
 import type { Reference } from './reference-schemas.ts';
 
 const codes = (list: readonly string[]) => list.map((code) => ({ code, label: labelFor(code) }));
@@ -27,3 +29,18 @@ export const buildReference = (priorityTargetMinutes: Readonly<Record<Priority, 
   outcomeCodes: codes(OUTCOME_CODES),
 });
 
+
+/** The reference use case: one document per cold start (it changes only with a deploy). */
+export class ReferenceService {
+  private readonly reference: Reference;
+
+  constructor(deps: { readonly priorityTargetMinutes: Readonly<Record<Priority, number>> }) {
+    this.reference = buildReference(deps.priorityTargetMinutes);
+  }
+
+  /** The document, for any Jointly role; a caller with none gets 403, as on every route. */
+  read(caller: Caller): Reference {
+    assertHasKnownRole(caller);
+    return this.reference;
+  }
+}

@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLocalGateway, type LambdaHandler, type LocalGatewayOptions } from '../../../../infra/local/gateway.ts';
 import { createLocalTokenIssuer } from '../../../../infra/local/local-token-issuer.ts';
-import type { RouteDefinition } from '../../../../infra/routes.ts';
+import type { RouteDefinition } from '../../../../shared/platform/http/route-definition.ts';
 import { logger } from '../../../../shared/platform/http/logger.ts';
 
 const route = { operationId: 'slowThing', method: 'GET', path: '/slow', auth: 'none', entry: 'unused.ts', summary: 'slow', tags: [], success: { status: 200, description: 'ok' } } as unknown as RouteDefinition;

@@ -14,6 +14,7 @@ const SUBJECT_ARN = 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:jointl
 const CURSOR_ARN = 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:jointly-prod/cursor-key-GhIjKl';
 const SUBJECT_VALUE = 'S'.repeat(20) + 'subject-hash-key-value-0123456789';
 const CURSOR_VALUE = 'C'.repeat(20) + 'cursor-key-value-0123456789abcdef';
+const BOTH_KEYS = ['subjectHashKey', 'cursorKey'] as const;
 
 /** A Secrets Manager that answers from `values` (or fails with `failure`), recording every request. */
 const fakeSecretsManager = (values: Record<string, string>, failure?: Error) => {
@@ -45,7 +46,7 @@ describe('loadApiSecrets from Secrets Manager', () => {
     const sm = fakeSecretsManager({ [SUBJECT_ARN]: SUBJECT_VALUE, [CURSOR_ARN]: CURSOR_VALUE });
 
     // Act
-    const secrets = await loadApiSecrets(loadRuntimeConfig(env), env, sm.read);
+    const secrets = await loadApiSecrets(loadRuntimeConfig(env), BOTH_KEYS, env, sm.read);
 
     // Assess
     expect(secrets).toEqual({ subjectHashKey: SUBJECT_VALUE, cursorKey: CURSOR_VALUE });
@@ -60,8 +61,8 @@ describe('loadApiSecrets from Secrets Manager', () => {
     const config = loadRuntimeConfig(env);
 
     // Act
-    const first = await loadApiSecrets(config, env, sm.read);
-    const again = await loadApiSecrets(config, env, sm.read);
+    const first = await loadApiSecrets(config, BOTH_KEYS, env, sm.read);
+    const again = await loadApiSecrets(config, BOTH_KEYS, env, sm.read);
     const once = await loadApiSecret(config, 'cursorKey', env, sm.read);
 
     // Assess
@@ -106,7 +107,7 @@ describe('loadApiSecrets from Secrets Manager', () => {
     const sm = fakeSecretsManager({ [SUBJECT_ARN]: 'short-secret-value', [CURSOR_ARN]: CURSOR_VALUE });
 
     // Act
-    const loading = loadApiSecrets(loadRuntimeConfig(env), env, sm.read);
+    const loading = loadApiSecrets(loadRuntimeConfig(env), BOTH_KEYS, env, sm.read);
 
     // Assess
     const error = await loading.then(() => undefined, (e: unknown) => e as Error);

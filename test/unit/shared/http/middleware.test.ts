@@ -21,7 +21,7 @@ interface ProblemBody {
 }
 
 // Handlers built inline: each exercises one part of the stack.
-const echoHandler = httpHandler({ auth: 'none' }, ({ caller, correlationId, pathParameters }) => ({
+const echoHandler = httpHandler({ auth: 'none' }, ({ caller, correlationId, path: pathParameters }) => ({
   statusCode: 200,
   body: { correlationId, caller: caller ?? null, pathParameters },
 }));

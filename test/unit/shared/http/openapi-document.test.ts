@@ -4,7 +4,8 @@
  * who runs the API. `npm run lint:openapi` lints the same document; these keep the fixes.
  */
 import { describe, expect, it } from 'vitest';
-import { ROUTES, type RouteDefinition } from '../../../../infra/routes.ts';
+import type { RouteDefinition } from '../../../../shared/platform/http/route-definition.ts';
+import { ROUTES } from '../../../../shared/wiring/routes.ts';
 import { ListAlertsQuerySchema } from '../../../../shared/subscriptions/domain/subscription-schemas.ts';
 import { buildOpenApiDocument } from '../../../../shared/platform/http/openapi-document.ts';
 

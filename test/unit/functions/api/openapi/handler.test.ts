@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../../../functions/api/openapi/handler.ts';
-import { ROUTES } from '../../../../../infra/routes.ts';
+import { ROUTES } from '../../../../../shared/wiring/routes.ts';
 import { headerOf, httpEvent, invoke, jsonBody } from '../../../../support/http-event.ts';
 
 interface Operation {

@@ -1,0 +1,167 @@
+/** The subscription routes: subscriptions, their deliveries, and the caller's alerts. */
+import type { ApiSecretName } from '../../platform/config/runtime-config.ts';
+import { defineRoute } from '../../platform/http/route-definition.ts';
+import {
+  AlertListSchema,
+  AlertPathSchema,
+  AlertSchema,
+  CreateSubscriptionBodySchema,
+  DeliveryListSchema,
+  ListAlertsQuerySchema,
+  ListSubscriptionsQuerySchema,
+  RedriveResultSchema,
+  SubscriptionListSchema,
+  SubscriptionPageQuerySchema,
+  SubscriptionPathSchema,
+  SubscriptionSchema,
+} from '../domain/subscription-schemas.ts';
+
+/**
+ * The key the functions answering with pages read at cold start
+ * (shared/wiring/subscription-lists.ts loads exactly these): the cursor key only.
+ */
+export const SUBSCRIPTION_LIST_SECRETS = ['cursorKey'] as const satisfies readonly ApiSecretName[];
+
+export const createSubscriptionRoute = defineRoute({
+  operationId: 'createSubscription',
+  method: 'POST',
+  path: '/subscriptions',
+  auth: 'jwt',
+  entry: 'functions/api/create-subscription/handler.ts',
+  summary: 'Subscribe to events on a channel (inbox, webhook or e-mail); practitioners: their own organisation only (the default)',
+  tags: ['subscriptions'],
+  request: { body: CreateSubscriptionBodySchema, headers: ['Idempotency-Key'] },
+  success: { status: 201, description: 'The subscription (a webhook’s secret is never returned)', schema: SubscriptionSchema },
+  errorStatuses: [401, 403, 409, 415, 422],
+  tableAccess: 'readWrite',
+  eventAccess: ['sealer'],
+});
+
+export const listSubscriptionsRoute = defineRoute({
+  operationId: 'listSubscriptions',
+  method: 'GET',
+  path: '/subscriptions',
+  auth: 'jwt',
+  entry: 'functions/api/list-subscriptions/handler.ts',
+  summary: 'The caller’s own subscriptions, newest first; scope=all: every subscription (programme managers)',
+  tags: ['subscriptions'],
+  request: { query: ListSubscriptionsQuerySchema },
+  success: { status: 200, description: 'A page of subscriptions', schema: SubscriptionListSchema },
+  errorStatuses: [401, 403],
+  tableAccess: 'read',
+  secrets: SUBSCRIPTION_LIST_SECRETS,
+});
+
+export const deleteSubscriptionRoute = defineRoute({
+  operationId: 'deleteSubscription',
+  method: 'DELETE',
+  path: '/subscriptions/{id}',
+  auth: 'jwt',
+  entry: 'functions/api/delete-subscription/handler.ts',
+  summary: 'Delete one of the caller’s subscriptions',
+  tags: ['subscriptions'],
+  request: { path: SubscriptionPathSchema },
+  success: { status: 204, description: 'Deleted' },
+  errorStatuses: [401, 403, 404, 409],
+  tableAccess: 'readWrite',
+});
+
+export const listDeliveriesRoute = defineRoute({
+  operationId: 'listDeliveries',
+  method: 'GET',
+  path: '/subscriptions/{id}/deliveries',
+  auth: 'jwt',
+  entry: 'functions/api/list-deliveries/handler.ts',
+  summary: 'Delivery attempts of one of the caller’s webhook or e-mail subscriptions, newest first',
+  tags: ['subscriptions'],
+  request: { query: SubscriptionPageQuerySchema, path: SubscriptionPathSchema },
+  success: { status: 200, description: 'A page of delivery attempts', schema: DeliveryListSchema },
+  errorStatuses: [401, 403, 404],
+  tableAccess: 'read',
+  secrets: SUBSCRIPTION_LIST_SECRETS,
+});
+
+export const redriveSubscriptionRoute = defineRoute({
+  operationId: 'redriveSubscription',
+  method: 'POST',
+  path: '/subscriptions/{id}/redrive',
+  auth: 'jwt',
+  entry: 'functions/api/redrive-subscription/handler.ts',
+  summary: 'Queue the dead-lettered deliveries of one of the caller’s subscriptions again',
+  tags: ['subscriptions'],
+  request: { path: SubscriptionPathSchema },
+  success: { status: 202, description: 'How many dead letters were queued again', schema: RedriveResultSchema },
+  errorStatuses: [401, 403, 404],
+  tableAccess: 'readWrite',
+  eventAccess: ['deliveryQueue'],
+});
+
+export const renewSubscriptionRoute = defineRoute({
+  operationId: 'renewSubscription',
+  method: 'POST',
+  path: '/subscriptions/{id}/renew',
+  auth: 'jwt',
+  entry: 'functions/api/renew-subscription/handler.ts',
+  summary: 'Renew one of the caller’s subscriptions: it hears events for 90 days from now (an expired one too, until removed)',
+  tags: ['subscriptions'],
+  request: { path: SubscriptionPathSchema },
+  success: { status: 200, description: 'The subscription, with its new expiresAt', schema: SubscriptionSchema },
+  errorStatuses: [401, 403, 404, 409],
+  tableAccess: 'readWrite',
+});
+
+export const disableSubscriptionRoute = defineRoute({
+  operationId: 'disableSubscription',
+  method: 'POST',
+  path: '/subscriptions/{id}/disable',
+  auth: 'jwt',
+  entry: 'functions/api/disable-subscription/handler.ts',
+  summary: 'Stop any subscription’s deliveries, recording who did (programme managers; disabling again keeps the first record)',
+  tags: ['subscriptions'],
+  request: { path: SubscriptionPathSchema },
+  success: { status: 200, description: 'The subscription, disabled, with its owner', schema: SubscriptionSchema },
+  errorStatuses: [401, 403, 404, 409],
+  tableAccess: 'readWrite',
+});
+
+export const listAlertsRoute = defineRoute({
+  operationId: 'listAlerts',
+  method: 'GET',
+  path: '/alerts',
+  auth: 'jwt',
+  entry: 'functions/api/list-alerts/handler.ts',
+  summary: 'The caller’s alerts (unread=true: only unacknowledged ones), newest first',
+  tags: ['alerts'],
+  request: { query: ListAlertsQuerySchema },
+  success: { status: 200, description: 'A page of alerts', schema: AlertListSchema },
+  errorStatuses: [401, 403],
+  tableAccess: 'read',
+  secrets: SUBSCRIPTION_LIST_SECRETS,
+});
+
+export const ackAlertRoute = defineRoute({
+  operationId: 'ackAlert',
+  method: 'POST',
+  path: '/alerts/{id}/ack',
+  auth: 'jwt',
+  entry: 'functions/api/ack-alert/handler.ts',
+  summary: 'Mark one of the caller’s alerts read (acknowledging again keeps the first time)',
+  tags: ['alerts'],
+  request: { path: AlertPathSchema },
+  success: { status: 200, description: 'The alert, with readAt', schema: AlertSchema },
+  errorStatuses: [401, 403, 404],
+  tableAccess: 'readWrite',
+});
+
+/** The subscription slice's routes, in the order the contract lists them. */
+export const SUBSCRIPTION_ROUTES = [
+  createSubscriptionRoute,
+  listSubscriptionsRoute,
+  deleteSubscriptionRoute,
+  listDeliveriesRoute,
+  redriveSubscriptionRoute,
+  renewSubscriptionRoute,
+  disableSubscriptionRoute,
+  listAlertsRoute,
+  ackAlertRoute,
+] as const;
