@@ -15,9 +15,12 @@ import { ReferralService } from '../referrals/domain/referral-service.ts';
 const config = loadRuntimeConfig();
 const secrets = await loadApiSecrets(config);
 
+/** The DynamoDB client of this function instance (the local runtime adds its middleware to it). */
+export const referralDocumentClient = createDocumentClient({ endpoint: config.dynamodbEndpoint });
+
 /** The DynamoDB repository of this function instance. */
 export const referralRepository = new DynamoReferralRepository({
-  client: createDocumentClient({ endpoint: config.dynamodbEndpoint }),
+  client: referralDocumentClient,
   tableName: requireTableName(config),
   // One key (v1) or a versioned set during a rotation.
   subjectHashKey: parseSubjectHashKeys(secrets.subjectHashKey),
