@@ -59,7 +59,8 @@ export const loadApiHandlers = async (adapters: LocalApiAdapters): Promise<Map<s
       throw new Error(
         local
           ? `${entry} does not export createHandler, but the local runtime builds ${operationId} on its own adapters.`
-          : `${entry} exports createHandler: add ${operationId} to ROUTES_ON_LOCAL_SUBSCRIPTIONS (infra/local/api-handlers.ts), or it runs on AWS adapters locally.`,
+          : `${entry} exports createHandler: add ${operationId} to ROUTES_ON_LOCAL_SUBSCRIPTIONS ` +
+            '(infra/local/api-handlers.ts), or it runs on AWS adapters locally.',
       );
     }
     handlers.set(operationId, local ? module.createHandler!(await subscriptionWiring()) : module.handler);

@@ -100,7 +100,12 @@ export class LocalTelemetry {
   instrument(client: DynamoDBDocumentClient): void {
     const middleware = (next: Next, context: { commandName?: string }) => (args: { input: unknown }) =>
       this.stopped ? next(args) : this.attempt(next, String(context.commandName), args);
-    client.middlewareStack.addRelativeTo(middleware as never, { relation: 'after', toMiddleware: 'retryMiddleware', name: MIDDLEWARE_NAME, override: true });
+    client.middlewareStack.addRelativeTo(middleware as never, {
+      relation: 'after',
+      toMiddleware: 'retryMiddleware',
+      name: MIDDLEWARE_NAME,
+      override: true,
+    });
   }
 
   private async attempt(next: Next, command: string, args: { input: unknown }): Promise<unknown> {
