@@ -24,7 +24,7 @@
 import { mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { instrumentLocalClients, createDocumentClient } from '../shared/platform/dynamodb/dynamo-client.ts';
+import { createDocumentClient } from '../shared/platform/dynamodb/dynamo-client.ts';
 import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '../infra/local/runtime.ts';
 import { BenchArgumentError, parseBenchArgs, USAGE, type BenchSettings } from './bench/args.ts';
 import { CallCounter } from './bench/call-counter.ts';
@@ -117,17 +117,23 @@ const main = async (settings: BenchSettings): Promise<void> => {
   const needsRuntime = ['operations', 'events', 'throughput'].some((s) => settings.sections.has(s as never));
 
   if (needsRuntime) {
-    // Registered before the runtime imports any handler: handlers make their clients at import.
+    // Counts the commands of every client the runtime's handlers use, by origin, and of the raw client.
     const counter = new CallCounter();
-    const unregister = instrumentLocalClients(counter.instrument);
     redirectLogs(path.join(REPO_ROOT, RUNTIME_LOG_PATH));
     let runtime: LocalRuntime | undefined;
     try {
       print(`Starting the local runtime (DynamoDB Local, in memory)… runtime logs → ${RUNTIME_LOG_PATH}`);
       // No SLA sweep during the run: its calls are not the requests being measured.
-      runtime = await startLocalRuntime({ port: 0, tableName: 'jointly-bench', env: { JOINTLY_SLA_SWEEP_SECONDS: '3600' } });
+      runtime = await startLocalRuntime({
+        port: 0,
+        tableName: 'jointly-bench',
+        env: { JOINTLY_SLA_SWEEP_SECONDS: '3600' },
+        instruments: { documentClient: (client, origin) => counter.instrumentAs(origin, client) },
+      });
       const api = jsonClient(runtime.url);
-      const raw = new RawOperations(createDocumentClient({ endpoint: runtime.dynamodbEndpoint }), runtime.tableName);
+      const rawClient = createDocumentClient({ endpoint: runtime.dynamodbEndpoint });
+      counter.instrumentAs('bench', rawClient);
+      const raw = new RawOperations(rawClient, runtime.tableName);
       const drain = runtime.drain;
       print(`Ready at ${runtime.url} (${elapsed()}).`);
 
@@ -159,7 +165,6 @@ const main = async (settings: BenchSettings): Promise<void> => {
       api.close();
     } finally {
       await runtime?.stop();
-      unregister();
     }
   }
 

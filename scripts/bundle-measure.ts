@@ -169,7 +169,7 @@ export const importEnvironment = (functionName: string): Record<string, string> 
   DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
   JOINTLY_SUBJECT_HASH_KEY: 'bundle-measure-subject-hash-key-0000000000',
   JOINTLY_CURSOR_KEY: 'bundle-measure-cursor-key-00000000000000000',
-  JOINTLY_LOCAL_SEAL_KEY: '0'.repeat(64),
+  JOINTLY_SEAL_KEY_ARN: 'arn:aws:kms:eu-west-2:000000000000:key/bundle-measure',
   JOINTLY_WEBHOOK_POLICY: 'public-https',
 });
 

@@ -17,8 +17,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { instrumentLocalClients } from '../shared/platform/dynamodb/dynamo-client.ts';
-import { startLocalRuntime, REPO_ROOT } from '../infra/local/runtime.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startLocalRuntime, REPO_ROOT, type ClientOrigin } from '../infra/local/runtime.ts';
 
 /** Where the figures are written, relative to the repository root. */
 export const CAPACITY_REPORT = 'bench/capacity.json';
@@ -58,11 +58,8 @@ const record = (bucket: Units, command: string, consumed: ConsumedCapacity | Con
   }
 };
 
-// Clients made by the event path's composition roots count as `events`, the rest as `api`:
-// the client is created while its composition root module evaluates, so its stack says which.
-instrumentLocalClients((client) => {
-  const stack = new Error().stack ?? '';
-  const bucket = /wiring[\\/](events|metrics)|functions[\\/](events|scheduled)/.test(stack) ? 'events' : 'api';
+/** Records the capacity every command of `client` consumed, in the bucket of its origin (the runtime says which). */
+const measureCapacity = (client: DynamoDBDocumentClient, bucket: ClientOrigin): void => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const command = String(context.commandName);
@@ -74,7 +71,7 @@ instrumentLocalClients((client) => {
     },
     { step: 'initialize', name: 'jointlyCapacity' },
   );
-});
+};
 
 const argument = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);
@@ -109,7 +106,7 @@ interface OperationCost {
 
 const main = async (): Promise<void> => {
   const referrals = argument('referrals', 20);
-  const runtime = await startLocalRuntime({ port: 0, env: { JOINTLY_SLA_SWEEP_SECONDS: '3600' } });
+  const runtime = await startLocalRuntime({ port: 0, env: { JOINTLY_SLA_SWEEP_SECONDS: '3600' }, instruments: { documentClient: measureCapacity } });
   const tokens = new Map<string, string>();
   const tokenOf = async (caller: Caller): Promise<string> => {
     if (!tokens.has(caller.sub)) {

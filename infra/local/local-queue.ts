@@ -1,7 +1,7 @@
 /**
  * A local stand-in for one SQS queue and its Lambda consumer: messages (JSON bodies,
- * optionally delayed ≤ 900 s) are handed to the SAME handler module that consumes the
- * queue in AWS, as an `SQSEvent`. Each message is its own invocation (batch size 1), run
+ * optionally delayed ≤ 900 s) are handed to the SAME handler that consumes the queue in
+ * AWS (built by its composition root on local adapters), as an `SQSEvent`. Each message is its own invocation (batch size 1), run
  * concurrently up to a limit, so a slow message never holds up another. A message whose
  * invocation throws, or reports it in `batchItemFailures`, is received again after a short
  * backoff (standing in for SQS's visibility timeout); after `maxReceiveCount` receives it
@@ -18,10 +18,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sqsDelaySeconds } from '../../shared/platform/aws/aws-adapters.ts';
+import { sqsDelaySeconds } from '../../shared/platform/aws/aws-job-queue.ts';
 import type { JobQueue } from '../../shared/core/messaging-ports.ts';
 import { logger } from '../../shared/platform/http/logger.ts';
 import { FunctionTimeoutError, invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
@@ -43,7 +42,7 @@ export interface DeadLetter {
 /** Options of {@link LocalQueue}. */
 export interface LocalQueueOptions {
   readonly name: string;
-  /** Loads the consumer; called at the first message (so a consumer module may appear late). */
+  /** Builds the consumer; called at the first message (so a consumer that cannot be built fails its messages, not the start). */
   readonly consumer: () => Promise<SqsConsumer>;
   readonly maxReceiveCount: number;
   /** Invocations at once (Lambda concurrency). */
@@ -67,17 +66,6 @@ export interface LocalQueueOptions {
   /** Keep messages in this append-only file (JSON lines), so they survive a crash; see the module comment. */
   readonly journalFile?: string | undefined;
 }
-
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Loads `handler` from a function entry of the repository (e.g. `EVENT_FUNCTIONS.fanOut.entry`). */
-export const handlerFromEntry = (entry: string) => async (): Promise<SqsConsumer> => {
-  const path = resolve(REPO_ROOT, entry);
-  if (!existsSync(path)) throw Object.assign(new Error(`The consumer module ${entry} does not exist.`), { name: 'ConsumerMissingError' });
-  const module = (await import(pathToFileURL(path).href)) as { handler?: SqsConsumer };
-  if (typeof module.handler !== 'function') throw Object.assign(new Error(`${entry} does not export a handler.`), { name: 'ConsumerMissingError' });
-  return module.handler;
-};
 
 interface Message {
   readonly messageId: string;

@@ -1,32 +1,15 @@
 /**
  * Counts the DynamoDB commands of every document client, per origin: the API handlers'
  * clients, the event path's (publisher, fan-out, delivery, SLA sweep) and the benchmark's
- * own raw client. A client's origin is read from the stack when it is made: each composition
- * root makes its client while its module evaluates, so the module is on that stack. Also
- * tells listeners when the event path has written an inbox alert, so the event-latency
- * run reads the inbox when there is something to read instead of polling it hard.
+ * own raw client. The local runtime hands over each client its handlers use with its origin
+ * (its `instruments.documentClient` option); the benchmark adds its raw client itself. Also
+ * tells listeners when the event path has written an inbox alert, so the event-latency run
+ * reads the inbox when there is something to read instead of polling it hard.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** Who made a client. */
-export type ClientOrigin = 'api' | 'events' | 'bench' | 'other';
-
-/** Composition roots (and entry points) of the event path: publisher, fan-out, delivery, metrics, SLA sweep. */
-const EVENT_PATH = /wiring[\\/](events|metrics|publisher|fan-out|deliver)\.ts|functions[\\/](events|scheduled)[\\/]/;
-/** Composition roots (and entry points) of the API handlers. */
-const API = /wiring[\\/](referrals|subscriptions|subscription-lists|evaluation)\.ts|functions[\\/]api[\\/]/;
-
-/** The origin of a client made with this stack (see the module comment); this module's own frames do not count. */
-export const originOf = (stack: string): ClientOrigin => {
-  const callers = stack
-    .split('\n')
-    .filter((line) => !/call-counter\.ts/.test(line))
-    .join('\n');
-  if (EVENT_PATH.test(callers)) return 'events';
-  if (API.test(callers)) return 'api';
-  if (/scripts[\\/]bench([\\/]|\.ts)/.test(callers)) return 'bench';
-  return 'other';
-};
+/** Who uses a client: the API handlers, the event path, or the benchmark's raw counterparts. */
+export type ClientOrigin = 'api' | 'events' | 'bench';
 
 /** `PutItemCommand` → `PutItem`: the DynamoDB API's own operation names. */
 export const operationName = (commandName: string): string => commandName.replace(/Command$/, '');
@@ -46,17 +29,12 @@ export interface AlertWritten {
   readonly ownerPk?: string | undefined;
 }
 
-/** The counter; pass {@link CallCounter.instrument} to `instrumentLocalClients`. */
+/** The counter; give {@link CallCounter.instrumentAs} every client to count. */
 export class CallCounter {
-  private readonly seen: Record<ClientOrigin, string[]> = { api: [], events: [], bench: [], other: [] };
+  private readonly seen: Record<ClientOrigin, string[]> = { api: [], events: [], bench: [] };
   private readonly alertListeners = new Set<(alert: AlertWritten) => void>();
 
-  /** Adds the counting middleware to a new client (the hook `instrumentLocalClients` calls). */
-  readonly instrument = (client: DynamoDBDocumentClient): void => {
-    this.instrumentAs(originOf(new Error().stack ?? ''), client);
-  };
-
-  /** Adds the counting middleware to a client of a known origin. */
+  /** Adds the counting middleware to a client of `origin`. */
   instrumentAs(origin: ClientOrigin, client: DynamoDBDocumentClient): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {

@@ -186,9 +186,6 @@ export const measureOperations = async (
       }
       if (counting) {
         counted.push({ gateway: counter.commands('api'), raw: counter.commands('bench') });
-        // A client of unknown origin (a composition root this benchmark does not know yet) would go uncounted.
-        const unattributed = counter.commands('other');
-        if (unattributed.length > 0) context.progress(`  warning: ${unattributed.join(', ')} from a client of unknown origin during ${spec.name}`);
       }
     }
     const gw = summarize(gatewayMs);

@@ -1,7 +1,8 @@
 /**
- * Ports of the event path. AWS adapters (EventBridge, SQS, SES, KMS) and local ones (an
- * in-process bus and queues, `.eml` files, AES-GCM) implement them; handlers get them from
- * `adapters.ts`, so the same handler modules run in Lambda and in the local runtime.
+ * Ports of the event path. AWS adapters (EventBridge, SQS, SES, KMS) and the local
+ * runtime's (an in-process bus and queues, `.eml` files, AES-GCM) implement them; each
+ * composition root (shared/wiring) builds its handler on one set or the other, so the same
+ * handlers run in Lambda and in the local runtime.
  */
 import type { PublishedEvent } from './event-envelope.ts';
 

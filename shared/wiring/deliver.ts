@@ -1,18 +1,41 @@
 /**
- * Composition root of the delivery worker: the workers' shared wiring (events.ts) and the
- * event-path adapters it uses: the delivery queue for retries (SQS in AWS), the sealer
- * that opens webhook secrets (KMS) and the mailer (SES).
+ * Composition root of the delivery worker: the workers' repository (events.ts) and the
+ * event-path adapters it uses: the delivery queue for retries, the sealer that opens
+ * webhook secrets and the mailer. The Lambda entry takes the defaults (SQS, KMS and SES,
+ * each made on first use); the local runtime and tests pass theirs.
  */
-import { eventAdaptersOf } from '../platform/aws/adapter-registry.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
 import { awsMailer } from '../platform/aws/aws-mailer.ts';
 import { awsSealer } from '../platform/aws/aws-sealer.ts';
+import { jobQueueOnFirstUse, mailerOnFirstUse, sealerOnFirstUse } from '../platform/aws/on-first-use.ts';
+import { loadEventConfig } from '../platform/config/event-config.ts';
+import { createDeliverHandler } from '../subscriptions/api/deliver-handler.ts';
+import type { DeliverDeps } from '../subscriptions/domain/delivery.ts';
+import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../core/messaging-ports.ts';
+import { deliveryBackoffBaseMs, deliveryRepositoryOn } from './events.ts';
 
-export { deliveryBackoffBaseMs, deliveryRepository, eventConfig } from './events.ts';
+/** What the delivery worker can be given instead of its defaults. */
+export interface DeliverAdapters {
+  readonly documentClient?: DynamoDBDocumentClient;
+  readonly deliveryQueue?: JobQueue<DeliveryJob>;
+  readonly sealer?: SecretSealer;
+  readonly mailer?: Mailer;
+  /** Wraps each attempt's call-out (the local runtime's fault injection); none by default. */
+  readonly callOut?: DeliverDeps['callOut'];
+}
 
-/**
- * The adapters to use now: the local runtime's registration if there is one, else the AWS
- * ones (the bus fails if used). Resolved per invocation, so a registration made after
- * import counts.
- */
-export const workerAdapters = eventAdaptersOf({ deliveryQueue: awsDeliveryQueue, sealer: awsSealer, mailer: awsMailer });
+/** The delivery worker's handler on `adapters`, the AWS ones for what they leave out. Configuration is read now. */
+export const deliverHandler = (adapters: DeliverAdapters = {}) => {
+  const eventConfig = loadEventConfig();
+  return createDeliverHandler({
+    repository: deliveryRepositoryOn(adapters.documentClient),
+    deliveryQueue: adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueue(eventConfig)),
+    sealer: adapters.sealer ?? sealerOnFirstUse(() => awsSealer(eventConfig)),
+    mailer: adapters.mailer ?? mailerOnFirstUse(() => awsMailer(eventConfig)),
+    webhookPolicy: eventConfig.webhookPolicy,
+    appBaseUrl: eventConfig.appBaseUrl,
+    backoffBaseMs: deliveryBackoffBaseMs(),
+    ...(adapters.callOut ? { callOut: adapters.callOut } : {}),
+  });
+};

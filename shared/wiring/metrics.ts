@@ -1,18 +1,31 @@
 /**
  * Composition root of the metrics consumer: configuration read once per cold start, the
- * DynamoDB client and the metrics repository (counter cells and consumed-markers). The
- * consumer adds its EMF sink itself. The summary API has its own root
- * (`shared/wiring/evaluation.ts`), so neither bundles what only the other needs.
+ * metrics repository (counter cells and consumed-markers) on a DynamoDB client, and the
+ * EMF sink. The summary API has its own root (`shared/wiring/evaluation.ts`), so neither
+ * bundles what only the other needs. The Lambda entry takes a client of its own; the local
+ * runtime and tests pass theirs.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
 import { DynamoMetricsRepository } from '../metrics/data/metrics-repository.ts';
+import { emfEnabled, PowertoolsEmfSink } from '../metrics/data/emf.ts';
+import { createMetricsHandler } from '../metrics/api/metrics-handler.ts';
 
-/** The configuration of this function instance. */
-export const metricsConfig = loadRuntimeConfig();
+/** What the metrics consumer can be given instead of its defaults. */
+export interface MetricsAdapters {
+  readonly documentClient?: DynamoDBDocumentClient;
+}
 
-/** The DynamoDB document client of this function instance. */
-export const metricsDocumentClient = createDocumentClient({ endpoint: metricsConfig.dynamodbEndpoint });
-
-/** Counter cells, written incrementally and idempotently. */
-export const metricsRepository = new DynamoMetricsRepository({ client: metricsDocumentClient, tableName: requireTableName(metricsConfig) });
+/** The metrics consumer's handler on `adapters`. Configuration is read now. */
+export const metricsHandler = (adapters: MetricsAdapters = {}) => {
+  const config = loadRuntimeConfig();
+  return createMetricsHandler({
+    // Counter cells, written incrementally and idempotently.
+    repository: new DynamoMetricsRepository({
+      client: adapters.documentClient ?? createDocumentClient({ endpoint: config.dynamodbEndpoint }),
+      tableName: requireTableName(config),
+    }),
+    sink: new PowertoolsEmfSink({ stage: config.stage, enabled: emfEnabled(config.stage) }),
+  });
+};

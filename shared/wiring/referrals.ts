@@ -18,9 +18,12 @@ const config = loadRuntimeConfig();
 // Exactly the keys the referral routes declare, so exactly what CDK grants their functions.
 const secrets = await loadApiSecrets(config, REFERRAL_SECRETS);
 
+/** The DynamoDB client of this function instance (the local runtime adds its middleware to it). */
+export const referralDocumentClient = createDocumentClient({ endpoint: config.dynamodbEndpoint });
+
 /** The DynamoDB repository of this function instance. */
 export const referralRepository = new DynamoReferralRepository({
-  client: createDocumentClient({ endpoint: config.dynamodbEndpoint }),
+  client: referralDocumentClient,
   tableName: requireTableName(config),
   // One key (v1) or a versioned set during a rotation.
   subjectHashKey: parseSubjectHashKeys(secrets.subjectHashKey),

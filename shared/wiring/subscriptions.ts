@@ -4,49 +4,64 @@
  * (sealer, delivery queue) plugged into the subscription service. The handlers that page
  * also need the cursor key: they import subscription-lists.ts, so the others neither
  * bundle the Secrets Manager client nor call it at cold start.
+ *
+ * `subscriptionWiring` is the deployed one (KMS sealer and SQS queue, each made on first
+ * use). The handlers that seal or queue (create, redrive) are built from a wiring, so the
+ * local runtime builds them again on its own (`createSubscriptionWiring` with its sealer
+ * and queue); the others use no event-path adapter and run on this one everywhere.
  */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newUlid } from '../core/ids.ts';
 import { emailDomainsByOrg, ORGANISATIONS } from '../core/organisations.ts';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
 import { DynamoSubscriptionRepository } from '../subscriptions/data/subscription-repository.ts';
 import { SubscriptionService } from '../subscriptions/domain/subscription-service.ts';
-import { eventAdaptersOf } from '../platform/aws/adapter-registry.ts';
 import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
 import { awsSealer } from '../platform/aws/aws-sealer.ts';
+import { jobQueueOnFirstUse, sealerOnFirstUse } from '../platform/aws/on-first-use.ts';
 import { loadEventConfig } from '../platform/config/event-config.ts';
-import type { SecretSealer } from '../core/messaging-ports.ts';
+import type { DeliveryJob, JobQueue, SecretSealer } from '../core/messaging-ports.ts';
 
-const config = loadRuntimeConfig();
-const eventConfig = loadEventConfig();
+/** What the subscription handlers can be given instead of their defaults. */
+export interface SubscriptionAdapters {
+  readonly documentClient?: DynamoDBDocumentClient;
+  /** Seals webhook secrets; the delivery worker must open them with the same key. */
+  readonly sealer?: SecretSealer;
+  /** Where redriven deliveries are queued. */
+  readonly deliveryQueue?: JobQueue<DeliveryJob>;
+}
 
-/** The DynamoDB repository of this function instance. */
-export const subscriptionRepository = new DynamoSubscriptionRepository({
-  client: createDocumentClient({ endpoint: config.dynamodbEndpoint }),
-  tableName: requireTableName(config),
-});
+/** The subscription handlers' dependencies. */
+export interface SubscriptionWiring {
+  /** The DynamoDB client the repository uses. */
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly subscriptionRepository: DynamoSubscriptionRepository;
+  /** The subscription use cases. */
+  readonly subscriptionService: SubscriptionService;
+}
 
-/**
- * The event-path adapters are resolved per use, not at import: the local runtime's
- * registration if there is one (so a registration made after import counts), else the AWS
- * adapters these functions use (KMS sealer, SQS queue), each configured on first use.
- * Secrets are sealed with the very sealer the delivery worker opens them with.
- */
-const eventAdapters = eventAdaptersOf({ sealer: awsSealer, deliveryQueue: awsDeliveryQueue });
-
-const sealer: SecretSealer = {
-  seal: (plaintext, context) => eventAdapters().sealer.seal(plaintext, context),
-  open: (sealed, context) => eventAdapters().sealer.open(sealed, context),
+/** The subscription wiring on `adapters`, the AWS ones for what they leave out. Configuration is read now. */
+export const createSubscriptionWiring = (adapters: SubscriptionAdapters = {}): SubscriptionWiring => {
+  const config = loadRuntimeConfig();
+  const eventConfig = loadEventConfig();
+  const documentClient = adapters.documentClient ?? createDocumentClient({ endpoint: config.dynamodbEndpoint });
+  const subscriptionRepository = new DynamoSubscriptionRepository({ client: documentClient, tableName: requireTableName(config) });
+  const deliveryQueue = adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueue(eventConfig));
+  const subscriptionService = new SubscriptionService({
+    repository: subscriptionRepository,
+    sealer: adapters.sealer ?? sealerOnFirstUse(() => awsSealer(eventConfig)),
+    deliveryQueue: () => deliveryQueue,
+    organisations: ORGANISATIONS.map((org) => org.id),
+    emailDomains: emailDomainsByOrg(config.orgEmailDomains),
+    subscriptionCap: config.subscriptionCap,
+    webhookPolicy: eventConfig.webhookPolicy,
+    newId: newUlid,
+  });
+  return { documentClient, subscriptionRepository, subscriptionService };
 };
 
-/** The subscription use cases of this function instance. */
-export const subscriptionService = new SubscriptionService({
-  repository: subscriptionRepository,
-  sealer,
-  deliveryQueue: () => eventAdapters().deliveryQueue,
-  organisations: ORGANISATIONS.map((org) => org.id),
-  emailDomains: emailDomainsByOrg(config.orgEmailDomains),
-  subscriptionCap: config.subscriptionCap,
-  webhookPolicy: eventConfig.webhookPolicy,
-  newId: newUlid,
-});
+/** The wiring of this function instance: AWS adapters, each made on first use. */
+export const subscriptionWiring: SubscriptionWiring = createSubscriptionWiring();
+
+export const { subscriptionRepository, subscriptionService } = subscriptionWiring;

@@ -11,7 +11,7 @@ import { subscriptionKeys, userKeys } from '../../shared/platform/dynamodb/keys.
 import { DynamoSubscriptionRepository } from '../../shared/subscriptions/data/subscription-repository.ts';
 import { SubscriptionService } from '../../shared/subscriptions/domain/subscription-service.ts';
 import type { DeliveryJob, JobQueue } from '../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../shared/subscriptions/data/sealers.ts';
+import { LocalSealer } from '../../infra/local/adapters/local-sealer.ts';
 import { probe } from './referral-fixtures.ts';
 import type { TestTable } from './table.ts';
 

@@ -1,42 +1,4 @@
-/**
- * Fan-out worker: consumes the `fanOut` queue (every Jointly event, from the bus rule) and
- * serves each event's subscriptions: inbox alerts, or one delivery job per webhook/email
- * subscription. Partial batch responses: only failed messages are retried; every step is
- * idempotent, so a retried or redelivered message duplicates nothing. A fan-out that would
- * outrun the invocation pauses (reported failed) and its retry resumes where it stopped.
- */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { fanOut, FanOutIncompleteError, MalformedMessageError, parseBusMessage } from '../../../shared/subscriptions/domain/fan-out.ts';
-import { logger } from '../../../shared/platform/http/logger.ts';
-import { deliveryRepository, workerAdapters } from '../../../shared/wiring/fan-out.ts';
+/** The fan-out worker (shared/subscriptions/api/fan-out-handler.ts) on the AWS adapters of its composition root. */
+import { fanOutHandler } from '../../../shared/wiring/fan-out.ts';
 
-const recordHandler = async (record: SQSRecord, context?: Context): Promise<void> => {
-  let eventId: string | undefined;
-  try {
-    const event = parseBusMessage(record.body);
-    eventId = event.id;
-    const result = await fanOut(event, {
-      repository: deliveryRepository,
-      deliveryQueue: workerAdapters().deliveryQueue,
-      // Stop before the timeout rather than be cut off mid-page (a retry resumes from the recorded progress).
-      ...(context?.getRemainingTimeInMillis ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
-    });
-    logger.info('Event fanned out', { eventId, type: event.type, ...result });
-  } catch (error) {
-    const ours = error instanceof MalformedMessageError || error instanceof FanOutIncompleteError;
-    // Our messages are safe to log; a dependency's might echo input, so only its name.
-    logger.warn('Fan-out failed; message will be retried', {
-      messageId: record.messageId,
-      ...(eventId ? { eventId } : {}),
-      error: (error as Error)?.name ?? 'Error',
-      ...(ours ? { reason: (error as Error).message } : {}),
-    });
-    throw error;
-  }
-};
-
-/** SQS batch handler (ReportBatchItemFailures). */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-  // A processor per invocation: it holds the batch's state, and the local runtime may run invocations concurrently.
-  processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+export const handler = fanOutHandler();

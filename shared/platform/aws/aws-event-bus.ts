@@ -4,7 +4,7 @@
  * holds the EventBridge client.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { requiredSetting, type AwsAdapterMaker } from './adapter-registry.ts';
+import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
 import { EVENT_ENV } from '../config/event-config.ts';
 import { EVENT_SOURCE, type PublishedEvent } from '../../core/event-envelope.ts';
 import type { EventBus } from '../../core/messaging-ports.ts';
@@ -64,5 +64,5 @@ export class EventBridgeBus implements EventBus {
 }
 
 /** The EventBridge bus named by `JOINTLY_EVENT_BUS_NAME` (the publisher's). */
-export const awsEventBus: AwsAdapterMaker<'bus'> = (config) =>
+export const awsEventBus: AwsAdapterMaker<EventBus> = (config) =>
   new EventBridgeBus({ eventBusName: requiredSetting(config.eventBusName, EVENT_ENV.eventBusName, 'publish events') });

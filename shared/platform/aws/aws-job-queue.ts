@@ -5,7 +5,7 @@
  * the SQS client.
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { requiredSetting, type AwsAdapterMaker } from './adapter-registry.ts';
+import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
 import { EVENT_ENV } from '../config/event-config.ts';
 import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
 
@@ -41,5 +41,5 @@ export class SqsJobQueue<T> implements JobQueue<T> {
 }
 
 /** The SQS queue of delivery jobs at `JOINTLY_DELIVERY_QUEUE_URL`. */
-export const awsDeliveryQueue: AwsAdapterMaker<'deliveryQueue'> = (config) =>
+export const awsDeliveryQueue: AwsAdapterMaker<JobQueue<DeliveryJob>> = (config) =>
   new SqsJobQueue<DeliveryJob>({ queueUrl: requiredSetting(config.deliveryQueueUrl, EVENT_ENV.deliveryQueueUrl, 'queue deliveries') });

@@ -3,10 +3,11 @@
  * delivery worker's composition root imports it, so only its bundle holds the SES client.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { requiredSetting, type AwsAdapterMaker } from './adapter-registry.ts';
+import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
 import { EVENT_ENV } from '../config/event-config.ts';
 import { SesMailer } from '../../subscriptions/data/mailers.ts';
+import type { Mailer } from '../../core/messaging-ports.ts';
 
 /** SES v2 with a default client, sending from `JOINTLY_SES_SENDER`. */
-export const awsMailer: AwsAdapterMaker<'mailer'> = (config) =>
+export const awsMailer: AwsAdapterMaker<Mailer> = (config) =>
   new SesMailer({ client: new SESv2Client({}), from: requiredSetting(config.sesSender, EVENT_ENV.sesSender, 'send e-mail') });

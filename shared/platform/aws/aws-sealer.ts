@@ -1,11 +1,13 @@
 /**
- * The maker of the webhook-secret sealer (sealers.ts): KMS under `JOINTLY_SEAL_KEY_ARN`
- * deployed, or the local key when `JOINTLY_LOCAL_SEAL_KEY` is set. Imported by the
- * composition roots that seal or open secrets (the subscription API, the delivery worker),
- * so only their bundles hold the KMS client.
+ * The maker of the webhook-secret sealer (sealers.ts): KMS under `JOINTLY_SEAL_KEY_ARN`.
+ * Imported by the composition roots that seal or open secrets (the subscription API, the
+ * delivery worker), so only their bundles hold the KMS client.
  */
-import type { AwsAdapterMaker } from './adapter-registry.ts';
-import { sealerFromConfig } from '../../subscriptions/data/sealers.ts';
+import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
+import { EVENT_ENV } from '../config/event-config.ts';
+import { KmsSealer } from '../../subscriptions/data/sealers.ts';
+import type { SecretSealer } from '../../core/messaging-ports.ts';
 
-/** The sealer this function is configured for (see `sealerFromConfig`). */
-export const awsSealer: AwsAdapterMaker<'sealer'> = (config) => sealerFromConfig(config);
+/** KMS Encrypt/Decrypt under the key `JOINTLY_SEAL_KEY_ARN` names. */
+export const awsSealer: AwsAdapterMaker<SecretSealer> = (config) =>
+  new KmsSealer(requiredSetting(config.sealKeyArn, EVENT_ENV.sealKeyArn, 'seal or open webhook secrets'));

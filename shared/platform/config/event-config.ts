@@ -13,17 +13,8 @@ export const EVENT_ENV = {
   sesSender: 'JOINTLY_SES_SENDER',
   /** KMS key ARN sealing webhook secrets (deployed). */
   sealKeyArn: 'JOINTLY_SEAL_KEY_ARN',
-  /** Local runtime: AES-256 key (64 hex chars) sealing webhook secrets. */
-  localSealKey: 'JOINTLY_LOCAL_SEAL_KEY',
-  /** Local runtime: folder e-mails are written to as `.eml` files. */
-  localMailDir: 'JOINTLY_LOCAL_MAIL_DIR',
   /** `public-https` (deployed: https only, public addresses only) or `allow-loopback` (local). */
   webhookPolicy: 'JOINTLY_WEBHOOK_POLICY',
-  /**
-   * Tests and benchmarks only: probability (0–1) that a publish or delivery attempt fails
-   * on purpose, to prove retries lose and duplicate nothing. Never set in a deployed stage.
-   */
-  faultRate: 'JOINTLY_FAULT_RATE',
   /** Base URL that alert e-mails link to (the client application). */
   appBaseUrl: 'JOINTLY_APP_BASE_URL',
 } as const;
@@ -33,10 +24,7 @@ const EventConfigSchema = z.object({
   deliveryQueueUrl: z.url().optional(),
   sesSender: z.email().optional(),
   sealKeyArn: z.string().min(1).optional(),
-  localSealKey: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex characters').optional(),
-  localMailDir: z.string().min(1).optional(),
   webhookPolicy: z.enum(['public-https', 'allow-loopback']).default('public-https'),
-  faultRate: z.coerce.number().min(0).max(1).default(0),
   appBaseUrl: z.url().default('https://jointly.example.nhs.uk'),
 });
 export type EventConfig = z.infer<typeof EventConfigSchema>;

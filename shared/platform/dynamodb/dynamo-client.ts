@@ -1,26 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/** Something that instruments a new client (adds middleware); see {@link instrumentLocalClients}. */
-export type ClientInstrument = (client: DynamoDBDocumentClient) => void;
-
-const localInstruments: ClientInstrument[] = [];
-
-/**
- * Local runtime, benchmarks and resilience runs only: every document client made from now
- * on is passed to `instrument` (to count its commands, or to inject throttling and
- * transaction conflicts at the SDK client, which DynamoDB Local never raises). Handlers make
- * their client at import, so register before importing them. Returns an unregister function.
- * Nothing registers one in a deployed stage.
- */
-export const instrumentLocalClients = (instrument: ClientInstrument): (() => void) => {
-  localInstruments.push(instrument);
-  return () => {
-    const at = localInstruments.indexOf(instrument);
-    if (at >= 0) localInstruments.splice(at, 1);
-  };
-};
-
 /** Options for {@link createDocumentClient}. */
 export interface DocumentClientOptions {
   /** DynamoDB Local (or any endpoint) instead of the regional AWS endpoint. */
@@ -47,9 +27,7 @@ export const createDocumentClient = (options: DocumentClientOptions = {}): Dynam
         : {}),
     maxAttempts: 3,
   });
-  const documentClient = DynamoDBDocumentClient.from(client, {
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  for (const instrument of localInstruments) instrument(documentClient);
-  return documentClient;
 };

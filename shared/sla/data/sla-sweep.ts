@@ -17,6 +17,9 @@ import { awaitsResponse, referralOverdueEvent, SYSTEM_ACTOR } from '../../referr
 import { handoffKeys, referralKeys, SLA_SHARDS, slaKeys } from '../../platform/dynamodb/keys.ts';
 import { eventItemOf, handoffFromItem, lostToConcurrentWrite, referralFromItem } from '../../referrals/data/referral-repository.ts';
 import { INDEX } from '../../platform/dynamodb/table-definition.ts';
+import type { SlaSweepResult } from '../domain/ports.ts';
+
+export type { SlaSweepResult };
 
 /** One entry of the `sla-due` index: what is due, and which item it points at. */
 export interface SlaCandidate {
@@ -27,15 +30,6 @@ export interface SlaCandidate {
   readonly dueAt: string;
 }
 
-/** What one sweep did. */
-export interface SlaSweepResult {
-  /** Index entries found due. */
-  readonly due: number;
-  /** Breaches marked (one event each). */
-  readonly raised: number;
-  /** Entries that needed nothing: answered meanwhile, already marked, or not yet due after all. */
-  readonly skipped: number;
-}
 
 /** Options of {@link DynamoSlaSweeper}. */
 export interface SlaSweeperOptions {

@@ -60,8 +60,6 @@ export interface DeliverDeps {
   readonly sealer: SecretSealer;
   readonly mailer: Mailer;
   readonly webhookPolicy: WebhookPolicy;
-  /** Tests and benchmarks only: the fraction of attempts failed on purpose before calling out. */
-  readonly faultRate: number;
   /** Base URL alert e-mails link to. */
   readonly appBaseUrl: string;
   readonly backoffBaseMs: number;
@@ -69,7 +67,12 @@ export interface DeliverDeps {
   readonly fetch?: typeof fetch;
   /** Tests only: the resolver the pinned transport checks and connects with. */
   readonly resolve?: Resolver;
-  readonly random?: () => number;
+  /**
+   * Makes an attempt's call-out (the webhook request or the e-mail), once the attempt is
+   * claimed and before it is recorded: given the call-out, returns what is recorded.
+   * Default: calls out. The local runtime wraps it to fail some attempts on purpose.
+   */
+  readonly callOut?: (send: () => Promise<AttemptResult>) => Promise<AttemptResult>;
   readonly now?: () => Date;
   readonly timeoutMs?: number;
 }
@@ -80,7 +83,8 @@ export type DeliverResult =
   | { readonly status: 'duplicate' }
   | { readonly status: DeliveryOutcome | 'retry-queued'; readonly attempt: number; readonly httpStatus?: number; readonly error?: string };
 
-type AttemptResult = { readonly ok: boolean; readonly httpStatus?: number; readonly error?: string };
+/** What one attempt's call-out came to: recorded as the attempt's outcome, status and reason. */
+export type AttemptResult = { readonly ok: boolean; readonly httpStatus?: number; readonly error?: string };
 
 const failure = (error: string, httpStatus?: number): AttemptResult => ({ ok: false, error, ...(httpStatus !== undefined ? { httpStatus } : {}) });
 
@@ -206,12 +210,8 @@ export const deliver = async (job: DeliveryJob, deps: DeliverDeps): Promise<Deli
   if (gate === 'duplicate') return { status: 'duplicate' };
   if (gate === 'busy') throw new AttemptInProgressError(`Attempt ${job.attempt} is under way elsewhere.`);
 
-  const result: AttemptResult =
-    deps.faultRate > 0 && (deps.random ?? Math.random)() < deps.faultRate
-      ? failure('injected fault')
-      : channel.type === 'webhook'
-        ? await postWebhook(channel, job, deps, started)
-        : await sendEmail(channel, job, deps);
+  const send = (): Promise<AttemptResult> => (channel.type === 'webhook' ? postWebhook(channel, job, deps, started) : sendEmail(channel, job, deps));
+  const result = await (deps.callOut ? deps.callOut(send) : send());
 
   const outcome: DeliveryOutcome = result.ok ? 'delivered' : job.attempt < MAX_ATTEMPTS ? 'failed' : 'dead-lettered';
   // Recorded first, so an attempt that was made is in the history even if what follows fails.

@@ -1,7 +1,8 @@
 /**
- * Fault injection (`JOINTLY_FAULT_RATE=0.5`): half of all delivery attempts fail on
- * purpose before calling out. Across 200 jobs, driven through the real handler module as
- * SQS would (re-queued jobs fed back in batches), every job ends delivered or
+ * Fault injection (`JOINTLY_FAULT_RATE=0.5` in the local runtime): half of all delivery
+ * attempts fail on purpose before calling out. Across 200 jobs, driven through the deployed
+ * handler — built by its composition root with the runtime's fault injector, as the runtime
+ * builds it — as SQS would (re-queued jobs fed back in batches), every job ends delivered or
  * dead-lettered exactly once, every failed attempt is recorded, and nothing is sent twice.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,13 +10,12 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
 import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
-import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
 import { MAX_ATTEMPTS } from '../../../shared/subscriptions/domain/delivery.ts';
 import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../../shared/subscriptions/data/sealers.ts';
+import { LocalSealer } from '../../../infra/local/adapters/local-sealer.ts';
+import { failingAttempts } from '../../../infra/local/event-faults.ts';
 import {
   CapturingQueue,
-  capturingBus,
   capturingMailer,
   invokeSqs,
   itemsUnder,
@@ -48,11 +48,10 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: table.endpoint,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     JOINTLY_WEBHOOK_POLICY: 'allow-loopback',
-    JOINTLY_FAULT_RATE: '0.5',
     JOINTLY_DELIVERY_BACKOFF_BASE_MS: '50',
   });
-  registerLocalEventAdapters({ bus: capturingBus(), deliveryQueue: queue, sealer, mailer });
-  ({ handler } = (await import('../../../functions/events/deliver/handler.ts')) as { handler: SqsHandler });
+  const { deliverHandler } = await import('../../../shared/wiring/deliver.ts');
+  handler = deliverHandler({ deliveryQueue: queue, sealer, mailer, callOut: failingAttempts(0.5) });
 });
 
 afterAll(async () => {

@@ -6,11 +6,9 @@
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
 import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
 import {
   CapturingQueue,
-  capturingBus,
   capturingMailer,
   invokeSqs,
   itemsUnder,
@@ -37,13 +35,8 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     JOINTLY_WEBHOOK_POLICY: 'public-https',
   });
-  registerLocalEventAdapters({
-    bus: capturingBus(),
-    deliveryQueue: queue,
-    sealer: { seal: async (s) => s, open: async (s) => s },
-    mailer: capturingMailer(),
-  });
-  ({ handler } = (await import('../../../functions/events/deliver/handler.ts')) as { handler: SqsHandler });
+  const { deliverHandler } = await import('../../../shared/wiring/deliver.ts');
+  handler = deliverHandler({ deliveryQueue: queue, sealer: { seal: async (s) => s, open: async (s) => s }, mailer: capturingMailer() });
 });
 
 afterAll(async () => {

@@ -13,16 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referralKeys, subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
 import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
 import { summaryOf } from '../../../shared/subscriptions/domain/subscription.ts';
-import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
 import { backoffDelaySeconds, MAX_ATTEMPTS } from '../../../shared/subscriptions/domain/delivery.ts';
 import { toPublishedEvent, type PublishedEvent } from '../../../shared/core/event-envelope.ts';
 import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../../shared/subscriptions/data/sealers.ts';
+import { LocalSealer } from '../../../infra/local/adapters/local-sealer.ts';
 import { verifyWebhookSignature } from '../../../shared/subscriptions/domain/webhook-signature.ts';
 import { signatureMatches, signatureTimestamp } from '../../support/independent-signature.ts';
 import {
   CapturingQueue,
-  capturingBus,
   invokeSqs,
   itemsUnder,
   publishedEvent,
@@ -102,9 +100,10 @@ beforeAll(async () => {
     JOINTLY_APP_BASE_URL: 'https://app.jointly.test/',
   });
   // Imported after the environment is set, so the logger starts at ERROR like the handlers'.
-  const { LocalMailer } = await import('../../../shared/subscriptions/data/mailers.ts');
-  registerLocalEventAdapters({ bus: capturingBus(), deliveryQueue: queue, sealer, mailer: new LocalMailer({ dir: mailDir }) });
-  ({ handler } = (await import('../../../functions/events/deliver/handler.ts')) as { handler: SqsHandler });
+  const { LocalMailer } = await import('../../../infra/local/adapters/local-mailer.ts');
+  const { deliverHandler } = await import('../../../shared/wiring/deliver.ts');
+  // The deployed handler, built by its composition root on the local runtime's adapters.
+  handler = deliverHandler({ deliveryQueue: queue, sealer, mailer: new LocalMailer({ dir: mailDir }) });
 });
 
 afterAll(async () => {

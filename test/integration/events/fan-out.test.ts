@@ -1,22 +1,20 @@
 /**
- * The fan-out worker through its real handler module on DynamoDB Local: which
+ * The fan-out worker, built by its composition root as the local runtime builds it, on DynamoDB Local: which
  * subscriptions hear an event, inbox alerts and delivery jobs exactly once under
  * redelivery and concurrency, claims given back when queueing fails, Query only.
  */
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryRepository } from '../../../shared/subscriptions/data/delivery-repository.ts';
+import { createDocumentClient } from '../../../shared/platform/dynamodb/dynamo-client.ts';
 import { subscriptionKeys, userKeys } from '../../../shared/platform/dynamodb/keys.ts';
 import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
-import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
 import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
 import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
 import {
   busMessage,
   CapturingQueue,
-  capturingBus,
-  capturingMailer,
   invokeSqs,
   itemsUnder,
   publishedEvent,
@@ -53,15 +51,10 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: table.endpoint,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  registerLocalEventAdapters({
-    bus: capturingBus(),
-    deliveryQueue: queue,
-    sealer: { seal: async (s) => s, open: async (s) => s },
-    mailer: capturingMailer(),
-  });
-  ({ handler } = (await import('../../../functions/events/fan-out/handler.ts')) as { handler: SqsHandler });
-  const wiring = await import('../../../shared/wiring/events.ts');
-  workerProbe = probe(wiring.eventsDocumentClient as DynamoDBDocumentClient);
+  const workerClient = createDocumentClient({ endpoint: table.endpoint });
+  workerProbe = probe(workerClient);
+  const { fanOutHandler } = await import('../../../shared/wiring/fan-out.ts');
+  handler = fanOutHandler({ documentClient: workerClient, deliveryQueue: queue });
 });
 
 afterAll(async () => {

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
-import { localEventAdapters, registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
 import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
 import { tokenFor } from '../../support/local-runtime-process.ts';
 import { ulid } from 'ulid';
@@ -19,16 +18,14 @@ beforeAll(async () => {
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName: `runtime-events-${ulid().toLowerCase()}`,
     env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
-  });
-  // Observe what the publisher hands to the runtime's bus.
-  const adapters = localEventAdapters()!;
-  registerLocalEventAdapters({
-    ...adapters,
-    bus: {
-      publish: async (events) => {
-        published.push(...events);
-        return adapters.bus.publish(events);
-      },
+    // Observe what the publisher hands to the runtime's bus.
+    instruments: {
+      bus: (bus) => ({
+        publish: async (events) => {
+          published.push(...events);
+          return bus.publish(events);
+        },
+      }),
     },
   });
 });

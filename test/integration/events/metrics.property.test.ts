@@ -1,5 +1,5 @@
 /**
- * The metrics consumer and the summary through their real handler modules on DynamoDB
+ * The metrics consumer and the summary through their deployed handlers on DynamoDB
  * Local (issue 8's property): for randomised multi-org workloads — referral stories driven
  * through the real domain rules across Provide, ECC, MEHT and Age UK — every event is
  * delivered in shuffled batches, some several times (redelivered, and twice within one
@@ -9,6 +9,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createDocumentClient } from '../../../shared/platform/dynamodb/dynamo-client.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_SHARDS } from '../../../shared/platform/dynamodb/keys.ts';
@@ -41,9 +42,11 @@ let summaryCalls: ClientProbe;
 beforeAll(async () => {
   table = await createTestTable('metrics');
   Object.assign(process.env, { JOINTLY_TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR' });
-  ({ handler: consume } = (await import('../../../functions/events/metrics/handler.ts')) as { handler: SqsHandler });
+  // The consumer built by its composition root on a probed client, as the local runtime builds it on its own.
+  const consumerClient = createDocumentClient({ endpoint: table.endpoint });
+  consumerCalls = probe(consumerClient);
+  consume = (await import('../../../shared/wiring/metrics.ts')).metricsHandler({ documentClient: consumerClient });
   ({ handler: summaryHandler } = (await import('../../../functions/api/metrics-summary/handler.ts')) as { handler: ApiHandler });
-  consumerCalls = probe((await import('../../../shared/wiring/metrics.ts')).metricsDocumentClient as DynamoDBDocumentClient);
   summaryCalls = probe((await import('../../../shared/wiring/evaluation.ts')).evaluationDocumentClient as DynamoDBDocumentClient);
 });
 

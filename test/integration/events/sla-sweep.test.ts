@@ -287,7 +287,7 @@ describe('the sla-sweep handler within a short deployed timeout', () => {
   it('leaves the larger of 2 s and a fifth of the budget unused', async () => {
     // Prepare
     Object.assign(process.env, { JOINTLY_TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint });
-    const { safetyMarginMs } = await import('../../../functions/scheduled/sla-sweep/handler.ts');
+    const { safetyMarginMs } = await import('../../../shared/sla/api/sla-sweep-handler.ts');
 
     // Act
     const margins = [3_000, 10_000, 60_000].map(safetyMarginMs);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPublisherHandler } from '../../../functions/events/publisher/handler.ts';
+import { failingPublishes } from '../../../infra/local/event-faults.ts';
+import { publisherHandler } from '../../../shared/wiring/publisher.ts';
 import { StreamPoller, type StreamPollerOptions } from '../../../infra/local/stream-poller.ts';
 import { ORGANISATIONS } from '../../../shared/core/organisations.ts';
 import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
@@ -59,7 +60,7 @@ const pollerFor = (bus: EventBus, options: Partial<StreamPollerOptions> & { faul
   const poller = new StreamPoller({
     endpoint: table.endpoint,
     tableName: table.tableName,
-    handler: createPublisherHandler({ bus: () => bus, faultRate }),
+    handler: publisherHandler({ bus: faultRate > 0 ? failingPublishes(bus, faultRate) : bus }),
     idlePollMs: 50,
     retryBaseMs: 5,
     retryMaxMs: 50,

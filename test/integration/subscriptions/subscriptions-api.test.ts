@@ -2,7 +2,7 @@
  * The subscription, delivery and alert routes through their real handler modules on
  * DynamoDB Local (in-process, as the local gateway would call them): stored shapes the
  * fan-out and delivery workers rely on, ownership (others' ids are 404), secrets never
- * returned, pagination, redrive through the registered delivery queue, alerts and acks.
+ * returned, pagination, redrive through the wiring's delivery queue, alerts and acks.
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,8 +10,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { subscriptionKeys, userKeys } from '../../../shared/platform/dynamodb/keys.ts';
 import { INDEX } from '../../../shared/platform/dynamodb/table-definition.ts';
-import { registerLocalEventAdapters } from '../../../shared/platform/aws/adapters.ts';
-import { LocalSealer } from '../../../shared/subscriptions/data/sealers.ts';
+import { LocalSealer } from '../../../infra/local/adapters/local-sealer.ts';
 import { headerOf, httpEvent, invoke, jsonBody, type TestableHandler } from '../../support/http-event.ts';
 import {
   TEST_SEAL_KEY,
@@ -128,18 +127,17 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: table.endpoint,
     JOINTLY_SUBJECT_HASH_KEY: 's'.repeat(40),
     JOINTLY_CURSOR_KEY: 'c'.repeat(40),
-    JOINTLY_LOCAL_SEAL_KEY: TEST_SEAL_KEY,
     JOINTLY_WEBHOOK_POLICY: 'allow-loopback',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  const sealer = new LocalSealer(TEST_SEAL_KEY);
-  registerLocalEventAdapters({
-    bus: { publish: async () => ({ failedIds: [] }) },
-    deliveryQueue: queue,
-    sealer,
-    mailer: { send: async () => undefined },
-  });
-  const load = async (name: string) => ((await import(`../../../functions/api/${name}/handler.ts`)) as { handler: TestableHandler }).handler;
+  // The routes that seal or queue are built on a wiring with the local runtime's sealer and this queue, as the runtime builds them.
+  const { createSubscriptionWiring } = await import('../../../shared/wiring/subscriptions.ts');
+  const wiring = createSubscriptionWiring({ sealer: new LocalSealer(TEST_SEAL_KEY), deliveryQueue: queue });
+  type Module = { handler: TestableHandler; createHandler?: (w: typeof wiring) => TestableHandler };
+  const load = async (name: string) => {
+    const module = (await import(`../../../functions/api/${name}/handler.ts`)) as Module;
+    return module.createHandler ? module.createHandler(wiring) : module.handler;
+  };
   handlers.create = await load('create-subscription');
   handlers.list = await load('list-subscriptions');
   handlers.remove = await load('delete-subscription');

@@ -1,9 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { CallCounter, operationName, originOf, stringAttribute, type AlertWritten } from '../../../scripts/bench/call-counter.ts';
-
-const frame = (file: string) => `Error\n    at instrument (file:///repo/scripts/bench/call-counter.ts:40:20)\n    at createDocumentClient (file:///repo/shared/platform/dynamodb/dynamo-client.ts:52:3)\n    at file:///repo/${file}:19:11`;
+import { CallCounter, operationName, stringAttribute, type AlertWritten } from '../../../scripts/bench/call-counter.ts';
 
 /** A document client whose commands never leave the process: a last middleware answers `{}`. */
 const offlineClient = (): DynamoDBDocumentClient => {
@@ -13,41 +11,6 @@ const offlineClient = (): DynamoDBDocumentClient => {
   client.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), { step: 'initialize', priority: 'low', name: 'offline' });
   return client;
 };
-
-describe('originOf', () => {
-  it.each([
-    ['the referral handlers’ composition root', 'shared/wiring/referrals.ts', 'api'],
-    ['the subscription handlers’ composition root', 'shared/wiring/subscriptions.ts', 'api'],
-    ['the subscription lists’ composition root', 'shared/wiring/subscription-lists.ts', 'api'],
-    ['the evaluation (metrics summary) composition root', 'shared/wiring/evaluation.ts', 'api'],
-    ['an API handler module', 'functions/api/get-referral/handler.ts', 'api'],
-    ['the metrics consumer’s composition root', 'shared/wiring/metrics.ts', 'events'],
-    ['the fan-out’s composition root', 'shared/wiring/fan-out.ts', 'events'],
-    ['the event workers’ composition root', 'shared/wiring/events.ts', 'events'],
-    ['the SLA sweep', 'functions/scheduled/sla-sweep/handler.ts', 'events'],
-    ['the publisher', 'functions/events/publisher/handler.ts', 'events'],
-    ['the benchmark’s raw counterparts', 'scripts/bench/raw-operations.ts', 'bench'],
-    ['anything else', 'scripts/capacity.ts', 'other'],
-  ])('a client made by %s is "%s"… ', (_who, file, origin) => {
-    // Act
-    const found = originOf(frame(file));
-
-    // Assess
-    expect(found).toBe(origin);
-  });
-
-  it('the call counter’s own frame never makes a client count as the benchmark’s', () => {
-    // Prepare
-    const stack = frame('scripts/capacity.ts');
-
-    // Act
-    const found = originOf(stack);
-
-    // Assess
-    expect(stack).toContain('scripts/bench/call-counter.ts');
-    expect(found).toBe('other');
-  });
-});
 
 describe('operationName and stringAttribute', () => {
   it('names commands as the DynamoDB API does', () => {
@@ -92,19 +55,6 @@ describe('CallCounter', () => {
     expect(seen).toEqual({ api: ['Query', 'PutItem'], bench: ['GetItem'], events: [] });
     expect(counter.commands('api')).toEqual([]);
     expect(counter.commands('bench')).toEqual([]);
-  });
-
-  it('a client made by this test (no composition root on the stack) counts as "other"', async () => {
-    // Prepare
-    const counter = new CallCounter();
-    const client = offlineClient();
-    counter.instrument(client);
-
-    // Act
-    await client.send(new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } }));
-
-    // Assess
-    expect(counter.commands('other')).toEqual(['GetItem']);
   });
 
   it('tells listeners of an inbox alert written by an event-path client, and of nothing else', async () => {

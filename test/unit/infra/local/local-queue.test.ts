@@ -5,7 +5,7 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalQueue, handlerFromEntry, type SqsConsumer } from '../../../../infra/local/local-queue.ts';
+import { LocalQueue, type SqsConsumer } from '../../../../infra/local/local-queue.ts';
 import { logger } from '../../../../shared/platform/http/logger.ts';
 
 const queues: LocalQueue[] = [];
@@ -170,12 +170,14 @@ describe('LocalQueue', () => {
     expect(handledAt[0]! - sentAt).toBeGreaterThanOrEqual(950);
   });
 
-  it('loads its consumer at the first message, so a missing module fails that message, not the start', async () => {
+  it('builds its consumer at the first message, so a consumer that cannot be built fails that message, not the start', async () => {
     // Prepare
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     const queue = new LocalQueue({
       name: 'missing',
-      consumer: handlerFromEntry('functions/events/does-not-exist/handler.ts'),
+      consumer: async () => {
+        throw Object.assign(new Error('JOINTLY_DELIVERY_BACKOFF_BASE_MS must be a whole number of milliseconds.'), { name: 'ConsumerBuildError' });
+      },
       maxReceiveCount: 2,
       retryDelayMs: () => 5,
     });
@@ -186,7 +188,7 @@ describe('LocalQueue', () => {
     await queue.whenIdle();
 
     // Assess
-    expect(queue.deadLetters().map((d) => d.error)).toEqual(['ConsumerMissingError']);
+    expect(queue.deadLetters().map((d) => d.error)).toEqual(['ConsumerBuildError']);
   });
 
   it('stop drops delayed messages and leaves no timer behind', async () => {

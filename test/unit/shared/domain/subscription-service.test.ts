@@ -17,7 +17,7 @@ import {
   type SubscriptionRepository,
 } from '../../../../shared/subscriptions/domain/subscription-service.ts';
 import type { DeliveryJob } from '../../../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../../../shared/subscriptions/data/sealers.ts';
+import { LocalSealer } from '../../../../infra/local/adapters/local-sealer.ts';
 import { emailDomainsByOrg } from '../../../../shared/core/organisations.ts';
 import type { Resolver, WebhookPolicy } from '../../../../shared/subscriptions/domain/webhook-url.ts';
 

@@ -1,13 +1,15 @@
 /**
  * The AWS adapters: PutEvents ≤ 10 entries per call with the bus's source/detail-type/detail,
  * partial failures returned by event id; SQS messages with JSON bodies and delays ≤ 900 s;
- * and `eventAdapters()` choosing the local registration over AWS.
+ * each made on first use, a missing setting failing that use with a sentence naming it.
  */
 import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { awsEventAdapters, eventAdapters, registerLocalEventAdapters, type EventAdapters } from '../../../../shared/platform/aws/adapters.ts';
-import { EventBridgeBus, SqsJobQueue } from '../../../../shared/platform/aws/aws-adapters.ts';
+import { awsEventBus, EventBridgeBus } from '../../../../shared/platform/aws/aws-event-bus.ts';
+import { SqsJobQueue } from '../../../../shared/platform/aws/aws-job-queue.ts';
+import { busOnFirstUse } from '../../../../shared/platform/aws/on-first-use.ts';
+import type { EventBus } from '../../../../shared/core/messaging-ports.ts';
 import { loadEventConfig } from '../../../../shared/platform/config/event-config.ts';
 import type { PublishedEvent } from '../../../../shared/core/event-envelope.ts';
 
@@ -94,27 +96,37 @@ describe('SqsJobQueue', () => {
   });
 });
 
-describe('eventAdapters', () => {
+describe('adapters made on first use', () => {
   it('without configuration, a publish fails with a sentence naming the missing variable', async () => {
     // Prepare
-    const adapters = awsEventAdapters(loadEventConfig({}));
+    const bus = busOnFirstUse(() => awsEventBus(loadEventConfig({})));
 
     // Act
-    const publishing = adapters.bus.publish([event(1)]);
+    const publishing = bus.publish([event(1)]);
 
     // Assess
     await expect(publishing).rejects.toThrow('JOINTLY_EVENT_BUS_NAME is not set');
   });
 
-  it('returns the adapters the local runtime registered', () => {
+  it('makes the adapter once, at the first use, and again after a failed making', async () => {
     // Prepare
-    const local = { bus: { publish: async () => ({ failedIds: [] }) } } as unknown as EventAdapters;
-    registerLocalEventAdapters(local);
+    let made = 0;
+    const real: EventBus = { publish: async () => ({ failedIds: [] }) };
+    const bus = busOnFirstUse(() => {
+      made += 1;
+      if (made === 1) throw new Error('not yet');
+      return real;
+    });
+    const madeBeforeUse = made;
 
     // Act
-    const adapters = eventAdapters();
+    const first = bus.publish([event(1)]);
+    await expect(first).rejects.toThrow('not yet');
+    await bus.publish([event(2)]);
+    await bus.publish([event(3)]);
 
     // Assess
-    expect(adapters).toBe(local);
+    expect(madeBeforeUse).toBe(0);
+    expect(made).toBe(2);
   });
 });

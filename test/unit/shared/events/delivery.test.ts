@@ -11,7 +11,7 @@ import {
 } from '../../../../shared/subscriptions/domain/delivery.ts';
 import type { PublishedEvent } from '../../../../shared/core/event-envelope.ts';
 import type { DeliveryJob } from '../../../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../../../shared/subscriptions/data/sealers.ts';
+import { LocalSealer } from '../../../../infra/local/adapters/local-sealer.ts';
 import { WebhookAddressRefusedError } from '../../../../shared/subscriptions/domain/webhook-url.ts';
 
 const event: PublishedEvent = {
@@ -54,7 +54,6 @@ const setup = (overrides: Partial<DeliverDeps> = {}, options: { subscription?: S
     sealer: { seal: async (s) => `sealed:${s}`, open: async (s) => s.replace(/^sealed:/, '') },
     mailer: { send: async () => undefined },
     webhookPolicy: 'allow-loopback',
-    faultRate: 0,
     appBaseUrl: 'https://app.test',
     backoffBaseMs: 2000,
     fetch: (async () => new Response(null, { status: 204 })) as typeof fetch,
@@ -154,15 +153,12 @@ describe('deliver', () => {
     expect([...gone.recorded, ...inbox.recorded]).toEqual([]);
   });
 
-  it('injects faults at the configured rate, before calling out', async () => {
+  it('records what its call-out wrapper returns: a wrapper may decide an attempt without calling out', async () => {
     // Prepare
     let calls = 0;
+    const decided = [true, false];
     const { deps, recorded } = setup({
-      faultRate: 0.5,
-      random: (() => {
-        const draws = [0.1, 0.9];
-        return () => draws.shift()!;
-      })(),
+      callOut: (send) => (decided.shift() ? Promise.resolve({ ok: false, error: 'decided by the wrapper' }) : send()),
       fetch: (async () => (calls++, new Response(null, { status: 200 }))) as typeof fetch,
     });
 
@@ -172,7 +168,7 @@ describe('deliver', () => {
 
     // Assess
     expect(recorded.map((r) => [r.attempt, r.outcome, r.error])).toEqual([
-      [1, 'failed', 'injected fault'],
+      [1, 'failed', 'decided by the wrapper'],
       [2, 'delivered', undefined],
     ]);
     expect(calls).toBe(1);

@@ -1,14 +1,13 @@
 /**
  * The publisher maps bus failures to `batchItemFailures` exactly, publishes in stream order
- * (≤ 10 per call), holds back what follows a failure, never publishes comments, and fails
- * on purpose at JOINTLY_FAULT_RATE without losing or reordering anything.
+ * (≤ 10 per call), holds back what follows a failure and never publishes comments. (Its
+ * failures injected on purpose locally: test/unit/infra/local/event-faults.test.ts.)
  */
 import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { createPublisherHandler, handler } from '../../../../../functions/events/publisher/handler.ts';
-import { registerLocalEventAdapters } from '../../../../../shared/platform/aws/adapters.ts';
-import { logger } from '../../../../../shared/platform/http/logger.ts';
-import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../../../../../shared/core/messaging-ports.ts';
-import { CapturingBus, eventIdOf, eventItem, eventRecords, oneEventPerReferral, sequenceOf, streamRecord } from '../../../../support/stream-records.ts';
+import { createPublisherHandler } from '../../../../shared/platform/dynamodb/outbox-publisher.ts';
+import { logger } from '../../../../shared/platform/http/logger.ts';
+import { publisherHandler } from '../../../../shared/wiring/publisher.ts';
+import { CapturingBus, eventIdOf, eventItem, eventRecords, oneEventPerReferral, sequenceOf, streamRecord } from '../../../support/stream-records.ts';
 
 let warn: MockInstance<typeof logger.warn>;
 beforeEach(() => {
@@ -24,7 +23,7 @@ describe('publisher: partial failures', () => {
     const records = oneEventPerReferral(8);
     const rejected = new Set([records[2]!, records[5]!].map(eventIdOf));
     bus.fail = (event) => rejected.has(event.id);
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0 });
+    const publish = createPublisherHandler({ bus });
 
     // Act
     const response = await publish({ Records: records });
@@ -40,7 +39,7 @@ describe('publisher: partial failures', () => {
     // Prepare
     const bus = new CapturingBus();
     const records = oneEventPerReferral(23);
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0 });
+    const publish = createPublisherHandler({ bus });
 
     // Act
     const response = await publish({ Records: records });
@@ -57,7 +56,7 @@ describe('publisher: partial failures', () => {
     const [a1, a2] = [eventItem('A', 1), eventItem('A', 2)];
     const [b1, c1] = [eventItem('B', 1), eventItem('C', 1)];
     const records = [streamRecord(1, a1), streamRecord(2, b1), streamRecord(3, a2), streamRecord(4, c1)];
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0 });
+    const publish = createPublisherHandler({ bus });
 
     // Act
     await publish({ Records: records });
@@ -75,7 +74,7 @@ describe('publisher: partial failures', () => {
     const records = oneEventPerReferral(25);
     const rejectedId = eventIdOf(records[3]!);
     bus.fail = (event) => event.id === rejectedId;
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0 });
+    const publish = createPublisherHandler({ bus });
 
     // Act
     const response = await publish({ Records: records });
@@ -88,10 +87,7 @@ describe('publisher: partial failures', () => {
   it('fails every record of a call that throws', async () => {
     // Prepare
     const records = eventRecords(4);
-    const publish = createPublisherHandler({
-      bus: () => ({ publish: async () => Promise.reject(new Error('EventBridge unavailable')) }),
-      faultRate: 0,
-    });
+    const publish = createPublisherHandler({ bus: { publish: async () => Promise.reject(new Error('EventBridge unavailable')) } });
 
     // Act
     const response = await publish({ Records: records });
@@ -106,7 +102,7 @@ describe('publisher: what is published', () => {
     // Prepare
     const bus = new CapturingBus();
     const item = eventItem('01M8FV9MJ7PSBGQ0BAPSFFTK1P', 1, { handoffId: '01M8FV9MJ7PSBGQ0BAPSFFTK1Q' });
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0 });
+    const publish = createPublisherHandler({ bus });
 
     // Act
     await publish({ Records: [streamRecord(1, item)] });
@@ -137,7 +133,7 @@ describe('publisher: what is published', () => {
       streamRecord(2, event, 'MODIFY'),
       streamRecord(3, event),
     ];
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0 });
+    const publish = createPublisherHandler({ bus });
 
     // Act
     const response = await publish({ Records: records });
@@ -155,7 +151,7 @@ describe('publisher: what is published', () => {
       streamRecord(2, eventItem('r1', 2, { type: 'not.a.type' })),
       streamRecord(3, eventItem('r1', 3)),
     ];
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0 });
+    const publish = createPublisherHandler({ bus });
 
     // Act
     const response = await publish({ Records: records });
@@ -165,57 +161,29 @@ describe('publisher: what is published', () => {
     expect(failuresOf(response)).toEqual([sequenceOf(records[1]!), sequenceOf(records[2]!)]);
   });
 
-  it('the deployed handler publishes through eventAdapters().bus', async () => {
+  it('its composition root builds it on the bus it is given (the local runtime gives its own)', async () => {
     // Prepare
     const bus = new CapturingBus();
-    const unused = async () => Promise.reject(new Error('not used'));
-    registerLocalEventAdapters({
-      bus,
-      deliveryQueue: { send: unused } as JobQueue<DeliveryJob>,
-      sealer: { seal: unused, open: unused } as SecretSealer,
-      mailer: { send: unused } as Mailer,
-    });
     const records = eventRecords(2);
 
     // Act
-    const response = await handler({ Records: records });
+    const response = await publisherHandler({ bus })({ Records: records });
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(bus.published.map((e) => e.seq)).toEqual([1, 2]);
   });
-});
 
-describe('publisher: fault injection (JOINTLY_FAULT_RATE)', () => {
-  it('fails from the first publish drawn to fail: what precedes it is published, the rest reported', async () => {
+  it('by default publishes to EventBridge, and without JOINTLY_EVENT_BUS_NAME fails every record (retried, never lost)', async () => {
     // Prepare
-    const bus = new CapturingBus();
-    const records = eventRecords(6);
-    const draws = [0.9, 0.9, 0.1, 0.9, 0.9, 0.9];
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0.3, random: () => draws.shift() ?? 0.9 });
+    vi.stubEnv('JOINTLY_EVENT_BUS_NAME', '');
+    const records = eventRecords(2);
 
     // Act
-    const response = await publish({ Records: records });
+    const response = await publisherHandler()({ Records: records });
+    vi.unstubAllEnvs();
 
     // Assess
-    expect(bus.published.map((e) => e.seq)).toEqual([1, 2]);
-    expect(failuresOf(response)).toEqual(records.slice(2).map(sequenceOf));
-  });
-
-  it('retried from the first failure until none is left, publishes each event exactly once, in order', async () => {
-    // Prepare
-    const bus = new CapturingBus();
-    let pending = eventRecords(40);
-    const publish = createPublisherHandler({ bus: () => bus, faultRate: 0.3 });
-
-    // Act: what a poller does — resume at the lowest failed sequence number.
-    for (let attempt = 0; pending.length > 0 && attempt < 1_000; attempt++) {
-      const failed = failuresOf(await publish({ Records: pending }));
-      pending = failed.length === 0 ? [] : pending.slice(pending.findIndex((r) => sequenceOf(r) === failed[0]));
-    }
-
-    // Assess
-    expect(pending).toEqual([]);
-    expect(bus.published.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(failuresOf(response)).toEqual(records.map(sequenceOf));
   });
 });

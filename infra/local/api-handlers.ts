@@ -1,0 +1,79 @@
+/**
+ * The API handlers the local gateway serves: every handler module named in the route
+ * table, imported once as a Lambda cold start would, and run as it exports them — except
+ * the routes that use event-path adapters (a sealer, the delivery queue), which the
+ * runtime builds again from their module's `createHandler` on its own subscription wiring
+ * (shared/wiring/subscriptions.ts with the local sealer and deliveries queue).
+ *
+ * The other API handlers use no adapter but DynamoDB, through the client their composition
+ * root made at import; the runtime adds its middleware to those clients (the SDK's
+ * middleware stack is open to that), so their commands are counted and fault-injected too.
+ */
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryJob, JobQueue, SecretSealer } from '../../shared/core/messaging-ports.ts';
+import type { SubscriptionWiring } from '../../shared/wiring/subscriptions.ts';
+import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
+import type { LambdaHandler } from './gateway.ts';
+
+/** The repository root, where route entries are resolved from. */
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * Routes whose handler module exports `createHandler(wiring: SubscriptionWiring)`: they
+ * seal webhook secrets or queue deliveries, so they run on the runtime's subscription wiring.
+ */
+export const ROUTES_ON_LOCAL_SUBSCRIPTIONS: ReadonlySet<string> = new Set(['createSubscription', 'redriveSubscription']);
+
+/** What the local builds use instead of the AWS adapters. */
+export interface LocalApiAdapters {
+  readonly sealer: SecretSealer;
+  readonly deliveryQueue: JobQueue<DeliveryJob>;
+  /** A DynamoDB client the runtime has instrumented. */
+  readonly documentClient: () => DynamoDBDocumentClient;
+}
+
+type HandlerModule = { readonly handler?: LambdaHandler; readonly createHandler?: (wiring: SubscriptionWiring) => LambdaHandler };
+
+/**
+ * Imports every route's handler module (after the runtime set the environment they read
+ * at import) and returns the handlers by operation id.
+ */
+export const loadApiHandlers = async (adapters: LocalApiAdapters): Promise<Map<string, LambdaHandler>> => {
+  // Made at first need, after the environment is set: the composition root reads it at import.
+  let localWiring: SubscriptionWiring | undefined;
+  const subscriptionWiring = async () =>
+    (localWiring ??= (await import('../../shared/wiring/subscriptions.ts')).createSubscriptionWiring({
+      documentClient: adapters.documentClient(),
+      sealer: adapters.sealer,
+      deliveryQueue: adapters.deliveryQueue,
+    }));
+  const entries = [...ROUTES.map((r) => [r.operationId, r.entry] as const), [DEFAULT_ROUTE.operationId, DEFAULT_ROUTE.entry] as const];
+  const handlers = new Map<string, LambdaHandler>();
+  for (const [operationId, entry] of entries) {
+    const module = (await import(pathToFileURL(resolve(REPO_ROOT, entry)).href)) as HandlerModule;
+    if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler.`);
+    const local = ROUTES_ON_LOCAL_SUBSCRIPTIONS.has(operationId);
+    if (local !== (typeof module.createHandler === 'function')) {
+      throw new Error(
+        local
+          ? `${entry} does not export createHandler, but the local runtime builds ${operationId} on its own adapters.`
+          : `${entry} exports createHandler: add ${operationId} to ROUTES_ON_LOCAL_SUBSCRIPTIONS ` +
+            '(infra/local/api-handlers.ts), or it runs on AWS adapters locally.',
+      );
+    }
+    handlers.set(operationId, local ? module.createHandler!(await subscriptionWiring()) : module.handler);
+  }
+  return handlers;
+};
+
+/**
+ * The DynamoDB clients the API composition roots made at import: the handlers that run as
+ * their modules export them use these. Import them after {@link loadApiHandlers}.
+ */
+export const apiCompositionClients = async (): Promise<DynamoDBDocumentClient[]> => [
+  (await import('../../shared/wiring/referrals.ts')).referralDocumentClient,
+  (await import('../../shared/wiring/subscriptions.ts')).subscriptionWiring.documentClient,
+  (await import('../../shared/wiring/evaluation.ts')).evaluationDocumentClient,
+];

@@ -1,0 +1,60 @@
+/**
+ * Delivery worker: consumes the `deliveries` queue, one job per message, and makes one
+ * attempt to deliver one event to one webhook or email subscription. A failed attempt is
+ * recorded and re-queued with backoff (the message itself succeeds), the last one
+ * dead-lettered; a slow receiver holds up only its own message. Built on its dependencies
+ * by shared/wiring/deliver.ts (AWS adapters for the Lambda entry, local ones locally).
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { AttemptInProgressError, deliver, DeliveryJobSchema, type DeliverDeps } from '../domain/delivery.ts';
+import { logger } from '../../platform/http/logger.ts';
+
+/** A queue message that is not a delivery job (named by field paths, never values). */
+class MalformedJobError extends Error {
+  override readonly name = 'MalformedJobError';
+}
+
+const parseJob = (body: string) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new MalformedJobError('Message body is not JSON.');
+  }
+  const result = DeliveryJobSchema.safeParse(json);
+  if (!result.success) {
+    throw new MalformedJobError(`Message is not a delivery job (${[...new Set(result.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ')}).`);
+  }
+  return result.data;
+};
+
+const handleRecord = async (record: SQSRecord, deps: DeliverDeps): Promise<void> => {
+  let ids: Record<string, unknown> = { messageId: record.messageId };
+  try {
+    const job = parseJob(record.body);
+    ids = { ...ids, eventId: job.event.id, subscriptionId: job.subscriptionId, attempt: job.attempt };
+    const result = await deliver(job, deps);
+    // Ids, outcome, status code and a short reason: never bodies, secrets, URLs or personal data.
+    const level = result.status === 'delivered' || result.status === 'duplicate' || result.status === 'dropped' ? 'info' : 'warn';
+    logger[level]('Delivery attempt', { ...ids, ...result });
+  } catch (error) {
+    const ours = error instanceof MalformedJobError || error instanceof AttemptInProgressError;
+    logger.warn('Delivery job failed; message will be retried', {
+      ...ids,
+      error: (error as Error)?.name ?? 'Error',
+      ...(ours ? { reason: (error as Error).message } : {}),
+    });
+    throw error;
+  }
+};
+
+/** The SQS batch handler (ReportBatchItemFailures) on `deps`. Jobs of one batch are attempted in parallel. */
+export const createDeliverHandler =
+  (deps: DeliverDeps) =>
+  async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+    // A processor per invocation: it holds the batch's state, and the local runtime may run invocations concurrently.
+    processPartialResponse(event, (record: SQSRecord) => handleRecord(record, deps), new BatchProcessor(EventType.SQS), {
+      context,
+      throwOnFullBatchFailure: false,
+    });

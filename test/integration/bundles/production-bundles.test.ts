@@ -1,0 +1,100 @@
+/**
+ * What a deployed bundle holds, built with exactly the esbuild options CDK uses
+ * (scripts/bundle-measure.ts): only AWS adapters and the code of its own function. No
+ * module of the local runtime (infra/local: the in-process bus and queues, the `.eml`
+ * mailer, the AES sealer, the fault injectors), of the tests or of the scripts is bundled,
+ * and no trace of them — their settings and markers — is left in the code. Each function
+ * carries only the AWS SDK clients of the adapters its composition root names.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../../infra/constructs/jointly-function.ts';
+import { FUNCTION_ENTRIES } from '../../../infra/function-entries.ts';
+import { esbuildOptionsFor } from '../../../scripts/bundle-measure.ts';
+
+/** Strings only local-runtime or test code carries: settings it reads, markers it writes. */
+const LOCAL_ONLY_STRINGS = [
+  'JOINTLY_FAULT_RATE',
+  'JOINTLY_SDK_FAULT_RATE',
+  'JOINTLY_LOCAL_SEAL_KEY',
+  'JOINTLY_LOCAL_MAIL_DIR',
+  'injected fault',
+  'injected by JOINTLY_SDK_FAULT_RATE',
+  'jointly.local-event-adapters',
+  'alerts@jointly.localhost',
+];
+
+/** Where no bundled module may come from. */
+const LOCAL_ONLY_FOLDERS = ['infra/local/', 'test/', 'scripts/'];
+
+const SDK_CLIENTS = ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms'] as const;
+
+let outdir: string;
+/** Per function id: its bundled input files (repository-relative) and its code. */
+const bundles = new Map<string, { readonly inputs: readonly string[]; readonly code: string }>();
+
+beforeAll(async () => {
+  outdir = mkdtempSync(path.join(tmpdir(), 'jointly-production-bundles-'));
+  const result = await esbuild.build({ ...esbuildOptionsFor(FUNCTION_ENTRIES, outdir), sourcemap: false });
+  for (const fn of FUNCTION_ENTRIES) {
+    const file = path.join(outdir, fn.id, 'index.mjs');
+    const output = Object.entries(result.metafile!.outputs).find(([out]) => path.resolve(REPO_ROOT, out) === file);
+    expect(output, `no bundle for ${fn.id}`).toBeDefined();
+    bundles.set(fn.id, { inputs: Object.keys(output![1].inputs), code: readFileSync(file, 'utf8') });
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+const sdkClientsOf = (id: string): string[] => SDK_CLIENTS.filter((client) => bundles.get(id)!.inputs.some((input) => input.includes(`node_modules/${client}/`)));
+
+describe('every deployed bundle', () => {
+  it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s bundles no module of the local runtime, the tests or the scripts', (id) => {
+    // Act
+    const { inputs } = bundles.get(id)!;
+
+    // Assess
+    expect(inputs.length).toBeGreaterThan(0);
+    expect(inputs.filter((input) => LOCAL_ONLY_FOLDERS.some((folder) => input.startsWith(folder)))).toEqual([]);
+  });
+
+  it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s carries no local setting or fault marker', (id) => {
+    // Act
+    const { code } = bundles.get(id)!;
+
+    // Assess
+    expect(LOCAL_ONLY_STRINGS.filter((text) => code.includes(text))).toEqual([]);
+  });
+});
+
+describe('the event-path bundles', () => {
+  it('the delivery worker holds the SES mailer and the KMS sealer (and SQS for retries), nothing local', () => {
+    // Act
+    const { inputs } = bundles.get('deliver')!;
+
+    // Assess
+    expect(inputs).toEqual(expect.arrayContaining(['shared/subscriptions/data/mailers.ts', 'shared/subscriptions/data/sealers.ts', 'shared/subscriptions/api/deliver-handler.ts']));
+    expect(sdkClientsOf('deliver')).toEqual(['@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms']);
+  });
+
+  it.each([
+    ['publisher', ['@aws-sdk/client-eventbridge']],
+    ['fanOut', ['@aws-sdk/client-sqs']],
+    ['metrics', []],
+    ['slaSweep', []],
+    ['createSubscription', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
+    ['redriveSubscription', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
+    ['getReferral', []],
+  ])('%s carries only the SDK clients of its own adapters: %j', (id, expected) => {
+    // Act
+    const clients = sdkClientsOf(id);
+
+    // Assess
+    expect(clients).toEqual(expected);
+  });
+});
