@@ -11,6 +11,9 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { ApiSecretName } from '../config/runtime-config.ts';
+
+/** The API keys a route's function may read (re-exported so route files need only the HTTP layer). */
+export type { ApiSecretName };
 import { httpHandler, type HttpEvent, type HttpLambdaHandler, type HttpRequest, type HttpResult, type RawPathParameters } from './middleware.ts';
 import { matchesPathTemplate } from './path-template.ts';
 

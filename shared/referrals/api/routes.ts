@@ -3,7 +3,7 @@
  * history, notes and access log; handoffs offered, listed, read and answered.
  */
 import type { z } from 'zod';
-import type { ApiSecretName } from '../../platform/config/runtime-config.ts';
+import type { ApiSecretName } from '../../platform/http/route-definition.ts';
 import { defineRoute, defineRouteGroup, type Route } from '../../platform/http/route-definition.ts';
 import {
   DeclineHandoffBodySchema,

@@ -1,5 +1,5 @@
 /** The subscription routes: subscriptions, their deliveries, and the caller's alerts. */
-import type { ApiSecretName } from '../../platform/config/runtime-config.ts';
+import type { ApiSecretName } from '../../platform/http/route-definition.ts';
 import { defineRoute } from '../../platform/http/route-definition.ts';
 import {
   AlertListSchema,
