@@ -64,8 +64,8 @@ export interface Page<T> {
   readonly after?: string | undefined;
 }
 
-/** The referral's state changed (or vanished) since it was read. */
-export class ConcurrentChangeError extends Error {}
+/** A repository write lost to a concurrent change (the referral's state moved since it was read): nothing was applied. */
+export { ConcurrentChangeError } from '../../core/optimistic-retry.ts';
 
 /** Parameters of a box listing. */
 export interface ListReferralsParams {

@@ -5,8 +5,8 @@
  */
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from '../../core/errors.ts';
 import { hasRole, readScopeOf, type Caller } from '../../core/identity.ts';
+import { withOptimisticRetry, type OptimisticRetryOptions } from '../../core/optimistic-retry.ts';
 import {
-  ConcurrentChangeError,
   type AccessEntry,
   type FormerPartySnapshot,
   type Page,
@@ -29,7 +29,6 @@ import {
   createReferral,
   listableOrgs,
   readLimitOf,
-  retryPause,
   toReferralView,
   type ActionInput,
   type NewReferral,
@@ -49,8 +48,8 @@ export interface ReferralServiceDependencies {
   readonly retryDelayMs?: (attempt: number) => number;
 }
 
-/** How often a write that lost only to an unrelated change (a note) is retried. */
-const MAX_ATTEMPTS = 5;
+/** The 409 when every attempt lost to changes made at the same moment. */
+const BUSY = 'The referral is busy with other changes: try again.';
 
 export type ReferralView = ReturnType<typeof toReferralView>;
 
@@ -104,8 +103,9 @@ export class ReferralService {
     return this.deps.repository.recordAccess(referralIds, { at: this.now().toISOString(), actor: actorOf(caller), what });
   }
 
-  private pause(attempt: number): Promise<void> {
-    return retryPause(attempt, this.deps.retryDelayMs);
+  /** How a write that lost to a concurrent change is retried, and the 409 when every attempt lost. */
+  private retrying(exhausted: string): OptimisticRetryOptions {
+    return { retryDelayMs: this.deps.retryDelayMs, exhausted: () => new ConflictError(exhausted) };
   }
 
   /** `POST /referrals`: a new `submitted` referral from the caller's org. */
@@ -113,17 +113,18 @@ export class ReferralService {
     assertHasKnownRole(caller);
     if (!this.known.has(input.toOrg)) throw unknownOrg('toOrg');
     const { referral, event } = createReferral(this.deps.newId(), input, caller, this.context());
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        await this.deps.repository.create(referral, event, actorOf(caller));
-        return toReferralView(referral);
-      } catch (error) {
-        // Lost to a concurrent transaction: not applied, so the very same write is safe to repeat.
-        if (!(error instanceof ConcurrentChangeError)) throw error;
-        await this.pause(attempt);
-      }
-    }
-    throw new ConflictError('The referral could not be saved while other changes were in progress: try again.');
+    return withOptimisticRetry(
+      {
+        // Nothing to read: a lost create was not applied, so the very same write is safe to repeat.
+        read: async () => referral,
+        decide: (created) => created,
+        write: async (created) => {
+          await this.deps.repository.create(created, event, actorOf(caller));
+          return toReferralView(created);
+        },
+      },
+      this.retrying('The referral could not be saved while other changes were in progress: try again.'),
+    );
   }
 
   /** `GET /referrals/{id}`: the referral, what the caller may do with it, and its handoffs. */
@@ -153,28 +154,27 @@ export class ReferralService {
   async act(caller: Caller, id: string, input: ActionInput, ifMatch?: number): Promise<ReferralView> {
     assertHasKnownRole(caller);
     if (input.action === 'redirect' && !this.known.has(input.body.toOrg)) throw unknownOrg('toOrg');
-    let seenVersion: number | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.deps.repository.get(id);
-      assertCanRead(current, caller);
-      assertMayTake(current!, caller, input.action);
-      if (ifMatch !== undefined && ifMatch !== current!.version) {
-        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the referral is at version ${current!.version}: re-read it.`);
-      }
-      if (seenVersion !== undefined && current!.version !== seenVersion) {
-        throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
-      }
-      const { referral, event } = applyAction(current!, input, caller, this.context());
-      try {
-        await this.deps.repository.commitChange(current!, referral, event, actorOf(caller));
-        return toReferralView({ ...referral, seq: current!.seq + 1 });
-      } catch (error) {
-        if (!(error instanceof ConcurrentChangeError)) throw error;
-        seenVersion = current!.version;
-        await this.pause(attempt);
-      }
-    }
-    throw new ConflictError('The referral is busy with other changes: try again.');
+    return withOptimisticRetry(
+      {
+        read: () => this.deps.repository.get(id),
+        decide: (current, previous) => {
+          assertCanRead(current, caller);
+          assertMayTake(current!, caller, input.action);
+          if (ifMatch !== undefined && ifMatch !== current!.version) {
+            throw new PreconditionFailedError(`If-Match is ${ifMatch} but the referral is at version ${current!.version}: re-read it.`);
+          }
+          if (previous !== undefined && current!.version !== previous.version) {
+            throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
+          }
+          return applyAction(current!, input, caller, this.context());
+        },
+        write: async ({ referral, event }, current) => {
+          await this.deps.repository.commitChange(current!, referral, event, actorOf(caller));
+          return toReferralView({ ...referral, seq: current!.seq + 1 });
+        },
+      },
+      this.retrying(BUSY),
+    );
   }
 
   /** `GET /referrals`: a box of the caller's org (programme managers: any or all orgs). */
@@ -263,19 +263,19 @@ export class ReferralService {
 
   /** `POST /referrals/{id}/notes`: parties' practitioners only; never changes `version`. */
   async addNote(caller: Caller, id: string, text: string): Promise<ReturnType<typeof toNoteView>> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const referral = await this.readable(caller, id);
-      if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read notes; practitioners write them.');
-      // A former party (or a programme manager who is also a practitioner elsewhere) writes nothing here.
-      assertCurrentParty(referral, caller);
-      try {
-        return toNoteView(await this.deps.repository.addNote(referral, text, actorOf(caller)));
-      } catch (error) {
-        if (!(error instanceof ConcurrentChangeError)) throw error;
-        await this.pause(attempt);
-      }
-    }
-    throw new ConflictError('The referral is busy with other changes: try again.');
+    return withOptimisticRetry(
+      {
+        read: () => this.readable(caller, id),
+        decide: (referral) => {
+          if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read notes; practitioners write them.');
+          // A former party (or a programme manager who is also a practitioner elsewhere) writes nothing here.
+          assertCurrentParty(referral, caller);
+          return referral;
+        },
+        write: async (referral) => toNoteView(await this.deps.repository.addNote(referral, text, actorOf(caller))),
+      },
+      this.retrying(BUSY),
+    );
   }
 
   /** `GET /referrals/{id}/access-log`: who read this record, when, what. */

@@ -199,12 +199,6 @@ export const listableOrgs = (caller: Caller, requested: string | undefined, know
   return [caller.org];
 };
 
-/** Waits before retrying a write that lost to an unrelated change: jittered, doubling. */
-export const retryPause = async (attempt: number, delayMs?: (attempt: number) => number): Promise<void> => {
-  const ms = delayMs ? delayMs(attempt) : Math.random() * 10 * 2 ** attempt;
-  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
-};
-
 /** The org on `side` of a referral. */
 export const orgOnSide = (referral: Referral, side: Side): string =>
   side === 'receiver' ? referral.toOrg : side === 'sender' ? referral.fromOrg : referral.ownerOrg;
