@@ -2,7 +2,7 @@
  * The bus's rules: one source for the CDK EventBridge rules and the local in-process bus.
  * Each rule sends matching events to one queue; each queue has one consumer function.
  */
-import { METRIC_EVENT_TYPES } from '../metrics/domain/metrics.ts';
+import { METRIC_EVENT_TYPES } from '../metrics/domain/event-metrics.ts';
 import { EVENT_SOURCE } from '../core/event-envelope.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
 

@@ -10,14 +10,9 @@
  * (`POWERTOOLS_DEV=true` turns them off too, as Powertools does).
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { EmfMetric } from '../domain/metrics.ts';
+import type { EmfMetric } from '../domain/event-metrics.ts';
+import type { BusinessMetricsSink } from '../domain/ports.ts';
 import { BUSINESS_METRIC_DIMENSION, businessMetricsNamespaceOf } from './business-metrics.ts';
-
-/** Where business metrics go. */
-export interface BusinessMetricsSink {
-  /** Publishes each event's metrics (already counted in the table) under its service area. */
-  publish(events: readonly { readonly serviceArea: string; readonly metrics: readonly EmfMetric[] }[]): void;
-}
 
 /** Options of {@link PowertoolsEmfSink}. */
 export interface PowertoolsEmfSinkOptions {

@@ -1,6 +1,6 @@
 /** zod schemas of `GET /metrics/summary` (DESIGN §4): its query and its JSON answer. */
 import * as z from 'zod';
-import { GROUP_BY } from './metrics.ts';
+import { GROUP_BY } from './summary.ts';
 import { CANCEL_REASON_CODES, DECLINE_REASON_CODES, OUTCOME_CODES, REFERRAL_STATUSES, SERVICE_AREAS } from '../../core/reference-data.ts';
 import { OrgIdSchema } from '../../referrals/domain/referral-schemas.ts';
 

@@ -8,26 +8,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { answerHandoff, offerHandoff } from '../../../../shared/referrals/domain/handoff.ts';
 import type { Caller } from '../../../../shared/core/identity.ts';
-import {
-  BUCKET_COUNT,
-  COUNTER,
-  DURATION_BUCKET_BOUNDS_MINUTES,
-  GROUP_BY,
-  addCounters,
-  bucketOf,
-  bucketRangeMinutes,
-  cellKeyOf,
-  figuresOf,
-  mergeDeltas,
-  metricsOfEvent,
-  quantileMinutes,
-  reportingDayOf,
-  summarise,
-  type CellRow,
-  type Counters,
-  type MetricCell,
-  type MetricEvent,
-} from '../../../../shared/metrics/domain/metrics.ts';
+import { BUCKET_COUNT, DURATION_BUCKET_BOUNDS_MINUTES, bucketOf, bucketRangeMinutes, quantileMinutes } from '../../../../shared/metrics/domain/histogram.ts';
+import { COUNTER, addCounters, cellKeyOf, mergeDeltas, reportingDayOf, type CellRow, type Counters, type MetricCell } from '../../../../shared/metrics/domain/counters.ts';
+import { GROUP_BY, summarise } from '../../../../shared/metrics/domain/summary.ts';
+import { figuresOf } from '../../../../shared/metrics/domain/figures.ts';
+import { metricsOfEvent, type MetricEvent } from '../../../../shared/metrics/domain/event-metrics.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../../shared/core/reference-data.ts';
 import { applyAction, createReferral, referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../../../shared/referrals/domain/referral.ts';
 import { bruteForce, compareFigures, expectedGroups, groupIdOf, storyOf, workloadArbitrary, WORKLOAD_ORGS } from '../../../support/metrics-workload.ts';
