@@ -22,7 +22,9 @@ import { INDEX } from '../../shared/platform/dynamodb/table-definition.ts';
 import { offerHandoff } from '../../shared/referrals/domain/handoff.ts';
 import type { Caller } from '../../shared/core/identity.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
-import { actorOf, applyAction, createReferral, type Actor, type NewReferral, type Referral, type RuleContext } from '../../shared/referrals/domain/referral.ts';
+import { actorOf } from '../../shared/referrals/domain/referral-policy.ts';
+import { applyAction, createReferral } from '../../shared/referrals/domain/referral-transitions.ts';
+import type { Actor, NewReferral, Referral, RuleContext } from '../../shared/referrals/domain/referral.ts';
 import { ORGANISATIONS } from '../../shared/core/organisations.ts';
 
 /** A prepared raw operation: `run` issues its DynamoDB calls and nothing else. */

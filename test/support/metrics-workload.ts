@@ -25,7 +25,8 @@ import {
   PRIORITIES,
   SERVICE_AREAS,
 } from '../../shared/core/reference-data.ts';
-import { applyAction, createReferral, referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../shared/referrals/domain/referral.ts';
+import { applyAction, createReferral } from '../../shared/referrals/domain/referral-transitions.ts';
+import { referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../shared/referrals/domain/referral.ts';
 import { EVENT_SPEC_VERSION, type PublishedEvent } from '../../shared/core/event-envelope.ts';
 
 export const WORKLOAD_ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'] as const;

@@ -8,7 +8,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AttemptInProgressError, deliver, DeliveryJobSchema } from '../../../shared/subscriptions/domain/delivery.ts';
 import { logger } from '../../../shared/platform/http/logger.ts';
-import { deliveryBackoffBaseMs, deliveryRepository, eventConfig, workerAdapters } from '../../../shared/wiring/deliver.ts';
+import { deliveryBackoffBaseMs, deliveryRepository, eventConfig, webhookTransport, workerAdapters } from '../../../shared/wiring/deliver.ts';
 
 /** A queue message that is not a delivery job (named by field paths, never values). */
 class MalformedJobError extends Error {
@@ -40,6 +40,7 @@ const recordHandler = async (record: SQSRecord): Promise<void> => {
       deliveryQueue: adapters.deliveryQueue,
       sealer: adapters.sealer,
       mailer: adapters.mailer,
+      webhookTransport,
       webhookPolicy: eventConfig.webhookPolicy,
       faultRate: eventConfig.faultRate,
       appBaseUrl: eventConfig.appBaseUrl,

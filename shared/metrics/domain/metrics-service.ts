@@ -10,7 +10,7 @@ import type { MetricsReader } from './ports.ts';
 import { summarise, type MetricGroup, type GroupBy } from './summary.ts';
 import type { MetricFigures } from './figures.ts';
 import { SERVICE_AREAS, type ServiceArea } from '../../core/reference-data.ts';
-import { assertHasKnownRole } from '../../referrals/domain/referral.ts';
+import { assertHasKnownRole } from '../../core/identity.ts';
 
 /** Longest period one summary may cover, in days (a leap year). */
 export const MAX_SUMMARY_DAYS = 366;

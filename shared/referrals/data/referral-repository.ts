@@ -27,14 +27,15 @@ import {
   type ListHandoffsParams,
   type ReadBounds,
   type ListReferralsParams,
-  type Page,
   type HandoffRepository,
   type ReferralRepository,
   type StoredEvent,
   type StoredNote,
 } from '../domain/ports.ts';
+import type { Page } from '../../core/pagination.ts';
 import { SubjectHasher, type SubjectHashKeys } from './subject-hash.ts';
-import { handoffKeys, personKeys, referralKeys, slaKeys, timeOrderedSk, type Box } from '../../platform/dynamodb/keys.ts';
+import { handoffKeys, personKeys, referralKeys, slaKeys, timeOrderedSk } from '../../platform/dynamodb/keys.ts';
+import type { Box } from '../../core/reference-data.ts';
 import { INDEX } from '../../platform/dynamodb/table-definition.ts';
 import { monotonicUlids } from '../../core/ids.ts';
 

@@ -3,10 +3,10 @@
  * `shared/referrals/data` (DynamoDB) implement them; tests may use the real adapters on DynamoDB Local.
  */
 import type { Actor, EventDraft, Referral } from './referral.ts';
-import type { HandoffStatus, ReferralStatus, ServiceArea } from '../../core/reference-data.ts';
+import type { Box, HandoffStatus, ReferralStatus, ServiceArea } from '../../core/reference-data.ts';
 import type { Handoff } from './handoff.ts';
 import type { ReadScope } from '../../core/identity.ts';
-import type { Box } from '../../platform/dynamodb/keys.ts';
+import type { Page } from '../../core/pagination.ts';
 
 /** An event as stored and returned by history. */
 export interface StoredEvent {
@@ -56,12 +56,6 @@ export interface AccessEntry {
   readonly actor: Actor;
   /** What was read: `detail`, `history`, `notes`, `search`, `list`. */
   readonly what: string;
-}
-
-/** A page of results; `after` is the sort key to resume after (the HTTP layer signs it). */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly after?: string | undefined;
 }
 
 /** A repository write lost to a concurrent change (the referral's state moved since it was read): nothing was applied. */

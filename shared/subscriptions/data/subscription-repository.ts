@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../../core/errors.ts';
-import type { Page } from '../../referrals/domain/ports.ts';
+import type { Page } from '../../core/pagination.ts';
 import {
   expiryFrom,
   isExpired,
@@ -30,7 +30,7 @@ import {
   retainUntilEpochSeconds,
   type Subscription,
 } from '../domain/subscription.ts';
-import type { Alert, DeadLetter, DeliveryAttempt, DisabledBy, SubscriptionRepository } from '../domain/subscription-service.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, DisabledBy, SubscriptionRepository } from '../domain/ports.ts';
 import type { DeliveryJob } from '../../core/messaging-ports.ts';
 import { subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
 import { INDEX } from '../../platform/dynamodb/table-definition.ts';

@@ -7,7 +7,7 @@
  * subscriptions neither time the function out nor start again from the top on a retry.
  * Expired and disabled subscriptions hear nothing (checked here, at fan-out time).
  */
-import type { DeliveryRepository } from '../data/delivery-repository.ts';
+import type { DeliveryRepository } from './ports.ts';
 import { isLive, matchesSubscription, matchPartitionsOf, summaryOf, type Subscription } from './subscription.ts';
 import { orgsOf, type PublishedEvent } from '../../core/event-envelope.ts';
 import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';

@@ -8,8 +8,8 @@
  */
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError, type FieldError } from '../../core/errors.ts';
 import { hasRole, type Caller } from '../../core/identity.ts';
-import type { Page } from '../../referrals/domain/ports.ts';
-import { assertHasKnownRole } from '../../referrals/domain/referral.ts';
+import type { Page } from '../../core/pagination.ts';
+import { assertHasKnownRole } from '../../core/identity.ts';
 import { pickFields } from '../../core/view.ts';
 import type { CreateSubscriptionBody } from './subscription-schemas.ts';
 import {
@@ -22,6 +22,7 @@ import {
   type SubscriptionFilters,
 } from './subscription.ts';
 import type { DeliveryJob, JobQueue, SecretSealer } from '../../core/messaging-ports.ts';
+import type { Alert, DeliveryAttempt, DisabledBy, SubscriptionRepository } from './ports.ts';
 import {
   assertDeliverableUrl,
   checkWebhookUrlSyntax,
@@ -29,81 +30,6 @@ import {
   type Resolver,
   type WebhookPolicy,
 } from './webhook-url.ts';
-
-/** One recorded attempt to deliver an event on a webhook or e-mail channel. */
-export interface DeliveryAttempt {
-  readonly eventId: string;
-  readonly attempt: number;
-  readonly at: string;
-  readonly outcome: 'delivered' | 'failed' | 'dead-lettered';
-  readonly httpStatus?: number;
-  readonly error?: string;
-}
-
-/** A delivery that exhausted its retries, kept until redriven. */
-export interface DeadLetter {
-  readonly eventId: string;
-  readonly job: DeliveryJob;
-}
-
-/** One notification in a user's inbox (written by the fan-out worker). */
-export interface Alert {
-  /** `<eventId>.<subscriptionId>`. */
-  readonly id: string;
-  readonly eventId: string;
-  readonly subscriptionId: string;
-  readonly type: string;
-  readonly referralId: string;
-  readonly handoffId?: string;
-  readonly summary: string;
-  readonly createdAt: string;
-  readonly readAt?: string;
-}
-
-/** Who disabled a subscription. */
-export interface DisabledBy {
-  readonly sub: string;
-  readonly org: string;
-}
-
-/** Persistence of subscriptions (with their match entries), deliveries, dead letters and alerts. */
-export interface SubscriptionRepository {
-  /**
-   * Writes the subscription and one match entry per match partition, and counts it against
-   * its owner's cap, in one transaction: `cap-reached` (nothing written) when the owner
-   * already holds `cap`. Exact under concurrency.
-   */
-  create(subscription: Subscription, cap: number): Promise<'created' | 'cap-reached'>;
-  /**
-   * Deletes the owner's subscriptions that expired by `now` and corrects the owner's count
-   * for any the table's TTL removed; returns how many slots were given back.
-   */
-  reclaimExpired(ownerSub: string, now: Date): Promise<number>;
-  /** The caller's own subscription (strongly consistent), or `undefined`. */
-  get(ownerSub: string, id: string): Promise<Subscription | undefined>;
-  /** Any subscription by id (strongly consistent), or `undefined`: for programme managers' oversight. */
-  findById(id: string): Promise<Subscription | undefined>;
-  /** Removes the subscription and its match entries in one transaction, giving its slot back; `false` if it was already gone. */
-  delete(subscription: Subscription): Promise<boolean>;
-  /** Sets a new expiry on the subscription and its match entries; `undefined` if it is gone or was disabled meanwhile. */
-  renew(subscription: Subscription, expiresAt: string): Promise<Subscription | undefined>;
-  /** Marks the subscription and its match entries disabled; `undefined` if it is gone. */
-  disable(subscription: Subscription, by: DisabledBy, at: string): Promise<Subscription | undefined>;
-  /** The owner's subscriptions, newest first. */
-  listByOwner(ownerSub: string, page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>>;
-  /** Every subscription, newest first (an index partition: never a Scan). */
-  listAll(page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>>;
-  /** A subscription's delivery attempts, newest first. */
-  deliveries(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>>;
-  /** Up to `limit` of a subscription's dead letters. */
-  deadLetters(subscriptionId: string, limit: number): Promise<DeadLetter[]>;
-  /** Deletes these dead letters (after their jobs were queued again). */
-  removeDeadLetters(subscriptionId: string, eventIds: readonly string[]): Promise<void>;
-  /** The user's alerts, newest first; `unread` only those not yet acknowledged. */
-  alerts(sub: string, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>>;
-  /** Marks the user's own alert read (keeping the first `readAt`), or `undefined` if they have no such alert. */
-  ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined>;
-}
 
 /** What the service needs besides the repository. */
 export interface SubscriptionServiceDependencies {
