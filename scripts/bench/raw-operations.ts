@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
 import { referralKeys, handoffKeys } from '../../shared/platform/dynamodb/keys.ts';
-import { DynamoReferralRepository, eventItemOf } from '../../shared/referrals/data/referral-repository.ts';
+import { DynamoReferralRepository } from '../../shared/referrals/data/referral-repository.ts';
+import { eventItemOf } from '../../shared/referrals/data/referral-items.ts';
 import { INDEX } from '../../shared/platform/dynamodb/table-definition.ts';
 import { offerHandoff } from '../../shared/referrals/domain/handoff.ts';
 import type { Caller } from '../../shared/core/identity.ts';

@@ -19,7 +19,8 @@ import type { DeliveryJob } from '../../core/messaging-ports.ts';
 import type { Subscription } from '../domain/subscription.ts';
 import type { AttemptGate, ClaimResult, DeliveryRepository, NewAlert, RecordedAttempt } from '../domain/ports.ts';
 import { fanOutKeys, subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
-import { subscriptionFromStored } from './subscription-repository.ts';
+import { isConditionFailure } from '../../platform/dynamodb/table-access.ts';
+import { subscriptionFromStored } from './subscription-items.ts';
 
 /**
  * Where one event's delivery to one subscription stands:
@@ -39,8 +40,6 @@ const STATE_TTL_SECONDS = 30 * 24 * 3600;
  * invocation that died or timed out between claiming and queueing.
  */
 export const CLAIM_LEASE_MS = 30_000;
-
-const isConditionFailure = (error: unknown): boolean => (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
