@@ -4,13 +4,12 @@
  * see the repository) and sums them into groups with the pure rules of `summary.ts`.
  */
 import { BadRequestError, ForbiddenError } from '../../core/errors.ts';
-import { hasRole, type Caller } from '../../core/identity.ts';
+import { assertHasKnownRole, hasRole, type Caller } from '../../core/identity.ts';
 import { reportingDayOf } from './counters.ts';
 import type { MetricsReader } from './ports.ts';
 import { summarise, type MetricGroup, type GroupBy } from './summary.ts';
 import type { MetricFigures } from './figures.ts';
 import { SERVICE_AREAS, type ServiceArea } from '../../core/reference-data.ts';
-import { assertHasKnownRole } from '../../core/identity.ts';
 
 /** Longest period one summary may cover, in days (a leap year). */
 export const MAX_SUMMARY_DAYS = 366;

@@ -14,13 +14,12 @@ import {
   type HandoffAnswer,
   type NewHandoff,
 } from './handoff.ts';
-import { readScopeOf, type Caller } from '../../core/identity.ts';
+import { assertHasKnownRole, readScopeOf, type Caller } from '../../core/identity.ts';
 import { withOptimisticRetry, type OptimisticRetryOptions } from '../../core/optimistic-retry.ts';
 import type { HandoffRepository, ReferralRepository } from './ports.ts';
 import type { Page } from '../../core/pagination.ts';
 import { HANDOFF_STATUSES, type HandoffStatus, type Priority } from '../../core/reference-data.ts';
 import { actorOf, assertCanRead, assertCurrentParty, canRead, listableOrgs, readLimitOf } from './referral-policy.ts';
-import { assertHasKnownRole } from '../../core/identity.ts';
 import type { Referral } from './referral.ts';
 
 /** What the service needs. */

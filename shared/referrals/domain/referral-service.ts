@@ -4,18 +4,16 @@
  * and record reads of personal data in the access log before returning them.
  */
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from '../../core/errors.ts';
-import { hasRole, readScopeOf, type Caller } from '../../core/identity.ts';
+import { assertHasKnownRole, hasRole, readScopeOf, type Caller } from '../../core/identity.ts';
 import { withOptimisticRetry, type OptimisticRetryOptions } from '../../core/optimistic-retry.ts';
 import type { AccessEntry, FormerPartySnapshot, ReadBounds, ReferralRepository, StoredEvent, StoredNote } from './ports.ts';
 import type { Page } from '../../core/pagination.ts';
 import { toHandoffView } from './handoff.ts';
 import { pickFields } from '../../core/view.ts';
-import { REFERRAL_STATUSES, type Priority, type ReferralStatus, type ServiceArea } from '../../core/reference-data.ts';
+import { REFERRAL_STATUSES, type Box, type Priority, type ReferralStatus, type ServiceArea } from '../../core/reference-data.ts';
 import { actorOf, allowedActions, assertCanRead, assertCurrentParty, assertMayTake, listableOrgs, readLimitOf } from './referral-policy.ts';
 import { applyAction, createReferral } from './referral-transitions.ts';
-import { assertHasKnownRole } from '../../core/identity.ts';
 import { toReferralView, type ActionInput, type NewReferral, type Referral, type ReferralAction } from './referral.ts';
-import type { Box } from '../../core/reference-data.ts';
 
 /** What the service needs besides the repository. */
 export interface ReferralServiceDependencies {
