@@ -21,7 +21,7 @@ import { API_LATENCY_P99_THRESHOLD_MS, ITERATOR_AGE_THRESHOLD_MS } from '../../i
 import { REPO_ROOT } from '../../infra/constructs/jointly-function.ts';
 import { EVENT_FUNCTIONS, FUNCTION_ENTRIES, type EventFunctionName } from '../../infra/function-entries.ts';
 import { ROUTES, functionIdOf } from '../../infra/routes.ts';
-import { LOG_METRICS } from '../../infra/stacks/events-stack.ts';
+import { LOG_METRICS } from '../../infra/stacks/event-path-monitoring.ts';
 import type { SlaSweepResult } from '../../shared/sla/data/sla-sweep.ts';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import type { DeliverResult } from '../../shared/subscriptions/domain/delivery.ts';
