@@ -13,7 +13,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
+import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 import { ALARM_PERIOD, API_LATENCY_P99_THRESHOLD_MS, StageAlarms } from '../constructs/alarms.ts';
 import { StageDashboard } from '../constructs/dashboard.ts';
 import { allowSendMessages } from '../constructs/encrypted-queues.ts';

@@ -21,7 +21,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import { BUS_RULES, QUEUES, type QueueName } from '../../shared/wiring/bus-rules.ts';
-import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
+import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { ITERATOR_AGE_THRESHOLD_MS, StageAlarms } from '../constructs/alarms.ts';

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { ROUTES, functionIdOf } from '../../infra/routes.ts';
 import type { ApiStack } from '../../infra/stacks/api-stack.ts';
-import { SECRET_ARN_ENV } from '../../shared/platform/config/runtime-config.ts';
+import { SECRET_ARN_ENV } from '../../shared/platform/config/environment.ts';
 
 describe.each(['dev', 'prod'])('API secrets in stage %s', (stage) => {
   let api: Template;

@@ -27,7 +27,7 @@ import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.t
 import type { DeliverResult } from '../../shared/subscriptions/domain/delivery.ts';
 import type { FanOutResult } from '../../shared/subscriptions/domain/fan-out.ts';
 import type { MetricsBatchResult } from '../../shared/metrics/domain/metrics-consumer.ts';
-import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
+import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 
 /** Skips NodejsFunction bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };

@@ -12,6 +12,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { EmfMetric } from '../domain/event-metrics.ts';
 import type { BusinessMetricsSink } from '../domain/ports.ts';
+import { POWERTOOLS_ENV } from '../../platform/config/environment.ts';
 import { BUSINESS_METRIC_DIMENSION, businessMetricsNamespaceOf } from './business-metrics.ts';
 
 /** Options of {@link PowertoolsEmfSink}. */
@@ -51,7 +52,7 @@ export class PowertoolsEmfSink implements BusinessMetricsSink {
  * deployed stage and off locally.
  */
 export const emfEnabled = (stage: string, env: NodeJS.ProcessEnv = process.env): boolean => {
-  const disabled = env.POWERTOOLS_METRICS_DISABLED;
+  const disabled = env[POWERTOOLS_ENV.metricsDisabled];
   if (disabled !== undefined && disabled !== '') return !['1', 'true', 'yes', 'on', 'y'].includes(disabled.trim().toLowerCase());
   return stage !== 'local';
 };

@@ -4,7 +4,7 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { requiredSetting, type AwsAdapterMaker } from './adapter-registry.ts';
-import { EVENT_ENV } from '../config/event-config.ts';
+import { EVENT_ENV } from '../config/environment.ts';
 import { SesMailer } from '../../subscriptions/data/mailers.ts';
 
 /** SES v2 with a default client, sending from `JOINTLY_SES_SENDER`. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ROUTES, functionIdOf } from '../../../infra/routes.ts';
-import { SECRET_ARN_ENV, type ApiSecretName } from '../../../shared/platform/config/runtime-config.ts';
+import { SECRET_ARN_ENV, type ApiSecretName } from '../../../shared/platform/config/environment.ts';
 
 const ALL_SECRETS = Object.keys(SECRET_ARN_ENV) as ApiSecretName[];
 const SECRETS_MODULE = 'shared/platform/config/secrets.ts';
