@@ -54,6 +54,19 @@ export class RawOperations {
     this.items = new DynamoReferralRepository({ client, tableName, subjectHashKey: randomBytes(32).toString('hex') });
   }
 
+  /** The put of the referral's next state, conditioned on the version and `seq` read (and `extraCondition`). */
+  private versionedPut(stored: Referral, read: Referral, extraCondition = '') {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: this.items.toItem(stored),
+        ConditionExpression: `#version = :version AND #seq = :seq${extraCondition}`,
+        ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
+        ExpressionAttributeValues: { ':version': read.version, ':seq': read.seq },
+      },
+    };
+  }
+
   private context(): RuleContext {
     return { now: new Date(), priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES, isKnownOrg: (org) => known.has(org) };
   }
@@ -142,15 +155,7 @@ export class RawOperations {
     const get = new GetCommand({ TableName: this.tableName, Key: referralKeys.referral(referral.id), ConsistentRead: true });
     const transact = new TransactWriteCommand({
       TransactItems: [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: this.items.toItem(stored),
-            ConditionExpression: '#version = :version AND #seq = :seq',
-            ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
-            ExpressionAttributeValues: { ':version': referral.version, ':seq': referral.seq },
-          },
-        },
+        this.versionedPut(stored, referral),
         { Put: { TableName: this.tableName, Item: eventItemOf(referral.id, seq, event, actorOf(caller), changed.updatedAt), ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     });
@@ -176,15 +181,7 @@ export class RawOperations {
     const get = new GetCommand({ TableName: this.tableName, Key: referralKeys.referral(referral.id), ConsistentRead: true });
     const transact = new TransactWriteCommand({
       TransactItems: [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: this.items.toItem(stored),
-            ConditionExpression: '#version = :version AND #seq = :seq AND attribute_not_exists(openHandoffId)',
-            ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
-            ExpressionAttributeValues: { ':version': referral.version, ':seq': referral.seq },
-          },
-        },
+        this.versionedPut(stored, referral, ' AND attribute_not_exists(openHandoffId)'),
         { Put: { TableName: this.tableName, Item: this.items.toHandoffItem(offer.handoff), ConditionExpression: 'attribute_not_exists(pk)' } },
         {
           Put: {

@@ -27,6 +27,20 @@ export const cancellationCodes = (error: unknown): (string | undefined)[] =>
 export const isConditionFailure = (error: unknown): boolean => (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 /**
+ * Makes a conditional single-item write: `true` when it was applied, `false` when its
+ * condition failed (nothing was written); any other failure is thrown.
+ */
+export const writeIfConditionHolds = async (write: () => Promise<unknown>): Promise<boolean> => {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/**
  * Whether a write lost to another write: a failed condition, or DynamoDB's own
  * transaction conflict (which DynamoDB Local never raises; tests inject it). Either way
  * the caller re-reads and decides again.

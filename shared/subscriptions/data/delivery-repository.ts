@@ -19,7 +19,7 @@ import type { DeliveryJob } from '../../core/messaging-ports.ts';
 import type { Subscription } from '../domain/subscription.ts';
 import type { AttemptGate, ClaimResult, DeliveryRepository, NewAlert, RecordedAttempt } from '../domain/ports.ts';
 import { fanOutKeys, subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
-import { isConditionFailure } from '../../platform/dynamodb/table-access.ts';
+import { writeIfConditionHolds } from '../../platform/dynamodb/table-access.ts';
 import { subscriptionFromStored } from './subscription-items.ts';
 
 /**
@@ -97,8 +97,9 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
   }
 
   async saveFanOutProgress(eventId: string, cursor: string, now: Date): Promise<void> {
-    try {
-      await this.client.send(
+    // A failed condition means another invocation of the same event is further on: its cursor stays.
+    await writeIfConditionHolds(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...fanOutKeys.progress(eventId), entity: 'fan-out-progress', cursor, expiresAt: epochSeconds(now) + PROGRESS_TTL_SECONDS },
@@ -107,18 +108,15 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ExpressionAttributeNames: { '#c': 'cursor' },
           ExpressionAttributeValues: { ':cursor': cursor },
         }),
-      );
-    } catch (error) {
-      // Another invocation of the same event is already further on: keep its cursor.
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async putAlertOnce(alert: NewAlert): Promise<boolean> {
     const { event } = alert;
     const id = `${event.id}.${alert.subscriptionId}`;
-    try {
-      await this.client.send(
+    return writeIfConditionHolds(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -137,17 +135,13 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async claimDelivery(subscriptionId: string, eventId: string, now: Date): Promise<ClaimResult> {
-    try {
-      await this.client.send(
+    const applied = await writeIfConditionHolds(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -166,19 +160,17 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':queued': 'queued', ':now': now.getTime() },
         }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
+    if (applied) return 'claimed';
     const state = await this.getState(subscriptionId, eventId);
     if (state && (state.status !== 'queued' || state.jobQueuedAt !== undefined)) return 'done';
     return 'in-progress';
   }
 
   async markJobQueued(subscriptionId: string, eventId: string, now: Date): Promise<void> {
-    try {
-      await this.client.send(
+    await writeIfConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
@@ -186,15 +178,13 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':now': now.toISOString() },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async releaseClaim(subscriptionId: string, eventId: string): Promise<void> {
-    try {
-      await this.client.send(
+    await writeIfConditionHolds(() =>
+      this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
@@ -203,10 +193,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':queued': 'queued' },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async getSubscription(ownerSub: string, subscriptionId: string): Promise<Subscription | undefined> {
@@ -227,8 +215,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
     ];
     // A redrive restarts a dead-lettered delivery at attempt 1.
     if (attempt === 1) conditions.push('#status = :deadLettered');
-    try {
-      await this.client.send(
+    const applied = await writeIfConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
@@ -250,11 +238,9 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
             ...(attempt === 1 ? { ':deadLettered': 'dead-lettered' } : {}),
           },
         }),
-      );
-      return 'proceed';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
+    if (applied) return 'proceed';
     const state = await this.getState(subscriptionId, eventId);
     return state?.status === 'sending' && state.attempt === attempt ? 'busy' : 'duplicate';
   }
@@ -279,8 +265,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
   }
 
   async setStatus(subscriptionId: string, eventId: string, attempt: number, status: 'retrying' | 'delivered', now: Date): Promise<void> {
-    try {
-      await this.client.send(
+    await writeIfConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
@@ -290,10 +276,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': status, ':at': now.toISOString(), ':n': attempt },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async deadLetter(job: DeliveryJob, lastError: string, now: Date): Promise<void> {

@@ -57,13 +57,9 @@ export interface DynamoSubscriptionRepositoryOptions {
 
 /** DynamoDB implementation of the subscription repository. */
 export class DynamoSubscriptionRepository implements SubscriptionRepository {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
   private readonly table: TableAccess;
 
   constructor(options: DynamoSubscriptionRepositoryOptions) {
-    this.client = options.client;
-    this.tableName = options.tableName;
     this.table = { client: options.client, tableName: options.tableName };
   }
 
@@ -84,14 +80,14 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
 
   async create(subscription: Subscription, cap: number): Promise<'created' | 'cap-reached'> {
     const put = (Item: Record<string, unknown>) => ({
-      Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: { TableName: this.table.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
     });
     const command = new TransactWriteCommand({
       TransactItems: [
         {
           // The cap: counted and checked on one base-table item, atomically with the writes.
           Update: {
-            TableName: this.tableName,
+            TableName: this.table.tableName,
             Key: userKeys.subscriptionCount(subscription.ownerSub),
             UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, entity = :entity',
             ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
@@ -106,7 +102,7 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.send(command);
+        await this.table.client.send(command);
         return 'created';
       } catch (error) {
         const codes = cancellationCodes(error);
@@ -141,16 +137,16 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
     }
     // Items the table's TTL removed gave no slot back: recount. The count is set only if
     // it did not move in between, so a concurrent create or delete cannot be lost.
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: userKeys.subscriptionCount(ownerSub), ConsistentRead: true }),
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: userKeys.subscriptionCount(ownerSub), ConsistentRead: true }),
     );
     const counted = typeof Item?.[COUNT] === 'number' ? (Item[COUNT] as number) : 0;
     const present = (await this.allOfOwner(ownerSub)).length;
     if (present >= counted) return freed;
     try {
-      await this.client.send(
+      await this.table.client.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.table.tableName,
           Key: userKeys.subscriptionCount(ownerSub),
           UpdateExpression: 'SET #n = :present',
           ConditionExpression: '#n = :counted',
@@ -166,8 +162,8 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
   }
 
   async findById(id: string): Promise<Subscription | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: subscriptionKeys.owner(id), ConsistentRead: true }),
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: subscriptionKeys.owner(id), ConsistentRead: true }),
     );
     return typeof Item?.ownerSub === 'string' ? this.get(Item.ownerSub, id) : undefined;
   }
@@ -185,14 +181,14 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
       const names = Object.entries(update.names ?? {}).filter(([k]) => expressions.includes(k));
       const values = Object.entries(update.values).filter(([k]) => expressions.includes(k));
       return {
-        TableName: this.tableName,
+        TableName: this.table.tableName,
         ...(names.length > 0 ? { ExpressionAttributeNames: Object.fromEntries(names) } : {}),
         ExpressionAttributeValues: Object.fromEntries(values),
       };
     };
     const ownerCondition = `attribute_exists(pk)${update.ownerCondition ? ` AND ${update.ownerCondition}` : ''}`;
     try {
-      await this.client.send(
+      await this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -232,9 +228,9 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
     });
     if (!renewed) return undefined;
     // The pointer is only read by oversight: keep it as long as the subscription.
-    await this.client.send(
+    await this.table.client.send(
       new UpdateCommand({
-        TableName: this.tableName,
+        TableName: this.table.tableName,
         Key: subscriptionKeys.owner(subscription.id),
         UpdateExpression: 'SET ownerSub = :owner, entity = :entity, expiresAt = :ttl',
         ExpressionAttributeValues: { ':owner': subscription.ownerSub, ':entity': 'subscription-owner', ':ttl': ttl },
@@ -258,32 +254,32 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
   }
 
   async get(ownerSub: string, id: string): Promise<Subscription | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: userKeys.subscription(ownerSub, id), ConsistentRead: true }),
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: userKeys.subscription(ownerSub, id), ConsistentRead: true }),
     );
     return Item?.entity === 'subscription' ? subscriptionFromStored(Item) : undefined;
   }
 
   async delete(subscription: Subscription): Promise<boolean> {
     try {
-      await this.client.send(
+      await this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
               Delete: {
-                TableName: this.tableName,
+                TableName: this.table.tableName,
                 Key: userKeys.subscription(subscription.ownerSub, subscription.id),
                 ConditionExpression: 'attribute_exists(pk)',
               },
             },
             ...matchPartitionsOf(subscription).map((orgOrAll) => ({
-              Delete: { TableName: this.tableName, Key: subscriptionKeys.match(orgOrAll, subscription.id) },
+              Delete: { TableName: this.table.tableName, Key: subscriptionKeys.match(orgOrAll, subscription.id) },
             })),
-            { Delete: { TableName: this.tableName, Key: subscriptionKeys.owner(subscription.id) } },
+            { Delete: { TableName: this.table.tableName, Key: subscriptionKeys.owner(subscription.id) } },
             {
               // The slot goes back in the same transaction (a missing count, from before the cap, counts as one).
               Update: {
-                TableName: this.tableName,
+                TableName: this.table.tableName,
                 Key: userKeys.subscriptionCount(subscription.ownerSub),
                 UpdateExpression: 'SET #n = if_not_exists(#n, :one) - :one',
                 ExpressionAttributeNames: { '#n': COUNT },
