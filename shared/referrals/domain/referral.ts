@@ -60,7 +60,6 @@ export const ACTION_RULES: Readonly<Record<ReferralAction, ActionRule>> = {
 };
 
 /** Actions that close the referral, and so may not run while a handoff is open. */
-/** Actions that close the referral, and so may not run while a handoff is open. */
 export const CLOSING_ACTIONS: ReadonlySet<ReferralAction> = new Set(['cancel', 'complete']);
 
 /** A referral as stored. `seq` and `pausedMs` are internal; the rest is the API shape. */
