@@ -12,7 +12,7 @@
  * Pure data: no CDK imports.
  */
 import { QUEUES, type QueueName } from '../shared/wiring/bus-rules.ts';
-import { EVENT_ENV } from '../shared/platform/config/event-config.ts';
+import { EVENT_ENV } from '../shared/platform/config/environment.ts';
 import type { StageConfig } from './config/stage-config.ts';
 import { EVENT_FUNCTIONS, FUNCTION_ENTRIES, type EventFunctionName, type FunctionEntry } from './function-entries.ts';
 

@@ -17,6 +17,7 @@ import { deflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { aliasesOfArgs } from '../infra/bundling/aliases.ts';
+import { ENV, EVENT_ENV, POWERTOOLS_ENV } from '../shared/platform/config/environment.ts';
 import { JOINTLY_BUNDLING, REPO_ROOT } from '../infra/constructs/jointly-function.ts';
 import { FUNCTION_ENTRIES, type FunctionEntry, type FunctionKind } from '../infra/function-entries.ts';
 
@@ -162,15 +163,15 @@ export const importEnvironment = (functionName: string): Record<string, string> 
   AWS_ACCESS_KEY_ID: 'ASIALOCALBUNDLEMEASURE',
   AWS_SECRET_ACCESS_KEY: 'local-bundle-measure-secret',
   AWS_SESSION_TOKEN: 'local-bundle-measure-token',
-  POWERTOOLS_SERVICE_NAME: 'jointly',
+  [POWERTOOLS_ENV.serviceName]: 'jointly',
   POWERTOOLS_LOG_LEVEL: 'WARN',
-  JOINTLY_STAGE: 'local',
-  JOINTLY_TABLE_NAME: 'jointly-local',
-  DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
-  JOINTLY_SUBJECT_HASH_KEY: 'bundle-measure-subject-hash-key-0000000000',
-  JOINTLY_CURSOR_KEY: 'bundle-measure-cursor-key-00000000000000000',
-  JOINTLY_SEAL_KEY_ARN: 'arn:aws:kms:eu-west-2:000000000000:key/bundle-measure',
-  JOINTLY_WEBHOOK_POLICY: 'public-https',
+  [ENV.stage]: 'local',
+  [ENV.tableName]: 'jointly-local',
+  [ENV.dynamodbEndpoint]: 'http://127.0.0.1:9',
+  [ENV.subjectHashKey]: 'bundle-measure-subject-hash-key-0000000000',
+  [ENV.cursorKey]: 'bundle-measure-cursor-key-00000000000000000',
+  [EVENT_ENV.sealKeyArn]: 'arn:aws:kms:eu-west-2:000000000000:key/bundle-measure',
+  [EVENT_ENV.webhookPolicy]: 'public-https',
 });
 
 /**

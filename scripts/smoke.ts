@@ -18,87 +18,10 @@
  * `custom:org` claims of the two practitioner tokens. No personal data: the subject is a
  * synthetic NHS number from the reserved test range 999 000 0000–999 999 9999 named "Smoke Test".
  */
-import { createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-
-/** What the smoke run needs. */
-export interface SmokeOptions {
-  /** API base URL, no trailing slash. */
-  readonly base: string;
-  readonly tokens: { readonly provide?: string; readonly ecc?: string; readonly pm?: string };
-  /** A receiver ops run; absent = start one on 127.0.0.1 (local runtime only). */
-  readonly webhookUrl?: string;
-  readonly webhookSecret?: string;
-  /** Organisations to mint local tokens for (ignored when tokens are given). */
-  readonly fromOrg: string;
-  readonly toOrg: string;
-  /** How long each waiting step polls before it fails. */
-  readonly waitSeconds: number;
-}
-
-/** A mistake on the command line: the message is one sentence. */
-export class SmokeUsageError extends Error {
-  override name = 'SmokeUsageError';
-}
-
-const USAGE =
-  'Usage: npm run smoke -- --base URL [--token-provide T --token-ecc T --token-pm T] [--webhook-url URL --webhook-secret S] [--from-org provide --to-org ecc] [--wait-seconds 120].';
-
-/** Parses `argv` (after the script name) and the environment into options. */
-export const parseSmokeArgs = (argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SmokeOptions => {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new SmokeUsageError(`Unexpected argument '${arg}'. ${USAGE}`);
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = inline ?? argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new SmokeUsageError(`--${name} needs a value. ${USAGE}`);
-    values.set(name, value);
-  }
-  const known = new Set(['base', 'token-provide', 'token-ecc', 'token-pm', 'webhook-url', 'webhook-secret', 'from-org', 'to-org', 'wait-seconds']);
-  for (const name of values.keys()) if (!known.has(name)) throw new SmokeUsageError(`Unknown option --${name}. ${USAGE}`);
-  const base = values.get('base') ?? env['SMOKE_BASE_URL'];
-  if (!base || !URL.canParse(base)) throw new SmokeUsageError(`--base must be the API's URL, e.g. --base http://127.0.0.1:3000. ${USAGE}`);
-  const waitSeconds = Number(values.get('wait-seconds') ?? 120);
-  if (!Number.isFinite(waitSeconds) || waitSeconds <= 0) throw new SmokeUsageError('--wait-seconds must be a positive number.');
-  const pick = (name: string, envName: string) => values.get(name) ?? env[envName] ?? undefined;
-  const webhookUrl = pick('webhook-url', 'SMOKE_WEBHOOK_URL');
-  const webhookSecret = pick('webhook-secret', 'SMOKE_WEBHOOK_SECRET');
-  if (webhookUrl !== undefined && webhookSecret === undefined) {
-    throw new SmokeUsageError('--webhook-url needs --webhook-secret too, so the receiver can verify the signature.');
-  }
-  return {
-    base: base.replace(/\/+$/, ''),
-    tokens: { provide: pick('token-provide', 'SMOKE_TOKEN_PROVIDE'), ecc: pick('token-ecc', 'SMOKE_TOKEN_ECC'), pm: pick('token-pm', 'SMOKE_TOKEN_PM') },
-    ...(webhookUrl !== undefined ? { webhookUrl } : {}),
-    ...(webhookSecret !== undefined ? { webhookSecret } : {}),
-    fromOrg: values.get('from-org') ?? 'provide',
-    toOrg: values.get('to-org') ?? 'ecc',
-    waitSeconds,
-  };
-};
-
-/** A synthetic NHS number from the reserved test range 999 000 0000–999 999 9999, Modulus-11 valid. */
-export const syntheticNhsNumber = (): string => {
-  for (;;) {
-    const nine = [9, 9, 9, ...Array.from({ length: 6 }, () => randomInt(0, 10))];
-    const remainder = nine.reduce((sum, digit, i) => sum + digit * (10 - i), 0) % 11;
-    const check = remainder === 0 ? 0 : 11 - remainder;
-    if (check !== 10) return `${nine.join('')}${check}`;
-  }
-};
-
-/** Verifies `Jointly-Signature: t=<s>,v1=<hex HMAC-SHA256 of "<t>.<body>">` independently of the sender's code. */
-export const signatureValid = (secret: string, body: string, header: string | undefined, nowSeconds = Date.now() / 1000): boolean => {
-  const parts = Object.fromEntries((header ?? '').split(',').map((part) => part.split('=', 2) as [string, string]));
-  const t = Number(parts['t']);
-  if (!Number.isInteger(t) || !parts['v1'] || Math.abs(nowSeconds - t) > 300) return false;
-  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
-  const given = Buffer.from(parts['v1'], 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
-};
+import { parseSmokeArgs, SmokeUsageError, type SmokeOptions } from './smoke/args.ts';
+import { signatureValid, startReceiver, syntheticNhsNumber } from './smoke/checks.ts';
 
 /** One step's result. */
 export interface StepResult {
@@ -119,31 +42,6 @@ interface Reply {
   readonly text: string;
   readonly body: any;
 }
-
-interface Received {
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
-
-/** A webhook receiver on 127.0.0.1 for runs against the local runtime. */
-const startReceiver = async (): Promise<{ url: string; requests: Received[]; close: () => Promise<void> }> => {
-  const requests: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      requests.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/smoke`,
-    requests,
-    close: () => new Promise<void>((closed) => server.close(() => closed())),
-  };
-};
 
 /** The `custom:org` claim of a JWT (read, not verified: the API verifies it). */
 const orgOfToken = (token: string): string | undefined => {

@@ -13,7 +13,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { BUSINESS_METRIC_DIMENSION, businessMetricsNamespaceOf, type BusinessMetricName } from '../../shared/metrics/data/business-metrics.ts';
 import { SERVICE_AREAS, labelFor } from '../../shared/core/reference-data.ts';
-import type { EventPathMonitoring, NamedQueue } from '../stacks/events-stack.ts';
+import type { EventPathMonitoring, NamedQueue } from '../stacks/event-path-monitoring.ts';
 import { SERVICE_NAME } from './jointly-function.ts';
 import { API_LATENCY_P99_THRESHOLD_MS, ITERATOR_AGE_THRESHOLD_MS, alarmTopicNameOf } from './alarms.ts';
 

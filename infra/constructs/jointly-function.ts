@@ -17,7 +17,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ENV, SECRET_ARN_ENV, type ApiSecretName } from '../../shared/platform/config/runtime-config.ts';
+import { ENV, POWERTOOLS_ENV, SECRET_ARN_ENV, type ApiSecretName } from '../../shared/platform/config/environment.ts';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import { aliasArgs } from '../bundling/aliases.ts';
 
@@ -149,7 +149,7 @@ export class JointlyFunction extends NodejsFunction {
         [ENV.priorityTargets]: JSON.stringify(stageConfig.priorityTargetMinutes),
         // Only when the stage overrides the registry's e-mail domains (functions fall back to it).
         ...(stageConfig.organisationEmailDomains ? { [ENV.orgEmailDomains]: JSON.stringify(stageConfig.organisationEmailDomains) } : {}),
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        [POWERTOOLS_ENV.serviceName]: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: stageConfig.logLevel,
         ...(stageConfig.lambda.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         ...settings?.environment,

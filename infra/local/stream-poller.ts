@@ -12,30 +12,23 @@
  * positions live in memory, or in a JSON file when the data is persisted, so a restart
  * neither loses nor re-publishes events.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record as StreamsRecord,
-  type AttributeValue as StreamsAttributeValue,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import type {
-  AttributeValue as LambdaAttributeValue,
-  Context,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-} from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import { matchesPattern, type EventPattern } from '../../shared/core/event-pattern.ts';
 import { logger } from '../../shared/platform/http/logger.ts';
 import { invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
+import { toLambdaRecord } from './stream-records.ts';
+import { loadShardPositions, saveShardPositions, type ShardPosition } from './stream-positions.ts';
+
+export type { ShardPosition } from './stream-positions.ts';
 
 /** A DynamoDB-stream-triggered Lambda handler. */
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void | undefined>;
@@ -71,18 +64,6 @@ export interface StreamPollerOptions {
   readonly slowRetryMs?: number;
 }
 
-/** A shard's saved position: the last sequence number handled, and whether it is read to its end. */
-export interface ShardPosition {
-  readonly sequenceNumber?: string;
-  readonly finished?: boolean;
-}
-
-/** The position file's content. */
-interface SavedPositions {
-  readonly streamArn: string;
-  readonly shards: Readonly<Record<string, ShardPosition>>;
-}
-
 interface ShardState {
   readonly shardId: string;
   readonly parentShardId?: string | undefined;
@@ -96,40 +77,6 @@ interface ShardState {
 }
 
 const isNamed = (error: unknown, name: string): boolean => (error as { name?: string })?.name === name;
-
-const toLambdaValue = (value: StreamsAttributeValue): LambdaAttributeValue => {
-  const v = value as unknown as Record<string, unknown>;
-  if (v.B !== undefined) return { B: Buffer.from(v.B as Uint8Array).toString('base64') };
-  if (v.BS !== undefined) return { BS: (v.BS as Uint8Array[]).map((b) => Buffer.from(b).toString('base64')) };
-  if (v.M !== undefined) return { M: toLambdaImage(v.M as Record<string, StreamsAttributeValue>) };
-  if (v.L !== undefined) return { L: (v.L as StreamsAttributeValue[]).map(toLambdaValue) };
-  return value as LambdaAttributeValue;
-};
-
-const toLambdaImage = (image: Record<string, StreamsAttributeValue>): Record<string, LambdaAttributeValue> =>
-  Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaValue(v)]));
-
-/** A Streams API record as Lambda hands it to a function (epoch seconds, base64 binaries, `eventSourceARN`). */
-export const toLambdaRecord = (record: StreamsRecord, streamArn: string): DynamoDBRecord => {
-  const d = record.dynamodb ?? {};
-  return {
-    ...(record.eventID ? { eventID: record.eventID } : {}),
-    ...(record.eventName ? { eventName: record.eventName } : {}),
-    ...(record.eventVersion ? { eventVersion: record.eventVersion } : {}),
-    eventSource: 'aws:dynamodb',
-    ...(record.awsRegion ? { awsRegion: record.awsRegion } : {}),
-    dynamodb: {
-      ...(d.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) } : {}),
-      ...(d.Keys ? { Keys: toLambdaImage(d.Keys) } : {}),
-      ...(d.NewImage ? { NewImage: toLambdaImage(d.NewImage) } : {}),
-      ...(d.OldImage ? { OldImage: toLambdaImage(d.OldImage) } : {}),
-      ...(d.SequenceNumber ? { SequenceNumber: d.SequenceNumber } : {}),
-      ...(d.SizeBytes !== undefined ? { SizeBytes: d.SizeBytes } : {}),
-      ...(d.StreamViewType ? { StreamViewType: d.StreamViewType } : {}),
-    },
-    eventSourceARN: streamArn,
-  };
-};
 
 const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '0';
 const before = (a: string, b: string): boolean => BigInt(a) < BigInt(b);
@@ -262,15 +209,7 @@ export class StreamPoller {
   private async init(): Promise<void> {
     const { Table } = await this.dynamodb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
     this.streamArn = Table?.LatestStreamArn;
-    const file = this.options.positionFile;
-    if (!this.streamArn || !file || !existsSync(file)) return;
-    try {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as SavedPositions;
-      // Another stream (the table was re-created): its positions mean nothing here.
-      if (saved.streamArn === this.streamArn) this.saved = { ...saved.shards };
-    } catch {
-      logger.warn('Stream position file unreadable: reading the stream from its start', { file });
-    }
+    this.saved = loadShardPositions(this.options.positionFile, this.streamArn);
   }
 
   private async refreshShards(): Promise<void> {
@@ -418,13 +357,7 @@ export class StreamPoller {
   private save(): void {
     const file = this.options.positionFile;
     if (!file || !this.streamArn) return;
-    const content: SavedPositions = { streamArn: this.streamArn, shards: { ...this.saved, ...this.positions() } };
-    this.saving = this.saving
-      .then(async () => {
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(`${file}.tmp`, JSON.stringify(content, null, 1));
-        await rename(`${file}.tmp`, file);
-      })
-      .catch((error: unknown) => logger.error('Stream position could not be saved', { error: (error as Error)?.name }));
+    const content = { streamArn: this.streamArn, shards: { ...this.saved, ...this.positions() } };
+    this.saving = this.saving.then(() => saveShardPositions(file, content));
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `ApiStack`: Cognito (users, the `custom:org` attribute, one group per role), the HTTP
+ * `ApiStack`: Cognito (users, the `custom:org` attribute, one group per role: user-directory.ts), the HTTP
  * API with its JWT authorizer, and one `JointlyFunction` plus one route per route
  * definition (shared/wiring/routes.ts gathers them from the slices), plus the `$default`
  * catch-all that answers unknown routes with problem+json. Local-only routes are not
@@ -14,10 +14,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
+import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 import { ALARM_PERIOD, API_LATENCY_P99_THRESHOLD_MS, StageAlarms } from '../constructs/alarms.ts';
 import { StageDashboard } from '../constructs/dashboard.ts';
-import { allowSendMessages, type EventPathMonitoring } from './events-stack.ts';
+import { allowSendMessages } from '../constructs/encrypted-queues.ts';
+import type { EventPathMonitoring } from './event-path-monitoring.ts';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -25,10 +26,11 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ROLES, type Role } from '../../shared/core/reference-data.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
+import { addUserDirectory } from './user-directory.ts';
+import { pascal } from '../construct-ids.ts';
 import { functionIdOf, type RouteDefinition } from '../../shared/platform/http/route-definition.ts';
 import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
 
@@ -61,27 +63,6 @@ export interface ApiStackProps extends StackProps {
    */
   readonly monitoring?: { readonly alarmTopic: sns.ITopic; readonly eventPath: EventPathMonitoring };
 }
-
-/** The name of the custom attribute carrying the user's organisation (`custom:org` in tokens). */
-export const ORG_ATTRIBUTE = 'org';
-
-const ROLE_DESCRIPTIONS: Record<Role, string> = {
-  practitioner: 'Acts for their own organisation: referrals, handoffs, notes',
-  programme_manager: 'Boundary-spanning role: reads across organisations, subscribes, reads metrics; never writes records',
-};
-
-const THREAT_PROTECTION: Record<StageConfig['threatProtection'], cognito.StandardThreatProtectionMode | undefined> = {
-  off: undefined,
-  audit: cognito.StandardThreatProtectionMode.AUDIT_ONLY,
-  enforced: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-};
-
-/** `getHealth` → `GetHealth`, `programme_manager` → `ProgrammeManager`: construct ids. */
-const pascal = (id: string): string =>
-  id
-    .split(/[_-]/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 
 /** Headers browsers may send and read cross-origin (DESIGN §4). */
 const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'idempotency-key', 'x-correlation-id'];
@@ -127,73 +108,11 @@ export class ApiStack extends Stack {
     const routes = props.routes ?? ROUTES;
     const retain = stageConfig.removalPolicy === 'retain';
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const threatProtection = THREAT_PROTECTION[stageConfig.threatProtection];
 
     // ── Identity ────────────────────────────────────────────────────────────────────
-    this.userPool = new cognito.UserPool(this, 'UserPool', {
-      userPoolName: `jointly-${stageConfig.stage}`,
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      signInCaseSensitive: false,
-      autoVerify: { email: true },
-      standardAttributes: { email: { required: true, mutable: true } },
-      customAttributes: {
-        [ORG_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { sms: false, otp: true },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
-      ...(threatProtection ? { standardThreatProtectionMode: threatProtection } : {}),
-      deletionProtection: stageConfig.deletionProtection,
-      removalPolicy,
-    });
-
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'TOTP MFA is offered to every user (MFA optional) per the Foundation brief; making it required is an organisation-by-organisation onboarding decision taken with the partner IG leads.',
-    });
-    if (!threatProtection) {
-      Validations.of(this.userPool).acknowledge({
-        id: 'AwsSolutions-COG8',
-        reason: `Stage ${stageConfig.stage} holds synthetic users only; the Plus plan (threat protection) is billed per active user and is enabled in staging (audit) and prod (enforced).`,
-      });
-    }
-
-    this.userPoolClient = this.userPool.addClient('Client', {
-      userPoolClientName: `jointly-${stageConfig.stage}`,
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      // Clients sign in with SRP and send the id token; no hosted UI / OAuth flows.
-      disableOAuth: true,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(1),
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes(ORG_ATTRIBUTE),
-      // Never `custom:org`: users must not move themselves between organisations.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
-    });
-
-    for (const role of ROLES) {
-      new cognito.UserPoolGroup(this, `${pascal(role)}Group`, {
-        userPool: this.userPool,
-        groupName: role,
-        description: ROLE_DESCRIPTIONS[role],
-      });
-    }
+    const directory = addUserDirectory(this, stageConfig, removalPolicy);
+    this.userPool = directory.userPool;
+    this.userPoolClient = directory.userPoolClient;
 
     // ── HTTP API ────────────────────────────────────────────────────────────────────
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {

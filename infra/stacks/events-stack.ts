@@ -7,7 +7,6 @@
  * queue and topic is encrypted with the stage key.
  */
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -15,7 +14,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -23,12 +21,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import { BUS_RULES, QUEUES, type QueueName } from '../../shared/wiring/bus-rules.ts';
-import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
+import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
-import { ALARM_PERIOD, ITERATOR_AGE_THRESHOLD_MS, StageAlarms, metricNamespaceOf } from '../constructs/alarms.ts';
+import { ITERATOR_AGE_THRESHOLD_MS, StageAlarms } from '../constructs/alarms.ts';
 import { SERVICE_WRITERS, defaultBusRuleNameOf, encryptedResource, encryptedResourceNameOf, eventBusNameOf } from '../encrypted-resources.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
+import { allowSendMessages, EncryptedQueueOnFailure } from '../constructs/encrypted-queues.ts';
+import { addLogMetrics, type EventPathMonitoring, type NamedQueue } from './event-path-monitoring.ts';
 import { EVENT_FUNCTIONS, type EventFunctionName } from '../function-entries.ts';
 import { EVENT_FUNCTION_SETTINGS, consumerOf, queueVisibilityTimeoutSeconds, type EventSourceSettings } from '../function-settings.ts';
 
@@ -44,80 +44,7 @@ export interface EventsStackProps extends StackProps {
   readonly webhookSecretKeyArn: string;
 }
 
-/** A queue of the stage, by its literal name (metrics need no cross-stack reference). */
-export interface NamedQueue {
-  /** What it holds, for the dashboard. */
-  readonly label: string;
-  readonly queueName: string;
-}
-
-/**
- * Counts from the workers' structured log lines (CloudWatch Logs metric filters), in the
- * stage's namespace `Jointly/<stage>`. `message` is the Powertools log message matched.
- */
-export const LOG_METRICS = {
-  /** Inbox alerts written by the fan-out (INFO `Event fanned out`, field `alerted`). */
-  alertsWritten: { fn: 'fanOut', message: 'Event fanned out', value: '$.alerted' },
-  /** Delivery jobs queued by the fan-out (INFO `Event fanned out`, field `jobsQueued`). */
-  deliveryJobsQueued: { fn: 'fanOut', message: 'Event fanned out', value: '$.jobsQueued' },
-  /** Webhook/e-mail deliveries that succeeded. */
-  deliveriesDelivered: { fn: 'deliver', message: 'Delivery attempt', status: 'delivered', value: '1' },
-  /** Failed attempts re-queued with backoff. */
-  deliveryRetries: { fn: 'deliver', message: 'Delivery attempt', status: 'retry-queued', value: '1' },
-  /** Deliveries that failed their last attempt (WARN `Delivery attempt`, `status: dead-lettered`): alarmed. */
-  deliveriesDeadLettered: { fn: 'deliver', message: 'Delivery attempt', status: 'dead-lettered', value: '1' },
-  /** Overdue events raised by the SLA sweep (INFO `SLA sweep`, field `raised`). */
-  overdueRaised: { fn: 'slaSweep', message: 'SLA sweep', value: '$.raised' },
-  /** Events the metrics consumer counted (INFO `Metrics counted`, field `counted`). */
-  metricsEventsCounted: { fn: 'metrics', message: 'Metrics counted', value: '$.counted' },
-  /** Redelivered events it recognised and did not count again (field `duplicates`). */
-  metricsDuplicates: { fn: 'metrics', message: 'Metrics counted', value: '$.duplicates' },
-} as const satisfies Record<string, { fn: EventFunctionName; message: string; status?: string; value: string }>;
-export type LogMetricName = keyof typeof LOG_METRICS;
-
-/** What the stage dashboard shows of the event path. */
-export interface EventPathMonitoring {
-  readonly functions: ReadonlyMap<EventFunctionName, lambda.IFunction>;
-  readonly workQueues: readonly NamedQueue[];
-  readonly deadLetterQueues: readonly NamedQueue[];
-  /** Age of the newest stream record the publisher read (Maximum, ms). */
-  readonly iteratorAge: cloudwatch.Metric;
-  /** Sums of the log-derived counts. */
-  readonly logMetrics: Readonly<Record<LogMetricName, cloudwatch.Metric>>;
-  /** Names of this stack's alarms. */
-  readonly alarmNames: readonly string[];
-}
-
 const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
-
-/**
- * Lets `fn` send to a KMS-encrypted queue with named actions only (CDK's grant adds
- * `kms:ReEncrypt*` and `kms:GenerateDataKey*` wildcards that sending does not need).
- */
-export const allowSendMessages = (fn: lambda.IFunction, queue: sqs.IQueue, key: kms.IKey): void => {
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [queue.queueArn] }));
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
-};
-
-/**
- * An encrypted queue as the on-failure destination of a stream mapping (`IEventSourceDlq`)
- * or of asynchronous invocations (`IDestination`), granted with `allowSendMessages`: the
- * same effect as CDK's `SqsDlq` / `SqsDestination`, without their KMS action wildcards.
- */
-export class EncryptedQueueOnFailure implements lambda.IEventSourceDlq, lambda.IDestination {
-  private readonly queue: sqs.IQueue;
-  private readonly key: kms.IKey;
-
-  constructor(queue: sqs.IQueue, key: kms.IKey) {
-    this.queue = queue;
-    this.key = key;
-  }
-
-  bind(_scope: unknown, fn: lambda.IFunction): lambda.DlqDestinationConfig & lambda.DestinationConfig {
-    allowSendMessages(fn, this.queue, this.key);
-    return { destination: this.queue.queueArn };
-  }
-}
 
 /** SQS mappings cannot have on-failure destinations: the queue's redrive policy is the DLQ. */
 const acknowledgeSqsMapping = (fn: lambda.Function): void => {
@@ -386,19 +313,7 @@ export class EventsStack extends Stack {
     }
 
     // ── Counts from the workers' log lines: alerts, deliveries, dead letters ─────
-    const namespace = metricNamespaceOf(stage);
-    const logMetrics = {} as Record<LogMetricName, cloudwatch.Metric>;
-    for (const [name, spec] of Object.entries(LOG_METRICS) as [LogMetricName, (typeof LOG_METRICS)[LogMetricName]][]) {
-      const message = logs.FilterPattern.stringValue('$.message', '=', spec.message);
-      const filter = new logs.MetricFilter(this, `${pascal(name)}Metric`, {
-        logGroup: functions.get(spec.fn)!.logGroupResource,
-        filterPattern: 'status' in spec ? logs.FilterPattern.all(message, logs.FilterPattern.stringValue('$.status', '=', spec.status)) : message,
-        metricNamespace: namespace,
-        metricName: pascal(name),
-        metricValue: spec.value,
-      });
-      logMetrics[name] = filter.metric({ statistic: 'Sum', period: ALARM_PERIOD });
-    }
+    const logMetrics = addLogMetrics(this, stage, functions);
     alarms.add(deliver, 'DeadLettersAlarm', {
       name: 'deliveries-dead-lettered',
       metric: logMetrics.deliveriesDeadLettered,

@@ -17,12 +17,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
 import { referralKeys, handoffKeys } from '../../shared/platform/dynamodb/keys.ts';
-import { DynamoReferralRepository, eventItemOf } from '../../shared/referrals/data/referral-repository.ts';
+import { DynamoReferralRepository } from '../../shared/referrals/data/referral-repository.ts';
+import { eventItemOf } from '../../shared/referrals/data/referral-items.ts';
 import { INDEX } from '../../shared/platform/dynamodb/table-definition.ts';
 import { offerHandoff } from '../../shared/referrals/domain/handoff.ts';
 import type { Caller } from '../../shared/core/identity.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
-import { actorOf, applyAction, createReferral, type Actor, type NewReferral, type Referral, type RuleContext } from '../../shared/referrals/domain/referral.ts';
+import { actorOf } from '../../shared/referrals/domain/referral-policy.ts';
+import { applyAction, createReferral } from '../../shared/referrals/domain/referral-transitions.ts';
+import type { Actor, NewReferral, Referral, RuleContext } from '../../shared/referrals/domain/referral.ts';
 import { ORGANISATIONS } from '../../shared/core/organisations.ts';
 
 /** A prepared raw operation: `run` issues its DynamoDB calls and nothing else. */
@@ -49,6 +52,19 @@ export class RawOperations {
     this.client = client;
     this.tableName = tableName;
     this.items = new DynamoReferralRepository({ client, tableName, subjectHashKey: randomBytes(32).toString('hex') });
+  }
+
+  /** The put of the referral's next state, conditioned on the version and `seq` read (and `extraCondition`). */
+  private versionedPut(stored: Referral, read: Referral, extraCondition = '') {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: this.items.toItem(stored),
+        ConditionExpression: `#version = :version AND #seq = :seq${extraCondition}`,
+        ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
+        ExpressionAttributeValues: { ':version': read.version, ':seq': read.seq },
+      },
+    };
   }
 
   private context(): RuleContext {
@@ -139,15 +155,7 @@ export class RawOperations {
     const get = new GetCommand({ TableName: this.tableName, Key: referralKeys.referral(referral.id), ConsistentRead: true });
     const transact = new TransactWriteCommand({
       TransactItems: [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: this.items.toItem(stored),
-            ConditionExpression: '#version = :version AND #seq = :seq',
-            ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
-            ExpressionAttributeValues: { ':version': referral.version, ':seq': referral.seq },
-          },
-        },
+        this.versionedPut(stored, referral),
         { Put: { TableName: this.tableName, Item: eventItemOf(referral.id, seq, event, actorOf(caller), changed.updatedAt), ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     });
@@ -173,15 +181,7 @@ export class RawOperations {
     const get = new GetCommand({ TableName: this.tableName, Key: referralKeys.referral(referral.id), ConsistentRead: true });
     const transact = new TransactWriteCommand({
       TransactItems: [
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: this.items.toItem(stored),
-            ConditionExpression: '#version = :version AND #seq = :seq AND attribute_not_exists(openHandoffId)',
-            ExpressionAttributeNames: { '#version': 'version', '#seq': 'seq' },
-            ExpressionAttributeValues: { ':version': referral.version, ':seq': referral.seq },
-          },
-        },
+        this.versionedPut(stored, referral, ' AND attribute_not_exists(openHandoffId)'),
         { Put: { TableName: this.tableName, Item: this.items.toHandoffItem(offer.handoff), ConditionExpression: 'attribute_not_exists(pk)' } },
         {
           Put: {

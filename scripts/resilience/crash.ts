@@ -1,3 +1,4 @@
+// Over 350 lines because the scenario is one run whose steps share its live state (runtime, load, kill point, acknowledgements); its checks read that state at the end.
 /**
  * Crash: `npm start -- --persist` as a child process, subscriptions in place (inbox and a
  * webhook), concurrent creates, transitions, notes and handoffs — then `SIGKILL` mid-load,

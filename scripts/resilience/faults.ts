@@ -1,3 +1,4 @@
+// Over 350 lines because the scenario is one run whose steps share its live state (injected faults, sink behaviour, deliveries seen); its checks read that state at the end.
 /**
  * Faults: the local runtime with failures injected at every step of the event path and at
  * the DynamoDB client, under a load of referral lives driven through the API:

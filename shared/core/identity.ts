@@ -81,6 +81,15 @@ export const callerFromClaims = (claims: AuthorizerClaims | undefined): Caller |
 /** Whether the caller holds `role`. */
 export const hasRole = (caller: Caller, role: Role): boolean => caller.roles.includes(role);
 
+/** The acting role a caller takes: practitioners act; programme managers only read. */
+export const actingRole = (caller: Caller): Role | undefined =>
+  hasRole(caller, 'practitioner') ? 'practitioner' : hasRole(caller, 'programme_manager') ? 'programme_manager' : undefined;
+
+/** A caller with no known role may do nothing (403), whatever the record. */
+export const assertHasKnownRole = (caller: Caller): void => {
+  if (!actingRole(caller)) throw new ForbiddenError('Your account has no Jointly role (practitioner or programme_manager).');
+};
+
 /**
  * What a repository read may return. Required by every list and search port, so an
  * unscoped read cannot be expressed; adapters switch on `kind` exhaustively.

@@ -1,6 +1,12 @@
 import type { Caller } from './identity.ts';
 import { decodeCursor, encodeCursor, type CursorBinding } from './cursor.ts';
 
+/** A page of results; `after` is the sort key to resume after (the HTTP layer signs it). */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly after?: string | undefined;
+}
+
 /** Default page size of every list. */
 export const DEFAULT_LIMIT = 25;
 

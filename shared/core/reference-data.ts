@@ -46,6 +46,9 @@ export const REFERRAL_STATUSES = [
 ] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
+/** The lists a referral appears in: its receiver's inbox, its sender's outbox, its responsible org's owned list. */
+export type Box = 'inbox' | 'outbox' | 'owned';
+
 export const HANDOFF_STATUSES = ['offered', 'accepted', 'declined', 'withdrawn'] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 

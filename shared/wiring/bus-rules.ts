@@ -3,7 +3,7 @@
  * Each rule sends matching events to one queue; each queue has one consumer function (the
  * function whose event source is that queue: infra/function-settings.ts, `consumerOf`).
  */
-import { METRIC_EVENT_TYPES } from '../metrics/domain/metrics.ts';
+import { METRIC_EVENT_TYPES } from '../metrics/domain/event-metrics.ts';
 import { EVENT_SOURCE } from '../core/event-envelope.ts';
 import type { EventPattern } from '../core/event-pattern.ts';
 

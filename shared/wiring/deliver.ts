@@ -1,8 +1,9 @@
 /**
  * Composition root of the delivery worker: the workers' repository (events.ts) and the
  * event-path adapters it uses: the delivery queue for retries, the sealer that opens
- * webhook secrets and the mailer. The Lambda entry takes the defaults (SQS, KMS and SES,
- * each made on first use); the local runtime and tests pass theirs.
+ * webhook secrets, the mailer and the pinned webhook transport. The Lambda entry takes the
+ * defaults (SQS, KMS, SES, each made on first use, and undici loaded on the first
+ * webhook); the local runtime and tests pass theirs.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
@@ -14,6 +15,8 @@ import { createDeliverHandler } from '../subscriptions/api/deliver-handler.ts';
 import type { DeliverDeps } from '../subscriptions/domain/delivery.ts';
 import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../core/messaging-ports.ts';
 import { deliveryBackoffBaseMs, deliveryRepositoryOn } from './events.ts';
+import type { WebhookTransport } from '../subscriptions/domain/ports.ts';
+import type { WebhookPolicy } from '../subscriptions/domain/webhook-url.ts';
 
 /** What the delivery worker can be given instead of its defaults. */
 export interface DeliverAdapters {
@@ -21,9 +24,19 @@ export interface DeliverAdapters {
   readonly deliveryQueue?: JobQueue<DeliveryJob>;
   readonly sealer?: SecretSealer;
   readonly mailer?: Mailer;
+  /** Sends webhook POSTs; default: the pinned transport under the stage's policy. */
+  readonly webhookTransport?: WebhookTransport;
   /** Wraps each attempt's call-out (the local runtime's fault injection); none by default. */
   readonly callOut?: DeliverDeps['callOut'];
 }
+
+/**
+ * The pinned webhook transport under `policy`, loaded on the first webhook: a worker that
+ * only sends e-mail never loads undici.
+ */
+const pinnedWebhookTransport = (policy: WebhookPolicy): WebhookTransport => ({
+  post: async (url, request) => (await import('../subscriptions/data/webhook-transport.ts')).postPinned(url, request, policy),
+});
 
 /** The delivery worker's handler on `adapters`, the AWS ones for what they leave out. Configuration is read now. */
 export const deliverHandler = (adapters: DeliverAdapters = {}) => {
@@ -33,6 +46,7 @@ export const deliverHandler = (adapters: DeliverAdapters = {}) => {
     deliveryQueue: adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueue(eventConfig)),
     sealer: adapters.sealer ?? sealerOnFirstUse(() => awsSealer(eventConfig)),
     mailer: adapters.mailer ?? mailerOnFirstUse(() => awsMailer(eventConfig)),
+    webhookTransport: adapters.webhookTransport ?? pinnedWebhookTransport(eventConfig.webhookPolicy),
     webhookPolicy: eventConfig.webhookPolicy,
     appBaseUrl: eventConfig.appBaseUrl,
     backoffBaseMs: deliveryBackoffBaseMs(),

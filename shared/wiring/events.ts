@@ -10,12 +10,7 @@ import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../plat
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
 import { DynamoDeliveryRepository } from '../subscriptions/data/delivery-repository.ts';
 import { DEFAULT_BACKOFF_BASE_MS } from '../subscriptions/domain/delivery.ts';
-
-/** Environment variables of the delivery worker only. */
-export const DELIVERY_ENV = {
-  /** Backoff base in ms (default 2000: 2, 4, 8, 16 s). Tests shorten it; SQS delays round up to whole seconds. */
-  backoffBaseMs: 'JOINTLY_DELIVERY_BACKOFF_BASE_MS',
-} as const;
+import { DELIVERY_ENV } from '../platform/config/environment.ts';
 
 /**
  * The workers' repository on this function instance's table (configuration read now),

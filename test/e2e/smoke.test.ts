@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { syntheticNhsNumber } from '../../scripts/smoke.ts';
+import { syntheticNhsNumber } from '../../scripts/smoke/checks.ts';
 import { REPO_ROOT, startRuntimeProcess, tokenFor, type RuntimeProcess } from '../support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;

@@ -22,13 +22,13 @@ import { REPO_ROOT } from '../../infra/constructs/jointly-function.ts';
 import { EVENT_FUNCTIONS, FUNCTION_ENTRIES, type EventFunctionName } from '../../infra/function-entries.ts';
 import { ROUTES } from '../../shared/wiring/routes.ts';
 import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
-import { LOG_METRICS } from '../../infra/stacks/events-stack.ts';
+import { LOG_METRICS } from '../../infra/stacks/event-path-monitoring.ts';
 import type { SlaSweepResult } from '../../shared/sla/data/sla-sweep.ts';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import type { DeliverResult } from '../../shared/subscriptions/domain/delivery.ts';
 import type { FanOutResult } from '../../shared/subscriptions/domain/fan-out.ts';
 import type { MetricsBatchResult } from '../../shared/metrics/domain/metrics-consumer.ts';
-import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
+import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 
 /** Skips NodejsFunction bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };

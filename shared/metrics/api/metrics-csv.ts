@@ -6,7 +6,8 @@
  * Rates are decimals 0–1 (columns ending `Rate`), minutes one decimal, empty = not defined
  * (no acceptances, say).
  */
-import { figuresOf, type GroupBy } from '../domain/metrics.ts';
+import { figuresOf } from '../domain/figures.ts';
+import type { GroupBy } from '../domain/summary.ts';
 import type { Summary } from '../domain/metrics-service.ts';
 import { flatten, toCsv, type CsvValue } from '../../platform/http/csv.ts';
 import type { HttpResult } from '../../platform/http/middleware.ts';

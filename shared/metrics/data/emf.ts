@@ -10,14 +10,10 @@
  * (`POWERTOOLS_DEV=true` turns them off too, as Powertools does).
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { EmfMetric } from '../domain/metrics.ts';
+import type { EmfMetric } from '../domain/event-metrics.ts';
+import type { BusinessMetricsSink } from '../domain/ports.ts';
+import { POWERTOOLS_ENV } from '../../platform/config/environment.ts';
 import { BUSINESS_METRIC_DIMENSION, businessMetricsNamespaceOf } from './business-metrics.ts';
-
-/** Where business metrics go. */
-export interface BusinessMetricsSink {
-  /** Publishes each event's metrics (already counted in the table) under its service area. */
-  publish(events: readonly { readonly serviceArea: string; readonly metrics: readonly EmfMetric[] }[]): void;
-}
 
 /** Options of {@link PowertoolsEmfSink}. */
 export interface PowertoolsEmfSinkOptions {
@@ -56,7 +52,7 @@ export class PowertoolsEmfSink implements BusinessMetricsSink {
  * deployed stage and off locally.
  */
 export const emfEnabled = (stage: string, env: NodeJS.ProcessEnv = process.env): boolean => {
-  const disabled = env.POWERTOOLS_METRICS_DISABLED;
+  const disabled = env[POWERTOOLS_ENV.metricsDisabled];
   if (disabled !== undefined && disabled !== '') return !['1', 'true', 'yes', 'on', 'y'].includes(disabled.trim().toLowerCase());
   return stage !== 'local';
 };

@@ -14,8 +14,9 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { MetricsReader } from '../domain/metrics-service.ts';
-import { mergeDeltas, monthsBetween, type CellDelta, type CellRow } from '../domain/metrics.ts';
+import type { EventDeltas, MetricsReader, MetricsRecorder, RecordResult } from '../domain/ports.ts';
+import { mergeDeltas, type CellDelta, type CellRow } from '../domain/counters.ts';
+import { monthsBetween } from '../domain/summary.ts';
 import { idempotencyKeys, metricsKeys, METRICS_SHARDS } from '../../platform/dynamodb/keys.ts';
 
 /** The consumer name in consumed-marker keys. */
@@ -34,21 +35,6 @@ const EVENTS_PER_TRANSACTION = 25;
 /** Attempts of one transaction that keeps meeting concurrent writers of its cells. */
 const MAX_CONFLICT_ATTEMPTS = 6;
 
-/** One event to count: its id, its referral (the shard) and its deltas. */
-export interface EventDeltas {
-  readonly eventId: string;
-  readonly referralId: string;
-  readonly cells: readonly CellDelta[];
-}
-
-/** What recording a batch did. */
-export interface RecordResult {
-  /** Events counted now. */
-  readonly counted: string[];
-  /** Events counted before (their marker exists), or twice in this batch. */
-  readonly duplicates: string[];
-}
-
 /** Options of {@link DynamoMetricsRepository}. */
 export interface DynamoMetricsRepositoryOptions {
   readonly client: DynamoDBDocumentClient;
@@ -66,7 +52,7 @@ const countersOf = (item: Record<string, unknown>): Record<string, number> =>
   Object.fromEntries(Object.entries(item).filter(([name, value]) => !NOT_COUNTERS.has(name) && typeof value === 'number')) as Record<string, number>;
 
 /** DynamoDB implementation of the metrics store. */
-export class DynamoMetricsRepository implements MetricsReader {
+export class DynamoMetricsRepository implements MetricsReader, MetricsRecorder {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly conflictDelayMs: (attempt: number) => number;

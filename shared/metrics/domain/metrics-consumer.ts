@@ -5,14 +5,13 @@
  * transaction of consumed-markers and ADDs), then publish the newly counted events'
  * business metrics as EMF. Redelivered events are duplicates, not errors.
  */
-import type { EventDeltas, RecordResult } from '../data/metrics-repository.ts';
-import { metricsOfEvent, type EmfMetric } from './metrics.ts';
-import type { BusinessMetricsSink } from '../data/emf.ts';
-import { parseBusMessage } from '../../subscriptions/domain/fan-out.ts';
+import { metricsOfEvent, type EmfMetric } from './event-metrics.ts';
+import type { BusinessMetricsSink, EventDeltas, MetricsRecorder, RecordResult } from './ports.ts';
+import { parseBusMessage } from '../../core/bus-message.ts';
 
 /** What the consumer needs. */
 export interface MetricsConsumerDeps {
-  readonly repository: { record(events: readonly EventDeltas[], now?: Date): Promise<RecordResult> };
+  readonly repository: MetricsRecorder;
   readonly sink: BusinessMetricsSink;
   readonly now?: () => Date;
 }

@@ -1,7 +1,7 @@
 /** zod schemas of `GET /metrics/summary` (DESIGN §4): its query and its JSON answer. */
 import * as z from 'zod';
 import { ORGANISATIONS } from '../../core/organisations.ts';
-import { GROUP_BY } from './metrics.ts';
+import { GROUP_BY } from './summary.ts';
 import { ATTRIBUTION, MAX_SUMMARY_DAYS } from './metrics-service.ts';
 import { CANCEL_REASON_CODES, DECLINE_REASON_CODES, OUTCOME_CODES, PRIORITIES, REFERRAL_STATUSES, SERVICE_AREAS } from '../../core/reference-data.ts';
 import { ID_MAX, OrgIdSchema } from '../../referrals/domain/referral-schemas.ts';

@@ -1,13 +1,15 @@
 /**
  * `GET /metrics/summary`: the programme's evaluation figures for programme managers. Reads
  * the cells of the period (a bounded number of Queries: service areas × months × shards,
- * see the repository) and sums them into groups with the pure rules of `metrics.ts`.
+ * see the repository) and sums them into groups with the pure rules of `summary.ts`.
  */
 import { BadRequestError, ForbiddenError } from '../../core/errors.ts';
-import { hasRole, type Caller } from '../../core/identity.ts';
-import { reportingDayOf, summarise, type CellRow, type MetricFigures, type MetricGroup, type GroupBy } from './metrics.ts';
+import { assertHasKnownRole, hasRole, type Caller } from '../../core/identity.ts';
+import { reportingDayOf } from './counters.ts';
+import type { MetricsReader } from './ports.ts';
+import { summarise, type MetricGroup, type GroupBy } from './summary.ts';
+import type { MetricFigures } from './figures.ts';
 import { SERVICE_AREAS, type ServiceArea } from '../../core/reference-data.ts';
-import { assertHasKnownRole } from '../../referrals/domain/referral.ts';
 
 /** Longest period one summary may cover, in days (a leap year). */
 export const MAX_SUMMARY_DAYS = 366;
@@ -20,12 +22,6 @@ export const ATTRIBUTION = {
   referrals: 'Each referral counts on the day it was submitted (UK time), with everything that has happened to it since; by its sender, current receiver and current priority.',
   handoffs: 'Each handoff counts on the day it was offered (UK time), by offering and receiving organisation.',
 } as const;
-
-/** The port the service reads through. */
-export interface MetricsReader {
-  /** Every cell of these service areas whose day is from `from` to `to` (inclusive). */
-  readCells(query: { readonly serviceAreas: readonly string[]; readonly from: string; readonly to: string }): Promise<CellRow[]>;
-}
 
 /** What the service needs. */
 export interface MetricsServiceDependencies {

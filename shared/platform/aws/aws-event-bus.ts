@@ -5,7 +5,7 @@
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
-import { EVENT_ENV } from '../config/event-config.ts';
+import { EVENT_ENV } from '../config/environment.ts';
 import { EVENT_SOURCE, type PublishedEvent } from '../../core/event-envelope.ts';
 import type { EventBus } from '../../core/messaging-ports.ts';
 

@@ -6,7 +6,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
-import { EVENT_ENV } from '../config/event-config.ts';
+import { EVENT_ENV } from '../config/environment.ts';
 import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
 
 /** SQS's longest message delay. */

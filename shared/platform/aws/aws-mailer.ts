@@ -4,7 +4,7 @@
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
-import { EVENT_ENV } from '../config/event-config.ts';
+import { EVENT_ENV } from '../config/environment.ts';
 import { SesMailer } from '../../subscriptions/data/mailers.ts';
 import type { Mailer } from '../../core/messaging-ports.ts';
 

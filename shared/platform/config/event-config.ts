@@ -1,23 +1,12 @@
 /**
  * Configuration of the event path, read once per cold start. The CDK stacks and the
- * local runtime set these variables.
+ * local runtime set these variables (their names: environment.ts).
  */
 import * as z from 'zod';
+import { EVENT_ENV } from './environment.ts';
 
-export const EVENT_ENV = {
-  /** EventBridge bus name (deployed). */
-  eventBusName: 'JOINTLY_EVENT_BUS_NAME',
-  /** SQS queue URL of delivery jobs (deployed). */
-  deliveryQueueUrl: 'JOINTLY_DELIVERY_QUEUE_URL',
-  /** SES sender identity for e-mail alerts (deployed). */
-  sesSender: 'JOINTLY_SES_SENDER',
-  /** KMS key ARN sealing webhook secrets (deployed). */
-  sealKeyArn: 'JOINTLY_SEAL_KEY_ARN',
-  /** `public-https` (deployed: https only, public addresses only) or `allow-loopback` (local). */
-  webhookPolicy: 'JOINTLY_WEBHOOK_POLICY',
-  /** Base URL that alert e-mails link to (the client application). */
-  appBaseUrl: 'JOINTLY_APP_BASE_URL',
-} as const;
+// Also here for the modules that import it with the configuration (the names are environment.ts's).
+export { EVENT_ENV } from './environment.ts';
 
 const EventConfigSchema = z.object({
   eventBusName: z.string().min(1).optional(),

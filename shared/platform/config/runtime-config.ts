@@ -3,40 +3,15 @@
  * module (cold start) and validated, so a misconfigured function fails at init with one
  * clear sentence instead of misbehaving per request.
  *
- * The CDK `JointlyFunction` construct and the local runtime set these same variables.
+ * The CDK `JointlyFunction` construct and the local runtime set these same variables
+ * (their names: environment.ts).
  */
 import * as z from 'zod';
 import { DEFAULT_PRIORITY_TARGET_MINUTES, PRIORITIES, type Priority } from '../../core/reference-data.ts';
+import { ENV } from './environment.ts';
 
-/** Environment variable names, shared with CDK and the local runtime. */
-export const ENV = {
-  stage: 'JOINTLY_STAGE',
-  tableName: 'JOINTLY_TABLE_NAME',
-  /** JSON object of minutes per priority, e.g. `{"urgent":1}`; missing priorities keep defaults. */
-  priorityTargets: 'JOINTLY_PRIORITY_TARGET_MINUTES',
-  /** HMAC key (≥ 32 chars) turning NHS numbers and local ids into index keys. Must not change. */
-  subjectHashKey: 'JOINTLY_SUBJECT_HASH_KEY',
-  /** HMAC key (≥ 32 chars) signing list cursors. May rotate (outstanding cursors then 400). */
-  cursorKey: 'JOINTLY_CURSOR_KEY',
-  /**
-   * JSON object of e-mail domains per organisation id, e.g. `{"meht":["mse.nhs.uk"]}`: a
-   * listed org's domains replace the registry's (shared/core/organisations.ts); others keep theirs.
-   */
-  orgEmailDomains: 'JOINTLY_ORG_EMAIL_DOMAINS',
-  /** Most subscriptions one user may hold (default MAX_SUBSCRIPTIONS_PER_USER). */
-  subscriptionCap: 'JOINTLY_SUBSCRIPTION_CAP',
-  /** Local runtime only: DynamoDB endpoint override (DynamoDB Local). */
-  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
-} as const;
-
-/** Environment variables naming the API's secrets in deployed stages (Secrets Manager ARNs). */
-export const SECRET_ARN_ENV = {
-  subjectHashKey: 'JOINTLY_SUBJECT_HASH_KEY_ARN',
-  cursorKey: 'JOINTLY_CURSOR_KEY_ARN',
-} as const;
-
-/** The name of one of the API's secrets (HMAC keys). */
-export type ApiSecretName = keyof typeof SECRET_ARN_ENV;
+// Also here for the modules that import them with the configuration (the names are environment.ts's).
+export { ENV, SECRET_ARN_ENV, type ApiSecretName } from './environment.ts';
 
 const PriorityTargetsSchema = z
   // Fractions allowed (0.05 = 3 s) so the local runtime can show a breach in seconds.

@@ -5,8 +5,8 @@
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod';
-import { ConfigurationError, ENV, SECRET_ARN_ENV, type RuntimeConfig } from './runtime-config.ts';
-
+import { ENV, SECRET_ARN_ENV } from './environment.ts';
+import { ConfigurationError, type RuntimeConfig } from './runtime-config.ts';
 
 /** The API's keys. */
 export interface ApiSecrets {

@@ -11,15 +11,13 @@
  *   partitions, and the busy triage queue (`submitted`) is separate from the long tail
  *   of closed work (see README "Hot partitions").
  */
-import type { HandoffStatus, ReferralStatus } from '../../core/reference-data.ts';
+import type { Box, HandoffStatus, ReferralStatus } from '../../core/reference-data.ts';
 
 /** Width of the zero-padded event sequence number: 10 digits sort correctly to 9,999,999,999. */
 const SEQ_WIDTH = 10;
 
 /** Number of fixed shards of the SLA due-time index; fixed forever (changing it is a re-key). */
 export const SLA_SHARDS = 8;
-
-export type Box = 'inbox' | 'outbox' | 'owned';
 
 /** `<iso timestamp>#<id>`: the newest-first / soonest-due sort key shared by list indexes. */
 export const timeOrderedSk = (isoTimestamp: string, id: string): string => `${isoTimestamp}#${id}`;

@@ -14,10 +14,13 @@ import {
   type HandoffAnswer,
   type NewHandoff,
 } from './handoff.ts';
-import { readScopeOf, type Caller } from '../../core/identity.ts';
-import { ConcurrentChangeError, type HandoffRepository, type Page, type ReferralRepository } from './ports.ts';
+import { assertHasKnownRole, readScopeOf, type Caller } from '../../core/identity.ts';
+import { withOptimisticRetry, type OptimisticRetryOptions } from '../../core/optimistic-retry.ts';
+import type { HandoffRepository, ReferralRepository } from './ports.ts';
+import type { Page } from '../../core/pagination.ts';
 import { HANDOFF_STATUSES, type HandoffStatus, type Priority } from '../../core/reference-data.ts';
-import { actorOf, assertCanRead, assertCurrentParty, assertHasKnownRole, canRead, listableOrgs, readLimitOf, retryPause, type Referral } from './referral.ts';
+import { actorOf, assertCanRead, assertCurrentParty, canRead, listableOrgs, readLimitOf } from './referral-policy.ts';
+import type { Referral } from './referral.ts';
 
 /** What the service needs. */
 export interface HandoffServiceDependencies {
@@ -29,7 +32,8 @@ export interface HandoffServiceDependencies {
   readonly retryDelayMs?: (attempt: number) => number;
 }
 
-const MAX_ATTEMPTS = 5;
+/** The 409 of a retry that finds the state moved in a way the caller must see before deciding again. */
+const CHANGED_MEANWHILE = 'The referral was changed by someone else at the same moment: re-read it and decide again.';
 
 const notVisible = () => new NotFoundError('No handoff with this id is visible to you.');
 
@@ -50,8 +54,9 @@ export class HandoffService {
     return this.deps.clock?.() ?? new Date();
   }
 
-  private pause(attempt: number): Promise<void> {
-    return retryPause(attempt, this.deps.retryDelayMs);
+  /** How a write that lost to a concurrent change is retried, and the 409 when every attempt lost. */
+  private retrying(): OptimisticRetryOptions {
+    return { retryDelayMs: this.deps.retryDelayMs, exhausted: () => new ConflictError('The referral is busy with other changes: try again.') };
   }
 
   private view(handoff: Handoff, caller: Caller): HandoffView {
@@ -64,33 +69,30 @@ export class HandoffService {
     if (!this.known.has(input.toOrg)) {
       throw new UnprocessableEntityError('toOrg is not a known organisation.', [{ path: 'toOrg', message: 'is not a known organisation' }]);
     }
-    let seenVersion: number | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const referral = await this.deps.repository.get(referralId);
-      assertCanRead(referral, caller);
-      assertMayOffer(referral!, caller);
-      if (ifMatch !== undefined && ifMatch !== referral!.version) {
-        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the referral is at version ${referral!.version}: re-read it.`);
-      }
-      if (seenVersion !== undefined && referral!.version !== seenVersion) {
-        throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
-      }
-      const context = {
-        now: this.now(),
-        priorityTargetMinutes: this.deps.priorityTargetMinutes,
-        isKnownOrg: (org: string) => this.known.has(org),
-      };
-      const offer = offerHandoff(referral!, this.deps.newId(), input, caller, actorOf(caller), context);
-      try {
-        await this.deps.repository.offerHandoff(referral!, offer.referral, offer.handoff, offer.event, actorOf(caller));
-        return this.view(offer.handoff, caller);
-      } catch (error) {
-        if (!(error instanceof ConcurrentChangeError)) throw error;
-        seenVersion = referral!.version;
-        await this.pause(attempt);
-      }
-    }
-    throw new ConflictError('The referral is busy with other changes: try again.');
+    return withOptimisticRetry(
+      {
+        read: () => this.deps.repository.get(referralId),
+        decide: (referral, previous) => {
+          assertCanRead(referral, caller);
+          assertMayOffer(referral!, caller);
+          if (ifMatch !== undefined && ifMatch !== referral!.version) {
+            throw new PreconditionFailedError(`If-Match is ${ifMatch} but the referral is at version ${referral!.version}: re-read it.`);
+          }
+          if (previous !== undefined && referral!.version !== previous.version) throw new ConflictError(CHANGED_MEANWHILE);
+          const context = {
+            now: this.now(),
+            priorityTargetMinutes: this.deps.priorityTargetMinutes,
+            isKnownOrg: (org: string) => this.known.has(org),
+          };
+          return offerHandoff(referral!, this.deps.newId(), input, caller, actorOf(caller), context);
+        },
+        write: async (offer, referral) => {
+          await this.deps.repository.offerHandoff(referral!, offer.referral, offer.handoff, offer.event, actorOf(caller));
+          return this.view(offer.handoff, caller);
+        },
+      },
+      this.retrying(),
+    );
   }
 
   /**
@@ -118,34 +120,35 @@ export class HandoffService {
   /** `POST /handoffs/{id}/accept|decline|withdraw`. */
   async answer(caller: Caller, id: string, answer: HandoffAnswer, ifMatch?: number): Promise<HandoffView> {
     assertHasKnownRole(caller);
-    let seen: { referral: number; handoff: number } | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const found = await this.deps.repository.getHandoff(id);
-      await this.visible(caller, found);
-      assertMayAnswer(found!.handoff, caller, answer.action);
-      // A former party (a target that declined, or whose offer was withdrawn) acts no more: 403
-      // before 409. Not on a retry: whoever lost a race to the answer that made it leave gets 409.
-      if (!seen) assertCurrentParty(found!.referral, caller);
-      const current = found!;
-      if (ifMatch !== undefined && ifMatch !== current.handoff.version) {
-        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the handoff is at version ${current.handoff.version}: re-read it.`);
-      }
-      if (seen && (seen.referral !== current.referral.version || seen.handoff !== current.handoff.version)) {
-        // Someone else answered, or the referral itself changed: the caller decides again.
-        if (current.handoff.status !== 'offered') throw new ConflictError(`This handoff is already ${current.handoff.status}.`);
-        throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
-      }
-      const next = answerHandoff(current.referral, current.handoff, answer, caller, actorOf(caller), { now: this.now() });
-      try {
-        await this.deps.repository.answerHandoff(current, next, next.event, actorOf(caller));
-        return this.view(next.handoff, caller);
-      } catch (error) {
-        if (!(error instanceof ConcurrentChangeError)) throw error;
-        seen = { referral: current.referral.version, handoff: current.handoff.version };
-        await this.pause(attempt);
-      }
-    }
-    throw new ConflictError('The referral is busy with other changes: try again.');
+    return withOptimisticRetry(
+      {
+        read: async () => {
+          const found = await this.deps.repository.getHandoff(id);
+          await this.visible(caller, found);
+          return found!;
+        },
+        decide: (current, previous) => {
+          assertMayAnswer(current.handoff, caller, answer.action);
+          // A former party (a target that declined, or whose offer was withdrawn) acts no more: 403
+          // before 409. Not on a retry: whoever lost a race to the answer that made it leave gets 409.
+          if (!previous) assertCurrentParty(current.referral, caller);
+          if (ifMatch !== undefined && ifMatch !== current.handoff.version) {
+            throw new PreconditionFailedError(`If-Match is ${ifMatch} but the handoff is at version ${current.handoff.version}: re-read it.`);
+          }
+          if (previous && (previous.referral.version !== current.referral.version || previous.handoff.version !== current.handoff.version)) {
+            // Someone else answered, or the referral itself changed: the caller decides again.
+            if (current.handoff.status !== 'offered') throw new ConflictError(`This handoff is already ${current.handoff.status}.`);
+            throw new ConflictError(CHANGED_MEANWHILE);
+          }
+          return answerHandoff(current.referral, current.handoff, answer, caller, actorOf(caller), { now: this.now() });
+        },
+        write: async (next, current) => {
+          await this.deps.repository.answerHandoff(current, next, next.event, actorOf(caller));
+          return this.view(next.handoff, caller);
+        },
+      },
+      this.retrying(),
+    );
   }
 
   /** `GET /handoffs?box=inbox|outbox&status=`: an org's offers received or made. */

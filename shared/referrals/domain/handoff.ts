@@ -10,7 +10,8 @@
 import { ConflictError, ForbiddenError, UnprocessableEntityError } from '../../core/errors.ts';
 import { hasRole, type Caller } from '../../core/identity.ts';
 import type { HandoffStatus, Priority } from '../../core/reference-data.ts';
-import { classification, computeDueAt, joinParty, leaveParty, type Actor, type EventDraft, type Referral, type RuleContext } from './referral.ts';
+import { classification, computeDueAt, type Actor, type EventDraft, type Referral, type RuleContext } from './referral.ts';
+import { joinParty, leaveParty } from './referral-transitions.ts';
 import { pickFields } from '../../core/view.ts';
 
 export const HANDOFF_ACTIONS = ['accept', 'decline', 'withdraw'] as const;

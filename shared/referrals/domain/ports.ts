@@ -3,10 +3,10 @@
  * `shared/referrals/data` (DynamoDB) implement them; tests may use the real adapters on DynamoDB Local.
  */
 import type { Actor, EventDraft, Referral } from './referral.ts';
-import type { HandoffStatus, ReferralStatus, ServiceArea } from '../../core/reference-data.ts';
+import type { Box, HandoffStatus, ReferralStatus, ServiceArea } from '../../core/reference-data.ts';
 import type { Handoff } from './handoff.ts';
 import type { ReadScope } from '../../core/identity.ts';
-import type { Box } from '../../platform/dynamodb/keys.ts';
+import type { Page } from '../../core/pagination.ts';
 
 /** An event as stored and returned by history. */
 export interface StoredEvent {
@@ -58,14 +58,8 @@ export interface AccessEntry {
   readonly what: string;
 }
 
-/** A page of results; `after` is the sort key to resume after (the HTTP layer signs it). */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly after?: string | undefined;
-}
-
-/** The referral's state changed (or vanished) since it was read. */
-export class ConcurrentChangeError extends Error {}
+/** A repository write lost to a concurrent change (the referral's state moved since it was read): nothing was applied. */
+export { ConcurrentChangeError } from '../../core/optimistic-retry.ts';
 
 /** Parameters of a box listing. */
 export interface ListReferralsParams {

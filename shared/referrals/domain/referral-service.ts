@@ -4,39 +4,16 @@
  * and record reads of personal data in the access log before returning them.
  */
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from '../../core/errors.ts';
-import { hasRole, readScopeOf, type Caller } from '../../core/identity.ts';
-import {
-  ConcurrentChangeError,
-  type AccessEntry,
-  type FormerPartySnapshot,
-  type Page,
-  type ReadBounds,
-  type ReferralRepository,
-  type StoredEvent,
-  type StoredNote,
-} from './ports.ts';
+import { assertHasKnownRole, hasRole, readScopeOf, type Caller } from '../../core/identity.ts';
+import { withOptimisticRetry, type OptimisticRetryOptions } from '../../core/optimistic-retry.ts';
+import type { AccessEntry, FormerPartySnapshot, ReadBounds, ReferralRepository, StoredEvent, StoredNote } from './ports.ts';
+import type { Page } from '../../core/pagination.ts';
 import { toHandoffView } from './handoff.ts';
 import { pickFields } from '../../core/view.ts';
-import { REFERRAL_STATUSES, type Priority, type ReferralStatus, type ServiceArea } from '../../core/reference-data.ts';
-import {
-  actorOf,
-  allowedActions,
-  applyAction,
-  assertCanRead,
-  assertCurrentParty,
-  assertHasKnownRole,
-  assertMayTake,
-  createReferral,
-  listableOrgs,
-  readLimitOf,
-  retryPause,
-  toReferralView,
-  type ActionInput,
-  type NewReferral,
-  type Referral,
-  type ReferralAction,
-} from './referral.ts';
-import type { Box } from '../../platform/dynamodb/keys.ts';
+import { REFERRAL_STATUSES, type Box, type Priority, type ReferralStatus, type ServiceArea } from '../../core/reference-data.ts';
+import { actorOf, allowedActions, assertCanRead, assertCurrentParty, assertMayTake, listableOrgs, readLimitOf } from './referral-policy.ts';
+import { applyAction, createReferral } from './referral-transitions.ts';
+import { toReferralView, type ActionInput, type NewReferral, type Referral, type ReferralAction } from './referral.ts';
 
 /** What the service needs besides the repository. */
 export interface ReferralServiceDependencies {
@@ -49,8 +26,8 @@ export interface ReferralServiceDependencies {
   readonly retryDelayMs?: (attempt: number) => number;
 }
 
-/** How often a write that lost only to an unrelated change (a note) is retried. */
-const MAX_ATTEMPTS = 5;
+/** The 409 when every attempt lost to changes made at the same moment. */
+const BUSY = 'The referral is busy with other changes: try again.';
 
 export type ReferralView = ReturnType<typeof toReferralView>;
 
@@ -104,8 +81,9 @@ export class ReferralService {
     return this.deps.repository.recordAccess(referralIds, { at: this.now().toISOString(), actor: actorOf(caller), what });
   }
 
-  private pause(attempt: number): Promise<void> {
-    return retryPause(attempt, this.deps.retryDelayMs);
+  /** How a write that lost to a concurrent change is retried, and the 409 when every attempt lost. */
+  private retrying(exhausted: string): OptimisticRetryOptions {
+    return { retryDelayMs: this.deps.retryDelayMs, exhausted: () => new ConflictError(exhausted) };
   }
 
   /** `POST /referrals`: a new `submitted` referral from the caller's org. */
@@ -113,17 +91,18 @@ export class ReferralService {
     assertHasKnownRole(caller);
     if (!this.known.has(input.toOrg)) throw unknownOrg('toOrg');
     const { referral, event } = createReferral(this.deps.newId(), input, caller, this.context());
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      try {
-        await this.deps.repository.create(referral, event, actorOf(caller));
-        return toReferralView(referral);
-      } catch (error) {
-        // Lost to a concurrent transaction: not applied, so the very same write is safe to repeat.
-        if (!(error instanceof ConcurrentChangeError)) throw error;
-        await this.pause(attempt);
-      }
-    }
-    throw new ConflictError('The referral could not be saved while other changes were in progress: try again.');
+    return withOptimisticRetry(
+      {
+        // Nothing to read: a lost create was not applied, so the very same write is safe to repeat.
+        read: async () => referral,
+        decide: (created) => created,
+        write: async (created) => {
+          await this.deps.repository.create(created, event, actorOf(caller));
+          return toReferralView(created);
+        },
+      },
+      this.retrying('The referral could not be saved while other changes were in progress: try again.'),
+    );
   }
 
   /** `GET /referrals/{id}`: the referral, what the caller may do with it, and its handoffs. */
@@ -153,28 +132,27 @@ export class ReferralService {
   async act(caller: Caller, id: string, input: ActionInput, ifMatch?: number): Promise<ReferralView> {
     assertHasKnownRole(caller);
     if (input.action === 'redirect' && !this.known.has(input.body.toOrg)) throw unknownOrg('toOrg');
-    let seenVersion: number | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.deps.repository.get(id);
-      assertCanRead(current, caller);
-      assertMayTake(current!, caller, input.action);
-      if (ifMatch !== undefined && ifMatch !== current!.version) {
-        throw new PreconditionFailedError(`If-Match is ${ifMatch} but the referral is at version ${current!.version}: re-read it.`);
-      }
-      if (seenVersion !== undefined && current!.version !== seenVersion) {
-        throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
-      }
-      const { referral, event } = applyAction(current!, input, caller, this.context());
-      try {
-        await this.deps.repository.commitChange(current!, referral, event, actorOf(caller));
-        return toReferralView({ ...referral, seq: current!.seq + 1 });
-      } catch (error) {
-        if (!(error instanceof ConcurrentChangeError)) throw error;
-        seenVersion = current!.version;
-        await this.pause(attempt);
-      }
-    }
-    throw new ConflictError('The referral is busy with other changes: try again.');
+    return withOptimisticRetry(
+      {
+        read: () => this.deps.repository.get(id),
+        decide: (current, previous) => {
+          assertCanRead(current, caller);
+          assertMayTake(current!, caller, input.action);
+          if (ifMatch !== undefined && ifMatch !== current!.version) {
+            throw new PreconditionFailedError(`If-Match is ${ifMatch} but the referral is at version ${current!.version}: re-read it.`);
+          }
+          if (previous !== undefined && current!.version !== previous.version) {
+            throw new ConflictError('The referral was changed by someone else at the same moment: re-read it and decide again.');
+          }
+          return applyAction(current!, input, caller, this.context());
+        },
+        write: async ({ referral, event }, current) => {
+          await this.deps.repository.commitChange(current!, referral, event, actorOf(caller));
+          return toReferralView({ ...referral, seq: current!.seq + 1 });
+        },
+      },
+      this.retrying(BUSY),
+    );
   }
 
   /** `GET /referrals`: a box of the caller's org (programme managers: any or all orgs). */
@@ -263,19 +241,19 @@ export class ReferralService {
 
   /** `POST /referrals/{id}/notes`: parties' practitioners only; never changes `version`. */
   async addNote(caller: Caller, id: string, text: string): Promise<ReturnType<typeof toNoteView>> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const referral = await this.readable(caller, id);
-      if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read notes; practitioners write them.');
-      // A former party (or a programme manager who is also a practitioner elsewhere) writes nothing here.
-      assertCurrentParty(referral, caller);
-      try {
-        return toNoteView(await this.deps.repository.addNote(referral, text, actorOf(caller)));
-      } catch (error) {
-        if (!(error instanceof ConcurrentChangeError)) throw error;
-        await this.pause(attempt);
-      }
-    }
-    throw new ConflictError('The referral is busy with other changes: try again.');
+    return withOptimisticRetry(
+      {
+        read: () => this.readable(caller, id),
+        decide: (referral) => {
+          if (!hasRole(caller, 'practitioner')) throw new ForbiddenError('Programme managers read notes; practitioners write them.');
+          // A former party (or a programme manager who is also a practitioner elsewhere) writes nothing here.
+          assertCurrentParty(referral, caller);
+          return referral;
+        },
+        write: async (referral) => toNoteView(await this.deps.repository.addNote(referral, text, actorOf(caller))),
+      },
+      this.retrying(BUSY),
+    );
   }
 
   /** `GET /referrals/{id}/access-log`: who read this record, when, what. */

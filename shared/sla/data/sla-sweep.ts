@@ -15,7 +15,8 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import { awaitsAnswer, handoffOverdueEvent } from '../../referrals/domain/handoff.ts';
 import { awaitsResponse, referralOverdueEvent, SYSTEM_ACTOR } from '../../referrals/domain/referral.ts';
 import { handoffKeys, referralKeys, SLA_SHARDS, slaKeys } from '../../platform/dynamodb/keys.ts';
-import { eventItemOf, handoffFromItem, lostToConcurrentWrite, referralFromItem } from '../../referrals/data/referral-repository.ts';
+import { eventItemOf, handoffFromItem, referralFromItem } from '../../referrals/data/referral-items.ts';
+import { lostToConcurrentWrite, type TransactItems } from '../../platform/dynamodb/table-access.ts';
 import { INDEX } from '../../platform/dynamodb/table-definition.ts';
 import type { SlaSweepResult } from '../domain/ports.ts';
 
@@ -123,7 +124,7 @@ export class DynamoSlaSweeper {
   }
 
   /** Runs the transaction; `false` when it lost a condition (the caller re-reads and decides again). */
-  private async transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<boolean> {
+  private async transact(items: TransactItems): Promise<boolean> {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
       return true;

@@ -15,14 +15,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { PublishedEvent } from '../../core/event-envelope.ts';
 import type { DeliveryJob } from '../../core/messaging-ports.ts';
 import type { Subscription } from '../domain/subscription.ts';
+import type { AttemptGate, ClaimResult, DeliveryRepository, NewAlert, RecordedAttempt } from '../domain/ports.ts';
 import { fanOutKeys, subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
-import { subscriptionFromStored } from './subscription-repository.ts';
-
-/** How one delivery attempt ended. */
-export type DeliveryOutcome = 'delivered' | 'failed' | 'dead-lettered';
+import { writeIfConditionHolds } from '../../platform/dynamodb/table-access.ts';
+import { subscriptionFromStored } from './subscription-items.ts';
 
 /**
  * Where one event's delivery to one subscription stands:
@@ -31,78 +29,6 @@ export type DeliveryOutcome = 'delivered' | 'failed' | 'dead-lettered';
  * `delivered`, `dead-lettered`.
  */
 export type DeliveryStatus = 'queued' | 'sending' | 'retrying' | 'delivered' | 'dead-lettered';
-
-/** An inbox alert as the fan-out writes it. */
-export interface NewAlert {
-  readonly ownerSub: string;
-  readonly subscriptionId: string;
-  readonly event: Pick<PublishedEvent, 'id' | 'type' | 'referralId' | 'handoffId'>;
-  readonly summary: string;
-  readonly createdAt: string;
-}
-
-/** One recorded delivery attempt. */
-export interface DeliveryAttempt {
-  readonly subscriptionId: string;
-  readonly eventId: string;
-  readonly attempt: number;
-  /** When the attempt started (ISO). */
-  readonly at: string;
-  readonly outcome: DeliveryOutcome;
-  readonly httpStatus?: number;
-  /** Short reason; never a response body, URL or personal data. */
-  readonly error?: string;
-}
-
-/** Result of claiming an event's delivery in the fan-out. */
-export type ClaimResult =
-  /** This caller owns the delivery: send the job, then {@link DeliveryRepository.markJobQueued}. */
-  | 'claimed'
-  /** The job was queued before (a redelivered event): nothing to do. */
-  | 'done'
-  /** Another fan-out claimed it moments ago and has not queued the job yet: retry later. */
-  | 'in-progress';
-
-/** Whether a delivery worker may make attempt `n` now. */
-export type AttemptGate =
-  | 'proceed'
-  /** Attempt `n` (or a later one) was already made, or the delivery is finished: drop the job. */
-  | 'duplicate'
-  /** Attempt `n` is being made by another invocation right now: retry later. */
-  | 'busy';
-
-/** The event workers' storage port. */
-export interface DeliveryRepository {
-  /** Subscriptions filed under any of these match partitions (org ids or `*`), deduplicated by id. */
-  subscriptionsFiledUnder(partitions: readonly string[]): Promise<Subscription[]>;
-  /**
-   * Up to `limit` match entries of one partition in key order, after the sort key `after`;
-   * `last` is the sort key to resume after, absent when the partition is done.
-   */
-  matchPage(partition: string, after: string | undefined, limit: number): Promise<{ subscriptions: Subscription[]; last?: string | undefined }>;
-  /** How far the fan-out of `eventId` got (an opaque, increasing cursor), if it was recorded. */
-  fanOutProgress(eventId: string): Promise<string | undefined>;
-  /** Records fan-out progress, only ever forwards (a slower duplicate cannot move it back). */
-  saveFanOutProgress(eventId: string, cursor: string, now: Date): Promise<void>;
-  /** Writes the alert unless it exists. `false` = it was written before (redelivery). */
-  putAlertOnce(alert: NewAlert): Promise<boolean>;
-  /** Claims the delivery of `eventId` to a subscription (a conditional put of its state). */
-  claimDelivery(subscriptionId: string, eventId: string, now: Date): Promise<ClaimResult>;
-  /** Notes that the first job of a claimed delivery is on the queue. */
-  markJobQueued(subscriptionId: string, eventId: string, now: Date): Promise<void>;
-  /** Gives a claim back when its job could not be queued, so a retry claims it again. */
-  releaseClaim(subscriptionId: string, eventId: string): Promise<void>;
-  /** A subscription under its owner (strongly consistent), or `undefined` if deleted. */
-  getSubscription(ownerSub: string, subscriptionId: string): Promise<Subscription | undefined>;
-  /** Marks attempt `attempt` under way, unless it is a duplicate or being made elsewhere. */
-  beginAttempt(subscriptionId: string, eventId: string, attempt: number, now: Date, leaseMs: number): Promise<AttemptGate>;
-  /** Records one attempt (append-only history). */
-  recordAttempt(attempt: DeliveryAttempt): Promise<void>;
-  /** Moves the delivery state on after attempt `attempt`. */
-  setStatus(subscriptionId: string, eventId: string, attempt: number, status: 'retrying' | 'delivered', now: Date): Promise<void>;
-  /** Files the job for redrive and marks the delivery dead-lettered, in one transaction. */
-  deadLetter(job: DeliveryJob, lastError: string, now: Date): Promise<void>;
-}
 
 /** Delivery-state markers outlive any redelivery (SQS keeps messages ≤ 14 days), then expire. */
 const STATE_TTL_SECONDS = 30 * 24 * 3600;
@@ -114,8 +40,6 @@ const STATE_TTL_SECONDS = 30 * 24 * 3600;
  * invocation that died or timed out between claiming and queueing.
  */
 export const CLAIM_LEASE_MS = 30_000;
-
-const isConditionFailure = (error: unknown): boolean => (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 
 const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
@@ -147,13 +71,6 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
     this.tableName = options.tableName;
   }
 
-  async subscriptionsFiledUnder(partitions: readonly string[]): Promise<Subscription[]> {
-    const pages = await Promise.all([...new Set(partitions)].map((partition) => this.queryPartition(partition)));
-    const byId = new Map<string, Subscription>();
-    for (const subscription of pages.flat()) if (!byId.has(subscription.id)) byId.set(subscription.id, subscription);
-    return [...byId.values()];
-  }
-
   async matchPage(partition: string, after: string | undefined, limit: number): Promise<{ subscriptions: Subscription[]; last?: string | undefined }> {
     const { pk } = subscriptionKeys.match(partition, '');
     const { Items = [], LastEvaluatedKey } = await this.client.send(
@@ -180,8 +97,9 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
   }
 
   async saveFanOutProgress(eventId: string, cursor: string, now: Date): Promise<void> {
-    try {
-      await this.client.send(
+    // A failed condition means another invocation of the same event is further on: its cursor stays.
+    await writeIfConditionHolds(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...fanOutKeys.progress(eventId), entity: 'fan-out-progress', cursor, expiresAt: epochSeconds(now) + PROGRESS_TTL_SECONDS },
@@ -190,40 +108,15 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ExpressionAttributeNames: { '#c': 'cursor' },
           ExpressionAttributeValues: { ':cursor': cursor },
         }),
-      );
-    } catch (error) {
-      // Another invocation of the same event is already further on: keep its cursor.
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
-
-  /** Every match entry of one partition (a Query on the key, paged to the end). */
-  private async queryPartition(partition: string): Promise<Subscription[]> {
-    const found: Subscription[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const { Items = [], LastEvaluatedKey } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': subscriptionKeys.match(partition, '').pk, ':prefix': 'SUBSCRIPTION#' },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of Items) {
-        const subscription = item.entity === 'subscription-match' ? toSubscription(item.subscription) : undefined;
-        if (subscription) found.push(subscription);
-      }
-      startKey = LastEvaluatedKey;
-    } while (startKey);
-    return found;
+      ),
+    );
   }
 
   async putAlertOnce(alert: NewAlert): Promise<boolean> {
     const { event } = alert;
     const id = `${event.id}.${alert.subscriptionId}`;
-    try {
-      await this.client.send(
+    return writeIfConditionHolds(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -242,17 +135,13 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async claimDelivery(subscriptionId: string, eventId: string, now: Date): Promise<ClaimResult> {
-    try {
-      await this.client.send(
+    const applied = await writeIfConditionHolds(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -271,19 +160,17 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':queued': 'queued', ':now': now.getTime() },
         }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
+    if (applied) return 'claimed';
     const state = await this.getState(subscriptionId, eventId);
     if (state && (state.status !== 'queued' || state.jobQueuedAt !== undefined)) return 'done';
     return 'in-progress';
   }
 
   async markJobQueued(subscriptionId: string, eventId: string, now: Date): Promise<void> {
-    try {
-      await this.client.send(
+    await writeIfConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
@@ -291,15 +178,13 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':now': now.toISOString() },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async releaseClaim(subscriptionId: string, eventId: string): Promise<void> {
-    try {
-      await this.client.send(
+    await writeIfConditionHolds(() =>
+      this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
@@ -308,10 +193,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':queued': 'queued' },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async getSubscription(ownerSub: string, subscriptionId: string): Promise<Subscription | undefined> {
@@ -332,8 +215,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
     ];
     // A redrive restarts a dead-lettered delivery at attempt 1.
     if (attempt === 1) conditions.push('#status = :deadLettered');
-    try {
-      await this.client.send(
+    const applied = await writeIfConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
@@ -355,16 +238,14 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
             ...(attempt === 1 ? { ':deadLettered': 'dead-lettered' } : {}),
           },
         }),
-      );
-      return 'proceed';
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
+    if (applied) return 'proceed';
     const state = await this.getState(subscriptionId, eventId);
     return state?.status === 'sending' && state.attempt === attempt ? 'busy' : 'duplicate';
   }
 
-  async recordAttempt(attempt: DeliveryAttempt): Promise<void> {
+  async recordAttempt(attempt: RecordedAttempt): Promise<void> {
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
@@ -384,8 +265,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
   }
 
   async setStatus(subscriptionId: string, eventId: string, attempt: number, status: 'retrying' | 'delivered', now: Date): Promise<void> {
-    try {
-      await this.client.send(
+    await writeIfConditionHolds(() =>
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.deliveryState(subscriptionId, eventId),
@@ -395,10 +276,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': status, ':at': now.toISOString(), ':n': attempt },
         }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async deadLetter(job: DeliveryJob, lastError: string, now: Date): Promise<void> {

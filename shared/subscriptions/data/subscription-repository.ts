@@ -12,31 +12,23 @@
  * user's (unread ones also in the sparse `inbox-by-created` index, which also lists every
  * subscription for programme managers).
  */
-import {
-  BatchWriteCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../core/errors.ts';
-import type { Page } from '../../referrals/domain/ports.ts';
+import type { Page } from '../../core/pagination.ts';
+import { cancellationCodes, isConditionFailure, type TableAccess } from '../../platform/dynamodb/table-access.ts';
+import { subscriptionKeys, userKeys } from '../../platform/dynamodb/keys.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, DisabledBy, SubscriptionRepository } from '../domain/ports.ts';
+import { isExpired, matchPartitionsOf, retainUntilEpochSeconds, type Subscription } from '../domain/subscription.ts';
 import {
-  expiryFrom,
-  isExpired,
-  matchPartitionsOf,
-  retainUntilEpochSeconds,
-  type Subscription,
-} from '../domain/subscription.ts';
-import type { Alert, DeadLetter, DeliveryAttempt, DisabledBy, SubscriptionRepository } from '../domain/subscription-service.ts';
-import type { DeliveryJob } from '../../core/messaging-ports.ts';
-import { subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
-import { INDEX } from '../../platform/dynamodb/table-definition.ts';
-
-/** Stored fields of a subscription besides its expiry (kept as `validUntil` on the owner's item). */
-const SUBSCRIPTION_FIELDS = ['id', 'ownerSub', 'ownerOrg', 'eventTypes', 'filters', 'channel', 'createdAt', 'status', 'disabledBy', 'disabledAt'] as const;
+  ackAlert,
+  newestFirstOnInboxIndex,
+  pageOf,
+  readAlerts,
+  readDeadLetters,
+  readDeliveries,
+  removeDeadLetters,
+} from './subscription-collections.ts';
+import { matchItemsOf, ownerItemOf, subscriptionFromStored, subscriptionItemOf } from './subscription-items.ts';
 
 /** Attribute of the owner's count item. */
 const COUNT = 'active';
@@ -44,33 +36,18 @@ const COUNT = 'active';
 /** Transaction rounds a create makes when others hold the owner's count item at the same moment. */
 const MAX_CONFLICT_ATTEMPTS = 12;
 
-/**
- * A stored subscription's fields (the owner's item, or a match entry's copy). A subscription
- * stored before expiry existed expires a lifetime after it was made.
- */
-export const subscriptionFromStored = (record: Record<string, unknown>): Subscription => {
-  const picked = pick<Record<string, unknown>>(record, SUBSCRIPTION_FIELDS);
-  const expiresAt =
-    typeof record.validUntil === 'string'
-      ? record.validUntil
-      : typeof record.expiresAt === 'string'
-        ? record.expiresAt
-        : expiryFrom(new Date(String(record.createdAt)));
-  return { filters: {}, ...picked, expiresAt } as unknown as Subscription;
-};
-
-const cancellationCodes = (error: unknown): (string | undefined)[] =>
-  error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const DELIVERY_FIELDS = ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const;
-const ALERT_FIELDS = ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const;
 
-const pick = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
-  Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as T;
-
-/** BatchWrite rounds for one chunk before giving up (unprocessed items under throttling). */
-const MAX_BATCH_ATTEMPTS = 5;
+/**
+ * What a cancelled transaction on a subscription means: `false` when a condition failed (it
+ * was gone, or disabled), a 409 when another request's transaction conflicted, else the error.
+ */
+const lostCondition = (error: unknown): false => {
+  const codes = cancellationCodes(error);
+  if (codes.includes('ConditionalCheckFailed')) return false;
+  if (codes.includes('TransactionConflict')) throw new ConflictError('The subscription is being changed by another request: try again.');
+  throw error;
+};
 
 /** Options of {@link DynamoSubscriptionRepository}. */
 export interface DynamoSubscriptionRepositoryOptions {
@@ -80,66 +57,37 @@ export interface DynamoSubscriptionRepositoryOptions {
 
 /** DynamoDB implementation of the subscription repository. */
 export class DynamoSubscriptionRepository implements SubscriptionRepository {
-  private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
+  private readonly table: TableAccess;
 
   constructor(options: DynamoSubscriptionRepositoryOptions) {
-    this.client = options.client;
-    this.tableName = options.tableName;
+    this.table = { client: options.client, tableName: options.tableName };
   }
 
   /** The subscription item under its owner (also listed in the programme-wide oversight index). */
   static toItem(subscription: Subscription): Record<string, unknown> {
-    const { expiresAt, ...rest } = subscription;
-    return {
-      ...userKeys.subscription(subscription.ownerSub, subscription.id),
-      entity: 'subscription',
-      ...rest,
-      validUntil: expiresAt,
-      expiresAt: retainUntilEpochSeconds(expiresAt),
-      inboxPk: subscriptionKeys.allPartition,
-      createdSk: timeOrderedSk(subscription.createdAt, subscription.id),
-    };
+    return subscriptionItemOf(subscription);
   }
 
   /** One match entry per match partition, each carrying the whole subscription. */
   static toMatchItems(subscription: Subscription): Record<string, unknown>[] {
-    return matchPartitionsOf(subscription).map((orgOrAll) => ({
-      ...subscriptionKeys.match(orgOrAll, subscription.id),
-      entity: 'subscription-match',
-      subscription,
-      expiresAt: retainUntilEpochSeconds(subscription.expiresAt),
-    }));
+    return matchItemsOf(subscription);
   }
 
   /** The pointer from a subscription id to its owner. */
   static toOwnerItem(subscription: Subscription): Record<string, unknown> {
-    return {
-      ...subscriptionKeys.owner(subscription.id),
-      entity: 'subscription-owner',
-      ownerSub: subscription.ownerSub,
-      expiresAt: retainUntilEpochSeconds(subscription.expiresAt),
-    };
-  }
-
-  static toSubscription(item: Record<string, unknown>): Subscription {
-    return subscriptionFromStored(item);
-  }
-
-  static toAlert(item: Record<string, unknown>): Alert {
-    return pick<Alert>(item, ALERT_FIELDS);
+    return ownerItemOf(subscription);
   }
 
   async create(subscription: Subscription, cap: number): Promise<'created' | 'cap-reached'> {
     const put = (Item: Record<string, unknown>) => ({
-      Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: { TableName: this.table.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
     });
     const command = new TransactWriteCommand({
       TransactItems: [
         {
           // The cap: counted and checked on one base-table item, atomically with the writes.
           Update: {
-            TableName: this.tableName,
+            TableName: this.table.tableName,
             Key: userKeys.subscriptionCount(subscription.ownerSub),
             UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, entity = :entity',
             ConditionExpression: 'attribute_not_exists(#n) OR #n < :cap',
@@ -154,7 +102,7 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.client.send(command);
+        await this.table.client.send(command);
         return 'created';
       } catch (error) {
         const codes = cancellationCodes(error);
@@ -189,16 +137,16 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
     }
     // Items the table's TTL removed gave no slot back: recount. The count is set only if
     // it did not move in between, so a concurrent create or delete cannot be lost.
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: userKeys.subscriptionCount(ownerSub), ConsistentRead: true }),
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: userKeys.subscriptionCount(ownerSub), ConsistentRead: true }),
     );
     const counted = typeof Item?.[COUNT] === 'number' ? (Item[COUNT] as number) : 0;
     const present = (await this.allOfOwner(ownerSub)).length;
     if (present >= counted) return freed;
     try {
-      await this.client.send(
+      await this.table.client.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.table.tableName,
           Key: userKeys.subscriptionCount(ownerSub),
           UpdateExpression: 'SET #n = :present',
           ConditionExpression: '#n = :counted',
@@ -208,14 +156,14 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
       );
       return freed + (counted - present);
     } catch (error) {
-      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return freed;
+      if (isConditionFailure(error)) return freed;
       throw error;
     }
   }
 
   async findById(id: string): Promise<Subscription | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: subscriptionKeys.owner(id), ConsistentRead: true }),
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: subscriptionKeys.owner(id), ConsistentRead: true }),
     );
     return typeof Item?.ownerSub === 'string' ? this.get(Item.ownerSub, id) : undefined;
   }
@@ -233,14 +181,14 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
       const names = Object.entries(update.names ?? {}).filter(([k]) => expressions.includes(k));
       const values = Object.entries(update.values).filter(([k]) => expressions.includes(k));
       return {
-        TableName: this.tableName,
+        TableName: this.table.tableName,
         ...(names.length > 0 ? { ExpressionAttributeNames: Object.fromEntries(names) } : {}),
         ExpressionAttributeValues: Object.fromEntries(values),
       };
     };
     const ownerCondition = `attribute_exists(pk)${update.ownerCondition ? ` AND ${update.ownerCondition}` : ''}`;
     try {
-      await this.client.send(
+      await this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -264,10 +212,7 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
       );
       return true;
     } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes.includes('ConditionalCheckFailed')) return false;
-      if (codes.includes('TransactionConflict')) throw new ConflictError('The subscription is being changed by another request: try again.');
-      throw error;
+      return lostCondition(error);
     }
   }
 
@@ -283,9 +228,9 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
     });
     if (!renewed) return undefined;
     // The pointer is only read by oversight: keep it as long as the subscription.
-    await this.client.send(
+    await this.table.client.send(
       new UpdateCommand({
-        TableName: this.tableName,
+        TableName: this.table.tableName,
         Key: subscriptionKeys.owner(subscription.id),
         UpdateExpression: 'SET ownerSub = :owner, entity = :entity, expiresAt = :ttl',
         ExpressionAttributeValues: { ':owner': subscription.ownerSub, ':entity': 'subscription-owner', ':ttl': ttl },
@@ -305,56 +250,36 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
   }
 
   async listAll(page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>> {
-    return this.newestFirstOnInboxIndex(subscriptionKeys.allPartition, page, DynamoSubscriptionRepository.toSubscription);
-  }
-
-  /** One page of a partition of the `inboxByCreated` index, newest first, resuming after a sort key. */
-  private async newestFirstOnInboxIndex<T>(
-    partition: string,
-    page: { limit: number; after?: string | undefined },
-    toValue: (item: Record<string, unknown>) => T,
-  ): Promise<Page<T>> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: INDEX.inboxByCreated,
-        KeyConditionExpression: page.after ? 'inboxPk = :pk AND createdSk < :after' : 'inboxPk = :pk',
-        ExpressionAttributeValues: { ':pk': partition, ...(page.after ? { ':after': page.after } : {}) },
-        ScanIndexForward: false,
-        Limit: page.limit + 1,
-      }),
-    );
-    const items = Items.slice(0, page.limit);
-    return { items: items.map(toValue), after: Items.length > page.limit ? String(items.at(-1)!.createdSk) : undefined };
+    return newestFirstOnInboxIndex(this.table, subscriptionKeys.allPartition, page, subscriptionFromStored);
   }
 
   async get(ownerSub: string, id: string): Promise<Subscription | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: userKeys.subscription(ownerSub, id), ConsistentRead: true }),
+    const { Item } = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: userKeys.subscription(ownerSub, id), ConsistentRead: true }),
     );
-    return Item?.entity === 'subscription' ? DynamoSubscriptionRepository.toSubscription(Item) : undefined;
+    return Item?.entity === 'subscription' ? subscriptionFromStored(Item) : undefined;
   }
 
   async delete(subscription: Subscription): Promise<boolean> {
     try {
-      await this.client.send(
+      await this.table.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
               Delete: {
-                TableName: this.tableName,
+                TableName: this.table.tableName,
                 Key: userKeys.subscription(subscription.ownerSub, subscription.id),
                 ConditionExpression: 'attribute_exists(pk)',
               },
             },
             ...matchPartitionsOf(subscription).map((orgOrAll) => ({
-              Delete: { TableName: this.tableName, Key: subscriptionKeys.match(orgOrAll, subscription.id) },
+              Delete: { TableName: this.table.tableName, Key: subscriptionKeys.match(orgOrAll, subscription.id) },
             })),
-            { Delete: { TableName: this.tableName, Key: subscriptionKeys.owner(subscription.id) } },
+            { Delete: { TableName: this.table.tableName, Key: subscriptionKeys.owner(subscription.id) } },
             {
               // The slot goes back in the same transaction (a missing count, from before the cap, counts as one).
               Update: {
-                TableName: this.tableName,
+                TableName: this.table.tableName,
                 Key: userKeys.subscriptionCount(subscription.ownerSub),
                 UpdateExpression: 'SET #n = if_not_exists(#n, :one) - :one',
                 ExpressionAttributeNames: { '#n': COUNT },
@@ -366,110 +291,33 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const codes = (error.CancellationReasons ?? []).map((r) => r.Code);
-        if (codes.includes('ConditionalCheckFailed')) return false;
-        if (codes.includes('TransactionConflict')) throw new ConflictError('The subscription is being changed by another request: try again.');
-      }
-      throw error;
+      return lostCondition(error);
     }
-  }
-
-  /**
-   * One page of an item collection, resuming after a sort key. Reads one item more than
-   * the page, so `after` is given only when another page really exists.
-   */
-  private async pageOf(
-    pk: string,
-    prefix: string,
-    options: { limit: number; after?: string | undefined; descending: boolean },
-  ): Promise<{ items: Record<string, unknown>[]; after?: string | undefined }> {
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ScanIndexForward: !options.descending,
-        Limit: options.limit + 1,
-        ConsistentRead: true,
-        ...(options.after ? { ExclusiveStartKey: { pk, sk: options.after } } : {}),
-      }),
-    );
-    const items = Items.slice(0, options.limit);
-    return { items, after: Items.length > options.limit ? String(items.at(-1)!.sk) : undefined };
   }
 
   async listByOwner(ownerSub: string, page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>> {
     const { pk } = userKeys.subscription(ownerSub, '');
-    const result = await this.pageOf(pk, userKeys.subscriptionPrefix, { ...page, descending: true });
-    return { items: result.items.map(DynamoSubscriptionRepository.toSubscription), after: result.after };
+    const result = await pageOf(this.table, pk, userKeys.subscriptionPrefix, { ...page, descending: true });
+    return { items: result.items.map(subscriptionFromStored), after: result.after };
   }
 
-  async deliveries(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>> {
-    const { pk } = subscriptionKeys.deadLetter(subscriptionId, '');
-    const result = await this.pageOf(pk, subscriptionKeys.deliveryPrefix, { ...page, descending: true });
-    return { items: result.items.map((item) => pick<DeliveryAttempt>(item, DELIVERY_FIELDS)), after: result.after };
+  deliveries(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>> {
+    return readDeliveries(this.table, subscriptionId, page);
   }
 
-  async deadLetters(subscriptionId: string, limit: number): Promise<DeadLetter[]> {
-    const { pk } = subscriptionKeys.deadLetter(subscriptionId, '');
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': subscriptionKeys.deadLetterPrefix },
-        Limit: limit,
-        ConsistentRead: true,
-      }),
-    );
-    return Items.map((item) => ({
-      eventId: String(item.sk).slice(subscriptionKeys.deadLetterPrefix.length),
-      job: item.job as DeliveryJob,
-    }));
+  deadLetters(subscriptionId: string, limit: number): Promise<DeadLetter[]> {
+    return readDeadLetters(this.table, subscriptionId, limit);
   }
 
-  async removeDeadLetters(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
-    const requests = eventIds.map((eventId) => ({ DeleteRequest: { Key: subscriptionKeys.deadLetter(subscriptionId, eventId) } }));
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: typeof requests | undefined = requests.slice(i, i + 25);
-      // BatchWrite may leave items unprocessed under throttling: retry those, bounded.
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('Redriven dead letters could not be removed.');
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        const result: { UnprocessedItems?: Record<string, unknown[]> } = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-        );
-        pending = result.UnprocessedItems?.[this.tableName] as typeof requests | undefined;
-      }
-    }
+  removeDeadLetters(subscriptionId: string, eventIds: readonly string[]): Promise<void> {
+    return removeDeadLetters(this.table, subscriptionId, eventIds);
   }
 
-  async alerts(sub: string, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>> {
-    if (!query.unread) {
-      const result = await this.pageOf(userKeys.alert(sub, '', '').pk, userKeys.alertPrefix, { ...query, descending: true });
-      return { items: result.items.map(DynamoSubscriptionRepository.toAlert), after: result.after };
-    }
-    // Unread: the sparse index holds an alert only until it is acknowledged.
-    return this.newestFirstOnInboxIndex(userKeys.unreadAlertsPartition(sub), query, DynamoSubscriptionRepository.toAlert);
+  alerts(sub: string, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>> {
+    return readAlerts(this.table, sub, query);
   }
 
-  async ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: userKeys.alert(sub, eventId, subscriptionId),
-          // The first acknowledgement's time stands; leaving the unread index is idempotent.
-          UpdateExpression: 'SET readAt = if_not_exists(readAt, :at) REMOVE inboxPk',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': at },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? DynamoSubscriptionRepository.toAlert(Attributes) : undefined;
-    } catch (error) {
-      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return undefined;
-      throw error;
-    }
+  ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined> {
+    return ackAlert(this.table, sub, eventId, subscriptionId, at);
   }
 }

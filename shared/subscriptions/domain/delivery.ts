@@ -5,13 +5,12 @@
  * subscription is re-read at every attempt (a deleted one drops the job).
  */
 import * as z from 'zod';
-import type { DeliveryOutcome, DeliveryRepository } from '../data/delivery-repository.ts';
 import { summaryOf, type Subscription } from './subscription.ts';
 import { PublishedEventSchema } from '../../core/event-envelope.ts';
 import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../../core/messaging-ports.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature.ts';
-import type { WebhookRequest } from '../../platform/net/webhook-transport.ts';
-import { checkWebhookUrlSyntax, WebhookAddressRefusedError, type Resolver, type WebhookPolicy } from './webhook-url.ts';
+import type { DeliveryOutcome, DeliveryRepository, WebhookRequest, WebhookTransport } from './ports.ts';
+import { checkWebhookUrlSyntax, WebhookAddressRefusedError, type WebhookPolicy } from './webhook-url.ts';
 
 /** Attempts per delivery before it is dead-lettered. */
 export const MAX_ATTEMPTS = 5;
@@ -59,20 +58,19 @@ export interface DeliverDeps {
   readonly deliveryQueue: JobQueue<DeliveryJob>;
   readonly sealer: SecretSealer;
   readonly mailer: Mailer;
+  /** Sends webhook POSTs (the pinned transport, which checks every address it connects to). */
+  readonly webhookTransport: WebhookTransport;
   readonly webhookPolicy: WebhookPolicy;
   /** Base URL alert e-mails link to. */
   readonly appBaseUrl: string;
   readonly backoffBaseMs: number;
-  /** Tests only: sends instead of the pinned transport (no address pinning). */
-  readonly fetch?: typeof fetch;
-  /** Tests only: the resolver the pinned transport checks and connects with. */
-  readonly resolve?: Resolver;
   /**
    * Makes an attempt's call-out (the webhook request or the e-mail), once the attempt is
    * claimed and before it is recorded: given the call-out, returns what is recorded.
    * Default: calls out. The local runtime wraps it to fail some attempts on purpose.
    */
   readonly callOut?: (send: () => Promise<AttemptResult>) => Promise<AttemptResult>;
+  readonly random?: () => number;
   readonly now?: () => Date;
   readonly timeoutMs?: number;
 }
@@ -121,14 +119,6 @@ const requestFailure = (error: unknown): AttemptResult => {
 const statusFailure = (status: number): AttemptResult =>
   status >= 300 && status < 400 ? failure(DELIVERY_ERRORS.redirect, status) : failure(`HTTP ${Math.floor(status / 100)}xx`, status);
 
-/** Sends through the injected `fetch` (tests) and returns the status. */
-const postWithFetch = async (doFetch: typeof fetch, url: URL, request: WebhookRequest): Promise<number> => {
-  const response = await doFetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: request.signal });
-  // The receiver's body is never read, kept or logged; release the connection.
-  await response.body?.cancel().catch(() => undefined);
-  return response.status;
-};
-
 const postWebhook = async (
   channel: Extract<Subscription['channel'], { type: 'webhook' }>,
   job: DeliveryJob,
@@ -162,9 +152,7 @@ const postWebhook = async (
   };
   let status: number;
   try {
-    status = deps.fetch
-      ? await postWithFetch(deps.fetch, url, request)
-      : await (await import('../../platform/net/webhook-transport.ts')).postPinned(url, request, deps.webhookPolicy, deps.resolve);
+    status = await deps.webhookTransport.post(url, request);
   } catch (error) {
     return requestFailure(error);
   }

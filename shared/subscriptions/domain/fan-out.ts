@@ -7,44 +7,18 @@
  * subscriptions neither time the function out nor start again from the top on a retry.
  * Expired and disabled subscriptions hear nothing (checked here, at fan-out time).
  */
-import * as z from 'zod';
-import type { DeliveryRepository } from '../data/delivery-repository.ts';
+import type { DeliveryRepository } from './ports.ts';
 import { isLive, matchesSubscription, matchPartitionsOf, summaryOf, type Subscription } from './subscription.ts';
-import { EVENT_SOURCE, EVENT_TYPES, orgsOf, PublishedEventSchema, type PublishedEvent } from '../../core/event-envelope.ts';
+import { orgsOf, type PublishedEvent } from '../../core/event-envelope.ts';
 import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
 
-/** A queue message that is not a Jointly bus event. Its message names fields, never values. */
-export class MalformedMessageError extends Error {
-  override readonly name = 'MalformedMessageError';
-}
+// The fan-out worker's message parsing (core: the metrics consumer parses the same messages).
+export { MalformedMessageError, parseBusMessage } from '../../core/bus-message.ts';
 
 /** Some subscriptions could not be served yet; the message is retried (every step is idempotent). */
 export class FanOutIncompleteError extends Error {
   override readonly name: string = 'FanOutIncompleteError';
 }
-
-const BusMessageSchema = z.object({
-  source: z.literal(EVENT_SOURCE),
-  'detail-type': z.enum(EVENT_TYPES),
-  detail: PublishedEventSchema,
-});
-
-/** The published event inside an EventBridge envelope (an SQS message body). */
-export const parseBusMessage = (body: string): PublishedEvent => {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw new MalformedMessageError('Message body is not JSON.');
-  }
-  const result = BusMessageSchema.safeParse(json);
-  if (!result.success) {
-    const paths = [...new Set(result.error.issues.map((issue) => issue.path.join('.') || '(root)'))].join(', ');
-    throw new MalformedMessageError(`Message is not a Jointly bus event (${paths}).`);
-  }
-  if (result.data['detail-type'] !== result.data.detail.type) throw new MalformedMessageError('detail-type does not match detail.type.');
-  return result.data.detail;
-};
 
 /**
  * The fan-out stopped before it ran out of time; its progress is recorded, so the retried

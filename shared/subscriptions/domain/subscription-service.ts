@@ -7,21 +7,28 @@
  * returned.
  */
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError, type FieldError } from '../../core/errors.ts';
-import { hasRole, type Caller } from '../../core/identity.ts';
-import type { Page } from '../../referrals/domain/ports.ts';
-import { assertHasKnownRole } from '../../referrals/domain/referral.ts';
+import { assertHasKnownRole, hasRole, type Caller } from '../../core/identity.ts';
+import type { Page } from '../../core/pagination.ts';
 import { pickFields } from '../../core/view.ts';
 import { MAX_REDRIVE, type CreateSubscriptionBody } from './subscription-schemas.ts';
 import {
   expiryFrom,
   isAddressInDomains,
-  isExpired,
   MAX_SUBSCRIPTIONS_PER_USER,
   type Channel,
   type Subscription,
   type SubscriptionFilters,
 } from './subscription.ts';
 import type { DeliveryJob, JobQueue, SecretSealer } from '../../core/messaging-ports.ts';
+import type { Alert, DeliveryAttempt, SubscriptionRepository } from './ports.ts';
+import {
+  toAlertView,
+  toDeliveryView,
+  toOversightView,
+  toSubscriptionView,
+  type SubscriptionOversightView,
+  type SubscriptionView,
+} from './subscription-views.ts';
 import {
   assertDeliverableUrl,
   checkWebhookUrlSyntax,
@@ -29,81 +36,6 @@ import {
   type Resolver,
   type WebhookPolicy,
 } from './webhook-url.ts';
-
-/** One recorded attempt to deliver an event on a webhook or e-mail channel. */
-export interface DeliveryAttempt {
-  readonly eventId: string;
-  readonly attempt: number;
-  readonly at: string;
-  readonly outcome: 'delivered' | 'failed' | 'dead-lettered';
-  readonly httpStatus?: number;
-  readonly error?: string;
-}
-
-/** A delivery that exhausted its retries, kept until redriven. */
-export interface DeadLetter {
-  readonly eventId: string;
-  readonly job: DeliveryJob;
-}
-
-/** One notification in a user's inbox (written by the fan-out worker). */
-export interface Alert {
-  /** `<eventId>.<subscriptionId>`. */
-  readonly id: string;
-  readonly eventId: string;
-  readonly subscriptionId: string;
-  readonly type: string;
-  readonly referralId: string;
-  readonly handoffId?: string;
-  readonly summary: string;
-  readonly createdAt: string;
-  readonly readAt?: string;
-}
-
-/** Who disabled a subscription. */
-export interface DisabledBy {
-  readonly sub: string;
-  readonly org: string;
-}
-
-/** Persistence of subscriptions (with their match entries), deliveries, dead letters and alerts. */
-export interface SubscriptionRepository {
-  /**
-   * Writes the subscription and one match entry per match partition, and counts it against
-   * its owner's cap, in one transaction: `cap-reached` (nothing written) when the owner
-   * already holds `cap`. Exact under concurrency.
-   */
-  create(subscription: Subscription, cap: number): Promise<'created' | 'cap-reached'>;
-  /**
-   * Deletes the owner's subscriptions that expired by `now` and corrects the owner's count
-   * for any the table's TTL removed; returns how many slots were given back.
-   */
-  reclaimExpired(ownerSub: string, now: Date): Promise<number>;
-  /** The caller's own subscription (strongly consistent), or `undefined`. */
-  get(ownerSub: string, id: string): Promise<Subscription | undefined>;
-  /** Any subscription by id (strongly consistent), or `undefined`: for programme managers' oversight. */
-  findById(id: string): Promise<Subscription | undefined>;
-  /** Removes the subscription and its match entries in one transaction, giving its slot back; `false` if it was already gone. */
-  delete(subscription: Subscription): Promise<boolean>;
-  /** Sets a new expiry on the subscription and its match entries; `undefined` if it is gone or was disabled meanwhile. */
-  renew(subscription: Subscription, expiresAt: string): Promise<Subscription | undefined>;
-  /** Marks the subscription and its match entries disabled; `undefined` if it is gone. */
-  disable(subscription: Subscription, by: DisabledBy, at: string): Promise<Subscription | undefined>;
-  /** The owner's subscriptions, newest first. */
-  listByOwner(ownerSub: string, page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>>;
-  /** Every subscription, newest first (an index partition: never a Scan). */
-  listAll(page: { limit: number; after?: string | undefined }): Promise<Page<Subscription>>;
-  /** A subscription's delivery attempts, newest first. */
-  deliveries(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>>;
-  /** Up to `limit` of a subscription's dead letters. */
-  deadLetters(subscriptionId: string, limit: number): Promise<DeadLetter[]>;
-  /** Deletes these dead letters (after their jobs were queued again). */
-  removeDeadLetters(subscriptionId: string, eventIds: readonly string[]): Promise<void>;
-  /** The user's alerts, newest first; `unread` only those not yet acknowledged. */
-  alerts(sub: string, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>>;
-  /** Marks the user's own alert read (keeping the first `readAt`), or `undefined` if they have no such alert. */
-  ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined>;
-}
 
 /** What the service needs besides the repository. */
 export interface SubscriptionServiceDependencies {
@@ -126,78 +58,6 @@ export interface SubscriptionServiceDependencies {
 
 /** Dead letters queued (and then deleted) per round of a redrive. */
 const REDRIVE_CHUNK = 25;
-
-/** A channel as returned: never the sealed secret. */
-export type ChannelView = { type: 'inbox' } | { type: 'webhook'; url: string } | { type: 'email'; address: string };
-
-/** A subscription's state as shown: `expired` and `disabled` ones hear nothing. */
-export type SubscriptionViewStatus = 'active' | 'expired' | 'disabled';
-
-/** A subscription as returned to its owner. */
-export interface SubscriptionView {
-  readonly id: string;
-  readonly eventTypes: readonly string[];
-  readonly filters: SubscriptionFilters;
-  readonly channel: ChannelView;
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly status: SubscriptionViewStatus;
-  readonly disabledAt?: string;
-  readonly disabledBy?: DisabledBy;
-}
-
-/** A subscription as a programme manager sees it in oversight: whose it is, too. */
-export interface SubscriptionOversightView extends SubscriptionView {
-  readonly ownerSub: string;
-  readonly ownerOrg: string;
-}
-
-const channelView = (channel: Channel): ChannelView => {
-  switch (channel.type) {
-    case 'webhook':
-      return { type: 'webhook', url: channel.url };
-    case 'email':
-      return { type: 'email', address: channel.address };
-    default:
-      return { type: 'inbox' };
-  }
-};
-
-/** The owner's view of a subscription at `now` (allow-list): the webhook secret, sealed or not, never leaves. */
-export const toSubscriptionView = (subscription: Subscription, now: Date = new Date()): SubscriptionView => ({
-  id: subscription.id,
-  eventTypes: [...subscription.eventTypes],
-  filters: pickFields(subscription.filters, ['orgs', 'serviceAreas', 'priorities'] as const),
-  channel: channelView(subscription.channel),
-  createdAt: subscription.createdAt,
-  expiresAt: subscription.expiresAt,
-  status: subscription.status === 'disabled' ? 'disabled' : isExpired(subscription, now) ? 'expired' : 'active',
-  ...(subscription.disabledAt ? { disabledAt: subscription.disabledAt } : {}),
-  ...(subscription.disabledBy ? { disabledBy: { sub: subscription.disabledBy.sub, org: subscription.disabledBy.org } } : {}),
-});
-
-/**
- * A programme manager's oversight view: the owner's view plus whose it is, with a webhook
- * URL cut to its origin. Many receivers (chat incoming webhooks among them) carry a
- * credential in the path or query; only the owner sees the whole URL.
- */
-export const toOversightView = (subscription: Subscription, now: Date = new Date()): SubscriptionOversightView => {
-  const view = toSubscriptionView(subscription, now);
-  return {
-    ...view,
-    ...(view.channel.type === 'webhook' ? { channel: { type: 'webhook', url: new URL(view.channel.url).origin } } : {}),
-    ownerSub: subscription.ownerSub,
-    ownerOrg: subscription.ownerOrg,
-  };
-};
-
-/** An alert as its owner sees it: the named fields only. */
-export const toAlertView = (alert: Alert): Alert =>
-  pickFields(alert, ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const);
-
-/** A delivery attempt as its subscription's owner sees it: the named fields only. */
-export const toDeliveryView = (attempt: DeliveryAttempt): Pick<DeliveryAttempt, 'eventId' | 'attempt' | 'at' | 'outcome' | 'httpStatus' | 'error'> =>
-  pickFields(attempt, ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const);
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 

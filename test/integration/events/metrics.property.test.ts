@@ -13,7 +13,8 @@ import { createDocumentClient } from '../../../shared/platform/dynamodb/dynamo-c
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_SHARDS } from '../../../shared/platform/dynamodb/keys.ts';
-import { GROUP_BY, type MetricFigures } from '../../../shared/metrics/domain/metrics.ts';
+import { GROUP_BY } from '../../../shared/metrics/domain/summary.ts';
+import type { MetricFigures } from '../../../shared/metrics/domain/figures.ts';
 import { SERVICE_AREAS } from '../../../shared/core/reference-data.ts';
 import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
 import { busMessage, invokeSqs, type SqsHandler } from '../../support/event-fixtures.ts';

@@ -12,7 +12,9 @@ import { LIST_LIMIT, RawOperations } from '../../../scripts/bench/raw-operations
 import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
 import { offerHandoff } from '../../../shared/referrals/domain/handoff.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../shared/core/reference-data.ts';
-import { actorOf, applyAction, createReferral, type Referral } from '../../../shared/referrals/domain/referral.ts';
+import { actorOf } from '../../../shared/referrals/domain/referral-policy.ts';
+import { applyAction, createReferral } from '../../../shared/referrals/domain/referral-transitions.ts';
+import type { Referral } from '../../../shared/referrals/domain/referral.ts';
 
 const TABLE = 'bench-table';
 

@@ -20,9 +20,9 @@ import {
   type FormerPartySnapshot,
   type HandoffRepository,
   type ListHandoffsParams,
-  type Page,
   type StoredEvent,
 } from '../../../../shared/referrals/domain/ports.ts';
+import type { Page } from '../../../../shared/core/pagination.ts';
 import type { Actor, EventDraft, Referral } from '../../../../shared/referrals/domain/referral.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError, ForbiddenError } from '../../../../shared/core/errors.ts';
 import type { Caller } from '../../../../shared/core/identity.ts';
-import { MetricsService, type MetricsReader } from '../../../../shared/metrics/domain/metrics-service.ts';
+import { MetricsService } from '../../../../shared/metrics/domain/metrics-service.ts';
+import type { MetricsReader } from '../../../../shared/metrics/domain/ports.ts';
 import { MetricsSummaryQuerySchema } from '../../../../shared/metrics/domain/metrics-schemas.ts';
 import { parseOrThrow } from '../../../../shared/platform/http/validation.ts';
 

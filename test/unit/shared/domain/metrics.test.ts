@@ -10,27 +10,36 @@ import { answerHandoff, offerHandoff } from '../../../../shared/referrals/domain
 import type { Caller } from '../../../../shared/core/identity.ts';
 import {
   BUCKET_COUNT,
-  COUNTER,
   DURATION_BUCKET_BOUNDS_MINUTES,
-  GROUP_BY,
-  addCounters,
   bucketOf,
   bucketRangeMinutes,
-  cellKeyOf,
-  figuresOf,
-  mergeDeltas,
-  metricsOfEvent,
   quantileMinutes,
+} from '../../../../shared/metrics/domain/histogram.ts';
+import {
+  COUNTER,
+  addCounters,
+  cellKeyOf,
+  mergeDeltas,
   reportingDayOf,
-  summarise,
   type CellRow,
   type Counters,
   type MetricCell,
-  type MetricEvent,
-} from '../../../../shared/metrics/domain/metrics.ts';
+} from '../../../../shared/metrics/domain/counters.ts';
+import { GROUP_BY, summarise } from '../../../../shared/metrics/domain/summary.ts';
+import { figuresOf } from '../../../../shared/metrics/domain/figures.ts';
+import { metricsOfEvent, type MetricEvent } from '../../../../shared/metrics/domain/event-metrics.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../../shared/core/reference-data.ts';
-import { applyAction, createReferral, referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../../../shared/referrals/domain/referral.ts';
-import { bruteForce, compareFigures, expectedGroups, groupIdOf, storyOf, workloadArbitrary, WORKLOAD_ORGS } from '../../../support/metrics-workload.ts';
+import { applyAction, createReferral } from '../../../../shared/referrals/domain/referral-transitions.ts';
+import { referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../../../shared/referrals/domain/referral.ts';
+import {
+  bruteForce,
+  compareFigures,
+  expectedGroups,
+  groupIdOf,
+  storyOf,
+  workloadArbitrary,
+  WORKLOAD_ORGS,
+} from '../../../support/metrics-workload.ts';
 
 const T0 = new Date('2026-03-02T09:00:00.000Z');
 const MINUTE = 60_000;

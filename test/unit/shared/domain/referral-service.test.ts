@@ -17,11 +17,11 @@ import {
   type AccessEntry,
   type FormerPartySnapshot,
   type ListReferralsParams,
-  type Page,
   type ReferralRepository,
   type StoredEvent,
   type StoredNote,
 } from '../../../../shared/referrals/domain/ports.ts';
+import type { Page } from '../../../../shared/core/pagination.ts';
 import type { ReferralStatus } from '../../../../shared/core/reference-data.ts';
 import type { Actor, EventDraft, Referral } from '../../../../shared/referrals/domain/referral.ts';
 import { ReferralService } from '../../../../shared/referrals/domain/referral-service.ts';

@@ -4,11 +4,6 @@ import type { Caller } from '../../../../shared/core/identity.ts';
 import { REFERRAL_STATUSES, type Priority, type ReferralStatus } from '../../../../shared/core/reference-data.ts';
 import {
   REFERRAL_ACTIONS,
-  allowedActions,
-  applyAction,
-  canRead,
-  createReferral,
-  readLimitOf,
   toReferralView,
   type ActionInput,
   type NewReferral,
@@ -16,6 +11,8 @@ import {
   type ReferralAction,
   type RuleContext,
 } from '../../../../shared/referrals/domain/referral.ts';
+import { allowedActions, canRead, readLimitOf } from '../../../../shared/referrals/domain/referral-policy.ts';
+import { applyAction, createReferral } from '../../../../shared/referrals/domain/referral-transitions.ts';
 import type { Subject } from '../../../../shared/referrals/domain/referral-schemas.ts';
 
 /*

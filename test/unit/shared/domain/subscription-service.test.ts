@@ -6,16 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError } from '../../../../shared/core/errors.ts';
 import type { Caller } from '../../../../shared/core/identity.ts';
-import type { Page } from '../../../../shared/referrals/domain/ports.ts';
+import type { Page } from '../../../../shared/core/pagination.ts';
 import { CreateSubscriptionBodySchema, type CreateSubscriptionBody } from '../../../../shared/subscriptions/domain/subscription-schemas.ts';
 import { MAX_SUBSCRIPTIONS_PER_USER, matchPartitionsOf, type Subscription } from '../../../../shared/subscriptions/domain/subscription.ts';
-import {
-  SubscriptionService,
-  type Alert,
-  type DeadLetter,
-  type DeliveryAttempt,
-  type SubscriptionRepository,
-} from '../../../../shared/subscriptions/domain/subscription-service.ts';
+import { SubscriptionService } from '../../../../shared/subscriptions/domain/subscription-service.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, SubscriptionRepository } from '../../../../shared/subscriptions/domain/ports.ts';
 import type { DeliveryJob } from '../../../../shared/core/messaging-ports.ts';
 import { LocalSealer } from '../../../../infra/local/adapters/local-sealer.ts';
 import { emailDomainsByOrg } from '../../../../shared/core/organisations.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttemptGate, DeliveryAttempt } from '../../../../shared/subscriptions/data/delivery-repository.ts';
+import type { AttemptGate, RecordedAttempt, WebhookTransport } from '../../../../shared/subscriptions/domain/ports.ts';
 import type { Subscription } from '../../../../shared/subscriptions/domain/subscription.ts';
 import {
   AttemptInProgressError,
@@ -36,9 +36,21 @@ const webhook: Subscription = {
   expiresAt: '2999-01-01T00:00:00.000Z',
 };
 
-/** The delivery with in-memory fakes; override any dependency. */
-const setup = (overrides: Partial<DeliverDeps> = {}, options: { subscription?: Subscription | undefined; gate?: AttemptGate } = {}) => {
-  const recorded: DeliveryAttempt[] = [];
+/** A webhook transport over a fake `fetch` (the pinned transport opens real sockets). */
+const fetchTransport = (doFetch: typeof fetch): WebhookTransport => ({
+  post: async (url, request) => {
+    const response = await doFetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: request.signal });
+    await response.body?.cancel().catch(() => undefined);
+    return response.status;
+  },
+});
+
+/** The delivery with in-memory fakes; override any dependency (`fetch`: what the receiver answers). */
+const setup = (
+  { fetch: doFetch = async () => new Response(null, { status: 204 }), ...overrides }: Partial<DeliverDeps> & { fetch?: typeof fetch } = {},
+  options: { subscription?: Subscription | undefined; gate?: AttemptGate } = {},
+) => {
+  const recorded: RecordedAttempt[] = [];
   const queued: { job: DeliveryJob; delaySeconds: number | undefined }[] = [];
   const statuses: string[] = [];
   const deadLetters: { job: DeliveryJob; lastError: string }[] = [];
@@ -56,7 +68,7 @@ const setup = (overrides: Partial<DeliverDeps> = {}, options: { subscription?: S
     webhookPolicy: 'allow-loopback',
     appBaseUrl: 'https://app.test',
     backoffBaseMs: 2000,
-    fetch: (async () => new Response(null, { status: 204 })) as typeof fetch,
+    webhookTransport: fetchTransport(doFetch),
     ...overrides,
   };
   return { deps, recorded, queued, statuses, deadLetters };

@@ -4,7 +4,7 @@
  * and EMF is published only for events counted now (never for a redelivery).
  */
 import { describe, expect, it } from 'vitest';
-import type { EventDeltas, RecordResult } from '../../../../shared/metrics/data/metrics-repository.ts';
+import type { EventDeltas, RecordResult } from '../../../../shared/metrics/domain/ports.ts';
 import { countMessages } from '../../../../shared/metrics/domain/metrics-consumer.ts';
 import { busMessage, publishedEvent } from '../../../support/event-fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postPinned } from '../../../../shared/platform/net/webhook-transport.ts';
+import { postPinned } from '../../../../shared/subscriptions/data/webhook-transport.ts';
 import {
   assertDeliverableUrl,
   checkWebhookUrlSyntax,

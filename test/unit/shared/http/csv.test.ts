@@ -4,9 +4,8 @@
  * content negotiation.
  */
 import { describe, expect, it } from 'vitest';
-import type { Summary } from '../../../../shared/metrics/domain/metrics-service.ts';
-import { ATTRIBUTION } from '../../../../shared/metrics/domain/metrics-service.ts';
-import { figuresOf } from '../../../../shared/metrics/domain/metrics.ts';
+import { ATTRIBUTION, type Summary } from '../../../../shared/metrics/domain/metrics-service.ts';
+import { figuresOf } from '../../../../shared/metrics/domain/figures.ts';
 import { csvField, flatten, toCsv } from '../../../../shared/platform/http/csv.ts';
 import { FIGURE_COLUMNS, summaryCsv, summaryFilename, wantsCsv } from '../../../../shared/metrics/api/metrics-csv.ts';
 

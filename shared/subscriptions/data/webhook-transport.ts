@@ -1,19 +1,14 @@
 /**
- * The HTTP leg of a webhook delivery: one POST through an undici `Agent` whose `lookup` is
- * {@link pinnedLookup}, so the socket goes to the address that passed the policy (no DNS
- * rebinding between check and connect), SNI and `Host` stay the URL's hostname, and
- * redirects are returned, never followed. Loaded by delivery.ts on first use, so bundles
- * that only share constants with it do not carry undici.
+ * The HTTP leg of a webhook delivery (the `WebhookTransport` port): one POST through
+ * an undici `Agent` whose `lookup` is {@link pinnedLookup}, so the socket goes to the
+ * address that passed the policy (no DNS rebinding between check and connect), SNI and
+ * `Host` stay the URL's hostname, and redirects are returned, never followed. The delivery
+ * worker's composition root loads it on the first webhook, so a worker that only mails
+ * never loads undici.
  */
 import { Agent, fetch as undiciFetch } from 'undici';
-import { pinnedLookup, type Resolver, type WebhookPolicy } from '../../subscriptions/domain/webhook-url.ts';
-
-/** What the POST needs. */
-export interface WebhookRequest {
-  readonly headers: Record<string, string>;
-  readonly body: string;
-  readonly signal: AbortSignal;
-}
+import type { WebhookRequest } from '../domain/ports.ts';
+import { pinnedLookup, type Resolver, type WebhookPolicy } from '../domain/webhook-url.ts';
 
 /**
  * POSTs `request` to `url`, connecting only to a checked address. Resolves to the status;

@@ -1,0 +1,158 @@
+/**
+ * Lists of referrals and handoffs: an org's boxes (one partition per org × status on the
+ * list indexes), merged on the index's sort key so the cursor is just the last sort key
+ * returned, with `serviceArea=` / `team=` as filters read on until the page is full.
+ */
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unreachable, type ReadScope } from '../../core/identity.ts';
+import type { Page } from '../../core/pagination.ts';
+import type { Box } from '../../core/reference-data.ts';
+import type { Handoff } from '../domain/handoff.ts';
+import type { ListHandoffsParams, ListReferralsParams } from '../domain/ports.ts';
+import type { Referral } from '../domain/referral.ts';
+import { handoffKeys, referralKeys } from '../../platform/dynamodb/keys.ts';
+import type { TableAccess } from '../../platform/dynamodb/table-access.ts';
+import { INDEX } from '../../platform/dynamodb/table-definition.ts';
+import { handoffFromItem, referralFromItem } from './referral-items.ts';
+
+const LIST_INDEX: Readonly<Record<Box, Readonly<Record<'newest' | 'due', { index: string; pk: string; sk: string }>>>> = {
+  inbox: {
+    newest: { index: INDEX.inboxByCreated, pk: 'inboxPk', sk: 'createdSk' },
+    due: { index: INDEX.inboxByDue, pk: 'inboxPk', sk: 'dueSk' },
+  },
+  outbox: {
+    newest: { index: INDEX.outboxByCreated, pk: 'outboxPk', sk: 'createdSk' },
+    due: { index: INDEX.outboxByDue, pk: 'outboxPk', sk: 'dueSk' },
+  },
+  owned: {
+    newest: { index: INDEX.ownedByCreated, pk: 'ownedPk', sk: 'createdSk' },
+    due: { index: INDEX.ownedByDue, pk: 'ownedPk', sk: 'dueSk' },
+  },
+};
+
+/** Which team attribute `team=` filters on in each box. */
+const TEAM_ATTRIBUTE: Readonly<Record<Box, string>> = { inbox: 'toTeam', outbox: 'fromTeam', owned: 'ownerTeam' };
+
+/** Upper bound on Query rounds one partition may take to fill a filtered page. */
+export const MAX_ROUNDS = 5;
+
+/**
+ * The orgs whose box partitions a scoped list may read: an org scope only its own org,
+ * whatever was asked for (defence in depth: the service has already refused another org).
+ */
+const orgsWithin = (scope: ReadScope, orgs: readonly string[]): readonly string[] => {
+  switch (scope.kind) {
+    case 'org':
+      return orgs.filter((org) => org === scope.org);
+    case 'programme':
+      return orgs;
+    default:
+      return unreachable(scope);
+  }
+};
+
+/**
+ * Reads one partition of an index in key order, past `after`, until `limit` items pass
+ * the filter or the partition ends (bounded rounds). `more` says whether it may hold more.
+ */
+export const readPartition = async (
+  table: TableAccess,
+  input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+  limit: number,
+): Promise<{ items: Record<string, unknown>[]; more: boolean }> => {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const page = await table.client.send(
+      new QueryCommand({ ...input, TableName: table.tableName, Limit: limit - items.length + 1, ExclusiveStartKey: startKey }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+    if (items.length > limit || !startKey) break;
+  }
+  return { items, more: items.length > limit || startKey !== undefined };
+};
+
+/**
+ * Reads several partitions of one index in parallel and merges them on the index's sort
+ * key, which is unique per item, so the cursor is simply the last sort key returned.
+ */
+const listMerged = async (
+  table: TableAccess,
+  options: {
+    index: string;
+    pk: string;
+    sk: string;
+    partitions: readonly string[];
+    descending: boolean;
+    limit: number;
+    after?: string | undefined;
+    filters?: readonly { attribute: string; value: unknown }[];
+  },
+): Promise<{ items: Record<string, unknown>[]; after?: string | undefined }> => {
+  const { index, pk, sk, descending, limit, after } = options;
+  const filters = options.filters ?? [];
+  const names: Record<string, string> = { '#pk': pk, ...(after ? { '#sk': sk } : {}) };
+  const values: Record<string, unknown> = {};
+  filters.forEach((filter, i) => {
+    names[`#f${i}`] = filter.attribute;
+    values[`:f${i}`] = filter.value;
+  });
+  const results = await Promise.all(
+    options.partitions.map((partition) =>
+      readPartition(
+        table,
+        {
+          IndexName: index,
+          KeyConditionExpression: after ? `#pk = :pk AND #sk ${descending ? '<' : '>'} :after` : '#pk = :pk',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':pk': partition, ...(after ? { ':after': after } : {}) },
+          ScanIndexForward: !descending,
+          ...(filters.length > 0 ? { FilterExpression: filters.map((_, i) => `#f${i} = :f${i}`).join(' AND ') } : {}),
+        },
+        limit,
+      ),
+    ),
+  );
+  const merged = results
+    .flatMap((r) => r.items)
+    .sort((a, b) => (String(a[sk]) < String(b[sk]) ? -1 : 1) * (descending ? -1 : 1));
+  const page = merged.slice(0, limit);
+  const more = merged.length > limit || results.some((r) => r.more);
+  const last = page.at(-1);
+  return { items: page, after: more && last ? String(last[sk]) : undefined };
+};
+
+/** One page of the referrals in the asked orgs' box (within scope), by status, newest or soonest due first. */
+export const listReferrals = async (table: TableAccess, params: ListReferralsParams): Promise<Page<Referral>> => {
+  const { index, pk, sk } = LIST_INDEX[params.box][params.sort];
+  const result = await listMerged(table, {
+    index,
+    pk,
+    sk,
+    partitions: orgsWithin(params.scope, params.orgs).flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status))),
+    descending: params.sort === 'newest',
+    limit: params.limit,
+    after: params.after,
+    filters: [
+      ...(params.serviceArea ? [{ attribute: 'serviceArea', value: params.serviceArea }] : []),
+      ...(params.team ? [{ attribute: TEAM_ATTRIBUTE[params.box], value: params.team }] : []),
+    ],
+  });
+  return { items: result.items.map(referralFromItem), after: result.after };
+};
+
+/** One page of the handoffs offered to (inbox) or by (outbox) the asked orgs (within scope), newest first. */
+export const listHandoffs = async (table: TableAccess, params: ListHandoffsParams): Promise<Page<Handoff>> => {
+  const { index, pk, sk } = LIST_INDEX[params.box].newest;
+  const result = await listMerged(table, {
+    index,
+    pk,
+    sk,
+    partitions: orgsWithin(params.scope, params.orgs).flatMap((org) => params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status))),
+    descending: true,
+    limit: params.limit,
+    after: params.after,
+  });
+  return { items: result.items.map(handoffFromItem), after: result.after };
+};
