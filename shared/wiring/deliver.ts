@@ -7,8 +7,8 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
-import { awsMailer } from '../platform/aws/aws-mailer.ts';
-import { awsSealer } from '../platform/aws/aws-sealer.ts';
+import { awsMailer } from '../subscriptions/data/aws-mailer.ts';
+import { awsSealer } from '../subscriptions/data/aws-sealer.ts';
 import { jobQueueOnFirstUse, mailerOnFirstUse, sealerOnFirstUse } from '../platform/aws/on-first-use.ts';
 import { loadEventConfig } from '../platform/config/event-config.ts';
 import { createDeliverHandler } from '../subscriptions/api/deliver-handler.ts';

@@ -6,7 +6,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
-import { DynamoSlaSweeper } from '../sla/data/sla-sweep.ts';
+import { DynamoSlaSweeper } from '../referrals/data/sla-sweep.ts';
 import { createSlaSweepHandler } from '../sla/api/sla-sweep-handler.ts';
 
 /** What the SLA sweep can be given instead of its defaults. */

@@ -15,10 +15,11 @@ import { newUlid } from '../core/ids.ts';
 import { emailDomainsByOrg, ORGANISATIONS } from '../core/organisations.ts';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
+import { systemResolver } from '../subscriptions/data/system-resolver.ts';
 import { DynamoSubscriptionRepository } from '../subscriptions/data/subscription-repository.ts';
 import { SubscriptionService } from '../subscriptions/domain/subscription-service.ts';
 import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
-import { awsSealer } from '../platform/aws/aws-sealer.ts';
+import { awsSealer } from '../subscriptions/data/aws-sealer.ts';
 import { jobQueueOnFirstUse, sealerOnFirstUse } from '../platform/aws/on-first-use.ts';
 import { loadEventConfig } from '../platform/config/event-config.ts';
 import type { DeliveryJob, JobQueue, SecretSealer } from '../core/messaging-ports.ts';
@@ -56,6 +57,7 @@ export const createSubscriptionWiring = (adapters: SubscriptionAdapters = {}): S
     emailDomains: emailDomainsByOrg(config.orgEmailDomains),
     subscriptionCap: config.subscriptionCap,
     webhookPolicy: eventConfig.webhookPolicy,
+    resolve: systemResolver,
     newId: newUlid,
   });
   return { documentClient, subscriptionRepository, subscriptionService };

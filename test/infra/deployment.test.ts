@@ -23,7 +23,7 @@ import { EVENT_FUNCTIONS, FUNCTION_ENTRIES, type EventFunctionName } from '../..
 import { ROUTES } from '../../shared/wiring/routes.ts';
 import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
 import { LOG_METRICS } from '../../infra/stacks/event-path-monitoring.ts';
-import type { SlaSweepResult } from '../../shared/sla/data/sla-sweep.ts';
+import type { SlaSweepResult } from '../../shared/referrals/data/sla-sweep.ts';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import type { DeliverResult } from '../../shared/subscriptions/domain/delivery.ts';
 import type { FanOutResult } from '../../shared/subscriptions/domain/fan-out.ts';

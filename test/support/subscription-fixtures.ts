@@ -3,6 +3,7 @@
  * delivery workers write (alerts, delivery attempts, dead letters), a capturing delivery
  * queue, and the real subscription service over a test table with a counting client.
  */
+import { systemResolver } from '../../shared/subscriptions/data/system-resolver.ts';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
 import { emailDomainsByOrg, ORGANISATIONS } from '../../shared/core/organisations.ts';
@@ -120,6 +121,7 @@ export const subscriptionServiceOn = (table: TestTable, options: { cap?: number;
     emailDomains: emailDomainsByOrg(),
     subscriptionCap: options.cap,
     webhookPolicy: 'allow-loopback',
+    resolve: systemResolver,
     newId: ulid,
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -15,7 +15,7 @@ import {
   ROLES,
   SERVICE_AREAS,
 } from '../../core/reference-data.ts';
-import { REFERRAL_ACTIONS } from './referral.ts';
+import { REFERRAL_ACTIONS } from './referral-actions.ts';
 import { documentedAs, InstantSchema } from '../../core/schemas.ts';
 
 const trimmed = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -14,17 +14,9 @@ import { pickFields } from '../../core/view.ts';
 // Identity's rules (every slice checks them), also here for handlers that import them with the referral rules.
 export { actingRole, assertHasKnownRole } from '../../core/identity.ts';
 
-export const REFERRAL_ACTIONS = [
-  'accept',
-  'decline',
-  'redirect',
-  'request-info',
-  'provide-info',
-  'amend',
-  'cancel',
-  'complete',
-] as const;
-export type ReferralAction = (typeof REFERRAL_ACTIONS)[number];
+import { REFERRAL_ACTIONS, type ReferralAction } from './referral-actions.ts';
+
+export { REFERRAL_ACTIONS, type ReferralAction };
 
 /** Which side of the referral may take an action. */
 export type Side = 'receiver' | 'sender' | 'owner';

@@ -1,6 +1,6 @@
 /**
  * The SLA sweep's port: what finds and marks the breaches that are due
- * (the DynamoDB sweeper, shared/sla/data/sla-sweep.ts).
+ * (the DynamoDB sweeper, shared/referrals/data/sla-sweep.ts).
  */
 
 /** What one sweep did. */

@@ -9,6 +9,7 @@
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { WebhookRequest } from '../domain/ports.ts';
 import { pinnedLookup, type Resolver, type WebhookPolicy } from '../domain/webhook-url.ts';
+import { systemResolver } from './system-resolver.ts';
 
 /**
  * POSTs `request` to `url`, connecting only to a checked address. Resolves to the status;
@@ -16,7 +17,7 @@ import { pinnedLookup, type Resolver, type WebhookPolicy } from '../domain/webho
  * as `fetch` does; a refused address surfaces as a `WebhookAddressRefusedError` in the
  * error's `cause` chain.
  */
-export const postPinned = async (url: URL, request: WebhookRequest, policy: WebhookPolicy, resolve?: Resolver): Promise<number> => {
+export const postPinned = async (url: URL, request: WebhookRequest, policy: WebhookPolicy, resolve: Resolver = systemResolver): Promise<number> => {
   // One Agent per attempt: every attempt resolves and checks again (DNS can change), and
   // no pooled connection outlives the check that let it open.
   const agent = new Agent({ connect: { lookup: pinnedLookup(url, policy, resolve) }, pipelining: 0 });

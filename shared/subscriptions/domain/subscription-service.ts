@@ -51,7 +51,7 @@ export interface SubscriptionServiceDependencies {
   readonly subscriptionCap?: number | undefined;
   readonly webhookPolicy: WebhookPolicy;
   /** DNS resolution of webhook hosts (tests inject one). */
-  readonly resolve?: Resolver;
+  readonly resolve: Resolver;
   readonly newId: () => string;
   readonly clock?: () => Date;
 }

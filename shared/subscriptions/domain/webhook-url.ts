@@ -11,7 +11,6 @@
  * socket opened to the address that was checked. Redirects are never followed (the
  * caller sets `redirect: 'manual'` and treats a 3xx as a failure).
  */
-import { lookup as systemLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
@@ -91,9 +90,8 @@ export const isPublicAddress = (address: string): boolean => {
 /** Whether `address` is a loopback address (127/8 or ::1). */
 const isLoopbackAddress = (address: string): boolean => isIP(address) !== 0 && ipaddr.parse(address).range() === 'loopback';
 
-/** Resolves a host to all its addresses (an injectable seam for tests). */
+/** Resolves a host to all its addresses: the system's (subscriptions/data/system-resolver.ts) or a test's. */
 export type Resolver = (host: string) => Promise<string[]>;
-const systemResolver: Resolver = async (host) => (await systemLookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 /** The bare host of a URL (IPv6 literals without brackets). */
 const bareHost = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '');
@@ -125,7 +123,7 @@ export const checkWebhookUrlSyntax = (raw: string, policy: WebhookPolicy): URL =
  * Resolves `url`'s host once and checks every address; returns the one to connect to (the
  * first, in the resolver's order). An IP literal is its own only address.
  */
-export const resolveCheckedAddress = async (url: URL, policy: WebhookPolicy, resolve: Resolver = systemResolver): Promise<string> => {
+export const resolveCheckedAddress = async (url: URL, policy: WebhookPolicy, resolve: Resolver): Promise<string> => {
   const host = bareHost(url);
   const addresses = isIP(host) !== 0 ? [host] : await resolve(host).catch(() => [] as string[]);
   if (addresses.length === 0) throw new WebhookUrlRejectedError('host does not resolve');
@@ -143,7 +141,7 @@ export const resolveCheckedAddress = async (url: URL, policy: WebhookPolicy, res
  * be allowed. Returns the URL. (Deliveries also check this way, and then connect through
  * {@link pinnedLookup} so the address checked is the address used.)
  */
-export const assertDeliverableUrl = async (raw: string, policy: WebhookPolicy, resolve: Resolver = systemResolver): Promise<URL> => {
+export const assertDeliverableUrl = async (raw: string, policy: WebhookPolicy, resolve: Resolver): Promise<URL> => {
   const url = checkWebhookUrlSyntax(raw, policy);
   // Local receivers need no DNS here; at delivery the pinned lookup still requires loopback.
   if (policy === 'allow-loopback' && isLoopbackHost(url)) return url;
@@ -157,7 +155,7 @@ export const assertDeliverableUrl = async (raw: string, policy: WebhookPolicy, r
  * hands back only the checked address: the socket cannot reach anything else. SNI and
  * the Host header still come from the URL's hostname (the client sets them from the URL).
  */
-export const pinnedLookup = (url: URL, policy: WebhookPolicy, resolve: Resolver = systemResolver): LookupFunction =>
+export const pinnedLookup = (url: URL, policy: WebhookPolicy, resolve: Resolver): LookupFunction =>
   ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     // The client only ever asks for the URL's own host; anything else is refused outright.
     if (hostname !== bareHost(url) && hostname !== url.hostname) {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORGANISATIONS } from '../../../shared/core/organisations.ts';
 import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
 import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
-import { DynamoSlaSweeper } from '../../../shared/sla/data/sla-sweep.ts';
+import { DynamoSlaSweeper } from '../../../shared/referrals/data/sla-sweep.ts';
 import { HandoffService } from '../../../shared/referrals/domain/handoff-service.ts';
 import type { StoredEvent } from '../../../shared/referrals/domain/ports.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../shared/core/reference-data.ts';

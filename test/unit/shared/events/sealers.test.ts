@@ -1,6 +1,6 @@
 import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { awsSealer } from '../../../../shared/platform/aws/aws-sealer.ts';
+import { awsSealer } from '../../../../shared/subscriptions/data/aws-sealer.ts';
 import { ConfigurationError } from '../../../../shared/platform/config/runtime-config.ts';
 import { loadEventConfig } from '../../../../shared/platform/config/event-config.ts';
 import { KmsSealer, SEAL_PURPOSE, SealedSecretError, type KmsLike } from '../../../../shared/subscriptions/data/sealers.ts';

@@ -12,13 +12,13 @@
  * info requested, withdrawn…) is skipped too: that is the race going the right way.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awaitsAnswer, handoffOverdueEvent } from '../../referrals/domain/handoff.ts';
-import { awaitsResponse, referralOverdueEvent, SYSTEM_ACTOR } from '../../referrals/domain/referral.ts';
+import { awaitsAnswer, handoffOverdueEvent } from '../domain/handoff.ts';
+import { awaitsResponse, referralOverdueEvent, SYSTEM_ACTOR } from '../domain/referral.ts';
 import { handoffKeys, referralKeys, SLA_SHARDS, slaKeys } from '../../platform/dynamodb/keys.ts';
-import { eventItemOf, handoffFromItem, referralFromItem } from '../../referrals/data/referral-items.ts';
+import { eventItemOf, handoffFromItem, referralFromItem } from './referral-items.ts';
 import { lostToConcurrentWrite, type TransactItems } from '../../platform/dynamodb/table-access.ts';
 import { INDEX } from '../../platform/dynamodb/table-definition.ts';
-import type { SlaSweepResult } from '../domain/ports.ts';
+import type { SlaSweepResult } from '../../sla/domain/ports.ts';
 
 export type { SlaSweepResult };
 

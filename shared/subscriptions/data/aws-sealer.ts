@@ -3,9 +3,9 @@
  * Imported by the composition roots that seal or open secrets (the subscription API, the
  * delivery worker), so only their bundles hold the KMS client.
  */
-import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
-import { EVENT_ENV } from '../config/event-config.ts';
-import { KmsSealer } from '../../subscriptions/data/sealers.ts';
+import { requiredSetting, type AwsAdapterMaker } from '../../platform/aws/on-first-use.ts';
+import { EVENT_ENV } from '../../platform/config/event-config.ts';
+import { KmsSealer } from './sealers.ts';
 import type { SecretSealer } from '../../core/messaging-ports.ts';
 
 /** KMS Encrypt/Decrypt under the key `JOINTLY_SEAL_KEY_ARN` names. */
