@@ -55,7 +55,11 @@ if (unknown.length > 0) {
 
 const log = values.quiet ? () => undefined : (line: string) => console.log(`  · ${line}`);
 let dynamo: DynamoDbLocal | undefined;
-const shared = async (): Promise<string> => process.env.DYNAMODB_ENDPOINT || (dynamo ??= await startDynamoDbLocal()).endpoint;
+const shared = async (): Promise<string> => {
+  if (process.env.DYNAMODB_ENDPOINT) return process.env.DYNAMODB_ENDPOINT;
+  dynamo ??= await startDynamoDbLocal();
+  return dynamo.endpoint;
+};
 
 const results: ScenarioResult[] = [];
 try {

@@ -79,7 +79,10 @@ export const authorize = async (
   const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) return undefined;
   let cache = verifiedTokens.get(options.publicKey);
-  if (!cache) verifiedTokens.set(options.publicKey, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    verifiedTokens.set(options.publicKey, cache);
+  }
   const key = `${options.issuer}\n${options.audience}\n${match[1]}`;
   const known = cache.get(key);
   if (known) {

@@ -135,7 +135,8 @@ const listenWithFallback = async (server: ReturnType<typeof createLocalGateway>,
 export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
   const tableName = options.tableName ?? 'jointly-local';
   let dynamo: DynamoDbLocal | undefined;
-  const endpoint = options.dynamodbEndpoint ?? (dynamo = await startDynamoDbLocal({ persistDir: options.persistDir })).endpoint;
+  if (!options.dynamodbEndpoint) dynamo = await startDynamoDbLocal({ persistDir: options.persistDir });
+  const endpoint = options.dynamodbEndpoint ?? dynamo!.endpoint;
   // Positions, journals and keys are kept only with data that is kept (persisted DynamoDB Local).
   const keptDir = options.dynamodbEndpoint ? undefined : options.persistDir;
   let eventPath: EventPath | undefined;

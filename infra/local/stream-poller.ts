@@ -17,6 +17,7 @@ import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -200,7 +201,7 @@ export class StreamPoller {
       } catch (error) {
         if (this.stopped) break;
         logger.warn('Stream poller could not read the stream; trying again', { error: (error as Error)?.name });
-        this.shards.forEach((s) => (s.iterator = undefined));
+        for (const s of this.shards.values()) s.iterator = undefined;
         await this.sleep(1_000);
       }
     }
@@ -274,7 +275,7 @@ export class StreamPoller {
       this.save();
       return 'closed';
     }
-    let result;
+    let result: GetRecordsCommandOutput;
     try {
       result = await this.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: Math.min(100, this.options.batchSize ?? 100) }));
     } catch (error) {

@@ -96,6 +96,7 @@ const sectionsOf = (name: string, raw: string | undefined): Set<Section> => {
  * Returns `'help'` for `--help`.
  */
 export const parseBenchArgs = (argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): BenchSettings | 'help' => {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: TypeScript types it from the parseArgs call below, whose options give each value's type.
   let values;
   try {
     ({ values } = parseArgs({

@@ -38,7 +38,7 @@ export const countMessages = async (messages: readonly QueueMessage[], deps: Met
   const skipped: { eventId: string; reason: string; incomplete: boolean }[] = [];
   const toCount: (EventDeltas & { messageId: string; serviceArea: string; emf: readonly EmfMetric[] })[] = [];
   for (const message of messages) {
-    let event;
+    let event: ReturnType<typeof parseBusMessage>;
     try {
       event = parseBusMessage(message.body);
     } catch (error) {

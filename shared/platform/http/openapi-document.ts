@@ -202,7 +202,8 @@ const withIntegerFormat = ({ jsonSchema }: { jsonSchema: Record<string, unknown>
 export const buildOpenApiDocument = (routes: readonly RouteDefinition[], version = '1.0.0') => {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
-    const item = (paths[route.path] ??= {});
+    paths[route.path] ??= {};
+    const item = paths[route.path]!;
     (item as Record<string, ZodOpenApiOperationObject>)[route.method.toLowerCase()] = operationOf(route);
   }
   const tags = [...new Set(routes.flatMap((route) => route.tags))];
