@@ -1,3 +1,4 @@
+// Over 350 lines because it is one state machine (shard discovery, iterators, batches, retries, saved positions) whose parts share the shard table; record conversion and position files are already split out.
 /**
  * The local stand-in for the DynamoDB event source mapping: reads the table's stream
  * through DynamoDB Local's Streams API and invokes the SAME publisher handler module with
