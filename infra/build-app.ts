@@ -87,7 +87,11 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
     table: data.table,
     key: data.key,
     subjectHashKeySecretArn: data.subjectHashKey.secretArn,
-    events: { deliveryQueue: events.queues.get('deliveries')!, sealKeyArn: data.key.keyArn, webhookSecretKeyArn: data.webhookSecretKey.keyArn },
+    events: {
+      deliveryQueue: events.queues.get('deliveries')!,
+      sealKeyArn: data.key.keyArn,
+      webhookSecretKeyArn: data.webhookSecretKey.keyArn,
+    },
     monitoring: { alarmTopic: events.alarmTopic, eventPath: events.monitoring },
     env,
     description: `Jointly ${config.stage}: Cognito, HTTP API, API functions, their alarms and the stage dashboard`,

@@ -90,7 +90,8 @@ const ROLE_WRITERS: Record<QueueName, string> = {
   metrics: 'none',
 };
 
-const ruleWritten = (queue: QueueName): ServiceWriterName[] => (BUS_RULES.some((rule) => rule.target === queue) ? ['eventBridgeRules'] : []);
+const ruleWritten = (queue: QueueName): ServiceWriterName[] =>
+  BUS_RULES.some((rule) => rule.target === queue) ? ['eventBridgeRules'] : [];
 
 /** Every encrypted queue and topic of a stage, with its writers. */
 export const ENCRYPTED_RESOURCES: readonly EncryptedResource[] = [
@@ -98,7 +99,9 @@ export const ENCRYPTED_RESOURCES: readonly EncryptedResource[] = [
     { id: `${queue}Queue`, kind: 'queue', serviceWriters: ruleWritten(queue), roleWriters: ROLE_WRITERS[queue] },
     { id: `${queue}Dlq`, kind: 'queue', serviceWriters: [], roleWriters: 'SQS redrive, on behalf of the consuming function' },
   ]),
-  ...BUS_RULES.map((rule): EncryptedResource => ({ id: `${rule.id}RuleDlq`, kind: 'queue', serviceWriters: ['eventBridgeRules'], roleWriters: 'none' })),
+  ...BUS_RULES.map(
+    (rule): EncryptedResource => ({ id: `${rule.id}RuleDlq`, kind: 'queue', serviceWriters: ['eventBridgeRules'], roleWriters: 'none' }),
+  ),
   { id: 'publisherFailures', kind: 'queue', serviceWriters: [], roleWriters: 'the publisher role (stream mapping on-failure destination)' },
   { id: 'slaSweepFailures', kind: 'queue', serviceWriters: [], roleWriters: 'the SLA sweep role (asynchronous on-failure destination)' },
   { id: 'slaSweepDlq', kind: 'queue', serviceWriters: ['eventBridgeRules'], roleWriters: 'none' },

@@ -54,7 +54,8 @@ export const apiFunctionEntries = (routes: readonly RouteDefinition[] = ROUTES):
 /** Every function of a stage, API functions first. */
 export const FUNCTION_ENTRIES: readonly FunctionEntry[] = [
   ...apiFunctionEntries(),
-  ...(Object.entries(EVENT_FUNCTIONS) as [EventFunctionName, (typeof EVENT_FUNCTIONS)[EventFunctionName]][]).map(
-    ([id, spec]) => ({ id, ...spec }),
-  ),
+  ...(Object.entries(EVENT_FUNCTIONS) as [EventFunctionName, (typeof EVENT_FUNCTIONS)[EventFunctionName]][]).map(([id, spec]) => ({
+    id,
+    ...spec,
+  })),
 ];

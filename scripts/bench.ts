@@ -65,7 +65,10 @@ const redirectLogs = (file: string): void => {
   mkdirSync(path.dirname(file), { recursive: true });
   const fd = openSync(file, 'w');
   const toLog = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
-    writeSync(fd, typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : chunk);
+    writeSync(
+      fd,
+      typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : chunk,
+    );
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof done === 'function') process.nextTick(done as () => void);
     return true;
@@ -86,7 +89,9 @@ const machineInfo = () => {
   };
 };
 
-const measureBundlesSection = async (settings: BenchSettings): Promise<{ bundles: Record<string, BundleResult>; nodeBaselineMs: number }> => {
+const measureBundlesSection = async (
+  settings: BenchSettings,
+): Promise<{ bundles: Record<string, BundleResult>; nodeBaselineMs: number }> => {
   const module = (await import(new URL('./bundle-measure.ts', import.meta.url).href)) as {
     measureBundles: (options?: { importRuns?: number }) => Promise<BundleMeasurement>;
   };
@@ -138,8 +143,18 @@ const main = async (settings: BenchSettings): Promise<void> => {
       print(`Ready at ${runtime.url} (${elapsed()}).`);
 
       if (settings.sections.has('operations')) {
-        print(`Operations: ${settings.iterations} measured iterations each (after ${settings.warmup} warm-up), gateway and raw interleaved…`);
-        const measured = await measureOperations({ api, raw, counter, drain, iterations: settings.iterations, warmup: settings.warmup, progress: print });
+        print(
+          `Operations: ${settings.iterations} measured iterations each (after ${settings.warmup} warm-up), gateway and raw interleaved…`,
+        );
+        const measured = await measureOperations({
+          api,
+          raw,
+          counter,
+          drain,
+          iterations: settings.iterations,
+          warmup: settings.warmup,
+          progress: print,
+        });
         results.operations = measured.operations;
         results.calls = measured.calls;
       }
@@ -148,7 +163,9 @@ const main = async (settings: BenchSettings): Promise<void> => {
         results.eventLatency = await measureEventLatency({ api, counter, drain, samples: settings.eventSamples, progress: print });
       }
       if (settings.sections.has('throughput')) {
-        print(`Throughput: create+get at concurrency ${settings.connections}, ${settings.durationS} s gateway and ${settings.durationS} s raw… (${elapsed()})`);
+        print(
+          `Throughput: create+get at concurrency ${settings.connections}, ${settings.durationS} s gateway and ${settings.durationS} s raw… (${elapsed()})`,
+        );
         const measured = await measureThroughput({
           url: runtime.url,
           api,

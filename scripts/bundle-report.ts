@@ -50,7 +50,12 @@ const table = (rows: readonly MeasuredFunction[]): string => {
   const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
   const right = new Set([2, 3, 4, 5, 6]);
   return lines
-    .map((line) => line.map((cell, column) => (right.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd())
+    .map((line) =>
+      line
+        .map((cell, column) => (right.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 };
 

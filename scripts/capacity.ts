@@ -90,7 +90,9 @@ type Caller = typeof PROVIDE;
 /** A valid NHS number (Modulus 11) from a counter, so every referral is a different person. */
 const nhsNumber = (n: number): string => {
   for (let k = n; ; k++) {
-    const digits = String(100_000_000 + (k % 800_000_000)).split('').map(Number);
+    const digits = String(100_000_000 + (k % 800_000_000))
+      .split('')
+      .map(Number);
     const check = 11 - (digits.reduce((sum, d, i) => sum + d * (10 - i), 0) % 11);
     if (check === 10) continue;
     return `${digits.join('')}${check === 11 ? 0 : check}`;
@@ -106,11 +108,19 @@ interface OperationCost {
 
 const main = async (): Promise<void> => {
   const referrals = argument('referrals', 20);
-  const runtime = await startLocalRuntime({ port: 0, env: { JOINTLY_SLA_SWEEP_SECONDS: '3600' }, instruments: { documentClient: measureCapacity } });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    env: { JOINTLY_SLA_SWEEP_SECONDS: '3600' },
+    instruments: { documentClient: measureCapacity },
+  });
   const tokens = new Map<string, string>();
   const tokenOf = async (caller: Caller): Promise<string> => {
     if (!tokens.has(caller.sub)) {
-      const reply = await fetch(`${runtime.url}/_local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(caller) });
+      const reply = await fetch(`${runtime.url}/_local/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(caller),
+      });
       tokens.set(caller.sub, ((await reply.json()) as { token: string }).token);
     }
     return tokens.get(caller.sub)!;
@@ -168,10 +178,14 @@ const main = async (): Promise<void> => {
       await measure('get referral', () => call(ECC, 'GET', `/referrals/${id}`));
       await measure('list inbox (one status, page of ≤ 25)', () => call(ECC, 'GET', '/referrals?box=inbox&status=submitted&limit=25'));
       await measure('request info', () => call(ECC, 'POST', `/referrals/${id}/request-info`, { comment: 'Is anyone staying overnight?' }));
-      await measure('provide info', () => call(PROVIDE, 'POST', `/referrals/${id}/provide-info`, { comment: 'Her son stays until Friday.' }));
+      await measure('provide info', () =>
+        call(PROVIDE, 'POST', `/referrals/${id}/provide-info`, { comment: 'Her son stays until Friday.' }),
+      );
       await measure('accept referral', () => call(ECC, 'POST', `/referrals/${id}/accept`, { comment: 'Visit today.' }));
       await measure('add note', () => call(ECC, 'POST', `/referrals/${id}/notes`, { text: 'Visited; care package arranged.' }));
-      const offer = await measure('offer handoff', () => call(ECC, 'POST', `/referrals/${id}/handoffs`, { toOrg: 'meht', reason: 'Acute frailty team' }));
+      const offer = await measure('offer handoff', () =>
+        call(ECC, 'POST', `/referrals/${id}/handoffs`, { toOrg: 'meht', reason: 'Acute frailty team' }),
+      );
       await measure('accept handoff', () => call(MEHT, 'POST', `/handoffs/${offer.id}/accept`, { comment: 'Taking over.' }));
       await measure('history', () => call(MEHT, 'GET', `/referrals/${id}/history`));
       await measure('complete referral', () => call(MEHT, 'POST', `/referrals/${id}/complete`, { outcome: 'admission-avoided' }));
@@ -192,17 +206,22 @@ const main = async (): Promise<void> => {
     byIndex: Object.fromEntries(Object.entries(c.api.byIndex).map(([index, units]) => [index, units / c.runs])),
     eventPathByIndex: Object.fromEntries(Object.entries(c.events.byIndex).map(([index, units]) => [index, units / c.runs])),
   }));
-  const perReferral = rows.reduce(
-    (sum, r) => ({ rcu: sum.rcu + r.rcu + r.eventPathRcu, wcu: sum.wcu + r.wcu + r.eventPathWcu }),
-    { rcu: 0, wcu: 0 },
-  );
+  const perReferral = rows.reduce((sum, r) => ({ rcu: sum.rcu + r.rcu + r.eventPathRcu, wcu: sum.wcu + r.wcu + r.eventPathWcu }), {
+    rcu: 0,
+    wcu: 0,
+  });
   const fixed = (x: number) => x.toFixed(1);
   const header = ['operation', 'RCU', 'WCU', 'calls', 'event path RCU', 'event path WCU'];
-  const lines = [header, ...rows.map((r) => [r.operation, fixed(r.rcu), fixed(r.wcu), fixed(r.dynamoCalls), fixed(r.eventPathRcu), fixed(r.eventPathWcu)])];
+  const lines = [
+    header,
+    ...rows.map((r) => [r.operation, fixed(r.rcu), fixed(r.wcu), fixed(r.dynamoCalls), fixed(r.eventPathRcu), fixed(r.eventPathWcu)]),
+  ];
   lines.push(['one referral’s scripted life', fixed(perReferral.rcu), fixed(perReferral.wcu), '', '', '']);
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
   console.log(lines.map((l) => l.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n'));
-  console.log('\n(units per request; event path = publisher + fan-out with one programme-wide inbox subscription + metrics, drained after it)');
+  console.log(
+    '\n(units per request; event path = publisher + fan-out with one programme-wide inbox subscription + metrics, drained after it)',
+  );
   const report = { generatedAt: new Date().toISOString(), referrals, operations: rows, perReferral };
   mkdirSync(path.join(REPO_ROOT, path.dirname(CAPACITY_REPORT)), { recursive: true });
   writeFileSync(path.join(REPO_ROOT, CAPACITY_REPORT), `${JSON.stringify(report, null, 2)}\n`);

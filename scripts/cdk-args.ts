@@ -42,7 +42,8 @@ export const cdkArgs = (argv: readonly string[]): string[] => {
       continue;
     }
     passThrough.push(arg);
-    const contextValue = arg === '-c' || arg === '--context' ? rest[i + 1] : arg.startsWith('--context=') ? arg.slice('--context='.length) : undefined;
+    const contextValue =
+      arg === '-c' || arg === '--context' ? rest[i + 1] : arg.startsWith('--context=') ? arg.slice('--context='.length) : undefined;
     const fromContext = stageOfContext(contextValue);
     if (fromContext !== undefined) contextStages.push(fromContext);
   }

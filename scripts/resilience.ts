@@ -70,11 +70,23 @@ try {
       result = await SCENARIOS[name]!({ size, log, seed, ...(name === 'crash' ? {} : { dynamodbEndpoint: await shared() }) });
     } catch (error) {
       // A scenario that could not run is a failure, not a crash of the whole run.
-      result = { name, passed: 0, failed: 1, details: [`FAILED  the scenario ran to the end — ${(error as Error)?.stack ?? error}`], checks: [], counts: {}, durationMs: 0 };
+      result = {
+        name,
+        passed: 0,
+        failed: 1,
+        details: [`FAILED  the scenario ran to the end — ${(error as Error)?.stack ?? error}`],
+        checks: [],
+        counts: {},
+        durationMs: 0,
+      };
     }
     results.push(result);
-    const counts = Object.entries(result.counts).map(([k, v]) => `${k} ${v}`).join(', ');
-    console.log(`${result.name}: ${result.passed} passed, ${result.failed} failed (${(result.durationMs / 1000).toFixed(1)} s)${counts ? ` — ${counts}` : ''}`);
+    const counts = Object.entries(result.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(
+      `${result.name}: ${result.passed} passed, ${result.failed} failed (${(result.durationMs / 1000).toFixed(1)} s)${counts ? ` — ${counts}` : ''}`,
+    );
     for (const line of result.details) console.log(`    ${line}`);
   }
 } finally {

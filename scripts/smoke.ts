@@ -80,7 +80,11 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
     if (token) headers['Authorization'] = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (method === 'POST') headers['Idempotency-Key'] = randomUUID();
-    const response = await fetch(`${options.base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(`${options.base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await response.text();
     let parsed: unknown;
     try {
@@ -127,7 +131,8 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
       // Only the local runtime mints tokens; a deployed API answers 404 here.
       const mint = async (sub: string, org: string, roles: string[]) => {
         const reply = await request(undefined, 'POST', '/_local/token', { sub, org, roles });
-        if (reply.status === 404) throw new Error('this API mints no tokens: pass --token-provide, --token-ecc and --token-pm (or SMOKE_TOKEN_*)');
+        if (reply.status === 404)
+          throw new Error('this API mints no tokens: pass --token-provide, --token-ecc and --token-pm (or SMOKE_TOKEN_*)');
         return expectStatus(reply, 200, 'POST /_local/token').token as string;
       };
       return {
@@ -145,8 +150,9 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
       return { url: receiver.url, secret: options.webhookSecret ?? randomBytes(24).toString('hex'), local: receiver };
     });
 
-    const before = await step('programme metrics read (before)', async () =>
-      expectStatus(await request(tokens!.pm, 'GET', '/metrics/summary'), 200, 'GET /metrics/summary').total,
+    const before = await step(
+      'programme metrics read (before)',
+      async () => expectStatus(await request(tokens!.pm, 'GET', '/metrics/summary'), 200, 'GET /metrics/summary').total,
     );
 
     const subscribe = async (channel: unknown) => {
@@ -154,12 +160,15 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
       const created = expectStatus(await request(tokens!.pm, 'POST', '/subscriptions', body), 201, 'POST /subscriptions');
       cleanups.push({
         name: `delete subscription ${created.id}`,
-        run: async () => void expectStatus(await request(tokens!.pm, 'DELETE', `/subscriptions/${created.id}`), 204, 'DELETE /subscriptions'),
+        run: async () =>
+          void expectStatus(await request(tokens!.pm, 'DELETE', `/subscriptions/${created.id}`), 204, 'DELETE /subscriptions'),
       });
       return created.id as string;
     };
     await step('programme manager subscribes (inbox)', () => subscribe({ type: 'inbox' }));
-    const webhookSubscription = await step('programme manager subscribes (webhook)', () => subscribe({ type: 'webhook', url: hook!.url, secret: hook!.secret }));
+    const webhookSubscription = await step('programme manager subscribes (webhook)', () =>
+      subscribe({ type: 'webhook', url: hook!.url, secret: hook!.secret }),
+    );
 
     const referralId = await step(`${fromOrg} refers a synthetic person to ${toOrg}`, async () => {
       const body = {
@@ -174,7 +183,10 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
         name: 'cancel the referral (entered in error)',
         run: async () =>
           void expectStatus(
-            await request(tokens!.sender, 'POST', `/referrals/${referral.id}/cancel`, { reasonCode: 'entered-in-error', comment: 'Deploy smoke test.' }),
+            await request(tokens!.sender, 'POST', `/referrals/${referral.id}/cancel`, {
+              reasonCode: 'entered-in-error',
+              comment: 'Deploy smoke test.',
+            }),
             200,
             'POST /referrals/{id}/cancel',
           ),
@@ -184,9 +196,14 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
     await step(`${toOrg} accepts it`, async () =>
       expectStatus(await request(tokens!.receiver, 'POST', `/referrals/${referralId}/accept`, { comment: 'Smoke test.' }), 200, 'accept'),
     );
-    const handoffId = await step(`${toOrg} offers ${fromOrg} a handoff`, async () =>
-      expectStatus(await request(tokens!.receiver, 'POST', `/referrals/${referralId}/handoffs`, { toOrg: fromOrg, reason: 'Deploy smoke test.' }), 201, 'offer')
-        .id as string,
+    const handoffId = await step(
+      `${toOrg} offers ${fromOrg} a handoff`,
+      async () =>
+        expectStatus(
+          await request(tokens!.receiver, 'POST', `/referrals/${referralId}/handoffs`, { toOrg: fromOrg, reason: 'Deploy smoke test.' }),
+          201,
+          'offer',
+        ).id as string,
     );
     await step(`${fromOrg} accepts the handoff`, async () =>
       expectStatus(await request(tokens!.sender, 'POST', `/handoffs/${handoffId}/accept`, {}), 200, 'accept handoff'),
@@ -224,7 +241,8 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
           if (got.some((r) => r === undefined)) return undefined;
           for (const r of got) {
             const header = r!.headers['jointly-signature'];
-            if (!signatureValid(hook.secret, r!.body, Array.isArray(header) ? header[0] : header)) throw new Error('a webhook carried a bad signature');
+            if (!signatureValid(hook.secret, r!.body, Array.isArray(header) ? header[0] : header))
+              throw new Error('a webhook carried a bad signature');
           }
           return true;
         }),
@@ -232,7 +250,11 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
     }
     await step('webhook deliveries recorded as delivered', () =>
       waitFor('both webhook deliveries', options.waitSeconds, async () => {
-        const list = expectStatus(await request(tokens!.pm, 'GET', `/subscriptions/${webhookSubscription}/deliveries?limit=100`), 200, 'deliveries');
+        const list = expectStatus(
+          await request(tokens!.pm, 'GET', `/subscriptions/${webhookSubscription}/deliveries?limit=100`),
+          200,
+          'deliveries',
+        );
         const items = list.items as { eventId: string; outcome: string }[];
         return eventIds!.every((id) => items.some((d) => d.eventId === id && d.outcome === 'delivered')) ? true : undefined;
       }),

@@ -55,12 +55,13 @@ export const placeholderOf = (host: string): string | undefined => {
 
 const hostOfUrl = (value: string): string => (URL.canParse(value) ? new URL(value).hostname : '');
 const hostOfEmail = (value: string): string => value.slice(value.lastIndexOf('@') + 1);
-const placeholderMessage = 'is a placeholder (example.org, example.com, localhost, 127.0.0.1, .invalid, .test): commit the stage’s real value';
+const placeholderMessage =
+  'is a placeholder (example.org, example.com, localhost, 127.0.0.1, .invalid, .test): commit the stage’s real value';
 
 /** An e-mail address on a real domain. */
-const RealEmail = z
-  .email('must be an e-mail address')
-  .refine((value) => placeholderOf(hostOfEmail(value)) === undefined, { message: `must not use a placeholder domain: it ${placeholderMessage}` });
+const RealEmail = z.email('must be an e-mail address').refine((value) => placeholderOf(hostOfEmail(value)) === undefined, {
+  message: `must not use a placeholder domain: it ${placeholderMessage}`,
+});
 
 /** An origin such as `https://jointly.example.nhs.uk` (scheme, host, optional port; no path). */
 const Origin = z
@@ -87,11 +88,9 @@ const StageConfigSchema = z
     pitr: z.literal(true),
     /** DynamoDB and Cognito deletion protection. */
     deletionProtection: z.boolean(),
-    logRetentionDays: z
-      .number()
-      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')} (days CloudWatch Logs accepts)`,
-      }),
+    logRetentionDays: z.number().refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+      message: `must be one of ${LOG_RETENTION_DAYS.join(', ')} (days CloudWatch Logs accepts)`,
+    }),
     /**
      * Powertools (and Lambda application) log level of every function. Not ERROR: the
      * delivery dead-letter alarm counts a WARN line (README "Alarms and the dashboard").
@@ -128,15 +127,16 @@ const StageConfigSchema = z
       .refine((url) => !URL.canParse(url) || url.startsWith('https://') || LOCAL_HOSTS.has(new URL(url).hostname), {
         message: 'must use https:// (plain http is accepted only for localhost)',
       })
-      .refine((url) => placeholderOf(hostOfUrl(url)) === undefined, { message: `must not use a placeholder host: it ${placeholderMessage}` }),
-    /** Default stage throttling of the HTTP API. */
-    throttling: z
-      .strictObject({
-        /** Steady-state requests per second. */
-        rateLimit: z.number().positive('must be a positive number of requests per second'),
-        /** Burst capacity, in requests. */
-        burstLimit: z.number().int().positive('must be a positive whole number of requests'),
+      .refine((url) => placeholderOf(hostOfUrl(url)) === undefined, {
+        message: `must not use a placeholder host: it ${placeholderMessage}`,
       }),
+    /** Default stage throttling of the HTTP API. */
+    throttling: z.strictObject({
+      /** Steady-state requests per second. */
+      rateLimit: z.number().positive('must be a positive number of requests per second'),
+      /** Burst capacity, in requests. */
+      burstLimit: z.number().int().positive('must be a positive whole number of requests'),
+    }),
     /** Cognito threat protection (needs the Plus feature plan, billed per active user). */
     threatProtection: z.enum(['off', 'audit', 'enforced']),
     /**
@@ -148,21 +148,20 @@ const StageConfigSchema = z
       message: 'must name known organisations only',
     }).optional(),
     /** Defaults of every function. */
-    lambda: z
-      .strictObject({
-        memoryMb: z.number().int().min(128, 'must be at least 128 MB').max(10240, 'must be at most 10240 MB'),
-        timeoutSeconds: z
-          .number()
-          .int()
-          .min(1, 'must be at least 1 second')
-          .max(MAX_API_TIMEOUT_SECONDS, `must be at most ${MAX_API_TIMEOUT_SECONDS} seconds (the HTTP API times out at 30 s)`),
-        /**
-         * `NODE_OPTIONS=--enable-source-maps`: stack traces mapped to the TypeScript sources.
-         * Off by default: Node then reads and parses each bundle's source map at cold start
-         * and every stack trace costs a lookup. The `.map` file ships either way (README "Bundles").
-         */
-        enableSourceMaps: z.boolean({ error: 'must be true or false' }),
-      }),
+    lambda: z.strictObject({
+      memoryMb: z.number().int().min(128, 'must be at least 128 MB').max(10240, 'must be at most 10240 MB'),
+      timeoutSeconds: z
+        .number()
+        .int()
+        .min(1, 'must be at least 1 second')
+        .max(MAX_API_TIMEOUT_SECONDS, `must be at most ${MAX_API_TIMEOUT_SECONDS} seconds (the HTTP API times out at 30 s)`),
+      /**
+       * `NODE_OPTIONS=--enable-source-maps`: stack traces mapped to the TypeScript sources.
+       * Off by default: Node then reads and parses each bundle's source map at cold start
+       * and every stack trace costs a lookup. The `.map` file ships either way (README "Bundles").
+       */
+      enableSourceMaps: z.boolean({ error: 'must be true or false' }),
+    }),
   })
   .superRefine((config, ctx) => {
     // Dev alone may also admit a developer's own console (http on loopback) against the dev
@@ -171,7 +170,12 @@ const StageConfigSchema = z
       const host = hostOfUrl(origin);
       const placeholder = placeholderOf(host);
       if (placeholder === undefined) {
-        if (origin.startsWith('http://')) ctx.addIssue({ code: 'custom', path: ['corsOrigins', index], message: 'must use https:// (plain http only for a developer’s loopback console in dev)' });
+        if (origin.startsWith('http://'))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['corsOrigins', index],
+            message: 'must use https:// (plain http only for a developer’s loopback console in dev)',
+          });
         return;
       }
       const devLoopback = config.stage === 'dev' && origin.startsWith('http://') && LOCAL_HOSTS.has(host);
@@ -270,8 +274,7 @@ export const parseStageConfig = (raw: unknown): StageConfig => {
   const result = StageConfigSchema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const stage =
-    typeof raw === 'object' && raw !== null && 'stage' in raw && typeof raw.stage === 'string' ? raw.stage : 'unknown';
+  const stage = typeof raw === 'object' && raw !== null && 'stage' in raw && typeof raw.stage === 'string' ? raw.stage : 'unknown';
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'configuration';
   const message = (issue?.message ?? 'invalid value').replace(/\.$/, '');
   throw new StageConfigError(`Invalid configuration for stage '${stage}' at ${field}: ${message}.`);

@@ -11,7 +11,11 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { BUSINESS_METRIC_DIMENSION, businessMetricsNamespaceOf, type BusinessMetricName } from '../../shared/metrics/data/business-metrics.ts';
+import {
+  BUSINESS_METRIC_DIMENSION,
+  businessMetricsNamespaceOf,
+  type BusinessMetricName,
+} from '../../shared/metrics/data/business-metrics.ts';
 import { SERVICE_AREAS, labelFor } from '../../shared/core/reference-data.ts';
 import type { EventPathMonitoring, NamedQueue } from '../stacks/event-path-monitoring.ts';
 import { SERVICE_NAME } from './jointly-function.ts';
@@ -56,7 +60,13 @@ const graph = (title: string, left: cloudwatch.IMetric[], options: Partial<cloud
   new cloudwatch.GraphWidget({ title, left, width: THIRD, height: HEIGHT, period: PERIOD, ...options });
 
 /** A business metric (EMF from the metrics consumer) of one service area. */
-const businessMetric = (stage: string, name: BusinessMetricName, serviceArea: string, statistic: string, label: string): cloudwatch.Metric =>
+const businessMetric = (
+  stage: string,
+  name: BusinessMetricName,
+  serviceArea: string,
+  statistic: string,
+  label: string,
+): cloudwatch.Metric =>
   new cloudwatch.Metric({
     namespace: businessMetricsNamespaceOf(stage),
     metricName: name,
@@ -195,24 +205,45 @@ export class StageDashboard extends Construct {
           ),
         ],
         [
-          graph('API function errors', perFunction(apiFunctions, (fn) => fn.metricErrors({ statistic: 'Sum' }))),
-          graph('API function duration p99 (ms)', perFunction(apiFunctions, (fn) => fn.metricDuration({ statistic: 'p99' }))),
+          graph(
+            'API function errors',
+            perFunction(apiFunctions, (fn) => fn.metricErrors({ statistic: 'Sum' })),
+          ),
+          graph(
+            'API function duration p99 (ms)',
+            perFunction(apiFunctions, (fn) => fn.metricDuration({ statistic: 'p99' })),
+          ),
           graph('Throttles, every function', [
             ...perFunction(apiFunctions, (fn) => fn.metricThrottles({ statistic: 'Sum' })),
             ...perFunction(eventPath.functions, (fn) => fn.metricThrottles({ statistic: 'Sum' })),
           ]),
         ],
         [
-          graph('Event function errors', perFunction(eventPath.functions, (fn) => fn.metricErrors({ statistic: 'Sum' }))),
-          graph('Event function duration p99 (ms)', perFunction(eventPath.functions, (fn) => fn.metricDuration({ statistic: 'p99' }))),
+          graph(
+            'Event function errors',
+            perFunction(eventPath.functions, (fn) => fn.metricErrors({ statistic: 'Sum' })),
+          ),
+          graph(
+            'Event function duration p99 (ms)',
+            perFunction(eventPath.functions, (fn) => fn.metricDuration({ statistic: 'p99' })),
+          ),
           graph('Stream iterator age (ms)', [eventPath.iteratorAge], {
             leftAnnotations: [{ value: ITERATOR_AGE_THRESHOLD_MS, label: 'alarm' }],
           }),
         ],
         [
-          graph('Work queue depth', eventPath.workQueues.map((q) => queueMetric(q, 'ApproximateNumberOfMessagesVisible'))),
-          graph('Oldest work message (s)', eventPath.workQueues.map((q) => queueMetric(q, 'ApproximateAgeOfOldestMessage'))),
-          graph('Dead-letter queue depth', eventPath.deadLetterQueues.map((q) => queueMetric(q, 'ApproximateNumberOfMessagesVisible'))),
+          graph(
+            'Work queue depth',
+            eventPath.workQueues.map((q) => queueMetric(q, 'ApproximateNumberOfMessagesVisible')),
+          ),
+          graph(
+            'Oldest work message (s)',
+            eventPath.workQueues.map((q) => queueMetric(q, 'ApproximateAgeOfOldestMessage')),
+          ),
+          graph(
+            'Dead-letter queue depth',
+            eventPath.deadLetterQueues.map((q) => queueMetric(q, 'ApproximateNumberOfMessagesVisible')),
+          ),
         ],
         [
           graph('Alerts: inbox alerts and delivery jobs', [

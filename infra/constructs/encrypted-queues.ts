@@ -13,7 +13,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
  * `kms:ReEncrypt*` and `kms:GenerateDataKey*` wildcards that sending does not need).
  */
 export const allowSendMessages = (fn: lambda.IFunction, queue: sqs.IQueue, key: kms.IKey): void => {
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [queue.queueArn] }));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [queue.queueArn] }),
+  );
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }));
 };
 

@@ -108,7 +108,8 @@ export class JointlyFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: JointlyFunctionProps) {
     const { stageConfig } = props;
-    const settings: FunctionSettings | undefined = props.functionId === undefined ? undefined : functionSettingsFor(stageConfig, props.functionId, props.entry);
+    const settings: FunctionSettings | undefined =
+      props.functionId === undefined ? undefined : functionSettingsFor(stageConfig, props.functionId, props.entry);
     const removalPolicy = stageConfig.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // Created beside the function (ids derived from the function's) because the function
@@ -173,7 +174,7 @@ export class JointlyFunction extends NodejsFunction {
     Validations.of(role).acknowledge({
       id: 'HIPAA.Security-IAMNoInlinePolicy',
       reason:
-        'The role is this function\'s alone; its inline policy is what CDK grants generate, scoped to the exact log group, table and key it uses (least privilege per function). Shared managed policies would widen access.',
+        "The role is this function's alone; its inline policy is what CDK grants generate, scoped to the exact log group, table and key it uses (least privilege per function). Shared managed policies would widen access.",
     });
     Validations.of(this).acknowledge({
       id: 'HIPAA.Security-LambdaInsideVPC',
@@ -217,7 +218,10 @@ export class JointlyFunction extends NodejsFunction {
     if (table.encryptionKey) {
       this.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: access === 'read' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          actions:
+            access === 'read'
+              ? ['kms:Decrypt', 'kms:DescribeKey']
+              : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
           resources: [table.encryptionKey.keyArn],
         }),
       );

@@ -103,9 +103,7 @@ export const toApiGatewayEvent = (request: IncomingRequest, route: RouteMatch): 
     ...(cookies ? { cookies } : {}),
     headers,
     ...(queryStringParameters ? { queryStringParameters } : {}),
-    ...(route.pathParameters && Object.keys(route.pathParameters).length > 0
-      ? { pathParameters: { ...route.pathParameters } }
-      : {}),
+    ...(route.pathParameters && Object.keys(route.pathParameters).length > 0 ? { pathParameters: { ...route.pathParameters } } : {}),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

@@ -60,7 +60,7 @@ export const loadApiHandlers = async (adapters: LocalApiAdapters): Promise<Map<s
         local
           ? `${entry} does not export createHandler, but the local runtime builds ${operationId} on its own adapters.`
           : `${entry} exports createHandler: add ${operationId} to ROUTES_ON_LOCAL_SUBSCRIPTIONS ` +
-            '(infra/local/api-handlers.ts), or it runs on AWS adapters locally.',
+              '(infra/local/api-handlers.ts), or it runs on AWS adapters locally.',
       );
     }
     handlers.set(operationId, local ? module.createHandler!(await subscriptionWiring()) : module.handler);

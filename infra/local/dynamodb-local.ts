@@ -73,11 +73,10 @@ const waitUntilReady = async (endpoint: string, child: ChildProcess, timeoutMs: 
  * so no orphaned JVM keeps the port or the persisted database locked.
  */
 const startOrphanWatchdog = (javaPid: number): ChildProcess => {
-  const watchdog = spawn(
-    'sh',
-    ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill ${javaPid} 2>/dev/null`],
-    { detached: true, stdio: 'ignore' },
-  );
+  const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill ${javaPid} 2>/dev/null`], {
+    detached: true,
+    stdio: 'ignore',
+  });
   watchdog.unref();
   return watchdog;
 };

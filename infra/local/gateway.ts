@@ -152,10 +152,7 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
   const { issuer, handlers } = options;
   const maxBodyBytes = options.maxBodyBytes ?? GATEWAY_MAX_BODY_BYTES;
 
-  const invoke = async (
-    functionName: string,
-    event: APIGatewayProxyEventV2WithJWTAuthorizer,
-  ): Promise<OutgoingResponse> => {
+  const invoke = async (functionName: string, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<OutgoingResponse> => {
     const handler = handlers.get(functionName);
     if (!handler) throw new Error(`No handler loaded for ${functionName}.`);
     const limits = options.limitsOf?.(functionName) ?? { functionName, ...DEFAULT_LIMITS };

@@ -74,9 +74,18 @@ export const invokeLocally = <T>(
       });
       // Observe the abandoned promise: no unhandled rejection, and its end is on record.
       work.then(
-        () => logger.info('A timed-out local invocation finished late', { function: functionName, requestId: context.awsRequestId, afterMs: Date.now() - started }),
+        () =>
+          logger.info('A timed-out local invocation finished late', {
+            function: functionName,
+            requestId: context.awsRequestId,
+            afterMs: Date.now() - started,
+          }),
         (error: unknown) =>
-          logger.info('A timed-out local invocation failed late', { function: functionName, requestId: context.awsRequestId, error: (error as Error)?.name }),
+          logger.info('A timed-out local invocation failed late', {
+            function: functionName,
+            requestId: context.awsRequestId,
+            error: (error as Error)?.name,
+          }),
       );
       reject(new FunctionTimeoutError(functionName, limits.timeoutMs));
     }, limits.timeoutMs);

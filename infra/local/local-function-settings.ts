@@ -43,9 +43,14 @@ export const parseFunctionTimeouts = (raw: string | undefined, knownIds: Iterabl
   const known = new Set(knownIds);
   const out: Record<string, number> = {};
   for (const [id, seconds] of Object.entries(parsed)) {
-    if (!known.has(id)) throw new FunctionTimeoutsEnvError(`${FUNCTION_TIMEOUTS_ENV} names ${id}, which is not a function id (known: ${[...known].join(', ')}).`);
+    if (!known.has(id))
+      throw new FunctionTimeoutsEnvError(
+        `${FUNCTION_TIMEOUTS_ENV} names ${id}, which is not a function id (known: ${[...known].join(', ')}).`,
+      );
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_FUNCTION_TIMEOUT_SECONDS) {
-      throw new FunctionTimeoutsEnvError(`${FUNCTION_TIMEOUTS_ENV}.${id} must be a number of seconds above 0 and at most ${MAX_FUNCTION_TIMEOUT_SECONDS}.`);
+      throw new FunctionTimeoutsEnvError(
+        `${FUNCTION_TIMEOUTS_ENV}.${id} must be a number of seconds above 0 and at most ${MAX_FUNCTION_TIMEOUT_SECONDS}.`,
+      );
     }
     out[id] = seconds;
   }

@@ -107,7 +107,11 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
       for (const m of this.journal.pending) {
         this.later(Math.max(1, m.availableAt - now), { messageId: m.id, body: m.body, sentAt: m.sentAt, receiveCount: m.receiveCount });
       }
-      if (this.journal.pending.length > 0) logger.info('Local queue: messages from the last run will be delivered again', { queue: this.name, messages: this.journal.pending.length });
+      if (this.journal.pending.length > 0)
+        logger.info('Local queue: messages from the last run will be delivered again', {
+          queue: this.name,
+          messages: this.journal.pending.length,
+        });
     }
   }
 
@@ -227,7 +231,9 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
         throw error;
       });
       const consumer = await this.consumer;
-      const result = await invokeLocally(this.options.functionName ?? this.name, limits, (context) => consumer({ Records: [this.record(message)] }, context));
+      const result = await invokeLocally(this.options.functionName ?? this.name, limits, (context) =>
+        consumer({ Records: [this.record(message)] }, context),
+      );
       if (result?.batchItemFailures?.some((f) => f.itemIdentifier === message.messageId)) failure = 'BatchItemFailure';
     } catch (error) {
       failure = (error as Error)?.name ?? 'Error';
@@ -250,10 +256,20 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
       };
       this.dead.push(letter);
       this.journal?.append({ op: 'dead', id: message.messageId, letter });
-      logger.error('Local queue message dead-lettered', { queue: this.name, messageId: message.messageId, receiveCount: message.receiveCount, error: failure });
+      logger.error('Local queue message dead-lettered', {
+        queue: this.name,
+        messageId: message.messageId,
+        receiveCount: message.receiveCount,
+        error: failure,
+      });
       return;
     }
-    logger.warn('Local queue message failed; it will be received again', { queue: this.name, messageId: message.messageId, receiveCount: message.receiveCount, error: failure });
+    logger.warn('Local queue message failed; it will be received again', {
+      queue: this.name,
+      messageId: message.messageId,
+      receiveCount: message.receiveCount,
+      error: failure,
+    });
     let delayMs = (this.options.retryDelayMs ?? defaultRetryDelayMs)(message.receiveCount);
     if (timedOut) {
       // Lambda gave up on it, SQS did not: the message stays invisible until its visibility timeout ends.

@@ -30,13 +30,17 @@ const { values } = parseArgs({
   allowPositionals: false,
   strict: true,
   // `--persist` with no value means the default folder.
-  args: process.argv.slice(2).flatMap((arg, i, all) =>
-    arg === '--persist' && (all[i + 1] === undefined || all[i + 1]!.startsWith('--')) ? [`--persist=${DEFAULT_DATA_DIR}`] : [arg],
-  ),
+  args: process.argv
+    .slice(2)
+    .flatMap((arg, i, all) =>
+      arg === '--persist' && (all[i + 1] === undefined || all[i + 1]!.startsWith('--')) ? [`--persist=${DEFAULT_DATA_DIR}`] : [arg],
+    ),
 });
 
 if (values.help) {
-  console.log('Usage: npm start [-- --persist [dir] | --in-memory]\nEnvironment: PORT, DYNAMODB_ENDPOINT, JOINTLY_LOCAL_DATA_DIR, JOINTLY_PRIORITY_TARGET_MINUTES, JOINTLY_FAULT_RATE, JOINTLY_SDK_FAULT_RATE');
+  console.log(
+    'Usage: npm start [-- --persist [dir] | --in-memory]\nEnvironment: PORT, DYNAMODB_ENDPOINT, JOINTLY_LOCAL_DATA_DIR, JOINTLY_PRIORITY_TARGET_MINUTES, JOINTLY_FAULT_RATE, JOINTLY_SDK_FAULT_RATE',
+  );
   process.exit(0);
 }
 
@@ -64,7 +68,9 @@ try {
       externalEndpoint ? 'external' : persistDir ? `persisted in ${persistDir}` : 'in memory'
     })`,
   );
-  console.log(`Events: published from the table's stream; SLA sweep every ${process.env.JOINTLY_SLA_SWEEP_SECONDS || 15} s; alert e-mails written to ${runtime.mailDir}`);
+  console.log(
+    `Events: published from the table's stream; SLA sweep every ${process.env.JOINTLY_SLA_SWEEP_SECONDS || 15} s; alert e-mails written to ${runtime.mailDir}`,
+  );
   console.log(`Get a token: curl -s -X POST ${runtime.url}/_local/token -d '{"sub":"alice","org":"ecc","roles":["practitioner"]}'`);
   console.log(`Jointly local API ready at ${runtime.url}`);
 

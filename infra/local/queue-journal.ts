@@ -53,7 +53,8 @@ export class QueueJournal {
         continue; // an empty line, or the last one cut short by a crash
       }
       if (entry === null || typeof entry !== 'object') continue;
-      if (entry.op === 'send') live.set(entry.id, { id: entry.id, body: entry.body, sentAt: entry.sentAt, receiveCount: 0, availableAt: entry.availableAt });
+      if (entry.op === 'send')
+        live.set(entry.id, { id: entry.id, body: entry.body, sentAt: entry.sentAt, receiveCount: 0, availableAt: entry.availableAt });
       else if (entry.op === 'retry') {
         const message = live.get(entry.id);
         if (message) Object.assign(message, { receiveCount: entry.receiveCount, availableAt: entry.availableAt });

@@ -149,7 +149,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const functionSettings = localFunctionSettings(process.env);
     const limitsOf = (functionId: string) => functionSettings.get(functionId)!;
     const overridden = [...functionSettings.values()].filter((s) => s.overridden).map((s) => `${s.id}=${s.timeoutMs / 1000}s`);
-    if (overridden.length > 0) logger.warn(`${FUNCTION_TIMEOUTS_ENV}: running with local timeouts that differ from the deployed ones`, { overridden });
+    if (overridden.length > 0)
+      logger.warn(`${FUNCTION_TIMEOUTS_ENV}: running with local timeouts that differ from the deployed ones`, { overridden });
     const client = new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     await ensureTable(client, tableName);
     client.destroy();
@@ -192,13 +193,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         },
       ],
     ]);
-    const functionIdByOperation = new Map([...ROUTES.map((r) => [r.operationId, functionIdOf(r)] as const), [DEFAULT_ROUTE.operationId, DEFAULT_ROUTE.operationId] as const]);
+    const functionIdByOperation = new Map([
+      ...ROUTES.map((r) => [r.operationId, functionIdOf(r)] as const),
+      [DEFAULT_ROUTE.operationId, DEFAULT_ROUTE.operationId] as const,
+    ]);
     const server = createLocalGateway({
       routes: ROUTES,
       handlers,
       issuer,
       localRoutes,
-      limitsOf: (operationId) => ({ functionName: functionIdByOperation.get(operationId)!, ...limitsOf(functionIdByOperation.get(operationId)!) }),
+      limitsOf: (operationId) => ({
+        functionName: functionIdByOperation.get(operationId)!,
+        ...limitsOf(functionIdByOperation.get(operationId)!),
+      }),
     });
     const host = options.host ?? '127.0.0.1';
     const { port, usedFallbackPort } = await listenWithFallback(server, options, host);

@@ -64,16 +64,24 @@ export const sdkFaultError = (kind: SdkFaultKind, input: unknown): Error => {
   const message = (text: string) => `${text} ${INJECTED_FAULT_MARKER}`;
   switch (kind) {
     case 'throttling':
-      return new ThrottlingException({ message: message('Throughput exceeds the current capacity for one or more global secondary indexes.'), $metadata: { httpStatusCode: 400 } });
+      return new ThrottlingException({
+        message: message('Throughput exceeds the current capacity for one or more global secondary indexes.'),
+        $metadata: { httpStatusCode: 400 },
+      });
     case 'provisioned-throughput':
-      return new ProvisionedThroughputExceededException({ message: message('The level of configured provisioned throughput for the table was exceeded.'), $metadata: { httpStatusCode: 400 } });
+      return new ProvisionedThroughputExceededException({
+        message: message('The level of configured provisioned throughput for the table was exceeded.'),
+        $metadata: { httpStatusCode: 400 },
+      });
     case 'transaction-conflict': {
       // One reason per item, as DynamoDB gives them: one item conflicted, the rest were not evaluated.
       const items = Math.max(1, ((input as { TransactItems?: unknown[] })?.TransactItems ?? []).length);
       const conflicted = randomInt(items);
       const reasons = Array.from({ length: items }, (_, i) => ({ Code: i === conflicted ? 'TransactionConflict' : 'None' }));
       return new TransactionCanceledException({
-        message: message(`Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`),
+        message: message(
+          `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+        ),
         $metadata: { httpStatusCode: 400 },
         CancellationReasons: reasons,
       });

@@ -143,7 +143,10 @@ export class StreamPoller {
   /** The positions now (what the position file holds). */
   positions(): Record<string, ShardPosition> {
     return Object.fromEntries(
-      [...this.shards.values()].map((s) => [s.shardId, { ...(s.position ? { sequenceNumber: s.position } : {}), ...(s.finished ? { finished: true } : {}) }]),
+      [...this.shards.values()].map((s) => [
+        s.shardId,
+        { ...(s.position ? { sequenceNumber: s.position } : {}), ...(s.finished ? { finished: true } : {}) },
+      ]),
     );
   }
 
@@ -278,7 +281,9 @@ export class StreamPoller {
     }
     let result: GetRecordsCommandOutput;
     try {
-      result = await this.streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: Math.min(100, this.options.batchSize ?? 100) }));
+      result = await this.streams.send(
+        new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: Math.min(100, this.options.batchSize ?? 100) }),
+      );
     } catch (error) {
       if (isNamed(error, 'ExpiredIteratorException')) {
         shard.iterator = undefined;

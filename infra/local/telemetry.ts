@@ -61,7 +61,13 @@ type Scope =
   | { readonly kind: 'api'; readonly operationId: string; readonly writes: string[]; faults: number; status?: number }
   | { readonly kind: 'worker'; readonly name: string };
 
-const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+]);
 
 /** The name of the runtime's middleware on a client: a later runtime's replaces an earlier one's. */
 const MIDDLEWARE_NAME = 'jointlyLocalTelemetry';
@@ -81,7 +87,12 @@ export class LocalTelemetry {
   private requests = 0;
   private withWrites = 0;
   private readonly byStatus: Record<string, number> = {};
-  private readonly faulted = { total: 0, byStatus: {} as Record<string, number>, failedByOperation: {} as Record<string, number>, leakedFaultMessages: 0 };
+  private readonly faulted = {
+    total: 0,
+    byStatus: {} as Record<string, number>,
+    failedByOperation: {} as Record<string, number>,
+    leakedFaultMessages: 0,
+  };
   private rejectedWithWrites = 0;
   private readonly rejectedSamples: { operationId: string; status: number; writes: string[] }[] = [];
 
@@ -196,12 +207,19 @@ export class LocalTelemetry {
 
   private noteRejectedWrite(scope: Extract<Scope, { kind: 'api' }>, writes: readonly string[]): void {
     this.rejectedWithWrites += 1;
-    if (this.rejectedSamples.length < 20) this.rejectedSamples.push({ operationId: scope.operationId, status: scope.status ?? 0, writes: [...writes] });
+    if (this.rejectedSamples.length < 20)
+      this.rejectedSamples.push({ operationId: scope.operationId, status: scope.status ?? 0, writes: [...writes] });
   }
 
   snapshot(queues: ReadonlyMap<string, LocalQueue>): LocalStats {
     return {
-      sdkFaults: { rate: this.sdkFaultRate, injected: this.injected, byKind: { ...this.byKind }, byScope: { ...this.byScope }, byCommand: { ...this.byCommand } },
+      sdkFaults: {
+        rate: this.sdkFaultRate,
+        injected: this.injected,
+        byKind: { ...this.byKind },
+        byScope: { ...this.byScope },
+        byCommand: { ...this.byCommand },
+      },
       publisher: { ...this.publisher },
       queues: Object.fromEntries([...queues].map(([name, queue]) => [name, { deadLetters: queue.deadLetters().length }])),
       requests: {

@@ -22,7 +22,7 @@ import type { EventPathMonitoring } from './event-path-monitoring.ts';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -168,7 +168,10 @@ export class ApiStack extends Stack {
     const secretsKey = kms.Key.fromKeyArn(this, 'SecretsKey', key.keyArn);
     const apiSecrets = {
       subjectHashKey: props.subjectHashKeySecretArn
-        ? secretsmanager.Secret.fromSecretAttributes(this, 'SubjectHashKey', { secretCompleteArn: props.subjectHashKeySecretArn, encryptionKey: secretsKey })
+        ? secretsmanager.Secret.fromSecretAttributes(this, 'SubjectHashKey', {
+            secretCompleteArn: props.subjectHashKeySecretArn,
+            encryptionKey: secretsKey,
+          })
         : new secretsmanager.Secret(this, 'SubjectHashKey', {
             secretName: `jointly-${stageConfig.stage}-probe/subject-hash-key`,
             description: 'Probe stacks only: the deployed stage reads the data stack’s subject-hash key.',
@@ -211,16 +214,25 @@ export class ApiStack extends Stack {
           functionId,
           stageConfig,
           description:
-            sharing.length === 1 ? `${route.method} ${route.path}: ${route.summary}` : sharing.map((r) => `${r.method} ${r.path}`).join(', '),
+            sharing.length === 1
+              ? `${route.method} ${route.path}: ${route.summary}`
+              : sharing.map((r) => `${r.method} ${r.path}`).join(', '),
           logEncryptionKey: key,
           // The webhook-secret key's policy names this role (data stack).
           ...(seals ? { roleName: webhookSecretRoleNamesOf(stageConfig.stage, stageConfig.region).sealer } : {}),
         });
-        const access = sharing.some((r) => r.tableAccess === 'readWrite') ? 'readWrite' : sharing.some((r) => r.tableAccess) ? 'read' : undefined;
+        const access = sharing.some((r) => r.tableAccess === 'readWrite')
+          ? 'readWrite'
+          : sharing.some((r) => r.tableAccess)
+            ? 'read'
+            : undefined;
         if (access) {
           fn.bindTable(table, access);
         }
-        fn.bindSecrets(apiSecrets, sharing.flatMap((r) => r.secrets ?? []));
+        fn.bindSecrets(
+          apiSecrets,
+          sharing.flatMap((r) => r.secrets ?? []),
+        );
         const eventAccess = new Set(sharing.flatMap((r) => r.eventAccess ?? []));
         if (eventAccess.size > 0 && !props.events) throw new Error(`${functionId} needs the events stack's resources.`);
         if (eventAccess.has('sealer')) {

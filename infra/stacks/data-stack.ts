@@ -179,7 +179,9 @@ export class DataStack extends Stack {
             StringEquals: { 'aws:SourceAccount': this.account },
             ArnLike: {
               'aws:SourceArn': writers.flatMap((writer) =>
-                writer.sourceResources(stage).map((resourcePart) => `arn:${Aws.PARTITION}:${writer.arnService}:${this.region}:${this.account}:${resourcePart}`),
+                writer
+                  .sourceResources(stage)
+                  .map((resourcePart) => `arn:${Aws.PARTITION}:${writer.arnService}:${this.region}:${this.account}:${resourcePart}`),
               ),
             },
           },
@@ -233,7 +235,15 @@ const restrictToWebhookRoles = (key: kms.Key, names: ReturnType<typeof webhookSe
       sid: 'DenyOtherCryptography',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ['kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:GenerateMac', 'kms:VerifyMac', 'kms:Sign', 'kms:Verify', 'kms:DeriveSharedSecret'],
+      actions: [
+        'kms:ReEncrypt*',
+        'kms:GenerateDataKey*',
+        'kms:GenerateMac',
+        'kms:VerifyMac',
+        'kms:Sign',
+        'kms:Verify',
+        'kms:DeriveSharedSecret',
+      ],
       resources: ['*'],
     }),
   );

@@ -69,7 +69,8 @@ export const addLogMetrics = (
     const message = logs.FilterPattern.stringValue('$.message', '=', spec.message);
     const filter = new logs.MetricFilter(stack, `${pascal(name)}Metric`, {
       logGroup: functions.get(spec.fn)!.logGroupResource,
-      filterPattern: 'status' in spec ? logs.FilterPattern.all(message, logs.FilterPattern.stringValue('$.status', '=', spec.status)) : message,
+      filterPattern:
+        'status' in spec ? logs.FilterPattern.all(message, logs.FilterPattern.stringValue('$.status', '=', spec.status)) : message,
       metricNamespace: namespace,
       metricName: pascal(name),
       metricValue: spec.value,

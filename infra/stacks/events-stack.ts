@@ -25,7 +25,13 @@ import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { ITERATOR_AGE_THRESHOLD_MS, StageAlarms } from '../constructs/alarms.ts';
-import { SERVICE_WRITERS, defaultBusRuleNameOf, encryptedResource, encryptedResourceNameOf, eventBusNameOf } from '../encrypted-resources.ts';
+import {
+  SERVICE_WRITERS,
+  defaultBusRuleNameOf,
+  encryptedResource,
+  encryptedResourceNameOf,
+  eventBusNameOf,
+} from '../encrypted-resources.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
 import { allowSendMessages, EncryptedQueueOnFailure } from '../constructs/encrypted-queues.ts';
 import { addLogMetrics, type EventPathMonitoring, type NamedQueue } from './event-path-monitoring.ts';
@@ -50,7 +56,8 @@ const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
 const acknowledgeSqsMapping = (fn: lambda.Function): void => {
   Validations.of(fn).acknowledge({
     id: 'Serverless-LambdaEventSourceMappingDestination',
-    reason: 'An SQS event source mapping cannot have an on-failure destination; failed messages go to the queue’s own dead-letter queue (maxReceiveCount).',
+    reason:
+      'An SQS event source mapping cannot have an on-failure destination; failed messages go to the queue’s own dead-letter queue (maxReceiveCount).',
   });
 };
 
@@ -83,7 +90,11 @@ export class EventsStack extends Stack {
 
     // ── Alarms go to one encrypted topic per stage ───────────────────────────────
     const topicEntry = encryptedResource('AlarmTopic');
-    this.alarmTopic = new sns.Topic(this, topicEntry.id, { topicName: encryptedResourceNameOf(stage, topicEntry), masterKey: key, enforceSSL: true });
+    this.alarmTopic = new sns.Topic(this, topicEntry.id, {
+      topicName: encryptedResourceNameOf(stage, topicEntry),
+      masterKey: key,
+      enforceSSL: true,
+    });
     // enforceSSL gives the topic a policy of its own, which replaces SNS's default one: without
     // this statement CloudWatch alarms could not publish at all (the key policy is the other half).
     for (const writer of topicEntry.serviceWriters.map((name) => SERVICE_WRITERS[name])) {
@@ -95,7 +106,11 @@ export class EventsStack extends Stack {
           resources: [this.alarmTopic.topicArn],
           conditions: {
             StringEquals: { 'aws:SourceAccount': this.account },
-            ArnLike: { 'aws:SourceArn': writer.sourceResources(stage).map((part) => `arn:${this.partition}:${writer.arnService}:${this.region}:${this.account}:${part}`) },
+            ArnLike: {
+              'aws:SourceArn': writer
+                .sourceResources(stage)
+                .map((part) => `arn:${this.partition}:${writer.arnService}:${this.region}:${this.account}:${part}`),
+            },
           },
         }),
       );
@@ -216,10 +231,15 @@ export class EventsStack extends Stack {
     acknowledgeSqsMapping(fanOut);
     acknowledgeMappedFunction(fanOut);
 
-    const deliver = eventFunction('deliver', 'Delivers one event to one webhook or e-mail subscription', {
-      ...workerEnvironment,
-      [EVENT_ENV.sealKeyArn]: props.webhookSecretKeyArn,
-    }, webhookSecretRoleNamesOf(stage, stageConfig.region).opener);
+    const deliver = eventFunction(
+      'deliver',
+      'Delivers one event to one webhook or e-mail subscription',
+      {
+        ...workerEnvironment,
+        [EVENT_ENV.sealKeyArn]: props.webhookSecretKeyArn,
+      },
+      webhookSecretRoleNamesOf(stage, stageConfig.region).opener,
+    );
     // Opens webhook secrets: Decrypt only, only under the webhook-secret purpose (the key's
     // policy names this role too; both must allow).
     deliver.addToRolePolicy(
@@ -251,7 +271,10 @@ export class EventsStack extends Stack {
     });
     this.bus.grantPutEventsTo(publisher);
     const stream = EVENT_FUNCTION_SETTINGS.publisher.eventSource;
-    const streamFailures = deadLetterQueue('publisherFailures', `stream batches the publisher failed after ${stream.retryAttempts} retries`);
+    const streamFailures = deadLetterQueue(
+      'publisherFailures',
+      `stream batches the publisher failed after ${stream.retryAttempts} retries`,
+    );
     publisher.addEventSource(
       new DynamoEventSource(streamTable, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,

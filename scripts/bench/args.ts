@@ -83,7 +83,10 @@ const truthy = (raw: string | undefined): boolean => raw !== undefined && /^(1|t
 
 const sectionsOf = (name: string, raw: string | undefined): Set<Section> => {
   if (raw === undefined || raw === '') return new Set(SECTIONS);
-  const named = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const named = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const unknown = named.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0 || named.length === 0) {
     throw new BenchArgumentError(`${name} takes a comma-separated list of ${SECTIONS.join(', ')}; not "${raw}".`);

@@ -44,7 +44,11 @@ export class CallCounter {
         if (origin === 'events' && operation === 'PutItem') {
           const item = (args.input as { Item?: unknown }).Item;
           if (stringAttribute(item, 'entity') === 'alert') {
-            const alert = { handoffId: stringAttribute(item, 'handoffId'), referralId: stringAttribute(item, 'referralId'), ownerPk: stringAttribute(item, 'pk') };
+            const alert = {
+              handoffId: stringAttribute(item, 'handoffId'),
+              referralId: stringAttribute(item, 'referralId'),
+              ownerPk: stringAttribute(item, 'pk'),
+            };
             for (const listener of this.alertListeners) listener(alert);
           }
         }

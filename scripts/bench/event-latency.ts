@@ -89,7 +89,8 @@ export const measureEventLatency = async (context: EventLatencyContext): Promise
           if (hooked) seenByHook += 1;
           break;
         }
-        if (performance.now() - committedAt > SAMPLE_TIMEOUT_MS) throw new Error(`no alert for handoff ${handoffId} after ${SAMPLE_TIMEOUT_MS} ms`);
+        if (performance.now() - committedAt > SAMPLE_TIMEOUT_MS)
+          throw new Error(`no alert for handoff ${handoffId} after ${SAMPLE_TIMEOUT_MS} ms`);
       }
     }
   } finally {

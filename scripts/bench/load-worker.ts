@@ -46,11 +46,16 @@ const run = async (job: LoadJob): Promise<LoadOutcome> => {
         method: 'GET',
         path: '/referrals',
         headers: { authorization: headers.authorization },
-        setupRequest: (request) => ({ ...request, path: `/referrals/${job.readableIds[Math.floor(Math.random() * job.readableIds.length)]}` }),
+        setupRequest: (request) => ({
+          ...request,
+          path: `/referrals/${job.readableIds[Math.floor(Math.random() * job.readableIds.length)]}`,
+        }),
       },
     ],
   });
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number((s as { count: number | string }).count)]));
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number((s as { count: number | string }).count)]),
+  );
   const ok = result['2xx'];
   const cpu = process.cpuUsage(cpuBefore);
   return {

@@ -147,7 +147,10 @@ export const measureOperations = async (
       gateway: (i) => {
         const body = JSON.stringify({ toOrg: HANDOFF_TARGET, reason: HANDOFF_REASON });
         const id = gatewayAccepted[i]!;
-        return { run: () => api.send('POST', `/referrals/${id}/handoffs`, eccToken, body), check: expectStatus(201, 'POST /referrals/{id}/handoffs') };
+        return {
+          run: () => api.send('POST', `/referrals/${id}/handoffs`, eccToken, body),
+          check: expectStatus(201, 'POST /referrals/{id}/handoffs'),
+        };
       },
       raw: (i) => raw.prepareOffer(rawAccepted[i]!, ECC, HANDOFF_TARGET, HANDOFF_REASON),
     },

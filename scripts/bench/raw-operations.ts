@@ -101,7 +101,10 @@ export class RawOperations {
       ExpressionAttributeValues: { ':pk': referralKeys.referral(referralId).pk, ':prefix': referralKeys.aggregatePrefix },
       ConsistentRead: true,
     });
-    const audit = new PutCommand({ TableName: this.tableName, Item: this.accessItem(referralId, actorOf(caller), 'detail', new Date().toISOString()) });
+    const audit = new PutCommand({
+      TableName: this.tableName,
+      Item: this.accessItem(referralId, actorOf(caller), 'detail', new Date().toISOString()),
+    });
     return {
       next: undefined,
       run: async () => {
@@ -136,7 +139,9 @@ export class RawOperations {
         const at = new Date().toISOString();
         await this.client.send(
           new BatchWriteCommand({
-            RequestItems: { [this.tableName]: page.map((item) => ({ PutRequest: { Item: this.accessItem(String(item.id), actor, 'list', at) } })) },
+            RequestItems: {
+              [this.tableName]: page.map((item) => ({ PutRequest: { Item: this.accessItem(String(item.id), actor, 'list', at) } })),
+            },
           }),
         );
       },
@@ -156,7 +161,13 @@ export class RawOperations {
     const transact = new TransactWriteCommand({
       TransactItems: [
         this.versionedPut(stored, referral),
-        { Put: { TableName: this.tableName, Item: eventItemOf(referral.id, seq, event, actorOf(caller), changed.updatedAt), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: eventItemOf(referral.id, seq, event, actorOf(caller), changed.updatedAt),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
       ],
     });
     return {
@@ -182,7 +193,13 @@ export class RawOperations {
     const transact = new TransactWriteCommand({
       TransactItems: [
         this.versionedPut(stored, referral, ' AND attribute_not_exists(openHandoffId)'),
-        { Put: { TableName: this.tableName, Item: this.items.toHandoffItem(offer.handoff), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.items.toHandoffItem(offer.handoff),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         {
           Put: {
             TableName: this.tableName,

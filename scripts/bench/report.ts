@@ -20,7 +20,11 @@ export const formatTable = (columns: readonly Column[], rows: readonly (readonly
     const gap = ' '.repeat(widths[i]! - width(text));
     return columns[i]!.align === 'right' ? gap + text : text + gap;
   };
-  const line = (cells: readonly string[]) => columns.map((_, i) => pad(cells[i] ?? '', i)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    columns
+      .map((_, i) => pad(cells[i] ?? '', i))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.header)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 };
 
@@ -37,7 +41,11 @@ export const renderReport = (results: BenchResults, checks: readonly TargetCheck
   const m = results.machine;
   out.push(`Jointly benchmark — ${m.date}`);
   out.push(`${m.cpuCount} × ${m.cpuModel}; Node ${m.node} (${m.platform}); load average ${num(m.loadAverage1m)} at start`);
-  out.push(`Settings: ${Object.entries(results.settings).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);
+  out.push(
+    `Settings: ${Object.entries(results.settings)
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+      .join(' ')}`,
+  );
   out.push('Ratios are gateway ÷ raw DynamoDB, measured side by side in this run; absolute times are context only.');
 
   if (results.operations && Object.keys(results.operations).length > 0) {
@@ -126,7 +134,10 @@ export const renderReport = (results: BenchResults, checks: readonly TargetCheck
 
   if (results.bundles && Object.keys(results.bundles).length > 0) {
     const overhead = find('max(importMs) − nodeBaselineMs');
-    out.push('', `Bundles (target: ≤ ${num(TARGETS.bundleMaxBytes, 0)} bytes each; slowest import − bare Node ≤ ${TARGETS.importOverheadMaxMs} ms)`);
+    out.push(
+      '',
+      `Bundles (target: ≤ ${num(TARGETS.bundleMaxBytes, 0)} bytes each; slowest import − bare Node ≤ ${TARGETS.importOverheadMaxMs} ms)`,
+    );
     out.push(
       formatTable(
         [{ header: 'function' }, { header: 'bytes', align: 'right' }, { header: 'import ms', align: 'right' }, { header: '' }],
@@ -136,7 +147,9 @@ export const renderReport = (results: BenchResults, checks: readonly TargetCheck
       ),
     );
     if (results.nodeBaselineMs !== undefined && overhead) {
-      out.push(`bare Node start: ${num(results.nodeBaselineMs, 1)} ms; slowest import − bare Node: ${num(overhead.value, 1)} ms ${overhead.target} ${verdict(overhead)}`);
+      out.push(
+        `bare Node start: ${num(results.nodeBaselineMs, 1)} ms; slowest import − bare Node: ${num(overhead.value, 1)} ms ${overhead.target} ${verdict(overhead)}`,
+      );
     }
   }
 
@@ -149,6 +162,7 @@ export const summaryLine = (checks: readonly TargetCheck[]): string => {
   const missed = checks.filter((c) => !c.pass);
   const oversized = missed.filter((c) => c.section === 'bundles' && c.name.endsWith(' bytes'));
   const named = missed.filter((c) => !oversized.includes(c)).map((c) => c.name);
-  if (oversized.length > 0) named.push(`${oversized.length} bundle${oversized.length === 1 ? '' : 's'} over ${num(TARGETS.bundleMaxBytes, 0)} bytes`);
+  if (oversized.length > 0)
+    named.push(`${oversized.length} bundle${oversized.length === 1 ? '' : 's'} over ${num(TARGETS.bundleMaxBytes, 0)} bytes`);
   return `${checks.length - missed.length}/${checks.length} targets met.${named.length > 0 ? ` Missed: ${named.join('; ')}.` : ''}`;
 };

@@ -55,12 +55,20 @@ export const evaluateTargets = (results: BenchResults): TargetCheck[] => {
   for (const [id, bundle] of bundles) checks.push(atMost('bundles', `${id} bytes`, bundle.bytes, TARGETS.bundleMaxBytes, ' B'));
   if (bundles.length > 0 && results.nodeBaselineMs !== undefined) {
     const slowest = Math.max(...bundles.map(([, b]) => b.importMs));
-    checks.push(atMost('bundles', 'max(importMs) − nodeBaselineMs', round(slowest - results.nodeBaselineMs, 1), TARGETS.importOverheadMaxMs, ' ms'));
+    checks.push(
+      atMost('bundles', 'max(importMs) − nodeBaselineMs', round(slowest - results.nodeBaselineMs, 1), TARGETS.importOverheadMaxMs, ' ms'),
+    );
   }
   if (results.eventLatency) checks.push(atMost('events', 'eventLatency p95Ms', results.eventLatency.p95Ms, TARGETS.eventP95MaxMs, ' ms'));
   if (results.throughput) {
     const { ratio, errors } = results.throughput;
-    checks.push({ section: 'throughput', name: 'throughput ratio', value: ratio, target: `≥ ${TARGETS.throughputRatioMin}`, pass: ratio >= TARGETS.throughputRatioMin });
+    checks.push({
+      section: 'throughput',
+      name: 'throughput ratio',
+      value: ratio,
+      target: `≥ ${TARGETS.throughputRatioMin}`,
+      pass: ratio >= TARGETS.throughputRatioMin,
+    });
     checks.push(atMost('throughput', 'throughput errors', errors, TARGETS.throughputErrorsMax));
   }
   return checks;

@@ -87,7 +87,8 @@ const rawLoad = async (raw: RawOperations, ids: readonly string[], connections: 
     Array.from({ length: connections }, async () => {
       // Each caller starts with a create, as each autocannon connection does.
       for (let k = 0; performance.now() < deadline; k++) {
-        const prepared = k % 2 === 0 ? raw.prepareCreate(PROVIDE, body) : raw.prepareGet(ids[Math.floor(Math.random() * ids.length)]!, PROVIDE);
+        const prepared =
+          k % 2 === 0 ? raw.prepareCreate(PROVIDE, body) : raw.prepareGet(ids[Math.floor(Math.random() * ids.length)]!, PROVIDE);
         try {
           await prepared.run();
           responses += 1;
@@ -109,7 +110,10 @@ export const measureThroughput = async (context: ThroughputContext): Promise<Thr
   const ids: string[] = [];
   for (let made = 0; made < READABLE_REFERRALS; made += 10) {
     const batch = await Promise.all(
-      Array.from({ length: 10 }, async () => (await api.expect(201, 'POST', '/referrals', token, JSON.stringify(newReferralInput()))).id as string),
+      Array.from(
+        { length: 10 },
+        async () => (await api.expect(201, 'POST', '/referrals', token, JSON.stringify(newReferralInput()))).id as string,
+      ),
     );
     ids.push(...batch);
   }
@@ -117,7 +121,14 @@ export const measureThroughput = async (context: ThroughputContext): Promise<Thr
   // Unmeasured warm-up of both sides at full concurrency first: DynamoDB Local's JIT and the
   // connection pools warm up on whichever side runs first, which would otherwise be penalised.
   const warmupS = Math.max(1, Math.round(context.durationS / 5));
-  await gatewayLoad({ url: context.url, connections: context.connections, durationS: warmupS, token, createBody: JSON.stringify(createInput), readableIds: ids });
+  await gatewayLoad({
+    url: context.url,
+    connections: context.connections,
+    durationS: warmupS,
+    token,
+    createBody: JSON.stringify(createInput),
+    readableIds: ids,
+  });
   await rawLoad(context.raw, ids, context.connections, warmupS);
   context.progress(`  warmed up: ${warmupS} s gateway + ${warmupS} s raw (not counted)`);
 
@@ -142,8 +153,14 @@ export const measureThroughput = async (context: ThroughputContext): Promise<Thr
         createBody: JSON.stringify(createInput),
         readableIds: ids,
       });
-      segment = { responses: outcome.responses, errors: outcome.non2xx + outcome.errors, durationS: outcome.durationS, generatorCpuMs: outcome.cpuMs };
-      if (segment.errors > 0) context.progress(`  gateway status codes: ${JSON.stringify(outcome.statusCodes)}, socket errors ${outcome.errors}`);
+      segment = {
+        responses: outcome.responses,
+        errors: outcome.non2xx + outcome.errors,
+        durationS: outcome.durationS,
+        generatorCpuMs: outcome.cpuMs,
+      };
+      if (segment.errors > 0)
+        context.progress(`  gateway status codes: ${JSON.stringify(outcome.statusCodes)}, socket errors ${outcome.errors}`);
     } else {
       segment = await rawLoad(context.raw, ids, context.connections, seconds);
     }
@@ -160,7 +177,9 @@ export const measureThroughput = async (context: ThroughputContext): Promise<Thr
     context.progress(
       `  ${side} ${seconds} s: ${round(segment.responses / segment.durationS, 1)} rps, ${segment.errors} errors; CPU ms/request: ` +
         `this process ${perRequest((own.user + own.system) / 1000)}` +
-        (dynamodbBefore !== undefined && dynamodbAfter !== undefined ? `, DynamoDB Local ${perRequest(dynamodbAfter - dynamodbBefore)}` : '') +
+        (dynamodbBefore !== undefined && dynamodbAfter !== undefined
+          ? `, DynamoDB Local ${perRequest(dynamodbAfter - dynamodbBefore)}`
+          : '') +
         (segment.generatorCpuMs !== undefined ? `, autocannon ${perRequest(segment.generatorCpuMs)}` : ''),
     );
   }
@@ -170,7 +189,11 @@ export const measureThroughput = async (context: ThroughputContext): Promise<Thr
   await context.drain();
   const cpuOf = (t: (typeof totals)['gateway'], withGenerator: boolean): CpuPerRequest => {
     const per = (ms: number) => (Number.isFinite(ms) ? round(ms / Math.max(1, t.responses), 3) : undefined);
-    return { benchProcessMs: per(t.ownCpuMs)!, dynamodbMs: per(t.dynamodbCpuMs), ...(withGenerator ? { loadGeneratorMs: per(t.generatorCpuMs) } : {}) };
+    return {
+      benchProcessMs: per(t.ownCpuMs)!,
+      dynamodbMs: per(t.dynamodbCpuMs),
+      ...(withGenerator ? { loadGeneratorMs: per(t.generatorCpuMs) } : {}),
+    };
   };
   const rps = totals.gateway.responses / totals.gateway.durationS;
   const rawRps = totals.raw.responses / totals.raw.durationS;

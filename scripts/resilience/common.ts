@@ -125,7 +125,9 @@ export const scanTable = async (endpoint: string, tableName: string): Promise<Re
     const items: Record<string, any>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+      const page = await client.send(
+        new ScanCommand({ TableName: tableName, ConsistentRead: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -160,7 +162,10 @@ export interface SinkRequest {
 }
 
 /** How the sink answers one request: a status, after an optional delay. */
-export type SinkResponder = (request: { readonly rawBody: string; readonly eventId: string; readonly index: number }) => { status: number; delayMs?: number };
+export type SinkResponder = (request: { readonly rawBody: string; readonly eventId: string; readonly index: number }) => {
+  status: number;
+  delayMs?: number;
+};
 
 /** A webhook receiver for the scenarios: like `test/support/webhook-receiver.ts`, but it can be slow or hang. */
 export interface WebhookSink {

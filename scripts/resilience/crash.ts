@@ -130,7 +130,10 @@ export const crashScenario = async (options: ScenarioOptions): Promise<ScenarioR
       if (reply.status !== 201) throw new Error(`subscribe: ${reply.status} ${reply.text}`);
       inboxIds.push(reply.body.id);
     }
-    const webhook = await api.post(PM, '/subscriptions', { eventTypes: ['*'], channel: { type: 'webhook', url: sink.url, secret: SECRET } });
+    const webhook = await api.post(PM, '/subscriptions', {
+      eventTypes: ['*'],
+      channel: { type: 'webhook', url: sink.url, secret: SECRET },
+    });
     if (webhook.status !== 201) throw new Error(`subscribe webhook: ${webhook.status} ${webhook.text}`);
 
     // The load: each workflow drives one referral through its life, two requests racing at each step.
@@ -198,7 +201,8 @@ export const crashScenario = async (options: ScenarioOptions): Promise<ScenarioR
           if (r.status === 201) wf.ackedNotes += 1;
           return r;
         });
-      const act = (what: string, who: Who, path: string, body: unknown) => call(what, () => client.post(who, path, body)).then((r) => (acked(wf, r), r));
+      const act = (what: string, who: Who, path: string, body: unknown) =>
+        call(what, () => client.post(who, path, body)).then((r) => (acked(wf, r), r));
       if (referral.status === 'submitted') {
         const accept = act('accept', ECC, `/referrals/${id}/accept`, {});
         await Promise.all(
@@ -241,10 +245,17 @@ export const crashScenario = async (options: ScenarioOptions): Promise<ScenarioR
     if (!killed) kill();
     const dynamoPort = /DynamoDB: http:\/\/127\.0\.0\.1:(\d+)/.exec(runtime.output())?.[1] ?? '';
     let jvmGone = false;
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline && !jvmGone; await sleep(200)) jvmGone = dynamoProcessesOnPort(dynamoPort).length === 0;
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && !jvmGone; await sleep(200))
+      jvmGone = dynamoProcessesOnPort(dynamoPort).length === 0;
     log(`crash: JVM ${jvmGone ? 'gone' : 'still there'} ${Date.now() - killAt} ms after the kill`);
-    checks.check("the killed runtime's DynamoDB Local JVM is stopped by its watchdog (within 15 s)", jvmGone, `JVM on port ${dynamoPort} still running`);
-    const ackedBeforeKill = new Map(workflows.filter((wf) => wf.id).map((wf) => [wf.id!, { version: wf.ackedVersion, notes: wf.ackedNotes }]));
+    checks.check(
+      "the killed runtime's DynamoDB Local JVM is stopped by its watchdog (within 15 s)",
+      jvmGone,
+      `JVM on port ${dynamoPort} still running`,
+    );
+    const ackedBeforeKill = new Map(
+      workflows.filter((wf) => wf.id).map((wf) => [wf.id!, { version: wf.ackedVersion, notes: wf.ackedNotes }]),
+    );
     const interrupted = workflows.filter((wf) => wf.state === 'interrupted').length;
 
     // Phase 2: restart on the same data, resume interrupted workflows (state read afresh), run the rest.
@@ -291,10 +302,16 @@ export const crashScenario = async (options: ScenarioOptions): Promise<ScenarioR
         return ok ? [] : [{ id: referral.id, seqs, seq: referral.seq, version: referral.version }];
       }),
     );
-    checks.none('no event without its referral', events.filter((e) => !referrals.some((r) => r.id === e.referralId)).map((e) => e.id));
+    checks.none(
+      'no event without its referral',
+      events.filter((e) => !referrals.some((r) => r.id === e.referralId)).map((e) => e.id),
+    );
     const apiMismatches = await inPool(referrals, 6, async (referral) => {
       const reply = await api.get(PM, `/referrals/${referral.id}/history?limit=100`);
-      const fromApi = reply.status === 200 ? (reply.body.items as { id: string; seq: number }[]).map((e) => `${e.seq}:${e.id}`) : [`status ${reply.status}`];
+      const fromApi =
+        reply.status === 200
+          ? (reply.body.items as { id: string; seq: number }[]).map((e) => `${e.seq}:${e.id}`)
+          : [`status ${reply.status}`];
       const fromTable = (eventsByReferral.get(referral.id) ?? []).map((e) => `${e.seq}:${e.id}`);
       return fromApi.join() === fromTable.join() ? undefined : { id: referral.id, fromApi, fromTable };
     });
@@ -307,42 +324,66 @@ export const crashScenario = async (options: ScenarioOptions): Promise<ScenarioR
     INBOX_SUBSCRIPTIONS.forEach(({ eventTypes }, i) => {
       for (const event of events) {
         if (eventTypes.some((p) => matchesEventType(p, event.type)) && alertCounts.get(`${event.id}.${inboxIds[i]}`) !== 1) {
-          missingAlerts.push(`${event.type} ${event.id} → subscription ${i} (${alertCounts.get(`${event.id}.${inboxIds[i]}`) ?? 0} alerts)`);
+          missingAlerts.push(
+            `${event.type} ${event.id} → subscription ${i} (${alertCounts.get(`${event.id}.${inboxIds[i]}`) ?? 0} alerts)`,
+          );
         }
       }
     });
     checks.none('every committed event reached every matching inbox subscription exactly once', missingAlerts);
     checks.none(
       'no alert without its event, and none for a subscription that does not hear it',
-      alerts.filter((a) => {
-        const event = eventsById.get(a.eventId);
-        const at = inboxIds.indexOf(a.subscriptionId);
-        return !event || event.type !== a.type || event.referralId !== a.referralId || at < 0 || !INBOX_SUBSCRIPTIONS[at]!.eventTypes.some((p) => matchesEventType(p, event.type));
-      }).map((a) => a.id),
+      alerts
+        .filter((a) => {
+          const event = eventsById.get(a.eventId);
+          const at = inboxIds.indexOf(a.subscriptionId);
+          return (
+            !event ||
+            event.type !== a.type ||
+            event.referralId !== a.referralId ||
+            at < 0 ||
+            !INBOX_SUBSCRIPTIONS[at]!.eventTypes.some((p) => matchesEventType(p, event.type))
+          );
+        })
+        .map((a) => a.id),
     );
     const pmAlerts = await api.allPages(PM, '/alerts?limit=100');
     const pmExpected = alerts.filter((a) => a.subscriptionId === inboxIds[0] || a.subscriptionId === inboxIds[1]).length;
-    checks.check('GET /alerts shows the programme manager exactly their alerts', pmAlerts.items.length === pmExpected, `${pmAlerts.items.length} listed, ${pmExpected} stored`);
+    checks.check(
+      'GET /alerts shows the programme manager exactly their alerts',
+      pmAlerts.items.length === pmExpected,
+      `${pmAlerts.items.length} listed, ${pmExpected} stored`,
+    );
 
     // Webhook: every event acknowledged at least once; duplicates only from deliveries the kill cut off.
     const acknowledged = sink.requests.filter((r) => r.status >= 200 && r.status < 300 && !r.abandoned);
     const ackCounts = tally(acknowledged.map((r) => headerValue(r.headers, 'Jointly-Event-Id') ?? ''));
-    checks.none('every committed event was acknowledged by the webhook at least once', events.filter((e) => !ackCounts.has(e.id)).map((e) => `${e.type} ${e.id}`));
+    checks.none(
+      'every committed event was acknowledged by the webhook at least once',
+      events.filter((e) => !ackCounts.has(e.id)).map((e) => `${e.type} ${e.id}`),
+    );
     checks.none(
       'every webhook request is for a committed event, signed, and names its body’s event id',
-      sink.requests.filter((r) => {
-        const id = headerValue(r.headers, 'Jointly-Event-Id') ?? '';
-        let bodyId: unknown;
-        try {
-          bodyId = JSON.parse(r.rawBody).id;
-        } catch {
-          bodyId = undefined;
-        }
-        return !eventsById.has(id) || bodyId !== id || !verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000));
-      }).map((r) => r.index),
+      sink.requests
+        .filter((r) => {
+          const id = headerValue(r.headers, 'Jointly-Event-Id') ?? '';
+          let bodyId: unknown;
+          try {
+            bodyId = JSON.parse(r.rawBody).id;
+          } catch {
+            bodyId = undefined;
+          }
+          return (
+            !eventsById.has(id) ||
+            bodyId !== id ||
+            !verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000))
+          );
+        })
+        .map((r) => r.index),
     );
     const duplicated = [...ackCounts].filter(([, n]) => n > 1).map(([id]) => id);
-    const firstAck = (id: string) => Math.min(...acknowledged.filter((r) => headerValue(r.headers, 'Jointly-Event-Id') === id).map((r) => r.receivedAt));
+    const firstAck = (id: string) =>
+      Math.min(...acknowledged.filter((r) => headerValue(r.headers, 'Jointly-Event-Id') === id).map((r) => r.receivedAt));
     checks.none(
       `an event is acknowledged twice only when the kill cut its delivery off (first acknowledged before the kill; ≤ ${DELIVERY_SLOTS}, the delivery worker slots)`,
       duplicated.length > DELIVERY_SLOTS ? duplicated : duplicated.filter((id) => firstAck(id) >= killAt),
@@ -357,7 +398,9 @@ export const crashScenario = async (options: ScenarioOptions): Promise<ScenarioR
     // The kill must have caught work in flight, or the checks above prove little.
     const committedBeforeKill = (id: string) => Date.parse(eventsById.get(id)?.at ?? '') < killAt;
     const alertsAfterRestart = alerts.filter((a) => Date.parse(a.createdAt) >= restartedAt && committedBeforeKill(a.eventId)).length;
-    const webhooksAfterRestart = acknowledged.filter((r) => r.receivedAt >= restartedAt && committedBeforeKill(headerValue(r.headers, 'Jointly-Event-Id') ?? '')).length;
+    const webhooksAfterRestart = acknowledged.filter(
+      (r) => r.receivedAt >= restartedAt && committedBeforeKill(headerValue(r.headers, 'Jointly-Event-Id') ?? ''),
+    ).length;
     checks.check(
       'the kill left work in flight: events committed before it reached subscribers only after the restart',
       alertsAfterRestart + webhooksAfterRestart > 0,

@@ -62,7 +62,16 @@ const ECC: Who = { sub: 'faults-ecc-social-worker', org: 'ecc', roles: ['practit
 const PM: Who = { sub: 'faults-programme-manager', org: 'ecc', roles: ['programme_manager'] };
 
 /** Words that would mean a 5xx told the client about its cause. */
-const LEAK_WORDS = [INJECTED_FAULT_MARKER, 'Exception', 'Throttl', 'TransactionConflict', 'Timeout', 'InternalServerError', 'DynamoDB', 'at file:'];
+const LEAK_WORDS = [
+  INJECTED_FAULT_MARKER,
+  'Exception',
+  'Throttl',
+  'TransactionConflict',
+  'Timeout',
+  'InternalServerError',
+  'DynamoDB',
+  'at file:',
+];
 
 interface Delivery {
   eventId: string;
@@ -127,9 +136,16 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
         await sleep(50 * attempt);
       }
     };
-    const inbox = await created('subscribe', () => api.post(PM, '/subscriptions', { eventTypes: ['*'], channel: { type: 'inbox' } }, { 'Idempotency-Key': ulid() }));
+    const inbox = await created('subscribe', () =>
+      api.post(PM, '/subscriptions', { eventTypes: ['*'], channel: { type: 'inbox' } }, { 'Idempotency-Key': ulid() }),
+    );
     const webhook = await created('subscribe', () =>
-      api.post(PM, '/subscriptions', { eventTypes: ['*'], channel: { type: 'webhook', url: sink.url, secret: SECRET } }, { 'Idempotency-Key': ulid() }),
+      api.post(
+        PM,
+        '/subscriptions',
+        { eventTypes: ['*'], channel: { type: 'webhook', url: sink.url, secret: SECRET } },
+        { 'Idempotency-Key': ulid() },
+      ),
     );
     if (inbox.status !== 201 || webhook.status !== 201) throw new Error(`subscribe: ${inbox.status} ${webhook.status}`);
     const inboxId: string = inbox.body.id;
@@ -176,7 +192,11 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       throw new Error(`referral ${id} did not complete under faults`);
     };
     const loadStarted = Date.now();
-    const referralIds = await inPool(Array.from({ length: size.referrals }, (_, i) => i), size.concurrency, live);
+    const referralIds = await inPool(
+      Array.from({ length: size.referrals }, (_, i) => i),
+      size.concurrency,
+      live,
+    );
     log(`faults: ${size.referrals} referrals lived in ${Date.now() - loadStarted} ms; draining`);
     await drainRuntime(runtime.url);
 
@@ -194,15 +214,23 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
     });
     checks.check(
       'the histories list exactly the committed events, gap-free',
-      histories.every((h) => h.every((e, i) => e.seq === i + 1)) && histories.flat().length === events.length && histories.flat().every((e) => eventIds.has(e.id)),
+      histories.every((h) => h.every((e, i) => e.seq === i + 1)) &&
+        histories.flat().length === events.length &&
+        histories.flat().every((e) => eventIds.has(e.id)),
       `${histories.flat().length} in histories, ${events.length} in the table`,
     );
 
     // Inbox: exactly one alert per event; none without its event.
     const alerts = items.filter((i) => i.entity === 'alert' && i.subscriptionId === inboxId);
     const alertCounts = tally(alerts.map((a) => a.eventId as string));
-    checks.none('every event alerted exactly once (0 lost, 0 duplicated)', [...eventIds].filter((id) => alertCounts.get(id) !== 1));
-    checks.none('no alert without its event', alerts.filter((a) => !eventIds.has(a.eventId)).map((a) => a.id));
+    checks.none(
+      'every event alerted exactly once (0 lost, 0 duplicated)',
+      [...eventIds].filter((id) => alertCounts.get(id) !== 1),
+    );
+    checks.none(
+      'no alert without its event',
+      alerts.filter((a) => !eventIds.has(a.eventId)).map((a) => a.id),
+    );
 
     // Webhook: settle (delivered or dead-lettered), then check the attempt histories.
     const readDeliveries = async () => {
@@ -221,7 +249,15 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
         const seen = latest.get(d.eventId);
         if (!seen || d.at > seen.at || (d.at === seen.at && d.attempt > seen.attempt)) latest.set(d.eventId, d);
       }
-      for (const [id, d] of latest) outcome.set(id, deliveries.some((x) => x.eventId === id && x.outcome === 'delivered') ? 'delivered' : d.outcome === 'dead-lettered' ? 'dead-lettered' : 'pending');
+      for (const [id, d] of latest)
+        outcome.set(
+          id,
+          deliveries.some((x) => x.eventId === id && x.outcome === 'delivered')
+            ? 'delivered'
+            : d.outcome === 'dead-lettered'
+              ? 'dead-lettered'
+              : 'pending',
+        );
       return outcome;
     };
     const beforeRedrive = await readDeliveries();
@@ -232,13 +268,10 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
     );
     const attemptsPerEvent = new Map<string, number[]>();
     for (const d of beforeRedrive) attemptsPerEvent.set(d.eventId, [...(attemptsPerEvent.get(d.eventId) ?? []), d.attempt]);
-    checks.none(
-      `retries are bounded: attempts numbered 1…${MAX_ATTEMPTS}, dead-lettered only at attempt ${MAX_ATTEMPTS}`,
-      [
-        ...[...attemptsPerEvent].filter(([, attempts]) => attempts.some((a) => a < 1 || a > MAX_ATTEMPTS)),
-        ...beforeRedrive.filter((d) => d.outcome === 'dead-lettered' && d.attempt !== MAX_ATTEMPTS),
-      ],
-    );
+    checks.none(`retries are bounded: attempts numbered 1…${MAX_ATTEMPTS}, dead-lettered only at attempt ${MAX_ATTEMPTS}`, [
+      ...[...attemptsPerEvent].filter(([, attempts]) => attempts.some((a) => a < 1 || a > MAX_ATTEMPTS)),
+      ...beforeRedrive.filter((d) => d.outcome === 'dead-lettered' && d.attempt !== MAX_ATTEMPTS),
+    ]);
     // An attempt is made again only when its worker failed after calling out and before moving
     // the delivery on (an injected DynamoDB fault), once its lease ran out: at least once.
     const remadeAttempts = [...attemptsPerEvent.values()].reduce((sum, attempts) => sum + attempts.length - new Set(attempts).size, 0);
@@ -269,13 +302,22 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
 
     const acknowledged = sink.requests.filter((r) => r.status >= 200 && r.status < 300 && !r.abandoned);
     const ackCounts = tally(acknowledged.map((r) => headerValue(r.headers, 'Jointly-Event-Id') ?? ''));
-    checks.none('after the redrive, the webhook has acknowledged every event', [...eventIds].filter((id) => !ackCounts.has(id)));
+    checks.none(
+      'after the redrive, the webhook has acknowledged every event',
+      [...eventIds].filter((id) => !ackCounts.has(id)),
+    );
     checks.none(
       'every webhook request is for a committed event, signed, and names its body’s event id',
-      sink.requests.filter((r) => {
-        const id = headerValue(r.headers, 'Jointly-Event-Id') ?? '';
-        return !eventIds.has(id) || !verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000)) || JSON.parse(r.rawBody).id !== id;
-      }).map((r) => r.index),
+      sink.requests
+        .filter((r) => {
+          const id = headerValue(r.headers, 'Jointly-Event-Id') ?? '';
+          return (
+            !eventIds.has(id) ||
+            !verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000)) ||
+            JSON.parse(r.rawBody).id !== id
+          );
+        })
+        .map((r) => r.index),
     );
     const bodiesPerId = new Map<string, Set<string>>();
     for (const r of sink.requests) {
@@ -287,18 +329,31 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       'a duplicate is a retried delivery: the same body under the same Jointly-Event-Id every time',
       [...bodiesPerId].filter(([, bodies]) => bodies.size > 1).map(([id]) => id),
     );
-    checks.check('duplicate acknowledgements stay rare (≤ 2 % of events)', duplicates <= Math.max(2, eventIds.size * 0.02), `${duplicates} duplicates for ${eventIds.size} events`);
+    checks.check(
+      'duplicate acknowledgements stay rare (≤ 2 % of events)',
+      duplicates <= Math.max(2, eventIds.size * 0.02),
+      `${duplicates} duplicates for ${eventIds.size} events`,
+    );
     const afterRedrive = finalOutcome(await readDeliveries());
-    checks.none('the deliveries now say delivered for every event', [...eventIds].filter((id) => afterRedrive.get(id) !== 'delivered'));
+    checks.none(
+      'the deliveries now say delivered for every event',
+      [...eventIds].filter((id) => afterRedrive.get(id) !== 'delivered'),
+    );
 
     // The API under faults: well-formed answers only.
     const stats = await runtimeStats(runtime.url);
     const malformed = responses.filter(({ reply }) => {
       if (reply.status < 400) return reply.status >= 300;
-      const problem = reply.headers.get('content-type') === 'application/problem+json' && reply.body?.status === reply.status && typeof reply.body?.title === 'string';
+      const problem =
+        reply.headers.get('content-type') === 'application/problem+json' &&
+        reply.body?.status === reply.status &&
+        typeof reply.body?.title === 'string';
       return !problem;
     });
-    checks.none('every API response under faults is 2xx or problem+json', malformed.map(({ what, reply }) => `${what} ${reply.status} ${reply.text.slice(0, 120)}`));
+    checks.none(
+      'every API response under faults is 2xx or problem+json',
+      malformed.map(({ what, reply }) => `${what} ${reply.status} ${reply.text.slice(0, 120)}`),
+    );
     checks.none(
       'an injected fault the retries could not absorb is a 409 or a 503 with Retry-After, never a 500',
       responses
@@ -307,10 +362,20 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
     );
     checks.none(
       'no 5xx says anything of its cause (no injected message, exception name or stack)',
-      responses.filter(({ reply }) => reply.status >= 500 && LEAK_WORDS.some((w) => reply.text.includes(w))).map(({ what, reply }) => `${what} ${reply.text.slice(0, 160)}`),
+      responses
+        .filter(({ reply }) => reply.status >= 500 && LEAK_WORDS.some((w) => reply.text.includes(w)))
+        .map(({ what, reply }) => `${what} ${reply.text.slice(0, 160)}`),
     );
-    checks.check('the runtime saw no response carrying an injected fault message', stats.requests.faulted.leakedFaultMessages === 0, JSON.stringify(stats.requests.faulted));
-    checks.check('no local queue gave up on a message (0 dead letters outside the redrivable delivery dead letters)', Object.values(stats.queues).every((q) => q.deadLetters === 0), JSON.stringify(stats.queues));
+    checks.check(
+      'the runtime saw no response carrying an injected fault message',
+      stats.requests.faulted.leakedFaultMessages === 0,
+      JSON.stringify(stats.requests.faulted),
+    );
+    checks.check(
+      'no local queue gave up on a message (0 dead letters outside the redrivable delivery dead letters)',
+      Object.values(stats.queues).every((q) => q.deadLetters === 0),
+      JSON.stringify(stats.queues),
+    );
 
     // Enough faults, of every kind, in every place.
     const deliveryInjected = beforeRedrive.filter((d) => d.error === 'injected fault').length;
@@ -320,11 +385,24 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
     checks.check(`at least ${size.minimumInjected} failures injected`, injected >= size.minimumInjected, `${injected}`);
     checks.none(
       'every SDK fault kind was injected (transaction conflict, throttling, provisioned throughput, timeout, internal error)',
-      ['transaction-conflict', 'throttling', 'provisioned-throughput', 'timeout', 'internal-error'].filter((k) => !stats.sdkFaults.byKind[k]),
+      ['transaction-conflict', 'throttling', 'provisioned-throughput', 'timeout', 'internal-error'].filter(
+        (k) => !stats.sdkFaults.byKind[k],
+      ),
     );
-    checks.none('SDK faults hit the API, the fan-out and the delivery worker', ['api', 'fanOut', 'deliveries'].filter((s) => !stats.sdkFaults.byScope[s]));
-    checks.check('publishes failed on purpose and were retried', stats.publisher.failedInvocations > 0 && stats.publisher.eventsPublished >= eventIds.size, JSON.stringify(stats.publisher));
-    checks.check('delivery attempts failed on purpose, on 500s and on timeouts', deliveryInjected > 0 && receiver500s > 0 && timeouts > 0, `injected ${deliveryInjected}, 500s ${receiver500s}, timeouts ${timeouts}`);
+    checks.none(
+      'SDK faults hit the API, the fan-out and the delivery worker',
+      ['api', 'fanOut', 'deliveries'].filter((s) => !stats.sdkFaults.byScope[s]),
+    );
+    checks.check(
+      'publishes failed on purpose and were retried',
+      stats.publisher.failedInvocations > 0 && stats.publisher.eventsPublished >= eventIds.size,
+      JSON.stringify(stats.publisher),
+    );
+    checks.check(
+      'delivery attempts failed on purpose, on 500s and on timeouts',
+      deliveryInjected > 0 && receiver500s > 0 && timeouts > 0,
+      `injected ${deliveryInjected}, 500s ${receiver500s}, timeouts ${timeouts}`,
+    );
 
     // What the 500s were: the error names from the runtime's log (it logs names, never messages).
     const unhandled = tally(
@@ -350,7 +428,9 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       apiRequests: responses.length,
       faultedRequests: stats.requests.faulted.total,
       ...Object.fromEntries(Object.entries(faulted).map(([k, v]) => [`faultedAnswered${k}`, v])),
-      ...Object.fromEntries(Object.entries(stats.requests.faulted.failedByOperation).map(([k, v]) => [`faulted5xx:${k.replace(' ', ':')}`, v])),
+      ...Object.fromEntries(
+        Object.entries(stats.requests.faulted.failedByOperation).map(([k, v]) => [`faulted5xx:${k.replace(' ', ':')}`, v]),
+      ),
       answered409: status(409),
       answered503: status(503),
       answered500: status(500),

@@ -92,7 +92,8 @@ const validBodyFor = (path: string): fc.Arbitrary<unknown> => {
       reason: fc.constantFrom('Falls at home.', 'Confused at night; carer worried.'),
     });
   }
-  if (path === '/referrals/search') return fc.oneof(fc.record({ nhsNumber: fc.constant('9434765919') }), fc.record({ localId: fc.constantFrom('ECC-1', 'x') }));
+  if (path === '/referrals/search')
+    return fc.oneof(fc.record({ nhsNumber: fc.constant('9434765919') }), fc.record({ localId: fc.constantFrom('ECC-1', 'x') }));
   if (path.endsWith('/notes')) return fc.record({ text: comment });
   if (path.endsWith('/handoffs')) return fc.record({ toOrg: org, reason: fc.constantFrom('Better placed.', 'Moving area.') });
   if (path === '/subscriptions') {
@@ -101,7 +102,9 @@ const validBodyFor = (path: string): fc.Arbitrary<unknown> => {
       channel: fc.oneof(
         fc.constant({ type: 'inbox' }),
         // Webhooks only to addresses the policy refuses: a valid one would send deliveries nowhere for minutes.
-        fc.constantFrom('http://169.254.169.254/latest', 'ftp://127.0.0.1/x', 'not a url').map((url) => ({ type: 'webhook', url, secret: 'a-long-enough-shared-secret' })),
+        fc
+          .constantFrom('http://169.254.169.254/latest', 'ftp://127.0.0.1/x', 'not a url')
+          .map((url) => ({ type: 'webhook', url, secret: 'a-long-enough-shared-secret' })),
       ),
     });
   }
@@ -133,11 +136,27 @@ const validBodyFor = (path: string): fc.Arbitrary<unknown> => {
 export const bodyFor = (path: string): fc.Arbitrary<{ kind: string; body: string | Uint8Array | undefined }> => {
   const valid = validBodyFor(path);
   const mutated = fc
-    .tuple(valid, fc.oneof(fc.constantFrom('toOrg', 'subject', 'reason', 'text', 'comment', 'channel', 'eventTypes', 'outcome', 'reasonCode', 'priority', 'nhsNumber'), fc.string({ maxLength: 10 })), fc.oneof(
-      fc.jsonValue({ maxDepth: 2 }),
-      nastyString,
-      fc.constantFrom(null, true, 0, -1, 1.5, [], {}),
-    ), fc.boolean())
+    .tuple(
+      valid,
+      fc.oneof(
+        fc.constantFrom(
+          'toOrg',
+          'subject',
+          'reason',
+          'text',
+          'comment',
+          'channel',
+          'eventTypes',
+          'outcome',
+          'reasonCode',
+          'priority',
+          'nhsNumber',
+        ),
+        fc.string({ maxLength: 10 }),
+      ),
+      fc.oneof(fc.jsonValue({ maxDepth: 2 }), nastyString, fc.constantFrom(null, true, 0, -1, 1.5, [], {})),
+      fc.boolean(),
+    )
     .map(([body, key, value, drop]) => {
       const copy = { ...(body as Record<string, unknown>) };
       if (drop) delete copy[key];
@@ -146,17 +165,39 @@ export const bodyFor = (path: string): fc.Arbitrary<{ kind: string; body: string
     });
   // Raw JSON text, so the keys really are `__proto__` & co (an object literal would set the prototype instead).
   const polluted = fc.tuple(valid, fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.boolean()).map(([body, key, nested]) => {
-    const poison = key === 'constructor' ? `{"prototype":{"${POLLUTION_MARK}":true,"status":"completed"}}` : `{"${POLLUTION_MARK}":true,"isAdmin":true,"roles":["programme_manager"],"ownerOrg":"ecc"}`;
+    const poison =
+      key === 'constructor'
+        ? `{"prototype":{"${POLLUTION_MARK}":true,"status":"completed"}}`
+        : `{"${POLLUTION_MARK}":true,"isAdmin":true,"roles":["programme_manager"],"ownerOrg":"ecc"}`;
     const text = JSON.stringify(body);
-    if (nested && text.startsWith('{"subject":{') === false && text.includes('"subject":{')) return text.replace('"subject":{', `"subject":{"${key}":${poison},`);
+    if (nested && text.startsWith('{"subject":{') === false && text.includes('"subject":{'))
+      return text.replace('"subject":{', `"subject":{"${key}":${poison},`);
     return text === '{}' ? `{"${key}":${poison}}` : `{"${key}":${poison},${text.slice(1)}`;
   });
   const text = (kind: string, a: fc.Arbitrary<string>) => a.map((body) => ({ kind, body: body as string | Uint8Array | undefined }));
   return fc.oneof(
-    { weight: 5, arbitrary: text('valid', valid.map((b) => JSON.stringify(b))) },
-    { weight: 6, arbitrary: text('mutated', mutated.map((b) => JSON.stringify(b))) },
+    {
+      weight: 5,
+      arbitrary: text(
+        'valid',
+        valid.map((b) => JSON.stringify(b)),
+      ),
+    },
+    {
+      weight: 6,
+      arbitrary: text(
+        'mutated',
+        mutated.map((b) => JSON.stringify(b)),
+      ),
+    },
     { weight: 3, arbitrary: text('prototype keys', polluted) },
-    { weight: 2, arbitrary: text('any JSON', fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null')) },
+    {
+      weight: 2,
+      arbitrary: text(
+        'any JSON',
+        fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
+      ),
+    },
     {
       weight: 2,
       arbitrary: text(
@@ -167,13 +208,29 @@ export const bodyFor = (path: string): fc.Arbitrary<{ kind: string; body: string
         ),
       ),
     },
-    { weight: 1, arbitrary: text('deep nesting', fc.constantFrom(100, 3_000, 50_000).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`)) },
-    { weight: 1, arbitrary: text('huge', fc.constantFrom(300_000, 1_100_000).map((n) => JSON.stringify({ text: 'x'.repeat(n), reason: 'y', comment: 'z' }))) },
     {
       weight: 1,
-      arbitrary: fc
-        .uint8Array({ minLength: 1, maxLength: 64 })
-        .map((bytes) => ({ kind: 'invalid UTF-8', body: Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, ...bytes, 0x22, 0x7d]) as string | Uint8Array | undefined })),
+      arbitrary: text(
+        'deep nesting',
+        fc.constantFrom(100, 3_000, 50_000).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: text(
+        'huge',
+        fc.constantFrom(300_000, 1_100_000).map((n) => JSON.stringify({ text: 'x'.repeat(n), reason: 'y', comment: 'z' })),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({
+        kind: 'invalid UTF-8',
+        body: Uint8Array.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, ...bytes, 0x22, 0x7d]) as
+          | string
+          | Uint8Array
+          | undefined,
+      })),
     },
     { weight: 1, arbitrary: fc.constant({ kind: 'no body', body: undefined }) },
   );
@@ -194,9 +251,48 @@ const idSegment = (known: Known, own: keyof Known): fc.Arbitrary<string> =>
 export const queryString: fc.Arbitrary<string> = fc
   .array(
     fc.tuple(
-      fc.oneof(fc.constantFrom('box', 'status', 'serviceArea', 'team', 'sort', 'org', 'limit', 'cursor', 'unread', 'from', 'to', 'groupBy', '__proto__', 'constructor[prototype]'), fc.string({ maxLength: 8 })),
       fc.oneof(
-        fc.constantFrom('inbox', 'outbox', 'owned', 'submitted', 'accepted', 'newest', 'due', 'ecc', 'provide', '1', '25', '100', '101', '0', '-1', '1e2', 'true', 'false', '2026-01-01', 'x'.repeat(3_000)),
+        fc.constantFrom(
+          'box',
+          'status',
+          'serviceArea',
+          'team',
+          'sort',
+          'org',
+          'limit',
+          'cursor',
+          'unread',
+          'from',
+          'to',
+          'groupBy',
+          '__proto__',
+          'constructor[prototype]',
+        ),
+        fc.string({ maxLength: 8 }),
+      ),
+      fc.oneof(
+        fc.constantFrom(
+          'inbox',
+          'outbox',
+          'owned',
+          'submitted',
+          'accepted',
+          'newest',
+          'due',
+          'ecc',
+          'provide',
+          '1',
+          '25',
+          '100',
+          '101',
+          '0',
+          '-1',
+          '1e2',
+          'true',
+          'false',
+          '2026-01-01',
+          'x'.repeat(3_000),
+        ),
         ulidArb.map((id) => Buffer.from(JSON.stringify({ k: id })).toString('base64url')),
         nastyString.map((s) => s.slice(0, 500).toWellFormed()),
       ),
@@ -209,12 +305,38 @@ export const queryString: fc.Arbitrary<string> = fc
 export const pathFor = (known: Known, route: RouteDefinition | undefined): fc.Arbitrary<string> => {
   if (!route) {
     const segment = fc.oneof(
-      fc.constantFrom('referrals', 'handoffs', 'subscriptions', 'alerts', 'metrics', 'summary', '_local', 'token', 'stats', 'health', 'openapi.json', 'reference', '', '..', '%2F', '🙂', '__proto__', 'constructor', 'prototype'),
+      fc.constantFrom(
+        'referrals',
+        'handoffs',
+        'subscriptions',
+        'alerts',
+        'metrics',
+        'summary',
+        '_local',
+        'token',
+        'stats',
+        'health',
+        'openapi.json',
+        'reference',
+        '',
+        '..',
+        '%2F',
+        '🙂',
+        '__proto__',
+        'constructor',
+        'prototype',
+      ),
       ulidArb,
       nastyString.map((s) => encode(s.slice(0, 200))),
     );
     return fc.array(segment, { minLength: 0, maxLength: 5 }).map((segments) => `/${segments.join('/')}`);
   }
-  const own: keyof Known = route.path.startsWith('/handoffs') ? 'handoffs' : route.path.startsWith('/subscriptions') ? 'subscriptions' : route.path.startsWith('/alerts') ? 'alerts' : 'referrals';
+  const own: keyof Known = route.path.startsWith('/handoffs')
+    ? 'handoffs'
+    : route.path.startsWith('/subscriptions')
+      ? 'subscriptions'
+      : route.path.startsWith('/alerts')
+        ? 'alerts'
+        : 'referrals';
   return route.path.includes('{id}') ? idSegment(known, own).map((id) => route.path.replace('{id}', id)) : fc.constant(route.path);
 };

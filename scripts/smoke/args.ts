@@ -34,7 +34,17 @@ export const parseSmokeArgs = (argv: readonly string[], env: NodeJS.ProcessEnv =
     if (value === undefined || value.startsWith('--')) throw new SmokeUsageError(`--${name} needs a value. ${USAGE}`);
     values.set(name, value);
   }
-  const known = new Set(['base', 'token-provide', 'token-ecc', 'token-pm', 'webhook-url', 'webhook-secret', 'from-org', 'to-org', 'wait-seconds']);
+  const known = new Set([
+    'base',
+    'token-provide',
+    'token-ecc',
+    'token-pm',
+    'webhook-url',
+    'webhook-secret',
+    'from-org',
+    'to-org',
+    'wait-seconds',
+  ]);
   for (const name of values.keys()) if (!known.has(name)) throw new SmokeUsageError(`Unknown option --${name}. ${USAGE}`);
   const base = values.get('base') ?? env['SMOKE_BASE_URL'];
   if (!base || !URL.canParse(base)) throw new SmokeUsageError(`--base must be the API's URL, e.g. --base http://127.0.0.1:3000. ${USAGE}`);
@@ -48,7 +58,11 @@ export const parseSmokeArgs = (argv: readonly string[], env: NodeJS.ProcessEnv =
   }
   return {
     base: base.replace(/\/+$/, ''),
-    tokens: { provide: pick('token-provide', 'SMOKE_TOKEN_PROVIDE'), ecc: pick('token-ecc', 'SMOKE_TOKEN_ECC'), pm: pick('token-pm', 'SMOKE_TOKEN_PM') },
+    tokens: {
+      provide: pick('token-provide', 'SMOKE_TOKEN_PROVIDE'),
+      ecc: pick('token-ecc', 'SMOKE_TOKEN_ECC'),
+      pm: pick('token-pm', 'SMOKE_TOKEN_PM'),
+    },
     ...(webhookUrl !== undefined ? { webhookUrl } : {}),
     ...(webhookSecret !== undefined ? { webhookSecret } : {}),
     fromOrg: values.get('from-org') ?? 'provide',

@@ -7,7 +7,13 @@
 
 /** An EventBridge pattern (JSON). */
 export type EventPattern = { readonly [field: string]: EventPattern | readonly PatternValue[] };
-export type PatternValue = string | number | boolean | null | { readonly prefix: string } | { readonly 'anything-but': readonly (string | number)[] };
+export type PatternValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly prefix: string }
+  | { readonly 'anything-but': readonly (string | number)[] };
 
 const matchesValue = (rule: PatternValue, value: unknown): boolean => {
   if (rule !== null && typeof rule === 'object') {

@@ -36,14 +36,7 @@ export const DEFAULT_PRIORITY_TARGET_MINUTES: Readonly<Record<Priority, number>>
   routine: 120 * 60,
 };
 
-export const REFERRAL_STATUSES = [
-  'submitted',
-  'info_requested',
-  'accepted',
-  'declined',
-  'cancelled',
-  'completed',
-] as const;
+export const REFERRAL_STATUSES = ['submitted', 'info_requested', 'accepted', 'declined', 'cancelled', 'completed'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /** The lists a referral appears in: its receiver's inbox, its sender's outbox, its responsible org's owned list. */
@@ -65,13 +58,7 @@ export const DECLINE_REASON_CODES = [
 export type DeclineReasonCode = (typeof DECLINE_REASON_CODES)[number];
 
 /** Reasons a sender may cancel a referral. */
-export const CANCEL_REASON_CODES = [
-  'no-longer-required',
-  'person-admitted',
-  'person-died',
-  'entered-in-error',
-  'other',
-] as const;
+export const CANCEL_REASON_CODES = ['no-longer-required', 'person-admitted', 'person-died', 'entered-in-error', 'other'] as const;
 export type CancelReasonCode = (typeof CANCEL_REASON_CODES)[number];
 
 /** How a completed referral ended: what the programme evaluates crisis prevention by. */

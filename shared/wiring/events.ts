@@ -26,7 +26,13 @@ export const deliveryRepositoryOn = (documentClient?: DynamoDBDocumentClient): D
 
 /** Backoff base of delivery retries, in ms, read and validated from `env`. */
 export const deliveryBackoffBaseMs = (env: NodeJS.ProcessEnv = process.env): number => {
-  const backoff = z.coerce.number().int().min(0).max(900_000).default(DEFAULT_BACKOFF_BASE_MS).safeParse(env[DELIVERY_ENV.backoffBaseMs] || undefined);
+  const backoff = z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(900_000)
+    .default(DEFAULT_BACKOFF_BASE_MS)
+    .safeParse(env[DELIVERY_ENV.backoffBaseMs] || undefined);
   if (!backoff.success) throw new ConfigurationError(`${DELIVERY_ENV.backoffBaseMs} must be a whole number of milliseconds (0–900000).`);
   return backoff.data;
 };

@@ -14,4 +14,10 @@ import { SUBSCRIPTION_ROUTES } from '../subscriptions/api/routes.ts';
 export { DEFAULT_ROUTE } from '../meta/api/routes.ts';
 
 /** Every route, in the order the contract lists them. */
-export const ROUTES: readonly RouteDefinition[] = [...META_ROUTES, ...REFERENCE_ROUTES, ...REFERRAL_ROUTES, ...SUBSCRIPTION_ROUTES, ...METRICS_ROUTES];
+export const ROUTES: readonly RouteDefinition[] = [
+  ...META_ROUTES,
+  ...REFERENCE_ROUTES,
+  ...REFERRAL_ROUTES,
+  ...SUBSCRIPTION_ROUTES,
+  ...METRICS_ROUTES,
+];

@@ -69,7 +69,14 @@ describe('a receiver redirected away', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ id, reason: atLeaving.reason, status: 'submitted', version: atLeaving.version, toOrg: 'meht', allowedActions: [] });
+    expect(response.body).toMatchObject({
+      id,
+      reason: atLeaving.reason,
+      status: 'submitted',
+      version: atLeaving.version,
+      toOrg: 'meht',
+      allowedActions: [],
+    });
     expect(response.headers.get('etag')).toBe(`"${atLeaving.version}"`);
     expectNoLaterText(response);
   });
@@ -154,30 +161,35 @@ describe('a handoff target whose offer was declined or withdrawn', () => {
     return { id: referral.id as string, first: first.id as string, second: second.id as string };
   };
 
-  it.for(['decline', 'withdraw'] as const)('%s: sees the handoff it was offered as it stood, not the later one; no later note; 403 on every write', async (answer) => {
-    // Prepare
-    const { id, first, second } = await scene(answer);
+  it.for(['decline', 'withdraw'] as const)(
+    '%s: sees the handoff it was offered as it stood, not the later one; no later note; 403 on every write',
+    async (answer) => {
+      // Prepare
+      const { id, first, second } = await scene(answer);
 
-    // Act
-    const detail = await api.get(MEHT, `/referrals/${id}`);
-    const seen = await api.get(MEHT, `/handoffs/${first}`);
-    const later = await api.get(MEHT, `/handoffs/${second}`);
-    const notes = await api.get(MEHT, `/referrals/${id}/notes`);
-    const note = await api.post(MEHT, `/referrals/${id}/notes`, { text: 'Should not be written.' });
-    const accept = await api.post(MEHT, `/handoffs/${first}/accept`, {});
+      // Act
+      const detail = await api.get(MEHT, `/referrals/${id}`);
+      const seen = await api.get(MEHT, `/handoffs/${first}`);
+      const later = await api.get(MEHT, `/handoffs/${second}`);
+      const notes = await api.get(MEHT, `/referrals/${id}/notes`);
+      const note = await api.post(MEHT, `/referrals/${id}/notes`, { text: 'Should not be written.' });
+      const accept = await api.post(MEHT, `/handoffs/${first}/accept`, {});
 
-    // Assess
-    expect(detail.status).toBe(200);
-    expect(detail.body.allowedActions).toEqual([]);
-    expect(detail.body.handoffs.map((h: { id: string; status: string }) => [h.id, h.status])).toEqual([[first, answer === 'decline' ? 'declined' : 'withdrawn']]);
-    expect(seen.status).toBe(200);
-    expect(seen.body).toMatchObject({ id: first, allowedActions: [] });
-    expect(later.status).toBe(404);
-    expect(notes.body.items).toEqual([]);
-    expect(note.status).toBe(403);
-    expect(accept.status).toBe(403);
-    for (const response of [detail, seen, notes]) expectNoLaterText(response);
-  });
+      // Assess
+      expect(detail.status).toBe(200);
+      expect(detail.body.allowedActions).toEqual([]);
+      expect(detail.body.handoffs.map((h: { id: string; status: string }) => [h.id, h.status])).toEqual([
+        [first, answer === 'decline' ? 'declined' : 'withdrawn'],
+      ]);
+      expect(seen.status).toBe(200);
+      expect(seen.body).toMatchObject({ id: first, allowedActions: [] });
+      expect(later.status).toBe(404);
+      expect(notes.body.items).toEqual([]);
+      expect(note.status).toBe(403);
+      expect(accept.status).toBe(403);
+      for (const response of [detail, seen, notes]) expectNoLaterText(response);
+    },
+  );
 
   it('offered again, it is a current party again: the current record, and it may write notes', async () => {
     // Prepare
@@ -205,7 +217,10 @@ describe('a handoff target whose offer was declined or withdrawn', () => {
     // Prepare
     const referral = await must(api.post(PROVIDE, '/referrals', referralBody()), 201);
     await must(api.post(ECC, `/referrals/${referral.id}/accept`, {}), 200);
-    const handoff = await must(api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'meht', reason: 'Frailty unit to lead.' }), 201);
+    const handoff = await must(
+      api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'meht', reason: 'Frailty unit to lead.' }),
+      201,
+    );
     await must(api.post(MEHT, `/handoffs/${handoff.id}/accept`, {}), 200);
     await must(api.post(MEHT, `/referrals/${referral.id}/notes`, { text: 'MEHT took over.' }), 201);
 
@@ -223,18 +238,32 @@ describe('subscriptions of a former party', () => {
   it('hear the event it left with, and nothing of the referral after it', async () => {
     // Prepare: MEHT's practitioner hears its org's events; a programme manager hears all (the control).
     const mehtSub = await must(api.post(MEHT, '/subscriptions', { eventTypes: ['*'], channel: { type: 'inbox' } }), 201);
-    const pmSub = await must(api.post(PM, '/subscriptions', { eventTypes: ['note.added', 'handoff.declined'], channel: { type: 'inbox' } }), 201);
+    const pmSub = await must(
+      api.post(PM, '/subscriptions', { eventTypes: ['note.added', 'handoff.declined'], channel: { type: 'inbox' } }),
+      201,
+    );
     const referral = await must(api.post(PROVIDE, '/referrals', referralBody()), 201);
     await must(api.post(ECC, `/referrals/${referral.id}/accept`, {}), 200);
-    const handoff = await must(api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'meht', reason: 'Frailty unit to lead.' }), 201);
+    const handoff = await must(
+      api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'meht', reason: 'Frailty unit to lead.' }),
+      201,
+    );
     await must(api.post(MEHT, `/handoffs/${handoff.id}/decline`, { reasonCode: 'no-capacity' }), 200);
 
     // Act: a later note; wait until the control has heard it.
     await must(api.post(ECC, `/referrals/${referral.id}/notes`, { text: LATER.note }), 201);
     const alertsOf = (who: CallerClaims, subscriptionId: string) => async () =>
-      (await readAllPages(api, who, '/alerts?limit=100')).filter((a) => a.subscriptionId === subscriptionId && a.referralId === referral.id);
-    const control = await pollUntil(alertsOf(PM, pmSub.id), (alerts) => alerts.some((a) => a.type === 'note.added'), { timeoutMs: 60_000, intervalMs: 250 });
-    const former = await pollUntil(alertsOf(MEHT, mehtSub.id), (alerts) => alerts.some((a) => a.type === 'handoff.declined'), { timeoutMs: 60_000, intervalMs: 250 });
+      (await readAllPages(api, who, '/alerts?limit=100')).filter(
+        (a) => a.subscriptionId === subscriptionId && a.referralId === referral.id,
+      );
+    const control = await pollUntil(alertsOf(PM, pmSub.id), (alerts) => alerts.some((a) => a.type === 'note.added'), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+    const former = await pollUntil(alertsOf(MEHT, mehtSub.id), (alerts) => alerts.some((a) => a.type === 'handoff.declined'), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
 
     // Assess
     expect(control.map((a) => a.type)).toContain('note.added');

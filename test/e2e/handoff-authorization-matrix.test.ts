@@ -27,7 +27,17 @@ const DUAL: Who = { sub: 'mx-dual-ageuk', org: 'ageuk-essex', roles: ['practitio
 /** Of the offering org, but with no Jointly role: the org alone grants nothing. */
 const NO_ROLE: Who = { sub: 'mx-ecc-receptionist', org: 'ecc', roles: [] };
 
-const CALLERS = ['offerer', 'target', 'sender', 'non-party', 'programme manager', 'no-role token', 'no token', 'non-party programme manager', 'dual role'] as const;
+const CALLERS = [
+  'offerer',
+  'target',
+  'sender',
+  'non-party',
+  'programme manager',
+  'no-role token',
+  'no token',
+  'non-party programme manager',
+  'dual role',
+] as const;
 type CallerName = (typeof CALLERS)[number];
 const WHO: Readonly<Record<CallerName, Who | undefined>> = {
   offerer: OFFERER,
@@ -62,45 +72,118 @@ interface Row {
  * it stood and answers nothing (403, before the 409 the closed status would give).
  */
 const ROWS: readonly Row[] = [
-  { name: 'POST /referrals/{id}/handoffs (a handoff is open)', scene: 'open', writes: true, method: 'POST',
-    path: (s) => `/referrals/${s.referralId}/handoffs`, body: { toOrg: 'ageuk-essex', reason: 'Voluntary sector support' },
-    expected: [409, 403, 403, 404, 403, 403, 401, 403, 403] },
-  { name: 'POST /referrals/{id}/handoffs (the last handoff was declined)', scene: 'declined', writes: true, method: 'POST',
-    path: (s) => `/referrals/${s.referralId}/handoffs`, body: { toOrg: 'ageuk-essex', reason: 'Voluntary sector support' },
-    expected: [201, 403, 403, 404, 403, 403, 401, 403, 403] },
-  { name: 'GET /handoffs/{id}', scene: 'open', writes: false, method: 'GET',
+  {
+    name: 'POST /referrals/{id}/handoffs (a handoff is open)',
+    scene: 'open',
+    writes: true,
+    method: 'POST',
+    path: (s) => `/referrals/${s.referralId}/handoffs`,
+    body: { toOrg: 'ageuk-essex', reason: 'Voluntary sector support' },
+    expected: [409, 403, 403, 404, 403, 403, 401, 403, 403],
+  },
+  {
+    name: 'POST /referrals/{id}/handoffs (the last handoff was declined)',
+    scene: 'declined',
+    writes: true,
+    method: 'POST',
+    path: (s) => `/referrals/${s.referralId}/handoffs`,
+    body: { toOrg: 'ageuk-essex', reason: 'Voluntary sector support' },
+    expected: [201, 403, 403, 404, 403, 403, 401, 403, 403],
+  },
+  {
+    name: 'GET /handoffs/{id}',
+    scene: 'open',
+    writes: false,
+    method: 'GET',
     path: (s) => `/handoffs/${s.handoffId}`,
-    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200] },
-  { name: 'POST /handoffs/{id}/accept', scene: 'open', writes: true, method: 'POST',
-    path: (s) => `/handoffs/${s.handoffId}/accept`, body: { comment: 'We will take it' },
-    expected: [403, 200, 403, 404, 403, 403, 401, 403, 403] },
-  { name: 'POST /handoffs/{id}/decline', scene: 'open', writes: true, method: 'POST',
-    path: (s) => `/handoffs/${s.handoffId}/decline`, body: { reasonCode: 'no-capacity' },
-    expected: [403, 200, 403, 404, 403, 403, 401, 403, 403] },
-  { name: 'POST /handoffs/{id}/withdraw', scene: 'open', writes: true, method: 'POST',
-    path: (s) => `/handoffs/${s.handoffId}/withdraw`, body: {},
-    expected: [200, 403, 403, 404, 403, 403, 401, 403, 403] },
-  { name: 'POST /handoffs/{id}/accept (already withdrawn: 403 before 409)', scene: 'withdrawn', writes: true, method: 'POST',
-    path: (s) => `/handoffs/${s.handoffId}/accept`, body: {},
-    expected: [403, 403, 403, 404, 403, 403, 401, 403, 403] },
-  { name: 'POST /handoffs/{id}/withdraw (already declined: 403 before 409)', scene: 'declined', writes: true, method: 'POST',
-    path: (s) => `/handoffs/${s.handoffId}/withdraw`, body: {},
-    expected: [409, 403, 403, 404, 403, 403, 401, 403, 403] },
-  { name: 'GET /handoffs/{id} (declined: the former target reads it as it stood)', scene: 'declined', writes: false, method: 'GET',
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200],
+  },
+  {
+    name: 'POST /handoffs/{id}/accept',
+    scene: 'open',
+    writes: true,
+    method: 'POST',
+    path: (s) => `/handoffs/${s.handoffId}/accept`,
+    body: { comment: 'We will take it' },
+    expected: [403, 200, 403, 404, 403, 403, 401, 403, 403],
+  },
+  {
+    name: 'POST /handoffs/{id}/decline',
+    scene: 'open',
+    writes: true,
+    method: 'POST',
+    path: (s) => `/handoffs/${s.handoffId}/decline`,
+    body: { reasonCode: 'no-capacity' },
+    expected: [403, 200, 403, 404, 403, 403, 401, 403, 403],
+  },
+  {
+    name: 'POST /handoffs/{id}/withdraw',
+    scene: 'open',
+    writes: true,
+    method: 'POST',
+    path: (s) => `/handoffs/${s.handoffId}/withdraw`,
+    body: {},
+    expected: [200, 403, 403, 404, 403, 403, 401, 403, 403],
+  },
+  {
+    name: 'POST /handoffs/{id}/accept (already withdrawn: 403 before 409)',
+    scene: 'withdrawn',
+    writes: true,
+    method: 'POST',
+    path: (s) => `/handoffs/${s.handoffId}/accept`,
+    body: {},
+    expected: [403, 403, 403, 404, 403, 403, 401, 403, 403],
+  },
+  {
+    name: 'POST /handoffs/{id}/withdraw (already declined: 403 before 409)',
+    scene: 'declined',
+    writes: true,
+    method: 'POST',
+    path: (s) => `/handoffs/${s.handoffId}/withdraw`,
+    body: {},
+    expected: [409, 403, 403, 404, 403, 403, 401, 403, 403],
+  },
+  {
+    name: 'GET /handoffs/{id} (declined: the former target reads it as it stood)',
+    scene: 'declined',
+    writes: false,
+    method: 'GET',
     path: (s) => `/handoffs/${s.handoffId}`,
-    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200] },
-  { name: 'GET /handoffs/{id} (withdrawn: the former target reads it as it stood)', scene: 'withdrawn', writes: false, method: 'GET',
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200],
+  },
+  {
+    name: 'GET /handoffs/{id} (withdrawn: the former target reads it as it stood)',
+    scene: 'withdrawn',
+    writes: false,
+    method: 'GET',
     path: (s) => `/handoffs/${s.handoffId}`,
-    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200] },
-  { name: 'POST /handoffs/{id}/decline (already withdrawn: the former target, 403 before 409)', scene: 'withdrawn', writes: true, method: 'POST',
-    path: (s) => `/handoffs/${s.handoffId}/decline`, body: { reasonCode: 'no-capacity' },
-    expected: [403, 403, 403, 404, 403, 403, 401, 403, 403] },
-  { name: 'GET /handoffs?box=inbox', scene: 'open', writes: false, method: 'GET',
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200],
+  },
+  {
+    name: 'POST /handoffs/{id}/decline (already withdrawn: the former target, 403 before 409)',
+    scene: 'withdrawn',
+    writes: true,
+    method: 'POST',
+    path: (s) => `/handoffs/${s.handoffId}/decline`,
+    body: { reasonCode: 'no-capacity' },
+    expected: [403, 403, 403, 404, 403, 403, 401, 403, 403],
+  },
+  {
+    name: 'GET /handoffs?box=inbox',
+    scene: 'open',
+    writes: false,
+    method: 'GET',
     path: () => '/handoffs?box=inbox',
-    expected: [200, 200, 200, 200, 200, 403, 401, 200, 200] },
-  { name: 'GET /handoffs?box=outbox&org=ecc (the offering org’s)', scene: 'open', writes: false, method: 'GET',
+    expected: [200, 200, 200, 200, 200, 403, 401, 200, 200],
+  },
+  {
+    name: 'GET /handoffs?box=outbox&org=ecc (the offering org’s)',
+    scene: 'open',
+    writes: false,
+    method: 'GET',
     path: () => '/handoffs?box=outbox&org=ecc',
-    expected: [200, 403, 403, 403, 200, 403, 401, 200, 200] },
+    expected: [200, 403, 403, 403, 200, 403, 401, 200, 200],
+  },
 ];
 
 interface Scene {
@@ -171,7 +254,10 @@ afterAll(async () => {
 const snapshot = async (scene: Scene) => {
   const handoff = await api.get(OFFERER, `/handoffs/${scene.handoffId}`);
   const referral = await api.get(OFFERER, `/referrals/${scene.referralId}`);
-  return { handoff: [handoff.body.status, handoff.body.version], referral: [referral.body.version, referral.body.ownerOrg, referral.body.openHandoffId ?? null] };
+  return {
+    handoff: [handoff.body.status, handoff.body.version],
+    referral: [referral.body.version, referral.body.ownerOrg, referral.body.openHandoffId ?? null],
+  };
 };
 
 const expectStatus = (reply: Reply, status: number) => expect(reply.status, `${reply.status} ${reply.text}`).toBe(status);
@@ -186,7 +272,14 @@ describe('the handoff authorization matrix', () => {
 
     // Assess
     expect([...routes].sort()).toEqual(
-      ['GET /handoffs', 'GET /handoffs/{id}', 'POST /handoffs/{id}/accept', 'POST /handoffs/{id}/decline', 'POST /handoffs/{id}/withdraw', 'POST /referrals/{id}/handoffs'].sort(),
+      [
+        'GET /handoffs',
+        'GET /handoffs/{id}',
+        'POST /handoffs/{id}/accept',
+        'POST /handoffs/{id}/decline',
+        'POST /handoffs/{id}/withdraw',
+        'POST /referrals/{id}/handoffs',
+      ].sort(),
     );
     expect(new Set(widths)).toEqual(new Set([CALLERS.length]));
   });
@@ -197,7 +290,8 @@ describe('the handoff authorization matrix', () => {
     const before = row.writes && expected >= 400 ? await snapshot(scene) : undefined;
 
     // Act
-    const reply = row.method === 'GET' ? await api.get(WHO[caller], row.path(scene)) : await api.post(WHO[caller], row.path(scene), row.body);
+    const reply =
+      row.method === 'GET' ? await api.get(WHO[caller], row.path(scene)) : await api.post(WHO[caller], row.path(scene), row.body);
 
     // Assess
     expectStatus(reply, expected);
@@ -216,7 +310,12 @@ describe('the handoff authorization matrix', () => {
     }
     if (row.method === 'GET' && expected === 200 && row.path(scene).startsWith('/handoffs/')) {
       // allowedActions: exactly the answers this caller's cells allow on an open handoff (none once closed).
-      const allowedNow = row.scene === 'open' ? ANSWER_ROWS.filter((answer) => ROWS.find((r) => r.name === `POST /handoffs/{id}/${answer}`)!.expected[CALLERS.indexOf(caller)] === 200) : [];
+      const allowedNow =
+        row.scene === 'open'
+          ? ANSWER_ROWS.filter(
+              (answer) => ROWS.find((r) => r.name === `POST /handoffs/{id}/${answer}`)!.expected[CALLERS.indexOf(caller)] === 200,
+            )
+          : [];
       expect(reply.body).toMatchObject({ id: scene.handoffId, referralId: scene.referralId });
       expect(reply.body.allowedActions).toEqual(allowedNow);
     }

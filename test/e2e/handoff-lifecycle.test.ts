@@ -116,7 +116,13 @@ describe('the "Done when" journey: ECC hands a person Provide referred back to P
     // Assess
     expectStatus(reply, 200);
     expect(reply.headers.get('etag')).toBe('"2"');
-    expect(reply.body).toMatchObject({ id: handoffId, status: 'accepted', version: 2, answeredBy: { sub: PROVIDE.sub, org: 'provide' }, allowedActions: [] });
+    expect(reply.body).toMatchObject({
+      id: handoffId,
+      status: 'accepted',
+      version: 2,
+      answeredBy: { sub: PROVIDE.sub, org: 'provide' },
+      allowedActions: [],
+    });
   });
 
   it('GET /referrals/{id}: Provide responsible, no open handoff, the handoff accepted', async () => {
@@ -176,7 +182,10 @@ describe('who may offer, and when', () => {
     await api.offer(ECC, referral.id, 'meht');
 
     // Act
-    const second = await api.post(ECC_COLLEAGUE, `/referrals/${referral.id}/handoffs`, { toOrg: 'ageuk-essex', reason: 'Voluntary sector support' });
+    const second = await api.post(ECC_COLLEAGUE, `/referrals/${referral.id}/handoffs`, {
+      toOrg: 'ageuk-essex',
+      reason: 'Voluntary sector support',
+    });
 
     // Assess
     expectStatus(second, 409);
@@ -247,7 +256,10 @@ describe('a declined target', () => {
     handoffId = (await api.offer(ECC, referralId, 'meht')).id;
 
     // Act
-    const reply = await api.post(MEHT, `/handoffs/${handoffId}/decline`, { reasonCode: 'no-capacity', comment: 'No beds on the frailty unit' });
+    const reply = await api.post(MEHT, `/handoffs/${handoffId}/decline`, {
+      reasonCode: 'no-capacity',
+      comment: 'No beds on the frailty unit',
+    });
 
     // Assess
     expectStatus(reply, 200);
@@ -303,7 +315,10 @@ describe('withdraw', () => {
 
     // Act
     const withdrawn = await api.post(ECC_COLLEAGUE, `/handoffs/${first.id}/withdraw`, { comment: 'Offered to the wrong team' });
-    const second = await api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'ageuk-essex', reason: 'Voluntary sector support at home' });
+    const second = await api.post(ECC, `/referrals/${referral.id}/handoffs`, {
+      toOrg: 'ageuk-essex',
+      reason: 'Voluntary sector support at home',
+    });
 
     // Assess
     expectStatus(withdrawn, 200);
@@ -345,7 +360,10 @@ describe('a chain of handoffs, and the referral while one is open', () => {
     expectStatus(await api.post(MEHT, `/handoffs/${first.id}/accept`, {}), 200);
 
     // Act
-    const onward = await api.post(MEHT, `/referrals/${referral.id}/handoffs`, { toOrg: 'ageuk-essex', reason: 'Support at home after discharge' });
+    const onward = await api.post(MEHT, `/referrals/${referral.id}/handoffs`, {
+      toOrg: 'ageuk-essex',
+      reason: 'Support at home after discharge',
+    });
     const byOldOwner = await api.post(ECC, `/handoffs/${onward.body.id}/withdraw`, {});
     const offerByOldOwner = await api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'provide', reason: 'Back to community' });
     const accepted = await api.post(AGEUK, `/handoffs/${onward.body.id}/accept`, {});
@@ -366,32 +384,35 @@ describe('a chain of handoffs, and the referral while one is open', () => {
 });
 
 describe('races: exactly one wins, the loser gets 409', () => {
-  it.each([1, 2, 3])('accept and withdraw at the same moment (round %i): one 200, one 409, and the referral agrees with the winner', async () => {
-    // Prepare
-    const referral = await api.acceptedReferral(PROVIDE, ECC);
-    const handoff = await api.offer(ECC, referral.id, 'meht');
+  it.each([1, 2, 3])(
+    'accept and withdraw at the same moment (round %i): one 200, one 409, and the referral agrees with the winner',
+    async () => {
+      // Prepare
+      const referral = await api.acceptedReferral(PROVIDE, ECC);
+      const handoff = await api.offer(ECC, referral.id, 'meht');
 
-    // Act
-    const [accept, withdraw] = await Promise.all([
-      api.post(MEHT, `/handoffs/${handoff.id}/accept`, {}),
-      api.post(ECC, `/handoffs/${handoff.id}/withdraw`, {}),
-    ]);
+      // Act
+      const [accept, withdraw] = await Promise.all([
+        api.post(MEHT, `/handoffs/${handoff.id}/accept`, {}),
+        api.post(ECC, `/handoffs/${handoff.id}/withdraw`, {}),
+      ]);
 
-    // Assess
-    expect([accept.status, withdraw.status].sort(), `${accept.text} | ${withdraw.text}`).toEqual([200, 409]);
-    const winner = accept.status === 200 ? 'accepted' : 'withdrawn';
-    const after = await api.get(PROVIDE, `/referrals/${referral.id}`);
-    expect(after.body).toMatchObject({ ownerOrg: winner === 'accepted' ? 'meht' : 'ecc', version: 4 });
-    expect(after.body).not.toHaveProperty('openHandoffId');
-    expect(after.body.handoffs).toMatchObject([{ id: handoff.id, status: winner, version: 2 }]);
-    const history = await api.get(PROVIDE, `/referrals/${referral.id}/history`);
-    expect(history.body.items.map((e: { type: string }) => e.type)).toEqual([
-      'referral.submitted',
-      'referral.accepted',
-      'handoff.offered',
-      `handoff.${winner}`,
-    ]);
-  });
+      // Assess
+      expect([accept.status, withdraw.status].sort(), `${accept.text} | ${withdraw.text}`).toEqual([200, 409]);
+      const winner = accept.status === 200 ? 'accepted' : 'withdrawn';
+      const after = await api.get(PROVIDE, `/referrals/${referral.id}`);
+      expect(after.body).toMatchObject({ ownerOrg: winner === 'accepted' ? 'meht' : 'ecc', version: 4 });
+      expect(after.body).not.toHaveProperty('openHandoffId');
+      expect(after.body.handoffs).toMatchObject([{ id: handoff.id, status: winner, version: 2 }]);
+      const history = await api.get(PROVIDE, `/referrals/${referral.id}/history`);
+      expect(history.body.items.map((e: { type: string }) => e.type)).toEqual([
+        'referral.submitted',
+        'referral.accepted',
+        'handoff.offered',
+        `handoff.${winner}`,
+      ]);
+    },
+  );
 
   it('two colleagues offer at the same moment to different orgs: one 201, one 409, one open handoff', async () => {
     // Prepare
@@ -475,7 +496,12 @@ describe('programme managers and non-parties', () => {
     // Assess
     expectStatus(log, 200);
     const entries = log.body.items.map((e: { actor: { sub: string }; what: string }) => [e.actor.sub, e.what]);
-    expect(entries).toEqual(expect.arrayContaining([[PM.sub, 'handoff'], [MEHT.sub, 'handoff-list']]));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        [PM.sub, 'handoff'],
+        [MEHT.sub, 'handoff-list'],
+      ]),
+    );
   });
 });
 
@@ -512,7 +538,10 @@ describe('GET /handoffs pagination', () => {
     // Act
     const sameQuery = await api.get(AGEUK, `/handoffs?box=inbox&status=offered&limit=2&cursor=${cursor}`);
     const otherBox = await api.get(AGEUK, `/handoffs?box=outbox&status=offered&limit=2&cursor=${cursor}`);
-    const otherCaller = await api.get({ ...AGEUK, sub: 'ho-ageuk-volunteer' }, `/handoffs?box=inbox&status=offered&limit=2&cursor=${cursor}`);
+    const otherCaller = await api.get(
+      { ...AGEUK, sub: 'ho-ageuk-volunteer' },
+      `/handoffs?box=inbox&status=offered&limit=2&cursor=${cursor}`,
+    );
 
     // Assess
     expectStatus(sameQuery, 200);
@@ -592,7 +621,12 @@ describe('Idempotency-Key, bad input and If-Match', () => {
     const first = await api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'meht', reason: 'Acute team' }, headers);
 
     // Act
-    const otherBody = await api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'ageuk-essex', reason: 'Voluntary sector' }, headers);
+    const otherBody = await api.post(
+      ECC,
+      `/referrals/${referral.id}/handoffs`,
+      { toOrg: 'ageuk-essex', reason: 'Voluntary sector' },
+      headers,
+    );
     const noKey = await api.post(ECC, `/referrals/${referral.id}/handoffs`, { toOrg: 'meht', reason: 'Acute team' });
 
     // Assess

@@ -53,7 +53,10 @@ describe('public routes', () => {
     const url = `${runtime.url}/openapi.json`;
 
     // Act
-    const document = (await (await fetch(url)).json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
+    const document = (await (await fetch(url)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
 
     // Assess
     expect(document.openapi).toBe('3.1.0');
@@ -120,7 +123,14 @@ describe('local tokens and the JWT authorizer', () => {
       'an alg:none token',
       async () => {
         const now = Math.floor(Date.now() / 1000);
-        const payload = { sub: 'mallory', 'custom:org': 'ecc', iss: 'https://jointly.local/issuer', aud: 'jointly-local-client', iat: now, exp: now + 3600 };
+        const payload = {
+          sub: 'mallory',
+          'custom:org': 'ecc',
+          iss: 'https://jointly.local/issuer',
+          aud: 'jointly-local-client',
+          iat: now,
+          exp: now + 3600,
+        };
         return { Authorization: `Bearer ${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.` };
       },
     ],
@@ -129,7 +139,15 @@ describe('local tokens and the JWT authorizer', () => {
       async () => {
         const [header, , signature] = (await tokenFor(runtime.url, practitioner)).split('.');
         const now = Math.floor(Date.now() / 1000);
-        const escalated = { sub: 'e2e-alice', 'custom:org': 'ecc', 'cognito:groups': ['programme_manager'], iss: 'https://jointly.local/issuer', aud: 'jointly-local-client', iat: now, exp: now + 3600 };
+        const escalated = {
+          sub: 'e2e-alice',
+          'custom:org': 'ecc',
+          'cognito:groups': ['programme_manager'],
+          iss: 'https://jointly.local/issuer',
+          aud: 'jointly-local-client',
+          iat: now,
+          exp: now + 3600,
+        };
         return { Authorization: `Bearer ${header}.${base64url(escalated)}.${signature}` };
       },
     ],

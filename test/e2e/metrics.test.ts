@@ -46,7 +46,9 @@ const must = async (reply: Promise<Reply>, status: number) => {
 
 type Figures = Record<string, any>;
 const byArea = (reply: Reply): Record<string, Figures> =>
-  Object.fromEntries((reply.body?.groups ?? []).map((g: { key: { serviceArea: string }; figures: Figures }) => [g.key.serviceArea, g.figures]));
+  Object.fromEntries(
+    (reply.body?.groups ?? []).map((g: { key: { serviceArea: string }; figures: Figures }) => [g.key.serviceArea, g.figures]),
+  );
 
 describe('who may read the figures', () => {
   it('a practitioner gets 403 problem+json, a caller with no role 403, no token 401; a programme manager 200', async () => {
@@ -87,7 +89,9 @@ describe('who may read the figures', () => {
 });
 
 describe('a morning across Provide, ECC and MEHT', () => {
-  it('GET /metrics/summary?groupBy=serviceArea shows the right counts, time to accept and within-target rates', { timeout: 60_000 }, async () => {
+  it('GET /metrics/summary?groupBy=serviceArea shows the right counts, time to accept and within-target rates', {
+    timeout: 60_000,
+  }, async () => {
     // Prepare: the scripted morning
     // Crisis prevention: one accepted at once and completed with admission avoided, one accepted late, one declined.
     const late = await api.refer(PROVIDE, 'ecc', { serviceArea: 'crisis-prevention', priority: 'urgent' });
@@ -96,7 +100,10 @@ describe('a morning across Provide, ECC and MEHT', () => {
     await must(api.post(ECC, `/referrals/${quick.id}/accept`, {}), 200);
     await must(api.post(ECC, `/referrals/${quick.id}/complete`, { outcome: 'admission-avoided' }), 200);
     const noRoom = await api.refer(MEHT, 'ecc', { serviceArea: 'crisis-prevention', priority: 'soon' });
-    await must(api.post(ECC, `/referrals/${noRoom.id}/decline`, { reasonCode: 'no-capacity', comment: 'No beds in the crisis team today.' }), 200);
+    await must(
+      api.post(ECC, `/referrals/${noRoom.id}/decline`, { reasonCode: 'no-capacity', comment: 'No beds in the crisis team today.' }),
+      200,
+    );
     // Rapid response: MEHT → Provide accepted, then handed to ECC; ECC → Provide after one information loop.
     const discharge = await api.acceptedReferral(MEHT, PROVIDE, { serviceArea: 'rapid-response', priority: 'urgent' });
     const offer = await api.offer(PROVIDE, discharge.id, 'ecc');
@@ -165,7 +172,8 @@ describe('a morning across Provide, ECC and MEHT', () => {
 
     // By org pair: MEHT → ECC holds the decline; the redirect left MEHT's pair for Provide's.
     const pairs = await must(api.get(PM, '/metrics/summary?groupBy=orgPair&serviceArea=joint-referral'), 200);
-    const pair = (from: string, to: string) => pairs.groups.find((g: { key: { fromOrg: string; toOrg: string } }) => g.key.fromOrg === from && g.key.toOrg === to).figures;
+    const pair = (from: string, to: string) =>
+      pairs.groups.find((g: { key: { fromOrg: string; toOrg: string } }) => g.key.fromOrg === from && g.key.toOrg === to).figures;
     expect(pair('ecc', 'meht')).toMatchObject({ referrals: 0, redirects: 1 });
     expect(pair('ecc', 'provide')).toMatchObject({ referrals: 1, byStatus: { submitted: 1 } });
   });
@@ -200,7 +208,9 @@ describe('CSV for the programme board', () => {
     // Assess
     expectStatus(csv, 200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="jointly-metrics_${json.from}_${json.to}_by-serviceArea.csv"`);
+    expect(csv.headers.get('content-disposition')).toBe(
+      `attachment; filename="jointly-metrics_${json.from}_${json.to}_by-serviceArea.csv"`,
+    );
     expect(byFormat.text).toBe(csv.text);
     expect(csv.text.endsWith('\r\n')).toBe(true);
     const lines = csv.text.split('\r\n').slice(0, -1);
@@ -214,7 +224,8 @@ describe('CSV for the programme board', () => {
         referrals: String(group.figures.referrals),
         accepted: String(group.figures.accepted),
         acceptedWithinTargetRate: group.figures.acceptedWithinTargetRate === null ? '' : String(group.figures.acceptedWithinTargetRate),
-        'timeToAccept.medianMinutes': group.figures.timeToAccept.medianMinutes === null ? '' : String(group.figures.timeToAccept.medianMinutes),
+        'timeToAccept.medianMinutes':
+          group.figures.timeToAccept.medianMinutes === null ? '' : String(group.figures.timeToAccept.medianMinutes),
         'handoffs.offered': String(group.figures.handoffs.offered),
       });
     }

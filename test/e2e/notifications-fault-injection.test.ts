@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signatureMatches, signatureTimestamp } from '../support/independent-signature.ts';
 import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '../support/handoff-api.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { arrivalSeconds, headerOf, pollUntil, startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import {
+  arrivalSeconds,
+  headerOf,
+  pollUntil,
+  startWebhookReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from '../support/webhook-receiver.ts';
 
 const REFERRALS = 250;
 /** Each referral: submitted, accepted, note.added, completed. */
@@ -135,7 +142,9 @@ const finalOutcomes = (deliveries: readonly Delivery[]): Map<string, 'delivered'
     if (!seen || d.at > seen.at || (d.at === seen.at && d.attempt > seen.attempt)) latest.set(d.eventId, d);
   }
   return new Map(
-    [...latest].map(([id, d]) => [id, delivered.has(id) ? 'delivered' : d.outcome === 'dead-lettered' ? 'dead-lettered' : 'pending'] as const),
+    [...latest].map(
+      ([id, d]) => [id, delivered.has(id) ? 'delivered' : d.outcome === 'dead-lettered' ? 'dead-lettered' : 'pending'] as const,
+    ),
   );
 };
 
@@ -164,97 +173,117 @@ describe(`${EVENTS} events under JOINTLY_FAULT_RATE=0.2: every alert once, every
 
   it(`${REFERRALS} referrals × (submitted, accepted, note.added, completed), ${IN_FLIGHT} in flight: history holds exactly ${EVENTS} events`, async () => {
     // Prepare: one referral (the first) is the poisoned one; the rest are spread over the other areas.
-    const areas = Array.from({ length: REFERRALS }, (_, i) => (i === 0 ? POISONED_SERVICE_AREA : i % 2 === 0 ? 'crisis-prevention' : 'joint-referral'));
+    const areas = Array.from({ length: REFERRALS }, (_, i) =>
+      i === 0 ? POISONED_SERVICE_AREA : i % 2 === 0 ? 'crisis-prevention' : 'joint-referral',
+    );
 
     // Act
     referralIds = await inPool(areas, IN_FLIGHT, (area) => liveOneReferral(area));
-    const histories = await inPool(referralIds, IN_FLIGHT, async (id) => must(await api.get(PM, `/referrals/${id}/history`), 200, 'history').body.items as { id: string; type: string }[]);
+    const histories = await inPool(
+      referralIds,
+      IN_FLIGHT,
+      async (id) => must(await api.get(PM, `/referrals/${id}/history`), 200, 'history').body.items as { id: string; type: string }[],
+    );
 
     // Assess
     expect(new Set(referralIds).size).toBe(REFERRALS);
-    for (const events of histories) expect(events.map((e) => e.type)).toEqual(['referral.submitted', 'referral.accepted', 'note.added', 'referral.completed']);
+    for (const events of histories)
+      expect(events.map((e) => e.type)).toEqual(['referral.submitted', 'referral.accepted', 'note.added', 'referral.completed']);
     eventIds = new Set(histories.flat().map((e) => e.id));
     poisonedIds = histories[0]!.filter((e) => e.type !== 'note.added').map((e) => e.id);
     expect(eventIds.size).toBe(EVENTS);
   }, 150_000);
 
-  it('the inbox ends with exactly one alert per event: the same set of event ids as the histories, none twice', async () => {
-    // Prepare
-    const readAlerts = async () => (await api.allPages(PM, '/alerts?limit=100')).items as { id: string; eventId: string; subscriptionId: string }[];
+  it(
+    'the inbox ends with exactly one alert per event: the same set of event ids as the histories, none twice',
+    async () => {
+      // Prepare
+      const readAlerts = async () =>
+        (await api.allPages(PM, '/alerts?limit=100')).items as { id: string; eventId: string; subscriptionId: string }[];
 
-    // Act
-    const alerts = await pollUntil(readAlerts, (all) => all.length >= EVENTS, { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 1_000 });
+      // Act
+      const alerts = await pollUntil(readAlerts, (all) => all.length >= EVENTS, { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 1_000 });
 
-    // Assess
-    expect(alerts).toHaveLength(EVENTS);
-    expect(new Set(alerts.map((a) => a.id)).size).toBe(EVENTS);
-    expect(alerts.every((a) => a.subscriptionId === inboxId && a.id === `${a.eventId}.${inboxId}`)).toBe(true);
-    expect(new Set(alerts.map((a) => a.eventId))).toEqual(eventIds);
-  }, SETTLE_TIMEOUT_MS + 30_000);
+      // Assess
+      expect(alerts).toHaveLength(EVENTS);
+      expect(new Set(alerts.map((a) => a.id)).size).toBe(EVENTS);
+      expect(alerts.every((a) => a.subscriptionId === inboxId && a.id === `${a.eventId}.${inboxId}`)).toBe(true);
+      expect(new Set(alerts.map((a) => a.eventId))).toEqual(eventIds);
+    },
+    SETTLE_TIMEOUT_MS + 30_000,
+  );
 
-  it('every webhook attempt settles (delivered or dead-lettered); failures are recorded: 500s, injected faults, the poisoned referral dead-lettered', async () => {
-    // Prepare
-    const readDeliveries = async () => (await api.allPages(PM, `/subscriptions/${webhookId}/deliveries?limit=100`)).items as Delivery[];
-    const settled = (deliveries: Delivery[]) => {
+  it(
+    'every webhook attempt settles (delivered or dead-lettered); failures are recorded: 500s, injected faults, the poisoned referral dead-lettered',
+    async () => {
+      // Prepare
+      const readDeliveries = async () => (await api.allPages(PM, `/subscriptions/${webhookId}/deliveries?limit=100`)).items as Delivery[];
+      const settled = (deliveries: Delivery[]) => {
+        const outcomes = finalOutcomes(deliveries);
+        return [...eventIds].every((id) => outcomes.get(id) === 'delivered' || outcomes.get(id) === 'dead-lettered');
+      };
+
+      // Act
+      const deliveries = await pollUntil(readDeliveries, settled, { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 2_000 });
+
+      // Assess
       const outcomes = finalOutcomes(deliveries);
-      return [...eventIds].every((id) => outcomes.get(id) === 'delivered' || outcomes.get(id) === 'dead-lettered');
-    };
+      expect([...eventIds].filter((id) => outcomes.get(id) !== 'delivered' && outcomes.get(id) !== 'dead-lettered')).toEqual([]);
+      expect(new Set(deliveries.map((d) => d.eventId))).toEqual(eventIds);
+      const failed = deliveries.filter((d) => d.outcome === 'failed');
+      expect(failed.filter((d) => d.httpStatus === 500).length).toBeGreaterThan(0);
+      expect(failed.filter((d) => d.error === 'injected fault').length).toBeGreaterThan(0);
+      expect(deliveries.every((d) => d.attempt >= 1 && d.attempt <= 5)).toBe(true);
+      const deadLettered = deliveries.filter((d) => d.outcome === 'dead-lettered');
+      expect(deadLettered.every((d) => d.attempt === 5)).toBe(true);
+      expect(poisonedIds.map((id) => outcomes.get(id))).toEqual(['dead-lettered', 'dead-lettered', 'dead-lettered']);
+      expect(receiver.requests.filter((r) => isPoisoned(r.rawBody) && r.status < 300)).toEqual([]);
+    },
+    SETTLE_TIMEOUT_MS + 30_000,
+  );
 
-    // Act
-    const deliveries = await pollUntil(readDeliveries, settled, { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 2_000 });
+  it(
+    'redrive → 202 with every dead letter queued again; afterwards the receiver has acknowledged every event id, duplicates ≤ 1 %',
+    async () => {
+      // Prepare
+      poisonHealed = true;
+      const before = finalOutcomes((await api.allPages(PM, `/subscriptions/${webhookId}/deliveries?limit=100`)).items as Delivery[]);
+      const deadBefore = [...before.entries()].filter(([, outcome]) => outcome === 'dead-lettered').map(([id]) => id);
 
-    // Assess
-    const outcomes = finalOutcomes(deliveries);
-    expect([...eventIds].filter((id) => outcomes.get(id) !== 'delivered' && outcomes.get(id) !== 'dead-lettered')).toEqual([]);
-    expect(new Set(deliveries.map((d) => d.eventId))).toEqual(eventIds);
-    const failed = deliveries.filter((d) => d.outcome === 'failed');
-    expect(failed.filter((d) => d.httpStatus === 500).length).toBeGreaterThan(0);
-    expect(failed.filter((d) => d.error === 'injected fault').length).toBeGreaterThan(0);
-    expect(deliveries.every((d) => d.attempt >= 1 && d.attempt <= 5)).toBe(true);
-    const deadLettered = deliveries.filter((d) => d.outcome === 'dead-lettered');
-    expect(deadLettered.every((d) => d.attempt === 5)).toBe(true);
-    expect(poisonedIds.map((id) => outcomes.get(id))).toEqual(['dead-lettered', 'dead-lettered', 'dead-lettered']);
-    expect(receiver.requests.filter((r) => isPoisoned(r.rawBody) && r.status < 300)).toEqual([]);
-  }, SETTLE_TIMEOUT_MS + 30_000);
+      // Act
+      const redrive = await api.post(PM, `/subscriptions/${webhookId}/redrive`);
+      const acknowledged = await pollUntil(
+        () => acknowledgedCounts(receiver.requests),
+        (counts) => [...eventIds].every((id) => counts.has(id)),
+        { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 500 },
+      );
 
-  it('redrive → 202 with every dead letter queued again; afterwards the receiver has acknowledged every event id, duplicates ≤ 1 %', async () => {
-    // Prepare
-    poisonHealed = true;
-    const before = finalOutcomes((await api.allPages(PM, `/subscriptions/${webhookId}/deliveries?limit=100`)).items as Delivery[]);
-    const deadBefore = [...before.entries()].filter(([, outcome]) => outcome === 'dead-lettered').map(([id]) => id);
-
-    // Act
-    const redrive = await api.post(PM, `/subscriptions/${webhookId}/redrive`);
-    const acknowledged = await pollUntil(
-      () => acknowledgedCounts(receiver.requests),
-      (counts) => [...eventIds].every((id) => counts.has(id)),
-      { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 500 },
-    );
-
-    // Assess
-    expectStatus(redrive, 202);
-    expect(redrive.body).toEqual({ redriven: deadBefore.length });
-    expect(deadBefore.length).toBeGreaterThanOrEqual(3);
-    expect([...eventIds].filter((id) => !acknowledged.has(id))).toEqual([]);
-    expect([...acknowledged.keys()].filter((id) => !eventIds.has(id))).toEqual([]);
-    const duplicates = [...acknowledged.values()].reduce((sum, n) => sum + n - 1, 0);
-    expect(duplicates).toBeLessThanOrEqual(EVENTS / 100);
-    // Every request on the wire was signed with the secret and carried its body's event id.
-    const unsigned = receiver.requests.filter(
-      (r) =>
-        !signatureMatches(SECRET, r.rawBody, headerOf(r, 'Jointly-Signature')) ||
-        Math.abs(arrivalSeconds(r) - signatureTimestamp(headerOf(r, 'Jointly-Signature'))) > 300 ||
-        JSON.parse(r.rawBody).id !== headerOf(r, 'Jointly-Event-Id'),
-    );
-    expect(unsigned).toEqual([]);
-    // And the deliveries now say delivered for every event.
-    const after = await pollUntil(
-      async () => finalOutcomes((await api.allPages(PM, `/subscriptions/${webhookId}/deliveries?limit=100`)).items as Delivery[]),
-      (outcomes) => [...eventIds].every((id) => outcomes.get(id) === 'delivered'),
-      { timeoutMs: 30_000, intervalMs: 1_000 },
-    );
-    expect([...eventIds].filter((id) => after.get(id) !== 'delivered')).toEqual([]);
-  }, SETTLE_TIMEOUT_MS + 60_000);
+      // Assess
+      expectStatus(redrive, 202);
+      expect(redrive.body).toEqual({ redriven: deadBefore.length });
+      expect(deadBefore.length).toBeGreaterThanOrEqual(3);
+      expect([...eventIds].filter((id) => !acknowledged.has(id))).toEqual([]);
+      expect([...acknowledged.keys()].filter((id) => !eventIds.has(id))).toEqual([]);
+      const duplicates = [...acknowledged.values()].reduce((sum, n) => sum + n - 1, 0);
+      expect(duplicates).toBeLessThanOrEqual(EVENTS / 100);
+      // Every request on the wire was signed with the secret and carried its body's event id.
+      const unsigned = receiver.requests.filter(
+        (r) =>
+          !signatureMatches(SECRET, r.rawBody, headerOf(r, 'Jointly-Signature')) ||
+          Math.abs(arrivalSeconds(r) - signatureTimestamp(headerOf(r, 'Jointly-Signature'))) > 300 ||
+          JSON.parse(r.rawBody).id !== headerOf(r, 'Jointly-Event-Id'),
+      );
+      expect(unsigned).toEqual([]);
+      // And the deliveries now say delivered for every event.
+      const after = await pollUntil(
+        async () => finalOutcomes((await api.allPages(PM, `/subscriptions/${webhookId}/deliveries?limit=100`)).items as Delivery[]),
+        (outcomes) => [...eventIds].every((id) => outcomes.get(id) === 'delivered'),
+        { timeoutMs: 30_000, intervalMs: 1_000 },
+      );
+      expect([...eventIds].filter((id) => after.get(id) !== 'delivered')).toEqual([]);
+    },
+    SETTLE_TIMEOUT_MS + 60_000,
+  );
 
   it('redriving again finds nothing left: 202 { redriven: 0 }', async () => {
     // Prepare

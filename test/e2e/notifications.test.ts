@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signatureMatches } from '../support/independent-signature.ts';
 import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '../support/handoff-api.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { headerOf, pollUntil, sleep, startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import {
+  headerOf,
+  pollUntil,
+  sleep,
+  startWebhookReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+} from '../support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: HandoffApi;
@@ -52,7 +59,16 @@ const REASON = 'Lives alone; second fall this month and a new pressure sore on t
 const ACCEPT_COMMENT = 'Crisis team visiting this evening with the district nurse.';
 const HANDOFF_REASON = 'Social care review finished; community nursing to lead the heel wound.';
 const HANDOFF_ACCEPT_COMMENT = 'Tissue viability nurse booked for Thursday morning.';
-const PRIVATE_TEXTS = [PERSON.nhsNumber, PERSON.name, PERSON.postcode, PERSON.dateOfBirth, REASON, ACCEPT_COMMENT, HANDOFF_REASON, HANDOFF_ACCEPT_COMMENT];
+const PRIVATE_TEXTS = [
+  PERSON.nhsNumber,
+  PERSON.name,
+  PERSON.postcode,
+  PERSON.dateOfBirth,
+  REASON,
+  ACCEPT_COMMENT,
+  HANDOFF_REASON,
+  HANDOFF_ACCEPT_COMMENT,
+];
 
 const expectStatus = (reply: Reply, status: number) => expect(reply.status, `${reply.status} ${reply.text}`).toBe(status);
 const errorPaths = (reply: Reply): string[] => (reply.body?.errors ?? []).map((e: { path: string }) => e.path);
@@ -165,7 +181,10 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
     expect(list.text).not.toContain(SECRET);
     expect(list.text).not.toMatch(/secret/i);
     expect(list.body.items.map((s: { id: string }) => s.id).sort()).toEqual([inboxSubscriptionId, webhookSubscriptionId].sort());
-    expect(list.body.items.find((s: { id: string }) => s.id === webhookSubscriptionId).channel).toEqual({ type: 'webhook', url: receiver.url });
+    expect(list.body.items.find((s: { id: string }) => s.id === webhookSubscriptionId).channel).toEqual({
+      type: 'webhook',
+      url: receiver.url,
+    });
   });
 
   it('an Age UK practitioner subscribes to handoff.*: 201, filtered to their own org by default', async () => {
@@ -201,7 +220,10 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
     const offeredHere = (alerts: Alert[]) => alerts.filter((a) => a.type === 'handoff.offered' && a.referralId === referralId);
 
     // Act
-    const unread = await pollUntil(() => alertsOf(PM, '&unread=true'), (alerts) => offeredHere(alerts).length > 0);
+    const unread = await pollUntil(
+      () => alertsOf(PM, '&unread=true'),
+      (alerts) => offeredHere(alerts).length > 0,
+    );
 
     // Assess
     expect(offeredHere(unread)).toHaveLength(1);
@@ -226,7 +248,10 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
     const eventId = offeredAlert.eventId;
 
     // Act
-    const received = await pollUntil(() => requestsFor(eventId), (requests) => requests.length > 0);
+    const received = await pollUntil(
+      () => requestsFor(eventId),
+      (requests) => requests.length > 0,
+    );
 
     // Assess
     expect(received).toHaveLength(1);
@@ -249,10 +274,15 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
     // Prepare
     const path = `/subscriptions/${webhookSubscriptionId}/deliveries`;
     const deliveredHere = (reply: Reply) =>
-      (reply.body?.items ?? []).filter((d: { eventId: string; outcome: string }) => d.eventId === offeredAlert.eventId && d.outcome === 'delivered');
+      (reply.body?.items ?? []).filter(
+        (d: { eventId: string; outcome: string }) => d.eventId === offeredAlert.eventId && d.outcome === 'delivered',
+      );
 
     // Act
-    const reply = await pollUntil(() => api.get(PM, path), (r) => deliveredHere(r).length > 0);
+    const reply = await pollUntil(
+      () => api.get(PM, path),
+      (r) => deliveredHere(r).length > 0,
+    );
 
     // Assess
     expectStatus(reply, 200);
@@ -361,7 +391,10 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
     );
     expect(deliveries.body.items).toEqual([expect.objectContaining({ eventId: alert!.eventId, attempt: 1, outcome: 'delivered' })]);
     // The webhook heard the acceptance too (handoff.*), once, signed.
-    const webhooked = await pollUntil(() => requestsFor(alert!.eventId), (requests) => requests.length > 0);
+    const webhooked = await pollUntil(
+      () => requestsFor(alert!.eventId),
+      (requests) => requests.length > 0,
+    );
     expect(webhooked).toHaveLength(1);
     expect(signatureMatches(SECRET, webhooked[0]!.rawBody, headerOf(webhooked[0]!, 'Jointly-Signature'))).toBe(true);
     expectNoPrivateText(webhooked[0]!.rawBody);
@@ -403,7 +436,10 @@ describe('overdue: one referral.overdue per breach, however many sweeps run', ()
     const overdueHere = (alerts: Alert[]) => alerts.filter((a) => a.type === 'referral.overdue' && a.referralId === referral.id);
 
     // Act
-    const alerts = await pollUntil(() => alertsOf(PM), (all) => overdueHere(all).length > 0);
+    const alerts = await pollUntil(
+      () => alertsOf(PM),
+      (all) => overdueHere(all).length > 0,
+    );
 
     // Assess
     overdueAlerts = overdueHere(alerts);

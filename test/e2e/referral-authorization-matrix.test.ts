@@ -257,7 +257,12 @@ const prepare = async (scenario: Scenario): Promise<Prepared> => {
     await step(ECC, '/accept', { comment });
     const offered = await step(ECC, '/handoffs', { toOrg: 'meht', reason: `Handoff ${marker}` }, 201);
     if (answer) {
-      const [who, answerBody] = answer === 'withdraw' ? [ECC, { comment }] : answer === 'decline' ? [MEHT, { reasonCode: 'no-capacity', comment }] : [MEHT, { comment }];
+      const [who, answerBody] =
+        answer === 'withdraw'
+          ? [ECC, { comment }]
+          : answer === 'decline'
+            ? [MEHT, { reasonCode: 'no-capacity', comment }]
+            : [MEHT, { comment }];
       const reply = await api.post(who, `/handoffs/${offered.id}/${answer}`, answerBody);
       expectStatus(reply, 200);
     }
@@ -291,8 +296,13 @@ const prepare = async (scenario: Scenario): Promise<Prepared> => {
     case 'handed off':
     case 'handoff declined':
     case 'handoff withdrawn': {
-      await handoff(({ 'handoff open': undefined, 'handed off': 'accept', 'handoff declined': 'decline', 'handoff withdrawn': 'withdraw' } as const)[scenario]);
-      if (scenario === 'handoff declined' || scenario === 'handoff withdrawn') await step(ECC, '/notes', { text: `LATER note ${marker}` }, 201);
+      await handoff(
+        ({ 'handoff open': undefined, 'handed off': 'accept', 'handoff declined': 'decline', 'handoff withdrawn': 'withdraw' } as const)[
+          scenario
+        ],
+      );
+      if (scenario === 'handoff declined' || scenario === 'handoff withdrawn')
+        await step(ECC, '/notes', { text: `LATER note ${marker}` }, 201);
       last = (await api.get(PROVIDE, `/referrals/${id}`)).body;
       break;
     }
@@ -320,7 +330,8 @@ const callRoute = (route: Route, caller: CallerClaims | undefined, id: string, s
 /** Every cell of the matrix as a test case. */
 const cells = (Object.entries(MATRIX) as [Scenario, Record<string, Row>][]).flatMap(([scenario, rows]) =>
   Object.entries(rows).flatMap(([who, row]) => {
-    if (row.expected.length !== ROUTES.length) throw new Error(`${scenario} · ${who}: ${row.expected.length} statuses for ${ROUTES.length} routes`);
+    if (row.expected.length !== ROUTES.length)
+      throw new Error(`${scenario} · ${who}: ${row.expected.length} statuses for ${ROUTES.length} routes`);
     // What GET's allowedActions must be: exactly the actions this row lets the caller take now.
     const allowed = ACTIONS.filter((_, a) => row.expected[a + 1] === 200);
     const former = row.expected === FORMER;
@@ -412,7 +423,8 @@ describe('collection routes: list, search, create', () => {
   /** The collection routes, each as (caller) → response. */
   const COLLECTION_ROUTES = {
     'GET /referrals?box=inbox': (caller: CallerClaims | undefined) => api.get(caller, '/referrals?box=inbox'),
-    'POST /referrals/search': (caller: CallerClaims | undefined) => api.post(caller, '/referrals/search', { nhsNumber: referral.nhsNumber }),
+    'POST /referrals/search': (caller: CallerClaims | undefined) =>
+      api.post(caller, '/referrals/search', { nhsNumber: referral.nhsNumber }),
     'POST /referrals': (caller: CallerClaims | undefined) => api.post(caller, '/referrals', referralBody({ toOrg: 'meht' })),
   } as const;
 
@@ -428,7 +440,12 @@ describe('collection routes: list, search, create', () => {
   ];
 
   const collectionCells = COLLECTION_MATRIX.flatMap(([who, caller, ...statuses]) =>
-    (Object.keys(COLLECTION_ROUTES) as (keyof typeof COLLECTION_ROUTES)[]).map((route, i) => ({ who, caller, route, expected: statuses[i]! })),
+    (Object.keys(COLLECTION_ROUTES) as (keyof typeof COLLECTION_ROUTES)[]).map((route, i) => ({
+      who,
+      caller,
+      route,
+      expected: statuses[i]!,
+    })),
   );
 
   it.each(collectionCells)('$route · $who → $expected', async ({ caller, route, expected }) => {
@@ -442,7 +459,8 @@ describe('collection routes: list, search, create', () => {
     expectStatus(response, expected);
     if (expected === 401) expect(response.text).toBe('{"message":"Unauthorized"}');
     else if (expected >= 400) expect(response.headers.get('content-type')).toBe('application/problem+json');
-    else if (expected === 201) expect(response.body).toMatchObject({ fromOrg: caller!.org, toOrg: 'meht', status: 'submitted', version: 1 });
+    else if (expected === 201)
+      expect(response.body).toMatchObject({ fromOrg: caller!.org, toOrg: 'meht', status: 'submitted', version: 1 });
     else expect(Array.isArray(response.body.items)).toBe(true);
   });
 
@@ -502,7 +520,11 @@ describe('collection routes: list, search, create', () => {
 
   it('a programme manager lists it with and without org=, and not under an org that is no party', async () => {
     // Prepare
-    const paths = ['/referrals?box=inbox&limit=100', '/referrals?box=inbox&org=ecc&limit=100', '/referrals?box=outbox&org=provide&limit=100'];
+    const paths = [
+      '/referrals?box=inbox&limit=100',
+      '/referrals?box=inbox&org=ecc&limit=100',
+      '/referrals?box=outbox&org=provide&limit=100',
+    ];
 
     // Act
     const lists = await Promise.all(paths.map((path) => readAllPages(api, PM, path)));
@@ -534,7 +556,12 @@ describe('ETag, If-Match and the check order', () => {
   it('an action with the current If-Match succeeds; with a stale one → 412 and nothing changes', async () => {
     // Prepare
     const referral = await prepare('submitted');
-    const amended = await api.post(PROVIDE, `/referrals/${referral.id}/amend`, { reason: 'Now also not eating.' }, { headers: { 'If-Match': '"1"' } });
+    const amended = await api.post(
+      PROVIDE,
+      `/referrals/${referral.id}/amend`,
+      { reason: 'Now also not eating.' },
+      { headers: { 'If-Match': '"1"' } },
+    );
     expectStatus(amended, 200);
 
     // Act
@@ -554,7 +581,15 @@ describe('ETag, If-Match and the check order', () => {
   /** Each case breaks several rules at once; the first in DESIGN §3's order decides. */
   const ORDER_CASES: [string, Scenario, CallerClaims, Action, Record<string, unknown>, string | undefined, number][] = [
     ['non-party with an invalid body → 400 before 404', 'submitted', AGEUK, 'decline', { comment: 'no code' }, undefined, 400],
-    ['non-party redirecting to an unknown org → 422 before 404', 'submitted', AGEUK, 'redirect', { toOrg: 'nowhere-trust', comment: 'x' }, undefined, 422],
+    [
+      'non-party redirecting to an unknown org → 422 before 404',
+      'submitted',
+      AGEUK,
+      'redirect',
+      { toOrg: 'nowhere-trust', comment: 'x' },
+      undefined,
+      422,
+    ],
     ['non-party with a stale If-Match → 404 before 412', 'submitted', AGEUK, 'accept', {}, '"7"', 404],
     ['programme manager with a stale If-Match → 403 before 412', 'submitted', PM, 'accept', {}, '"7"', 403],
     ['wrong side, wrong status, stale If-Match → 403 before 412 and 409', 'accepted', PROVIDE, 'accept', {}, '"1"', 403],

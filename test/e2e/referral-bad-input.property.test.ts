@@ -102,39 +102,75 @@ const deleteAt = (body: Record<string, unknown>, path: readonly string[]) => {
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // drop a field
-  fieldPath.map((path): Mutation => (body) => deleteAt(body, path)),
+  fieldPath.map(
+    (path): Mutation =>
+      (body) =>
+        deleteAt(body, path),
+  ),
   // wrong type
-  fc.tuple(fieldPath, wrongTyped).map(([path, value]): Mutation => (body) => setAt(body, path, value)),
+  fc.tuple(fieldPath, wrongTyped).map(
+    ([path, value]): Mutation =>
+      (body) =>
+        setAt(body, path, value),
+  ),
   // unknown field, top level or in subject (including prototype-ish names)
   fc
     .tuple(
       fc.boolean(),
-      fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'ownerOrg', 'status', 'version', 'fromOrg')),
+      fc.oneof(
+        fc.string({ minLength: 1, maxLength: 12 }),
+        fc.constantFrom('__proto__', 'constructor', 'prototype', 'ownerOrg', 'status', 'version', 'fromOrg'),
+      ),
       fc.jsonValue({ maxDepth: 2 }),
     )
-    .map(([inSubject, key, value]): Mutation => (body) => setAt(body, inSubject ? ['subject', key] : [key], value)),
+    .map(
+      ([inSubject, key, value]): Mutation =>
+        (body) =>
+          setAt(body, inSubject ? ['subject', key] : [key], value),
+    ),
   // out-of-enum values
   fc
     .tuple(
       fc.constantFrom('toOrg', 'serviceArea', 'priority'),
-      fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('URGENT', 'emergency', 'Rapid-Response', 'nhs-england', 'ECC', ' ecc', 'ecc ', 'provide')),
+      fc.oneof(
+        fc.string({ maxLength: 20 }),
+        fc.constantFrom('URGENT', 'emergency', 'Rapid-Response', 'nhs-england', 'ECC', ' ecc', 'ecc ', 'provide'),
+      ),
     )
-    .map(([field, value]): Mutation => (body) => setAt(body, [field], value)),
+    .map(
+      ([field, value]): Mutation =>
+        (body) =>
+          setAt(body, [field], value),
+    ),
   // huge strings
-  fc
-    .tuple(fc.constantFrom(['reason'], ['subject', 'name'], ['subject', 'localId'], ['toTeam'], ['subject', 'postcode']), hugeString)
-    .map(([path, value]): Mutation => (body) => setAt(body, path, value)),
+  fc.tuple(fc.constantFrom(['reason'], ['subject', 'name'], ['subject', 'localId'], ['toTeam'], ['subject', 'postcode']), hugeString).map(
+    ([path, value]): Mutation =>
+      (body) =>
+        setAt(body, path, value),
+  ),
   // invalid NHS numbers
-  invalidNhsNumber.map((value): Mutation => (body) => setAt(body, ['subject', 'nhsNumber'], value)),
+  invalidNhsNumber.map(
+    (value): Mutation =>
+      (body) =>
+        setAt(body, ['subject', 'nhsNumber'], value),
+  ),
   // nested junk in place of a field
-  fc.tuple(fieldPath, nestedJunk).map(([path, value]): Mutation => (body) => setAt(body, path, value)),
+  fc.tuple(fieldPath, nestedJunk).map(
+    ([path, value]): Mutation =>
+      (body) =>
+        setAt(body, path, value),
+  ),
   // odd but well-typed values
   fc
     .tuple(
       fc.constantFrom(['reason'], ['subject', 'name'], ['subject', 'dateOfBirth'], ['subject', 'postcode'], ['toTeam']),
       fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('', '   ', '2999-01-01', '1940-02-30', '<script>', '../../etc', 'SW1A 1AA')),
     )
-    .map(([path, value]): Mutation => (body) => setAt(body, path, value)),
+    .map(
+      ([path, value]): Mutation =>
+        (body) =>
+          setAt(body, path, value),
+    ),
 );
 
 /** A request body as text, and how it was made (for the failure report). */
@@ -153,7 +189,18 @@ const requestBody: fc.Arbitrary<{ kind: string; text: string }> = fc.oneof(
     arbitrary: fc
       .oneof(
         fc.string({ maxLength: 40 }),
-        fc.constantFrom('', '{', '{"toOrg":"ecc",', "{'toOrg':'ecc'}", '\uFEFF{}', 'null', '[]', 'NaN', '{"a":1}{"b":2}', '{"toOrg":"ecc"\u0000}'),
+        fc.constantFrom(
+          '',
+          '{',
+          '{"toOrg":"ecc",',
+          "{'toOrg':'ecc'}",
+          '\uFEFF{}',
+          'null',
+          '[]',
+          'NaN',
+          '{"a":1}{"b":2}',
+          '{"toOrg":"ecc"\u0000}',
+        ),
         fc.jsonValue().map((value) => `${JSON.stringify(value)} trailing`),
       )
       .map((text) => ({ kind: 'not JSON (or barely)', text })),
@@ -170,7 +217,9 @@ const expectProblem = (response: ApiResponse, status: number, field?: string) =>
 const outboxCount = async () => (await readAllPages(api, SENDER, '/referrals?box=outbox&limit=100')).length;
 
 describe('POST /referrals with bad input', () => {
-  it('any body: never a 5xx; every 4xx is problem+json (400 with errors[]); nothing is written unless 201', { timeout: 90_000 }, async () => {
+  it('any body: never a 5xx; every 4xx is problem+json (400 with errors[]); nothing is written unless 201', {
+    timeout: 90_000,
+  }, async () => {
     // Prepare
     const before = await outboxCount();
     let accepted = 0;

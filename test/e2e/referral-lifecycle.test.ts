@@ -10,7 +10,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { randomNhsNumber, readAllPages, referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
+import {
+  randomNhsNumber,
+  readAllPages,
+  referralApi,
+  referralBody,
+  type ApiResponse,
+  type CallerClaims,
+  type ReferralApi,
+} from '../support/referral-api.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;
@@ -257,7 +265,12 @@ describe('pagination of ECC’s inbox', () => {
     return result;
   };
 
-  const QUERIES = ['box=inbox&sort=newest', 'box=inbox&sort=due', 'box=inbox&sort=newest&status=submitted', 'box=inbox&sort=due&status=submitted'];
+  const QUERIES = [
+    'box=inbox&sort=newest',
+    'box=inbox&sort=due',
+    'box=inbox&sort=newest&status=submitted',
+    'box=inbox&sort=due&status=submitted',
+  ];
 
   it.each(QUERIES)('%s in pages of 3: every referral exactly once, in order', async (query) => {
     // Prepare
@@ -316,7 +329,11 @@ describe('pagination of ECC’s inbox', () => {
       ['without the status', ECC, (c) => `box=inbox&limit=3&cursor=${c}`],
       ['with another sort', ECC, (c) => `box=inbox&status=submitted&sort=due&limit=3&cursor=${c}`],
       ['with another box', ECC, (c) => `box=owned&status=submitted&limit=3&cursor=${c}`],
-      ['with a character of its payload changed', ECC, (c) => `box=inbox&status=submitted&limit=3&cursor=${(c[0] === 'e' ? 'f' : 'e') + c.slice(1)}`],
+      [
+        'with a character of its payload changed',
+        ECC,
+        (c) => `box=inbox&status=submitted&limit=3&cursor=${(c[0] === 'e' ? 'f' : 'e') + c.slice(1)}`,
+      ],
       ['with its signature cut short', ECC, (c) => `box=inbox&status=submitted&limit=3&cursor=${c.slice(0, -2)}`],
       ['made up', ECC, () => `box=inbox&status=submitted&limit=3&cursor=bm90LWEtY3Vyc29y`],
     ];
@@ -426,8 +443,14 @@ describe('Idempotency-Key on POST /referrals', () => {
       const others = responses.filter((r) => r.status < 200 || r.status >= 300);
       expect(succeeded.length, report).toBeGreaterThanOrEqual(1);
       expect(new Set(succeeded.map((r) => r.body.id)).size, report).toBe(1);
-      expect(succeeded.every((r) => r.status === 201), report).toBe(true);
-      expect(others.map((r) => r.status), report).toEqual(others.map(() => 409));
+      expect(
+        succeeded.every((r) => r.status === 201),
+        report,
+      ).toBe(true);
+      expect(
+        others.map((r) => r.status),
+        report,
+      ).toEqual(others.map(() => 409));
       expect(await outboxCount(), report).toBe(before + 1);
       expect(await personCount(body.subject.nhsNumber), report).toBe(1);
     }

@@ -44,7 +44,13 @@ describe('every route’s 2xx body conforms to its strict response schema', () =
   it('walks every route of the route table once, and each body passes', async () => {
     // Prepare: an inbox subscription first, so the walk's events make alerts.
     const subscription = await must(api.post(ECC, '/subscriptions', { eventTypes: ['*'], channel: { type: 'inbox' } }), 201);
-    const hook = await must(api.post(ECC, '/subscriptions', { eventTypes: ['note.added'], channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 'rc-webhook-secret-0123456789' } }), 201);
+    const hook = await must(
+      api.post(ECC, '/subscriptions', {
+        eventTypes: ['note.added'],
+        channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 'rc-webhook-secret-0123456789' },
+      }),
+      201,
+    );
     const throwaway = await must(api.post(ECC, '/subscriptions', { eventTypes: ['referral.*'], channel: { type: 'inbox' } }), 201);
 
     // Act: the walk.
@@ -63,7 +69,10 @@ describe('every route’s 2xx body conforms to its strict response schema', () =
     await must(api.post(ECC, `/handoffs/${withdrawn.id}/withdraw`, {}), 200);
     const declined = await must(api.post(ECC, `/referrals/${r1.id}/handoffs`, { toOrg: 'meht', reason: 'Frailty unit to lead.' }), 201);
     await must(api.post(MEHT, `/handoffs/${declined.id}/decline`, { reasonCode: 'no-capacity' }), 200);
-    const accepted = await must(api.post(ECC, `/referrals/${r1.id}/handoffs`, { toOrg: 'ageuk-essex', reason: 'Voluntary sector follow-up.' }), 201);
+    const accepted = await must(
+      api.post(ECC, `/referrals/${r1.id}/handoffs`, { toOrg: 'ageuk-essex', reason: 'Voluntary sector follow-up.' }),
+      201,
+    );
     await must(api.post(AGEUK, `/handoffs/${accepted.id}/accept`, {}), 200);
     await must(api.post(AGEUK, `/referrals/${r1.id}/complete`, { outcome: 'admission-avoided' }), 200);
     await must(api.post(ECC, `/referrals/${r2.id}/redirect`, { toOrg: 'meht', comment: 'MEHT discharge team holds this.' }), 200);

@@ -46,7 +46,9 @@ describe('the SLA sweep with a 10 s timeout', () => {
 
   it('raises exactly one referral.overdue per breached referral, however many sweeps run', async () => {
     // Prepare
-    const created = await Promise.all(Array.from({ length: BREACHES }, () => api.post(PROVIDE, '/referrals', referralBody({ priority: 'urgent' }))));
+    const created = await Promise.all(
+      Array.from({ length: BREACHES }, () => api.post(PROVIDE, '/referrals', referralBody({ priority: 'urgent' }))),
+    );
     for (const reply of created) expect(reply.status, reply.text).toBe(201);
     const routine = await api.post(PROVIDE, '/referrals', referralBody({ priority: 'routine' }));
     expect(routine.status, routine.text).toBe(201);

@@ -48,9 +48,17 @@ describe('npm run smoke against the local runtime', () => {
     const lines = stepLines(stdout);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     expect(lines.length).toBeGreaterThanOrEqual(16);
-    for (const line of lines) expect(line).toMatch(/^PASS  .+\s\d+ ms$/);
-    for (const step of ['inbox alerts arrive', 'signed webhooks reach the local receiver', 'webhook deliveries recorded as delivered', 'programme metrics moved']) {
-      expect(lines.some((line) => line.includes(step)), step).toBe(true);
+    for (const line of lines) expect(line).toMatch(/^PASS {2}.+\s\d+ ms$/);
+    for (const step of [
+      'inbox alerts arrive',
+      'signed webhooks reach the local receiver',
+      'webhook deliveries recorded as delivered',
+      'programme metrics moved',
+    ]) {
+      expect(
+        lines.some((line) => line.includes(step)),
+        step,
+      ).toBe(true);
     }
     expect(lines.filter((line) => line.includes('cleanup: ')).length).toBe(4);
     expect(stdout).toContain('SMOKE PASSED');
@@ -79,8 +87,12 @@ describe('npm run smoke against the local runtime', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(stepLines(stdout)[0]).toMatch(/^FAIL  API answers GET \/health/);
-    expect(stepLines(stdout).slice(1).every((line) => line.startsWith('SKIP'))).toBe(true);
+    expect(stepLines(stdout)[0]).toMatch(/^FAIL {2}API answers GET \/health/);
+    expect(
+      stepLines(stdout)
+        .slice(1)
+        .every((line) => line.startsWith('SKIP')),
+    ).toBe(true);
     expect(stdout).toContain('SMOKE FAILED');
   });
 

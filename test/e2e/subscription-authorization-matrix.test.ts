@@ -47,7 +47,10 @@ let listedId = '';
 
 /** A fresh webhook subscription of the owner, for a cell that may change it. */
 const freshSubscription = async (): Promise<string> => {
-  const reply = await api.post(OWNER, '/subscriptions', { eventTypes: ['note.added'], channel: { type: 'webhook', url: WEBHOOK_URL, secret: SECRET } });
+  const reply = await api.post(OWNER, '/subscriptions', {
+    eventTypes: ['note.added'],
+    channel: { type: 'webhook', url: WEBHOOK_URL, secret: SECRET },
+  });
   if (reply.status !== 201) throw new Error(`seed subscription: ${reply.status} ${reply.text}`);
   return (reply.body as { id: string }).id;
 };

@@ -30,7 +30,11 @@ const BAD_CALLERS: readonly { readonly name: string; readonly claims: CallerClai
   { name: 'a practitioner’s access token', claims: { sub: PROVIDE.sub, roles: ['practitioner'], tokenUse: 'access' }, status: 401 },
   { name: 'a programme manager’s access token', claims: { sub: PM.sub, roles: ['programme_manager'], tokenUse: 'access' }, status: 401 },
   { name: 'an ID token without custom:org', claims: { sub: 'tk-no-org', roles: ['practitioner', 'programme_manager'] }, status: 403 },
-  { name: 'an ID token of an unknown org', claims: { sub: 'tk-fake-org', org: 'nhs-fake', roles: ['practitioner', 'programme_manager'] }, status: 403 },
+  {
+    name: 'an ID token of an unknown org',
+    claims: { sub: 'tk-fake-org', org: 'nhs-fake', roles: ['practitioner', 'programme_manager'] },
+    status: 403,
+  },
 ];
 
 const PERSON = { nhsNumber: randomNhsNumber(), name: 'Ottoline Brackenbury-Vane', dateOfBirth: '1936-02-11', postcode: 'CM3 4QT' };
@@ -38,10 +42,24 @@ const REASON = 'Recurrent falls overnight; the daughter can no longer stay with 
 const ACCEPT_COMMENT = 'Reablement team can start on Monday morning.';
 const HANDOFF_REASON = 'Acute review needed for the new hip pain before reablement continues.';
 const NOTE_TEXT = 'Spoke to the daughter: key safe code shared with the district nurses.';
-const PRIVATE_TEXTS = [PERSON.nhsNumber, PERSON.name, PERSON.postcode, PERSON.dateOfBirth, REASON, ACCEPT_COMMENT, HANDOFF_REASON, NOTE_TEXT];
+const PRIVATE_TEXTS = [
+  PERSON.nhsNumber,
+  PERSON.name,
+  PERSON.postcode,
+  PERSON.dateOfBirth,
+  REASON,
+  ACCEPT_COMMENT,
+  HANDOFF_REASON,
+  NOTE_TEXT,
+];
 
 /** Real ids of the seeded records, by the path prefix whose `{id}` they fill. */
-const ids: Record<'referrals' | 'handoffs' | 'subscriptions' | 'alerts', string> = { referrals: '', handoffs: '', subscriptions: '', alerts: '' };
+const ids: Record<'referrals' | 'handoffs' | 'subscriptions' | 'alerts', string> = {
+  referrals: '',
+  handoffs: '',
+  subscriptions: '',
+  alerts: '',
+};
 
 const ok = (reply: ApiResponse, status: number, what: string): ApiResponse => {
   if (reply.status !== status) throw new Error(`${what}: ${reply.status} ${reply.text}`);
@@ -59,7 +77,8 @@ const concretePath = (route: RouteDefinition): string =>
 /** What the matrix sends: the seeded referral's own kind of body on POSTs, so only identity can refuse it. */
 const bodyFor = (route: RouteDefinition): unknown => {
   if (route.method !== 'POST') return undefined;
-  if (route.path === '/referrals') return { toOrg: 'ecc', serviceArea: 'crisis-prevention', priority: 'urgent', subject: PERSON, reason: REASON };
+  if (route.path === '/referrals')
+    return { toOrg: 'ecc', serviceArea: 'crisis-prevention', priority: 'urgent', subject: PERSON, reason: REASON };
   if (route.path === '/referrals/search') return { nhsNumber: PERSON.nhsNumber };
   if (route.path.endsWith('/notes')) return { text: NOTE_TEXT };
   return {};
@@ -69,10 +88,20 @@ beforeAll(async () => {
   runtime = await startRuntimeProcess({ DYNAMODB_ENDPOINT: inject('dynamodbEndpoint') });
   api = referralApi(runtime.url);
 
-  const subscription = ok(await api.post(PM, '/subscriptions', { eventTypes: ['referral.*', 'handoff.*', 'note.added'], channel: { type: 'inbox' } }), 201, 'subscribe');
+  const subscription = ok(
+    await api.post(PM, '/subscriptions', { eventTypes: ['referral.*', 'handoff.*', 'note.added'], channel: { type: 'inbox' } }),
+    201,
+    'subscribe',
+  );
   ids.subscriptions = subscription.body.id;
   const referral = ok(
-    await api.post(PROVIDE, '/referrals', { toOrg: 'ecc', serviceArea: 'crisis-prevention', priority: 'urgent', subject: PERSON, reason: REASON }),
+    await api.post(PROVIDE, '/referrals', {
+      toOrg: 'ecc',
+      serviceArea: 'crisis-prevention',
+      priority: 'urgent',
+      subject: PERSON,
+      reason: REASON,
+    }),
     201,
     'refer',
   );
@@ -102,40 +131,54 @@ const snapshot = async () => ({
   handoff: (await api.get(ECC, `/handoffs/${ids.handoffs}`)).body,
   subscriptions: (await api.get(PM, '/subscriptions')).body.items,
   unreadAlerts: (await api.get(PM, '/alerts?unread=true&limit=100')).body.items.map((a: { id: string }) => a.id),
-  referralsForPerson: (await api.post(PM, '/referrals/search', { nhsNumber: PERSON.nhsNumber })).body.items.map((r: { id: string }) => r.id),
+  referralsForPerson: (await api.post(PM, '/referrals/search', { nhsNumber: PERSON.nhsNumber })).body.items.map(
+    (r: { id: string }) => r.id,
+  ),
 });
 
 describe('every route refuses tokens that are not an ID token of a registered org, and leaks nothing', () => {
   it('covers the whole route table, public routes included', () => {
     // Assess: a sanity check that the table is what is iterated (and that it is not empty).
     expect(ROUTES.filter((r) => r.auth === 'jwt').length).toBeGreaterThan(20);
-    expect(ROUTES.filter((r) => r.auth === 'none').map((r) => r.path).sort()).toEqual(['/health', '/openapi.json']);
+    expect(
+      ROUTES.filter((r) => r.auth === 'none')
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/health', '/openapi.json']);
   });
 
-  it.each(BAD_CALLERS)('$name → $status problem+json on every authenticated route; public routes answer 200; no seeded text anywhere', async ({ claims, status }) => {
-    // Prepare
-    const before = await snapshot();
+  it.each(BAD_CALLERS)(
+    '$name → $status problem+json on every authenticated route; public routes answer 200; no seeded text anywhere',
+    async ({ claims, status }) => {
+      // Prepare
+      const before = await snapshot();
 
-    // Act
-    const replies: { route: string; reply: ApiResponse }[] = [];
-    for (const route of ROUTES) {
-      const body = bodyFor(route);
-      replies.push({
-        route: `${route.method} ${route.path}`,
-        reply: await api.request(claims, route.method, concretePath(route), body === undefined ? {} : { body, headers: { 'Idempotency-Key': `tk-${claims.sub}-${route.operationId}` } }),
-      });
-    }
-
-    // Assess
-    const statuses = Object.fromEntries(replies.map(({ route, reply }) => [route, reply.status]));
-    const expected = Object.fromEntries(ROUTES.map((r) => [`${r.method} ${r.path}`, r.auth === 'none' ? 200 : status]));
-    expect(statuses).toEqual(expected);
-    for (const { route, reply } of replies) {
-      if (ROUTES.find((r) => `${r.method} ${r.path}` === route)?.auth === 'jwt') {
-        expect(reply.headers.get('content-type'), route).toContain('application/problem+json');
+      // Act
+      const replies: { route: string; reply: ApiResponse }[] = [];
+      for (const route of ROUTES) {
+        const body = bodyFor(route);
+        replies.push({
+          route: `${route.method} ${route.path}`,
+          reply: await api.request(
+            claims,
+            route.method,
+            concretePath(route),
+            body === undefined ? {} : { body, headers: { 'Idempotency-Key': `tk-${claims.sub}-${route.operationId}` } },
+          ),
+        });
       }
-      for (const text of PRIVATE_TEXTS) expect(reply.text, `${route} leaked seeded text`).not.toContain(text);
-    }
-    expect(await snapshot()).toEqual(before);
-  });
+
+      // Assess
+      const statuses = Object.fromEntries(replies.map(({ route, reply }) => [route, reply.status]));
+      const expected = Object.fromEntries(ROUTES.map((r) => [`${r.method} ${r.path}`, r.auth === 'none' ? 200 : status]));
+      expect(statuses).toEqual(expected);
+      for (const { route, reply } of replies) {
+        if (ROUTES.find((r) => `${r.method} ${r.path}` === route)?.auth === 'jwt') {
+          expect(reply.headers.get('content-type'), route).toContain('application/problem+json');
+        }
+        for (const text of PRIVATE_TEXTS) expect(reply.text, `${route} leaked seeded text`).not.toContain(text);
+      }
+      expect(await snapshot()).toEqual(before);
+    },
+  );
 });

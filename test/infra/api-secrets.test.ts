@@ -50,7 +50,10 @@ describe.each(['dev', 'prod'])('API secrets in stage %s', (stage) => {
     const [table] = Object.values(data.findResources('AWS::DynamoDB::GlobalTable'));
 
     // Act
-    const policies = (resource: { DeletionPolicy?: string; UpdateReplacePolicy?: string } | undefined) => [resource?.DeletionPolicy, resource?.UpdateReplacePolicy];
+    const policies = (resource: { DeletionPolicy?: string; UpdateReplacePolicy?: string } | undefined) => [
+      resource?.DeletionPolicy,
+      resource?.UpdateReplacePolicy,
+    ];
 
     // Assess
     expect(policies(secret)).toEqual(policies(table));
@@ -71,8 +74,18 @@ describe.each(['dev', 'prod'])('API secrets in stage %s', (stage) => {
     const actual = new Map<string, string[]>();
     for (const [functionId, fn] of stack.functionsById) {
       const env = resources[stack.getLogicalId(fn.node.defaultChild as CfnFunction)]!.Properties.Environment?.Variables ?? {};
-      if (expected.has(functionId)) actual.set(functionId, Object.values(SECRET_ARN_ENV).filter((name) => name in env).sort());
-      else expect(Object.values(SECRET_ARN_ENV).filter((name) => name in env), functionId).toEqual([]);
+      if (expected.has(functionId))
+        actual.set(
+          functionId,
+          Object.values(SECRET_ARN_ENV)
+            .filter((name) => name in env)
+            .sort(),
+        );
+      else
+        expect(
+          Object.values(SECRET_ARN_ENV).filter((name) => name in env),
+          functionId,
+        ).toEqual([]);
     }
 
     // Assess

@@ -6,21 +6,57 @@ import { CdkArgsError, cdkArgs } from '../../scripts/cdk-args.ts';
 
 describe('cdkArgs', () => {
   it.each([
-    [['deploy', '--stage', 'prod'], ['deploy', '--all', '-c', 'stage=prod']],
-    [['diff', '--stage=staging'], ['diff', '--all', '-c', 'stage=staging']],
-    [['synth', '--stage', 'dev'], ['synth', '--quiet', '-c', 'stage=dev']],
-    [['synth', '-c', 'stage=prod'], ['synth', '--quiet', '-c', 'stage=prod']],
+    [
+      ['deploy', '--stage', 'prod'],
+      ['deploy', '--all', '-c', 'stage=prod'],
+    ],
+    [
+      ['diff', '--stage=staging'],
+      ['diff', '--all', '-c', 'stage=staging'],
+    ],
+    [
+      ['synth', '--stage', 'dev'],
+      ['synth', '--quiet', '-c', 'stage=dev'],
+    ],
+    [
+      ['synth', '-c', 'stage=prod'],
+      ['synth', '--quiet', '-c', 'stage=prod'],
+    ],
     [['synth'], ['synth', '--quiet']],
     [['diff'], ['diff', '--all']],
-    [['destroy', '--stage', 'dev'], ['destroy', '--all', '-c', 'stage=dev']],
+    [
+      ['destroy', '--stage', 'dev'],
+      ['destroy', '--all', '-c', 'stage=dev'],
+    ],
     [
       ['deploy', '--stage', 'prod', '--require-approval', 'never', '-c', 'jointly:config={"priorityTargetMinutes":{"urgent":60}}'],
-      ['deploy', '--all', '--require-approval', 'never', '-c', 'jointly:config={"priorityTargetMinutes":{"urgent":60}}', '-c', 'stage=prod'],
+      [
+        'deploy',
+        '--all',
+        '--require-approval',
+        'never',
+        '-c',
+        'jointly:config={"priorityTargetMinutes":{"urgent":60}}',
+        '-c',
+        'stage=prod',
+      ],
     ],
-    [['deploy', 'Jointly-Dev-Api', '--stage', 'dev'], ['deploy', 'Jointly-Dev-Api', '-c', 'stage=dev']],
-    [['synth', 'Jointly-Prod-Api', '-c', 'stage=prod'], ['synth', 'Jointly-Prod-Api', '-c', 'stage=prod']],
-    [['deploy', '--all', '--stage', 'dev'], ['deploy', '--all', '-c', 'stage=dev']],
-    [['deploy', '--context', 'stage=dev'], ['deploy', '--all', '--context', 'stage=dev']],
+    [
+      ['deploy', 'Jointly-Dev-Api', '--stage', 'dev'],
+      ['deploy', 'Jointly-Dev-Api', '-c', 'stage=dev'],
+    ],
+    [
+      ['synth', 'Jointly-Prod-Api', '-c', 'stage=prod'],
+      ['synth', 'Jointly-Prod-Api', '-c', 'stage=prod'],
+    ],
+    [
+      ['deploy', '--all', '--stage', 'dev'],
+      ['deploy', '--all', '-c', 'stage=dev'],
+    ],
+    [
+      ['deploy', '--context', 'stage=dev'],
+      ['deploy', '--all', '--context', 'stage=dev'],
+    ],
   ])('maps %j to cdk %j', (argv, expected) => {
     // Act
     const args = cdkArgs(argv);

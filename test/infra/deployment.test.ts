@@ -98,7 +98,8 @@ const statementsOfFunction = (stage: BuiltStage, fn: { part: Part; roleId: strin
     .filter(({ roles }) => roles.includes(fn.roleId))
     .map(({ statement }) => statement);
 
-const actionsOf = (statements: Json[]): string[] => [...new Set(statements.flatMap((s) => asArray(s['Action'] as string | string[])))].sort();
+const actionsOf = (statements: Json[]): string[] =>
+  [...new Set(statements.flatMap((s) => asArray(s['Action'] as string | string[])))].sort();
 
 /** `{Fn::ImportValue: name}` in the API stack → the value the events/data stack exported. */
 const resolveImport = (stage: BuiltStage, value: Json): { part: Part; value: Json } => {
@@ -167,7 +168,9 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
 
       // Act
       const env = (name: EventFunctionName) =>
-        s.templates.events['Resources'][logicalIdOf(s.stacks.events, s.built.events.functions.get(name)!)]['Properties']['Environment']['Variables'];
+        s.templates.events['Resources'][logicalIdOf(s.stacks.events, s.built.events.functions.get(name)!)]['Properties']['Environment'][
+          'Variables'
+        ];
 
       // Assess
       expect(env('deliver')).toMatchObject(expected);
@@ -181,7 +184,9 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       // Act
       const envs = sealers.map(
         (route) =>
-          s.templates.api['Resources'][logicalIdOf(s.stacks.api, s.built.api.functions.get(route.operationId)!)]['Properties']['Environment']['Variables'],
+          s.templates.api['Resources'][logicalIdOf(s.stacks.api, s.built.api.functions.get(route.operationId)!)]['Properties'][
+            'Environment'
+          ]['Variables'],
       );
 
       // Assess
@@ -234,14 +239,20 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       (functionId) => {
         // Prepare
         const routes = routesOf(functionId);
-        const access = routes.some((r) => r.tableAccess === 'readWrite') ? 'readWrite' : routes.some((r) => r.tableAccess === 'read') ? 'read' : undefined;
+        const access = routes.some((r) => r.tableAccess === 'readWrite')
+          ? 'readWrite'
+          : routes.some((r) => r.tableAccess === 'read')
+            ? 'read'
+            : undefined;
         const expected = access === 'readWrite' ? [...READ, ...WRITE].sort() : access === 'read' ? READ : [];
         const fn = functionsOf(s).find((f) => f.id === functionId)!;
 
         // Act
         const statements = statementsOfFunction(s, fn);
         const tableActions = actionsOf(statements).filter((action) => action.startsWith('dynamodb:'));
-        const tableResources = JSON.stringify(statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:'))).map((st) => st['Resource']));
+        const tableResources = JSON.stringify(
+          statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('dynamodb:'))).map((st) => st['Resource']),
+        );
 
         // Assess
         expect(tableActions).toEqual(expected);
@@ -289,7 +300,9 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
 
     it('attaches no AWS managed policy to any role', () => {
       // Act
-      const managed = PARTS.flatMap((part) => resourcesOf(s.templates[part], 'AWS::IAM::Role')).filter(([, role]) => role['Properties']['ManagedPolicyArns']);
+      const managed = PARTS.flatMap((part) => resourcesOf(s.templates[part], 'AWS::IAM::Role')).filter(
+        ([, role]) => role['Properties']['ManagedPolicyArns'],
+      );
 
       // Assess
       expect(managed).toEqual([]);
@@ -358,7 +371,11 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       const deadLetter = queues.filter(([, q]) => !q['Properties']['RedrivePolicy']);
 
       // Assess
-      expect(work.map(([, q]) => q['Properties']['QueueName']).sort()).toEqual([`jointly-${stage}-deliveries-queue`, `jointly-${stage}-fan-out-queue`, `jointly-${stage}-metrics-queue`]);
+      expect(work.map(([, q]) => q['Properties']['QueueName']).sort()).toEqual([
+        `jointly-${stage}-deliveries-queue`,
+        `jointly-${stage}-fan-out-queue`,
+        `jointly-${stage}-metrics-queue`,
+      ]);
       for (const [id] of deadLetter) expect(referenced, `${id} is nobody's dead-letter queue`).toContain(id);
     });
   });
@@ -405,7 +422,13 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       // Assess
       expect(api).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ MetricName: '5xx', Statistic: 'Sum', Period: 300, Threshold: 0, Dimensions: expect.arrayContaining(dimensions) }),
+          expect.objectContaining({
+            MetricName: '5xx',
+            Statistic: 'Sum',
+            Period: 300,
+            Threshold: 0,
+            Dimensions: expect.arrayContaining(dimensions),
+          }),
           expect.objectContaining({
             MetricName: 'Latency',
             ExtendedStatistic: 'p99',
@@ -475,10 +498,12 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       // Prepare
       const topicId = logicalIdOf(s.stacks.events, s.built.events.alarmTopic);
       const isTopic = (action: Json, part: Part) =>
-        part === 'events' ? action['Ref'] === topicId : (() => {
-          const resolved = resolveImport(s, action);
-          return resolved.part === 'events' && resolved.value['Ref'] === topicId;
-        })();
+        part === 'events'
+          ? action['Ref'] === topicId
+          : (() => {
+              const resolved = resolveImport(s, action);
+              return resolved.part === 'events' && resolved.value['Ref'] === topicId;
+            })();
 
       // Act
       const wrong = PARTS.flatMap((part) =>
@@ -504,14 +529,19 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
         TopicName: `jointly-${stage}-alarms`,
         KmsMasterKeyId: Match.anyValue(),
       });
-      Template.fromJSON(s.templates.events).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: config.alarmEmail });
+      Template.fromJSON(s.templates.events).hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: config.alarmEmail,
+      });
     });
   });
 
   describe('dashboard', () => {
     it('has one dashboard named for the stage with the API, functions, queues, stream lag, deliveries and every alarm', () => {
       // Prepare
-      const dashboards = PARTS.flatMap((part) => resourcesOf(s.templates[part], 'AWS::CloudWatch::Dashboard')).map(([, d]) => d['Properties'] as Json);
+      const dashboards = PARTS.flatMap((part) => resourcesOf(s.templates[part], 'AWS::CloudWatch::Dashboard')).map(
+        ([, d]) => d['Properties'] as Json,
+      );
       const queueNames = resourcesOf(s.templates.events, 'AWS::SQS::Queue').map(([, q]) => q['Properties']['QueueName'] as string);
       const alarmNames = PARTS.flatMap((part) => alarmsIn(s, part)).map((a) => a['AlarmName'] as string);
 
@@ -556,7 +586,10 @@ describe('log lines the metric filters count', () => {
     const metricsFields = ['counted', 'duplicates'] as const satisfies readonly (keyof MetricsBatchResult)[];
 
     // Act
-    const used = Object.values(LOG_METRICS).flatMap((spec) => ['status' in spec ? spec.status : undefined, spec.value.replace(/^\$\./, '')]);
+    const used = Object.values(LOG_METRICS).flatMap((spec) => [
+      'status' in spec ? spec.status : undefined,
+      spec.value.replace(/^\$\./, ''),
+    ]);
 
     // Assess
     for (const value of [...statuses, ...fanOutFields, ...sweepFields, ...metricsFields]) expect(used).toContain(value);
@@ -592,7 +625,10 @@ describe('two stages in one account', () => {
 
   const namesOf = (stage: StageName) => {
     const { built, templates } = stageOf(stage);
-    const names: { type: string; name: string }[] = [built.data, built.events, built.api].map((stack) => ({ type: 'stack', name: stack.stackName }));
+    const names: { type: string; name: string }[] = [built.data, built.events, built.api].map((stack) => ({
+      type: 'stack',
+      name: stack.stackName,
+    }));
     for (const part of PARTS) {
       for (const resource of Object.values(templates[part]['Resources'] as Record<string, Json>)) {
         const name = NAME_PROPERTIES[resource['Type']]?.(resource['Properties'] ?? {});
@@ -612,9 +648,11 @@ describe('two stages in one account', () => {
     expect(duplicates).toEqual([]);
     for (const { stage, names } of byStage) {
       // The SES sender is an e-mail address of the stage's choosing: unique (above), not necessarily stage-named.
-      for (const { type, name } of names.filter((n) => n.type !== 'AWS::SES::EmailIdentity')) expect(name.toLowerCase(), type).toContain(stage);
+      for (const { type, name } of names.filter((n) => n.type !== 'AWS::SES::EmailIdentity'))
+        expect(name.toLowerCase(), type).toContain(stage);
       const types = new Set(names.map((n) => n.type));
-      for (const type of Object.keys(NAME_PROPERTIES).filter((t) => !GENERATED.includes(t))) expect(types, `${stage} names no ${type}`).toContain(type);
+      for (const type of Object.keys(NAME_PROPERTIES).filter((t) => !GENERATED.includes(t)))
+        expect(types, `${stage} names no ${type}`).toContain(type);
       // Exception: the two roles the webhook-secret key policy names (data stack) need fixed names.
       const named = names.filter((n) => GENERATED.includes(n.type));
       expect(named.map((n) => n.name).sort(), 'only the webhook-secret roles have fixed names').toEqual(

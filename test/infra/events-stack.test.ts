@@ -58,7 +58,9 @@ describe.each(['dev', 'staging', 'prod'])('events stack, stage %s', (stage) => {
 
   it('alarms on every DLQ and on stream iterator age, to an encrypted topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
-    const dlqs = Object.values(template.findResources('AWS::SQS::Queue')).filter((q) => !(q.Properties as Record<string, unknown>).RedrivePolicy);
+    const dlqs = Object.values(template.findResources('AWS::SQS::Queue')).filter(
+      (q) => !(q.Properties as Record<string, unknown>).RedrivePolicy,
+    );
     expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(dlqs.length);
     expect(alarms.some((a) => a.MetricName === 'IteratorAge')).toBe(true);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });

@@ -100,7 +100,11 @@ describe.each(['dev', 'staging', 'prod'])('function settings, stage %s', (stage)
     // Act
     const rows = [...settings.values()]
       .filter((s) => s.eventSource && s.eventSource.kind !== 'schedule')
-      .map((s) => ({ id: s.id, expected: s.eventSource as Extract<FunctionSettings['eventSource'], { batchSize: number }>, found: mappingOf(s.id) }));
+      .map((s) => ({
+        id: s.id,
+        expected: s.eventSource as Extract<FunctionSettings['eventSource'], { batchSize: number }>,
+        found: mappingOf(s.id),
+      }));
 
     // Assess
     expect(rows.map((r) => r.id).sort()).toEqual(['deliver', 'fanOut', 'metrics', 'publisher']);
@@ -110,7 +114,9 @@ describe.each(['dev', 'staging', 'prod'])('function settings, stage %s', (stage)
       expect(found[0]!.Properties.MaximumBatchingWindowInSeconds ?? 0, id).toBe(expected.maxBatchingWindowSeconds);
       if (expected.kind === 'sqs') {
         expect(JSON.stringify(found[0]!.Properties.EventSourceArn), id).toContain(logicalIdOf(built.events.queues.get(expected.queue)!));
-        expect(found[0]!.Properties.ScalingConfig, id).toEqual(expected.maxConcurrency === undefined ? undefined : { MaximumConcurrency: expected.maxConcurrency });
+        expect(found[0]!.Properties.ScalingConfig, id).toEqual(
+          expected.maxConcurrency === undefined ? undefined : { MaximumConcurrency: expected.maxConcurrency },
+        );
       }
     }
   });

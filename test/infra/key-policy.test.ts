@@ -25,7 +25,8 @@ const targetOf = (value: unknown): string | undefined => {
   const v = value as Json;
   if (typeof v['Ref'] === 'string') return v['Ref'];
   if (Array.isArray(v['Fn::GetAtt'])) return v['Fn::GetAtt'][0];
-  if (typeof v['Fn::ImportValue'] === 'string') return /Ref([A-Za-z0-9]+)[A-F0-9]{8}$/.exec(v['Fn::ImportValue'])?.[1] ?? v['Fn::ImportValue'];
+  if (typeof v['Fn::ImportValue'] === 'string')
+    return /Ref([A-Za-z0-9]+)[A-F0-9]{8}$/.exec(v['Fn::ImportValue'])?.[1] ?? v['Fn::ImportValue'];
   return undefined;
 };
 
@@ -42,7 +43,12 @@ const render = (value: unknown, env: { account: string; region: string }): strin
 
 /** IAM ArnLike: `*` matches any run of characters, `?` one. */
 const arnLike = (pattern: string, arn: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(arn);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(arn);
 
 const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -127,7 +133,8 @@ describe.each(STAGES)('stage key policy of %s', (stage) => {
       expect(asArray(statement!['Action']).sort(), name).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
       expect(statement!['Condition']['StringEquals'], name).toEqual({ 'aws:SourceAccount': env.account });
       const patterns = asArray(statement!['Condition']['ArnLike']['aws:SourceArn']).map((p) => render(p, env));
-      for (const pattern of patterns) expect(pattern, name).toMatch(new RegExp(`^arn:aws:(events|cloudwatch):${env.region}:${env.account}:.*jointly-${stage}[-/]`));
+      for (const pattern of patterns)
+        expect(pattern, name).toMatch(new RegExp(`^arn:aws:(events|cloudwatch):${env.region}:${env.account}:.*jointly-${stage}[-/]`));
       for (const writer of writers) {
         expect(
           patterns.some((p) => arnLike(p, writer.sourceArn)),
@@ -153,7 +160,11 @@ describe.each(STAGES)('stage key policy of %s', (stage) => {
 
     // Assess
     expect(patterns.length).toBeGreaterThan(0);
-    for (const arn of foreign) expect(patterns.some((p) => arnLike(p, arn)), arn).toBe(false);
+    for (const arn of foreign)
+      expect(
+        patterns.some((p) => arnLike(p, arn)),
+        arn,
+      ).toBe(false);
   });
 
   it('lets the stage’s alarms publish to the alarm topic (its own policy replaces SNS’s default)', () => {
@@ -162,7 +173,9 @@ describe.each(STAGES)('stage key policy of %s', (stage) => {
     const policies = resourcesOf(events, 'AWS::SNS::TopicPolicy').filter(([, p]) => targetOf(p['Properties']['Topics'][0]) === topicId);
 
     // Act
-    const allows = policies.flatMap(([, p]) => p['Properties']['PolicyDocument']['Statement'] as Json[]).filter((s) => s['Effect'] === 'Allow');
+    const allows = policies
+      .flatMap(([, p]) => p['Properties']['PolicyDocument']['Statement'] as Json[])
+      .filter((s) => s['Effect'] === 'Allow');
 
     // Assess
     expect(allows).toHaveLength(1);
@@ -171,7 +184,10 @@ describe.each(STAGES)('stage key policy of %s', (stage) => {
     expect(allows[0]!['Condition']['StringEquals']).toEqual({ 'aws:SourceAccount': env.account });
     const patterns = asArray(allows[0]!['Condition']['ArnLike']['aws:SourceArn']).map((p) => render(p, env));
     for (const writer of [...encrypted.values()].find((r) => r.kind === 'topic')!.writers) {
-      expect(patterns.some((p) => arnLike(p, writer.sourceArn)), writer.sourceArn).toBe(true);
+      expect(
+        patterns.some((p) => arnLike(p, writer.sourceArn)),
+        writer.sourceArn,
+      ).toBe(true);
     }
   });
 

@@ -42,13 +42,21 @@ describe.each(STAGES)('metrics, stage %s', (stage) => {
     expect(METRIC_EVENT_TYPES).not.toContain('note.added');
     events.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: rule.pattern,
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] }, DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: { MaximumRetryAttempts: 10 } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: { MaximumRetryAttempts: 10 },
+        }),
+      ],
     });
   });
 
   it('encrypts the metrics queue with the stage key and dead-letters a message after maxReceiveCount receives', () => {
     // Act
-    const queue = Object.values(events.findResources('AWS::SQS::Queue')).find((q) => q.Properties.QueueName === `jointly-${stage}-metrics-queue`)!;
+    const queue = Object.values(events.findResources('AWS::SQS::Queue')).find(
+      (q) => q.Properties.QueueName === `jointly-${stage}-metrics-queue`,
+    )!;
     const dlqId = logicalId(events, 'AWS::SQS::Queue', (p) => p.QueueName === `jointly-${stage}-metrics-dlq`);
 
     // Assess
@@ -60,14 +68,22 @@ describe.each(STAGES)('metrics, stage %s', (stage) => {
 
   it('consumes the queue with the metrics function: batches of 10, partial batch responses, no batching window', () => {
     // Prepare
-    const fnId = events.getResourceId('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('programme evaluation counters') } });
+    const fnId = events.getResourceId('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('programme evaluation counters') },
+    });
     const queueId = logicalId(events, 'AWS::SQS::Queue', (p) => p.QueueName === `jointly-${stage}-metrics-queue`);
 
     // Act
-    const mapping = Object.values(events.findResources('AWS::Lambda::EventSourceMapping')).find((m) => m.Properties.FunctionName?.Ref === fnId)!;
+    const mapping = Object.values(events.findResources('AWS::Lambda::EventSourceMapping')).find(
+      (m) => m.Properties.FunctionName?.Ref === fnId,
+    )!;
 
     // Assess
-    expect(mapping.Properties).toMatchObject({ EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] }, BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect(mapping.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     expect(mapping.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
     events.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('programme evaluation counters'),
@@ -89,7 +105,9 @@ describe.each(STAGES)('metrics, stage %s', (stage) => {
 
   it('serves GET /metrics/summary from its own function with read-only table access', () => {
     // Act
-    const route = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).find((r) => r.Properties.RouteKey === 'GET /metrics/summary');
+    const route = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).find(
+      (r) => r.Properties.RouteKey === 'GET /metrics/summary',
+    );
     const fn = built.api.functions.get('getMetricsSummary');
 
     // Assess

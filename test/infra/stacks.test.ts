@@ -34,8 +34,7 @@ const keySchema = (partitionKey: string, sortKey: string) => [
 
 const titleCase = (stage: string) => stage.charAt(0).toUpperCase() + stage.slice(1);
 
-const logicalIdOf = (stack: Stack, fn: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+const logicalIdOf = (stack: Stack, fn: { node: { defaultChild?: unknown } }) => stack.getLogicalId(fn.node.defaultChild as CfnFunction);
 
 describe.each(STAGES)('stage %s', (stage: StageName) => {
   const config = loadStageConfig(stage);
@@ -79,9 +78,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
 
     it('skips esbuild: function code is not bundled into the assembly', () => {
       // Prepare
-      const stagings = built.api.node
-        .findAll()
-        .filter((construct): construct is AssetStaging => construct instanceof AssetStaging);
+      const stagings = built.api.node.findAll().filter((construct): construct is AssetStaging => construct instanceof AssetStaging);
 
       // Act
       const staged = stagings.map((staging) => path.resolve(staging.absoluteStagedPath));
@@ -218,9 +215,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
 
       // Assess
       api.resourceCountIs('AWS::Lambda::Function', new Set(ROUTES.map(functionIdOf)).size + 1);
-      expect([...functions.keys()].sort()).toEqual(
-        [...ROUTES.map((route) => route.operationId), DEFAULT_ROUTE.operationId].sort(),
-      );
+      expect([...functions.keys()].sort()).toEqual([...ROUTES.map((route) => route.operationId), DEFAULT_ROUTE.operationId].sort());
     });
 
     it('runs every function on nodejs24.x / arm64 with the stage defaults', () => {
@@ -288,8 +283,9 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
 
         // Act
         const [resource] = Object.values(routes);
-        const integrationId = (resource?.Properties as { Target: { 'Fn::Join': [string, [string, { Ref: string }]] } })
-          .Target['Fn::Join'][1][1].Ref;
+        const integrationId = (resource?.Properties as { Target: { 'Fn::Join': [string, [string, { Ref: string }]] } }).Target[
+          'Fn::Join'
+        ][1][1].Ref;
         const integration = api.toJSON().Resources[integrationId] as { Properties: Record<string, unknown> };
 
         // Assess

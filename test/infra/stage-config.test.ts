@@ -84,7 +84,9 @@ describe('loadStageConfig', () => {
 
       // Assess
       expect(load).toThrow(StageConfigError);
-      expect(load).toThrow(`The override may not change ${field} of stage '${stage}': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit.`);
+      expect(load).toThrow(
+        `The override may not change ${field} of stage '${stage}': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit.`,
+      );
     },
   );
 
@@ -112,7 +114,7 @@ describe('loadStageConfig', () => {
 
     // Assess
     expect(load).toThrow(
-      "Invalid configuration for stage 'prod' at removalPolicy: prod must retain its data: removalPolicy \"retain\" and deletionProtection true.",
+      'Invalid configuration for stage \'prod\' at removalPolicy: prod must retain its data: removalPolicy "retain" and deletionProtection true.',
     );
   });
 });
@@ -139,7 +141,11 @@ describe('parseStageConfig', () => {
   });
 
   it.each([
-    ['a timeout beyond the HTTP API limit', { lambda: { memoryMb: 512, timeoutSeconds: 60 } }, /at lambda\.timeoutSeconds: must be at most 29 seconds/],
+    [
+      'a timeout beyond the HTTP API limit',
+      { lambda: { memoryMb: 512, timeoutSeconds: 60 } },
+      /at lambda\.timeoutSeconds: must be at most 29 seconds/,
+    ],
     ['a retention CloudWatch does not offer', { logRetentionDays: 10 }, /at logRetentionDays: must be one of 1, 3, 5/],
     ['a malformed alarm e-mail', { alarmEmail: 'ops' }, /at alarmEmail: must be an e-mail address\.$/],
     ['a CORS origin with a path', { corsOrigins: ['https://app.example.org/x'] }, /at corsOrigins\.0: must be an origin/],
@@ -154,11 +160,23 @@ describe('parseStageConfig', () => {
       /^Invalid configuration for stage 'dev' at webhookPolicy: 'allow-loopback' is for the local runtime only, so a deployed stage must use 'public-https'\.$/,
     ],
     ['an unknown webhook policy', { webhookPolicy: 'any' }, /at webhookPolicy: must be 'public-https'/],
-    ['an app base URL that is not a URL', { appBaseUrl: 'jointly' }, /at appBaseUrl: must be an absolute http\(s\) URL such as https:\/\/jointly\.example\.org\.$/],
+    [
+      'an app base URL that is not a URL',
+      { appBaseUrl: 'jointly' },
+      /at appBaseUrl: must be an absolute http\(s\) URL such as https:\/\/jointly\.example\.org\.$/,
+    ],
     ['an app base URL on another scheme', { appBaseUrl: 'ftp://jointly.example.org' }, /at appBaseUrl: must be an absolute http\(s\) URL/],
-    ['a plain-http app base URL beyond localhost', { appBaseUrl: 'http://jointly.example.org' }, /at appBaseUrl: must use https:\/\/ \(plain http is accepted only for localhost\)\.$/],
+    [
+      'a plain-http app base URL beyond localhost',
+      { appBaseUrl: 'http://jointly.example.org' },
+      /at appBaseUrl: must use https:\/\/ \(plain http is accepted only for localhost\)\.$/,
+    ],
     ['log level ERROR, which would hide the dead-letter WARN line', { logLevel: 'ERROR' }, /at logLevel: must be DEBUG, INFO or WARN/],
-    ['a non-boolean source-map switch', { lambda: { memoryMb: 512, timeoutSeconds: 10, enableSourceMaps: 'yes' } }, /at lambda\.enableSourceMaps: must be true or false\.$/],
+    [
+      'a non-boolean source-map switch',
+      { lambda: { memoryMb: 512, timeoutSeconds: 10, enableSourceMaps: 'yes' } },
+      /at lambda\.enableSourceMaps: must be true or false\.$/,
+    ],
   ])('rejects %s', (_name, overrides, message) => {
     // Prepare
     const raw = rawDev(overrides);
@@ -173,8 +191,14 @@ describe('parseStageConfig', () => {
 
 describe('parseStageConfig: required fields', () => {
   it.each([
-    ['webhookPolicy', /^Invalid configuration for stage 'dev' at webhookPolicy: must be 'public-https' \(the only webhook policy a deployed stage may use\)\.$/],
-    ['appBaseUrl', /^Invalid configuration for stage 'dev' at appBaseUrl: must be an absolute http\(s\) URL such as https:\/\/jointly\.example\.org\.$/],
+    [
+      'webhookPolicy',
+      /^Invalid configuration for stage 'dev' at webhookPolicy: must be 'public-https' \(the only webhook policy a deployed stage may use\)\.$/,
+    ],
+    [
+      'appBaseUrl',
+      /^Invalid configuration for stage 'dev' at appBaseUrl: must be an absolute http\(s\) URL such as https:\/\/jointly\.example\.org\.$/,
+    ],
     ['alarmEmail', /^Invalid configuration for stage 'dev' at alarmEmail: must be an e-mail address\.$/],
     ['sesSender', /^Invalid configuration for stage 'dev' at sesSender: must be an e-mail address\.$/],
   ])('names the missing field %s in one sentence', (field, message) => {
@@ -238,7 +262,10 @@ describe.each(STAGES)('placeholders in %s', (stage) => {
     // Assess
     // (`ops@localhost` is not even a well-formed address, so that refusal says so instead.)
     for (const [index, [field]] of cases.entries()) {
-      const rule = field.endsWith('Email') || field === 'sesSender' ? '(must not use a placeholder|must be an e-mail address)' : 'must not use a placeholder';
+      const rule =
+        field.endsWith('Email') || field === 'sesSender'
+          ? '(must not use a placeholder|must be an e-mail address)'
+          : 'must not use a placeholder';
       expect(messages[index]).toMatch(new RegExp(`^Invalid configuration for stage '${stage}' at ${field.replace('.', '\\.')}: ${rule}`));
     }
   });
@@ -306,9 +333,18 @@ describe('buildApp', () => {
   });
 
   it.each([
-    ['{"webhookPolicy":"allow-loopback"}', "Invalid configuration for stage 'prod' at webhookPolicy: 'allow-loopback' is for the local runtime only, so a deployed stage must use 'public-https'."],
-    ['{"appBaseUrl":"https://jointly.essex-ics.nhs.uk"}', "The override may not change appBaseUrl of stage 'prod': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit."],
-    ['{"alarmEmail":"someone@nhs.net"}', "The override may not change alarmEmail of stage 'prod': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit."],
+    [
+      '{"webhookPolicy":"allow-loopback"}',
+      "Invalid configuration for stage 'prod' at webhookPolicy: 'allow-loopback' is for the local runtime only, so a deployed stage must use 'public-https'.",
+    ],
+    [
+      '{"appBaseUrl":"https://jointly.essex-ics.nhs.uk"}',
+      "The override may not change appBaseUrl of stage 'prod': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit.",
+    ],
+    [
+      '{"alarmEmail":"someone@nhs.net"}',
+      "The override may not change alarmEmail of stage 'prod': it is committed in infra/config/stage-config.ts, so change it by a reviewed commit.",
+    ],
   ])('stops synth with one sentence on the override %s', (override, message) => {
     // Act
     const build = () => buildApp({ stage: 'prod', context: { 'jointly:config': override, 'aws:cdk:bundling-stacks': [] } });

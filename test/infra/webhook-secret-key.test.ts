@@ -9,7 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { webhookSecretKeyAliasOf, webhookSecretRoleNamesOf } from '../../infra/stacks/data-stack.ts';
 
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
 
 /** Joins a CloudFormation `Fn::Join` of literals and pseudo parameters into a readable string. */
 const flatten = (value: unknown): string =>
@@ -57,7 +63,11 @@ describe.each(['dev', 'prod'])('webhook-secret key, stage %s', (stage) => {
 
   it('allows cryptography to exactly two roles: the sealer Encrypt, the deliverer Decrypt, each only for the webhook-secret purpose', () => {
     const allows = statements.filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a !== 'kms:*'));
-    const usage = allows.map((s) => ({ actions: asList(s.Action), roles: flatten(s.Condition?.ArnEquals?.['aws:PrincipalArn']), purpose: s.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] }));
+    const usage = allows.map((s) => ({
+      actions: asList(s.Action),
+      roles: flatten(s.Condition?.ArnEquals?.['aws:PrincipalArn']),
+      purpose: s.Condition?.StringEquals?.['kms:EncryptionContext:purpose'],
+    }));
     expect(usage).toEqual([
       { actions: ['kms:Encrypt'], roles: roleArn(names.sealer), purpose: 'jointly-webhook-secret' },
       { actions: ['kms:Decrypt'], roles: roleArn(names.opener), purpose: 'jointly-webhook-secret' },
@@ -69,7 +79,9 @@ describe.each(['dev', 'prod'])('webhook-secret key, stage %s', (stage) => {
 
   it('denies Encrypt and Decrypt to every other principal (overriding the root statement), and every other data operation to all', () => {
     const denies = statements.filter((s) => s.Effect === 'Deny');
-    const byAction = Object.fromEntries(denies.map((s) => [asList(s.Action).join(','), flatten(s.Condition?.ArnNotEquals?.['aws:PrincipalArn'] ?? '')]));
+    const byAction = Object.fromEntries(
+      denies.map((s) => [asList(s.Action).join(','), flatten(s.Condition?.ArnNotEquals?.['aws:PrincipalArn'] ?? '')]),
+    );
     expect(byAction['kms:Encrypt']).toBe(roleArn(names.sealer));
     expect(byAction['kms:Decrypt']).toBe(roleArn(names.opener));
     const other = denies.find((s) => asList(s.Action).includes('kms:GenerateDataKey*'))!;
@@ -84,7 +96,9 @@ describe.each(['dev', 'prod'])('webhook-secret key, stage %s', (stage) => {
     expect(Object.keys(sealerRoles)).toHaveLength(1);
     expect(Object.keys(openerRoles)).toHaveLength(1);
     const functionOf = (template: Template, roleId: string) =>
-      Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => JSON.stringify((f.Properties as { Role: unknown }).Role).includes(roleId));
+      Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
+        JSON.stringify((f.Properties as { Role: unknown }).Role).includes(roleId),
+      );
     const [sealerFn] = functionOf(api, Object.keys(sealerRoles)[0]!);
     const [openerFn] = functionOf(events, Object.keys(openerRoles)[0]!);
     expect(String((sealerFn!.Properties as { Description: string }).Description)).toContain('POST /subscriptions');
@@ -94,8 +108,11 @@ describe.each(['dev', 'prod'])('webhook-secret key, stage %s', (stage) => {
   it('grants the key to no other role in the API and events stacks (a grant on an imported key would not reach its policy anyway)', () => {
     const usingKey = (template: Template) =>
       Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => {
-        const doc = (p.Properties as { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] }; Roles: unknown[] });
-        return doc.PolicyDocument.Statement.filter((s) => JSON.stringify(s.Resource).includes('WebhookSecretKey')).map((s) => ({ roles: JSON.stringify(doc.Roles), actions: asList(s.Action) }));
+        const doc = p.Properties as { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] }; Roles: unknown[] };
+        return doc.PolicyDocument.Statement.filter((s) => JSON.stringify(s.Resource).includes('WebhookSecretKey')).map((s) => ({
+          roles: JSON.stringify(doc.Roles),
+          actions: asList(s.Action),
+        }));
       });
     const apiUses = usingKey(api);
     const eventUses = usingKey(events);

@@ -77,7 +77,8 @@ export const handoffApi = (url: string) => {
   };
 
   const get = (who: Who | undefined, path: string, headers?: Record<string, string>) => request(who, 'GET', path, undefined, headers);
-  const post = (who: Who | undefined, path: string, body?: unknown, headers?: Record<string, string>) => request(who, 'POST', path, body, headers);
+  const post = (who: Who | undefined, path: string, body?: unknown, headers?: Record<string, string>) =>
+    request(who, 'POST', path, body, headers);
 
   const must = (reply: Reply, status: number, what: string): Reply => {
     if (reply.status !== status) throw new Error(`${what}: expected ${status}, got ${reply.status} ${reply.text}`);
@@ -106,8 +107,12 @@ export const handoffApi = (url: string) => {
   };
 
   /** `POST /referrals/{id}/handoffs` that must succeed: returns the handoff. */
-  const offer = async (owner: Who, referralId: string, toOrg: string, reason = 'Hand over: the other team is better placed now.'): Promise<any> =>
-    must(await post(owner, `/referrals/${referralId}/handoffs`, { toOrg, reason }), 201, 'offer handoff').body;
+  const offer = async (
+    owner: Who,
+    referralId: string,
+    toOrg: string,
+    reason = 'Hand over: the other team is better placed now.',
+  ): Promise<any> => must(await post(owner, `/referrals/${referralId}/handoffs`, { toOrg, reason }), 201, 'offer handoff').body;
 
   /** Every item of a list route, following `nextCursor`, with the pages it took. */
   const allPages = async (who: Who, path: string): Promise<{ items: any[]; pages: any[][] }> => {

@@ -27,8 +27,7 @@ export const httpEvent = (options: HttpEventOptions = {}): APIGatewayProxyEventV
   const rawPath = queryAt < 0 ? url : url.slice(0, queryAt);
   const rawQueryString = queryAt < 0 ? '' : url.slice(queryAt + 1);
   const query = rawQueryString === '' ? undefined : Object.fromEntries(new URLSearchParams(rawQueryString));
-  const body =
-    options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const routeKey = options.routeKey ?? `${method} ${rawPath}`;
   const now = new Date('2026-11-28T00:06:46Z');
   return {

@@ -59,7 +59,11 @@ export const startRuntimeProcess = (env: Record<string, string | undefined> = {}
 /** Runs the entry point to completion (for start-up failures); resolves with code and output. */
 export const runToExit = (env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> =>
   new Promise((done) => {
-    const child = spawn(process.execPath, ['infra/local/main.ts'], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['infra/local/main.ts'], {
+      cwd: REPO_ROOT,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

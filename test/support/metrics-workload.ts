@@ -53,7 +53,9 @@ export const workloadArbitrary = (maxReferrals = 12): fc.Arbitrary<ReferralPlan[
       serviceArea: fc.nat(SERVICE_AREAS.length - 1),
       priority: fc.nat(PRIORITIES.length - 1),
       startMinute: fc.nat(15 * 24 * 60 - 1),
-      steps: fc.array(fc.record({ choice: fc.nat(99), pick: fc.nat(99), delayMinutes: fc.integer({ min: 1, max: 1440 }) }), { maxLength: 10 }),
+      steps: fc.array(fc.record({ choice: fc.nat(99), pick: fc.nat(99), delayMinutes: fc.integer({ min: 1, max: 1440 }) }), {
+        maxLength: 10,
+      }),
     }),
     { minLength: 1, maxLength: maxReferrals },
   );
@@ -80,7 +82,11 @@ type Step =
 
 /** The events of one referral's story (ascending `seq`), starting in `month` (`YYYY-MM`). */
 export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => {
-  const context = (now: Date) => ({ now, priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES, isKnownOrg: (org: string) => (WORKLOAD_ORGS as readonly string[]).includes(org) });
+  const context = (now: Date) => ({
+    now,
+    priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES,
+    isKnownOrg: (org: string) => (WORKLOAD_ORGS as readonly string[]).includes(org),
+  });
   const fromOrg = WORKLOAD_ORGS[plan.from]!;
   const others = WORKLOAD_ORGS.filter((o) => o !== fromOrg);
   let now = new Date(Date.parse(`${month}-01T00:00:00Z`) + plan.startMinute * MINUTE);
@@ -102,7 +108,13 @@ export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => 
 
   const created = createReferral(
     referralId,
-    { toOrg: others[plan.to % others.length]!, serviceArea: SERVICE_AREAS[plan.serviceArea]!, priority: PRIORITIES[plan.priority]!, subject: { localId: 'x' }, reason: 'r' },
+    {
+      toOrg: others[plan.to % others.length]!,
+      serviceArea: SERVICE_AREAS[plan.serviceArea]!,
+      priority: PRIORITIES[plan.priority]!,
+      subject: { localId: 'x' },
+      reason: 'r',
+    },
     practitioner(fromOrg),
     context(now),
   );
@@ -114,12 +126,25 @@ export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => 
     const open = handoff?.status === 'offered' ? handoff : undefined;
     const possible: Step[] =
       referral.status === 'submitted'
-        ? ['accept', 'decline', 'redirect', 'request-info', 'amend', 'cancel', ...(referral.overdueNotifiedFor !== referral.dueAt ? (['overdue'] as const) : [])]
+        ? [
+            'accept',
+            'decline',
+            'redirect',
+            'request-info',
+            'amend',
+            'cancel',
+            ...(referral.overdueNotifiedFor !== referral.dueAt ? (['overdue'] as const) : []),
+          ]
         : referral.status === 'info_requested'
           ? ['provide-info', 'amend', 'cancel']
           : referral.status === 'accepted'
             ? open
-              ? ['handoff-accept', 'handoff-decline', 'handoff-withdraw', ...(open.overdueNotifiedFor !== open.dueAt ? (['handoff-overdue'] as const) : [])]
+              ? [
+                  'handoff-accept',
+                  'handoff-decline',
+                  'handoff-withdraw',
+                  ...(open.overdueNotifiedFor !== open.dueAt ? (['handoff-overdue'] as const) : []),
+                ]
               : ['complete', 'cancel', 'offer']
             : [];
     if (possible.length === 0) break;
@@ -136,7 +161,10 @@ export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => 
         act({ action: 'accept', body: {} }, referral.toOrg);
         break;
       case 'decline':
-        act({ action: 'decline', body: { reasonCode: DECLINE_REASON_CODES[pick % DECLINE_REASON_CODES.length]!, comment: 'c' } }, referral.toOrg);
+        act(
+          { action: 'decline', body: { reasonCode: DECLINE_REASON_CODES[pick % DECLINE_REASON_CODES.length]!, comment: 'c' } },
+          referral.toOrg,
+        );
         break;
       case 'redirect': {
         const thirds = WORKLOAD_ORGS.filter((o) => o !== referral.toOrg && o !== referral.fromOrg);
@@ -165,7 +193,14 @@ export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => 
         break;
       case 'offer': {
         const targets = WORKLOAD_ORGS.filter((o) => o !== referral.ownerOrg);
-        const offered = offerHandoff(referral, ulid(now.getTime()), { toOrg: targets[pick % targets.length]!, reason: 'r' }, practitioner(referral.ownerOrg), actor(referral.ownerOrg), context(now));
+        const offered = offerHandoff(
+          referral,
+          ulid(now.getTime()),
+          { toOrg: targets[pick % targets.length]!, reason: 'r' },
+          practitioner(referral.ownerOrg),
+          actor(referral.ownerOrg),
+          context(now),
+        );
         referral = { ...offered.referral, seq: referral.seq + 1 };
         handoff = offered.handoff;
         emit(offered.event, actor(referral.ownerOrg), handoff.id);
@@ -247,7 +282,9 @@ const emptyFacts = (): Facts => ({
 /** The UK calendar day of an instant, computed here independently of the code under test. */
 const ukDay = (iso: string): string => {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]),
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
   );
   return `${parts.year}-${parts.month}-${parts.day}`;
 };
@@ -349,7 +386,20 @@ export const bruteForce = (histories: readonly (readonly PublishedEvent[])[]): {
 };
 
 const mergeFacts = (into: Facts, from: Facts): Facts => {
-  for (const key of ['accepted', 'within', 'overdue', 'infoRequests', 'amendments', 'redirects', 'offered', 'hAccepted', 'hDeclined', 'hWithdrawn', 'hOverdue'] as const) into[key] += from[key];
+  for (const key of [
+    'accepted',
+    'within',
+    'overdue',
+    'infoRequests',
+    'amendments',
+    'redirects',
+    'offered',
+    'hAccepted',
+    'hDeclined',
+    'hWithdrawn',
+    'hOverdue',
+  ] as const)
+    into[key] += from[key];
   for (const key of ['tta', 'ttc', 'htta'] as const) into[key].push(...from[key]);
   for (const key of ['status', 'outcomes', 'declines', 'cancels', 'hDeclines'] as const) {
     for (const [k, v] of Object.entries(from[key])) into[key][k] = (into[key][k] ?? 0) + v;
@@ -368,7 +418,13 @@ export const expectedGroups = (
   for (const { cell, facts } of cells) {
     if (!keep(cell)) continue;
     const id =
-      groupBy === 'day' ? cell.day : groupBy === 'serviceArea' ? cell.serviceArea : groupBy === 'priority' ? cell.priority : `${cell.fromOrg}→${cell.toOrg}`;
+      groupBy === 'day'
+        ? cell.day
+        : groupBy === 'serviceArea'
+          ? cell.serviceArea
+          : groupBy === 'priority'
+            ? cell.priority
+            : `${cell.fromOrg}→${cell.toOrg}`;
     groups.set(id, mergeFacts(groups.get(id) ?? emptyFacts(), facts));
     mergeFacts(total, facts);
   }
@@ -376,7 +432,8 @@ export const expectedGroups = (
 };
 
 /** The id the oracle uses for a summary group's key. */
-export const groupIdOf = (key: Record<string, string>): string => ('fromOrg' in key ? `${key.fromOrg}→${key.toOrg}` : Object.values(key)[0]!);
+export const groupIdOf = (key: Record<string, string>): string =>
+  'fromOrg' in key ? `${key.fromOrg}→${key.toOrg}` : Object.values(key)[0]!;
 
 const nearestRank = (values: readonly number[], q: number): number => [...values].sort((a, b) => a - b)[Math.ceil(q * values.length) - 1]!;
 
@@ -391,7 +448,11 @@ export const compareFigures = (actual: MetricFigures, expected: Facts, where: st
   for (const [status, n] of Object.entries(actual.byStatus)) same(`byStatus.${status}`, n, expected.status[status] ?? 0);
   same('accepted', actual.accepted, expected.accepted);
   same('acceptedWithinTarget', actual.acceptedWithinTarget, expected.within);
-  same('acceptedWithinTargetRate', actual.acceptedWithinTargetRate, expected.accepted > 0 ? Math.round((expected.within / expected.accepted) * 10_000) / 10_000 : null);
+  same(
+    'acceptedWithinTargetRate',
+    actual.acceptedWithinTargetRate,
+    expected.accepted > 0 ? Math.round((expected.within / expected.accepted) * 10_000) / 10_000 : null,
+  );
   for (const [code, n] of Object.entries(actual.completedByOutcome)) same(`completedByOutcome.${code}`, n, expected.outcomes[code] ?? 0);
   for (const [code, n] of Object.entries(actual.declinedByReason)) same(`declinedByReason.${code}`, n, expected.declines[code] ?? 0);
   for (const [code, n] of Object.entries(actual.cancelledByReason)) same(`cancelledByReason.${code}`, n, expected.cancels[code] ?? 0);
@@ -405,7 +466,8 @@ export const compareFigures = (actual: MetricFigures, expected: Facts, where: st
   same('handoffs.withdrawn', actual.handoffs.withdrawn, expected.hWithdrawn);
   same('handoffs.overdue', actual.handoffs.overdue, expected.hOverdue);
   same('handoffs.open', actual.handoffs.open, expected.offered - expected.hAccepted - expected.hDeclined - expected.hWithdrawn);
-  for (const [code, n] of Object.entries(actual.handoffs.declinedByReason)) same(`handoffs.declinedByReason.${code}`, n, expected.hDeclines[code] ?? 0);
+  for (const [code, n] of Object.entries(actual.handoffs.declinedByReason))
+    same(`handoffs.declinedByReason.${code}`, n, expected.hDeclines[code] ?? 0);
   const durations = (what: string, figures: DurationFigures, seconds: readonly number[]) => {
     same(`${what}.count`, figures.count, seconds.length);
     if (seconds.length === 0) {
@@ -443,13 +505,15 @@ export const deliveriesArbitrary = (events: readonly PublishedEvent[]): fc.Arbit
       fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 2 * events.length, maxLength: 2 * events.length }),
     )
     .chain(([redelivered, sizes]) =>
-      fc.shuffledSubarray([...events, ...redelivered.map((i) => events[i]!)], { minLength: events.length + redelivered.length }).map((order) => {
-        const batches: PublishedEvent[][] = [];
-        for (let i = 0, b = 0; i < order.length; b++) {
-          const size = sizes[b] ?? 10;
-          batches.push(order.slice(i, i + size));
-          i += size;
-        }
-        return batches;
-      }),
+      fc
+        .shuffledSubarray([...events, ...redelivered.map((i) => events[i]!)], { minLength: events.length + redelivered.length })
+        .map((order) => {
+          const batches: PublishedEvent[][] = [];
+          for (let i = 0, b = 0; i < order.length; b++) {
+            const size = sizes[b] ?? 10;
+            batches.push(order.slice(i, i + size));
+            i += size;
+          }
+          return batches;
+        }),
     );

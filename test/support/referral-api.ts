@@ -114,11 +114,7 @@ export const randomUlid = (): string => {
 };
 
 /** Reads every page of a list route (following `nextCursor`) and returns all items. */
-export const readAllPages = async (
-  api: ReferralApi,
-  caller: CallerClaims,
-  path: string,
-): Promise<any[]> => {
+export const readAllPages = async (api: ReferralApi, caller: CallerClaims, path: string): Promise<any[]> => {
   const items: unknown[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 1000; page++) {

@@ -54,7 +54,14 @@ export const alertItem = (options: {
 /** A delivery attempt item as the delivery worker writes it. */
 export const deliveryItem = (
   subscriptionId: string,
-  attempt: { eventId: string; attempt: number; at: string; outcome: 'delivered' | 'failed' | 'dead-lettered'; httpStatus?: number; error?: string },
+  attempt: {
+    eventId: string;
+    attempt: number;
+    at: string;
+    outcome: 'delivered' | 'failed' | 'dead-lettered';
+    httpStatus?: number;
+    error?: string;
+  },
 ): Record<string, unknown> => ({
   ...subscriptionKeys.delivery(subscriptionId, attempt.at, attempt.eventId, attempt.attempt),
   entity: 'delivery',

@@ -40,7 +40,14 @@ export const startWebhookReceiver = async (respond: Responder = () => 200): Prom
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const seen = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawBody: Buffer.concat(chunks).toString('utf8'), index: requests.length, receivedAt: Date.now() };
+      const seen = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        rawBody: Buffer.concat(chunks).toString('utf8'),
+        index: requests.length,
+        receivedAt: Date.now(),
+      };
       const status = respond(seen);
       requests.push({ ...seen, status });
       res.writeHead(status, { 'Content-Type': 'text/plain' });

@@ -39,12 +39,15 @@ export class LocalSealer implements SecretSealer {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(additionalDataOf(context));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [LOCAL_PREFIX, iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+    return [LOCAL_PREFIX, iv, cipher.getAuthTag(), ciphertext]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.');
   }
 
   async open(sealed: string, context: SealContext): Promise<string> {
     const parts = sealed.split('.');
-    if (parts.length !== 4 || parts[0] !== LOCAL_PREFIX) throw new SealedSecretError('The sealed secret is not in the local sealer’s format.');
+    if (parts.length !== 4 || parts[0] !== LOCAL_PREFIX)
+      throw new SealedSecretError('The sealed secret is not in the local sealer’s format.');
     const [iv, tag, ciphertext] = parts.slice(1).map((part) => Buffer.from(part, 'base64url'));
     if (iv!.length !== IV_BYTES || tag!.length !== TAG_BYTES) throw new SealedSecretError('The sealed secret is malformed.');
     try {

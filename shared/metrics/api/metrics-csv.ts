@@ -38,7 +38,8 @@ export const summaryCsv = (summary: Summary): string => {
 
 /** `jointly-metrics_<from>_<to>_by-<groupBy>[_<serviceArea>][_<org>].csv` */
 export const summaryFilename = (summary: Summary): string =>
-  ['jointly-metrics', summary.from, summary.to, `by-${summary.groupBy}`, summary.serviceArea, summary.org].filter(Boolean).join('_') + '.csv';
+  ['jointly-metrics', summary.from, summary.to, `by-${summary.groupBy}`, summary.serviceArea, summary.org].filter(Boolean).join('_') +
+  '.csv';
 
 /**
  * Whether the client asked for CSV: `format=csv`, or, without `format`, an `Accept` that

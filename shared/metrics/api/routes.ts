@@ -8,7 +8,8 @@ export const getMetricsSummaryRoute = defineRoute({
   path: '/metrics/summary',
   auth: 'jwt',
   entry: 'functions/api/metrics-summary/handler.ts',
-  summary: 'Programme evaluation figures by service area, day, org pair or priority (programme managers); CSV with Accept: text/csv or format=csv',
+  summary:
+    'Programme evaluation figures by service area, day, org pair or priority (programme managers); CSV with Accept: text/csv or format=csv',
   tags: ['metrics'],
   request: { query: MetricsSummaryQuerySchema },
   success: {
@@ -16,7 +17,8 @@ export const getMetricsSummaryRoute = defineRoute({
     description: 'The figures of the period, per group and in total',
     schema: MetricsSummarySchema,
     alternatives: {
-      'text/csv': 'The same figures as RFC 4180 CSV: a header row, one row per group, columns named by the JSON paths of the figures (rates are decimals 0–1)',
+      'text/csv':
+        'The same figures as RFC 4180 CSV: a header row, one row per group, columns named by the JSON paths of the figures (rates are decimals 0–1)',
     },
   },
   errorStatuses: [401, 403],

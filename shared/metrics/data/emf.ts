@@ -40,7 +40,11 @@ export class PowertoolsEmfSink implements BusinessMetricsSink {
     for (const event of events) byArea.set(event.serviceArea, [...(byArea.get(event.serviceArea) ?? []), ...event.metrics]);
     for (const [serviceArea, metrics] of byArea) {
       if (metrics.length === 0) continue;
-      const emf = new Metrics({ namespace: this.namespace, serviceName: this.serviceName, defaultDimensions: { [BUSINESS_METRIC_DIMENSION]: serviceArea } });
+      const emf = new Metrics({
+        namespace: this.namespace,
+        serviceName: this.serviceName,
+        defaultDimensions: { [BUSINESS_METRIC_DIMENSION]: serviceArea },
+      });
       for (const metric of metrics) emf.addMetric(metric.name, metric.unit, metric.value);
       emf.publishStoredMetrics();
     }

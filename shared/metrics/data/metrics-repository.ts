@@ -49,7 +49,10 @@ const NOT_COUNTERS = new Set(['pk', 'sk']);
 
 /** The counters of a stored cell item. */
 const countersOf = (item: Record<string, unknown>): Record<string, number> =>
-  Object.fromEntries(Object.entries(item).filter(([name, value]) => !NOT_COUNTERS.has(name) && typeof value === 'number')) as Record<string, number>;
+  Object.fromEntries(Object.entries(item).filter(([name, value]) => !NOT_COUNTERS.has(name) && typeof value === 'number')) as Record<
+    string,
+    number
+  >;
 
 /** DynamoDB implementation of the metrics store. */
 export class DynamoMetricsRepository implements MetricsReader, MetricsRecorder {
@@ -176,7 +179,11 @@ export class DynamoMetricsRepository implements MetricsReader, MetricsRecorder {
             new QueryCommand({
               TableName: this.tableName,
               KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
-              ExpressionAttributeValues: { ':pk': metricsKeys.partition(plan.serviceArea, plan.month, plan.shard), ':lower': plan.lower, ':upper': plan.upper },
+              ExpressionAttributeValues: {
+                ':pk': metricsKeys.partition(plan.serviceArea, plan.month, plan.shard),
+                ':lower': plan.lower,
+                ':upper': plan.upper,
+              },
               ...(startKey ? { ExclusiveStartKey: startKey } : {}),
             }),
           );

@@ -15,7 +15,17 @@
  */
 import * as z from 'zod';
 import { EVENT_TYPES, type EventType } from '../../core/event-envelope.ts';
-import { addCounter, COUNTER, HISTOGRAM, mergeDeltas, observe, reportingDayOf, type CellDelta, type Counters, type MetricCell } from './counters.ts';
+import {
+  addCounter,
+  COUNTER,
+  HISTOGRAM,
+  mergeDeltas,
+  observe,
+  reportingDayOf,
+  type CellDelta,
+  type Counters,
+  type MetricCell,
+} from './counters.ts';
 
 /** The event types that move a figure (`note.added` moves none, so the bus rule leaves it out). */
 export type MetricEventType = Exclude<EventType, 'note.added'>;
@@ -117,11 +127,20 @@ const RULES: Readonly<Record<MetricEventType, { readonly data: z.ZodType; readon
       tally.emf.push({ name: 'TimeToAcceptMinutes', unit: 'None', value: minutes(waited) });
     },
   },
-  'referral.declined': { data: TransitionData.extend({ reasonCode: Code }), effect: counting((data) => COUNTER.declined(data.reasonCode!), 'ReferralsDeclined') },
-  'referral.redirected': { data: TransitionData.extend({ previousToOrg: Code }), effect: counting(() => COUNTER.redirects, 'ReferralsRedirected', 'was') },
+  'referral.declined': {
+    data: TransitionData.extend({ reasonCode: Code }),
+    effect: counting((data) => COUNTER.declined(data.reasonCode!), 'ReferralsDeclined'),
+  },
+  'referral.redirected': {
+    data: TransitionData.extend({ previousToOrg: Code }),
+    effect: counting(() => COUNTER.redirects, 'ReferralsRedirected', 'was'),
+  },
   'referral.info_requested': { data: TransitionData, effect: counting(() => COUNTER.infoRequests, 'InfoRequests') },
   'referral.info_provided': { data: TransitionData, effect: () => undefined },
-  'referral.amended': { data: TransitionData.extend({ previousPriority: Code.optional() }), effect: counting(() => COUNTER.amendments, 'ReferralsAmended') },
+  'referral.amended': {
+    data: TransitionData.extend({ previousPriority: Code.optional() }),
+    effect: counting(() => COUNTER.amendments, 'ReferralsAmended'),
+  },
   'referral.completed': {
     data: TransitionData.extend({ outcome: Code }),
     effect: (tally, data, at) => {
@@ -133,7 +152,10 @@ const RULES: Readonly<Record<MetricEventType, { readonly data: z.ZodType; readon
       tally.emf.push({ name: 'TimeToCompleteMinutes', unit: 'None', value: minutes(took) });
     },
   },
-  'referral.cancelled': { data: TransitionData.extend({ reasonCode: Code }), effect: counting((data) => COUNTER.cancelled(data.reasonCode!), 'ReferralsCancelled') },
+  'referral.cancelled': {
+    data: TransitionData.extend({ reasonCode: Code }),
+    effect: counting((data) => COUNTER.cancelled(data.reasonCode!), 'ReferralsCancelled'),
+  },
   'referral.overdue': { data: ReferralData, effect: counting(() => COUNTER.overdue, 'ReferralsOverdue') },
   'handoff.offered': { data: HandoffData, effect: counting(() => COUNTER.handoffsOffered, 'HandoffsOffered') },
   'handoff.accepted': {
@@ -178,13 +200,25 @@ export const metricsOfEvent = (event: MetricEvent): EventMetrics => {
   const tally: Tally = { now: {}, was: {}, emf: [] };
 
   if (event.type.startsWith('handoff.')) {
-    const cell: MetricCell = { day: reportingDayOf(data.offeredAt), serviceArea: data.serviceArea, fromOrg: data.handoffFromOrg, toOrg: data.handoffToOrg, priority: data.priority };
+    const cell: MetricCell = {
+      day: reportingDayOf(data.offeredAt),
+      serviceArea: data.serviceArea,
+      fromOrg: data.handoffFromOrg,
+      toOrg: data.handoffToOrg,
+      priority: data.priority,
+    };
     rule.effect(tally, data, event.at);
     return { counted: true, cells: mergeDeltas([{ cell, counters: tally.now }]), serviceArea: data.serviceArea, emf: tally.emf };
   }
 
   // Where the referral is now, and where it was before this event.
-  const here: MetricCell = { day: reportingDayOf(data.submittedAt), serviceArea: data.serviceArea, fromOrg: data.fromOrg, toOrg: data.toOrg, priority: data.priority };
+  const here: MetricCell = {
+    day: reportingDayOf(data.submittedAt),
+    serviceArea: data.serviceArea,
+    fromOrg: data.fromOrg,
+    toOrg: data.toOrg,
+    priority: data.priority,
+  };
   const before: MetricCell = { ...here, toOrg: data.previousToOrg ?? data.toOrg, priority: data.previousPriority ?? data.priority };
   // Status move: +1 where it is, −1 where it was (none for the first event).
   if (event.type === 'referral.submitted') addCounter(tally.now, COUNTER.status(data.status), 1);

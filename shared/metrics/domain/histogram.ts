@@ -10,8 +10,8 @@
  * Fixed forever: changing them re-buckets nothing already counted.
  */
 export const DURATION_BUCKET_BOUNDS_MINUTES = [
-  1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 960, 1440, 2160, 2880, 4320, 5760, 7200, 10080,
-  14400, 20160, 30240, 43200, 64800, 86400,
+  1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 960, 1440, 2160, 2880, 4320, 5760, 7200, 10080, 14400, 20160, 30240,
+  43200, 64800, 86400,
 ] as const;
 
 /** Number of buckets: one per bound plus the overflow bucket. */

@@ -50,7 +50,14 @@ export const countMessages = async (messages: readonly QueueMessage[], deps: Met
       skipped.push({ eventId: event.id, reason: metrics.reason, incomplete: metrics.incomplete });
       continue;
     }
-    toCount.push({ messageId: message.messageId, eventId: event.id, referralId: event.referralId, cells: metrics.cells, serviceArea: metrics.serviceArea, emf: metrics.emf });
+    toCount.push({
+      messageId: message.messageId,
+      eventId: event.id,
+      referralId: event.referralId,
+      cells: metrics.cells,
+      serviceArea: metrics.serviceArea,
+      emf: metrics.emf,
+    });
   }
   if (toCount.length === 0) return { counted: 0, duplicates: 0, skipped, failed };
 

@@ -3,7 +3,14 @@ import * as z from 'zod';
 import { ORGANISATIONS } from '../../core/organisations.ts';
 import { GROUP_BY } from './summary.ts';
 import { ATTRIBUTION, MAX_SUMMARY_DAYS } from './metrics-service.ts';
-import { CANCEL_REASON_CODES, DECLINE_REASON_CODES, OUTCOME_CODES, PRIORITIES, REFERRAL_STATUSES, SERVICE_AREAS } from '../../core/reference-data.ts';
+import {
+  CANCEL_REASON_CODES,
+  DECLINE_REASON_CODES,
+  OUTCOME_CODES,
+  PRIORITIES,
+  REFERRAL_STATUSES,
+  SERVICE_AREAS,
+} from '../../core/reference-data.ts';
 import { ID_MAX, OrgIdSchema } from '../../referrals/domain/referral-schemas.ts';
 
 /** A calendar date `YYYY-MM-DD` (UK reporting days) that exists. */
@@ -20,13 +27,16 @@ export const MetricsSummaryQuerySchema = z.strictObject({
   from: DaySchema.optional().meta({ description: 'First day (UK time), inclusive. Default: 6 days before `to`' }),
   to: DaySchema.optional().meta({ description: 'Last day (UK time), inclusive; the period may cover at most 366 days. Default: today' }),
   serviceArea: z.enum(SERVICE_AREAS).optional(),
-  org: OrgIdSchema.optional().meta({ description: 'Only figures where this organisation is the sender or receiver (of a referral or a handoff)' }),
+  org: OrgIdSchema.optional().meta({
+    description: 'Only figures where this organisation is the sender or receiver (of a referral or a handoff)',
+  }),
   groupBy: z.enum(GROUP_BY).default('serviceArea'),
   format: z.enum(['json', 'csv']).optional().meta({ description: '`csv` (or `Accept: text/csv`) answers the same figures as CSV' }),
 });
 export type MetricsSummaryQuery = z.output<typeof MetricsSummaryQuerySchema>;
 
-const counts = <C extends string>(codes: readonly C[]) => z.strictObject(Object.fromEntries(codes.map((code) => [code, z.number().int()])) as Record<C, z.ZodNumber>);
+const counts = <C extends string>(codes: readonly C[]) =>
+  z.strictObject(Object.fromEntries(codes.map((code) => [code, z.number().int()])) as Record<C, z.ZodNumber>);
 const rate = z.number().min(0).max(1).nullable();
 
 const DurationSchema = z
@@ -44,10 +54,16 @@ const DurationSchema = z
 
 export const MetricFiguresSchema = z
   .strictObject({
-    referrals: z.number().int().meta({ description: 'Referrals submitted in the period, attributed to their current receiver and priority' }),
+    referrals: z
+      .number()
+      .int()
+      .meta({ description: 'Referrals submitted in the period, attributed to their current receiver and priority' }),
     byStatus: counts(REFERRAL_STATUSES),
     accepted: z.number().int(),
-    acceptedWithinTarget: z.number().int().meta({ description: 'Accepted at or before their due time (the priority’s target, paused while information was awaited)' }),
+    acceptedWithinTarget: z
+      .number()
+      .int()
+      .meta({ description: 'Accepted at or before their due time (the priority’s target, paused while information was awaited)' }),
     acceptedWithinTargetRate: rate,
     timeToAccept: DurationSchema.meta({ description: 'Submission to acceptance' }),
     timeToComplete: DurationSchema.meta({ description: 'Submission to completion' }),

@@ -19,7 +19,8 @@ export const DEFAULT_SUMMARY_DAYS = 7;
 
 /** How figures are attributed to days: stated in every answer, so a board reads them right. */
 export const ATTRIBUTION = {
-  referrals: 'Each referral counts on the day it was submitted (UK time), with everything that has happened to it since; by its sender, current receiver and current priority.',
+  referrals:
+    'Each referral counts on the day it was submitted (UK time), with everything that has happened to it since; by its sender, current receiver and current priority.',
   handoffs: 'Each handoff counts on the day it was offered (UK time), by offering and receiving organisation.',
 } as const;
 
@@ -70,7 +71,8 @@ export class MetricsService {
     const today = reportingDayOf(this.deps.clock?.() ?? new Date());
     const to = request.to ?? (request.from ? maxDay(today, request.from) : today);
     const from = request.from ?? dayOf(timeOf(to) - (DEFAULT_SUMMARY_DAYS - 1) * DAY_MS);
-    if (to < from) throw new BadRequestError('The query string is invalid: check to.', [{ path: 'to', message: 'must be on or after from' }]);
+    if (to < from)
+      throw new BadRequestError('The query string is invalid: check to.', [{ path: 'to', message: 'must be on or after from' }]);
     const days = (timeOf(to) - timeOf(from)) / DAY_MS + 1;
     if (days > MAX_SUMMARY_DAYS) {
       throw new BadRequestError(`The query string is invalid: check from, to.`, [

@@ -35,7 +35,8 @@ export interface MetricGroup {
 /** Every day from `from` to `to` (inclusive, `YYYY-MM-DD`). */
 export const daysBetween = (from: string, to: string): string[] => {
   const days: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 };
 

@@ -25,7 +25,9 @@ export const loadEventConfig = (env: NodeJS.ProcessEnv = process.env): EventConf
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = String(issue?.path[0] ?? '');
-    throw new Error(`Invalid event configuration: ${EVENT_ENV[field as keyof typeof EVENT_ENV] ?? field} ${issue?.message ?? 'is invalid'}.`);
+    throw new Error(
+      `Invalid event configuration: ${EVENT_ENV[field as keyof typeof EVENT_ENV] ?? field} ${issue?.message ?? 'is invalid'}.`,
+    );
   }
   return result.data;
 };

@@ -56,7 +56,13 @@ export const loadApiSecret = async (
 const awsErrorName = (error: unknown): string => {
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const name = (e as { name?: unknown }).name;
-    if (typeof name === 'string' && /^[A-Za-z]{3,60}(Exception|Error|Fault)$/.test(name) && name !== 'Error' && name !== 'GetParameterError') return name;
+    if (
+      typeof name === 'string' &&
+      /^[A-Za-z]{3,60}(Exception|Error|Fault)$/.test(name) &&
+      name !== 'Error' &&
+      name !== 'GetParameterError'
+    )
+      return name;
   }
   return 'unknown error';
 };

@@ -57,8 +57,7 @@ export const handoffKeys = {
   /** Immutable pointer resolving a handoff id to its referral (strongly consistent GetItem). */
   pointer: (handoffId: string) => ({ pk: `HANDOFF#${handoffId}`, sk: 'HANDOFF' }),
   /** Handoffs offered to (`inbox`) or by (`outbox`) an org, per status. */
-  listPartition: (box: 'inbox' | 'outbox', org: string, status: HandoffStatus) =>
-    `ORG#${org}#HANDOFF-${box.toUpperCase()}#${status}`,
+  listPartition: (box: 'inbox' | 'outbox', org: string, status: HandoffStatus) => `ORG#${org}#HANDOFF-${box.toUpperCase()}#${status}`,
 };
 
 export const personKeys = {

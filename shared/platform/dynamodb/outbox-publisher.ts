@@ -108,7 +108,9 @@ const publishInOrder = async (records: readonly DynamoDBRecord[], bus: EventBus)
         failedIds = new Set(sending.map((p) => p.event!.id));
       }
     }
-    for (const p of sending) if (failedIds.has(p.event!.id)) failures.set(sequenceOf(p), new PublishFailedError(`Event ${p.event!.id} was not accepted by the bus.`));
+    for (const p of sending)
+      if (failedIds.has(p.event!.id))
+        failures.set(sequenceOf(p), new PublishFailedError(`Event ${p.event!.id} was not accepted by the bus.`));
     if (failedIds.size > 0) stopped = true;
   }
   return failures;
@@ -135,4 +137,3 @@ export const createPublisherHandler =
       { ...(context ? { context } : {}), throwOnFullBatchFailure: false, processInParallel: false },
     );
   };
-

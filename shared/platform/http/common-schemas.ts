@@ -61,7 +61,9 @@ export const GATEWAY_MESSAGES = {
 
 /** The body of an answer API Gateway gives itself with `status`. */
 export const gatewayErrorSchema = (status: keyof typeof GATEWAY_MESSAGES) =>
-  z.strictObject({ message: z.literal(GATEWAY_MESSAGES[status]) }).meta({ description: 'Sent by API Gateway itself, not by a Jointly function' });
+  z
+    .strictObject({ message: z.literal(GATEWAY_MESSAGES[status]) })
+    .meta({ description: 'Sent by API Gateway itself, not by a Jointly function' });
 
 export const HealthSchema = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
 
@@ -71,7 +73,10 @@ export const HealthSchema = z.strictObject({ status: z.literal('ok') }).meta({ i
  */
 export const OpenApiDocumentSchema = z
   .looseObject({
-    openapi: z.string().max(16).regex(/^3\.1\./),
+    openapi: z
+      .string()
+      .max(16)
+      .regex(/^3\.1\./),
     info: z.looseObject({ title: z.string().max(100), version: z.string().max(64) }),
     paths: z.record(z.string().max(200), z.unknown()),
   })

@@ -31,7 +31,6 @@ class SingleTableIdempotencyLayer extends DynamoDBPersistenceLayer {
   }
 }
 
-
 /** The event property holding what the payload hash covers (set just before Powertools reads it). */
 const HASHED_PAYLOAD = 'jointlyIdempotencyPayload';
 
@@ -57,8 +56,7 @@ export const payloadForHash = (body: unknown, sub: string, idempotencyKey: strin
  * caller, route (`POST /referrals/{id}/notes`), that route's concrete path parameters
  * (the referral id) and the header; null (not idempotent) without the header.
  */
-export const IDEMPOTENCY_KEY_EXPRESSION =
-  `headers."${IDEMPOTENCY_HEADER}" && [requestContext.authorizer.jwt.claims.sub, routeKey, pathParameters, headers."${IDEMPOTENCY_HEADER}"]`;
+export const IDEMPOTENCY_KEY_EXPRESSION = `headers."${IDEMPOTENCY_HEADER}" && [requestContext.authorizer.jwt.claims.sub, routeKey, pathParameters, headers."${IDEMPOTENCY_HEADER}"]`;
 
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -136,7 +134,8 @@ const onlyWithKey = (inner: IdempotencyMiddleware): IdempotencyMiddleware => {
       const key = event?.headers?.[IDEMPOTENCY_HEADER];
       if (!key) return undefined;
       keyed.add(request);
-      const sub = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } } | undefined)?.authorizer?.jwt?.claims?.sub;
+      const sub = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } } | undefined)?.authorizer?.jwt?.claims
+        ?.sub;
       (event as Record<string, unknown>)[HASHED_PAYLOAD] = payloadForHash(event.body, String(sub ?? ''), key);
       return inner.before?.(request);
     },

@@ -167,7 +167,11 @@ const problemJsonMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxy
       const error = request.error as Error | undefined;
       // The stack shows where; the message is left out in case a dependency echoed input.
       // Only frame lines are kept: a multi-line message would otherwise leak past line one.
-      const frames = error?.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 7).join('\n');
+      const frames = error?.stack
+        ?.split('\n')
+        .filter((line) => /^\s+at /.test(line))
+        .slice(0, 7)
+        .join('\n');
       logger.error('unhandled error', { errorName: error?.name ?? typeof error, stack: frames });
     }
     request.response = problemFromError(request.error, {
@@ -262,9 +266,7 @@ export const httpHandler = <
     // The authentication middleware has already refused a `jwt` request without one; this is a seatbelt.
     if (options.auth === 'jwt' && !caller) throw new UnauthenticatedError('A valid bearer token is required.');
     const body = options.body ? parseOrThrow(options.body, event.body, 'The request body is invalid') : undefined;
-    const query = options.query
-      ? parseOrThrow(options.query, event.queryStringParameters ?? {}, 'The query string is invalid')
-      : undefined;
+    const query = options.query ? parseOrThrow(options.query, event.queryStringParameters ?? {}, 'The query string is invalid') : undefined;
     const pathParameters = event.pathParameters ?? {};
     const path = options.path ? parseOrThrow(options.path, pathParameters, 'The path is invalid') : pathParameters;
     const ifMatch = options.ifMatch ? parseIfMatch(event.headers) : undefined;
@@ -278,7 +280,8 @@ export const httpHandler = <
       correlationId: event.headers?.[CORRELATION_HEADER] ?? '',
     });
     const etag: Record<string, string> = result.etag === undefined ? {} : { ETag: etagOf(result.etag) };
-    if (result.rawBody !== undefined) return { statusCode: result.statusCode, headers: { ...etag, ...result.headers }, body: result.rawBody };
+    if (result.rawBody !== undefined)
+      return { statusCode: result.statusCode, headers: { ...etag, ...result.headers }, body: result.rawBody };
     return {
       statusCode: result.statusCode,
       headers: {

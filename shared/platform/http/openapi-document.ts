@@ -4,12 +4,7 @@
  * (body, optional or not; query; path parameters) the handler stacks are built from.
  */
 import * as z from 'zod';
-import {
-  createDocument,
-  type ZodOpenApiOperationObject,
-  type ZodOpenApiPathsObject,
-  type ZodOpenApiResponseObject,
-} from 'zod-openapi';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
 import type { RouteDefinition } from './route-definition.ts';
 import { gatewayErrorSchema, ProblemSchema } from './common-schemas.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
@@ -104,7 +99,8 @@ const INTERNAL_ERROR: ZodOpenApiResponseObject = {
  * API Gateway's own 503 (integration timeout, 30 s) cannot happen: API functions stop at 29 s.
  */
 const SERVICE_UNAVAILABLE: ZodOpenApiResponseObject = {
-  description: 'A dependency was busy (throttling, a transaction conflict, a fault or timeout): nothing was applied, send the same request again',
+  description:
+    'A dependency was busy (throttling, a transaction conflict, a fault or timeout): nothing was applied, send the same request again',
   headers: z.object({ 'Retry-After': retryAfter('always', 'Always sent with this answer (1 today).') }),
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 };
@@ -120,7 +116,10 @@ const HEADER_SCHEMAS = {
     .regex(/^[\x21-\x7e]{1,255}$/)
     .max(255)
     .optional()
-    .meta({ description: 'Any unique string of 1–255 visible ASCII characters (a UUID): a retry with the same key and body within 24 h replays the first answer' }),
+    .meta({
+      description:
+        'Any unique string of 1–255 visible ASCII characters (a UUID): a retry with the same key and body within 24 h replays the first answer',
+    }),
 };
 
 /** Whether the route's function calls a dependency that can be busy (so may answer 503). */
@@ -157,7 +156,10 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
               content: {
                 ...(route.success.schema ? { 'application/json': { schema: route.success.schema } } : {}),
                 ...Object.fromEntries(
-                  Object.entries(route.success.alternatives ?? {}).map(([mediaType, description]) => [mediaType, { schema: z.string().max(ALTERNATIVE_BODY_MAX).meta({ description }) }]),
+                  Object.entries(route.success.alternatives ?? {}).map(([mediaType, description]) => [
+                    mediaType,
+                    { schema: z.string().max(ALTERNATIVE_BODY_MAX).meta({ description }) },
+                  ]),
                 ),
               },
             }

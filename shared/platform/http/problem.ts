@@ -159,10 +159,7 @@ export const toDomainError = (error: unknown): DomainError | undefined => {
 };
 
 /** The problem response for any error: domain errors verbatim, the rest a generic 500. */
-export const problemFromError = (
-  error: unknown,
-  context: { instance?: string; correlationId?: string } = {},
-): ProblemResponse => {
+export const problemFromError = (error: unknown, context: { instance?: string; correlationId?: string } = {}): ProblemResponse => {
   const domainError = toDomainError(error);
   if (!domainError) {
     return problemResponse({

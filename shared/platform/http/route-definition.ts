@@ -14,7 +14,14 @@ import type { ApiSecretName } from '../config/runtime-config.ts';
 
 /** The API keys a route's function may read (re-exported so route files need only the HTTP layer). */
 export type { ApiSecretName };
-import { httpHandler, type HttpEvent, type HttpLambdaHandler, type HttpRequest, type HttpResult, type RawPathParameters } from './middleware.ts';
+import {
+  httpHandler,
+  type HttpEvent,
+  type HttpLambdaHandler,
+  type HttpRequest,
+  type HttpResult,
+  type RawPathParameters,
+} from './middleware.ts';
 import { matchesPathTemplate } from './path-template.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -108,7 +115,9 @@ type PathOutput<S> = S extends z.ZodType ? z.output<S> : RawPathParameters;
 
 /** What the handler function of a route is given: typed from the route's schemas. */
 export type RouteRequestOf<R> =
-  R extends Route<infer Auth, infer Body, infer Query, infer Path> ? HttpRequest<Output<Body>, Output<Query>, Auth, PathOutput<Path>> : never;
+  R extends Route<infer Auth, infer Body, infer Query, infer Path>
+    ? HttpRequest<Output<Body>, Output<Query>, Auth, PathOutput<Path>>
+    : never;
 
 /** A route definition that can build its handler. */
 export interface Route<
@@ -120,7 +129,10 @@ export interface Route<
   readonly auth: Auth;
   readonly request?: RouteRequest<Body, Query, Path>;
   /** The Lambda handler: `fn` inside the standard stack, configured from this definition. */
-  handle(fn: (request: HttpRequest<Output<Body>, Output<Query>, Auth, PathOutput<Path>>) => Promise<HttpResult> | HttpResult, options?: RouteHandlerOptions): HttpLambdaHandler;
+  handle(
+    fn: (request: HttpRequest<Output<Body>, Output<Query>, Auth, PathOutput<Path>>) => Promise<HttpResult> | HttpResult,
+    options?: RouteHandlerOptions,
+  ): HttpLambdaHandler;
 }
 
 /** A definition that cannot be served: a developer error, raised when the module loads. */

@@ -1,4 +1,3 @@
-
 import type { Caller } from '../../core/identity.ts';
 import { ORGANISATIONS } from '../../core/organisations.ts';
 import {
@@ -28,7 +27,6 @@ export const buildReference = (priorityTargetMinutes: Readonly<Record<Priority, 
   cancelReasonCodes: codes(CANCEL_REASON_CODES),
   outcomeCodes: codes(OUTCOME_CODES),
 });
-
 
 /** The reference use case: one document per cold start (it changes only with a deploy). */
 export class ReferenceService {

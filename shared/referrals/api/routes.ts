@@ -133,11 +133,17 @@ const referralActionRoute = <const Action extends ReferralAction, Body extends z
 
 /** The referral actions by name; accept alone may be POSTed without a body (all its fields are optional). */
 export const referralActionRoutes = defineRouteGroup({
-  accept: referralActionRoute('accept', AcceptBodySchema, 'Accept (receiver): the receiving organisation becomes responsible', { bodyOptional: true }),
+  accept: referralActionRoute('accept', AcceptBodySchema, 'Accept (receiver): the receiving organisation becomes responsible', {
+    bodyOptional: true,
+  }),
   decline: referralActionRoute('decline', DeclineBodySchema, 'Decline with a reason code (receiver)'),
   redirect: referralActionRoute('redirect', RedirectBodySchema, 'Redirect to a third organisation (receiver); the due time is kept'),
   'request-info': referralActionRoute('request-info', CommentBodySchema, 'Ask the referrer for information (receiver); pauses the clock'),
-  'provide-info': referralActionRoute('provide-info', CommentBodySchema, 'Answer a request for information (referrer); the due time moves by the wait'),
+  'provide-info': referralActionRoute(
+    'provide-info',
+    CommentBodySchema,
+    'Answer a request for information (referrer); the due time moves by the wait',
+  ),
   amend: referralActionRoute('amend', AmendBodySchema, 'Correct priority, reason or subject (referrer)'),
   cancel: referralActionRoute('cancel', CancelBodySchema, 'Cancel with a reason code (referrer)'),
   complete: referralActionRoute('complete', CompleteBodySchema, 'Complete with an outcome (responsible organisation)'),
@@ -276,9 +282,16 @@ const handoffActionRoute = <const Action extends HandoffAction, Body extends z.Z
 
 /** The handoff answers by name; accept and withdraw may be POSTed without a body (the comment is optional). */
 export const handoffActionRoutes = defineRouteGroup({
-  accept: handoffActionRoute('accept', HandoffCommentBodySchema, 'Accept (the organisation offered it): it becomes responsible for the referral', { bodyOptional: true }),
+  accept: handoffActionRoute(
+    'accept',
+    HandoffCommentBodySchema,
+    'Accept (the organisation offered it): it becomes responsible for the referral',
+    { bodyOptional: true },
+  ),
   decline: handoffActionRoute('decline', DeclineHandoffBodySchema, 'Decline with a reason code (the organisation offered it)'),
-  withdraw: handoffActionRoute('withdraw', HandoffCommentBodySchema, 'Withdraw the offer (the organisation that made it)', { bodyOptional: true }),
+  withdraw: handoffActionRoute('withdraw', HandoffCommentBodySchema, 'Withdraw the offer (the organisation that made it)', {
+    bodyOptional: true,
+  }),
 } satisfies Record<HandoffAction, Route>);
 
 /** The domain's answer for a handoff action route's parsed body (its schema was checked against that body above). */

@@ -32,7 +32,12 @@ const handoffsOf = async (table: TableAccess, referralId: string): Promise<Hando
  * it, so they cannot change between this read and the commit. `answered` replaces the
  * stored copy of the handoff this change answers.
  */
-export const formerPartyWrites = async (table: TableAccess, previous: Referral, next: Referral, answered?: Handoff): Promise<TransactItems> => {
+export const formerPartyWrites = async (
+  table: TableAccess,
+  previous: Referral,
+  next: Referral,
+  answered?: Handoff,
+): Promise<TransactItems> => {
   const before = new Map((previous.formerParties ?? []).map((f) => [f.org, f]));
   const after = new Map((next.formerParties ?? []).map((f) => [f.org, f]));
   const leaving = [...after.values()].filter((f) => f.leftSeq === next.seq && before.get(f.org)?.leftSeq !== f.leftSeq);
@@ -63,7 +68,11 @@ export const formerPartyWrites = async (table: TableAccess, previous: Referral, 
 };
 
 /** What `org` saw when it left `referralId` (strongly consistent), if it is a former party. */
-export const readFormerPartySnapshot = async (table: TableAccess, referralId: string, org: string): Promise<FormerPartySnapshot | undefined> => {
+export const readFormerPartySnapshot = async (
+  table: TableAccess,
+  referralId: string,
+  org: string,
+): Promise<FormerPartySnapshot | undefined> => {
   const { Item } = await table.client.send(
     new GetCommand({ TableName: table.tableName, Key: referralKeys.formerParty(referralId, org), ConsistentRead: true }),
   );

@@ -40,7 +40,11 @@ export const findByPerson = async (
   const [index, attribute, partitions] =
     'nhsNumber' in identifier
       ? [INDEX.personByNhsNumber, 'nhsNumberHash', hasher.hashesForLookup('nhs', identifier.nhsNumber).map(personKeys.nhsNumber)]
-      : [INDEX.personByLocalId, 'localIdHash', hasher.hashesForLookup('local', identifier.localId, identifier.issuer).map(personKeys.localId)];
+      : [
+          INDEX.personByLocalId,
+          'localIdHash',
+          hasher.hashesForLookup('local', identifier.localId, identifier.issuer).map(personKeys.localId),
+        ];
   const visibility = visibilityFilter(scope);
   const results = await Promise.all(
     partitions.map((partition) =>

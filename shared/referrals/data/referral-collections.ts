@@ -59,13 +59,23 @@ const pageOfCollection = async (
 /** Events in `seq` order, up to `maxSeq` if given. */
 export const readHistory = async (table: TableAccess, id: string, options: CollectionRead): Promise<Page<StoredEvent>> => {
   const upper = options.maxSeq === undefined ? undefined : referralKeys.event(id, options.maxSeq).sk;
-  const page = await pageOfCollection(table, id, referralKeys.eventPrefix, { limit: options.limit, after: options.after, upper, descending: false });
+  const page = await pageOfCollection(table, id, referralKeys.eventPrefix, {
+    limit: options.limit,
+    after: options.after,
+    upper,
+    descending: false,
+  });
   return { items: page.items.map(eventFromItem), after: page.after };
 };
 
 /** Notes, newest first, those of events up to `maxSeq` if given. */
 export const readNotes = async (table: TableAccess, id: string, options: CollectionRead): Promise<Page<StoredNote>> => {
-  const page = await pageOfCollection(table, id, referralKeys.notePrefix, { limit: options.limit, after: options.after, maxSeq: options.maxSeq, descending: true });
+  const page = await pageOfCollection(table, id, referralKeys.notePrefix, {
+    limit: options.limit,
+    after: options.after,
+    maxSeq: options.maxSeq,
+    descending: true,
+  });
   return { items: page.items.map(noteFromItem), after: page.after };
 };
 
@@ -73,7 +83,12 @@ export const readNotes = async (table: TableAccess, id: string, options: Collect
 export const readAccessLog = async (table: TableAccess, id: string, options: CollectionRead): Promise<Page<AccessEntry>> => {
   // Entry ids are ULIDs of their time: `~` sorts after every ULID of the same millisecond.
   const upper = options.until === undefined ? undefined : `${referralKeys.accessPrefix}${encodeTime(Date.parse(options.until), 10)}~`;
-  const page = await pageOfCollection(table, id, referralKeys.accessPrefix, { limit: options.limit, after: options.after, upper, descending: true });
+  const page = await pageOfCollection(table, id, referralKeys.accessPrefix, {
+    limit: options.limit,
+    after: options.after,
+    upper,
+    descending: true,
+  });
   return { items: page.items.map(accessEntryFromItem), after: page.after };
 };
 

@@ -15,14 +15,51 @@ export const nextUlid = monotonicUlids();
 
 /** Fields of a referral item that are the referral itself (everything else is keys/indexes). */
 const REFERRAL_FIELDS = [
-  'id', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'ownerOrg', 'ownerTeam', 'serviceArea', 'priority', 'subject',
-  'reason', 'status', 'version', 'seq', 'createdAt', 'updatedAt', 'dueAt', 'pausedMs', 'infoRequestedAt', 'outcome',
-  'reasonCode', 'parties', 'formerParties', 'openHandoffId', 'overdueNotifiedFor',
+  'id',
+  'fromOrg',
+  'fromTeam',
+  'toOrg',
+  'toTeam',
+  'ownerOrg',
+  'ownerTeam',
+  'serviceArea',
+  'priority',
+  'subject',
+  'reason',
+  'status',
+  'version',
+  'seq',
+  'createdAt',
+  'updatedAt',
+  'dueAt',
+  'pausedMs',
+  'infoRequestedAt',
+  'outcome',
+  'reasonCode',
+  'parties',
+  'formerParties',
+  'openHandoffId',
+  'overdueNotifiedFor',
 ] as const;
 
 const HANDOFF_FIELDS = [
-  'id', 'referralId', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'reason', 'status', 'version', 'createdAt', 'updatedAt',
-  'dueAt', 'offeredBy', 'answeredBy', 'reasonCode', 'overdueNotifiedFor', 'targetJoined',
+  'id',
+  'referralId',
+  'fromOrg',
+  'fromTeam',
+  'toOrg',
+  'toTeam',
+  'reason',
+  'status',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'dueAt',
+  'offeredBy',
+  'answeredBy',
+  'reasonCode',
+  'overdueNotifiedFor',
+  'targetJoined',
 ] as const;
 
 /** The referral held by a stored referral item. */
@@ -40,7 +77,8 @@ export const noteFromItem = (item: Record<string, unknown>): StoredNote =>
   pickAttributes<StoredNote>(item, ['id', 'referralId', 'text', 'author', 'createdAt', 'seq']);
 
 /** The entry held by a stored access-log item. */
-export const accessEntryFromItem = (item: Record<string, unknown>): AccessEntry => pickAttributes<AccessEntry>(item, ['at', 'actor', 'what']);
+export const accessEntryFromItem = (item: Record<string, unknown>): AccessEntry =>
+  pickAttributes<AccessEntry>(item, ['at', 'actor', 'what']);
 
 /** The snapshot held by a stored former-party item. */
 export const formerPartySnapshotFromItem = (item: Record<string, unknown>): FormerPartySnapshot => ({

@@ -114,9 +114,7 @@ const listMerged = async (
       ),
     ),
   );
-  const merged = results
-    .flatMap((r) => r.items)
-    .sort((a, b) => (String(a[sk]) < String(b[sk]) ? -1 : 1) * (descending ? -1 : 1));
+  const merged = results.flatMap((r) => r.items).sort((a, b) => (String(a[sk]) < String(b[sk]) ? -1 : 1) * (descending ? -1 : 1));
   const page = merged.slice(0, limit);
   const more = merged.length > limit || results.some((r) => r.more);
   const last = page.at(-1);
@@ -130,7 +128,9 @@ export const listReferrals = async (table: TableAccess, params: ListReferralsPar
     index,
     pk,
     sk,
-    partitions: orgsWithin(params.scope, params.orgs).flatMap((org) => params.statuses.map((status) => referralKeys.listPartition(params.box, org, status))),
+    partitions: orgsWithin(params.scope, params.orgs).flatMap((org) =>
+      params.statuses.map((status) => referralKeys.listPartition(params.box, org, status)),
+    ),
     descending: params.sort === 'newest',
     limit: params.limit,
     after: params.after,
@@ -149,7 +149,9 @@ export const listHandoffs = async (table: TableAccess, params: ListHandoffsParam
     index,
     pk,
     sk,
-    partitions: orgsWithin(params.scope, params.orgs).flatMap((org) => params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status))),
+    partitions: orgsWithin(params.scope, params.orgs).flatMap((org) =>
+      params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status)),
+    ),
     descending: true,
     limit: params.limit,
     after: params.after,

@@ -137,7 +137,13 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     const createdAt = new Date().toISOString();
     const id = nextUlid(Date.parse(createdAt));
     const note: StoredNote = { id, referralId: previous.id, text, author: { ...actor }, createdAt };
-    const eventItem = eventItemOf(previous.id, seq, { type: 'note.added', data: { ...classification(previous), noteId: id } }, actor, createdAt);
+    const eventItem = eventItemOf(
+      previous.id,
+      seq,
+      { type: 'note.added', data: { ...classification(previous), noteId: id } },
+      actor,
+      createdAt,
+    );
     await this.transact([
       {
         Update: {

@@ -31,7 +31,6 @@ export interface SlaCandidate {
   readonly dueAt: string;
 }
 
-
 /** Options of {@link DynamoSlaSweeper}. */
 export interface SlaSweeperOptions {
   readonly client: DynamoDBDocumentClient;

@@ -67,7 +67,9 @@ export class SubjectHasher {
     const version = options.version ?? this.set.current;
     const key = this.set.keys[version];
     if (!key) throw new Error(`No subject hash key for version ${version}.`);
-    return `${version}:${createHmac('sha256', key).update(hashedText(kind, value, options.issuer)).digest('hex')}`;
+    return `${version}:${createHmac('sha256', key)
+      .update(hashedText(kind, value, options.issuer))
+      .digest('hex')}`;
   }
 
   /** The hash under every live version, current first: what a lookup must try. */

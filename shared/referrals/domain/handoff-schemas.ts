@@ -37,7 +37,10 @@ export const ListHandoffsQuerySchema = z.strictObject({
 });
 
 export const HandoffSchema = HandoffRecordSchema.extend({
-  allowedActions: z.array(z.enum(HANDOFF_ACTIONS)).max(HANDOFF_ACTIONS.length).meta({ description: 'accept, decline or withdraw: what this caller may POST now' }),
+  allowedActions: z
+    .array(z.enum(HANDOFF_ACTIONS))
+    .max(HANDOFF_ACTIONS.length)
+    .meta({ description: 'accept, decline or withdraw: what this caller may POST now' }),
 }).meta({ id: 'Handoff' });
 
 export const HandoffListSchema = z

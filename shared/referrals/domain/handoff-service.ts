@@ -56,7 +56,10 @@ export class HandoffService {
 
   /** How a write that lost to a concurrent change is retried, and the 409 when every attempt lost. */
   private retrying(): OptimisticRetryOptions {
-    return { retryDelayMs: this.deps.retryDelayMs, exhausted: () => new ConflictError('The referral is busy with other changes: try again.') };
+    return {
+      retryDelayMs: this.deps.retryDelayMs,
+      exhausted: () => new ConflictError('The referral is busy with other changes: try again.'),
+    };
   }
 
   private view(handoff: Handoff, caller: Caller): HandoffView {
@@ -113,7 +116,11 @@ export class HandoffService {
     assertHasKnownRole(caller);
     const found = await this.deps.repository.getHandoff(id);
     const handoff = await this.visible(caller, found);
-    await this.deps.repository.recordAccess([found!.referral.id], { at: this.now().toISOString(), actor: actorOf(caller), what: 'handoff' });
+    await this.deps.repository.recordAccess([found!.referral.id], {
+      at: this.now().toISOString(),
+      actor: actorOf(caller),
+      what: 'handoff',
+    });
     return this.view(handoff, caller);
   }
 
@@ -133,9 +140,14 @@ export class HandoffService {
           // before 409. Not on a retry: whoever lost a race to the answer that made it leave gets 409.
           if (!previous) assertCurrentParty(current.referral, caller);
           if (ifMatch !== undefined && ifMatch !== current.handoff.version) {
-            throw new PreconditionFailedError(`If-Match is ${ifMatch} but the handoff is at version ${current.handoff.version}: re-read it.`);
+            throw new PreconditionFailedError(
+              `If-Match is ${ifMatch} but the handoff is at version ${current.handoff.version}: re-read it.`,
+            );
           }
-          if (previous && (previous.referral.version !== current.referral.version || previous.handoff.version !== current.handoff.version)) {
+          if (
+            previous &&
+            (previous.referral.version !== current.referral.version || previous.handoff.version !== current.handoff.version)
+          ) {
             // Someone else answered, or the referral itself changed: the caller decides again.
             if (current.handoff.status !== 'offered') throw new ConflictError(`This handoff is already ${current.handoff.status}.`);
             throw new ConflictError(CHANGED_MEANWHILE);
@@ -154,7 +166,13 @@ export class HandoffService {
   /** `GET /handoffs?box=inbox|outbox&status=`: an org's offers received or made. */
   async list(
     caller: Caller,
-    query: { box: 'inbox' | 'outbox'; status?: HandoffStatus | undefined; org?: string | undefined; limit: number; after?: string | undefined },
+    query: {
+      box: 'inbox' | 'outbox';
+      status?: HandoffStatus | undefined;
+      org?: string | undefined;
+      limit: number;
+      after?: string | undefined;
+    },
   ): Promise<Page<HandoffView>> {
     assertHasKnownRole(caller);
     const orgs = listableOrgs(caller, query.org, this.known, 'handoffs');

@@ -65,7 +65,6 @@ const NEXT_STATUS: Readonly<Record<HandoffAction, HandoffStatus>> = {
   withdraw: 'withdrawn',
 };
 
-
 /** Input to {@link offerHandoff}. */
 export interface NewHandoff {
   readonly toOrg: string;
@@ -98,7 +97,8 @@ export const offerHandoff = (
   if (referral.status !== 'accepted') {
     throw new ConflictError(`Only an accepted referral can be handed off; this one is ${referral.status}.`);
   }
-  if (referral.openHandoffId) throw new ConflictError('A handoff of this referral is already open: it must be answered or withdrawn first.');
+  if (referral.openHandoffId)
+    throw new ConflictError('A handoff of this referral is already open: it must be answered or withdrawn first.');
   if (input.toOrg === referral.ownerOrg) {
     throw new UnprocessableEntityError('A handoff must go to another organisation.', [
       { path: 'toOrg', message: 'must differ from the organisation responsible now' },
@@ -135,7 +135,14 @@ export const offerHandoff = (
     handoff,
     event: {
       type: 'handoff.offered',
-      data: { ...classification(next), handoffId: id, handoffFromOrg: handoff.fromOrg, handoffToOrg: handoff.toOrg, offeredAt: handoff.createdAt, dueAt: handoff.dueAt },
+      data: {
+        ...classification(next),
+        handoffId: id,
+        handoffFromOrg: handoff.fromOrg,
+        handoffToOrg: handoff.toOrg,
+        offeredAt: handoff.createdAt,
+        dueAt: handoff.dueAt,
+      },
     },
   };
 };
@@ -208,7 +215,11 @@ export const answerHandoff = (
   const leaves = answer.action !== 'accept' && handoff.targetJoined === true;
   const nextReferral: Referral = {
     ...released,
-    ...(leaves ? leaveParty({ ...released, formerParties: referral.formerParties ?? [] }, handoff.toOrg, now) : referral.formerParties ? { formerParties: referral.formerParties } : {}),
+    ...(leaves
+      ? leaveParty({ ...released, formerParties: referral.formerParties ?? [] }, handoff.toOrg, now)
+      : referral.formerParties
+        ? { formerParties: referral.formerParties }
+        : {}),
   };
   const comment = answer.body.comment;
   return {
@@ -250,8 +261,21 @@ export const handoffOverdueEvent = (referral: Referral, handoff: Handoff): Event
 
 /** The fields of a handoff the API shows (allow-list: a new internal field stays internal). */
 export const HANDOFF_VIEW_FIELDS = [
-  'id', 'referralId', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'reason', 'status', 'version', 'createdAt', 'updatedAt',
-  'dueAt', 'offeredBy', 'answeredBy', 'reasonCode',
+  'id',
+  'referralId',
+  'fromOrg',
+  'fromTeam',
+  'toOrg',
+  'toTeam',
+  'reason',
+  'status',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'dueAt',
+  'offeredBy',
+  'answeredBy',
+  'reasonCode',
 ] as const satisfies readonly (keyof Handoff)[];
 
 const ACTOR_FIELDS = ['sub', 'org', 'role'] as const;

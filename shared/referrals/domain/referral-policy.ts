@@ -40,7 +40,9 @@ export const readLimitOf = (referral: Pick<Referral, 'parties' | 'formerParties'
 /** Throws 403 unless the caller's org is a party now: a former party can read, never act or write. */
 export const assertCurrentParty = (referral: Pick<Referral, 'parties'>, caller: Caller): void => {
   if (!referral.parties.includes(caller.org)) {
-    throw new ForbiddenError('Your organisation is no longer a party to this referral: you can read it as it stood when you left, and take no action.');
+    throw new ForbiddenError(
+      'Your organisation is no longer a party to this referral: you can read it as it stood when you left, and take no action.',
+    );
   }
 };
 
@@ -60,7 +62,8 @@ export const listableOrgs = (caller: Caller, requested: string | undefined, know
     }
     return requested ? [requested] : [...known];
   }
-  if (requested !== undefined && requested !== caller.org) throw new ForbiddenError(`Practitioners list their own organisation’s ${what} only.`);
+  if (requested !== undefined && requested !== caller.org)
+    throw new ForbiddenError(`Practitioners list their own organisation’s ${what} only.`);
   return [caller.org];
 };
 
@@ -95,7 +98,9 @@ const stateAllows = (referral: Referral, action: ReferralAction): boolean =>
 export const assertStateAllows = (referral: Referral, action: ReferralAction): void => {
   const rule = ACTION_RULES[action];
   if (!rule.from.includes(referral.status)) {
-    throw new ConflictError(`A referral that is ${referral.status} cannot be ${action === 'amend' ? 'amended' : `sent to ${action}`}; it must be ${rule.from.join(' or ')}.`);
+    throw new ConflictError(
+      `A referral that is ${referral.status} cannot be ${action === 'amend' ? 'amended' : `sent to ${action}`}; it must be ${rule.from.join(' or ')}.`,
+    );
   }
   if (!stateAllows(referral, action)) {
     throw new ConflictError('A handoff of this referral is open: withdraw it or wait for an answer first.');

@@ -48,8 +48,9 @@ export const NhsNumberSchema = z
   .refine(isValidNhsNumber, 'is not a valid NHS number (check digit or all zeros)')
   .meta({ description: 'NHS number, 10 digits, Modulus 11 valid', example: '9434765919' });
 
-export const LocalIdSchema = patterned(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, ID_MAX, 'must be 1–64 letters, digits, . _ / -')
-  .meta({ description: 'An organisation’s own identifier for the person (e.g. a case-management system id)' });
+export const LocalIdSchema = patterned(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, ID_MAX, 'must be 1–64 letters, digits, . _ / -').meta({
+  description: 'An organisation’s own identifier for the person (e.g. a case-management system id)',
+});
 
 const isPastOrToday = (iso: string) => {
   const date = new Date(`${iso}T00:00:00Z`);
@@ -137,7 +138,10 @@ export const SearchBodySchema = z
         .meta({ description: 'The organisation that issued the local id. Default: the caller’s own; required for programme managers.' }),
     }),
   ])
-  .meta({ id: 'SearchReferrals', description: 'Exactly one of nhsNumber or localId (with the issuing organisation: one organisation’s 12345 is not another’s)' });
+  .meta({
+    id: 'SearchReferrals',
+    description: 'Exactly one of nhsNumber or localId (with the issuing organisation: one organisation’s 12345 is not another’s)',
+  });
 
 /** Largest page of every list. */
 export const PAGE_MAX = 100;
@@ -152,7 +156,9 @@ export const LimitSchema = z
   .transform(Number)
   .refine((n) => n >= 1 && n <= PAGE_MAX, 'must be a whole number from 1 to 100')
   .optional()
-  .meta(documentedAs({ type: 'integer', format: 'int32', minimum: 1, maximum: PAGE_MAX, description: `Page size, 1–${PAGE_MAX} (default 25)` }));
+  .meta(
+    documentedAs({ type: 'integer', format: 'int32', minimum: 1, maximum: PAGE_MAX, description: `Page size, 1–${PAGE_MAX} (default 25)` }),
+  );
 
 /** An opaque `nextCursor`, sent back as `cursor` for the next page. */
 export const CURSOR_MAX = 2048;
@@ -199,7 +205,10 @@ export const FormerPartySchema = z
     leftAt: InstantSchema,
     leftSeq: z.number().int().min(1).meta({ description: 'The history `seq` at which it left: it reads events and notes up to here' }),
   })
-  .meta({ id: 'FormerParty', description: 'An organisation that is no longer a party (redirected away, a declined or withdrawn handoff target)' });
+  .meta({
+    id: 'FormerParty',
+    description: 'An organisation that is no longer a party (redirected away, a declined or withdrawn handoff target)',
+  });
 
 /** A handoff as stored and shown inside a referral (`GET /handoffs/{id}` adds `allowedActions`). */
 export const HandoffRecordSchema = z
@@ -250,8 +259,13 @@ export const ReferralSchema = z
   .meta({ id: 'Referral' });
 
 export const ReferralDetailSchema = ReferralSchema.extend({
-  allowedActions: z.array(z.enum(REFERRAL_ACTIONS)).max(REFERRAL_ACTIONS.length).meta({ description: 'Action path segments this caller may POST now' }),
-  handoffs: z.array(HandoffRecordSchema).meta({ description: 'Every handoff of the referral (a former party: those it saw, as they stood)' }),
+  allowedActions: z
+    .array(z.enum(REFERRAL_ACTIONS))
+    .max(REFERRAL_ACTIONS.length)
+    .meta({ description: 'Action path segments this caller may POST now' }),
+  handoffs: z
+    .array(HandoffRecordSchema)
+    .meta({ description: 'Every handoff of the referral (a former party: those it saw, as they stood)' }),
 }).meta({ id: 'ReferralDetail' });
 
 export const ReferralListSchema = z
@@ -271,12 +285,22 @@ export const EventSchema = z
     comment: z.string().max(COMMENT_MAX).optional(),
   })
   .meta({ id: 'Event' });
-export const EventListSchema = z.strictObject({ items: z.array(EventSchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() }).meta({ id: 'EventList' });
+export const EventListSchema = z
+  .strictObject({ items: z.array(EventSchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() })
+  .meta({ id: 'EventList' });
 
 export const NoteSchema = z
-  .strictObject({ id: UlidTextSchema, referralId: UlidTextSchema, text: z.string().max(LONG_TEXT_MAX), author: ActorSchema, createdAt: InstantSchema })
+  .strictObject({
+    id: UlidTextSchema,
+    referralId: UlidTextSchema,
+    text: z.string().max(LONG_TEXT_MAX),
+    author: ActorSchema,
+    createdAt: InstantSchema,
+  })
   .meta({ id: 'Note' });
-export const NoteListSchema = z.strictObject({ items: z.array(NoteSchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() }).meta({ id: 'NoteList' });
+export const NoteListSchema = z
+  .strictObject({ items: z.array(NoteSchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() })
+  .meta({ id: 'NoteList' });
 
 export const AccessLogEntrySchema = z
   .strictObject({ at: InstantSchema, actor: ActorSchema, what: z.string().max(64) })

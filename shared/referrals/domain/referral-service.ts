@@ -158,7 +158,16 @@ export class ReferralService {
   /** `GET /referrals`: a box of the caller's org (programme managers: any or all orgs). */
   async list(
     caller: Caller,
-    query: { box: Box; status?: ReferralStatus | undefined; serviceArea?: ServiceArea | undefined; team?: string | undefined; sort: 'newest' | 'due'; org?: string | undefined; limit: number; after?: string | undefined },
+    query: {
+      box: Box;
+      status?: ReferralStatus | undefined;
+      serviceArea?: ServiceArea | undefined;
+      team?: string | undefined;
+      sort: 'newest' | 'due';
+      org?: string | undefined;
+      limit: number;
+      after?: string | undefined;
+    },
   ): Promise<Page<ReferralView>> {
     assertHasKnownRole(caller);
     const orgs = listableOrgs(caller, query.org, this.known, 'referrals');
@@ -173,7 +182,11 @@ export class ReferralService {
       limit: query.limit,
       after: query.after,
     });
-    await this.audit(caller, page.items.map((r) => r.id), 'list');
+    await this.audit(
+      caller,
+      page.items.map((r) => r.id),
+      'list',
+    );
     return { items: page.items.map(toReferralView), after: page.after };
   }
 
@@ -185,12 +198,22 @@ export class ReferralService {
   ): Promise<Page<ReferralView>> {
     assertHasKnownRole(caller);
     const programmeManager = hasRole(caller, 'programme_manager');
-    const found = await this.deps.repository.findByPerson(this.scopedIdentifier(caller, identifier, programmeManager), readScopeOf(caller), page);
+    const found = await this.deps.repository.findByPerson(
+      this.scopedIdentifier(caller, identifier, programmeManager),
+      readScopeOf(caller),
+      page,
+    );
     // A former party finds the referral as it stood when its org left, not as it is now.
     const items = await Promise.all(
-      found.items.map(async (referral) => (readLimitOf(referral, caller) ? (await this.snapshotOf(referral.id, caller.org)).referral : referral)),
+      found.items.map(async (referral) =>
+        readLimitOf(referral, caller) ? (await this.snapshotOf(referral.id, caller.org)).referral : referral,
+      ),
     );
-    await this.audit(caller, items.map((r) => r.id), 'search');
+    await this.audit(
+      caller,
+      items.map((r) => r.id),
+      'search',
+    );
     return { items: items.map(toReferralView), after: found.after };
   }
 

@@ -21,7 +21,10 @@ import { assertMayTake, assertStateAllows } from './referral-policy.ts';
  * `org` becomes a party (again): added to `parties`, and no longer a former party. Returns
  * only the fields that change, to spread over the next referral.
  */
-export const joinParty = (referral: Pick<Referral, 'parties' | 'formerParties'>, org: string): Pick<Referral, 'parties' | 'formerParties'> => {
+export const joinParty = (
+  referral: Pick<Referral, 'parties' | 'formerParties'>,
+  org: string,
+): Pick<Referral, 'parties' | 'formerParties'> => {
   const formerParties = (referral.formerParties ?? []).filter((former) => former.org !== org);
   return {
     parties: referral.parties.includes(org) ? [...referral.parties] : [...referral.parties, org],
@@ -39,7 +42,10 @@ export const leaveParty = (
   org: string,
   leftAt: string,
 ): Pick<Referral, 'parties' | 'formerParties'> => {
-  const unchanged = { parties: [...referral.parties], ...(referral.formerParties?.length ? { formerParties: [...referral.formerParties] } : {}) };
+  const unchanged = {
+    parties: [...referral.parties],
+    ...(referral.formerParties?.length ? { formerParties: [...referral.formerParties] } : {}),
+  };
   if (org === referral.fromOrg || org === referral.toOrg || org === referral.ownerOrg || !referral.parties.includes(org)) return unchanged;
   return {
     parties: referral.parties.filter((party) => party !== org),
@@ -140,7 +146,9 @@ export const applyAction = (
     case 'redirect': {
       const { toOrg, toTeam } = input.body;
       if (!context.isKnownOrg(toOrg)) {
-        throw new UnprocessableEntityError('toOrg is not a known organisation.', [{ path: 'toOrg', message: 'is not a known organisation' }]);
+        throw new UnprocessableEntityError('toOrg is not a known organisation.', [
+          { path: 'toOrg', message: 'is not a known organisation' },
+        ]);
       }
       if (toOrg === referral.toOrg || toOrg === referral.fromOrg) {
         throw new UnprocessableEntityError('A redirect must name a third organisation.', [
@@ -159,7 +167,10 @@ export const applyAction = (
       const waited = Math.max(0, context.now.getTime() - Date.parse(referral.infoRequestedAt ?? now));
       const pausedMs = referral.pausedMs + waited;
       const dueAt = computeDueAt(referral.createdAt, referral.priority, pausedMs, context.priorityTargetMinutes);
-      return done({ ...omit(base, 'infoRequestedAt'), status: 'submitted', pausedMs, dueAt }, { dueAt, waitedMinutes: Math.round(waited / MINUTE) });
+      return done(
+        { ...omit(base, 'infoRequestedAt'), status: 'submitted', pausedMs, dueAt },
+        { dueAt, waitedMinutes: Math.round(waited / MINUTE) },
+      );
     }
     case 'amend': {
       const { priority, reason, subject } = input.body;
@@ -179,7 +190,10 @@ export const applyAction = (
       );
     }
     case 'cancel':
-      return done({ ...omit(base, 'infoRequestedAt'), status: 'cancelled', reasonCode: input.body.reasonCode }, { reasonCode: input.body.reasonCode });
+      return done(
+        { ...omit(base, 'infoRequestedAt'), status: 'cancelled', reasonCode: input.body.reasonCode },
+        { reasonCode: input.body.reasonCode },
+      );
     case 'complete':
       return done({ ...base, status: 'completed', outcome: input.body.outcome }, { outcome: input.body.outcome });
   }

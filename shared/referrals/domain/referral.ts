@@ -195,13 +195,34 @@ export const referralOverdueEvent = (referral: Referral): EventDraft => ({
 
 /** The fields of a referral the API shows (allow-list: a new internal field stays internal). */
 export const REFERRAL_VIEW_FIELDS = [
-  'id', 'fromOrg', 'fromTeam', 'toOrg', 'toTeam', 'ownerOrg', 'ownerTeam', 'serviceArea', 'priority', 'subject', 'reason',
-  'status', 'version', 'createdAt', 'updatedAt', 'dueAt', 'infoRequestedAt', 'outcome', 'reasonCode', 'parties',
-  'formerParties', 'openHandoffId',
+  'id',
+  'fromOrg',
+  'fromTeam',
+  'toOrg',
+  'toTeam',
+  'ownerOrg',
+  'ownerTeam',
+  'serviceArea',
+  'priority',
+  'subject',
+  'reason',
+  'status',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'dueAt',
+  'infoRequestedAt',
+  'outcome',
+  'reasonCode',
+  'parties',
+  'formerParties',
+  'openHandoffId',
 ] as const satisfies readonly (keyof Referral)[];
 
 /** The referral as the API returns it: the named fields only. */
 export const toReferralView = (referral: Referral) => {
   const view = pickFields(referral, REFERRAL_VIEW_FIELDS);
-  return view.formerParties ? { ...view, formerParties: view.formerParties.map((f) => pickFields(f, ['org', 'leftAt', 'leftSeq'] as const)) } : view;
+  return view.formerParties
+    ? { ...view, formerParties: view.formerParties.map((f) => pickFields(f, ['org', 'leftAt', 'leftSeq'] as const)) }
+    : view;
 };

@@ -22,12 +22,14 @@ export const SAFETY_MARGIN_FRACTION = 0.2;
 export const safetyMarginMs = (budgetMs: number): number => Math.max(MIN_SAFETY_MARGIN_MS, Math.ceil(budgetMs * SAFETY_MARGIN_FRACTION));
 
 /** The scheduled handler on `sweeper`: marks what is due now, starting no new mark once the remaining time is within the margin. */
-export const createSlaSweepHandler = (sweeper: SlaSweeper) => async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SlaSweepResult> => {
-  // The budget is read once, at the start: the margin is a share of what this invocation was given.
-  const marginMs = context ? safetyMarginMs(context.getRemainingTimeInMillis()) : 0;
-  const result = await sweeper.sweep(new Date(), {
-    shouldContinue: () => !context || context.getRemainingTimeInMillis() > marginMs,
-  });
-  if (result.due > 0) logger.info('SLA sweep', { ...result });
-  return result;
-};
+export const createSlaSweepHandler =
+  (sweeper: SlaSweeper) =>
+  async (_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<SlaSweepResult> => {
+    // The budget is read once, at the start: the margin is a share of what this invocation was given.
+    const marginMs = context ? safetyMarginMs(context.getRemainingTimeInMillis()) : 0;
+    const result = await sweeper.sweep(new Date(), {
+      shouldContinue: () => !context || context.getRemainingTimeInMillis() > marginMs,
+    });
+    if (result.due > 0) logger.info('SLA sweep', { ...result });
+    return result;
+  };

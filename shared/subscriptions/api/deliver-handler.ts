@@ -24,7 +24,9 @@ const parseJob = (body: string) => {
   }
   const result = DeliveryJobSchema.safeParse(json);
   if (!result.success) {
-    throw new MalformedJobError(`Message is not a delivery job (${[...new Set(result.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ')}).`);
+    throw new MalformedJobError(
+      `Message is not a delivery job (${[...new Set(result.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ')}).`,
+    );
   }
   return result.data;
 };

@@ -71,7 +71,11 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
     this.tableName = options.tableName;
   }
 
-  async matchPage(partition: string, after: string | undefined, limit: number): Promise<{ subscriptions: Subscription[]; last?: string | undefined }> {
+  async matchPage(
+    partition: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ subscriptions: Subscription[]; last?: string | undefined }> {
     const { pk } = subscriptionKeys.match(partition, '');
     const { Items = [], LastEvaluatedKey } = await this.client.send(
       new QueryCommand({
@@ -102,7 +106,12 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...fanOutKeys.progress(eventId), entity: 'fan-out-progress', cursor, expiresAt: epochSeconds(now) + PROGRESS_TTL_SECONDS },
+          Item: {
+            ...fanOutKeys.progress(eventId),
+            entity: 'fan-out-progress',
+            cursor,
+            expiresAt: epochSeconds(now) + PROGRESS_TTL_SECONDS,
+          },
           // `cursor` is a reserved word in expressions.
           ConditionExpression: 'attribute_not_exists(#c) OR #c < :cursor',
           ExpressionAttributeNames: { '#c': 'cursor' },
@@ -303,7 +312,8 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
             Update: {
               TableName: this.tableName,
               Key: subscriptionKeys.deliveryState(job.subscriptionId, job.event.id),
-              UpdateExpression: 'SET #status = :status, updatedAt = :at, entity = :entity, eventId = :eventId, subscriptionId = :subscriptionId',
+              UpdateExpression:
+                'SET #status = :status, updatedAt = :at, entity = :entity, eventId = :eventId, subscriptionId = :subscriptionId',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':status': 'dead-lettered',

@@ -43,7 +43,11 @@ export class KmsSealer implements SecretSealer {
 
   async seal(plaintext: string, context: SealContext): Promise<string> {
     const { CiphertextBlob } = await this.client.send(
-      new EncryptCommand({ KeyId: this.keyArn, Plaintext: Buffer.from(plaintext, 'utf8'), EncryptionContext: encryptionContextOf(context) }),
+      new EncryptCommand({
+        KeyId: this.keyArn,
+        Plaintext: Buffer.from(plaintext, 'utf8'),
+        EncryptionContext: encryptionContextOf(context),
+      }),
     );
     if (!CiphertextBlob) throw new Error('KMS returned no ciphertext.');
     return `${KMS_PREFIX}.${Buffer.from(CiphertextBlob).toString('base64url')}`;
@@ -51,11 +55,16 @@ export class KmsSealer implements SecretSealer {
 
   async open(sealed: string, context: SealContext): Promise<string> {
     const [prefix, blob, extra] = sealed.split('.');
-    if (prefix !== KMS_PREFIX || !blob || extra !== undefined) throw new SealedSecretError('The sealed secret is not in the KMS sealer’s format.');
+    if (prefix !== KMS_PREFIX || !blob || extra !== undefined)
+      throw new SealedSecretError('The sealed secret is not in the KMS sealer’s format.');
     let Plaintext: Uint8Array | undefined;
     try {
       ({ Plaintext } = await this.client.send(
-        new DecryptCommand({ KeyId: this.keyArn, CiphertextBlob: Buffer.from(blob, 'base64url'), EncryptionContext: encryptionContextOf(context) }),
+        new DecryptCommand({
+          KeyId: this.keyArn,
+          CiphertextBlob: Buffer.from(blob, 'base64url'),
+          EncryptionContext: encryptionContextOf(context),
+        }),
       ));
     } catch (error) {
       // Another context (or key) is KMS's InvalidCiphertextException: the value is not this subscription's.

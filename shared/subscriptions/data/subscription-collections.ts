@@ -103,7 +103,13 @@ export const readAlerts = async (table: TableAccess, sub: string, query: PageReq
 };
 
 /** Marks the user's own alert read (keeping the first `readAt`), or `undefined` if they have no such alert. */
-export const ackAlert = async (table: TableAccess, sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined> => {
+export const ackAlert = async (
+  table: TableAccess,
+  sub: string,
+  eventId: string,
+  subscriptionId: string,
+  at: string,
+): Promise<Alert | undefined> => {
   try {
     const { Attributes } = await table.client.send(
       new UpdateCommand({

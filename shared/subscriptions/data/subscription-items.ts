@@ -9,7 +9,18 @@ import type { Alert, DeliveryAttempt } from '../domain/ports.ts';
 import { expiryFrom, matchPartitionsOf, retainUntilEpochSeconds, type Subscription } from '../domain/subscription.ts';
 
 /** Stored fields of a subscription besides its expiry (kept as `validUntil` on the owner's item). */
-const SUBSCRIPTION_FIELDS = ['id', 'ownerSub', 'ownerOrg', 'eventTypes', 'filters', 'channel', 'createdAt', 'status', 'disabledBy', 'disabledAt'] as const;
+const SUBSCRIPTION_FIELDS = [
+  'id',
+  'ownerSub',
+  'ownerOrg',
+  'eventTypes',
+  'filters',
+  'channel',
+  'createdAt',
+  'status',
+  'disabledBy',
+  'disabledAt',
+] as const;
 
 const DELIVERY_FIELDS = ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const;
 const ALERT_FIELDS = ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const;

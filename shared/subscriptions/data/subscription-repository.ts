@@ -112,7 +112,8 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
           await sleep(10 + Math.random() * 20 * attempt);
           continue;
         }
-        if (codes.includes('TransactionConflict')) throw new ConflictError('Your subscriptions are being changed by other requests: try again.');
+        if (codes.includes('TransactionConflict'))
+          throw new ConflictError('Your subscriptions are being changed by other requests: try again.');
         throw error;
       }
     }

@@ -17,7 +17,12 @@ import { systemResolver } from './system-resolver.ts';
  * as `fetch` does; a refused address surfaces as a `WebhookAddressRefusedError` in the
  * error's `cause` chain.
  */
-export const postPinned = async (url: URL, request: WebhookRequest, policy: WebhookPolicy, resolve: Resolver = systemResolver): Promise<number> => {
+export const postPinned = async (
+  url: URL,
+  request: WebhookRequest,
+  policy: WebhookPolicy,
+  resolve: Resolver = systemResolver,
+): Promise<number> => {
   // One Agent per attempt: every attempt resolves and checks again (DNS can change), and
   // no pooled connection outlives the check that let it open.
   const agent = new Agent({ connect: { lookup: pinnedLookup(url, policy, resolve) }, pipelining: 0 });

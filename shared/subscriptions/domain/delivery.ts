@@ -84,7 +84,11 @@ export type DeliverResult =
 /** What one attempt's call-out came to: recorded as the attempt's outcome, status and reason. */
 export type AttemptResult = { readonly ok: boolean; readonly httpStatus?: number; readonly error?: string };
 
-const failure = (error: string, httpStatus?: number): AttemptResult => ({ ok: false, error, ...(httpStatus !== undefined ? { httpStatus } : {}) });
+const failure = (error: string, httpStatus?: number): AttemptResult => ({
+  ok: false,
+  error,
+  ...(httpStatus !== undefined ? { httpStatus } : {}),
+});
 
 /**
  * The coarse reasons a subscriber may read in `GET /subscriptions/{id}/deliveries`. Never
@@ -198,7 +202,8 @@ export const deliver = async (job: DeliveryJob, deps: DeliverDeps): Promise<Deli
   if (gate === 'duplicate') return { status: 'duplicate' };
   if (gate === 'busy') throw new AttemptInProgressError(`Attempt ${job.attempt} is under way elsewhere.`);
 
-  const send = (): Promise<AttemptResult> => (channel.type === 'webhook' ? postWebhook(channel, job, deps, started) : sendEmail(channel, job, deps));
+  const send = (): Promise<AttemptResult> =>
+    channel.type === 'webhook' ? postWebhook(channel, job, deps, started) : sendEmail(channel, job, deps);
   const result = await (deps.callOut ? deps.callOut(send) : send());
 
   const outcome: DeliveryOutcome = result.ok ? 'delivered' : job.attempt < MAX_ATTEMPTS ? 'failed' : 'dead-lettered';

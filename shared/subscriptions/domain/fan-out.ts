@@ -175,7 +175,9 @@ export const fanOut = async (event: PublishedEvent, deps: FanOutDeps): Promise<F
       // Error names only: a dependency's message might echo input.
       const names = [...new Set(failures.map((f) => (f as Error)?.name ?? 'Error'))].join(', ');
       await record();
-      throw new FanOutIncompleteError(`${failures.length} of ${hearing.length} subscriptions of a page not served yet (${names}); will retry.`);
+      throw new FanOutIncompleteError(
+        `${failures.length} of ${hearing.length} subscriptions of a page not served yet (${names}); will retry.`,
+      );
     }
     const done = page.last === undefined;
     partition = done ? partition + 1 : partition;

@@ -126,7 +126,11 @@ export interface DeliveryRepository {
    * Up to `limit` match entries of one partition in key order, after the sort key `after`;
    * `last` is the sort key to resume after, absent when the partition is done.
    */
-  matchPage(partition: string, after: string | undefined, limit: number): Promise<{ subscriptions: Subscription[]; last?: string | undefined }>;
+  matchPage(
+    partition: string,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ subscriptions: Subscription[]; last?: string | undefined }>;
   /** How far the fan-out of `eventId` got (an opaque, increasing cursor), if it was recorded. */
   fanOutProgress(eventId: string): Promise<string | undefined>;
   /** Records fan-out progress, only ever forwards (a slower duplicate cannot move it back). */

@@ -7,7 +7,16 @@ import * as z from 'zod';
 import { EVENT_TYPES } from '../../core/event-envelope.ts';
 import { PRIORITIES, SERVICE_AREAS } from '../../core/reference-data.ts';
 import { documentedAs, InstantSchema } from '../../core/schemas.ts';
-import { CursorSchema, ID_MAX, LimitSchema, OrgIdSchema, PAGE_MAX, patterned, SUB_MAX, ULID_LENGTH } from '../../referrals/domain/referral-schemas.ts';
+import {
+  CursorSchema,
+  ID_MAX,
+  LimitSchema,
+  OrgIdSchema,
+  PAGE_MAX,
+  patterned,
+  SUB_MAX,
+  ULID_LENGTH,
+} from '../../referrals/domain/referral-schemas.ts';
 
 /** Most event-type patterns one subscription may list. */
 export const MAX_EVENT_TYPES = 20;
@@ -35,8 +44,7 @@ const EXACT_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const PREFIX_PATTERNS: ReadonlySet<string> = new Set(EVENT_TYPE_PREFIXES.map((prefix) => `${prefix}.*`));
 
 /** Whether `pattern` is an exact event type, a known `<prefix>.*`, or `*`. */
-export const isEventTypePattern = (pattern: string): boolean =>
-  pattern === '*' || EXACT_TYPES.has(pattern) || PREFIX_PATTERNS.has(pattern);
+export const isEventTypePattern = (pattern: string): boolean => pattern === '*' || EXACT_TYPES.has(pattern) || PREFIX_PATTERNS.has(pattern);
 
 export const EventTypePatternSchema = z
   .string()
@@ -49,9 +57,10 @@ const nonEmptyList = <T extends z.ZodType>(item: T, max: number, what: string) =
 
 export const SubscriptionFiltersSchema = z
   .strictObject({
-    orgs: nonEmptyList(OrgIdSchema, MAX_FILTER_ORGS, 'organisation')
-      .optional()
-      .meta({ description: 'Only events whose referral has one of these organisations among its parties. Practitioners: their own organisation only (the default)' }),
+    orgs: nonEmptyList(OrgIdSchema, MAX_FILTER_ORGS, 'organisation').optional().meta({
+      description:
+        'Only events whose referral has one of these organisations among its parties. Practitioners: their own organisation only (the default)',
+    }),
     serviceAreas: nonEmptyList(z.enum(SERVICE_AREAS), SERVICE_AREAS.length, 'service area').optional(),
     priorities: nonEmptyList(z.enum(PRIORITIES), PRIORITIES.length, 'priority').optional(),
   })
@@ -66,18 +75,19 @@ export const ChannelBodySchema = z
     z.strictObject({ type: z.literal('inbox') }),
     z.strictObject({
       type: z.literal('webhook'),
-      url: z
-        .string()
-        .min(1, 'must not be empty')
-        .max(WEBHOOK_URL_MAX, `must be at most ${WEBHOOK_URL_MAX} characters`)
-        .meta({ description: 'Where events are POSTed: https with a public host (the local runtime also allows http://127.0.0.1 and localhost)' }),
+      url: z.string().min(1, 'must not be empty').max(WEBHOOK_URL_MAX, `must be at most ${WEBHOOK_URL_MAX} characters`).meta({
+        description: 'Where events are POSTed: https with a public host (the local runtime also allows http://127.0.0.1 and localhost)',
+      }),
       secret: z
         .string()
         .min(WEBHOOK_SECRET_MIN, `must be at least ${WEBHOOK_SECRET_MIN} characters`)
         .max(WEBHOOK_SECRET_MAX, `must be at most ${WEBHOOK_SECRET_MAX} characters`)
         .meta({ description: 'Key of the Jointly-Signature HMAC; stored encrypted and never returned' }),
     }),
-    z.strictObject({ type: z.literal('email'), address: z.email('must be an e-mail address').max(EMAIL_MAX, `must be at most ${EMAIL_MAX} characters`) }),
+    z.strictObject({
+      type: z.literal('email'),
+      address: z.email('must be an e-mail address').max(EMAIL_MAX, `must be at most ${EMAIL_MAX} characters`),
+    }),
   ])
   .meta({ id: 'ChannelRequest' });
 
@@ -111,10 +121,9 @@ export const SubscriptionPageQuerySchema = z.strictObject({ limit: LimitSchema, 
 
 /** `GET /subscriptions`: the caller's own, or (programme managers) every subscription. */
 export const ListSubscriptionsQuerySchema = SubscriptionPageQuerySchema.extend({
-  scope: z
-    .enum(['own', 'all'], 'must be own or all')
-    .optional()
-    .meta({ description: '`own` (default): the caller’s subscriptions; `all`: every subscription, newest first (programme managers only, else 403)' }),
+  scope: z.enum(['own', 'all'], 'must be own or all').optional().meta({
+    description: '`own` (default): the caller’s subscriptions; `all`: every subscription, newest first (programme managers only, else 403)',
+  }),
 });
 
 export const ListAlertsQuerySchema = z.strictObject({
@@ -155,8 +164,15 @@ export const SubscriptionSchema = z
       .enum(['active', 'expired', 'disabled'])
       .meta({ description: '`expired` and `disabled` subscriptions hear nothing; `disabled`: stopped by a programme manager' }),
     disabledAt: InstantSchema.optional(),
-    disabledBy: z.object({ sub: z.string().max(SUB_MAX), org: z.string().max(ID_MAX) }).optional().meta({ description: 'The programme manager who disabled it' }),
-    ownerSub: z.string().max(SUB_MAX).optional().meta({ description: 'Whose it is: in programme managers’ oversight (scope=all, disable) only' }),
+    disabledBy: z
+      .object({ sub: z.string().max(SUB_MAX), org: z.string().max(ID_MAX) })
+      .optional()
+      .meta({ description: 'The programme manager who disabled it' }),
+    ownerSub: z
+      .string()
+      .max(SUB_MAX)
+      .optional()
+      .meta({ description: 'Whose it is: in programme managers’ oversight (scope=all, disable) only' }),
     ownerOrg: z.string().max(ID_MAX).optional().meta({ description: 'The owner’s organisation: in programme managers’ oversight only' }),
   })
   .meta({ id: 'Subscription' });
@@ -183,12 +199,17 @@ export const DeliveryListSchema = z
   .meta({ id: 'DeliveryList' });
 
 export const RedriveResultSchema = z
-  .strictObject({ redriven: z.number().int().min(0).max(MAX_REDRIVE).meta({ description: 'Dead-lettered deliveries queued again (attempt 1)' }) })
+  .strictObject({
+    redriven: z.number().int().min(0).max(MAX_REDRIVE).meta({ description: 'Dead-lettered deliveries queued again (attempt 1)' }),
+  })
   .meta({ id: 'RedriveResult' });
 
 export const AlertSchema = z
   .strictObject({
-    id: z.string().max(2 * ULID_LENGTH + 1).meta({ description: '`<eventId>.<subscriptionId>`' }),
+    id: z
+      .string()
+      .max(2 * ULID_LENGTH + 1)
+      .meta({ description: '`<eventId>.<subscriptionId>`' }),
     eventId: z.string().max(ULID_LENGTH),
     subscriptionId: z.string().max(ULID_LENGTH),
     type: z.string().max(EVENT_TYPE_MAX),
@@ -200,4 +221,6 @@ export const AlertSchema = z
   })
   .meta({ id: 'Alert' });
 
-export const AlertListSchema = z.strictObject({ items: z.array(AlertSchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() }).meta({ id: 'AlertList' });
+export const AlertListSchema = z
+  .strictObject({ items: z.array(AlertSchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() })
+  .meta({ id: 'AlertList' });

@@ -29,13 +29,7 @@ import {
   type SubscriptionOversightView,
   type SubscriptionView,
 } from './subscription-views.ts';
-import {
-  assertDeliverableUrl,
-  checkWebhookUrlSyntax,
-  WebhookUrlRejectedError,
-  type Resolver,
-  type WebhookPolicy,
-} from './webhook-url.ts';
+import { assertDeliverableUrl, checkWebhookUrlSyntax, WebhookUrlRejectedError, type Resolver, type WebhookPolicy } from './webhook-url.ts';
 
 /** What the service needs besides the repository. */
 export interface SubscriptionServiceDependencies {
@@ -199,13 +193,16 @@ export class SubscriptionService {
   async renew(caller: Caller, id: string): Promise<SubscriptionView> {
     const subscription = await this.owned(caller, id);
     if (subscription.status === 'disabled') {
-      throw new ConflictError('This subscription was disabled by a programme manager and cannot be renewed; delete it and subscribe again if appropriate.');
+      throw new ConflictError(
+        'This subscription was disabled by a programme manager and cannot be renewed; delete it and subscribe again if appropriate.',
+      );
     }
     const now = this.now();
     const renewed = await this.deps.repository.renew(subscription, expiryFrom(now));
     if (!renewed) {
       const again = await this.deps.repository.get(caller.sub, id);
-      if (again?.status === 'disabled') throw new ConflictError('This subscription was disabled by a programme manager and cannot be renewed.');
+      if (again?.status === 'disabled')
+        throw new ConflictError('This subscription was disabled by a programme manager and cannot be renewed.');
       throw new NotFoundError('No such subscription.');
     }
     return toSubscriptionView(renewed, now);

@@ -76,5 +76,7 @@ export const toAlertView = (alert: Alert): Alert =>
   pickFields(alert, ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const);
 
 /** A delivery attempt as its subscription's owner sees it: the named fields only. */
-export const toDeliveryView = (attempt: DeliveryAttempt): Pick<DeliveryAttempt, 'eventId' | 'attempt' | 'at' | 'outcome' | 'httpStatus' | 'error'> =>
+export const toDeliveryView = (
+  attempt: DeliveryAttempt,
+): Pick<DeliveryAttempt, 'eventId' | 'attempt' | 'at' | 'outcome' | 'httpStatus' | 'error'> =>
   pickFields(attempt, ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const);

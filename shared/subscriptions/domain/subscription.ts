@@ -79,7 +79,10 @@ export const isLive = (subscription: Pick<Subscription, 'expiresAt' | 'status'>,
 export const isAddressInDomains = (address: string, domains: readonly string[]): boolean => {
   const at = address.lastIndexOf('@');
   if (at < 0) return false;
-  const domain = address.slice(at + 1).toLowerCase().replace(/\.$/, '');
+  const domain = address
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
   return domains.some((allowed) => {
     const d = allowed.toLowerCase();
     return domain === d || domain.endsWith(`.${d}`);

@@ -64,7 +64,8 @@ const bodylessRequest = (route: RouteDefinition, parameters: Record<string, stri
     ...(Object.keys(parameters).length > 0 ? { pathParameters: parameters } : {}),
   });
 
-const call = (route: RouteDefinition, parameters: Record<string, string>) => invoke(handlers.get(route.entry)!, bodylessRequest(route, parameters));
+const call = (route: RouteDefinition, parameters: Record<string, string>) =>
+  invoke(handlers.get(route.entry)!, bodylessRequest(route, parameters));
 
 const fieldsNamed = (result: { body?: string }): string[] => (jsonBody<Problem>(result).errors ?? []).map((error) => error.path);
 

@@ -66,7 +66,10 @@ const invokeBundle = (env: Record<string, string>, idempotencyKey?: string) => {
   });
   const line = child.stdout.split('\n').find((l) => l.startsWith('PROBE_RESULT '));
   if (child.status !== 0 || !line) throw new Error(`The bundle failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
-  return { result: JSON.parse(line.slice('PROBE_RESULT '.length)) as { statusCode: number; body?: string }, output: child.stdout + child.stderr };
+  return {
+    result: JSON.parse(line.slice('PROBE_RESULT '.length)) as { statusCode: number; body?: string },
+    output: child.stdout + child.stderr,
+  };
 };
 
 /** The environment of a deployed function on this table: credentials only in the environment. */

@@ -51,7 +51,8 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-const sdkClientsOf = (id: string): string[] => SDK_CLIENTS.filter((client) => bundles.get(id)!.inputs.some((input) => input.includes(`node_modules/${client}/`)));
+const sdkClientsOf = (id: string): string[] =>
+  SDK_CLIENTS.filter((client) => bundles.get(id)!.inputs.some((input) => input.includes(`node_modules/${client}/`)));
 
 describe('every deployed bundle', () => {
   it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s bundles no module of the local runtime, the tests or the scripts', (id) => {
@@ -78,7 +79,13 @@ describe('the event-path bundles', () => {
     const { inputs } = bundles.get('deliver')!;
 
     // Assess
-    expect(inputs).toEqual(expect.arrayContaining(['shared/subscriptions/data/mailers.ts', 'shared/subscriptions/data/sealers.ts', 'shared/subscriptions/api/deliver-handler.ts']));
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        'shared/subscriptions/data/mailers.ts',
+        'shared/subscriptions/data/sealers.ts',
+        'shared/subscriptions/api/deliver-handler.ts',
+      ]),
+    );
     expect(sdkClientsOf('deliver')).toEqual(['@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms']);
   });
 

@@ -77,9 +77,7 @@ describe('the table created from the shared definition', () => {
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
-    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(
-      JOINTLY_TABLE.indexes.map((i) => i.indexName).sort(),
-    );
+    expect(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort()).toEqual(JOINTLY_TABLE.indexes.map((i) => i.indexName).sort());
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe('expiresAt');
   });
@@ -87,10 +85,45 @@ describe('the table created from the shared definition', () => {
 
 describe('referral access patterns', () => {
   const seeds: ReferralSeed[] = [
-    { id: 'R1', fromOrg: 'provide', toOrg: 'ecc', ownerOrg: 'provide', status: 'submitted', createdAt: '2026-11-01T09:00:00.000Z', dueAt: '2026-11-06T09:00:00.000Z', nhsHash: 'h-alice' },
-    { id: 'R2', fromOrg: 'meht', toOrg: 'ecc', ownerOrg: 'meht', status: 'submitted', createdAt: '2026-11-02T09:00:00.000Z', dueAt: '2026-11-02T11:00:00.000Z' },
-    { id: 'R3', fromOrg: 'provide', toOrg: 'ecc', ownerOrg: 'ecc', status: 'accepted', createdAt: '2026-11-03T09:00:00.000Z', dueAt: '2026-11-04T09:00:00.000Z', nhsHash: 'h-alice' },
-    { id: 'R4', fromOrg: 'ecc', toOrg: 'provide', ownerOrg: 'ecc', status: 'submitted', createdAt: '2026-11-04T09:00:00.000Z', dueAt: '2026-11-04T11:00:00.000Z', nhsHash: 'h-bob' },
+    {
+      id: 'R1',
+      fromOrg: 'provide',
+      toOrg: 'ecc',
+      ownerOrg: 'provide',
+      status: 'submitted',
+      createdAt: '2026-11-01T09:00:00.000Z',
+      dueAt: '2026-11-06T09:00:00.000Z',
+      nhsHash: 'h-alice',
+    },
+    {
+      id: 'R2',
+      fromOrg: 'meht',
+      toOrg: 'ecc',
+      ownerOrg: 'meht',
+      status: 'submitted',
+      createdAt: '2026-11-02T09:00:00.000Z',
+      dueAt: '2026-11-02T11:00:00.000Z',
+    },
+    {
+      id: 'R3',
+      fromOrg: 'provide',
+      toOrg: 'ecc',
+      ownerOrg: 'ecc',
+      status: 'accepted',
+      createdAt: '2026-11-03T09:00:00.000Z',
+      dueAt: '2026-11-04T09:00:00.000Z',
+      nhsHash: 'h-alice',
+    },
+    {
+      id: 'R4',
+      fromOrg: 'ecc',
+      toOrg: 'provide',
+      ownerOrg: 'ecc',
+      status: 'submitted',
+      createdAt: '2026-11-04T09:00:00.000Z',
+      dueAt: '2026-11-04T11:00:00.000Z',
+      nhsHash: 'h-bob',
+    },
   ];
 
   beforeAll(async () => {
@@ -254,7 +287,12 @@ describe('referral access patterns', () => {
 describe('user, subscription, idempotency and metrics patterns', () => {
   it("lists a user's unread alerts from the sparse index and all alerts from the base table", async () => {
     // Prepare
-    await put({ ...userKeys.alert('u1', '01EVENTA', 'S1'), entity: 'alert', inboxPk: userKeys.unreadAlertsPartition('u1'), createdSk: '2026-11-01T00:00:00.000Z#A' });
+    await put({
+      ...userKeys.alert('u1', '01EVENTA', 'S1'),
+      entity: 'alert',
+      inboxPk: userKeys.unreadAlertsPartition('u1'),
+      createdSk: '2026-11-01T00:00:00.000Z#A',
+    });
     await put({ ...userKeys.alert('u1', '01EVENTB', 'S1'), entity: 'alert', createdSk: '2026-11-02T00:00:00.000Z#B' });
 
     // Act
@@ -359,5 +397,4 @@ describe('user, subscription, idempotency and metrics patterns', () => {
     // Assess
     expect(items.map((i) => i.st_submitted)).toEqual([2]);
   });
-
 });

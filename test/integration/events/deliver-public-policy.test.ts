@@ -50,7 +50,11 @@ describe('deliver under the public-https policy', () => {
     ['an https loopback address', (url: string) => `${url.replace('http://', 'https://')}/hook`, 'address not allowed'],
     ['the instance metadata endpoint', () => 'https://169.254.169.254/latest/meta-data/', 'address not allowed'],
     ['a public host on a port other than 443', () => 'https://hooks.example.org:8443/jointly', 'address not allowed'],
-    ['localhost by name', (url: string) => url.replace('http://127.0.0.1', 'https://localhost').replace(/:\d+$/, '') + '/hook', 'address not allowed'],
+    [
+      'localhost by name',
+      (url: string) => url.replace('http://127.0.0.1', 'https://localhost').replace(/:\d+$/, '') + '/hook',
+      'address not allowed',
+    ],
   ])('refuses %s at delivery and records a failed attempt', async (_, urlOf, error) => {
     // Prepare
     const sub = subscription({ channel: { type: 'webhook', url: urlOf(loopback.url), sealedSecret: `secret-${ulid()}` } });

@@ -56,14 +56,26 @@ const webhookSubscription = async (url: string, secret = `whsec-${ulid()}`): Pro
   return { sub, secret };
 };
 
-const jobOf = (sub: Subscription, event: PublishedEvent, attempt = 1): DeliveryJob => ({ subscriptionId: sub.id, ownerSub: sub.ownerSub, attempt, event });
+const jobOf = (sub: Subscription, event: PublishedEvent, attempt = 1): DeliveryJob => ({
+  subscriptionId: sub.id,
+  ownerSub: sub.ownerSub,
+  attempt,
+  event,
+});
 
 const deliveriesOf = async (subscriptionId: string) =>
   (await itemsUnder(table.documentClient, table.tableName, `SUBSCRIPTION#${subscriptionId}`, subscriptionKeys.deliveryPrefix)).sort(
     (x, y) => Number(x.attempt) - Number(y.attempt),
   );
 const stateOf = async (subscriptionId: string, eventId: string) =>
-  (await itemsUnder(table.documentClient, table.tableName, `SUBSCRIPTION#${subscriptionId}`, subscriptionKeys.deliveryState(subscriptionId, eventId).sk))[0];
+  (
+    await itemsUnder(
+      table.documentClient,
+      table.tableName,
+      `SUBSCRIPTION#${subscriptionId}`,
+      subscriptionKeys.deliveryState(subscriptionId, eventId).sk,
+    )
+  )[0];
 const deadLettersOf = (subscriptionId: string) =>
   itemsUnder(table.documentClient, table.tableName, `SUBSCRIPTION#${subscriptionId}`, subscriptionKeys.deadLetterPrefix);
 
@@ -136,8 +148,13 @@ describe('deliver: webhooks', () => {
     const sentAt = signatureTimestamp(signature);
     expect(Math.abs(sentAt - Math.floor(Date.now() / 1000))).toBeLessThanOrEqual(60);
     // A receiver holding it for more than 5 minutes (a replay) refuses it.
-    expect(verifyWebhookSignature({ secret, rawBody: request!.body, header: signature, nowSeconds: sentAt + 301 })).toEqual({ ok: false, reason: 'stale' });
-    expect(verifyWebhookSignature({ secret, rawBody: request!.body, header: signature, nowSeconds: sentAt + 299 })).toMatchObject({ ok: true });
+    expect(verifyWebhookSignature({ secret, rawBody: request!.body, header: signature, nowSeconds: sentAt + 301 })).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
+    expect(verifyWebhookSignature({ secret, rawBody: request!.body, header: signature, nowSeconds: sentAt + 299 })).toMatchObject({
+      ok: true,
+    });
     expect(JSON.parse(request!.body)).toEqual(event);
     const deliveries = await deliveriesOf(sub.id);
     expect(deliveries).toHaveLength(1);
@@ -175,7 +192,12 @@ describe('deliver: webhooks', () => {
     expect(JSON.stringify(deliveries)).not.toContain('internal detail');
     const deadLetters = await deadLettersOf(sub.id);
     expect(deadLetters).toHaveLength(1);
-    expect(deadLetters[0]).toMatchObject({ ...subscriptionKeys.deadLetter(sub.id, event.id), entity: 'dead-letter', lastError: 'HTTP 5xx', job: { ...job, attempt: 5 } });
+    expect(deadLetters[0]).toMatchObject({
+      ...subscriptionKeys.deadLetter(sub.id, event.id),
+      entity: 'dead-letter',
+      lastError: 'HTTP 5xx',
+      job: { ...job, attempt: 5 },
+    });
     expect(deadLetters[0]).toHaveProperty('deadLetteredAt');
     expect(await stateOf(sub.id, event.id)).toMatchObject({ status: 'dead-lettered', attempt: 5 });
 

@@ -31,16 +31,20 @@ afterAll(async () => {
 });
 
 /** Writes subscriptions' match entries (as the API files them) with BatchWriteItem. */
-const file = (subscriptions: readonly Subscription[]) => seed(table.documentClient, table.tableName, subscriptions.flatMap(DynamoSubscriptionRepository.toMatchItems));
+const file = (subscriptions: readonly Subscription[]) =>
+  seed(table.documentClient, table.tableName, subscriptions.flatMap(DynamoSubscriptionRepository.toMatchItems));
 
 const alertCount = async () => {
   let total = 0;
-  for (const owner of OWNERS) total += (await itemsUnder(table.documentClient, table.tableName, `USER#${owner}`, userKeys.alertPrefix)).length;
+  for (const owner of OWNERS)
+    total += (await itemsUnder(table.documentClient, table.tableName, `USER#${owner}`, userKeys.alertPrefix)).length;
   return total;
 };
 
 describe('fan-out at scale', () => {
-  it('3,000 subscriptions: paused mid-way, redelivered as two copies at once, each live one served exactly once', { timeout: 300_000 }, async () => {
+  it('3,000 subscriptions: paused mid-way, redelivered as two copies at once, each live one served exactly once', {
+    timeout: 300_000,
+  }, async () => {
     // Prepare: 3,000 live subscriptions over two orgs and programme-wide (some filed under both orgs), every 10th a webhook
     const N = 3000;
     const [a, b] = [`scale-a-${Date.now()}`, `scale-b-${Date.now()}`];
@@ -59,7 +63,9 @@ describe('fan-out at scale', () => {
       ),
     ];
     await file([...live, ...silent]);
-    const event = publishedEvent({ data: { status: 'submitted', fromOrg: a, toOrg: b, ownerOrg: a, serviceArea: 'rapid-response', priority: 'urgent', parties: [a, b] } });
+    const event = publishedEvent({
+      data: { status: 'submitted', fromOrg: a, toOrg: b, ownerOrg: a, serviceArea: 'rapid-response', priority: 'urgent', parties: [a, b] },
+    });
     const inboxCount = live.filter((s) => s.channel.type === 'inbox').length;
     const queue = new CapturingQueue<DeliveryJob>();
     let pagesAllowed = Math.ceil(N / 75);
@@ -76,14 +82,18 @@ describe('fan-out at scale', () => {
       fanOut(event, { repository, deliveryQueue: queue, remainingTimeMs: () => (copyPages-- > 0 ? 60_000 : 1_000) }),
     ]);
     let last: PromiseSettledResult<FanOutResult> | undefined;
-    for (let i = 0; i < 5 && last?.status !== 'fulfilled'; i++) [last] = await Promise.allSettled([fanOut(event, { repository, deliveryQueue: queue })]);
+    for (let i = 0; i < 5 && last?.status !== 'fulfilled'; i++)
+      [last] = await Promise.allSettled([fanOut(event, { repository, deliveryQueue: queue })]);
     const late = await fanOut(event, { repository, deliveryQueue: queue });
 
     // Assess
     expect(first[0]).toMatchObject({ status: 'rejected', reason: expect.any(FanOutPausedError) });
     expect(alertsAfterPause).toBeGreaterThan(0);
     expect(alertsAfterPause).toBeLessThan(inboxCount);
-    const webhooks = live.filter((s) => s.channel.type === 'webhook').map((s) => s.id).sort();
+    const webhooks = live
+      .filter((s) => s.channel.type === 'webhook')
+      .map((s) => s.id)
+      .sort();
     expect(await alertCount()).toBe(inboxCount);
     expect(queue.sent.map((s) => s.job.subscriptionId).sort()).toEqual(webhooks);
     const silentIds = new Set(silent.map((s) => s.id));

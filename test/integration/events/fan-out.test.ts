@@ -41,7 +41,16 @@ const store = (...subscriptions: Subscription[]) => storeSubscriptions(table.doc
 const eventBetween = (fromOrg: string, toOrg: string, overrides: Partial<PublishedEvent> = {}, data: Record<string, unknown> = {}) =>
   publishedEvent({
     ...overrides,
-    data: { status: 'submitted', fromOrg, toOrg, ownerOrg: fromOrg, serviceArea: 'rapid-response', priority: 'urgent', parties: [fromOrg, toOrg], ...data },
+    data: {
+      status: 'submitted',
+      fromOrg,
+      toOrg,
+      ownerOrg: fromOrg,
+      serviceArea: 'rapid-response',
+      priority: 'urgent',
+      parties: [fromOrg, toOrg],
+      ...data,
+    },
   });
 
 beforeAll(async () => {
@@ -118,7 +127,10 @@ describe('fan-out: delivery jobs', () => {
   it('queues exactly one job per webhook and email subscription when the event is redelivered, sequentially and concurrently', async () => {
     // Prepare
     const [a, b] = [org('a'), org('b')];
-    const webhook = subscription({ filters: { orgs: [b] }, channel: { type: 'webhook', url: 'https://hooks.example.org/j', sealedSecret: 'sealed' } });
+    const webhook = subscription({
+      filters: { orgs: [b] },
+      channel: { type: 'webhook', url: 'https://hooks.example.org/j', sealedSecret: 'sealed' },
+    });
     const email = subscription({ filters: { orgs: [a, b] }, channel: { type: 'email', address: 'pm@example.org' } });
     await store(webhook, email);
     const event = eventBetween(a, b);
@@ -136,7 +148,12 @@ describe('fan-out: delivery jobs', () => {
       expect(jobs[0]!.job).toEqual({ subscriptionId: s.id, ownerSub: s.ownerSub, attempt: 1, event });
       expect(jobs[0]!.delaySeconds).toBeUndefined();
       const [state] = await itemsUnder(table.documentClient, table.tableName, `SUBSCRIPTION#${s.id}`, 'DELIVERY-STATE#');
-      expect(state).toMatchObject({ ...subscriptionKeys.deliveryState(s.id, event.id), entity: 'delivery-state', status: 'queued', eventId: event.id });
+      expect(state).toMatchObject({
+        ...subscriptionKeys.deliveryState(s.id, event.id),
+        entity: 'delivery-state',
+        status: 'queued',
+        eventId: event.id,
+      });
       expect(state).toHaveProperty('jobQueuedAt');
     }
   });
@@ -144,7 +161,10 @@ describe('fan-out: delivery jobs', () => {
   it('queues one job when the first copies race: a copy that finds the claim unsent is retried, then does nothing', async () => {
     // Prepare
     const [a, b] = [org('a'), org('b')];
-    const webhook = subscription({ filters: { orgs: [a] }, channel: { type: 'webhook', url: 'https://hooks.example.org/j', sealedSecret: 'sealed' } });
+    const webhook = subscription({
+      filters: { orgs: [a] },
+      channel: { type: 'webhook', url: 'https://hooks.example.org/j', sealedSecret: 'sealed' },
+    });
     await store(webhook);
     const event = eventBetween(a, b);
 
@@ -183,11 +203,21 @@ describe('fan-out: delivery jobs', () => {
   it('takes over a claim whose holder stopped before queueing the job, once its lease has run out', async () => {
     // Prepare: a claim left behind by a fan-out that crashed between claiming and queueing
     const [a, b] = [org('a'), org('b')];
-    const webhook = subscription({ filters: { orgs: [a] }, channel: { type: 'webhook', url: 'https://hooks.example.org/j', sealedSecret: 'sealed' } });
+    const webhook = subscription({
+      filters: { orgs: [a] },
+      channel: { type: 'webhook', url: 'https://hooks.example.org/j', sealedSecret: 'sealed' },
+    });
     await store(webhook);
     const event = eventBetween(a, b);
-    const abandoned = { ...subscriptionKeys.deliveryState(webhook.id, event.id), entity: 'delivery-state', status: 'queued', eventId: event.id };
-    await table.documentClient.send(new PutCommand({ TableName: table.tableName, Item: { ...abandoned, claimUntil: Date.now() + 60_000 } }));
+    const abandoned = {
+      ...subscriptionKeys.deliveryState(webhook.id, event.id),
+      entity: 'delivery-state',
+      status: 'queued',
+      eventId: event.id,
+    };
+    await table.documentClient.send(
+      new PutCommand({ TableName: table.tableName, Item: { ...abandoned, claimUntil: Date.now() + 60_000 } }),
+    );
 
     // Act: while the lease holds, the message is retried; after it, the job is queued once
     const whileLeased = await invokeSqs(handler, [busMessage(event)]);
@@ -211,7 +241,10 @@ describe('fan-out: matching', () => {
       prefixOfB: subscription({ eventTypes: ['referral.*'], filters: { orgs: [b] } }),
       exactUrgentAnyOrg: subscription({ eventTypes: ['referral.submitted'], filters: { priorities: ['urgent'] } }),
       bothOrgs: subscription({ eventTypes: ['*'], filters: { orgs: [a, b] } }),
-      areaAndPriority: subscription({ eventTypes: ['referral.submitted', 'handoff.offered'], filters: { orgs: [a], serviceAreas: ['crisis-prevention'], priorities: ['soon', 'urgent'] } }),
+      areaAndPriority: subscription({
+        eventTypes: ['referral.submitted', 'handoff.offered'],
+        filters: { orgs: [a], serviceAreas: ['crisis-prevention'], priorities: ['soon', 'urgent'] },
+      }),
     };
     const deaf = {
       wrongPrefix: subscription({ eventTypes: ['handoff.*'], filters: { orgs: [b] } }),
@@ -278,7 +311,9 @@ describe('fan-out: matching', () => {
     // Assess
     expect(run.failed).toEqual([]);
     expect((await alertsOf(heard.ownerSub)).map((x) => x.eventId)).toEqual([event.id]);
-    const progress = await new DynamoDeliveryRepository({ client: table.documentClient, tableName: table.tableName }).fanOutProgress(event.id);
+    const progress = await new DynamoDeliveryRepository({ client: table.documentClient, tableName: table.tableName }).fanOutProgress(
+      event.id,
+    );
     expect(progress).toBeUndefined();
   });
 

@@ -49,7 +49,11 @@ describe('local runtime event path', () => {
 
     // Act
     const created = (await (await fetch(`${runtime.url}/referrals`, { method: 'POST', headers, body })).json()) as { id: string };
-    await fetch(`${runtime.url}/referrals/${created.id}/notes`, { method: 'POST', headers, body: JSON.stringify({ text: 'Called the family' }) });
+    await fetch(`${runtime.url}/referrals/${created.id}/notes`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ text: 'Called the family' }),
+    });
     await runtime.drain();
 
     // Assess

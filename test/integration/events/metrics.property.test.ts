@@ -31,7 +31,10 @@ import {
 import { probe, transactionConflict, type ClientProbe } from '../../support/referral-fixtures.ts';
 import { createTestTable, type TestTable } from '../../support/table.ts';
 
-type ApiHandler = (event: ReturnType<typeof httpEvent>, context: ReturnType<typeof lambdaContext>) => Promise<APIGatewayProxyStructuredResultV2>;
+type ApiHandler = (
+  event: ReturnType<typeof httpEvent>,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 let table: TestTable;
 let consume: SqsHandler;
@@ -65,7 +68,10 @@ const freshMonth = (): string => {
 const PM_CLAIMS = { sub: 'pm-1', token_use: 'id', 'custom:org': 'ecc', 'cognito:groups': '[programme_manager]' };
 
 const summary = async (query: string, claims: Record<string, string> = PM_CLAIMS) => {
-  const result = await summaryHandler(httpEvent({ path: `/metrics/summary?${query}`, routeKey: 'GET /metrics/summary', claims }), lambdaContext());
+  const result = await summaryHandler(
+    httpEvent({ path: `/metrics/summary?${query}`, routeKey: 'GET /metrics/summary', claims }),
+    lambdaContext(),
+  );
   return { status: result.statusCode, body: JSON.parse(result.body ?? '{}') };
 };
 
@@ -80,7 +86,9 @@ const deliver = async (batches: readonly (readonly PublishedEvent[])[]) => {
 };
 
 describe('metrics: incremental, idempotent, order-independent', () => {
-  it('summaries equal a brute-force replay of the histories, under shuffled, batched and redelivered events', { timeout: 240_000 }, async () => {
+  it('summaries equal a brute-force replay of the histories, under shuffled, batched and redelivered events', {
+    timeout: 240_000,
+  }, async () => {
     const runs: { events: number; deliveries: number }[] = [];
     await fc.assert(
       fc.asyncProperty(
@@ -90,8 +98,15 @@ describe('metrics: incremental, idempotent, order-independent', () => {
             const histories = plans.map((plan) => storyOf(plan, month));
             // A few events also twice within one batch.
             return fc
-              .tuple(deliveriesArbitrary(histories.flat()), fc.subarray(histories.flat(), { maxLength: Math.min(3, histories.flat().length) }))
-              .map(([batches, doubled]) => ({ month, histories, batches: [...batches, doubled.flatMap((e) => [e, e])].filter((b) => b.length > 0) }));
+              .tuple(
+                deliveriesArbitrary(histories.flat()),
+                fc.subarray(histories.flat(), { maxLength: Math.min(3, histories.flat().length) }),
+              )
+              .map(([batches, doubled]) => ({
+                month,
+                histories,
+                batches: [...batches, doubled.flatMap((e) => [e, e])].filter((b) => b.length > 0),
+              }));
           }),
         async ({ month, histories, batches }) => {
           // Act
@@ -130,7 +145,10 @@ describe('metrics: incremental, idempotent, order-independent', () => {
   it('writes one TransactWriteItems per batch, and retries a transaction that met a concurrent writer', async () => {
     // Prepare
     const month = freshMonth();
-    const events = storyOf({ from: 0, to: 0, serviceArea: 0, priority: 0, startMinute: 60, steps: [{ choice: 0, pick: 0, delayMinutes: 30 }] }, month);
+    const events = storyOf(
+      { from: 0, to: 0, serviceArea: 0, priority: 0, startMinute: 60, steps: [{ choice: 0, pick: 0, delayMinutes: 30 }] },
+      month,
+    );
     consumerCalls.reset();
     consumerCalls.failNext('TransactWriteItemsCommand', 1, transactionConflict);
 
@@ -143,7 +161,13 @@ describe('metrics: incremental, idempotent, order-independent', () => {
     expect(again.failed).toEqual([]);
     expect(consumerCalls.calls).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
     const reply = await summary(`from=${month}-01&to=${month}-28`);
-    expect(reply.body.total).toMatchObject({ referrals: 1, byStatus: { accepted: 1 }, accepted: 1, acceptedWithinTarget: 1, timeToAccept: { count: 1, meanMinutes: 30 } });
+    expect(reply.body.total).toMatchObject({
+      referrals: 1,
+      byStatus: { accepted: 1 },
+      accepted: 1,
+      acceptedWithinTarget: 1,
+      timeToAccept: { count: 1, meanMinutes: 30 },
+    });
   });
 
   it('answers a summary with Queries only: one per service area × month × shard', async () => {
@@ -168,7 +192,12 @@ describe('metrics: incremental, idempotent, order-independent', () => {
     summaryCalls.reset();
 
     // Act
-    const reply = await summary('groupBy=serviceArea', { sub: 'p-1', token_use: 'id', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' });
+    const reply = await summary('groupBy=serviceArea', {
+      sub: 'p-1',
+      token_use: 'id',
+      'custom:org': 'provide',
+      'cognito:groups': '[practitioner]',
+    });
 
     // Assess
     expect(reply.status).toBe(403);

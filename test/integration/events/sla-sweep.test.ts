@@ -89,7 +89,13 @@ describe('referral.overdue', () => {
       expect(overdue).toMatchObject({
         seq: 2,
         actor: { sub: 'system', org: 'jointly', role: 'system' },
-        data: { status: 'submitted', fromOrg: 'provide', toOrg: 'ecc', priority: 'urgent', dueAt: new Date(t0.getTime() + URGENT_TARGET).toISOString() },
+        data: {
+          status: 'submitted',
+          fromOrg: 'provide',
+          toOrg: 'ecc',
+          priority: 'urgent',
+          dueAt: new Date(t0.getTime() + URGENT_TARGET).toISOString(),
+        },
       });
       const item = await rawItem(referralKeys.referral(id));
       expect(item).toMatchObject({ status: 'submitted', version: 1, seq: 2, overdueNotifiedFor: item.dueAt });
@@ -216,7 +222,13 @@ describe('handoff.overdue', () => {
 
     // Assess
     const events = await history(id);
-    expect(events.map((e) => e.type)).toEqual(['referral.submitted', 'referral.accepted', 'handoff.offered', 'handoff.overdue', 'handoff.accepted']);
+    expect(events.map((e) => e.type)).toEqual([
+      'referral.submitted',
+      'referral.accepted',
+      'handoff.offered',
+      'handoff.overdue',
+      'handoff.accepted',
+    ]);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(ofType(events, 'handoff.overdue')[0]).toMatchObject({
       handoffId: offer.id,

@@ -78,7 +78,11 @@ const traffic = async (count: number): Promise<string[]> =>
   Promise.all(
     Array.from({ length: count }, async () => {
       const { id } = await referrals.submit(provide, newReferral());
-      await Promise.all([referrals.addNote(provide, id, 'Called the family'), referrals.addNote(ecc, id, 'Triage booked'), referrals.get(ecc, id)]);
+      await Promise.all([
+        referrals.addNote(provide, id, 'Called the family'),
+        referrals.addNote(ecc, id, 'Triage booked'),
+        referrals.get(ecc, id),
+      ]);
       await referrals.act(ecc, id, { action: 'request-info', body: { comment: 'Is there a carer?' } });
       await referrals.act(provide, id, { action: 'provide-info', body: { comment: 'Daughter visits' } });
       await referrals.act(ecc, id, { action: 'accept', body: {} });
@@ -156,7 +160,10 @@ describe('StreamPoller → publisher', () => {
     expect(publishedByFirst).toBeGreaterThan(0);
     expect(publishedByFirst).toBeLessThan([...(await committed(before)).values()].flat().length);
     await expectExactlyOnceInOrder(bus, [...before, ...after]);
-    const saved = JSON.parse(readFileSync(positionFile, 'utf8')) as { streamArn: string; shards: Record<string, { sequenceNumber?: string }> };
+    const saved = JSON.parse(readFileSync(positionFile, 'utf8')) as {
+      streamArn: string;
+      shards: Record<string, { sequenceNumber?: string }>;
+    };
     expect(saved.streamArn).toContain(table.tableName);
     expect(Object.values(saved.shards).some((s) => s.sequenceNumber)).toBe(true);
   });

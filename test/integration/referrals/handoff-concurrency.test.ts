@@ -138,7 +138,7 @@ describe('randomized concurrent handoff traffic', () => {
   it('keeps one owner, at most one open handoff and a gap-free history for every referral', async () => {
     // Prepare: a deterministic pseudo-random generator, so a failure can be replayed.
     let seed = 20261128;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const ids = await Promise.all(Array.from({ length: 6 }, () => acceptedReferral()));
     const orgs = ['provide', 'ecc', 'meht', 'ageuk-essex'] as const;
@@ -160,13 +160,15 @@ describe('randomized concurrent handoff traffic', () => {
         const target = byOrg[handoff.toOrg as keyof typeof byOrg];
         const offerer = byOrg[handoff.fromOrg as keyof typeof byOrg];
         if (kind === 'withdraw') return fixture.handoffs.answer(offerer, handoff.id, { action: 'withdraw', body: {} });
-        if (kind === 'decline') return fixture.handoffs.answer(target, handoff.id, { action: 'decline', body: { reasonCode: 'no-capacity' } });
+        if (kind === 'decline')
+          return fixture.handoffs.answer(target, handoff.id, { action: 'decline', body: { reasonCode: 'no-capacity' } });
         return fixture.handoffs.answer(target, handoff.id, { action: 'accept', body: {} });
       });
       const results = await Promise.allSettled(operations);
       // Losers of a race fail with a domain error (403/409/…), never anything else.
       for (const result of results) {
-        if (result.status === 'rejected') expect((result.reason as Error).constructor.name).toMatch(/(Conflict|Forbidden|Unprocessable)Error$/);
+        if (result.status === 'rejected')
+          expect((result.reason as Error).constructor.name).toMatch(/(Conflict|Forbidden|Unprocessable)Error$/);
       }
     }
 

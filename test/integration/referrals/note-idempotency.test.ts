@@ -18,7 +18,13 @@ let listNotes: Handler;
 const PAT = { sub: 'idem-pat', token_use: 'id', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' };
 const SAM = { sub: 'idem-sam', token_use: 'id', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' };
 
-const post = (handler: Handler, path: string, routeKey: string, body: unknown, options: { key?: string; claims?: Record<string, string>; id?: string } = {}) =>
+const post = (
+  handler: Handler,
+  path: string,
+  routeKey: string,
+  body: unknown,
+  options: { key?: string; claims?: Record<string, string>; id?: string } = {},
+) =>
   handler(
     httpEvent({
       method: 'POST',
@@ -45,7 +51,11 @@ const notesOf = async (id: string): Promise<{ id: string; text: string }[]> => {
 
 const newReferral = async (): Promise<string> => {
   const reply = await post(createReferral, '/referrals', 'POST /referrals', {
-    toOrg: 'ecc', serviceArea: 'crisis-prevention', priority: 'soon', subject: { localId: 'IDEM-1' }, reason: 'Carer breakdown',
+    toOrg: 'ecc',
+    serviceArea: 'crisis-prevention',
+    priority: 'soon',
+    subject: { localId: 'IDEM-1' },
+    reason: 'Carer breakdown',
   });
   if (reply.statusCode !== 201) throw new Error(`create failed: ${reply.body}`);
   return JSON.parse(reply.body!).id;

@@ -81,7 +81,11 @@ describe('subject hashes carry their key version', () => {
     // Act
     const beforeItem = new DynamoReferralRepository({ client, tableName: table.tableName, subjectHashKey: v1 }).toItem(before as never);
     const afterItem = rotated.toItem(after as never);
-    await rotated.create(after as never, { type: 'referral.submitted', data: {} } as never, { sub: 'pat', org: 'provide', role: 'practitioner' });
+    await rotated.create(after as never, { type: 'referral.submitted', data: {} } as never, {
+      sub: 'pat',
+      org: 'provide',
+      role: 'practitioner',
+    });
     const found = await rotated.findByPerson({ nhsNumber }, { kind: 'programme' }, { limit: 100 });
 
     // Assess

@@ -26,7 +26,12 @@ const NHS_NUMBER = '9434765919';
 const REASON_PROVIDE = 'Provide: falls at home twice this week';
 const REASON_MEHT = 'MEHT: discharge needs a package of care';
 
-const idToken = (sub: string, org: string, group = 'practitioner') => ({ sub, token_use: 'id', 'custom:org': org, 'cognito:groups': `[${group}]` });
+const idToken = (sub: string, org: string, group = 'practitioner') => ({
+  sub,
+  token_use: 'id',
+  'custom:org': org,
+  'cognito:groups': `[${group}]`,
+});
 
 /** What the authorizer hands on for a Cognito access token: no `aud`, no custom attributes. */
 const accessToken = (sub: string, group: string) => ({
@@ -40,7 +45,14 @@ const accessToken = (sub: string, group: string) => ({
 
 const call = (handler: Handler, path: string, claims: Record<string, string>, body: unknown) =>
   handler(
-    httpEvent({ method: 'POST', path, routeKey: `POST ${path}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), claims }),
+    httpEvent({
+      method: 'POST',
+      path,
+      routeKey: `POST ${path}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      claims,
+    }),
     lambdaContext(),
   );
 
@@ -61,12 +73,21 @@ beforeAll(async () => {
   repository = new DynamoReferralRepository({ client: table.documentClient, tableName: table.tableName, subjectHashKey: SUBJECT_HASH_KEY });
   const subject = { nhsNumber: NHS_NUMBER, name: 'Scope Person' };
   const fromProvide = await call(create, '/referrals', idToken('scope-provide', 'provide'), {
-    toOrg: 'ecc', serviceArea: 'rapid-response', priority: 'urgent', subject, reason: REASON_PROVIDE,
+    toOrg: 'ecc',
+    serviceArea: 'rapid-response',
+    priority: 'urgent',
+    subject,
+    reason: REASON_PROVIDE,
   });
   const fromMeht = await call(create, '/referrals', idToken('scope-meht', 'meht'), {
-    toOrg: 'ageuk-essex', serviceArea: 'joint-referral', priority: 'soon', subject, reason: REASON_MEHT,
+    toOrg: 'ageuk-essex',
+    serviceArea: 'joint-referral',
+    priority: 'soon',
+    subject,
+    reason: REASON_MEHT,
   });
-  if (fromProvide.statusCode !== 201 || fromMeht.statusCode !== 201) throw new Error(`seeding failed: ${fromProvide.body} ${fromMeht.body}`);
+  if (fromProvide.statusCode !== 201 || fromMeht.statusCode !== 201)
+    throw new Error(`seeding failed: ${fromProvide.body} ${fromMeht.body}`);
   provideReferralId = JSON.parse(fromProvide.body!).id;
   mehtReferralId = JSON.parse(fromMeht.body!).id;
 });
@@ -152,7 +173,13 @@ describe('the repository’s required read scope', () => {
       sort: 'newest',
       limit: 25,
     });
-    const handoffs = await repository.listHandoffs({ scope: { kind: 'org', org: 'provide' }, box: 'inbox', orgs: ['meht'], statuses: ['offered'], limit: 25 });
+    const handoffs = await repository.listHandoffs({
+      scope: { kind: 'org', org: 'provide' },
+      box: 'inbox',
+      orgs: ['meht'],
+      statuses: ['offered'],
+      limit: 25,
+    });
 
     // Assess
     expect(page.items.map((r) => r.id)).toEqual([provideReferralId]);

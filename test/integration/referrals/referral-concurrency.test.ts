@@ -31,7 +31,9 @@ describe('concurrent conflicting transitions', () => {
     const { id } = await fixture.service.submit(provide, newReferral());
 
     // Act
-    const results = await settle(Array.from({ length: 20 }, (_, i) => fixture.service.act(i % 2 ? ecc : eccColleague, id, { action: 'accept', body: {} })));
+    const results = await settle(
+      Array.from({ length: 20 }, (_, i) => fixture.service.act(i % 2 ? ecc : eccColleague, id, { action: 'accept', body: {} })),
+    );
 
     // Assess
     const winners = results.filter((r) => r.status === 'fulfilled');
@@ -58,7 +60,10 @@ describe('concurrent conflicting transitions', () => {
     const after = await fixture.repository.get(id);
     expect(after?.status).toBe(accept.status === 'fulfilled' ? 'accepted' : 'declined');
     const history = await fixture.repository.history(id, { limit: 100 });
-    expect(history.items.map((e) => e.type)).toEqual(['referral.submitted', accept.status === 'fulfilled' ? 'referral.accepted' : 'referral.declined']);
+    expect(history.items.map((e) => e.type)).toEqual([
+      'referral.submitted',
+      accept.status === 'fulfilled' ? 'referral.accepted' : 'referral.declined',
+    ]);
   });
 
   it('a transition racing notes is retried past them: both land, seq stays gap-free, version counts only the transition', async () => {

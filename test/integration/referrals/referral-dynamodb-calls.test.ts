@@ -91,7 +91,11 @@ describe('DynamoDB calls per referral operation', () => {
     const owned = (await fixture.service.submit(provide, newReferral())).id;
     await fixture.service.act(ecc, owned, { action: 'accept', body: {} });
     const offer = await fixture.handoffs.offer(ecc, owned, { toOrg: 'provide', reason: 'Medical' });
-    expect(await callsOf(() => fixture.handoffs.get(provide, offer.id))).toEqual(['GetItemCommand', 'BatchGetItemCommand', 'PutItemCommand']);
+    expect(await callsOf(() => fixture.handoffs.get(provide, offer.id))).toEqual([
+      'GetItemCommand',
+      'BatchGetItemCommand',
+      'PutItemCommand',
+    ]);
   });
 
   it('handoff answer: pointer GetItem, one BatchGetItem, one transaction', async () => {

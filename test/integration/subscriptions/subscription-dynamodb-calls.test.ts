@@ -40,7 +40,8 @@ const callsOf = async (operation: () => Promise<unknown>): Promise<string[]> => 
 /** Asserts `calls` holds at most `maxima[name]` of each command, and nothing else. */
 const expectAtMost = (calls: readonly string[], maxima: Readonly<Record<string, number>>) => {
   const counts = calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
-  for (const [name, count] of Object.entries(counts)) expect(count, `${name} in ${calls.join(', ')}`).toBeLessThanOrEqual(maxima[name] ?? 0);
+  for (const [name, count] of Object.entries(counts))
+    expect(count, `${name} in ${calls.join(', ')}`).toBeLessThanOrEqual(maxima[name] ?? 0);
 };
 
 const inbox = { eventTypes: ['handoff.*'], channel: { type: 'inbox' as const } };

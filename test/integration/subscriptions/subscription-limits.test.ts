@@ -37,9 +37,17 @@ afterAll(async () => {
 
 const subscriptionItemsOf = (sub: string) => itemsUnder(table.documentClient, table.tableName, `USER#${sub}`, userKeys.subscriptionPrefix);
 const countOf = async (sub: string) =>
-  (await table.documentClient.send(new GetCommand({ TableName: table.tableName, Key: userKeys.subscriptionCount(sub), ConsistentRead: true }))).Item?.active;
+  (
+    await table.documentClient.send(
+      new GetCommand({ TableName: table.tableName, Key: userKeys.subscriptionCount(sub), ConsistentRead: true }),
+    )
+  ).Item?.active;
 const matchItem = async (org: string, id: string) =>
-  (await table.documentClient.send(new GetCommand({ TableName: table.tableName, Key: subscriptionKeys.match(org, id), ConsistentRead: true }))).Item;
+  (
+    await table.documentClient.send(
+      new GetCommand({ TableName: table.tableName, Key: subscriptionKeys.match(org, id), ConsistentRead: true }),
+    )
+  ).Item;
 
 describe('the per-user cap', () => {
   it('holds exactly when 30 creates by one user race: 20 made, 10 answered 422, nothing else written', async () => {
@@ -56,7 +64,9 @@ describe('the per-user cap', () => {
     expect(refused).toHaveLength(10);
     for (const r of refused) {
       expect(r.reason).toBeInstanceOf(UnprocessableEntityError);
-      expect((r.reason as UnprocessableEntityError).errors).toEqual([{ path: 'subscriptions', message: 'at most 20 subscriptions per person' }]);
+      expect((r.reason as UnprocessableEntityError).errors).toEqual([
+        { path: 'subscriptions', message: 'at most 20 subscriptions per person' },
+      ]);
     }
     expect(await subscriptionItemsOf(nurse.sub)).toHaveLength(20);
     expect(await countOf(nurse.sub)).toBe(20);
@@ -123,7 +133,10 @@ describe('expiry and renewal', () => {
     const owner = await table.documentClient.send(
       new GetCommand({ TableName: table.tableName, Key: userKeys.subscription(nurse.sub, made.id), ConsistentRead: true }),
     );
-    expect(owner.Item).toMatchObject({ validUntil: renewed.expiresAt, expiresAt: Math.floor((Date.parse(renewed.expiresAt) + 30 * DAY_MS) / 1000) });
+    expect(owner.Item).toMatchObject({
+      validUntil: renewed.expiresAt,
+      expiresAt: Math.floor((Date.parse(renewed.expiresAt) + 30 * DAY_MS) / 1000),
+    });
     const match = await matchItem('provide', made.id);
     expect(match).toMatchObject({ expiresAt: owner.Item!.expiresAt, subscription: { expiresAt: renewed.expiresAt } });
   });
@@ -140,8 +153,15 @@ describe('programme managers’ oversight', () => {
     const renewal = await Promise.allSettled([fixture.service.renew(nurse, made.id)]);
 
     // Assess
-    expect(disabled).toMatchObject({ status: 'disabled', disabledBy: { sub: manager.sub, org: 'meht' }, ownerSub: nurse.sub, ownerOrg: 'ecc' });
-    expect(await matchItem('ecc', made.id)).toMatchObject({ subscription: { status: 'disabled', disabledBy: { sub: manager.sub, org: 'meht' } } });
+    expect(disabled).toMatchObject({
+      status: 'disabled',
+      disabledBy: { sub: manager.sub, org: 'meht' },
+      ownerSub: nurse.sub,
+      ownerOrg: 'ecc',
+    });
+    expect(await matchItem('ecc', made.id)).toMatchObject({
+      subscription: { status: 'disabled', disabledBy: { sub: manager.sub, org: 'meht' } },
+    });
     expect(renewal[0]).toMatchObject({ status: 'rejected', reason: { name: 'ConflictError' } });
     expect((await fixture.service.list(nurse, { limit: 10 })).items[0]).toMatchObject({ id: made.id, status: 'disabled' });
   });
@@ -151,7 +171,10 @@ describe('programme managers’ oversight', () => {
     const a = caller(`nurse-all-a-${Date.now()}`, 'provide');
     const b = caller(`nurse-all-b-${Date.now()}`, 'ecc');
     const first = await fixture.service.create(a, inbox);
-    const second = await fixture.service.create(b, { ...inbox, channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-length' } });
+    const second = await fixture.service.create(b, {
+      ...inbox,
+      channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-length' },
+    });
     fixture.probe.reset();
 
     // Act
@@ -161,7 +184,11 @@ describe('programme managers’ oversight', () => {
     expect(fixture.probe.calls).toEqual(['QueryCommand']);
     const ids = page.items.map((s) => s.id);
     expect(ids.indexOf(second.id)).toBeLessThan(ids.indexOf(first.id));
-    expect(page.items.find((s) => s.id === second.id)).toMatchObject({ ownerSub: b.sub, ownerOrg: 'ecc', channel: { type: 'webhook', url: 'http://127.0.0.1:9' } });
+    expect(page.items.find((s) => s.id === second.id)).toMatchObject({
+      ownerSub: b.sub,
+      ownerOrg: 'ecc',
+      channel: { type: 'webhook', url: 'http://127.0.0.1:9' },
+    });
     expect(JSON.stringify(page)).not.toMatch(/secret/i);
   });
 });

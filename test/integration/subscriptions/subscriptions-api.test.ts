@@ -25,10 +25,7 @@ import {
 import { createTestTable, type TestTable } from '../../support/table.ts';
 
 let table: TestTable;
-const handlers = {} as Record<
-  'create' | 'list' | 'remove' | 'deliveries' | 'redrive' | 'alerts' | 'ack',
-  TestableHandler
->;
+const handlers = {} as Record<'create' | 'list' | 'remove' | 'deliveries' | 'redrive' | 'alerts' | 'ack', TestableHandler>;
 const queue = capturingQueue();
 
 const SECRET = 'shh-this-is-the-webhook-secret-42';
@@ -55,7 +52,14 @@ const claimsOf = (who: Who) => ({
 const call = (
   handler: TestableHandler,
   who: Who,
-  request: { method: string; path: string; route: string; body?: unknown; pathParameters?: Record<string, string>; headers?: Record<string, string> },
+  request: {
+    method: string;
+    path: string;
+    route: string;
+    body?: unknown;
+    pathParameters?: Record<string, string>;
+    headers?: Record<string, string>;
+  },
 ) =>
   invoke(
     handler,
@@ -84,7 +88,12 @@ const listDeliveries = (who: Who, id: string, query = '') =>
     pathParameters: { id },
   });
 const redrive = (who: Who, id: string) =>
-  call(handlers.redrive, who, { method: 'POST', path: `/subscriptions/${id}/redrive`, route: '/subscriptions/{id}/redrive', pathParameters: { id } });
+  call(handlers.redrive, who, {
+    method: 'POST',
+    path: `/subscriptions/${id}/redrive`,
+    route: '/subscriptions/{id}/redrive',
+    pathParameters: { id },
+  });
 const listAlerts = (who: Who, query = '') => call(handlers.alerts, who, { method: 'GET', path: `/alerts${query}`, route: '/alerts' });
 const ackAlert = (who: Who, id: string) =>
   call(handlers.ack, who, { method: 'POST', path: `/alerts/${id}/ack`, route: '/alerts/{id}/ack', pathParameters: { id } });
@@ -97,7 +106,11 @@ const sortedDeep = (value: unknown): unknown =>
   Array.isArray(value)
     ? value.map(sortedDeep)
     : value && typeof value === 'object'
-      ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedDeep((value as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, sortedDeep((value as Record<string, unknown>)[k])]),
+        )
       : value;
 
 const idOf = (response: APIGatewayProxyStructuredResultV2): string => jsonBody<{ id: string }>(response).id;
@@ -180,7 +193,13 @@ describe('POST /subscriptions', () => {
     });
     expect(Date.parse(String(view.expiresAt)) - Date.parse(String(view.createdAt))).toBe(90 * 24 * 3600 * 1000);
     const item = await getItem(userKeys.subscription(PAT.sub, String(view.id)));
-    expect(item).toMatchObject({ entity: 'subscription', id: view.id, ownerSub: PAT.sub, ownerOrg: 'provide', filters: { orgs: ['provide'] } });
+    expect(item).toMatchObject({
+      entity: 'subscription',
+      id: view.id,
+      ownerSub: PAT.sub,
+      ownerOrg: 'provide',
+      filters: { orgs: ['provide'] },
+    });
     const matches = await matchItemsOf(String(view.id), ['provide', '*', 'ecc']);
     expect(matches).toHaveLength(1);
     expect(matches[0]).toMatchObject({ ...subscriptionKeys.match('provide', String(view.id)), entity: 'subscription-match' });
@@ -246,7 +265,11 @@ describe('POST /subscriptions', () => {
     // Act
     const created = await createSubscription(MAX, WEBHOOK, { 'idempotency-key': key });
     const sameBody = await createSubscription(MAX, WEBHOOK, { 'idempotency-key': key });
-    const otherSecretSameKey = await createSubscription(MAX, { ...WEBHOOK, channel: { ...WEBHOOK.channel, secret: otherSecret } }, { 'idempotency-key': key });
+    const otherSecretSameKey = await createSubscription(
+      MAX,
+      { ...WEBHOOK, channel: { ...WEBHOOK.channel, secret: otherSecret } },
+      { 'idempotency-key': key },
+    );
 
     // Assess
     expect(created.statusCode).toBe(201);
@@ -255,7 +278,12 @@ describe('POST /subscriptions', () => {
     expect(otherSecretSameKey.statusCode).toBe(422);
     const records = (
       await table.documentClient.send(
-        new ScanCommand({ TableName: table.tableName, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'IDEMPOTENCY#' }, ConsistentRead: true }),
+        new ScanCommand({
+          TableName: table.tableName,
+          FilterExpression: 'begins_with(pk, :p)',
+          ExpressionAttributeValues: { ':p': 'IDEMPOTENCY#' },
+          ConsistentRead: true,
+        }),
       )
     ).Items!;
     const mine = records.filter((r) => JSON.stringify(r).includes(idOf(created)));
@@ -264,7 +292,9 @@ describe('POST /subscriptions', () => {
     expect(stored).not.toContain(SECRET);
     expect(stored).not.toMatch(/"secret"/);
     // The payload hash is not the unkeyed hash of the body with the secret in it (Powertools' default).
-    const unkeyed = createHash('md5').update(JSON.stringify(sortedDeep({ ...WEBHOOK }))).digest('base64');
+    const unkeyed = createHash('md5')
+      .update(JSON.stringify(sortedDeep({ ...WEBHOOK })))
+      .digest('base64');
     expect(mine[0]!.validation).toBeDefined();
     expect(mine[0]!.validation).not.toBe(unkeyed);
   });
@@ -329,7 +359,9 @@ describe('GET /subscriptions', () => {
     // Assess
     expect(first.statusCode).toBe(200);
     expect(jsonBody<{ items: { id: string }[] }>(first).items.map((s) => s.id)).toEqual([ids[2], ids[1]]);
-    expect(jsonBody<{ items: { id: string }[]; nextCursor?: string }>(second)).toEqual({ items: [expect.objectContaining({ id: ids[0] })] });
+    expect(jsonBody<{ items: { id: string }[]; nextCursor?: string }>(second)).toEqual({
+      items: [expect.objectContaining({ id: ids[0] })],
+    });
     expect(stolen.statusCode).toBe(400);
   });
 });
@@ -405,7 +437,9 @@ describe('GET /subscriptions/{id}/deliveries and POST …/redrive', () => {
       { eventId, attempt: 3, at: '2026-01-05T09:02:31.000Z', outcome: 'delivered', httpStatus: 204 },
       { eventId, attempt: 2, at: '2026-01-05T09:00:31.000Z', outcome: 'failed', error: 'timeout' },
     ]);
-    expect(jsonBody(second)).toEqual({ items: [{ eventId, attempt: 1, at: '2026-01-05T09:00:01.000Z', outcome: 'failed', httpStatus: 503 }] });
+    expect(jsonBody(second)).toEqual({
+      items: [{ eventId, attempt: 1, at: '2026-01-05T09:00:01.000Z', outcome: 'failed', httpStatus: 503 }],
+    });
   });
 
   it('answers 404 to anyone but the owner, for deliveries and redrive, and redrives nothing', async () => {
@@ -566,7 +600,9 @@ describe('the unread index', () => {
     const who: Who = { sub: 'ian-meht', org: 'meht', role: 'practitioner' };
     const eventId = ulidAt('2026-04-01T00:00:00.000Z');
     const subscriptionId = ulidAt('2026-04-01T00:00:00.000Z');
-    await seed(table.documentClient, table.tableName, [alertItem({ sub: who.sub, eventId, subscriptionId, createdAt: '2026-04-01T00:00:00.000Z' })]);
+    await seed(table.documentClient, table.tableName, [
+      alertItem({ sub: who.sub, eventId, subscriptionId, createdAt: '2026-04-01T00:00:00.000Z' }),
+    ]);
     const unreadIndex = async () =>
       (
         await table.documentClient.send(
@@ -609,7 +645,9 @@ describe('concurrent writes', () => {
     const who: Who = { sub: 'kay-provide', org: 'provide', role: 'practitioner' };
     const eventId = ulidAt('2026-05-01T00:00:00.000Z');
     const subscriptionId = ulidAt('2026-05-01T00:00:00.000Z');
-    await seed(table.documentClient, table.tableName, [alertItem({ sub: who.sub, eventId, subscriptionId, createdAt: '2026-05-01T00:00:00.000Z' })]);
+    await seed(table.documentClient, table.tableName, [
+      alertItem({ sub: who.sub, eventId, subscriptionId, createdAt: '2026-05-01T00:00:00.000Z' }),
+    ]);
 
     // Act
     const responses = await Promise.all(Array.from({ length: 6 }, () => ackAlert(who, `${eventId}.${subscriptionId}`)));

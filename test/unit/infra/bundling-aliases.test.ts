@@ -19,7 +19,11 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const modulesLoadedBy = (specifier: string): string[] => {
   const child = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', `await import(${JSON.stringify(specifier)}); process.stdout.write(JSON.stringify(process.moduleLoadList));`],
+    [
+      '--input-type=module',
+      '-e',
+      `await import(${JSON.stringify(specifier)}); process.stdout.write(JSON.stringify(process.moduleLoadList));`,
+    ],
     { encoding: 'utf8' },
   );
   if (child.status !== 0) throw new Error(child.stderr);
@@ -37,7 +41,13 @@ describe('LAMBDA_ALIASES', () => {
   });
 
   it('substitutes the default credential chain and the two built-ins, with and without node:', () => {
-    expect(Object.keys(LAMBDA_ALIASES).sort()).toEqual(['@aws-sdk/credential-provider-node', 'http', 'node:http', 'node:process', 'process']);
+    expect(Object.keys(LAMBDA_ALIASES).sort()).toEqual([
+      '@aws-sdk/credential-provider-node',
+      'http',
+      'node:http',
+      'node:process',
+      'process',
+    ]);
   });
 
   it('renders as CDK --alias items and parses back (split at the first =)', () => {

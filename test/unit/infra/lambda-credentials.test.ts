@@ -77,7 +77,11 @@ describe('defaultProvider (Lambda bundles)', () => {
   it('prefers the environment over a configured container endpoint, which it never calls', async () => {
     // Prepare
     const endpoint = await containerEndpoint();
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'ASIAENV', AWS_SECRET_ACCESS_KEY: 'env-secret', AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.url });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'ASIAENV',
+      AWS_SECRET_ACCESS_KEY: 'env-secret',
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: endpoint.url,
+    });
 
     try {
       // Act
@@ -101,7 +105,11 @@ describe('defaultProvider (Lambda bundles)', () => {
       const credentials = await alias.defaultProvider()();
 
       // Assess
-      expect(credentials).toMatchObject({ accessKeyId: 'ASIACONTAINER', secretAccessKey: 'container-secret', sessionToken: 'container-token' });
+      expect(credentials).toMatchObject({
+        accessKeyId: 'ASIACONTAINER',
+        secretAccessKey: 'container-secret',
+        sessionToken: 'container-token',
+      });
       expect(credentials.expiration).toBeInstanceOf(Date);
       expect(endpoint.authorizations).toEqual(['container-auth']);
     } finally {

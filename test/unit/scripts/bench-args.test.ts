@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BenchArgumentError, DEFAULT_SETTINGS, parseBenchArgs, QUICK_SETTINGS, SECTIONS, type BenchSettings } from '../../../scripts/bench/args.ts';
+import {
+  BenchArgumentError,
+  DEFAULT_SETTINGS,
+  parseBenchArgs,
+  QUICK_SETTINGS,
+  SECTIONS,
+  type BenchSettings,
+} from '../../../scripts/bench/args.ts';
 
 const settingsOf = (argv: string[], env: Record<string, string> = {}): BenchSettings => {
   const parsed = parseBenchArgs(argv, env);
@@ -38,7 +45,15 @@ describe('parseBenchArgs', () => {
     const settings = settingsOf(['--duration', '5', '--connections', '8', '--event-samples', '12', '--import-runs', '3'], env);
 
     // Assess
-    expect(settings).toMatchObject({ quick: true, iterations: 77, durationS: 5, connections: 8, eventSamples: 12, importRuns: 3, warmup: QUICK_SETTINGS.warmup });
+    expect(settings).toMatchObject({
+      quick: true,
+      iterations: 77,
+      durationS: 5,
+      connections: 8,
+      eventSamples: 12,
+      importRuns: 3,
+      warmup: QUICK_SETTINGS.warmup,
+    });
   });
 
   it('--only picks sections (trimmed), and BENCH_ONLY does when no flag is given', () => {

@@ -8,7 +8,11 @@ const offlineClient = (): DynamoDBDocumentClient => {
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({ region: 'eu-west-2', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
   );
-  client.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), { step: 'initialize', priority: 'low', name: 'offline' });
+  client.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), {
+    step: 'initialize',
+    priority: 'low',
+    name: 'offline',
+  });
   return client;
 };
 

@@ -37,7 +37,8 @@ const recordingClient = (reply: (sent: Sent) => Record<string, unknown> = () => 
 };
 
 const context = () => ({ now: new Date(), priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES, isKnownOrg: () => true });
-const repositoryOn = (client: DynamoDBDocumentClient) => new DynamoReferralRepository({ client, tableName: TABLE, subjectHashKey: 'k'.repeat(32) });
+const repositoryOn = (client: DynamoDBDocumentClient) =>
+  new DynamoReferralRepository({ client, tableName: TABLE, subjectHashKey: 'k'.repeat(32) });
 const submitted = (): Referral => createReferral(ulid(), newReferralInput(), PROVIDE, context()).referral;
 const accepted = (): Referral => ({ ...applyAction(submitted(), { action: 'accept', body: {} }, ECC, context()).referral, seq: 2 });
 
@@ -70,7 +71,10 @@ describe('raw counterparts issue what the repository issues', () => {
     expect(raw.sent.map((s) => s.command)).toEqual(['TransactWriteCommand']);
     expect(ours.sent.map((s) => s.command)).toEqual(['TransactWriteCommand']);
     expect(shapeOfTransact(raw.sent[0]!.input)).toEqual(shapeOfTransact(ours.sent[0]!.input));
-    expect(shapeOfTransact(raw.sent[0]!.input).map((p) => p.ConditionExpression)).toEqual(['attribute_not_exists(pk)', 'attribute_not_exists(pk)']);
+    expect(shapeOfTransact(raw.sent[0]!.input).map((p) => p.ConditionExpression)).toEqual([
+      'attribute_not_exists(pk)',
+      'attribute_not_exists(pk)',
+    ]);
   });
 
   it('get: the same consistent Query of the referral partition, then the access-log PutItem', async () => {
@@ -97,15 +101,28 @@ describe('raw counterparts issue what the repository issues', () => {
 
   it('list inbox (one status, newest first): the same index Query, then one BatchWriteItem of a page of access items', async () => {
     // Prepare
-    const page = Array.from({ length: LIST_LIMIT + 1 }, (_, i) => ({ id: `R${i}`, createdSk: `2026-01-01T00:00:${String(59 - i).padStart(2, '0')}Z#R${i}` }));
+    const page = Array.from({ length: LIST_LIMIT + 1 }, (_, i) => ({
+      id: `R${i}`,
+      createdSk: `2026-01-01T00:00:${String(59 - i).padStart(2, '0')}Z#R${i}`,
+    }));
     const answer = (sent: Sent) => (sent.command === 'QueryCommand' ? { Items: page, LastEvaluatedKey: { pk: 'x' } } : {});
     const ours = recordingClient(answer);
     const raw = recordingClient(answer);
     const repository = repositoryOn(ours.client);
 
     // Act
-    const listed = await repository.list({ scope: { kind: 'org', org: ECC.org }, box: 'inbox', orgs: [ECC.org], statuses: ['submitted'], sort: 'newest', limit: LIST_LIMIT });
-    await repository.recordAccess(listed.items.map((r) => r.id), { at: new Date().toISOString(), actor: actorOf(ECC), what: 'list' });
+    const listed = await repository.list({
+      scope: { kind: 'org', org: ECC.org },
+      box: 'inbox',
+      orgs: [ECC.org],
+      statuses: ['submitted'],
+      sort: 'newest',
+      limit: LIST_LIMIT,
+    });
+    await repository.recordAccess(
+      listed.items.map((r) => r.id),
+      { at: new Date().toISOString(), actor: actorOf(ECC), what: 'list' },
+    );
     await new RawOperations(raw.client, TABLE).prepareListInbox(ECC, 'submitted').run();
 
     // Assess
@@ -114,7 +131,9 @@ describe('raw counterparts issue what the repository issues', () => {
     expect(withoutUndefined(raw.sent[0]!.input)).toEqual(withoutUndefined(ours.sent[0]!.input));
     const puts = (sent: Sent) => sent.input.RequestItems[TABLE] as { PutRequest: { Item: Record<string, unknown> } }[];
     expect(puts(raw.sent[1]!)).toHaveLength(LIST_LIMIT);
-    expect(puts(raw.sent[1]!).map((p) => p.PutRequest.Item.referralId)).toEqual(puts(ours.sent[1]!).map((p) => p.PutRequest.Item.referralId));
+    expect(puts(raw.sent[1]!).map((p) => p.PutRequest.Item.referralId)).toEqual(
+      puts(ours.sent[1]!).map((p) => p.PutRequest.Item.referralId),
+    );
     expect(Object.keys(puts(raw.sent[1]!)[0]!.PutRequest.Item).sort()).toEqual(Object.keys(puts(ours.sent[1]!)[0]!.PutRequest.Item).sort());
   });
 

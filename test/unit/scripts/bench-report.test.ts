@@ -3,7 +3,14 @@ import { formatTable, num, renderReport, summaryLine } from '../../../scripts/be
 import type { BenchResults } from '../../../scripts/bench/results.ts';
 import { evaluateTargets, type TargetCheck } from '../../../scripts/bench/targets.ts';
 
-const machine = { cpuModel: 'Test CPU', cpuCount: 2, node: 'v24.0.0', platform: 'linux-x64', date: '2026-01-01T00:00:00.000Z', loadAverage1m: 0.5 };
+const machine = {
+  cpuModel: 'Test CPU',
+  cpuCount: 2,
+  node: 'v24.0.0',
+  platform: 'linux-x64',
+  date: '2026-01-01T00:00:00.000Z',
+  loadAverage1m: 0.5,
+};
 
 describe('formatTable', () => {
   it('pads each column to its widest cell, right-aligns numbers, and rules the header', () => {
@@ -24,7 +31,10 @@ describe('formatTable', () => {
   it('counts “≤” and “−” as one column each and trims trailing spaces', () => {
     // Prepare
     const columns = [{ header: 'target' }, { header: '' }];
-    const rows = [['≤ 1.15', ''], ['≥ 0.9', 'MISS']];
+    const rows = [
+      ['≤ 1.15', ''],
+      ['≥ 0.9', 'MISS'],
+    ];
 
     // Act
     const lines = formatTable(columns, rows).split('\n');

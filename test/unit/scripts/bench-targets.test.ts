@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { BenchResults, OperationResult } from '../../../scripts/bench/results.ts';
 import { evaluateTargets, TARGETS } from '../../../scripts/bench/targets.ts';
 
-const machine = { cpuModel: 'Test CPU', cpuCount: 2, node: 'v24.0.0', platform: 'linux-x64', date: '2026-01-01T00:00:00.000Z', loadAverage1m: 0.5 };
+const machine = {
+  cpuModel: 'Test CPU',
+  cpuCount: 2,
+  node: 'v24.0.0',
+  platform: 'linux-x64',
+  date: '2026-01-01T00:00:00.000Z',
+  loadAverage1m: 0.5,
+};
 
 const op = (ratioP50: number, ratioP99: number): OperationResult => ({
   p50Ms: 10 * ratioP50,

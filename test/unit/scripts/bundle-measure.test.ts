@@ -41,7 +41,10 @@ describe('packageOf', () => {
   it.each([
     ['node_modules/@aws-sdk/client-sqs/dist-es/SQSClient.js', '@aws-sdk/client-sqs'],
     ['node_modules/zod/v4/core/schemas.js', 'zod'],
-    ['node_modules/@aws-lambda-powertools/idempotency/node_modules/@aws-lambda-powertools/jmespath/lib/esm/Functions.js', '@aws-lambda-powertools/jmespath'],
+    [
+      'node_modules/@aws-lambda-powertools/idempotency/node_modules/@aws-lambda-powertools/jmespath/lib/esm/Functions.js',
+      '@aws-lambda-powertools/jmespath',
+    ],
     ['shared/platform/dynamodb/keys.ts', 'jointly'],
     ['infra/bundling/lambda-credentials.ts', 'jointly'],
   ])('%s → %s', (input, expected) => {
@@ -95,7 +98,11 @@ describe('importEnvironment', () => {
       const env = importEnvironment('getReferral');
 
       // Assess
-      expect(env).toMatchObject({ AWS_ACCESS_KEY_ID: expect.any(String), AWS_SECRET_ACCESS_KEY: expect.any(String), AWS_REGION: 'eu-west-2' });
+      expect(env).toMatchObject({
+        AWS_ACCESS_KEY_ID: expect.any(String),
+        AWS_SECRET_ACCESS_KEY: expect.any(String),
+        AWS_REGION: 'eu-west-2',
+      });
       expect(env).not.toHaveProperty('AWS_PROFILE');
       expect(env).not.toHaveProperty('HOME');
     } finally {

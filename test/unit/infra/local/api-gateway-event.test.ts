@@ -400,7 +400,18 @@ describe('formatRequestTime', () => {
     // Assess
     expect(formatted[0]).toBe('03/Jan/2020:04:05:06 +0000');
     expect(formatted.map((text) => text.slice(3, 6))).toEqual([
-      'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec',
+      'Jan',
+      'Feb',
+      'Mar',
+      'Apr',
+      'May',
+      'Jun',
+      'Jul',
+      'Aug',
+      'Sep',
+      'Oct',
+      'Nov',
+      'Dec',
     ]);
   });
 });

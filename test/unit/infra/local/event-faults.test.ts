@@ -15,10 +15,14 @@ beforeEach(() => {
   vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 });
 
-const failuresOf = (response: { batchItemFailures: { itemIdentifier: string }[] }) => response.batchItemFailures.map((f) => f.itemIdentifier);
+const failuresOf = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+  response.batchItemFailures.map((f) => f.itemIdentifier);
 
 /** A random source returning `draws` in turn, then `rest`. */
-const drawing = (draws: number[], rest = 0.9) => () => draws.shift() ?? rest;
+const drawing =
+  (draws: number[], rest = 0.9) =>
+  () =>
+    draws.shift() ?? rest;
 
 describe('failingPublishes', () => {
   it('fails from the first publish drawn to fail: what precedes it is published, the rest reported', async () => {
@@ -78,7 +82,10 @@ describe('failingAttempts', () => {
     const results = [await callOut(send), await callOut(send)];
 
     // Assess
-    expect(results).toEqual([{ ok: false, error: INJECTED_DELIVERY_ERROR }, { ok: true, httpStatus: 204 }]);
+    expect(results).toEqual([
+      { ok: false, error: INJECTED_DELIVERY_ERROR },
+      { ok: true, httpStatus: 204 },
+    ]);
     expect(INJECTED_DELIVERY_ERROR).toBe('injected fault');
     expect(calls).toBe(1);
   });

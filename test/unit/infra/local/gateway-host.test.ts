@@ -34,7 +34,10 @@ beforeAll(async () => {
   const health = ROUTES.find((route) => route.path === '/health')!;
   server = createLocalGateway({
     routes: [health],
-    handlers: new Map([[health.operationId, ok], [DEFAULT_ROUTE.operationId, ok]]),
+    handlers: new Map([
+      [health.operationId, ok],
+      [DEFAULT_ROUTE.operationId, ok],
+    ]),
     issuer: await createLocalTokenIssuer(),
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
@@ -75,7 +78,12 @@ describe('local gateway Host check', () => {
 
   it('refuses to mint a token for a rebound host', async () => {
     // Act
-    const reply = await send(`evil.example:${port}`, 'POST', '/_local/token', JSON.stringify({ sub: 'u', org: 'ecc', roles: ['practitioner'] }));
+    const reply = await send(
+      `evil.example:${port}`,
+      'POST',
+      '/_local/token',
+      JSON.stringify({ sub: 'u', org: 'ecc', roles: ['practitioner'] }),
+    );
 
     // Assess
     expect(reply.status).toBe(421);
@@ -95,10 +103,13 @@ describe('local gateway keep-alive', () => {
   it('keeps an idle connection about a minute, so a client’s own idle timeout always ends it first', async () => {
     // Prepare
     const headers = new Promise<Record<string, unknown>>((done, fail) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/health', headers: { host: `127.0.0.1:${port}`, connection: 'keep-alive' } }, (res) => {
-        res.resume();
-        res.on('end', () => done(res.headers));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/health', headers: { host: `127.0.0.1:${port}`, connection: 'keep-alive' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => done(res.headers));
+        },
+      );
       req.on('error', fail);
       req.end();
     });

@@ -13,14 +13,26 @@ import { createLocalTokenIssuer } from '../../../../infra/local/local-token-issu
 import type { RouteDefinition } from '../../../../shared/platform/http/route-definition.ts';
 import { logger } from '../../../../shared/platform/http/logger.ts';
 
-const route = { operationId: 'slowThing', method: 'GET', path: '/slow', auth: 'none', entry: 'unused.ts', summary: 'slow', tags: [], success: { status: 200, description: 'ok' } } as unknown as RouteDefinition;
+const route = {
+  operationId: 'slowThing',
+  method: 'GET',
+  path: '/slow',
+  auth: 'none',
+  entry: 'unused.ts',
+  summary: 'slow',
+  tags: [],
+  success: { status: 200, description: 'ok' },
+} as unknown as RouteDefinition;
 
 const servers: Server[] = [];
 
 const serve = async (handler: LambdaHandler, options: Partial<LocalGatewayOptions>): Promise<string> => {
   const server = createLocalGateway({
     routes: [route],
-    handlers: new Map([['slowThing', handler], ['notFound', async () => ({ statusCode: 404, body: '' })]]),
+    handlers: new Map([
+      ['slowThing', handler],
+      ['notFound', async () => ({ statusCode: 404, body: '' })],
+    ]),
     issuer: await createLocalTokenIssuer(),
     ...options,
   });
@@ -47,7 +59,14 @@ describe('local gateway and function timeouts', () => {
   it("hands the handler a context with its function's timeout and memory", async () => {
     // Prepare
     const url = await serve(
-      async (_event, context) => ({ statusCode: 200, body: JSON.stringify({ remaining: context.getRemainingTimeInMillis(), memory: context.memoryLimitInMB, name: context.functionName }) }),
+      async (_event, context) => ({
+        statusCode: 200,
+        body: JSON.stringify({
+          remaining: context.getRemainingTimeInMillis(),
+          memory: context.memoryLimitInMB,
+          name: context.functionName,
+        }),
+      }),
       { limitsOf: () => ({ functionName: 'slowFunction', timeoutMs: 7_000, memoryMb: 768 }) },
     );
 

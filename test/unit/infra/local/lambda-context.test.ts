@@ -31,7 +31,9 @@ describe('localLambdaContext', () => {
 describe('invokeLocally', () => {
   it('returns what the handler returns when it finishes in time', async () => {
     // Act
-    const result = await invokeLocally('fanOut', { timeoutMs: 5_000, memoryMb: 512 }, async (context) => context.getRemainingTimeInMillis());
+    const result = await invokeLocally('fanOut', { timeoutMs: 5_000, memoryMb: 512 }, async (context) =>
+      context.getRemainingTimeInMillis(),
+    );
 
     // Assess
     expect(result).toBeGreaterThan(0);
@@ -53,12 +55,22 @@ describe('invokeLocally', () => {
     // Assess
     expect(outcome).toBeInstanceOf(FunctionTimeoutError);
     expect((outcome as Error).message).toBe('Task timed out after 0.10 seconds');
-    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('timed out'), expect.objectContaining({ function: 'deliver', timeoutMs: 100 }));
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('timed out'),
+      expect.objectContaining({ function: 'deliver', timeoutMs: 100 }),
+    );
     // The abandoned work cannot be killed in-process: it still finishes, as a timed-out Lambda may have done part of its work.
     await vi.waitFor(() => expect(finished).toBe(true), { timeout: 5_000, interval: 50 });
-    await vi.waitFor(() => expect(logger.info).toHaveBeenCalledWith('A timed-out local invocation finished late', expect.objectContaining({ function: 'deliver' })), {
-      timeout: 5_000,
-      interval: 50,
-    });
+    await vi.waitFor(
+      () =>
+        expect(logger.info).toHaveBeenCalledWith(
+          'A timed-out local invocation finished late',
+          expect.objectContaining({ function: 'deliver' }),
+        ),
+      {
+        timeout: 5_000,
+        interval: 50,
+      },
+    );
   });
 });

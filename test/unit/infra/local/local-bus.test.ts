@@ -61,7 +61,12 @@ describe('LocalBus', () => {
     // Prepare
     const rules: BusRule[] = [
       { id: 'handoffs', description: 'handoff events', pattern: { 'detail-type': [{ prefix: 'handoff.' }] }, target: 'deliveries' },
-      { id: 'overdue', description: 'ECC overdue', pattern: { 'detail-type': ['referral.overdue'], detail: { data: { toOrg: ['ecc'] } } }, target: 'fanOut' },
+      {
+        id: 'overdue',
+        description: 'ECC overdue',
+        pattern: { 'detail-type': ['referral.overdue'], detail: { data: { toOrg: ['ecc'] } } },
+        target: 'fanOut',
+      },
     ];
     const fanOut = recorder();
     const deliveries = recorder();

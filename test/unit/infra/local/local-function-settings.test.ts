@@ -18,7 +18,11 @@ describe('localFunctionSettings', () => {
     // Assess
     expect([...local.keys()].sort()).toEqual([...deployed.keys()].sort());
     for (const [id, settings] of deployed) {
-      expect(local.get(id), id).toMatchObject({ timeoutMs: settings.timeoutSeconds * 1000, memoryMb: settings.memoryMb, overridden: false });
+      expect(local.get(id), id).toMatchObject({
+        timeoutMs: settings.timeoutSeconds * 1000,
+        memoryMb: settings.memoryMb,
+        overridden: false,
+      });
     }
     expect(local.get('slaSweep')!.timeoutMs).toBeGreaterThanOrEqual(60_000);
   });

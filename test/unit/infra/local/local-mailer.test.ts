@@ -40,7 +40,12 @@ describe('toEml', () => {
 
   it('keeps an ASCII subject as is and never lets a value start a new header', () => {
     // Act
-    const eml = toEml({ ...message, subject: 'Plain\r\nBcc: victim@example.org', to: 'a@example.org\nBcc: b@example.org' }, 'x@y', new Date(0), 'm');
+    const eml = toEml(
+      { ...message, subject: 'Plain\r\nBcc: victim@example.org', to: 'a@example.org\nBcc: b@example.org' },
+      'x@y',
+      new Date(0),
+      'm',
+    );
 
     // Assess
     expect(eml).toContain('Subject: Plain Bcc: victim@example.org\r\n');

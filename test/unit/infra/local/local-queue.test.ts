@@ -176,7 +176,9 @@ describe('LocalQueue', () => {
     const queue = new LocalQueue({
       name: 'missing',
       consumer: async () => {
-        throw Object.assign(new Error('JOINTLY_DELIVERY_BACKOFF_BASE_MS must be a whole number of milliseconds.'), { name: 'ConsumerBuildError' });
+        throw Object.assign(new Error('JOINTLY_DELIVERY_BACKOFF_BASE_MS must be a whole number of milliseconds.'), {
+          name: 'ConsumerBuildError',
+        });
       },
       maxReceiveCount: 2,
       retryDelayMs: () => 5,

@@ -70,7 +70,9 @@ describe('LocalSealer (AES-256-GCM)', () => {
     const sealer = new LocalSealer(KEY);
 
     // Act
-    const results = await Promise.allSettled([sealed, 'v2.a.b', 'v3.a.b.c', 'plaintext-secret', 'kms2.abc'].map((s) => sealer.open(s, CONTEXT)));
+    const results = await Promise.allSettled(
+      [sealed, 'v2.a.b', 'v3.a.b.c', 'plaintext-secret', 'kms2.abc'].map((s) => sealer.open(s, CONTEXT)),
+    );
 
     // Assess
     for (const result of results) {

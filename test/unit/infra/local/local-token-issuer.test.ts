@@ -47,7 +47,14 @@ describe('createLocalTokenIssuer: both Cognito token kinds', () => {
 
   it('mints an access token as Cognito does: client_id, scope, username, jti; no aud, no custom attributes', async () => {
     // Prepare
-    const request = { sub: 'user-4', org: 'ecc', roles: ['programme_manager' as const], name: 'Pam', email: 'pam@example.org', tokenUse: 'access' as const };
+    const request = {
+      sub: 'user-4',
+      org: 'ecc',
+      roles: ['programme_manager' as const],
+      name: 'Pam',
+      email: 'pam@example.org',
+      tokenUse: 'access' as const,
+    };
 
     // Act
     const payload = decodeJwt(await issuer.mint(request));

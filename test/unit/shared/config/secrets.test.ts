@@ -26,7 +26,10 @@ const fakeSecretsManager = (values: Record<string, string>, failure?: Error) => 
       requests.push({ command: String(context.commandName), secretId: input.SecretId });
       if (failure) throw failure;
       const value = input.SecretId ? values[input.SecretId] : undefined;
-      if (value === undefined) throw Object.assign(new Error(`Secrets Manager can't find the specified secret ${input.SecretId}.`), { name: 'ResourceNotFoundException' });
+      if (value === undefined)
+        throw Object.assign(new Error(`Secrets Manager can't find the specified secret ${input.SecretId}.`), {
+          name: 'ResourceNotFoundException',
+        });
       return { output: { $metadata: {}, ARN: input.SecretId, SecretString: value } as never, response: {} };
     },
     { step: 'initialize', name: 'fakeSecretsManager' },
@@ -88,16 +91,26 @@ describe('loadApiSecrets from Secrets Manager', () => {
   it('fails clearly when Secrets Manager refuses: the variable and the error name, no ARN, no AWS message', async () => {
     // Prepare
     const env = deployedEnv();
-    const denied = Object.assign(new Error(`User arn:aws:sts::111111111111:assumed-role/x is not authorized to perform secretsmanager:GetSecretValue on ${SUBJECT_ARN}`), { name: 'AccessDeniedException' });
+    const denied = Object.assign(
+      new Error(
+        `User arn:aws:sts::111111111111:assumed-role/x is not authorized to perform secretsmanager:GetSecretValue on ${SUBJECT_ARN}`,
+      ),
+      { name: 'AccessDeniedException' },
+    );
     const sm = fakeSecretsManager({}, denied);
 
     // Act
     const loading = loadApiSecret(loadRuntimeConfig(env), 'subjectHashKey', env, sm.read);
 
     // Assess
-    const error = await loading.then(() => undefined, (e: unknown) => e as Error);
+    const error = await loading.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error!.message).toBe('Could not read the secret named by JOINTLY_SUBJECT_HASH_KEY_ARN from Secrets Manager (AccessDeniedException).');
+    expect(error!.message).toBe(
+      'Could not read the secret named by JOINTLY_SUBJECT_HASH_KEY_ARN from Secrets Manager (AccessDeniedException).',
+    );
     expect(sm.requests).toHaveLength(1);
   });
 
@@ -110,7 +123,10 @@ describe('loadApiSecrets from Secrets Manager', () => {
     const loading = loadApiSecrets(loadRuntimeConfig(env), BOTH_KEYS, env, sm.read);
 
     // Assess
-    const error = await loading.then(() => undefined, (e: unknown) => e as Error);
+    const error = await loading.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error!.message).toContain('JOINTLY_SUBJECT_HASH_KEY_ARN');
     expect(error!.message).not.toContain('short-secret-value');

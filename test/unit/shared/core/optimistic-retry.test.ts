@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../../shared/core/errors.ts';
-import { ConcurrentChangeError, MAX_ATTEMPTS, withOptimisticRetry, type OptimisticChange } from '../../../../shared/core/optimistic-retry.ts';
+import {
+  ConcurrentChangeError,
+  MAX_ATTEMPTS,
+  withOptimisticRetry,
+  type OptimisticChange,
+} from '../../../../shared/core/optimistic-retry.ts';
 
 /** A change on a stored version whose writes lose `losses` times before one wins; it records what each step saw. */
 const changeLosing = (losses: number) => {
@@ -85,7 +90,15 @@ describe('withOptimisticRetry', () => {
 
     // Act
     const fromWrite = withOptimisticRetry({ ...failing.change, write: async () => Promise.reject(writeFailure) }, options);
-    const fromDecision = withOptimisticRetry({ ...refusing.change, decide: () => { throw refusal; } }, options);
+    const fromDecision = withOptimisticRetry(
+      {
+        ...refusing.change,
+        decide: () => {
+          throw refusal;
+        },
+      },
+      options,
+    );
 
     // Assess
     await expect(fromWrite).rejects.toBe(writeFailure);

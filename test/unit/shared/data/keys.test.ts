@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { handoffKeys, referralKeys, SLA_SHARDS, slaKeys, subscriptionKeys, timeOrderedSk } from '../../../../shared/platform/dynamodb/keys.ts';
+import {
+  handoffKeys,
+  referralKeys,
+  SLA_SHARDS,
+  slaKeys,
+  subscriptionKeys,
+  timeOrderedSk,
+} from '../../../../shared/platform/dynamodb/keys.ts';
 import { REFERRAL_STATUSES, type Box } from '../../../../shared/core/reference-data.ts';
 
 /** Plain code-unit ordering, as DynamoDB compares string sort keys (for ASCII). */
@@ -49,11 +56,7 @@ describe('referral aggregate keys', () => {
     const referralId = 'r1';
 
     // Act
-    const keys = [
-      referralKeys.note(referralId, 'n1'),
-      referralKeys.access(referralId, 'a1'),
-      handoffKeys.handoff(referralId, 'h1'),
-    ];
+    const keys = [referralKeys.note(referralId, 'n1'), referralKeys.access(referralId, 'a1'), handoffKeys.handoff(referralId, 'h1')];
 
     // Assess
     for (const key of keys) expect(key.pk).toBe('REFERRAL#r1');

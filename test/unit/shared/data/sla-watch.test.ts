@@ -154,7 +154,13 @@ describe('overdue events and views', () => {
 
     // Assess
     expect(event.type).toBe('handoff.overdue');
-    expect(event.data).toMatchObject({ handoffId: h.id, handoffFromOrg: 'ecc', handoffToOrg: 'ageuk-essex', dueAt: h.dueAt, ownerOrg: 'ecc' });
+    expect(event.data).toMatchObject({
+      handoffId: h.id,
+      handoffFromOrg: 'ecc',
+      handoffToOrg: 'ageuk-essex',
+      dueAt: h.dueAt,
+      ownerOrg: 'ecc',
+    });
   });
 
   it('the overdue mark is internal: not in the referral or handoff the API returns', () => {
@@ -170,7 +176,10 @@ describe('overdue events and views', () => {
   });
 
   it.each([
-    [{ pk: 'REFERRAL#r1', sk: 'REFERRAL', slaSk: '2026-11-28T02:00:00.000Z#referral#r1' }, { kind: 'referral', referralId: 'r1', dueAt: '2026-11-28T02:00:00.000Z' }],
+    [
+      { pk: 'REFERRAL#r1', sk: 'REFERRAL', slaSk: '2026-11-28T02:00:00.000Z#referral#r1' },
+      { kind: 'referral', referralId: 'r1', dueAt: '2026-11-28T02:00:00.000Z' },
+    ],
     [
       { pk: 'REFERRAL#r1', sk: 'REFERRAL#HANDOFF#h1', slaSk: '2026-11-28T02:00:00.000Z#handoff#h1' },
       { kind: 'handoff', referralId: 'r1', handoffId: 'h1', dueAt: '2026-11-28T02:00:00.000Z' },

@@ -14,7 +14,13 @@ import {
   type HandoffAnswer,
 } from '../../../../shared/referrals/domain/handoff.ts';
 import type { Caller } from '../../../../shared/core/identity.ts';
-import { PRIORITIES, REFERRAL_STATUSES, type HandoffStatus, type Priority, type ReferralStatus } from '../../../../shared/core/reference-data.ts';
+import {
+  PRIORITIES,
+  REFERRAL_STATUSES,
+  type HandoffStatus,
+  type Priority,
+  type ReferralStatus,
+} from '../../../../shared/core/reference-data.ts';
 import type { Actor, Referral } from '../../../../shared/referrals/domain/referral.ts';
 
 /*
@@ -307,7 +313,13 @@ describe('answerHandoff: details', () => {
     const { event } = answerHandoff(referralBeside(handoff), handoff, answerFor('accept'), TARGET, actorFor(TARGET), { now: NOW });
 
     // Assess
-    expect(event.data).toMatchObject({ handoffId: HANDOFF_ID, handoffFromOrg: 'ecc', handoffToOrg: 'meht', previousOwnerOrg: 'ecc', ownerOrg: 'meht' });
+    expect(event.data).toMatchObject({
+      handoffId: HANDOFF_ID,
+      handoffFromOrg: 'ecc',
+      handoffToOrg: 'meht',
+      previousOwnerOrg: 'ecc',
+      ownerOrg: 'meht',
+    });
   });
 
   it.each(ALL_ANSWERS)('%s without a comment puts no comment on the event', (action) => {
@@ -417,7 +429,12 @@ describe('offerHandoff: every referral status × open handoff × caller', () => 
     // Assess
     expect(statuses.size).toBe(6);
     expect(size).toBe(6 * 2 * 6);
-    expect(OFFER_GRID.filter(({ status, open, caller }) => expectedOffer(referralWith({ status, ...(open ? { openHandoffId: HANDOFF_ID } : {}) }), caller) === 'offered')).toHaveLength(1);
+    expect(
+      OFFER_GRID.filter(
+        ({ status, open, caller }) =>
+          expectedOffer(referralWith({ status, ...(open ? { openHandoffId: HANDOFF_ID } : {}) }), caller) === 'offered',
+      ),
+    ).toHaveLength(1);
   });
 
   it.each(OFFER_GRID)('$status × open handoff: $open × $callerName', ({ status, open, caller }) => {
@@ -429,7 +446,14 @@ describe('offerHandoff: every referral status × open handoff × caller', () => 
     let outcome: ReturnType<typeof offerHandoff> | undefined;
     let error: unknown;
     try {
-      outcome = offerHandoff(referral, NEW_HANDOFF_ID, { toOrg: 'ageuk-essex', reason: HANDOFF_REASON }, caller, actorFor(caller), OFFER_CONTEXT);
+      outcome = offerHandoff(
+        referral,
+        NEW_HANDOFF_ID,
+        { toOrg: 'ageuk-essex', reason: HANDOFF_REASON },
+        caller,
+        actorFor(caller),
+        OFFER_CONTEXT,
+      );
     } catch (caught) {
       error = caught;
     }
@@ -447,7 +471,14 @@ describe('offerHandoff: every referral status × open handoff × caller', () => 
 
 describe('offerHandoff: what an offer makes', () => {
   const offer = (referral: Referral, toOrg = 'meht', toTeam?: string) =>
-    offerHandoff(referral, NEW_HANDOFF_ID, { toOrg, ...(toTeam ? { toTeam } : {}), reason: HANDOFF_REASON }, OFFERER, OFFERED_BY, OFFER_CONTEXT);
+    offerHandoff(
+      referral,
+      NEW_HANDOFF_ID,
+      { toOrg, ...(toTeam ? { toTeam } : {}), reason: HANDOFF_REASON },
+      OFFERER,
+      OFFERED_BY,
+      OFFER_CONTEXT,
+    );
 
   it('makes an offered handoff, version 1, from the owner (with its team) to the target', () => {
     // Prepare
@@ -561,7 +592,14 @@ describe('offerHandoff: what an offer makes', () => {
 
     // Act
     const byOldOwner = thrownBy(() => offer(owned, 'provide'));
-    const byNewOwner = offerHandoff(owned, NEW_HANDOFF_ID, { toOrg: 'ecc', reason: HANDOFF_REASON }, TARGET, actorFor(TARGET), OFFER_CONTEXT);
+    const byNewOwner = offerHandoff(
+      owned,
+      NEW_HANDOFF_ID,
+      { toOrg: 'ecc', reason: HANDOFF_REASON },
+      TARGET,
+      actorFor(TARGET),
+      OFFER_CONTEXT,
+    );
 
     // Assess
     expect(byOldOwner).toBeInstanceOf(ForbiddenError);

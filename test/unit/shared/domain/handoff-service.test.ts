@@ -148,7 +148,16 @@ class FakeHandoffRepository implements HandoffRepository {
     this.referrals.set(next.id, { ...next, seq });
     this.handoffs.set(handoff.id, handoff);
     this.events.push({ type: event.type, handoffId: handoff.id, seq });
-    return { id: `E${seq}`, type: event.type, seq, at: handoff.createdAt, actor, referralId: next.id, handoffId: handoff.id, data: event.data };
+    return {
+      id: `E${seq}`,
+      type: event.type,
+      seq,
+      at: handoff.createdAt,
+      actor,
+      referralId: next.id,
+      handoffId: handoff.id,
+      data: event.data,
+    };
   }
 
   async getHandoff(id: string): Promise<{ referral: Referral; handoff: Handoff } | undefined> {
@@ -183,7 +192,16 @@ class FakeHandoffRepository implements HandoffRepository {
     this.referrals.set(next.referral.id, { ...next.referral, seq });
     this.handoffs.set(next.handoff.id, next.handoff);
     this.events.push({ type: event.type, handoffId: next.handoff.id, seq });
-    return { id: `E${seq}`, type: event.type, seq, at: next.handoff.updatedAt, actor, referralId: next.referral.id, handoffId: next.handoff.id, data: event.data };
+    return {
+      id: `E${seq}`,
+      type: event.type,
+      seq,
+      at: next.handoff.updatedAt,
+      actor,
+      referralId: next.referral.id,
+      handoffId: next.handoff.id,
+      data: event.data,
+    };
   }
 
   async listHandoffs(params: ListHandoffsParams): Promise<Page<Handoff>> {
@@ -218,7 +236,9 @@ const targetAcceptsMeanwhile = (repo: FakeHandoffRepository): void => {
 const offererWithdrawsMeanwhile = (repo: FakeHandoffRepository): void => {
   const handoff = repo.handoffs.get(HANDOFF_ID)!;
   const current = repo.referrals.get(handoff.referralId)!;
-  const next = answerHandoff(current, handoff, { action: 'withdraw', body: {} }, OFFERER_COLLEAGUE, actorOf(OFFERER_COLLEAGUE), { now: NOW });
+  const next = answerHandoff(current, handoff, { action: 'withdraw', body: {} }, OFFERER_COLLEAGUE, actorOf(OFFERER_COLLEAGUE), {
+    now: NOW,
+  });
   repo.referrals.set(current.id, { ...next.referral, seq: current.seq + 1 });
   repo.handoffs.set(handoff.id, next.handoff);
 };
@@ -383,8 +403,20 @@ describe('HandoffService.offer: check order 422 → 404 → 403 → 412 → 409'
     const view = await service.offer(OFFERER, REFERRAL_ID, OFFER, 2);
 
     // Assess
-    expect(view).toMatchObject({ id: NEW_HANDOFF_ID, status: 'offered', version: 1, fromOrg: 'ecc', toOrg: 'meht', allowedActions: ['withdraw'] });
-    expect(repository.referrals.get(REFERRAL_ID)).toMatchObject({ version: 3, seq: 3, openHandoffId: NEW_HANDOFF_ID, parties: ['provide', 'ecc', 'meht'] });
+    expect(view).toMatchObject({
+      id: NEW_HANDOFF_ID,
+      status: 'offered',
+      version: 1,
+      fromOrg: 'ecc',
+      toOrg: 'meht',
+      allowedActions: ['withdraw'],
+    });
+    expect(repository.referrals.get(REFERRAL_ID)).toMatchObject({
+      version: 3,
+      seq: 3,
+      openHandoffId: NEW_HANDOFF_ID,
+      parties: ['provide', 'ecc', 'meht'],
+    });
     expect(repository.events).toEqual([{ type: 'handoff.offered', handoffId: NEW_HANDOFF_ID, seq: 3 }]);
   });
 });
@@ -410,7 +442,13 @@ describe('HandoffService.offer: concurrency', () => {
     const repository = new FakeHandoffRepository({ referral: referral() });
     repository.commitLosses.push((repo) => {
       const r = repo.referrals.get(REFERRAL_ID)!;
-      repo.referrals.set(REFERRAL_ID, { ...r, version: r.version + 1, seq: r.seq + 1, openHandoffId: HANDOFF_ID, parties: [...r.parties, 'ageuk-essex'] });
+      repo.referrals.set(REFERRAL_ID, {
+        ...r,
+        version: r.version + 1,
+        seq: r.seq + 1,
+        openHandoffId: HANDOFF_ID,
+        parties: [...r.parties, 'ageuk-essex'],
+      });
     });
     const service = serviceOver(repository);
 
@@ -489,7 +527,10 @@ describe('HandoffService.answer: check order 404 → 403 → 412 → 409', () =>
   it('answers 403 to the offering org accepting its own offer, even already answered and with a stale If-Match', async () => {
     // Prepare
     const { referral: r, handoff } = openOffer();
-    const repository = new FakeHandoffRepository({ referral: { ...r, openHandoffId: undefined }, handoff: { ...handoff, status: 'declined', version: 2 } });
+    const repository = new FakeHandoffRepository({
+      referral: { ...r, openHandoffId: undefined },
+      handoff: { ...handoff, status: 'declined', version: 2 },
+    });
     const service = serviceOver(repository);
 
     // Act
@@ -508,7 +549,8 @@ describe('HandoffService.answer: check order 404 → 403 → 412 → 409', () =>
     // Prepare
     const repository = new FakeHandoffRepository(openOffer());
     const service = serviceOver(repository);
-    const answer: HandoffAnswer = action === 'decline' ? { action, body: { reasonCode: 'other' } } : ({ action, body: {} } as HandoffAnswer);
+    const answer: HandoffAnswer =
+      action === 'decline' ? { action, body: { reasonCode: 'other' } } : ({ action, body: {} } as HandoffAnswer);
 
     // Act
     const error = await rejectionOf(service.answer(caller, HANDOFF_ID, answer));
@@ -534,7 +576,10 @@ describe('HandoffService.answer: check order 404 → 403 → 412 → 409', () =>
   it('answers 412 to the target with a stale If-Match, before the 409 of an answered handoff', async () => {
     // Prepare
     const { referral: r, handoff } = openOffer();
-    const repository = new FakeHandoffRepository({ referral: { ...r, openHandoffId: undefined }, handoff: { ...handoff, status: 'withdrawn', version: 2 } });
+    const repository = new FakeHandoffRepository({
+      referral: { ...r, openHandoffId: undefined },
+      handoff: { ...handoff, status: 'withdrawn', version: 2 },
+    });
     const service = serviceOver(repository);
 
     // Act
@@ -547,7 +592,10 @@ describe('HandoffService.answer: check order 404 → 403 → 412 → 409', () =>
   it('answers 409 to the target with a current If-Match on an answered handoff', async () => {
     // Prepare
     const { referral: r, handoff } = openOffer();
-    const repository = new FakeHandoffRepository({ referral: { ...r, openHandoffId: undefined }, handoff: { ...handoff, status: 'withdrawn', version: 2 } });
+    const repository = new FakeHandoffRepository({
+      referral: { ...r, openHandoffId: undefined },
+      handoff: { ...handoff, status: 'withdrawn', version: 2 },
+    });
     const service = serviceOver(repository);
 
     // Act
@@ -773,7 +821,16 @@ describe('HandoffService.list', () => {
 
     // Assess
     expect(repository.callsTo('listHandoffs')).toEqual([
-      [{ scope: { kind: 'org', org: 'meht' }, box: 'inbox', orgs: ['meht'], statuses: ['offered', 'accepted', 'declined', 'withdrawn'], limit: 25, after: undefined }],
+      [
+        {
+          scope: { kind: 'org', org: 'meht' },
+          box: 'inbox',
+          orgs: ['meht'],
+          statuses: ['offered', 'accepted', 'declined', 'withdrawn'],
+          limit: 25,
+          after: undefined,
+        },
+      ],
       [{ scope: { kind: 'org', org: 'meht' }, box: 'outbox', orgs: ['meht'], statuses: ['offered'], limit: 2, after: 'SK#1' }],
     ]);
   });

@@ -142,7 +142,12 @@ describe('callerFromClaims', () => {
 
   it('removes duplicate roles', () => {
     // Prepare
-    const claims = { sub: 'user-1', token_use: 'id', 'custom:org': 'ecc', 'cognito:groups': '[practitioner practitioner programme_manager practitioner]' };
+    const claims = {
+      sub: 'user-1',
+      token_use: 'id',
+      'custom:org': 'ecc',
+      'cognito:groups': '[practitioner practitioner programme_manager practitioner]',
+    };
 
     // Act
     const caller = callerFromClaims(claims);
@@ -232,7 +237,9 @@ describe('identify: only ID tokens of a registered org become a caller', () => {
     const orgs = ['nhs-fake', '', 'ECC', ' ecc'];
 
     // Act
-    const outcomes = orgs.map((org) => identify({ sub: 'u', token_use: 'id', 'custom:org': org, 'cognito:groups': '[practitioner]' }).outcome);
+    const outcomes = orgs.map(
+      (org) => identify({ sub: 'u', token_use: 'id', 'custom:org': org, 'cognito:groups': '[practitioner]' }).outcome,
+    );
 
     // Assess
     expect(outcomes).toEqual(['unregistered-org', 'unregistered-org', 'unregistered-org', 'unregistered-org']);

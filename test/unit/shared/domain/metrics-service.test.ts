@@ -27,7 +27,11 @@ const reader = () => {
 };
 
 const service = (r = reader()) =>
-  new MetricsService({ reader: r, organisations: ['provide', 'ecc', 'meht', 'ageuk-essex'], clock: () => new Date('2026-03-10T15:00:00Z') });
+  new MetricsService({
+    reader: r,
+    organisations: ['provide', 'ecc', 'meht', 'ageuk-essex'],
+    clock: () => new Date('2026-03-10T15:00:00Z'),
+  });
 
 const parse = (query: Record<string, string>) => parseOrThrow(MetricsSummaryQuerySchema, query, 'The query string is invalid');
 const pathsOf = (fn: () => unknown): string[] => {
@@ -42,7 +46,9 @@ const pathsOf = (fn: () => unknown): string[] => {
 describe('query schema', () => {
   it('defaults groupBy to serviceArea and accepts the documented parameters', () => {
     expect(parse({})).toEqual({ groupBy: 'serviceArea' });
-    expect(parse({ from: '2026-02-28', to: '2026-03-01', serviceArea: 'crisis-prevention', org: 'meht', groupBy: 'orgPair', format: 'csv' })).toMatchObject({
+    expect(
+      parse({ from: '2026-02-28', to: '2026-03-01', serviceArea: 'crisis-prevention', org: 'meht', groupBy: 'orgPair', format: 'csv' }),
+    ).toMatchObject({
       groupBy: 'orgPair',
       format: 'csv',
     });
@@ -87,7 +93,12 @@ describe('summary access', () => {
     const r = reader();
 
     // Act
-    const summary = await service(r).summary(PM, { groupBy: 'serviceArea', serviceArea: 'rapid-response', from: '2026-02-27', to: '2026-03-02' });
+    const summary = await service(r).summary(PM, {
+      groupBy: 'serviceArea',
+      serviceArea: 'rapid-response',
+      from: '2026-02-27',
+      to: '2026-03-02',
+    });
 
     // Assess
     expect(r.calls).toEqual([{ serviceAreas: ['rapid-response'], from: '2026-02-27', to: '2026-03-02' }]);
@@ -104,7 +115,9 @@ describe('summary access', () => {
   });
 
   it('judges a bad request (400) before the role (403), and an unknown org is a 400 naming org', async () => {
-    await expect(service().summary(PRACTITIONER, { groupBy: 'day', from: '2026-03-02', to: '2026-03-01' })).rejects.toThrow(BadRequestError);
+    await expect(service().summary(PRACTITIONER, { groupBy: 'day', from: '2026-03-02', to: '2026-03-01' })).rejects.toThrow(
+      BadRequestError,
+    );
     await expect(service().summary(PM, { groupBy: 'day', org: 'nhs-elsewhere' })).rejects.toMatchObject({ errors: [{ path: 'org' }] });
   });
 });

@@ -117,25 +117,34 @@ describe('duration histogram', () => {
     // Act / Assess
     expect(quantileMinutes(buckets, 0.5)).toBeCloseTo(30 + (15 * 2.5) / 4);
     expect(quantileMinutes(buckets, 0.9)).toBeCloseTo(120 + 60 * 0.5);
-    expect(quantileMinutes(Array.from({ length: BUCKET_COUNT }, () => 0), 0.5)).toBeNull();
+    expect(
+      quantileMinutes(
+        Array.from({ length: BUCKET_COUNT }, () => 0),
+        0.5,
+      ),
+    ).toBeNull();
   });
 
   it('is within the width of the bucket holding the exact (nearest-rank) quantile, for any sample', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 80 * 24 * 3600 }), { minLength: 1, maxLength: 200 }), fc.constantFrom(0.5, 0.9), (seconds, q) => {
-        // Prepare
-        const buckets = Array.from({ length: BUCKET_COUNT }, () => 0);
-        for (const s of seconds) buckets[bucketOf(s)]! += 1;
-        const exact = [...seconds].sort((a, b) => a - b)[Math.ceil(q * seconds.length) - 1]! / 60;
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 80 * 24 * 3600 }), { minLength: 1, maxLength: 200 }),
+        fc.constantFrom(0.5, 0.9),
+        (seconds, q) => {
+          // Prepare
+          const buckets = Array.from({ length: BUCKET_COUNT }, () => 0);
+          for (const s of seconds) buckets[bucketOf(s)]! += 1;
+          const exact = [...seconds].sort((a, b) => a - b)[Math.ceil(q * seconds.length) - 1]! / 60;
 
-        // Act
-        const estimate = quantileMinutes(buckets, q)!;
+          // Act
+          const estimate = quantileMinutes(buckets, q)!;
 
-        // Assess
-        const [lower, upper] = bucketRangeMinutes(bucketOf(exact * 60));
-        expect(estimate).toBeGreaterThanOrEqual(lower);
-        if (upper !== null) expect(estimate).toBeLessThanOrEqual(upper);
-      }),
+          // Assess
+          const [lower, upper] = bucketRangeMinutes(bucketOf(exact * 60));
+          expect(estimate).toBeGreaterThanOrEqual(lower);
+          if (upper !== null) expect(estimate).toBeLessThanOrEqual(upper);
+        },
+      ),
     );
   });
 });
@@ -146,7 +155,11 @@ describe('event → counter deltas', () => {
     const result = metricsOfEvent(submitted().event);
 
     // Assess
-    expect(result).toMatchObject({ counted: true, serviceArea: 'rapid-response', emf: [{ name: 'ReferralsSubmitted', unit: 'Count', value: 1 }] });
+    expect(result).toMatchObject({
+      counted: true,
+      serviceArea: 'rapid-response',
+      emf: [{ name: 'ReferralsSubmitted', unit: 'Count', value: 1 }],
+    });
     expect(deltas(submitted().event)).toEqual({ [cellKeyOf(cell())]: { st_submitted: 1 } });
   });
 
@@ -240,9 +253,18 @@ describe('event → counter deltas', () => {
     expect(deltas(declined.event)).toEqual({ [cellKeyOf(cell())]: { st_submitted: -1, st_declined: 1, 'dec_no-capacity': 1 } });
     expect(deltas(cancelled.event)).toEqual({ [cellKeyOf(cell())]: { st_accepted: -1, st_cancelled: 1, 'cnc_person-admitted': 1 } });
     expect(deltas(completed.event)).toEqual({
-      [cellKeyOf(cell())]: { st_accepted: -1, st_completed: 1, 'out_admission-avoided': 1, [`ttc_${bucketOf(3 * 86400)}`]: 1, ttc_n: 1, ttc_s: 3 * 86400 },
+      [cellKeyOf(cell())]: {
+        st_accepted: -1,
+        st_completed: 1,
+        'out_admission-avoided': 1,
+        [`ttc_${bucketOf(3 * 86400)}`]: 1,
+        ttc_n: 1,
+        ttc_s: 3 * 86400,
+      },
     });
-    expect(metricsOfEvent(completed.event)).toMatchObject({ emf: expect.arrayContaining([{ name: 'AdmissionsAvoided', unit: 'Count', value: 1 }]) });
+    expect(metricsOfEvent(completed.event)).toMatchObject({
+      emf: expect.arrayContaining([{ name: 'AdmissionsAvoided', unit: 'Count', value: 1 }]),
+    });
   });
 
   it('referral.overdue counts a breach without moving the status', () => {
@@ -257,9 +279,23 @@ describe('event → counter deltas', () => {
     // Prepare: ECC accepted on day 1; offers Age UK on day 2; accepted 3 h later, on day 2
     const accepted = act(submitted().referral, { action: 'accept', body: {} }, 'ecc', 30);
     const offeredAt = at(24 * 60);
-    const offer = offerHandoff(accepted.referral, 'H1', { toOrg: 'ageuk-essex', reason: 'r' }, who('ecc'), { sub: 'e', org: 'ecc', role: 'practitioner' }, context(offeredAt));
+    const offer = offerHandoff(
+      accepted.referral,
+      'H1',
+      { toOrg: 'ageuk-essex', reason: 'r' },
+      who('ecc'),
+      { sub: 'e', org: 'ecc', role: 'practitioner' },
+      context(offeredAt),
+    );
     const answeredAt = at(27 * 60);
-    const answer = answerHandoff(offer.referral, offer.handoff, { action: 'accept', body: {} }, who('ageuk-essex'), { sub: 'a', org: 'ageuk-essex', role: 'practitioner' }, { now: answeredAt });
+    const answer = answerHandoff(
+      offer.referral,
+      offer.handoff,
+      { action: 'accept', body: {} },
+      who('ageuk-essex'),
+      { sub: 'a', org: 'ageuk-essex', role: 'practitioner' },
+      { now: answeredAt },
+    );
     const handoffCell = cellKeyOf(cell({ day: '2026-03-03', fromOrg: 'ecc', toOrg: 'ageuk-essex' }));
 
     // Act / Assess
@@ -315,7 +351,13 @@ describe('merging and grouping', () => {
       organisations: [...WORKLOAD_ORGS],
       groupBy: 'orgPair',
     });
-    const byDay = summarise(rows, { from: '2026-03-01', to: '2026-03-03', serviceAreas: ['rapid-response'], organisations: [...WORKLOAD_ORGS], groupBy: 'day' });
+    const byDay = summarise(rows, {
+      from: '2026-03-01',
+      to: '2026-03-03',
+      serviceAreas: ['rapid-response'],
+      organisations: [...WORKLOAD_ORGS],
+      groupBy: 'day',
+    });
 
     // Assess
     expect(byPair.groups.map((g) => g.key)).toEqual([
@@ -337,12 +379,33 @@ describe('merging and grouping', () => {
 
   it('derives rates and handoff backlog from counters, null where undefined', () => {
     // Act
-    const figures = figuresOf({ st_completed: 3, acc: 4, acc_in: 3, 'out_admission-avoided': 2, 'out_discharged-home': 1, h_off: 5, h_acc: 2, h_wdr: 1, irq: 3 });
+    const figures = figuresOf({
+      st_completed: 3,
+      acc: 4,
+      acc_in: 3,
+      'out_admission-avoided': 2,
+      'out_discharged-home': 1,
+      h_off: 5,
+      h_acc: 2,
+      h_wdr: 1,
+      irq: 3,
+    });
     const empty = figuresOf({});
 
     // Assess
-    expect(figures).toMatchObject({ referrals: 3, acceptedWithinTargetRate: 0.75, admissionAvoidedRate: 0.6667, infoRequestsPerReferral: 1, handoffs: { open: 2 } });
-    expect(empty).toMatchObject({ acceptedWithinTargetRate: null, admissionAvoidedRate: null, infoRequestsPerReferral: null, timeToAccept: { count: 0, medianMinutes: null } });
+    expect(figures).toMatchObject({
+      referrals: 3,
+      acceptedWithinTargetRate: 0.75,
+      admissionAvoidedRate: 0.6667,
+      infoRequestsPerReferral: 1,
+      handoffs: { open: 2 },
+    });
+    expect(empty).toMatchObject({
+      acceptedWithinTargetRate: null,
+      admissionAvoidedRate: null,
+      infoRequestsPerReferral: null,
+      timeToAccept: { count: 0, medianMinutes: null },
+    });
   });
 });
 
@@ -353,7 +416,11 @@ describe('property: incremental counters = brute-force replay of the histories',
         workloadArbitrary(15).chain((plans) => {
           const histories = plans.map((plan) => storyOf(plan, '2026-05'));
           const events = histories.flat();
-          return fc.tuple(fc.constant(histories), fc.shuffledSubarray(events, { minLength: events.length }), fc.array(fc.nat(events.length - 1), { maxLength: events.length }));
+          return fc.tuple(
+            fc.constant(histories),
+            fc.shuffledSubarray(events, { minLength: events.length }),
+            fc.array(fc.nat(events.length - 1), { maxLength: events.length }),
+          );
         }),
         ([histories, shuffled, redeliveries]) => {
           // Prepare: the delivery stream as a consumer sees it
@@ -387,7 +454,13 @@ describe('property: incremental counters = brute-force replay of the histories',
             });
             const expected = expectedGroups(oracle, groupBy);
             const problems = [
-              ...summary.groups.flatMap((g) => compareFigures(g.figures, expected.groups.get(groupIdOf(g.key as Record<string, string>)) ?? expectedGroups([], groupBy).total, `${groupBy} ${groupIdOf(g.key as Record<string, string>)}`)),
+              ...summary.groups.flatMap((g) =>
+                compareFigures(
+                  g.figures,
+                  expected.groups.get(groupIdOf(g.key as Record<string, string>)) ?? expectedGroups([], groupBy).total,
+                  `${groupBy} ${groupIdOf(g.key as Record<string, string>)}`,
+                ),
+              ),
               ...compareFigures(summary.total, expected.total, `${groupBy} total`),
             ];
             expect(problems).toEqual([]);
@@ -402,6 +475,10 @@ describe('property: incremental counters = brute-force replay of the histories',
   }, 60_000);
 
   it('names counters the way the figures read them', () => {
-    expect([COUNTER.status('accepted'), COUNTER.declined('duplicate'), COUNTER.handoffDeclined('other')]).toEqual(['st_accepted', 'dec_duplicate', 'hdec_other']);
+    expect([COUNTER.status('accepted'), COUNTER.declined('duplicate'), COUNTER.handoffDeclined('other')]).toEqual([
+      'st_accepted',
+      'dec_duplicate',
+      'hdec_other',
+    ]);
   });
 });

@@ -123,7 +123,11 @@ class FakeRepository implements ReferralRepository {
     return this.listResult;
   }
 
-  async findByPerson(identifier: { nhsNumber: string } | { localId: string; issuer: string }, scope: ReadScope, page: { limit: number; after?: string | undefined }) {
+  async findByPerson(
+    identifier: { nhsNumber: string } | { localId: string; issuer: string },
+    scope: ReadScope,
+    page: { limit: number; after?: string | undefined },
+  ) {
     this.record('findByPerson', identifier, scope, page);
     return this.searchResult;
   }
@@ -392,7 +396,13 @@ describe('ReferralService.submit', () => {
 
     // Act
     const error = await rejectionOf(
-      service.submit(SENDER, { toOrg: 'nowhere-trust', serviceArea: 'rapid-response', priority: 'urgent', subject: { localId: 'X1' }, reason: 'r' }),
+      service.submit(SENDER, {
+        toOrg: 'nowhere-trust',
+        serviceArea: 'rapid-response',
+        priority: 'urgent',
+        subject: { localId: 'X1' },
+        reason: 'r',
+      }),
     );
 
     // Assess
@@ -407,7 +417,13 @@ describe('ReferralService.submit', () => {
     const service = serviceOver(repository);
 
     // Act
-    const view = await service.submit(SENDER, { toOrg: 'ecc', serviceArea: 'rapid-response', priority: 'urgent', subject: { localId: 'X1' }, reason: 'r' });
+    const view = await service.submit(SENDER, {
+      toOrg: 'ecc',
+      serviceArea: 'rapid-response',
+      priority: 'urgent',
+      subject: { localId: 'X1' },
+      reason: 'r',
+    });
 
     // Assess
     expect(view).toMatchObject({ id: OTHER_ID, status: 'submitted', version: 1, fromOrg: 'provide', dueAt: '2025-03-03T12:00:00.000Z' });
@@ -504,7 +520,9 @@ describe('ReferralService.list: who may list which org', () => {
 
 describe('ReferralService reads: the access log', () => {
   const expectAccess = (repository: FakeRepository, ids: readonly string[], what: string, caller: Caller, role: string) => {
-    expect(repository.accessRecords).toEqual([{ ids, entry: { at: NOW.toISOString(), actor: { sub: caller.sub, org: caller.org, role }, what } }]);
+    expect(repository.accessRecords).toEqual([
+      { ids, entry: { at: NOW.toISOString(), actor: { sub: caller.sub, org: caller.org, role }, what } },
+    ]);
   };
 
   it("records 'detail' for a referral read, with the caller as actor", async () => {

@@ -64,7 +64,13 @@ const contextAt = (now: Date): RuleContext => ({ now, priorityTargetMinutes: TAR
 const NOW = at(45 * MINUTE);
 const CONTEXT = contextAt(NOW);
 
-const SUBJECT: Subject = { nhsNumber: '9434765919', localId: 'CASE-77', name: 'Ada Placeholder', dateOfBirth: '1941-07-19', postcode: 'CM1 1AA' };
+const SUBJECT: Subject = {
+  nhsNumber: '9434765919',
+  localId: 'CASE-77',
+  name: 'Ada Placeholder',
+  dateOfBirth: '1941-07-19',
+  postcode: 'CM1 1AA',
+};
 const REASON_TEXT = 'Frequent falls overnight; family worried about coping alone';
 
 const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
@@ -222,7 +228,9 @@ describe('allowedActions: matches the set computed from DESIGN §3', () => {
   it.each(cases)('$status, $callerName ($ownership)', ({ ownerOrg, status, caller }) => {
     // Prepare
     const referral = referralIn(status, { ownerOrg });
-    const expected = Object.keys(DESIGN_TABLE).filter((action) => typeof expectedOutcome(referral, caller, action as ReferralAction) === 'string');
+    const expected = Object.keys(DESIGN_TABLE).filter(
+      (action) => typeof expectedOutcome(referral, caller, action as ReferralAction) === 'string',
+    );
 
     // Act
     const actions = allowedActions(referral, caller);
@@ -383,7 +391,12 @@ describe('applyAction: redirect', () => {
     });
 
     // Act
-    const { referral: next } = applyAction(referral, { action: 'redirect', body: { toOrg: 'meht', comment: 'back to meht' } }, RECEIVER, CONTEXT);
+    const { referral: next } = applyAction(
+      referral,
+      { action: 'redirect', body: { toOrg: 'meht', comment: 'back to meht' } },
+      RECEIVER,
+      CONTEXT,
+    );
 
     // Assess
     expect(next.parties).toEqual(['provide', 'meht']);
@@ -392,7 +405,12 @@ describe('applyAction: redirect', () => {
 
   it('lets a former party read but take no action (403 whatever the status), with no allowed actions', () => {
     // Prepare
-    const referral = referralIn('submitted', { ownerOrg: 'provide', toOrg: 'meht', parties: ['provide', 'meht'], formerParties: [{ org: 'ecc', leftAt: NOW.toISOString(), leftSeq: 2 }] });
+    const referral = referralIn('submitted', {
+      ownerOrg: 'provide',
+      toOrg: 'meht',
+      parties: ['provide', 'meht'],
+      formerParties: [{ org: 'ecc', leftAt: NOW.toISOString(), leftSeq: 2 }],
+    });
 
     // Act
     const readable = canRead(referral, RECEIVER);
@@ -441,7 +459,11 @@ describe('applyAction: request-info and provide-info pause the clock', () => {
 
   it('provide-info pushes dueAt back by exactly the wait, and accumulates pausedMs over two cycles', () => {
     // Prepare: urgent (2 h target), created at T0, due at T0 + 2 h
-    const fresh = referralIn('submitted', { ownerOrg: 'provide', parties: ['provide', 'ecc'], dueAt: new Date(T0 + 2 * HOUR).toISOString() });
+    const fresh = referralIn('submitted', {
+      ownerOrg: 'provide',
+      parties: ['provide', 'ecc'],
+      dueAt: new Date(T0 + 2 * HOUR).toISOString(),
+    });
 
     // Act: asked at +30 min, answered at +90 min (60 min wait); asked at +100 min, answered at +110 min (10 min wait)
     const asked1 = applyAction(fresh, inputFor('request-info'), RECEIVER, contextAt(at(30 * MINUTE))).referral;
@@ -481,7 +503,12 @@ describe('applyAction: amend', () => {
     const referral = referralIn('info_requested', { ownerOrg: 'provide', dueAt: '2025-03-03T11:17:00.000Z' });
 
     // Act
-    const { referral: next, event } = applyAction(referral, { action: 'amend', body: { reason: 'Now also confused at night' } }, SENDER, CONTEXT);
+    const { referral: next, event } = applyAction(
+      referral,
+      { action: 'amend', body: { reason: 'Now also confused at night' } },
+      SENDER,
+      CONTEXT,
+    );
 
     // Assess
     expect(next.reason).toBe('Now also confused at night');
@@ -572,27 +599,30 @@ describe('applyAction: events carry no personal or free text', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(successfulCases)('$action: typed event, comment outside data, no subject/reason/comment in data', ({ action, status, caller, ownerOrg }) => {
-    // Prepare
-    const referral = referralIn(status, { ownerOrg });
-    const input = inputFor(action);
+  it.each(successfulCases)(
+    '$action: typed event, comment outside data, no subject/reason/comment in data',
+    ({ action, status, caller, ownerOrg }) => {
+      // Prepare
+      const referral = referralIn(status, { ownerOrg });
+      const input = inputFor(action);
 
-    // Act
-    const { event } = applyAction(referral, input, caller, CONTEXT);
-    const data = JSON.stringify(event.data);
+      // Act
+      const { event } = applyAction(referral, input, caller, CONTEXT);
+      const data = JSON.stringify(event.data);
 
-    // Assess
-    expect(event.type).toBe(designRow(action).event);
-    for (const [key, value] of Object.entries(SUBJECT)) {
-      expect(data).not.toContain(`"${key}"`);
-      expect(data).not.toContain(String(value));
-    }
-    expect(data).not.toContain(REASON_TEXT);
-    expect(data).not.toContain(COMMENTS[action]);
-    expect(data).not.toContain('comment');
-    if ('comment' in input.body) expect(event.comment).toBe(COMMENTS[action]);
-    else expect(event).not.toHaveProperty('comment');
-  });
+      // Assess
+      expect(event.type).toBe(designRow(action).event);
+      for (const [key, value] of Object.entries(SUBJECT)) {
+        expect(data).not.toContain(`"${key}"`);
+        expect(data).not.toContain(String(value));
+      }
+      expect(data).not.toContain(REASON_TEXT);
+      expect(data).not.toContain(COMMENTS[action]);
+      expect(data).not.toContain('comment');
+      if ('comment' in input.body) expect(event.comment).toBe(COMMENTS[action]);
+      else expect(event).not.toHaveProperty('comment');
+    },
+  );
 
   it('amend of subject and reason names the fields but not their values', () => {
     // Prepare
@@ -733,7 +763,7 @@ describe('createReferral', () => {
 
   it('forbids a practitioner whose org is not registered (403)', () => {
     // Prepare
-    const stranger = practitioner('u-x', 'unregistered-org' as Caller['org']) // impossible since identify(); the rule still refuses it;
+    const stranger = practitioner('u-x', 'unregistered-org' as Caller['org']); // impossible since identify(); the rule still refuses it;
 
     // Act
     const error = thrownBy(() => createReferral('id-1', input, stranger, CONTEXT));

@@ -182,7 +182,9 @@ describe('SubscriptionService.create: who may subscribe to what', () => {
     const { service, repository } = setup();
 
     // Act
-    const error = await rejectionOf(service.create(practitioner('u-stray', '' as Caller['org']) /* impossible since identify(); still refused */, body()));
+    const error = await rejectionOf(
+      service.create(practitioner('u-stray', '' as Caller['org']) /* impossible since identify(); still refused */, body()),
+    );
 
     // Assess
     expect(error).toBeInstanceOf(ForbiddenError);
@@ -325,7 +327,9 @@ describe('SubscriptionService.create: webhook URL policy', () => {
 
     // Act
     const errors = await Promise.all(
-      ['http://169.254.169.254/', 'https://10.0.0.1/', 'http://192.168.1.10/'].map((url) => rejectionOf(service.create(PROVIDE_NURSE, webhook(url)))),
+      ['http://169.254.169.254/', 'https://10.0.0.1/', 'http://192.168.1.10/'].map((url) =>
+        rejectionOf(service.create(PROVIDE_NURSE, webhook(url))),
+      ),
     );
 
     // Assess
@@ -338,7 +342,10 @@ describe('SubscriptionService.create: webhook URL policy', () => {
 
     // Act
     const error = await rejectionOf(
-      service.create(PROGRAMME_MANAGER, body({ filters: { orgs: ['atlantis'] }, channel: { type: 'webhook', url: 'https://10.0.0.1/', secret: SECRET } })),
+      service.create(
+        PROGRAMME_MANAGER,
+        body({ filters: { orgs: ['atlantis'] }, channel: { type: 'webhook', url: 'https://10.0.0.1/', secret: SECRET } }),
+      ),
     );
 
     // Assess
@@ -394,7 +401,14 @@ describe('SubscriptionService: ownership', () => {
     const { service, repository } = setup();
     const id = `${EVENT_ID}.${SUB_ID}`;
     repository.alertStore.set(id, {
-      id, eventId: EVENT_ID, subscriptionId: SUB_ID, type: 'handoff.offered', referralId: 'R', summary: 's', createdAt: NOW.toISOString(), ownerSub: 'u-provide-nurse',
+      id,
+      eventId: EVENT_ID,
+      subscriptionId: SUB_ID,
+      type: 'handoff.offered',
+      referralId: 'R',
+      summary: 's',
+      createdAt: NOW.toISOString(),
+      ownerSub: 'u-provide-nurse',
     });
 
     // Act
@@ -412,14 +426,24 @@ describe('SubscriptionService.redrive', () => {
     subscriptionId: SUB_ID,
     ownerSub: 'u-pm',
     attempt,
-    event: { specVersion: 1, id: eventId, type: 'handoff.offered', seq: 3, at: NOW.toISOString(), actor: { sub: 'x', org: 'ecc', role: 'practitioner' }, referralId: 'R', data: {} },
+    event: {
+      specVersion: 1,
+      id: eventId,
+      type: 'handoff.offered',
+      seq: 3,
+      at: NOW.toISOString(),
+      actor: { sub: 'x', org: 'ecc', role: 'practitioner' },
+      referralId: 'R',
+      data: {},
+    },
   });
 
   it('queues every dead letter again as attempt 1 and removes it', async () => {
     // Prepare
     const { service, repository, sent } = setup();
     const { id } = await service.create(PROGRAMME_MANAGER, webhook('https://hooks.example.org/'));
-    for (const eventId of ['E1', 'E2', 'E3']) repository.deadLetterStore.set(eventId, { eventId, job: { ...job(eventId, 6), subscriptionId: id } });
+    for (const eventId of ['E1', 'E2', 'E3'])
+      repository.deadLetterStore.set(eventId, { eventId, job: { ...job(eventId, 6), subscriptionId: id } });
 
     // Act
     const result = await service.redrive(PROGRAMME_MANAGER, id);
@@ -627,7 +651,12 @@ describe('SubscriptionService: programme managers’ oversight', () => {
     const again = await service.disable(otherPm, made.id);
 
     // Assess
-    expect(first).toMatchObject({ status: 'disabled', disabledBy: { sub: 'u-pm', org: 'meht' }, disabledAt: NOW.toISOString(), ownerSub: PROVIDE_NURSE.sub });
+    expect(first).toMatchObject({
+      status: 'disabled',
+      disabledBy: { sub: 'u-pm', org: 'meht' },
+      disabledAt: NOW.toISOString(),
+      ownerSub: PROVIDE_NURSE.sub,
+    });
     expect(again.disabledBy).toEqual({ sub: 'u-pm', org: 'meht' });
   });
 

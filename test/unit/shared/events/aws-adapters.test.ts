@@ -61,7 +61,9 @@ describe('EventBridgeBus', () => {
         if (call === 2) throw new Error('ThrottlingException');
         return {
           FailedEntryCount: 1,
-          Entries: command.input.Entries!.map((_, i) => (i === 1 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'x' } : { EventId: `eb-${i}` })),
+          Entries: command.input.Entries!.map((_, i) =>
+            i === 1 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'x' } : { EventId: `eb-${i}` },
+          ),
         };
       },
     };

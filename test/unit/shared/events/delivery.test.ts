@@ -39,7 +39,13 @@ const webhook: Subscription = {
 /** A webhook transport over a fake `fetch` (the pinned transport opens real sockets). */
 const fetchTransport = (doFetch: typeof fetch): WebhookTransport => ({
   post: async (url, request) => {
-    const response = await doFetch(url, { method: 'POST', headers: request.headers, body: request.body, redirect: 'manual', signal: request.signal });
+    const response = await doFetch(url, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',
+      signal: request.signal,
+    });
     await response.body?.cancel().catch(() => undefined);
     return response.status;
   },
@@ -189,9 +195,12 @@ describe('deliver', () => {
   it('sends an e-mail with the summary as subject, a link to the referral and the event id', async () => {
     // Prepare
     const sent: unknown[] = [];
-    const { deps } = setup({ mailer: { send: async (m) => void sent.push(m) }, appBaseUrl: 'https://app.test/' }, {
-      subscription: { ...webhook, channel: { type: 'email', address: 'pm@example.org' } },
-    });
+    const { deps } = setup(
+      { mailer: { send: async (m) => void sent.push(m) }, appBaseUrl: 'https://app.test/' },
+      {
+        subscription: { ...webhook, channel: { type: 'email', address: 'pm@example.org' } },
+      },
+    );
 
     // Act
     await deliver(job(), deps);
@@ -213,10 +222,30 @@ describe('deliver: the reasons a subscriber reads are coarse', () => {
   const answering = (status: number) => (async () => new Response(null, { status })) as typeof fetch;
 
   it.each([
-    ['a refused connection (ECONNREFUSED)', { fetch: rejectingWith(Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' })) }, 'connection failed', undefined],
-    ['an unknown host (ENOTFOUND)', { fetch: rejectingWith(Object.assign(new Error('getaddrinfo ENOTFOUND intranet.corp'), { code: 'ENOTFOUND' })) }, 'connection failed', undefined],
-    ['a reset (ECONNRESET)', { fetch: rejectingWith(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })) }, 'connection failed', undefined],
-    ['a refused address at connect time', { fetch: rejectingWith(new WebhookAddressRefusedError('resolves to 169.254.169.254')) }, 'address not allowed', undefined],
+    [
+      'a refused connection (ECONNREFUSED)',
+      { fetch: rejectingWith(Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { code: 'ECONNREFUSED' })) },
+      'connection failed',
+      undefined,
+    ],
+    [
+      'an unknown host (ENOTFOUND)',
+      { fetch: rejectingWith(Object.assign(new Error('getaddrinfo ENOTFOUND intranet.corp'), { code: 'ENOTFOUND' })) },
+      'connection failed',
+      undefined,
+    ],
+    [
+      'a reset (ECONNRESET)',
+      { fetch: rejectingWith(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })) },
+      'connection failed',
+      undefined,
+    ],
+    [
+      'a refused address at connect time',
+      { fetch: rejectingWith(new WebhookAddressRefusedError('resolves to 169.254.169.254')) },
+      'address not allowed',
+      undefined,
+    ],
     ['a URL the policy refuses', { webhookPolicy: 'public-https' as const }, 'address not allowed', undefined],
     ['a 404', { fetch: answering(404) }, 'HTTP 4xx', 404],
     ['a 502', { fetch: answering(502) }, 'HTTP 5xx', 502],
@@ -239,9 +268,15 @@ describe('deliver: the reasons a subscriber reads are coarse', () => {
   it('opens the secret with the job’s subscription as context: a secret sealed for another subscription is not used', async () => {
     // Prepare: a real sealer; the stored value was sealed for subscription S2, then copied onto S1
     const sealer = new LocalSealer('c3'.repeat(32));
-    const copied: Subscription = { ...webhook, channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', sealedSecret: await sealer.seal('s2-secret', { subscriptionId: 'S2' }) } };
+    const copied: Subscription = {
+      ...webhook,
+      channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', sealedSecret: await sealer.seal('s2-secret', { subscriptionId: 'S2' }) },
+    };
     let called = false;
-    const { deps, recorded } = setup({ sealer, fetch: (async () => ((called = true), new Response(null))) as typeof fetch }, { subscription: copied });
+    const { deps, recorded } = setup(
+      { sealer, fetch: (async () => ((called = true), new Response(null))) as typeof fetch },
+      { subscription: copied },
+    );
 
     // Act
     await deliver(job(), deps);

@@ -18,7 +18,10 @@ const stdoutLines = (fn: () => void): Record<string, any>[] => {
   });
   fn();
   vi.restoreAllMocks();
-  return lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 };
 
 describe('emfEnabled', () => {
@@ -38,7 +41,13 @@ describe('PowertoolsEmfSink', () => {
     // Act
     const lines = stdoutLines(() =>
       sink.publish([
-        { serviceArea: 'crisis-prevention', metrics: [{ name: 'ReferralsAccepted', unit: 'Count', value: 1 }, { name: 'TimeToAcceptMinutes', unit: 'None', value: 42 }] },
+        {
+          serviceArea: 'crisis-prevention',
+          metrics: [
+            { name: 'ReferralsAccepted', unit: 'Count', value: 1 },
+            { name: 'TimeToAcceptMinutes', unit: 'None', value: 42 },
+          ],
+        },
         { serviceArea: 'crisis-prevention', metrics: [{ name: 'TimeToAcceptMinutes', unit: 'None', value: 7.5 }] },
         { serviceArea: 'rapid-response', metrics: [{ name: 'ReferralsSubmitted', unit: 'Count', value: 1 }] },
       ]),
@@ -67,6 +76,10 @@ describe('PowertoolsEmfSink', () => {
     const sink = new PowertoolsEmfSink({ stage: 'local', enabled: false });
 
     // Act / Assess
-    expect(stdoutLines(() => sink.publish([{ serviceArea: 'rapid-response', metrics: [{ name: 'ReferralsSubmitted', unit: 'Count', value: 1 }] }]))).toEqual([]);
+    expect(
+      stdoutLines(() =>
+        sink.publish([{ serviceArea: 'rapid-response', metrics: [{ name: 'ReferralsSubmitted', unit: 'Count', value: 1 }] }]),
+      ),
+    ).toEqual([]);
   });
 });

@@ -14,7 +14,10 @@ describe('SesMailer', () => {
   it('sends one SES v2 SendEmail from the configured sender with UTF-8 subject and text and the event id header', async () => {
     // Prepare
     const sent: unknown[] = [];
-    const mailer = new SesMailer({ client: { send: (async (command: unknown) => void sent.push(command)) as never }, from: 'alerts@jointly.example' });
+    const mailer = new SesMailer({
+      client: { send: (async (command: unknown) => void sent.push(command)) as never },
+      from: 'alerts@jointly.example',
+    });
 
     // Act
     await mailer.send(message);

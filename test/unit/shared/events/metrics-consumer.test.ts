@@ -10,11 +10,25 @@ import { busMessage, publishedEvent } from '../../../support/event-fixtures.ts';
 
 const message = (body: unknown, messageId: string) => ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body) });
 const submitted = (id: string) =>
-  publishedEvent({ id, data: { status: 'submitted', submittedAt: '2026-03-02T09:00:00.000Z', fromOrg: 'provide', toOrg: 'ecc', serviceArea: 'rapid-response', priority: 'urgent', parties: ['provide', 'ecc'] } });
+  publishedEvent({
+    id,
+    data: {
+      status: 'submitted',
+      submittedAt: '2026-03-02T09:00:00.000Z',
+      fromOrg: 'provide',
+      toOrg: 'ecc',
+      serviceArea: 'rapid-response',
+      priority: 'urgent',
+      parties: ['provide', 'ecc'],
+    },
+  });
 
 const fakes = (record: (events: readonly EventDeltas[]) => Promise<RecordResult>) => {
   const published: { serviceArea: string; metrics: readonly { name: string }[] }[] = [];
-  return { published, deps: { repository: { record }, sink: { publish: (events: Readonly<typeof published>) => void published.push(...events) } } };
+  return {
+    published,
+    deps: { repository: { record }, sink: { publish: (events: Readonly<typeof published>) => void published.push(...events) } },
+  };
 };
 
 describe('countMessages', () => {
@@ -40,7 +54,12 @@ describe('countMessages', () => {
     // Assess
     expect(seen).toHaveLength(1);
     expect(seen[0]!.map((e) => e.eventId)).toEqual(['A', 'B']);
-    expect(result).toMatchObject({ counted: 1, duplicates: 1, skipped: [{ eventId: 'N', incomplete: false }], failed: [{ messageId: 'm3', error: 'MalformedMessageError' }] });
+    expect(result).toMatchObject({
+      counted: 1,
+      duplicates: 1,
+      skipped: [{ eventId: 'N', incomplete: false }],
+      failed: [{ messageId: 'm3', error: 'MalformedMessageError' }],
+    });
     expect(published).toEqual([{ serviceArea: 'rapid-response', metrics: [{ name: 'ReferralsSubmitted', unit: 'Count', value: 1 }] }]);
   });
 

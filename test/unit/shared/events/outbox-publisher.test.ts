@@ -7,14 +7,23 @@ import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest'
 import { createPublisherHandler } from '../../../../shared/platform/dynamodb/outbox-publisher.ts';
 import { logger } from '../../../../shared/platform/http/logger.ts';
 import { publisherHandler } from '../../../../shared/wiring/publisher.ts';
-import { CapturingBus, eventIdOf, eventItem, eventRecords, oneEventPerReferral, sequenceOf, streamRecord } from '../../../support/stream-records.ts';
+import {
+  CapturingBus,
+  eventIdOf,
+  eventItem,
+  eventRecords,
+  oneEventPerReferral,
+  sequenceOf,
+  streamRecord,
+} from '../../../support/stream-records.ts';
 
 let warn: MockInstance<typeof logger.warn>;
 beforeEach(() => {
   warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
 });
 
-const failuresOf = (response: { batchItemFailures: { itemIdentifier: string }[] }) => response.batchItemFailures.map((f) => f.itemIdentifier);
+const failuresOf = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+  response.batchItemFailures.map((f) => f.itemIdentifier);
 
 describe('publisher: partial failures', () => {
   it('reports exactly the records whose events the bus rejected', async () => {

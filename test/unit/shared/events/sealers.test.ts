@@ -22,7 +22,8 @@ const fakeKms = () => {
         return { CiphertextBlob: new Uint8Array(blob) };
       }
       const entry = store.get(Buffer.from(command.input.CiphertextBlob!).toString('hex'));
-      if (!entry || entry.context !== JSON.stringify(command.input.EncryptionContext)) throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
+      if (!entry || entry.context !== JSON.stringify(command.input.EncryptionContext))
+        throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
       return { Plaintext: entry.plaintext };
     }) as KmsLike['send'],
   };
@@ -61,7 +62,10 @@ describe('KmsSealer', () => {
 
     // Assess
     await expect(opening).rejects.toBeInstanceOf(SealedSecretError);
-    expect((kms.sent[1] as DecryptCommand).input.EncryptionContext).toEqual({ purpose: SEAL_PURPOSE, subscriptionId: OTHER_CONTEXT.subscriptionId });
+    expect((kms.sent[1] as DecryptCommand).input.EncryptionContext).toEqual({
+      purpose: SEAL_PURPOSE,
+      subscriptionId: OTHER_CONTEXT.subscriptionId,
+    });
   });
 
   it('refuses values not in its format without calling KMS', async () => {

@@ -37,7 +37,8 @@ describe('webhook signature: known-answer vector', () => {
 
   it('verifyWebhookSignature accepts the vector at its own time and up to 5 minutes either side', () => {
     // Prepare
-    const at = (nowSeconds: number) => verifyWebhookSignature({ secret: VECTOR.secret, rawBody: VECTOR.rawBody, header: HEADER, nowSeconds });
+    const at = (nowSeconds: number) =>
+      verifyWebhookSignature({ secret: VECTOR.secret, rawBody: VECTOR.rawBody, header: HEADER, nowSeconds });
 
     // Act
     const results = [at(VECTOR.timestamp), at(VECTOR.timestamp + 300), at(VECTOR.timestamp - 300)];
@@ -54,14 +55,24 @@ describe('verifyWebhookSignature: what a receiver refuses', () => {
     ['another secret', { secret: 'whsec_someone_else' }, 'mismatch'],
     ['a body changed by one byte', { rawBody: VECTOR.rawBody.replace('submitted', 'submitteD') }, 'mismatch'],
     ['the body re-serialised (whitespace added)', { rawBody: JSON.stringify(JSON.parse(VECTOR.rawBody), null, 1) }, 'mismatch'],
-    ['a timestamp swapped for a fresh one (the HMAC covers t)', { header: `t=${VECTOR.timestamp + 60},v1=${VECTOR.hex}`, nowSeconds: VECTOR.timestamp + 60 }, 'mismatch'],
+    [
+      'a timestamp swapped for a fresh one (the HMAC covers t)',
+      { header: `t=${VECTOR.timestamp + 60},v1=${VECTOR.hex}`, nowSeconds: VECTOR.timestamp + 60 },
+      'mismatch',
+    ],
     ['no header', { header: undefined }, 'malformed'],
     ['no v1', { header: `t=${VECTOR.timestamp}` }, 'malformed'],
     ['a short v1', { header: `t=${VECTOR.timestamp},v1=${VECTOR.hex.slice(2)}` }, 'malformed'],
     ['a non-numeric t', { header: `t=soon,v1=${VECTOR.hex}` }, 'malformed'],
   ] as const)('refuses %s', (_, overrides, reason) => {
     // Prepare
-    const input = { secret: VECTOR.secret, rawBody: VECTOR.rawBody, header: HEADER as string | undefined, nowSeconds: VECTOR.timestamp, ...overrides };
+    const input = {
+      secret: VECTOR.secret,
+      rawBody: VECTOR.rawBody,
+      header: HEADER as string | undefined,
+      nowSeconds: VECTOR.timestamp,
+      ...overrides,
+    };
 
     // Act
     const result = verifyWebhookSignature(input);

@@ -244,7 +244,10 @@ describe('postPinned (undici Agent with the pinned lookup)', () => {
     const posting = postPinned(new URL(`http://hooks.example.org:${port}/hook`), request(), 'public-https', resolve);
 
     // Assess
-    const error = await posting.then(() => undefined, (e: unknown) => e);
+    const error = await posting.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Error);
     const causes: unknown[] = [];
     for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) causes.push(e);

@@ -59,7 +59,15 @@ describe('csvField', () => {
 
 describe('toCsv', () => {
   it('ends every line, the last included, with CRLF', () => {
-    expect(toCsv(['a', 'b'], [[1, 'x'], [2, null]])).toBe('a,b\r\n1,x\r\n2,\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          [1, 'x'],
+          [2, null],
+        ],
+      ),
+    ).toBe('a,b\r\n1,x\r\n2,\r\n');
   });
 
   it('refuses a row whose length differs from the header', () => {
@@ -76,7 +84,17 @@ describe('toCsv', () => {
 });
 
 const summary = (overrides: Partial<Summary> = {}): Summary => {
-  const figures = figuresOf({ st_submitted: 1, st_accepted: 2, acc: 2, acc_in: 1, tta_5: 2, tta_n: 2, tta_s: 1500, 'dec_no-capacity': 1, st_declined: 1 });
+  const figures = figuresOf({
+    st_submitted: 1,
+    st_accepted: 2,
+    acc: 2,
+    acc_in: 1,
+    tta_5: 2,
+    tta_n: 2,
+    tta_s: 1500,
+    'dec_no-capacity': 1,
+    st_declined: 1,
+  });
   return {
     from: '2026-03-02',
     to: '2026-03-08',
@@ -119,7 +137,13 @@ describe('summaryCsv', () => {
     const json = Object.fromEntries(flatten(s.groups[0]!.figures as unknown as Record<string, unknown>));
     expect(first.serviceArea).toBe('rapid-response');
     for (const [name, value] of Object.entries(json)) expect(first[name], name).toBe(value === null ? '' : String(value));
-    expect(first).toMatchObject({ referrals: '4', accepted: '2', acceptedWithinTarget: '1', acceptedWithinTargetRate: '0.5', 'declinedByReason.no-capacity': '1' });
+    expect(first).toMatchObject({
+      referrals: '4',
+      accepted: '2',
+      acceptedWithinTarget: '1',
+      acceptedWithinTargetRate: '0.5',
+      'declinedByReason.no-capacity': '1',
+    });
     expect(rows[1]![header!.indexOf('acceptedWithinTargetRate')]).toBe('');
   });
 

@@ -72,7 +72,11 @@ let captured: string[] = [];
 beforeEach(() => {
   captured = [];
   const capture = (...args: unknown[]) => {
-    captured.push(args.map((arg) => (typeof arg === 'string' ? arg : arg instanceof Uint8Array ? Buffer.from(arg).toString('utf8') : String(arg))).join(' '));
+    captured.push(
+      args
+        .map((arg) => (typeof arg === 'string' ? arg : arg instanceof Uint8Array ? Buffer.from(arg).toString('utf8') : String(arg)))
+        .join(' '),
+    );
   };
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
     capture(chunk);
@@ -471,7 +475,10 @@ describe('httpHandler: authentication', () => {
 
   it('answers 401 on a jwt route whose claims carry no sub', async () => {
     // Prepare
-    const event = httpEvent({ path: '/reference', claims: { token_use: 'id', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' } });
+    const event = httpEvent({
+      path: '/reference',
+      claims: { token_use: 'id', 'custom:org': 'provide', 'cognito:groups': '[practitioner]' },
+    });
 
     // Act
     const result = await invoke(whoAmIHandler, event);
@@ -686,7 +693,14 @@ describe('httpHandler identity: fails closed before the handler runs', () => {
   });
   const publicHandler = httpHandler({ auth: 'none' }, ({ caller }) => ({ statusCode: 200, body: { caller: caller ?? null } }));
   /** A Cognito access token's claims as the HTTP API authorizer hands them on. */
-  const accessTokenClaims = { sub: 'user-1', token_use: 'access', client_id: 'client', scope: 'openid email', username: 'user-1', 'cognito:groups': '[practitioner]' };
+  const accessTokenClaims = {
+    sub: 'user-1',
+    token_use: 'access',
+    client_id: 'client',
+    scope: 'openid email',
+    username: 'user-1',
+    'cognito:groups': '[practitioner]',
+  };
 
   beforeEach(() => {
     handlerRuns = 0;

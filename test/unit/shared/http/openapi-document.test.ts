@@ -20,7 +20,10 @@ const schemasIn = (node: unknown, pointer = '#'): [string, Json][] => {
   if (Array.isArray(node)) return node.flatMap((item, index) => schemasIn(item, `${pointer}/${index}`));
   if (!node || typeof node !== 'object') return [];
   const own: [string, Json][] = 'type' in node ? [[pointer, node as Json]] : [];
-  return [...own, ...Object.entries(node).flatMap(([key, value]) => schemasIn(value, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`))];
+  return [
+    ...own,
+    ...Object.entries(node).flatMap(([key, value]) => schemasIn(value, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)),
+  ];
 };
 
 const typesOf = (schema: Json): string[] => [schema.type].flat().filter((type): type is string => typeof type === 'string');
@@ -37,7 +40,9 @@ describe('the OpenAPI document: typed query parameters', () => {
     const withLimit = ROUTES.filter((route) => route.request?.query?.shape.limit);
 
     // Act
-    const limits = withLimit.map((route) => operationOf(route).parameters.find((p: Json) => p.in === 'query' && p.name === 'limit')?.schema);
+    const limits = withLimit.map(
+      (route) => operationOf(route).parameters.find((p: Json) => p.in === 'query' && p.name === 'limit')?.schema,
+    );
 
     // Assess
     expect(withLimit.length).toBeGreaterThan(5);
@@ -82,7 +87,9 @@ describe('the OpenAPI document: bounds', () => {
     const strings = schemas.filter(([, schema]) => typesOf(schema).includes('string'));
 
     // Act
-    const unbounded = strings.filter(([, s]) => s.maxLength === undefined && s.enum === undefined && s.const === undefined).map(([at]) => at);
+    const unbounded = strings
+      .filter(([, s]) => s.maxLength === undefined && s.enum === undefined && s.const === undefined)
+      .map(([at]) => at);
 
     // Assess
     expect(strings.length).toBeGreaterThan(100);

@@ -92,9 +92,7 @@ describe('problemFromError with domain errors', () => {
 
   it('keeps the field errors of an UnprocessableEntityError', () => {
     // Prepare
-    const error = new UnprocessableEntityError('toOrg must differ from your org', [
-      { path: 'toOrg', message: 'Same as the sender' },
-    ]);
+    const error = new UnprocessableEntityError('toOrg must differ from your org', [{ path: 'toOrg', message: 'Same as the sender' }]);
 
     // Act
     const response = problemFromError(error);
@@ -333,7 +331,8 @@ describe('problemResponse', () => {
 });
 
 describe('problemFromError with transient dependency errors', () => {
-  const named = (name: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(`${name}: secret internals`), { name, ...extra });
+  const named = (name: string, extra: Record<string, unknown> = {}) =>
+    Object.assign(new Error(`${name}: secret internals`), { name, ...extra });
 
   it.each([
     ['ThrottlingException', named('ThrottlingException')],
@@ -341,7 +340,10 @@ describe('problemFromError with transient dependency errors', () => {
     ['InternalServerError', named('InternalServerError')],
     ['TimeoutError', named('TimeoutError')],
     ['an SDK error marked retryable', named('SomethingElse', { $retryable: { throttling: false } })],
-    ['a cancelled transaction with a TransactionConflict reason', named('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] })],
+    [
+      'a cancelled transaction with a TransactionConflict reason',
+      named('TransactionCanceledException', { CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] }),
+    ],
   ])('%s → 503 with Retry-After, detail free of its cause', (_what, error) => {
     // Act
     const response = problemFromError(error);

@@ -55,7 +55,8 @@ describe('defineRoute', () => {
   it('refuses a templated path without a path schema, or a schema naming other parameters', () => {
     // Prepare
     const without = () => defineRoute({ ...base, operationId: 'noSchema', path: '/things/{id}' });
-    const other = () => defineRoute({ ...base, operationId: 'otherSchema', path: '/things/{id}', request: { path: z.object({ thingId: z.string() }) } });
+    const other = () =>
+      defineRoute({ ...base, operationId: 'otherSchema', path: '/things/{id}', request: { path: z.object({ thingId: z.string() }) } });
 
     // Act
     const attempts = [without, other];
@@ -89,11 +90,13 @@ describe('defineRoute', () => {
 
   it('hands the handler the parsed path and sends its etag as a strong ETag', async () => {
     // Prepare
-    const handler = defineRoute({ ...base, operationId: 'getThing', path: '/things/{id}', request: { path: ThingPathSchema } }).handle(({ path }) => ({
-      statusCode: 200,
-      etag: 3,
-      body: { id: path.id },
-    }));
+    const handler = defineRoute({ ...base, operationId: 'getThing', path: '/things/{id}', request: { path: ThingPathSchema } }).handle(
+      ({ path }) => ({
+        statusCode: 200,
+        etag: 3,
+        body: { id: path.id },
+      }),
+    );
 
     // Act
     const result = await invoke(handler, post('/things/42', { pathParameters: { id: '42' } }));

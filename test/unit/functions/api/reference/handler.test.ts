@@ -21,8 +21,7 @@ const loadHandler = async (): Promise<TestableHandler> => {
   return module.handler;
 };
 
-const referenceEvent = (claims?: Record<string, string>) =>
-  httpEvent({ method: 'GET', path: '/reference', ...(claims ? { claims } : {}) });
+const referenceEvent = (claims?: Record<string, string>) => httpEvent({ method: 'GET', path: '/reference', ...(claims ? { claims } : {}) });
 
 beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -85,9 +84,7 @@ describe('GET /reference', () => {
 
     // Assess
     const reference = jsonBody<Reference>(result);
-    expect(reference.organisations.map((org) => org.id)).toEqual(
-      expect.arrayContaining(['provide', 'ecc', 'meht', 'ageuk-essex']),
-    );
+    expect(reference.organisations.map((org) => org.id)).toEqual(expect.arrayContaining(['provide', 'ecc', 'meht', 'ageuk-essex']));
     for (const org of reference.organisations) expect(org.name.length).toBeGreaterThan(0);
   });
 

@@ -106,16 +106,19 @@ describe('CreateReferralBodySchema', () => {
     expect(errors.map((e) => e.path)).toEqual(['subject.nhsNumber']);
   });
 
-  it.each(['9434765918', '0000000000', '943476591', '943 476 5919', 9434765919])('rejects the NHS number %s at subject.nhsNumber', (nhsNumber) => {
-    // Prepare
-    const body = { ...MINIMAL_BODY, subject: { nhsNumber } };
+  it.each(['9434765918', '0000000000', '943476591', '943 476 5919', 9434765919])(
+    'rejects the NHS number %s at subject.nhsNumber',
+    (nhsNumber) => {
+      // Prepare
+      const body = { ...MINIMAL_BODY, subject: { nhsNumber } };
 
-    // Act
-    const { errors } = failuresOf(CreateReferralBodySchema, body);
+      // Act
+      const { errors } = failuresOf(CreateReferralBodySchema, body);
 
-    // Assess
-    expect(errors.map((e) => e.path)).toContain('subject.nhsNumber');
-  });
+      // Assess
+      expect(errors.map((e) => e.path)).toContain('subject.nhsNumber');
+    },
+  );
 
   it('rejects a date of birth in the future', () => {
     // Prepare
@@ -129,16 +132,19 @@ describe('CreateReferralBodySchema', () => {
     expect(errors.map((e) => e.path)).toEqual(['subject.dateOfBirth']);
   });
 
-  it.each(['1941-02-30', '1941-13-01', '19-07-1941', '1941-7-19'])('rejects the malformed or impossible date of birth %s', (dateOfBirth) => {
-    // Prepare
-    const body = { ...MINIMAL_BODY, subject: { nhsNumber: '9434765919', dateOfBirth } };
+  it.each(['1941-02-30', '1941-13-01', '19-07-1941', '1941-7-19'])(
+    'rejects the malformed or impossible date of birth %s',
+    (dateOfBirth) => {
+      // Prepare
+      const body = { ...MINIMAL_BODY, subject: { nhsNumber: '9434765919', dateOfBirth } };
 
-    // Act
-    const { errors } = failuresOf(CreateReferralBodySchema, body);
+      // Act
+      const { errors } = failuresOf(CreateReferralBodySchema, body);
 
-    // Assess
-    expect(errors.map((e) => e.path)).toContain('subject.dateOfBirth');
-  });
+      // Assess
+      expect(errors.map((e) => e.path)).toContain('subject.dateOfBirth');
+    },
+  );
 
   it.each(['XYZ', 'CM1', '12345', 'CM1 1AAA'])('rejects the postcode %s at subject.postcode', (postcode) => {
     // Prepare
@@ -275,7 +281,15 @@ describe('ListReferralsQuerySchema', () => {
 
   it('accepts every filter and sort=due', () => {
     // Prepare
-    const query = { box: 'owned', status: 'accepted', serviceArea: 'joint-referral', team: 'crisis-team', sort: 'due', org: 'ecc', cursor: 'abc.def' };
+    const query = {
+      box: 'owned',
+      status: 'accepted',
+      serviceArea: 'joint-referral',
+      team: 'crisis-team',
+      sort: 'due',
+      org: 'ecc',
+      cursor: 'abc.def',
+    };
 
     // Act
     const parsed = ListReferralsQuerySchema.parse(query);
