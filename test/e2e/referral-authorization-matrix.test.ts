@@ -351,7 +351,7 @@ describe.concurrent('authorization matrix: every referral route × every caller 
     await api.post(ECC, `/referrals/${other.id}/notes`, { text: `Note ${other.marker}` });
     const scenarios = Object.keys(MATRIX) as Scenario[];
     const prepared = await Promise.all(scenarios.map((scenario) => prepare(scenario)));
-    scenarios.forEach((scenario, i) => shared.set(scenario, prepared[i]!));
+    for (const [i, scenario] of scenarios.entries()) shared.set(scenario, prepared[i]!);
   }, 120_000);
 
   it.for(cells)('$scenario · $who · $route → $expected', async ({ scenario, route, caller, expected, allowed, former }, { expect }) => {

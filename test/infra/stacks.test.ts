@@ -126,7 +126,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
 
       // Act
       const [table] = Object.values(data.findResources('AWS::DynamoDB::GlobalTable'));
-      const indexes = (table?.Properties as { GlobalSecondaryIndexes: unknown[] }).GlobalSecondaryIndexes;
+      const indexes = (table!.Properties as { GlobalSecondaryIndexes: unknown[] }).GlobalSecondaryIndexes;
 
       // Assess
       expect(indexes).toEqual(expected);
@@ -283,7 +283,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
 
         // Act
         const [resource] = Object.values(routes);
-        const integrationId = (resource?.Properties as { Target: { 'Fn::Join': [string, [string, { Ref: string }]] } }).Target[
+        const integrationId = (resource!.Properties as { Target: { 'Fn::Join': [string, [string, { Ref: string }]] } }).Target[
           'Fn::Join'
         ][1][1].Ref;
         const integration = api.toJSON().Resources[integrationId] as { Properties: Record<string, unknown> };

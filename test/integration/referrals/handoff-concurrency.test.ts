@@ -138,7 +138,10 @@ describe('randomized concurrent handoff traffic', () => {
   it('keeps one owner, at most one open handoff and a gap-free history for every referral', async () => {
     // Prepare: a deterministic pseudo-random generator, so a failure can be replayed.
     let seed = 20261128;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const ids = await Promise.all(Array.from({ length: 6 }, () => acceptedReferral()));
     const orgs = ['provide', 'ecc', 'meht', 'ageuk-essex'] as const;

@@ -31,7 +31,7 @@ const secretsReadAtColdStart = async (entry: string): Promise<ApiSecretName[]> =
         return real.loadApiSecret(config, name, ...rest);
       }) satisfies SecretsModule['loadApiSecret'],
       loadApiSecrets: ((config, names, ...rest) => {
-        names.forEach((name) => read.add(name));
+        for (const name of names) read.add(name);
         return real.loadApiSecrets(config, names, ...rest);
       }) satisfies SecretsModule['loadApiSecrets'],
     };

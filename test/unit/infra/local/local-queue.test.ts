@@ -196,7 +196,9 @@ describe('LocalQueue', () => {
   it('stop drops delayed messages and leaves no timer behind', async () => {
     // Prepare
     let handled = 0;
-    const queue = queueOf(async () => void (handled += 1));
+    const queue = queueOf(async () => {
+      handled += 1;
+    });
     await queue.send({ job: 1 }, 900);
 
     // Act

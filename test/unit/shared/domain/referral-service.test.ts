@@ -334,7 +334,7 @@ describe('ReferralService.act: retrying a lost commit', () => {
     expect(view).toMatchObject({ status: 'accepted', version: 4 });
     const commits = repository.callsTo('commitChange');
     expect(commits).toHaveLength(2);
-    expect((commits[1]?.[0] as Referral).seq).toBe(6);
+    expect((commits[1]![0] as Referral).seq).toBe(6);
     expect(repository.callsTo('get')).toHaveLength(2);
   });
 
@@ -456,7 +456,7 @@ describe('ReferralService.list: who may list which org', () => {
     await service.list(RECEIVER, { ...query, org: 'ecc' });
 
     // Assess
-    expect((repository.callsTo('list')[0]?.[0] as ListReferralsParams).orgs).toEqual(['ecc']);
+    expect((repository.callsTo('list')[0]![0] as ListReferralsParams).orgs).toEqual(['ecc']);
   });
 
   it('answers 422 naming org to a programme manager asking for an unknown org', async () => {

@@ -114,7 +114,10 @@ describe('deliver', () => {
     let called = false;
     const { deps, recorded } = setup({
       sealer: { seal: async (s) => s, open: async () => Promise.reject(new Error('tampered')) },
-      fetch: (async () => ((called = true), new Response(null))) as typeof fetch,
+      fetch: (async () => {
+        called = true;
+        return new Response(null);
+      }) as typeof fetch,
     });
 
     // Act
@@ -274,7 +277,13 @@ describe('deliver: the reasons a subscriber reads are coarse', () => {
     };
     let called = false;
     const { deps, recorded } = setup(
-      { sealer, fetch: (async () => ((called = true), new Response(null))) as typeof fetch },
+      {
+        sealer,
+        fetch: (async () => {
+          called = true;
+          return new Response(null);
+        }) as typeof fetch,
+      },
       { subscription: copied },
     );
 
