@@ -7,9 +7,16 @@
  * hearing the referral's later events. Offered again, it is a current party again.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { readAllPages, referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
-import { pollUntil } from '../support/webhook-receiver.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
+import {
+  readAllPages,
+  referralApi,
+  referralBody,
+  type ApiResponse,
+  type CallerClaims,
+  type ReferralApi,
+} from '#test/support/referral-api.ts';
+import { pollUntil } from '#test/support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;

@@ -9,8 +9,8 @@
  * cell that is refused is checked to have changed nothing.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { handoffApi, type HandoffApi, type Reply, type Who } from '../support/handoff-api.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { handoffApi, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
 let api: HandoffApi;

@@ -6,8 +6,8 @@
  * programme managers, non-parties, pagination, Idempotency-Key, bad input, If-Match.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { handoffApi, unusedUlid, type HandoffApi, type Reply, type Who } from '../support/handoff-api.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { handoffApi, unusedUlid, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
 let api: HandoffApi;

@@ -5,8 +5,8 @@
  */
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ROUTES } from '../../shared/wiring/routes.ts';
-import { startRuntimeProcess, tokenFor, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
+import { startRuntimeProcess, tokenFor, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
 

@@ -7,9 +7,9 @@
  * deadline; the measured latency is reported, not asserted tightly).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { handoffApi, type HandoffApi, type Reply, type Who } from '../support/handoff-api.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { pollUntil, sleep } from '../support/webhook-receiver.ts';
+import { handoffApi, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
+import { pollUntil, sleep } from '#test/support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: HandoffApi;

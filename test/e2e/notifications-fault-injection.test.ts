@@ -8,9 +8,9 @@
  * every failed attempt recorded and the dead letters redriven.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signatureMatches, signatureTimestamp } from '../support/independent-signature.ts';
-import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '../support/handoff-api.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { signatureMatches, signatureTimestamp } from '#test/support/independent-signature.ts';
+import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 import {
   arrivalSeconds,
   headerOf,
@@ -18,7 +18,7 @@ import {
   startWebhookReceiver,
   type ReceivedRequest,
   type WebhookReceiver,
-} from '../support/webhook-receiver.ts';
+} from '#test/support/webhook-receiver.ts';
 
 const REFERRALS = 250;
 /** Each referral: submitted, accepted, note.added, completed. */

@@ -11,9 +11,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { signatureMatches } from '../support/independent-signature.ts';
-import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '../support/handoff-api.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { signatureMatches } from '#test/support/independent-signature.ts';
+import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 import {
   headerOf,
   pollUntil,
@@ -21,7 +21,7 @@ import {
   startWebhookReceiver,
   type ReceivedRequest,
   type WebhookReceiver,
-} from '../support/webhook-receiver.ts';
+} from '#test/support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: HandoffApi;

@@ -9,7 +9,7 @@
  * nothing. Every 404 is compared with the 404 for an id that does not exist at all.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 import {
   randomNhsNumber,
   randomUlid,
@@ -19,7 +19,7 @@ import {
   type ApiResponse,
   type CallerClaims,
   type ReferralApi,
-} from '../support/referral-api.ts';
+} from '#test/support/referral-api.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;

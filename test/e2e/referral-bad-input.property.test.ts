@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { readAllPages, referralApi, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
+import { readAllPages, referralApi, type ApiResponse, type CallerClaims, type ReferralApi } from '#test/support/referral-api.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;

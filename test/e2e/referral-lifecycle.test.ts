@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 import {
   randomNhsNumber,
   readAllPages,
@@ -18,7 +18,7 @@ import {
   type ApiResponse,
   type CallerClaims,
   type ReferralApi,
-} from '../support/referral-api.ts';
+} from '#test/support/referral-api.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;

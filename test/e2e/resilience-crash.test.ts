@@ -6,7 +6,7 @@
  * scripts/resilience/crash.ts; this asserts none failed and that it exercised something.
  */
 import { describe, expect, it } from 'vitest';
-import { crashScenario } from '../../scripts/resilience/crash.ts';
+import { crashScenario } from '#scripts/resilience/crash.ts';
 
 describe('resilience: crash (small)', () => {
   it('SIGKILL mid-load, restart on the same data: every check passes', { timeout: 150_000 }, async () => {

@@ -7,7 +7,7 @@
  * in scripts/resilience/faults.ts; this asserts none failed and that faults were injected.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { faultsScenario } from '../../scripts/resilience/faults.ts';
+import { faultsScenario } from '#scripts/resilience/faults.ts';
 
 describe('resilience: faults (small)', () => {
   it('injected failures lose and duplicate nothing: every check passes', { timeout: 120_000 }, async () => {

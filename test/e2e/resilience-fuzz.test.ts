@@ -6,7 +6,7 @@
  * failed and that requests were sent.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { fuzzScenario } from '../../scripts/resilience/fuzz.ts';
+import { fuzzScenario } from '#scripts/resilience/fuzz.ts';
 
 describe('resilience: fuzz (small)', () => {
   it('500 generated requests: no 5xx, no writes from rejected requests; every check passes', { timeout: 120_000 }, async () => {

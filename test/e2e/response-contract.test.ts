@@ -5,12 +5,12 @@
  * every response the e2e clients see; this file makes sure every route is seen once).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ROUTES } from '../../shared/wiring/routes.ts';
-import { ReferralSchema } from '../../shared/referrals/domain/referral-schemas.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
-import { checkedRoutes, routeOf } from '../support/response-contract.ts';
-import { pollUntil } from '../support/webhook-receiver.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
+import { ReferralSchema } from '#shared/referrals/domain/referral-schemas.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
+import { referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '#test/support/referral-api.ts';
+import { checkedRoutes, routeOf } from '#test/support/response-contract.ts';
+import { pollUntil } from '#test/support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;

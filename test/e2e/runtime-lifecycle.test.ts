@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
-import { runToExit, startRuntimeProcess } from '../support/local-runtime-process.ts';
+import { runToExit, startRuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 /** PIDs of DynamoDB Local JVMs listening on `port` (by their command line). */
 const dynamoProcessesOnPort = (port: string): string[] =>

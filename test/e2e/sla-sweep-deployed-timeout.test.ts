@@ -6,9 +6,9 @@
  * comes in seconds, and the sweep runs every second.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { readAllPages, referralApi, referralBody, type CallerClaims } from '../support/referral-api.ts';
-import { pollUntil, sleep } from '../support/webhook-receiver.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
+import { readAllPages, referralApi, referralBody, type CallerClaims } from '#test/support/referral-api.ts';
+import { pollUntil, sleep } from '#test/support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: ReturnType<typeof referralApi>;

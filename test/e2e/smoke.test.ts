@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { syntheticNhsNumber } from '../../scripts/smoke/checks.ts';
-import { REPO_ROOT, startRuntimeProcess, tokenFor, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { syntheticNhsNumber } from '#scripts/smoke/checks.ts';
+import { REPO_ROOT, startRuntimeProcess, tokenFor, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
 

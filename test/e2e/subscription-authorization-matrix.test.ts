@@ -13,9 +13,9 @@
  * body at all carries a webhook secret.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
-import { pollUntil } from '../support/webhook-receiver.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
+import { referralApi, referralBody, type ApiResponse, type CallerClaims, type ReferralApi } from '#test/support/referral-api.ts';
+import { pollUntil } from '#test/support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;

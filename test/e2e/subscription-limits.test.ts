@@ -5,8 +5,8 @@
  * disable, and the new operations in the OpenAPI document.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { handoffApi, unusedUlid, type HandoffApi, type Reply, type Who } from '../support/handoff-api.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
+import { handoffApi, unusedUlid, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
 let api: HandoffApi;

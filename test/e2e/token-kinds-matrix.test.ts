@@ -12,11 +12,11 @@
  * the person's details or any free text, and nothing may change.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ROUTES } from '../../shared/wiring/routes.ts';
-import type { RouteDefinition } from '../../shared/platform/http/route-definition.ts';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/local-runtime-process.ts';
-import { randomNhsNumber, referralApi, type ApiResponse, type CallerClaims, type ReferralApi } from '../support/referral-api.ts';
-import { pollUntil } from '../support/webhook-receiver.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
+import type { RouteDefinition } from '#shared/platform/http/route-definition.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
+import { randomNhsNumber, referralApi, type ApiResponse, type CallerClaims, type ReferralApi } from '#test/support/referral-api.ts';
+import { pollUntil } from '#test/support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;

@@ -7,11 +7,11 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app.ts';
-import { ROUTES } from '../../shared/wiring/routes.ts';
-import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
-import type { ApiStack } from '../../infra/stacks/api-stack.ts';
-import { SECRET_ARN_ENV } from '../../shared/platform/config/environment.ts';
+import { buildApp } from '#infra/build-app.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
+import { functionIdOf } from '#shared/platform/http/route-definition.ts';
+import type { ApiStack } from '#infra/stacks/api-stack.ts';
+import { SECRET_ARN_ENV } from '#shared/platform/config/environment.ts';
 
 describe.each(['dev', 'prod'])('API secrets in stage %s', (stage) => {
   let api: Template;

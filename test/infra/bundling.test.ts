@@ -10,9 +10,9 @@
 import { App, AssetStaging, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { aliasArgs, LAMBDA_ALIASES } from '../../infra/bundling/aliases.ts';
-import { loadStageConfig } from '../../infra/config/stage-config.ts';
-import { JOINTLY_BUNDLING, JointlyFunction } from '../../infra/constructs/jointly-function.ts';
+import { aliasArgs, LAMBDA_ALIASES } from '#infra/bundling/aliases.ts';
+import { loadStageConfig } from '#infra/config/stage-config.ts';
+import { JOINTLY_BUNDLING, JointlyFunction } from '#infra/constructs/jointly-function.ts';
 
 /** What this test reads of CDK's (internal) `Bundling`: the Docker command and working directory. */
 interface RenderedBundling {

@@ -2,7 +2,7 @@
  * `npm run synth|diff|deploy -- --stage X`: the wrapper's mapping onto the cdk CLI.
  */
 import { describe, expect, it } from 'vitest';
-import { CdkArgsError, cdkArgs } from '../../scripts/cdk-args.ts';
+import { CdkArgsError, cdkArgs } from '#scripts/cdk-args.ts';
 
 describe('cdkArgs', () => {
   it.each([

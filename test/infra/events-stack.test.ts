@@ -5,9 +5,9 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app.ts';
-import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
-import { BUS_RULES, QUEUES } from '../../shared/wiring/bus-rules.ts';
+import { buildApp } from '#infra/build-app.ts';
+import { JOINTLY_TABLE } from '#shared/platform/dynamodb/table-definition.ts';
+import { BUS_RULES, QUEUES } from '#shared/wiring/bus-rules.ts';
 
 describe.each(['dev', 'staging', 'prod'])('events stack, stage %s', (stage) => {
   let template: Template;

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type JointlyApp } from '../../infra/build-app.ts';
+import { buildApp, type JointlyApp } from '#infra/build-app.ts';
 import {
   MAX_API_FUNCTION_TIMEOUT_SECONDS,
   QUEUE_NAMES,
@@ -16,8 +16,8 @@ import {
   consumerOf,
   stageFunctionSettings,
   type FunctionSettings,
-} from '../../infra/function-settings.ts';
-import type { JointlyFunction } from '../../infra/constructs/jointly-function.ts';
+} from '#infra/function-settings.ts';
+import type { JointlyFunction } from '#infra/constructs/jointly-function.ts';
 
 type Resource = { Properties: Record<string, unknown> };
 

@@ -8,9 +8,9 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app.ts';
-import { STAGES, STAGE_DEFAULTS } from '../../infra/config/stage-config.ts';
-import { keyPolicySidOf } from '../../infra/encrypted-resources.ts';
+import { buildApp } from '#infra/build-app.ts';
+import { STAGES, STAGE_DEFAULTS } from '#infra/config/stage-config.ts';
+import { keyPolicySidOf } from '#infra/encrypted-resources.ts';
 
 type Json = Record<string, any>;
 

@@ -6,12 +6,12 @@
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type JointlyApp } from '../../infra/build-app.ts';
-import { STAGES } from '../../infra/config/stage-config.ts';
-import { METRIC_EVENT_TYPES } from '../../shared/metrics/domain/event-metrics.ts';
-import { SERVICE_AREAS } from '../../shared/core/reference-data.ts';
-import { BUS_RULES, QUEUES } from '../../shared/wiring/bus-rules.ts';
-import { BUSINESS_METRICS } from '../../shared/metrics/data/business-metrics.ts';
+import { buildApp, type JointlyApp } from '#infra/build-app.ts';
+import { STAGES } from '#infra/config/stage-config.ts';
+import { METRIC_EVENT_TYPES } from '#shared/metrics/domain/event-metrics.ts';
+import { SERVICE_AREAS } from '#shared/core/reference-data.ts';
+import { BUS_RULES, QUEUES } from '#shared/wiring/bus-rules.ts';
+import { BUSINESS_METRICS } from '#shared/metrics/data/business-metrics.ts';
 
 type Json = Record<string, any>;
 

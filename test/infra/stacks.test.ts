@@ -14,15 +14,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type JointlyApp } from '../../infra/build-app.ts';
-import { STAGES, loadStageConfig, type StageName } from '../../infra/config/stage-config.ts';
-import { REPO_ROOT } from '../../infra/constructs/jointly-function.ts';
-import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
-import { functionIdOf, routeKeyOf, type RouteDefinition } from '../../shared/platform/http/route-definition.ts';
-import { ApiStack } from '../../infra/stacks/api-stack.ts';
-import { DataStack } from '../../infra/stacks/data-stack.ts';
-import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
-import { ROLES } from '../../shared/core/reference-data.ts';
+import { buildApp, type JointlyApp } from '#infra/build-app.ts';
+import { STAGES, loadStageConfig, type StageName } from '#infra/config/stage-config.ts';
+import { REPO_ROOT } from '#infra/constructs/jointly-function.ts';
+import { DEFAULT_ROUTE, ROUTES } from '#shared/wiring/routes.ts';
+import { functionIdOf, routeKeyOf, type RouteDefinition } from '#shared/platform/http/route-definition.ts';
+import { ApiStack } from '#infra/stacks/api-stack.ts';
+import { DataStack } from '#infra/stacks/data-stack.ts';
+import { JOINTLY_TABLE } from '#shared/platform/dynamodb/table-definition.ts';
+import { ROLES } from '#shared/core/reference-data.ts';
 
 /** Skips NodejsFunction bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };

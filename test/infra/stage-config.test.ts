@@ -4,7 +4,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app.ts';
+import { buildApp } from '#infra/build-app.ts';
 import {
   DEFAULT_REGION,
   LOCKED_FIELDS,
@@ -13,9 +13,9 @@ import {
   StageConfigError,
   loadStageConfig,
   parseStageConfig,
-} from '../../infra/config/stage-config.ts';
-import { JointlyFunction } from '../../infra/constructs/jointly-function.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
+} from '#infra/config/stage-config.ts';
+import { JointlyFunction } from '#infra/constructs/jointly-function.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '#shared/core/reference-data.ts';
 
 const NO_ENV = {};
 

@@ -6,8 +6,8 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app.ts';
-import { webhookSecretKeyAliasOf, webhookSecretRoleNamesOf } from '../../infra/stacks/data-stack.ts';
+import { buildApp } from '#infra/build-app.ts';
+import { webhookSecretKeyAliasOf, webhookSecretRoleNamesOf } from '#infra/stacks/data-stack.ts';
 
 type Statement = {
   Sid?: string;

@@ -5,7 +5,7 @@
  * correct (two instances) if it ever loads it per project.
  */
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from '#infra/local/dynamodb-local.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

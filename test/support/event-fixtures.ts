@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { DynamoSubscriptionRepository } from '../../shared/subscriptions/data/subscription-repository.ts';
-import type { Subscription } from '../../shared/subscriptions/domain/subscription.ts';
-import { EVENT_SOURCE, EVENT_SPEC_VERSION, type PublishedEvent } from '../../shared/core/event-envelope.ts';
-import type { EventBus, JobQueue, MailMessage, Mailer } from '../../shared/core/messaging-ports.ts';
+import { DynamoSubscriptionRepository } from '#shared/subscriptions/data/subscription-repository.ts';
+import type { Subscription } from '#shared/subscriptions/domain/subscription.ts';
+import { EVENT_SOURCE, EVENT_SPEC_VERSION, type PublishedEvent } from '#shared/core/event-envelope.ts';
+import type { EventBus, JobQueue, MailMessage, Mailer } from '#shared/core/messaging-ports.ts';
 import { lambdaContext } from './http-event.ts';
 
 /** An SQS batch handler as the worker modules export it. */

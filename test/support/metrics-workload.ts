@@ -11,12 +11,12 @@
  */
 import fc from 'fast-check';
 import { ulid } from 'ulid';
-import { answerHandoff, handoffOverdueEvent, offerHandoff, type Handoff } from '../../shared/referrals/domain/handoff.ts';
-import type { Caller } from '../../shared/core/identity.ts';
-import { bucketOf, bucketRangeMinutes } from '../../shared/metrics/domain/histogram.ts';
-import type { DurationFigures, MetricFigures } from '../../shared/metrics/domain/figures.ts';
-import type { GroupBy } from '../../shared/metrics/domain/summary.ts';
-import type { MetricCell } from '../../shared/metrics/domain/counters.ts';
+import { answerHandoff, handoffOverdueEvent, offerHandoff, type Handoff } from '#shared/referrals/domain/handoff.ts';
+import type { Caller } from '#shared/core/identity.ts';
+import { bucketOf, bucketRangeMinutes } from '#shared/metrics/domain/histogram.ts';
+import type { DurationFigures, MetricFigures } from '#shared/metrics/domain/figures.ts';
+import type { GroupBy } from '#shared/metrics/domain/summary.ts';
+import type { MetricCell } from '#shared/metrics/domain/counters.ts';
 import {
   CANCEL_REASON_CODES,
   DECLINE_REASON_CODES,
@@ -24,10 +24,10 @@ import {
   OUTCOME_CODES,
   PRIORITIES,
   SERVICE_AREAS,
-} from '../../shared/core/reference-data.ts';
-import { applyAction, createReferral } from '../../shared/referrals/domain/referral-transitions.ts';
-import { referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../shared/referrals/domain/referral.ts';
-import { EVENT_SPEC_VERSION, type PublishedEvent } from '../../shared/core/event-envelope.ts';
+} from '#shared/core/reference-data.ts';
+import { applyAction, createReferral } from '#shared/referrals/domain/referral-transitions.ts';
+import { referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '#shared/referrals/domain/referral.ts';
+import { EVENT_SPEC_VERSION, type PublishedEvent } from '#shared/core/event-envelope.ts';
 
 export const WORKLOAD_ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'] as const;
 

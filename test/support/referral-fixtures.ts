@@ -5,14 +5,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { ORGANISATIONS } from '../../shared/core/organisations.ts';
-import { createDocumentClient } from '../../shared/platform/dynamodb/dynamo-client.ts';
-import { DynamoReferralRepository } from '../../shared/referrals/data/referral-repository.ts';
-import type { Caller } from '../../shared/core/identity.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
-import type { NewReferral } from '../../shared/referrals/domain/referral.ts';
-import { HandoffService } from '../../shared/referrals/domain/handoff-service.ts';
-import { ReferralService } from '../../shared/referrals/domain/referral-service.ts';
+import { ORGANISATIONS } from '#shared/core/organisations.ts';
+import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
+import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
+import type { Caller } from '#shared/core/identity.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '#shared/core/reference-data.ts';
+import type { NewReferral } from '#shared/referrals/domain/referral.ts';
+import { HandoffService } from '#shared/referrals/domain/handoff-service.ts';
+import { ReferralService } from '#shared/referrals/domain/referral-service.ts';
 import type { TestTable } from './table.ts';
 
 /** A command counter and fault injector attached to a client. */

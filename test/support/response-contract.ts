@@ -3,9 +3,9 @@
  * strict response schema (zod) of the route that served it, as the route table declares it.
  * A field the schema does not name fails the check, so an internal field cannot leak unseen.
  */
-import { ROUTES } from '../../shared/wiring/routes.ts';
-import type { RouteDefinition } from '../../shared/platform/http/route-definition.ts';
-import { matchesPathTemplate } from '../../shared/platform/http/path-template.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
+import type { RouteDefinition } from '#shared/platform/http/route-definition.ts';
+import { matchesPathTemplate } from '#shared/platform/http/path-template.ts';
 
 /** Routes with literal segments first, so `/referrals/search` wins over any `{id}` template. */
 const BY_SPECIFICITY = [...ROUTES].sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));

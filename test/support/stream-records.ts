@@ -5,9 +5,9 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { referralKeys } from '../../shared/platform/dynamodb/keys.ts';
-import type { PublishedEvent } from '../../shared/core/event-envelope.ts';
-import type { EventBus } from '../../shared/core/messaging-ports.ts';
+import { referralKeys } from '#shared/platform/dynamodb/keys.ts';
+import type { PublishedEvent } from '#shared/core/event-envelope.ts';
+import type { EventBus } from '#shared/core/messaging-ports.ts';
 
 export const STREAM_ARN = 'arn:aws:dynamodb:eu-west-2:000000000000:table/test/stream/2026-11-28T00:00:00.000';
 

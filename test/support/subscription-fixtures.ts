@@ -3,16 +3,16 @@
  * delivery workers write (alerts, delivery attempts, dead letters), a capturing delivery
  * queue, and the real subscription service over a test table with a counting client.
  */
-import { systemResolver } from '../../shared/subscriptions/data/system-resolver.ts';
+import { systemResolver } from '#shared/subscriptions/data/system-resolver.ts';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory, ulid } from 'ulid';
-import { emailDomainsByOrg, ORGANISATIONS } from '../../shared/core/organisations.ts';
-import { createDocumentClient } from '../../shared/platform/dynamodb/dynamo-client.ts';
-import { subscriptionKeys, userKeys } from '../../shared/platform/dynamodb/keys.ts';
-import { DynamoSubscriptionRepository } from '../../shared/subscriptions/data/subscription-repository.ts';
-import { SubscriptionService } from '../../shared/subscriptions/domain/subscription-service.ts';
-import type { DeliveryJob, JobQueue } from '../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../infra/local/adapters/local-sealer.ts';
+import { emailDomainsByOrg, ORGANISATIONS } from '#shared/core/organisations.ts';
+import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
+import { subscriptionKeys, userKeys } from '#shared/platform/dynamodb/keys.ts';
+import { DynamoSubscriptionRepository } from '#shared/subscriptions/data/subscription-repository.ts';
+import { SubscriptionService } from '#shared/subscriptions/domain/subscription-service.ts';
+import type { DeliveryJob, JobQueue } from '#shared/core/messaging-ports.ts';
+import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
 import { probe } from './referral-fixtures.ts';
 import type { TestTable } from './table.ts';
 

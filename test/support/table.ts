@@ -6,8 +6,8 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
-import { ensureTable } from '../../infra/local/ensure-table.ts';
-import { createDocumentClient } from '../../shared/platform/dynamodb/dynamo-client.ts';
+import { ensureTable } from '#infra/local/ensure-table.ts';
+import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
 
 /** A table made for one test file. */
 export interface TestTable {

@@ -10,10 +10,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { pathParameterNamesOf, type RouteDefinition } from '../../../shared/platform/http/route-definition.ts';
-import { ROUTES } from '../../../shared/wiring/routes.ts';
-import { httpEvent, invoke, jsonBody, practitionerClaims, type TestableHandler } from '../../support/http-event.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+import { pathParameterNamesOf, type RouteDefinition } from '#shared/platform/http/route-definition.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
+import { httpEvent, invoke, jsonBody, practitionerClaims, type TestableHandler } from '#test/support/http-event.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 interface Parameter {
   readonly in: string;

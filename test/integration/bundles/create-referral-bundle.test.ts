@@ -19,12 +19,12 @@ import { pathToFileURL } from 'node:url';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadStageConfig } from '../../../infra/config/stage-config.ts';
-import { JointlyFunction } from '../../../infra/constructs/jointly-function.ts';
-import { importEnvironment } from '../../../scripts/bundle-measure.ts';
-import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import { httpEvent, practitionerClaims } from '../../support/http-event.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+import { loadStageConfig } from '#infra/config/stage-config.ts';
+import { JointlyFunction } from '#infra/constructs/jointly-function.ts';
+import { importEnvironment } from '#scripts/bundle-measure.ts';
+import { referralKeys } from '#shared/platform/dynamodb/keys.ts';
+import { httpEvent, practitionerClaims } from '#test/support/http-event.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 /** Imports the bundle, invokes its handler once with the event in PROBE_EVENT, prints the result last. */
 const PROBE = `

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../infra/constructs/jointly-function.ts';
-import { FUNCTION_ENTRIES } from '../../../infra/function-entries.ts';
-import { esbuildOptionsFor } from '../../../scripts/bundle-measure.ts';
+import { REPO_ROOT } from '#infra/constructs/jointly-function.ts';
+import { FUNCTION_ENTRIES } from '#infra/function-entries.ts';
+import { esbuildOptionsFor } from '#scripts/bundle-measure.ts';
 
 /** Strings only local-runtime or test code carries: settings it reads, markers it writes. */
 const LOCAL_ONLY_STRINGS = [

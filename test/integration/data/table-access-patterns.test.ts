@@ -16,10 +16,10 @@ import {
   subscriptionKeys,
   timeOrderedSk,
   userKeys,
-} from '../../../shared/platform/dynamodb/keys.ts';
-import { INDEX, JOINTLY_TABLE } from '../../../shared/platform/dynamodb/table-definition.ts';
-import type { ReferralStatus } from '../../../shared/core/reference-data.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+} from '#shared/platform/dynamodb/keys.ts';
+import { INDEX, JOINTLY_TABLE } from '#shared/platform/dynamodb/table-definition.ts';
+import type { ReferralStatus } from '#shared/core/reference-data.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
 

@@ -8,12 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
-import { MAX_ATTEMPTS } from '../../../shared/subscriptions/domain/delivery.ts';
-import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../../infra/local/adapters/local-sealer.ts';
-import { failingAttempts } from '../../../infra/local/event-faults.ts';
+import { subscriptionKeys } from '#shared/platform/dynamodb/keys.ts';
+import type { Subscription } from '#shared/subscriptions/domain/subscription.ts';
+import { MAX_ATTEMPTS } from '#shared/subscriptions/domain/delivery.ts';
+import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
+import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
+import { failingAttempts } from '#infra/local/event-faults.ts';
 import {
   CapturingQueue,
   capturingMailer,
@@ -25,8 +25,8 @@ import {
   subscription,
   type Receiver,
   type SqsHandler,
-} from '../../support/event-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+} from '#test/support/event-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 const SUBSCRIPTIONS = 20;
 const EVENTS = 10;
@@ -50,7 +50,7 @@ beforeAll(async () => {
     JOINTLY_WEBHOOK_POLICY: 'allow-loopback',
     JOINTLY_DELIVERY_BACKOFF_BASE_MS: '50',
   });
-  const { deliverHandler } = await import('../../../shared/wiring/deliver.ts');
+  const { deliverHandler } = await import('#shared/wiring/deliver.ts');
   handler = deliverHandler({ deliveryQueue: queue, sealer, mailer, callOut: failingAttempts(0.5) });
 });
 

@@ -5,8 +5,8 @@
  */
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
+import { subscriptionKeys } from '#shared/platform/dynamodb/keys.ts';
+import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
 import {
   CapturingQueue,
   capturingMailer,
@@ -18,8 +18,8 @@ import {
   subscription,
   type Receiver,
   type SqsHandler,
-} from '../../support/event-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+} from '#test/support/event-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
 let handler: SqsHandler;
@@ -35,7 +35,7 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     JOINTLY_WEBHOOK_POLICY: 'public-https',
   });
-  const { deliverHandler } = await import('../../../shared/wiring/deliver.ts');
+  const { deliverHandler } = await import('#shared/wiring/deliver.ts');
   handler = deliverHandler({ deliveryQueue: queue, sealer: { seal: async (s) => s, open: async (s) => s }, mailer: capturingMailer() });
 });
 

@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referralKeys, subscriptionKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
-import { summaryOf } from '../../../shared/subscriptions/domain/subscription.ts';
-import { backoffDelaySeconds, MAX_ATTEMPTS } from '../../../shared/subscriptions/domain/delivery.ts';
-import { toPublishedEvent, type PublishedEvent } from '../../../shared/core/event-envelope.ts';
-import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../../infra/local/adapters/local-sealer.ts';
-import { verifyWebhookSignature } from '../../../shared/subscriptions/domain/webhook-signature.ts';
-import { signatureMatches, signatureTimestamp } from '../../support/independent-signature.ts';
+import { referralKeys, subscriptionKeys } from '#shared/platform/dynamodb/keys.ts';
+import type { Subscription } from '#shared/subscriptions/domain/subscription.ts';
+import { summaryOf } from '#shared/subscriptions/domain/subscription.ts';
+import { backoffDelaySeconds, MAX_ATTEMPTS } from '#shared/subscriptions/domain/delivery.ts';
+import { toPublishedEvent, type PublishedEvent } from '#shared/core/event-envelope.ts';
+import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
+import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
+import { verifyWebhookSignature } from '#shared/subscriptions/domain/webhook-signature.ts';
+import { signatureMatches, signatureTimestamp } from '#test/support/independent-signature.ts';
 import {
   CapturingQueue,
   invokeSqs,
@@ -29,9 +29,9 @@ import {
   subscription,
   type Receiver,
   type SqsHandler,
-} from '../../support/event-fixtures.ts';
-import { caller, newReferral, referralServiceOn } from '../../support/referral-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+} from '#test/support/event-fixtures.ts';
+import { caller, newReferral, referralServiceOn } from '#test/support/referral-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 const BACKOFF_BASE_MS = 50;
 
@@ -112,8 +112,8 @@ beforeAll(async () => {
     JOINTLY_APP_BASE_URL: 'https://app.jointly.test/',
   });
   // Imported after the environment is set, so the logger starts at ERROR like the handlers'.
-  const { LocalMailer } = await import('../../../infra/local/adapters/local-mailer.ts');
-  const { deliverHandler } = await import('../../../shared/wiring/deliver.ts');
+  const { LocalMailer } = await import('#infra/local/adapters/local-mailer.ts');
+  const { deliverHandler } = await import('#shared/wiring/deliver.ts');
   // The deployed handler, built by its composition root on the local runtime's adapters.
   handler = deliverHandler({ deliveryQueue: queue, sealer, mailer: new LocalMailer({ dir: mailDir }) });
 });

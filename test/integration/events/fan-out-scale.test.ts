@@ -6,15 +6,15 @@
  * subscriptions get nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDeliveryRepository } from '../../../shared/subscriptions/data/delivery-repository.ts';
-import { userKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import { DynamoSubscriptionRepository } from '../../../shared/subscriptions/data/subscription-repository.ts';
-import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
-import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
-import { fanOut, FanOutPausedError, type FanOutResult } from '../../../shared/subscriptions/domain/fan-out.ts';
-import { CapturingQueue, itemsUnder, publishedEvent, subscription } from '../../support/event-fixtures.ts';
-import { seed } from '../../support/subscription-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+import { DynamoDeliveryRepository } from '#shared/subscriptions/data/delivery-repository.ts';
+import { userKeys } from '#shared/platform/dynamodb/keys.ts';
+import { DynamoSubscriptionRepository } from '#shared/subscriptions/data/subscription-repository.ts';
+import type { Subscription } from '#shared/subscriptions/domain/subscription.ts';
+import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
+import { fanOut, FanOutPausedError, type FanOutResult } from '#shared/subscriptions/domain/fan-out.ts';
+import { CapturingQueue, itemsUnder, publishedEvent, subscription } from '#test/support/event-fixtures.ts';
+import { seed } from '#test/support/subscription-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
 let repository: DynamoDeliveryRepository;

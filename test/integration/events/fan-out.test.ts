@@ -6,12 +6,12 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDeliveryRepository } from '../../../shared/subscriptions/data/delivery-repository.ts';
-import { createDocumentClient } from '../../../shared/platform/dynamodb/dynamo-client.ts';
-import { subscriptionKeys, userKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import type { Subscription } from '../../../shared/subscriptions/domain/subscription.ts';
-import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
-import type { DeliveryJob } from '../../../shared/core/messaging-ports.ts';
+import { DynamoDeliveryRepository } from '#shared/subscriptions/data/delivery-repository.ts';
+import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
+import { subscriptionKeys, userKeys } from '#shared/platform/dynamodb/keys.ts';
+import type { Subscription } from '#shared/subscriptions/domain/subscription.ts';
+import type { PublishedEvent } from '#shared/core/event-envelope.ts';
+import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
 import {
   busMessage,
   CapturingQueue,
@@ -21,9 +21,9 @@ import {
   storeSubscriptions,
   subscription,
   type SqsHandler,
-} from '../../support/event-fixtures.ts';
-import { probe, type ClientProbe } from '../../support/referral-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+} from '#test/support/event-fixtures.ts';
+import { probe, type ClientProbe } from '#test/support/referral-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
 let handler: SqsHandler;
@@ -62,7 +62,7 @@ beforeAll(async () => {
   });
   const workerClient = createDocumentClient({ endpoint: table.endpoint });
   workerProbe = probe(workerClient);
-  const { fanOutHandler } = await import('../../../shared/wiring/fan-out.ts');
+  const { fanOutHandler } = await import('#shared/wiring/fan-out.ts');
   handler = fanOutHandler({ documentClient: workerClient, deliveryQueue: queue });
 });
 

@@ -4,9 +4,9 @@
  * nothing running.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/runtime.ts';
-import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
-import { tokenFor } from '../../support/local-runtime-process.ts';
+import { startLocalRuntime, type LocalRuntime } from '#infra/local/runtime.ts';
+import type { PublishedEvent } from '#shared/core/event-envelope.ts';
+import { tokenFor } from '#test/support/local-runtime-process.ts';
 import { ulid } from 'ulid';
 
 let runtime: LocalRuntime;

@@ -9,16 +9,16 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDocumentClient } from '../../../shared/platform/dynamodb/dynamo-client.ts';
+import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS_SHARDS } from '../../../shared/platform/dynamodb/keys.ts';
-import { GROUP_BY } from '../../../shared/metrics/domain/summary.ts';
-import type { MetricFigures } from '../../../shared/metrics/domain/figures.ts';
-import { SERVICE_AREAS } from '../../../shared/core/reference-data.ts';
-import type { PublishedEvent } from '../../../shared/core/event-envelope.ts';
-import { busMessage, invokeSqs, type SqsHandler } from '../../support/event-fixtures.ts';
-import { httpEvent, lambdaContext } from '../../support/http-event.ts';
+import { METRICS_SHARDS } from '#shared/platform/dynamodb/keys.ts';
+import { GROUP_BY } from '#shared/metrics/domain/summary.ts';
+import type { MetricFigures } from '#shared/metrics/domain/figures.ts';
+import { SERVICE_AREAS } from '#shared/core/reference-data.ts';
+import type { PublishedEvent } from '#shared/core/event-envelope.ts';
+import { busMessage, invokeSqs, type SqsHandler } from '#test/support/event-fixtures.ts';
+import { httpEvent, lambdaContext } from '#test/support/http-event.ts';
 import {
   bruteForce,
   compareFigures,
@@ -27,9 +27,9 @@ import {
   groupIdOf,
   storyOf,
   workloadArbitrary,
-} from '../../support/metrics-workload.ts';
-import { probe, transactionConflict, type ClientProbe } from '../../support/referral-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+} from '#test/support/metrics-workload.ts';
+import { probe, transactionConflict, type ClientProbe } from '#test/support/referral-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 type ApiHandler = (
   event: ReturnType<typeof httpEvent>,
@@ -49,9 +49,9 @@ beforeAll(async () => {
   // The consumer built by its composition root on a probed client, as the local runtime builds it on its own.
   const consumerClient = createDocumentClient({ endpoint: table.endpoint });
   consumerCalls = probe(consumerClient);
-  consume = (await import('../../../shared/wiring/metrics.ts')).metricsHandler({ documentClient: consumerClient });
-  ({ handler: summaryHandler } = (await import('../../../functions/api/metrics-summary/handler.ts')) as { handler: ApiHandler });
-  summaryCalls = probe((await import('../../../shared/wiring/evaluation.ts')).evaluationDocumentClient as DynamoDBDocumentClient);
+  consume = (await import('#shared/wiring/metrics.ts')).metricsHandler({ documentClient: consumerClient });
+  ({ handler: summaryHandler } = (await import('#functions/api/metrics-summary/handler.ts')) as { handler: ApiHandler });
+  summaryCalls = probe((await import('#shared/wiring/evaluation.ts')).evaluationDocumentClient as DynamoDBDocumentClient);
 });
 
 afterAll(async () => {

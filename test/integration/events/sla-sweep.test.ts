@@ -8,16 +8,16 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORGANISATIONS } from '../../../shared/core/organisations.ts';
-import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
-import { DynamoSlaSweeper } from '../../../shared/referrals/data/sla-sweep.ts';
-import { HandoffService } from '../../../shared/referrals/domain/handoff-service.ts';
-import type { StoredEvent } from '../../../shared/referrals/domain/ports.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../shared/core/reference-data.ts';
-import { ReferralService } from '../../../shared/referrals/domain/referral-service.ts';
-import { caller, newReferral } from '../../support/referral-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+import { ORGANISATIONS } from '#shared/core/organisations.ts';
+import { referralKeys } from '#shared/platform/dynamodb/keys.ts';
+import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
+import { DynamoSlaSweeper } from '#shared/referrals/data/sla-sweep.ts';
+import { HandoffService } from '#shared/referrals/domain/handoff-service.ts';
+import type { StoredEvent } from '#shared/referrals/domain/ports.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '#shared/core/reference-data.ts';
+import { ReferralService } from '#shared/referrals/domain/referral-service.ts';
+import { caller, newReferral } from '#test/support/referral-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 const MINUTE = 60_000;
 const URGENT_TARGET = DEFAULT_PRIORITY_TARGET_MINUTES.urgent * MINUTE;
@@ -264,7 +264,7 @@ describe('the sla-sweep handler', () => {
     // Prepare: a referral submitted three hours ago is past its two-hour target now.
     Object.assign(process.env, { JOINTLY_TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint });
     const id = await submitAt(new Date(Date.now() - 3 * 60 * MINUTE));
-    const { handler } = await import('../../../functions/scheduled/sla-sweep/handler.ts');
+    const { handler } = await import('#functions/scheduled/sla-sweep/handler.ts');
 
     // Act
     const result = await handler({}, { getRemainingTimeInMillis: () => 60_000 });
@@ -286,7 +286,7 @@ describe('the sla-sweep handler within a short deployed timeout', () => {
     // Prepare
     Object.assign(process.env, { JOINTLY_TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint });
     const id = await submitAt(new Date(Date.now() - 3 * 60 * MINUTE));
-    const { handler } = await import('../../../functions/scheduled/sla-sweep/handler.ts');
+    const { handler } = await import('#functions/scheduled/sla-sweep/handler.ts');
 
     // Act
     const result = await handler({}, countdown(10_000));
@@ -299,7 +299,7 @@ describe('the sla-sweep handler within a short deployed timeout', () => {
   it('leaves the larger of 2 s and a fifth of the budget unused', async () => {
     // Prepare
     Object.assign(process.env, { JOINTLY_TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint });
-    const { safetyMarginMs } = await import('../../../shared/sla/api/sla-sweep-handler.ts');
+    const { safetyMarginMs } = await import('#shared/sla/api/sla-sweep-handler.ts');
 
     // Act
     const margins = [3_000, 10_000, 60_000].map(safetyMarginMs);

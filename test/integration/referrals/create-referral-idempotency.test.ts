@@ -5,10 +5,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INDEX } from '../../../shared/platform/dynamodb/table-definition.ts';
-import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
-import { httpEvent, lambdaContext } from '../../support/http-event.ts';
+import { INDEX } from '#shared/platform/dynamodb/table-definition.ts';
+import { referralKeys } from '#shared/platform/dynamodb/keys.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
+import { httpEvent, lambdaContext } from '#test/support/http-event.ts';
 
 let table: TestTable;
 let handler: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -57,7 +57,7 @@ beforeAll(async () => {
     JOINTLY_CURSOR_KEY: 'c'.repeat(40),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  ({ handler } = (await import('../../../functions/api/create-referral/handler.ts')) as never);
+  ({ handler } = (await import('#functions/api/create-referral/handler.ts')) as never);
 });
 
 afterAll(async () => {

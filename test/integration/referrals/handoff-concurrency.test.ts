@@ -5,10 +5,10 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../shared/core/errors.ts';
-import { referralKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
-import { caller, newReferral, referralServiceOn } from '../../support/referral-fixtures.ts';
+import { ConflictError } from '#shared/core/errors.ts';
+import { referralKeys } from '#shared/platform/dynamodb/keys.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
+import { caller, newReferral, referralServiceOn } from '#test/support/referral-fixtures.ts';
 
 let table: TestTable;
 let fixture: ReturnType<typeof referralServiceOn>;

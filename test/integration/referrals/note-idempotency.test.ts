@@ -5,8 +5,8 @@
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTable, type TestTable } from '../../support/table.ts';
-import { httpEvent, lambdaContext } from '../../support/http-event.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
+import { httpEvent, lambdaContext } from '#test/support/http-event.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -70,9 +70,9 @@ beforeAll(async () => {
     JOINTLY_CURSOR_KEY: 'c'.repeat(40),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  ({ handler: createReferral } = (await import('../../../functions/api/create-referral/handler.ts')) as never);
-  ({ handler: addNote } = (await import('../../../functions/api/add-note/handler.ts')) as never);
-  ({ handler: listNotes } = (await import('../../../functions/api/list-notes/handler.ts')) as never);
+  ({ handler: createReferral } = (await import('#functions/api/create-referral/handler.ts')) as never);
+  ({ handler: addNote } = (await import('#functions/api/add-note/handler.ts')) as never);
+  ({ handler: listNotes } = (await import('#functions/api/list-notes/handler.ts')) as never);
 });
 
 afterAll(async () => {

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import { UnprocessableEntityError } from '../../../shared/core/errors.ts';
-import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
-import { caller, newReferral, referralServiceOn } from '../../support/referral-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+import { UnprocessableEntityError } from '#shared/core/errors.ts';
+import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
+import { caller, newReferral, referralServiceOn } from '#test/support/referral-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
 

@@ -10,9 +10,9 @@
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
-import { httpEvent, lambdaContext } from '../../support/http-event.ts';
+import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
+import { httpEvent, lambdaContext } from '#test/support/http-event.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -68,8 +68,8 @@ beforeAll(async () => {
     JOINTLY_CURSOR_KEY: 'c'.repeat(40),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  ({ handler: create } = (await import('../../../functions/api/create-referral/handler.ts')) as never);
-  ({ handler: search } = (await import('../../../functions/api/search-referrals/handler.ts')) as never);
+  ({ handler: create } = (await import('#functions/api/create-referral/handler.ts')) as never);
+  ({ handler: search } = (await import('#functions/api/search-referrals/handler.ts')) as never);
   repository = new DynamoReferralRepository({ client: table.documentClient, tableName: table.tableName, subjectHashKey: SUBJECT_HASH_KEY });
   const subject = { nhsNumber: NHS_NUMBER, name: 'Scope Person' };
   const fromProvide = await call(create, '/referrals', idToken('scope-provide', 'provide'), {

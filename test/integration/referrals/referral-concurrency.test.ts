@@ -4,9 +4,9 @@
  * writes are retried, and every referral keeps a gap-free history matching its version.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, PreconditionFailedError } from '../../../shared/core/errors.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
-import { caller, newReferral, referralServiceOn, transactionConflict } from '../../support/referral-fixtures.ts';
+import { ConflictError, PreconditionFailedError } from '#shared/core/errors.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
+import { caller, newReferral, referralServiceOn, transactionConflict } from '#test/support/referral-fixtures.ts';
 
 let table: TestTable;
 let fixture: ReturnType<typeof referralServiceOn>;

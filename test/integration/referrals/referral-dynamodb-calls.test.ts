@@ -3,8 +3,8 @@
  * README's access-pattern table promises. Any extra round trip fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTable, type TestTable } from '../../support/table.ts';
-import { caller, newReferral, referralServiceOn } from '../../support/referral-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
+import { caller, newReferral, referralServiceOn } from '#test/support/referral-fixtures.ts';
 
 let table: TestTable;
 let fixture: ReturnType<typeof referralServiceOn>;

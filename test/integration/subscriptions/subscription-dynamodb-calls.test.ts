@@ -3,7 +3,7 @@
  * (not declared): the maxima the README's table states.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caller } from '../../support/referral-fixtures.ts';
+import { caller } from '#test/support/referral-fixtures.ts';
 import {
   alertItem,
   deadLetterItem,
@@ -12,8 +12,8 @@ import {
   seed,
   subscriptionServiceOn,
   ulidAt,
-} from '../../support/subscription-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+} from '#test/support/subscription-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
 let fixture: ReturnType<typeof subscriptionServiceOn>;

@@ -7,12 +7,12 @@
  */
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionKeys, userKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import { UnprocessableEntityError } from '../../../shared/core/errors.ts';
-import { itemsUnder } from '../../support/event-fixtures.ts';
-import { caller } from '../../support/referral-fixtures.ts';
-import { subscriptionServiceOn } from '../../support/subscription-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+import { subscriptionKeys, userKeys } from '#shared/platform/dynamodb/keys.ts';
+import { UnprocessableEntityError } from '#shared/core/errors.ts';
+import { itemsUnder } from '#test/support/event-fixtures.ts';
+import { caller } from '#test/support/referral-fixtures.ts';
+import { subscriptionServiceOn } from '#test/support/subscription-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
 let fixture: ReturnType<typeof subscriptionServiceOn>;

@@ -8,10 +8,10 @@ import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { subscriptionKeys, userKeys } from '../../../shared/platform/dynamodb/keys.ts';
-import { INDEX } from '../../../shared/platform/dynamodb/table-definition.ts';
-import { LocalSealer } from '../../../infra/local/adapters/local-sealer.ts';
-import { headerOf, httpEvent, invoke, jsonBody, type TestableHandler } from '../../support/http-event.ts';
+import { subscriptionKeys, userKeys } from '#shared/platform/dynamodb/keys.ts';
+import { INDEX } from '#shared/platform/dynamodb/table-definition.ts';
+import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
+import { headerOf, httpEvent, invoke, jsonBody, type TestableHandler } from '#test/support/http-event.ts';
 import {
   TEST_SEAL_KEY,
   alertItem,
@@ -21,8 +21,8 @@ import {
   deliveryJob,
   seed,
   ulidAt,
-} from '../../support/subscription-fixtures.ts';
-import { createTestTable, type TestTable } from '../../support/table.ts';
+} from '#test/support/subscription-fixtures.ts';
+import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
 const handlers = {} as Record<'create' | 'list' | 'remove' | 'deliveries' | 'redrive' | 'alerts' | 'ack', TestableHandler>;
@@ -144,7 +144,7 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   // The routes that seal or queue are built on a wiring with the local runtime's sealer and this queue, as the runtime builds them.
-  const { createSubscriptionWiring } = await import('../../../shared/wiring/subscriptions.ts');
+  const { createSubscriptionWiring } = await import('#shared/wiring/subscriptions.ts');
   const wiring = createSubscriptionWiring({ sealer: new LocalSealer(TEST_SEAL_KEY), deliveryQueue: queue });
   type Module = { handler: TestableHandler; createHandler?: (w: typeof wiring) => TestableHandler };
   const load = async (name: string) => {

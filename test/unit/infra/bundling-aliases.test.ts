@@ -9,9 +9,9 @@ import nodeHttp from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { aliasArgs, aliasesOfArgs, LAMBDA_ALIASES } from '../../../infra/bundling/aliases.ts';
-import httpShim, * as httpShimExports from '../../../infra/bundling/node-http.ts';
-import processShim, * as processShimExports from '../../../infra/bundling/node-process.ts';
+import { aliasArgs, aliasesOfArgs, LAMBDA_ALIASES } from '#infra/bundling/aliases.ts';
+import httpShim, * as httpShimExports from '#infra/bundling/node-http.ts';
+import processShim, * as processShimExports from '#infra/bundling/node-process.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

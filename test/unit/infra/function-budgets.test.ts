@@ -7,15 +7,15 @@
  * functions time out before the HTTP API does.
  */
 import { describe, expect, it } from 'vitest';
-import { STAGES, loadStageConfig } from '../../../infra/config/stage-config.ts';
+import { STAGES, loadStageConfig } from '#infra/config/stage-config.ts';
 import {
   API_INTEGRATION_TIMEOUT_SECONDS,
   QUEUE_NAMES,
   queueVisibilityTimeoutSeconds,
   stageFunctionSettings,
-} from '../../../infra/function-settings.ts';
-import { CLAIM_LEASE_MS } from '../../../shared/subscriptions/data/delivery-repository.ts';
-import { ATTEMPT_LEASE_MS, WEBHOOK_TIMEOUT_MS } from '../../../shared/subscriptions/domain/delivery.ts';
+} from '#infra/function-settings.ts';
+import { CLAIM_LEASE_MS } from '#shared/subscriptions/data/delivery-repository.ts';
+import { ATTEMPT_LEASE_MS, WEBHOOK_TIMEOUT_MS } from '#shared/subscriptions/domain/delivery.ts';
 
 describe.each(STAGES)('time budgets, stage %s', (stage) => {
   const config = loadStageConfig(stage, { env: {} });

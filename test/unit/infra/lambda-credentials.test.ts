@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as real from '@aws-sdk/credential-provider-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as alias from '../../../infra/bundling/lambda-credentials.ts';
+import * as alias from '#infra/bundling/lambda-credentials.ts';
 import { fileURLToPath } from 'node:url';
 
 const CREDENTIAL_ENV = [

@@ -8,15 +8,15 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENV, SECRET_ARN_ENV, type ApiSecretName } from '../../../shared/platform/config/runtime-config.ts';
-import { functionIdOf } from '../../../shared/platform/http/route-definition.ts';
-import { ROUTES } from '../../../shared/wiring/routes.ts';
+import { ENV, SECRET_ARN_ENV, type ApiSecretName } from '#shared/platform/config/runtime-config.ts';
+import { functionIdOf } from '#shared/platform/http/route-definition.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
 
 const ALL_SECRETS = Object.keys(SECRET_ARN_ENV) as ApiSecretName[];
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const SECRETS_MODULE = '../../../shared/platform/config/secrets.ts';
 
-type SecretsModule = typeof import('../../../shared/platform/config/secrets.ts');
+type SecretsModule = typeof import('#shared/platform/config/secrets.ts');
 
 /** The keys the handler module at `entry` reads while it loads (its cold start). */
 const secretsReadAtColdStart = async (entry: string): Promise<ApiSecretName[]> => {

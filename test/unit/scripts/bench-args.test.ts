@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BenchArgumentError,
-  DEFAULT_SETTINGS,
-  parseBenchArgs,
-  QUICK_SETTINGS,
-  SECTIONS,
-  type BenchSettings,
-} from '../../../scripts/bench/args.ts';
+import { BenchArgumentError, DEFAULT_SETTINGS, parseBenchArgs, QUICK_SETTINGS, SECTIONS, type BenchSettings } from '#scripts/bench/args.ts';
 
 const settingsOf = (argv: string[], env: Record<string, string> = {}): BenchSettings => {
   const parsed = parseBenchArgs(argv, env);

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { CallCounter, operationName, stringAttribute, type AlertWritten } from '../../../scripts/bench/call-counter.ts';
+import { CallCounter, operationName, stringAttribute, type AlertWritten } from '#scripts/bench/call-counter.ts';
 
 /** A document client whose commands never leave the process: a last middleware answers `{}`. */
 const offlineClient = (): DynamoDBDocumentClient => {

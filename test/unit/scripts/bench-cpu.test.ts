@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuMsFromStat, findProcess, processCpuMs } from '../../../scripts/bench/cpu.ts';
+import { cpuMsFromStat, findProcess, processCpuMs } from '#scripts/bench/cpu.ts';
 
 describe('cpuMsFromStat', () => {
   it('adds utime and stime (fields 14 and 15, in 1/100 s) as ms', () => {

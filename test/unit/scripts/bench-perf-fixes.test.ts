@@ -5,10 +5,10 @@
  */
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { authorize, VERIFIED_TOKENS_KEPT, type JwtAuthorizerOptions } from '../../../infra/local/jwt-authorizer.ts';
-import { createLocalTokenIssuer, type LocalTokenIssuer } from '../../../infra/local/local-token-issuer.ts';
-import { newUlid } from '../../../shared/core/ids.ts';
-import { correlationIdFrom } from '../../../shared/platform/http/correlation-id.ts';
+import { authorize, VERIFIED_TOKENS_KEPT, type JwtAuthorizerOptions } from '#infra/local/jwt-authorizer.ts';
+import { createLocalTokenIssuer, type LocalTokenIssuer } from '#infra/local/local-token-issuer.ts';
+import { newUlid } from '#shared/core/ids.ts';
+import { correlationIdFrom } from '#shared/platform/http/correlation-id.ts';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 

@@ -7,14 +7,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { ECC, HANDOFF_REASON, HANDOFF_TARGET, newReferralInput, PROVIDE } from '../../../scripts/bench/operations.ts';
-import { LIST_LIMIT, RawOperations } from '../../../scripts/bench/raw-operations.ts';
-import { DynamoReferralRepository } from '../../../shared/referrals/data/referral-repository.ts';
-import { offerHandoff } from '../../../shared/referrals/domain/handoff.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../shared/core/reference-data.ts';
-import { actorOf } from '../../../shared/referrals/domain/referral-policy.ts';
-import { applyAction, createReferral } from '../../../shared/referrals/domain/referral-transitions.ts';
-import type { Referral } from '../../../shared/referrals/domain/referral.ts';
+import { ECC, HANDOFF_REASON, HANDOFF_TARGET, newReferralInput, PROVIDE } from '#scripts/bench/operations.ts';
+import { LIST_LIMIT, RawOperations } from '#scripts/bench/raw-operations.ts';
+import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
+import { offerHandoff } from '#shared/referrals/domain/handoff.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '#shared/core/reference-data.ts';
+import { actorOf } from '#shared/referrals/domain/referral-policy.ts';
+import { applyAction, createReferral } from '#shared/referrals/domain/referral-transitions.ts';
+import type { Referral } from '#shared/referrals/domain/referral.ts';
 
 const TABLE = 'bench-table';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, num, renderReport, summaryLine } from '../../../scripts/bench/report.ts';
-import type { BenchResults } from '../../../scripts/bench/results.ts';
-import { evaluateTargets, type TargetCheck } from '../../../scripts/bench/targets.ts';
+import { formatTable, num, renderReport, summaryLine } from '#scripts/bench/report.ts';
+import type { BenchResults } from '#scripts/bench/results.ts';
+import { evaluateTargets, type TargetCheck } from '#scripts/bench/targets.ts';
 
 const machine = {
   cpuModel: 'Test CPU',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSeconds, throughputPlan } from '../../../scripts/bench/schedule.ts';
+import { splitSeconds, throughputPlan } from '#scripts/bench/schedule.ts';
 
 const secondsOf = (plan: ReturnType<typeof throughputPlan>, side: 'gateway' | 'raw') =>
   plan.filter((s) => s.side === side).reduce((sum, s) => sum + s.seconds, 0);

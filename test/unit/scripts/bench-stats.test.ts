@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mode, percentile, ratio, round, summarize } from '../../../scripts/bench/stats.ts';
+import { mode, percentile, ratio, round, summarize } from '#scripts/bench/stats.ts';
 
 describe('percentile (nearest rank)', () => {
   it('p50 of 1..100 is 50 and p99 is 99, whatever the input order', () => {

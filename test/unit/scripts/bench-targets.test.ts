@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResults, OperationResult } from '../../../scripts/bench/results.ts';
-import { evaluateTargets, TARGETS } from '../../../scripts/bench/targets.ts';
+import type { BenchResults, OperationResult } from '#scripts/bench/results.ts';
+import { evaluateTargets, TARGETS } from '#scripts/bench/targets.ts';
 
 const machine = {
   cpuModel: 'Test CPU',

@@ -4,12 +4,12 @@
  * a bundle is built, imported in a fresh `node`, timed, and a failing import fails loudly.
  */
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_ALIASES } from '../../../infra/bundling/aliases.ts';
-import { JOINTLY_BUNDLING } from '../../../infra/constructs/jointly-function.ts';
-import { FUNCTION_ENTRIES } from '../../../infra/function-entries.ts';
-import { loadRuntimeConfig } from '../../../shared/platform/config/runtime-config.ts';
-import { loadEventConfig } from '../../../shared/platform/config/event-config.ts';
-import { esbuildOptionsFor, importEnvironment, measureBundles, median, packageOf } from '../../../scripts/bundle-measure.ts';
+import { LAMBDA_ALIASES } from '#infra/bundling/aliases.ts';
+import { JOINTLY_BUNDLING } from '#infra/constructs/jointly-function.ts';
+import { FUNCTION_ENTRIES } from '#infra/function-entries.ts';
+import { loadRuntimeConfig } from '#shared/platform/config/runtime-config.ts';
+import { loadEventConfig } from '#shared/platform/config/event-config.ts';
+import { esbuildOptionsFor, importEnvironment, measureBundles, median, packageOf } from '#scripts/bundle-measure.ts';
 
 describe('median', () => {
   it.each([

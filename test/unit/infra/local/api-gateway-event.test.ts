@@ -8,7 +8,7 @@ import {
   toApiGatewayEvent,
   type IncomingRequest,
   type RouteMatch,
-} from '../../../../infra/local/api-gateway-event.ts';
+} from '#infra/local/api-gateway-event.ts';
 
 const NOW = new Date('2026-11-28T00:06:46.123Z');
 

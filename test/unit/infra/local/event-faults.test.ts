@@ -5,11 +5,11 @@
  * calling out, recorded as `injected fault`.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { failingAttempts, failingPublishes, INJECTED_DELIVERY_ERROR } from '../../../../infra/local/event-faults.ts';
-import { createPublisherHandler } from '../../../../shared/platform/dynamodb/outbox-publisher.ts';
-import { logger } from '../../../../shared/platform/http/logger.ts';
-import type { AttemptResult } from '../../../../shared/subscriptions/domain/delivery.ts';
-import { CapturingBus, eventRecords, sequenceOf } from '../../../support/stream-records.ts';
+import { failingAttempts, failingPublishes, INJECTED_DELIVERY_ERROR } from '#infra/local/event-faults.ts';
+import { createPublisherHandler } from '#shared/platform/dynamodb/outbox-publisher.ts';
+import { logger } from '#shared/platform/http/logger.ts';
+import type { AttemptResult } from '#shared/subscriptions/domain/delivery.ts';
+import { CapturingBus, eventRecords, sequenceOf } from '#test/support/stream-records.ts';
 
 beforeEach(() => {
   vi.spyOn(logger, 'warn').mockImplementation(() => undefined);

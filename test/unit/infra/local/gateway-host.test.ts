@@ -5,9 +5,9 @@
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalGateway, isLoopbackHost, type LambdaHandler } from '../../../../infra/local/gateway.ts';
-import { createLocalTokenIssuer } from '../../../../infra/local/local-token-issuer.ts';
-import { DEFAULT_ROUTE, ROUTES } from '../../../../shared/wiring/routes.ts';
+import { createLocalGateway, isLoopbackHost, type LambdaHandler } from '#infra/local/gateway.ts';
+import { createLocalTokenIssuer } from '#infra/local/local-token-issuer.ts';
+import { DEFAULT_ROUTE, ROUTES } from '#shared/wiring/routes.ts';
 
 let server: Server;
 let port: number;

@@ -8,10 +8,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLocalGateway, type LambdaHandler, type LocalGatewayOptions } from '../../../../infra/local/gateway.ts';
-import { createLocalTokenIssuer } from '../../../../infra/local/local-token-issuer.ts';
-import type { RouteDefinition } from '../../../../shared/platform/http/route-definition.ts';
-import { logger } from '../../../../shared/platform/http/logger.ts';
+import { createLocalGateway, type LambdaHandler, type LocalGatewayOptions } from '#infra/local/gateway.ts';
+import { createLocalTokenIssuer } from '#infra/local/local-token-issuer.ts';
+import type { RouteDefinition } from '#shared/platform/http/route-definition.ts';
+import { logger } from '#shared/platform/http/logger.ts';
 
 const route = {
   operationId: 'slowThing',

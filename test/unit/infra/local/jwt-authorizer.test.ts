@@ -1,13 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  audienceMatches,
-  authorize,
-  stringifyClaims,
-  UNAUTHORIZED_BODY,
-  type JwtAuthorizerOptions,
-} from '../../../../infra/local/jwt-authorizer.ts';
-import { createLocalTokenIssuer, type LocalTokenIssuer } from '../../../../infra/local/local-token-issuer.ts';
-import { callerFromClaims } from '../../../../shared/core/identity.ts';
+import { audienceMatches, authorize, stringifyClaims, UNAUTHORIZED_BODY, type JwtAuthorizerOptions } from '#infra/local/jwt-authorizer.ts';
+import { createLocalTokenIssuer, type LocalTokenIssuer } from '#infra/local/local-token-issuer.ts';
+import { callerFromClaims } from '#shared/core/identity.ts';
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 

@@ -4,8 +4,8 @@
  * timeout is ended for its caller with Lambda's "Task timed out" error.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FunctionTimeoutError, invokeLocally, localLambdaContext } from '../../../../infra/local/lambda-context.ts';
-import { logger } from '../../../../shared/platform/http/logger.ts';
+import { FunctionTimeoutError, invokeLocally, localLambdaContext } from '#infra/local/lambda-context.ts';
+import { logger } from '#shared/platform/http/logger.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,9 +3,9 @@
  * only by matching rules) to the rules' queues.
  */
 import { describe, expect, it } from 'vitest';
-import { LocalBus, type RuleTarget } from '../../../../infra/local/local-bus.ts';
-import { BUS_RULES, type BusRule } from '../../../../shared/wiring/bus-rules.ts';
-import type { PublishedEvent } from '../../../../shared/core/event-envelope.ts';
+import { LocalBus, type RuleTarget } from '#infra/local/local-bus.ts';
+import { BUS_RULES, type BusRule } from '#shared/wiring/bus-rules.ts';
+import type { PublishedEvent } from '#shared/core/event-envelope.ts';
 
 const event = (overrides: Partial<PublishedEvent> = {}): PublishedEvent => ({
   specVersion: 1,

@@ -3,9 +3,9 @@
  * `JOINTLY_FUNCTION_TIMEOUTS` changes only the timeouts it names (checked, one clear sentence).
  */
 import { describe, expect, it } from 'vitest';
-import { loadStageConfig } from '../../../../infra/config/stage-config.ts';
-import { stageFunctionSettings } from '../../../../infra/function-settings.ts';
-import { FunctionTimeoutsEnvError, localFunctionSettings } from '../../../../infra/local/local-function-settings.ts';
+import { loadStageConfig } from '#infra/config/stage-config.ts';
+import { stageFunctionSettings } from '#infra/function-settings.ts';
+import { FunctionTimeoutsEnvError, localFunctionSettings } from '#infra/local/local-function-settings.ts';
 
 describe('localFunctionSettings', () => {
   it("uses every function's deployed dev timeout and memory", () => {

@@ -5,9 +5,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalMailer, rfc5322Date, toEml } from '../../../../infra/local/adapters/local-mailer.ts';
-import { logger } from '../../../../shared/platform/http/logger.ts';
-import type { MailMessage } from '../../../../shared/core/messaging-ports.ts';
+import { LocalMailer, rfc5322Date, toEml } from '#infra/local/adapters/local-mailer.ts';
+import { logger } from '#shared/platform/http/logger.ts';
+import type { MailMessage } from '#shared/core/messaging-ports.ts';
 
 const message: MailMessage = {
   to: 'pm@example.nhs.uk',

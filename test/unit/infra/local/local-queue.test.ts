@@ -5,8 +5,8 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalQueue, type SqsConsumer } from '../../../../infra/local/local-queue.ts';
-import { logger } from '../../../../shared/platform/http/logger.ts';
+import { LocalQueue, type SqsConsumer } from '#infra/local/local-queue.ts';
+import { logger } from '#shared/platform/http/logger.ts';
 
 const queues: LocalQueue[] = [];
 const queueOf = (consumer: SqsConsumer, options: { maxReceiveCount?: number; concurrency?: number } = {}) => {

@@ -3,9 +3,9 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LocalSealer } from '../../../../infra/local/adapters/local-sealer.ts';
-import { ConfigurationError } from '../../../../shared/platform/config/runtime-config.ts';
-import { SEAL_PURPOSE, SealedSecretError } from '../../../../shared/subscriptions/data/sealers.ts';
+import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
+import { ConfigurationError } from '#shared/platform/config/runtime-config.ts';
+import { SEAL_PURPOSE, SealedSecretError } from '#shared/subscriptions/data/sealers.ts';
 
 const KEY = 'a1'.repeat(32);
 const OTHER_KEY = 'b2'.repeat(32);

@@ -5,7 +5,7 @@ import {
   TOKEN_LIFETIME_SECONDS,
   TokenRequestSchema,
   type LocalTokenIssuer,
-} from '../../../../infra/local/local-token-issuer.ts';
+} from '#infra/local/local-token-issuer.ts';
 
 let issuer: LocalTokenIssuer;
 

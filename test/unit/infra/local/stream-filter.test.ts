@@ -4,11 +4,11 @@
  * Lambda's shape.
  */
 import { describe, expect, it } from 'vitest';
-import { JOINTLY_TABLE } from '../../../../shared/platform/dynamodb/table-definition.ts';
-import { matchesPattern } from '../../../../shared/core/event-pattern.ts';
-import { OUTBOX_STREAM_FILTER } from '../../../../infra/local/stream-poller.ts';
-import { toLambdaRecord } from '../../../../infra/local/stream-records.ts';
-import { eventItem, streamRecord } from '../../../support/stream-records.ts';
+import { JOINTLY_TABLE } from '#shared/platform/dynamodb/table-definition.ts';
+import { matchesPattern } from '#shared/core/event-pattern.ts';
+import { OUTBOX_STREAM_FILTER } from '#infra/local/stream-poller.ts';
+import { toLambdaRecord } from '#infra/local/stream-records.ts';
+import { eventItem, streamRecord } from '#test/support/stream-records.ts';
 
 describe('the outbox stream filter', () => {
   it('is the very filter the CDK mapping deploys: INSERT of an entity=event item', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../../../shared/platform/config/environment.ts';
-import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../../../../shared/platform/config/runtime-config.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../../shared/core/reference-data.ts';
+import { ENV } from '#shared/platform/config/environment.ts';
+import { ConfigurationError, loadRuntimeConfig, requireTableName } from '#shared/platform/config/runtime-config.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '#shared/core/reference-data.ts';
 
 /** Runs `act` and returns what it threw, failing the test if it did not throw. */
 const thrownBy = (act: () => unknown): unknown => {

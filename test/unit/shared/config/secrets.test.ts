@@ -7,8 +7,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, loadRuntimeConfig } from '../../../../shared/platform/config/runtime-config.ts';
-import { loadApiSecret, loadApiSecrets, SECRET_MAX_AGE_SECONDS, type SecretReader } from '../../../../shared/platform/config/secrets.ts';
+import { ConfigurationError, loadRuntimeConfig } from '#shared/platform/config/runtime-config.ts';
+import { loadApiSecret, loadApiSecrets, SECRET_MAX_AGE_SECONDS, type SecretReader } from '#shared/platform/config/secrets.ts';
 
 const SUBJECT_ARN = 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:jointly-prod/subject-hash-key-AbCdEf';
 const CURSOR_ARN = 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:jointly-prod/cursor-key-GhIjKl';

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError } from '../../../../shared/core/errors.ts';
-import {
-  ConcurrentChangeError,
-  MAX_ATTEMPTS,
-  withOptimisticRetry,
-  type OptimisticChange,
-} from '../../../../shared/core/optimistic-retry.ts';
+import { ConflictError } from '#shared/core/errors.ts';
+import { ConcurrentChangeError, MAX_ATTEMPTS, withOptimisticRetry, type OptimisticChange } from '#shared/core/optimistic-retry.ts';
 
 /** A change on a stored version whose writes lose `losses` times before one wins; it records what each step saw. */
 const changeLosing = (losses: number) => {

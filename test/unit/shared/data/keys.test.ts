@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  handoffKeys,
-  referralKeys,
-  SLA_SHARDS,
-  slaKeys,
-  subscriptionKeys,
-  timeOrderedSk,
-} from '../../../../shared/platform/dynamodb/keys.ts';
-import { REFERRAL_STATUSES, type Box } from '../../../../shared/core/reference-data.ts';
+import { handoffKeys, referralKeys, SLA_SHARDS, slaKeys, subscriptionKeys, timeOrderedSk } from '#shared/platform/dynamodb/keys.ts';
+import { REFERRAL_STATUSES, type Box } from '#shared/core/reference-data.ts';
 
 /** Plain code-unit ordering, as DynamoDB compares string sort keys (for ASCII). */
 const lexical = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -5,12 +5,12 @@
  * `dueAt`, never personal data, and the mark stays out of API views.
  */
 import { describe, expect, it } from 'vitest';
-import { SLA_SHARDS, slaKeys } from '../../../../shared/platform/dynamodb/keys.ts';
-import { DynamoReferralRepository } from '../../../../shared/referrals/data/referral-repository.ts';
-import { parseSlaCandidate } from '../../../../shared/referrals/data/sla-sweep.ts';
-import { handoffOverdueEvent, toHandoffView, type Handoff } from '../../../../shared/referrals/domain/handoff.ts';
-import { REFERRAL_STATUSES, HANDOFF_STATUSES } from '../../../../shared/core/reference-data.ts';
-import { referralOverdueEvent, toReferralView, type Referral } from '../../../../shared/referrals/domain/referral.ts';
+import { SLA_SHARDS, slaKeys } from '#shared/platform/dynamodb/keys.ts';
+import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
+import { parseSlaCandidate } from '#shared/referrals/data/sla-sweep.ts';
+import { handoffOverdueEvent, toHandoffView, type Handoff } from '#shared/referrals/domain/handoff.ts';
+import { REFERRAL_STATUSES, HANDOFF_STATUSES } from '#shared/core/reference-data.ts';
+import { referralOverdueEvent, toReferralView, type Referral } from '#shared/referrals/domain/referral.ts';
 
 const repository = new DynamoReferralRepository({ client: {} as never, tableName: 't', subjectHashKey: 'k'.repeat(32) });
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseSubjectHashKeys, SubjectHasher } from '../../../../shared/referrals/data/subject-hash.ts';
+import { parseSubjectHashKeys, SubjectHasher } from '#shared/referrals/data/subject-hash.ts';
 
 const V1 = 'a'.repeat(40);
 const V2 = 'b'.repeat(40);

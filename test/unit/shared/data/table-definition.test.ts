@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ENTITY_ATTRIBUTE,
-  INDEX,
-  JOINTLY_TABLE,
-  keyAttributes,
-  toCreateTableInput,
-} from '../../../../shared/platform/dynamodb/table-definition.ts';
+import { ENTITY_ATTRIBUTE, INDEX, JOINTLY_TABLE, keyAttributes, toCreateTableInput } from '#shared/platform/dynamodb/table-definition.ts';
 
 describe('toCreateTableInput', () => {
   it('names the table and bills on demand', () => {

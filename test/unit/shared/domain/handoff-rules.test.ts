@@ -4,7 +4,7 @@
  * is offered. Expectations come from the literal tables below, never from the module.
  */
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, UnprocessableEntityError } from '../../../../shared/core/errors.ts';
+import { ConflictError, ForbiddenError, UnprocessableEntityError } from '#shared/core/errors.ts';
 import {
   allowedHandoffActions,
   answerHandoff,
@@ -12,16 +12,10 @@ import {
   type Handoff,
   type HandoffAction,
   type HandoffAnswer,
-} from '../../../../shared/referrals/domain/handoff.ts';
-import type { Caller } from '../../../../shared/core/identity.ts';
-import {
-  PRIORITIES,
-  REFERRAL_STATUSES,
-  type HandoffStatus,
-  type Priority,
-  type ReferralStatus,
-} from '../../../../shared/core/reference-data.ts';
-import type { Actor, Referral } from '../../../../shared/referrals/domain/referral.ts';
+} from '#shared/referrals/domain/handoff.ts';
+import type { Caller } from '#shared/core/identity.ts';
+import { PRIORITIES, REFERRAL_STATUSES, type HandoffStatus, type Priority, type ReferralStatus } from '#shared/core/reference-data.ts';
+import type { Actor, Referral } from '#shared/referrals/domain/referral.ts';
 
 /*
  * DESIGN §3, "Handoff", as a table (copied by hand from the brief):

@@ -4,16 +4,10 @@
  * an in-memory fake of the HandoffRepository port. Persistence itself is DynamoDB Local's.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  PreconditionFailedError,
-  UnprocessableEntityError,
-} from '../../../../shared/core/errors.ts';
-import { answerHandoff, type Handoff, type HandoffAnswer } from '../../../../shared/referrals/domain/handoff.ts';
-import { HandoffService } from '../../../../shared/referrals/domain/handoff-service.ts';
-import type { Caller } from '../../../../shared/core/identity.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from '#shared/core/errors.ts';
+import { answerHandoff, type Handoff, type HandoffAnswer } from '#shared/referrals/domain/handoff.ts';
+import { HandoffService } from '#shared/referrals/domain/handoff-service.ts';
+import type { Caller } from '#shared/core/identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -21,9 +15,9 @@ import {
   type HandoffRepository,
   type ListHandoffsParams,
   type StoredEvent,
-} from '../../../../shared/referrals/domain/ports.ts';
-import type { Page } from '../../../../shared/core/pagination.ts';
-import type { Actor, EventDraft, Referral } from '../../../../shared/referrals/domain/referral.ts';
+} from '#shared/referrals/domain/ports.ts';
+import type { Page } from '#shared/core/pagination.ts';
+import type { Actor, EventDraft, Referral } from '#shared/referrals/domain/referral.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError } from '../../../../shared/core/errors.ts';
-import { callerFromClaims, hasRole, identify, parseListClaim, readScopeOf, type Caller } from '../../../../shared/core/identity.ts';
+import { ForbiddenError } from '#shared/core/errors.ts';
+import { callerFromClaims, hasRole, identify, parseListClaim, readScopeOf, type Caller } from '#shared/core/identity.ts';
 
 describe('parseListClaim', () => {
   it('parses the HTTP API "[a b]" form into its items', () => {

@@ -4,12 +4,12 @@
  * only; 400 is judged before 403).
  */
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, ForbiddenError } from '../../../../shared/core/errors.ts';
-import type { Caller } from '../../../../shared/core/identity.ts';
-import { MetricsService } from '../../../../shared/metrics/domain/metrics-service.ts';
-import type { MetricsReader } from '../../../../shared/metrics/domain/ports.ts';
-import { MetricsSummaryQuerySchema } from '../../../../shared/metrics/domain/metrics-schemas.ts';
-import { parseOrThrow } from '../../../../shared/platform/http/validation.ts';
+import { BadRequestError, ForbiddenError } from '#shared/core/errors.ts';
+import type { Caller } from '#shared/core/identity.ts';
+import { MetricsService } from '#shared/metrics/domain/metrics-service.ts';
+import type { MetricsReader } from '#shared/metrics/domain/ports.ts';
+import { MetricsSummaryQuerySchema } from '#shared/metrics/domain/metrics-schemas.ts';
+import { parseOrThrow } from '#shared/platform/http/validation.ts';
 
 const PM: Caller = { sub: 'pm', org: 'ecc', roles: ['programme_manager'] };
 const PRACTITIONER: Caller = { sub: 'p', org: 'provide', roles: ['practitioner'] };

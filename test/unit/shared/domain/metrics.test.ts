@@ -6,15 +6,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { answerHandoff, offerHandoff } from '../../../../shared/referrals/domain/handoff.ts';
-import type { Caller } from '../../../../shared/core/identity.ts';
+import { answerHandoff, offerHandoff } from '#shared/referrals/domain/handoff.ts';
+import type { Caller } from '#shared/core/identity.ts';
 import {
   BUCKET_COUNT,
   DURATION_BUCKET_BOUNDS_MINUTES,
   bucketOf,
   bucketRangeMinutes,
   quantileMinutes,
-} from '../../../../shared/metrics/domain/histogram.ts';
+} from '#shared/metrics/domain/histogram.ts';
 import {
   COUNTER,
   addCounters,
@@ -24,13 +24,13 @@ import {
   type CellRow,
   type Counters,
   type MetricCell,
-} from '../../../../shared/metrics/domain/counters.ts';
-import { GROUP_BY, summarise } from '../../../../shared/metrics/domain/summary.ts';
-import { figuresOf } from '../../../../shared/metrics/domain/figures.ts';
-import { metricsOfEvent, type MetricEvent } from '../../../../shared/metrics/domain/event-metrics.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../../../shared/core/reference-data.ts';
-import { applyAction, createReferral } from '../../../../shared/referrals/domain/referral-transitions.ts';
-import { referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '../../../../shared/referrals/domain/referral.ts';
+} from '#shared/metrics/domain/counters.ts';
+import { GROUP_BY, summarise } from '#shared/metrics/domain/summary.ts';
+import { figuresOf } from '#shared/metrics/domain/figures.ts';
+import { metricsOfEvent, type MetricEvent } from '#shared/metrics/domain/event-metrics.ts';
+import { DEFAULT_PRIORITY_TARGET_MINUTES } from '#shared/core/reference-data.ts';
+import { applyAction, createReferral } from '#shared/referrals/domain/referral-transitions.ts';
+import { referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '#shared/referrals/domain/referral.ts';
 import {
   bruteForce,
   compareFigures,
@@ -39,7 +39,7 @@ import {
   storyOf,
   workloadArbitrary,
   WORKLOAD_ORGS,
-} from '../../../support/metrics-workload.ts';
+} from '#test/support/metrics-workload.ts';
 
 const T0 = new Date('2026-03-02T09:00:00.000Z');
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidNhsNumber, nhsCheckDigit } from '../../../../shared/referrals/domain/nhs-number.ts';
+import { isValidNhsNumber, nhsCheckDigit } from '#shared/referrals/domain/nhs-number.ts';
 
 /**
  * Reference implementation, written from NHS Digital's description of the Modulus 11

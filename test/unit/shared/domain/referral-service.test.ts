@@ -4,14 +4,8 @@
  * is tested on DynamoDB Local elsewhere.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  PreconditionFailedError,
-  UnprocessableEntityError,
-} from '../../../../shared/core/errors.ts';
-import type { Caller, ReadScope } from '../../../../shared/core/identity.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from '#shared/core/errors.ts';
+import type { Caller, ReadScope } from '#shared/core/identity.ts';
 import {
   ConcurrentChangeError,
   type AccessEntry,
@@ -20,11 +14,11 @@ import {
   type ReferralRepository,
   type StoredEvent,
   type StoredNote,
-} from '../../../../shared/referrals/domain/ports.ts';
-import type { Page } from '../../../../shared/core/pagination.ts';
-import type { ReferralStatus } from '../../../../shared/core/reference-data.ts';
-import type { Actor, EventDraft, Referral } from '../../../../shared/referrals/domain/referral.ts';
-import { ReferralService } from '../../../../shared/referrals/domain/referral-service.ts';
+} from '#shared/referrals/domain/ports.ts';
+import type { Page } from '#shared/core/pagination.ts';
+import type { ReferralStatus } from '#shared/core/reference-data.ts';
+import type { Actor, EventDraft, Referral } from '#shared/referrals/domain/referral.ts';
+import { ReferralService } from '#shared/referrals/domain/referral-service.ts';
 
 const NOW = new Date('2025-03-03T10:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, UnprocessableEntityError } from '../../../../shared/core/errors.ts';
-import type { Caller } from '../../../../shared/core/identity.ts';
-import { REFERRAL_STATUSES, type Priority, type ReferralStatus } from '../../../../shared/core/reference-data.ts';
+import { ConflictError, ForbiddenError, UnprocessableEntityError } from '#shared/core/errors.ts';
+import type { Caller } from '#shared/core/identity.ts';
+import { REFERRAL_STATUSES, type Priority, type ReferralStatus } from '#shared/core/reference-data.ts';
 import {
   REFERRAL_ACTIONS,
   toReferralView,
@@ -10,10 +10,10 @@ import {
   type Referral,
   type ReferralAction,
   type RuleContext,
-} from '../../../../shared/referrals/domain/referral.ts';
-import { allowedActions, canRead, readLimitOf } from '../../../../shared/referrals/domain/referral-policy.ts';
-import { applyAction, createReferral } from '../../../../shared/referrals/domain/referral-transitions.ts';
-import type { Subject } from '../../../../shared/referrals/domain/referral-schemas.ts';
+} from '#shared/referrals/domain/referral.ts';
+import { allowedActions, canRead, readLimitOf } from '#shared/referrals/domain/referral-policy.ts';
+import { applyAction, createReferral } from '#shared/referrals/domain/referral-transitions.ts';
+import type { Subject } from '#shared/referrals/domain/referral-schemas.ts';
 
 /*
  * DESIGN §3's action table, copied literally. Expectations are derived from this copy,

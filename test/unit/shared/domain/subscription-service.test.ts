@@ -4,17 +4,17 @@
  * SubscriptionRepository port. Persistence itself is DynamoDB Local's (integration tests).
  */
 import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError } from '../../../../shared/core/errors.ts';
-import type { Caller } from '../../../../shared/core/identity.ts';
-import type { Page } from '../../../../shared/core/pagination.ts';
-import { CreateSubscriptionBodySchema, type CreateSubscriptionBody } from '../../../../shared/subscriptions/domain/subscription-schemas.ts';
-import { MAX_SUBSCRIPTIONS_PER_USER, matchPartitionsOf, type Subscription } from '../../../../shared/subscriptions/domain/subscription.ts';
-import { SubscriptionService } from '../../../../shared/subscriptions/domain/subscription-service.ts';
-import type { Alert, DeadLetter, DeliveryAttempt, SubscriptionRepository } from '../../../../shared/subscriptions/domain/ports.ts';
-import type { DeliveryJob } from '../../../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../../../infra/local/adapters/local-sealer.ts';
-import { emailDomainsByOrg } from '../../../../shared/core/organisations.ts';
-import type { Resolver, WebhookPolicy } from '../../../../shared/subscriptions/domain/webhook-url.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError } from '#shared/core/errors.ts';
+import type { Caller } from '#shared/core/identity.ts';
+import type { Page } from '#shared/core/pagination.ts';
+import { CreateSubscriptionBodySchema, type CreateSubscriptionBody } from '#shared/subscriptions/domain/subscription-schemas.ts';
+import { MAX_SUBSCRIPTIONS_PER_USER, matchPartitionsOf, type Subscription } from '#shared/subscriptions/domain/subscription.ts';
+import { SubscriptionService } from '#shared/subscriptions/domain/subscription-service.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, SubscriptionRepository } from '#shared/subscriptions/domain/ports.ts';
+import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
+import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
+import { emailDomainsByOrg } from '#shared/core/organisations.ts';
+import type { Resolver, WebhookPolicy } from '#shared/subscriptions/domain/webhook-url.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];

@@ -6,12 +6,12 @@
 import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { awsEventBus, EventBridgeBus } from '../../../../shared/platform/aws/aws-event-bus.ts';
-import { SqsJobQueue } from '../../../../shared/platform/aws/aws-job-queue.ts';
-import { busOnFirstUse } from '../../../../shared/platform/aws/on-first-use.ts';
-import type { EventBus } from '../../../../shared/core/messaging-ports.ts';
-import { loadEventConfig } from '../../../../shared/platform/config/event-config.ts';
-import type { PublishedEvent } from '../../../../shared/core/event-envelope.ts';
+import { awsEventBus, EventBridgeBus } from '#shared/platform/aws/aws-event-bus.ts';
+import { SqsJobQueue } from '#shared/platform/aws/aws-job-queue.ts';
+import { busOnFirstUse } from '#shared/platform/aws/on-first-use.ts';
+import type { EventBus } from '#shared/core/messaging-ports.ts';
+import { loadEventConfig } from '#shared/platform/config/event-config.ts';
+import type { PublishedEvent } from '#shared/core/event-envelope.ts';
 
 const event = (n: number): PublishedEvent => ({
   specVersion: 1,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AttemptGate, RecordedAttempt, WebhookTransport } from '../../../../shared/subscriptions/domain/ports.ts';
-import type { Subscription } from '../../../../shared/subscriptions/domain/subscription.ts';
+import type { AttemptGate, RecordedAttempt, WebhookTransport } from '#shared/subscriptions/domain/ports.ts';
+import type { Subscription } from '#shared/subscriptions/domain/subscription.ts';
 import {
   AttemptInProgressError,
   backoffDelaySeconds,
@@ -8,11 +8,11 @@ import {
   DELIVERY_ERRORS,
   MAX_ATTEMPTS,
   type DeliverDeps,
-} from '../../../../shared/subscriptions/domain/delivery.ts';
-import type { PublishedEvent } from '../../../../shared/core/event-envelope.ts';
-import type { DeliveryJob } from '../../../../shared/core/messaging-ports.ts';
-import { LocalSealer } from '../../../../infra/local/adapters/local-sealer.ts';
-import { WebhookAddressRefusedError } from '../../../../shared/subscriptions/domain/webhook-url.ts';
+} from '#shared/subscriptions/domain/delivery.ts';
+import type { PublishedEvent } from '#shared/core/event-envelope.ts';
+import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
+import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
+import { WebhookAddressRefusedError } from '#shared/subscriptions/domain/webhook-url.ts';
 
 const event: PublishedEvent = {
   specVersion: 1,

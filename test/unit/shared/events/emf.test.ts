@@ -3,7 +3,7 @@
  * low-cardinality dimensions; off locally unless asked for, on in deployed stages.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emfEnabled, PowertoolsEmfSink } from '../../../../shared/metrics/data/emf.ts';
+import { emfEnabled, PowertoolsEmfSink } from '#shared/metrics/data/emf.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,7 +1,7 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
-import { SesMailer } from '../../../../shared/subscriptions/data/mailers.ts';
-import type { MailMessage } from '../../../../shared/core/messaging-ports.ts';
+import { SesMailer } from '#shared/subscriptions/data/mailers.ts';
+import type { MailMessage } from '#shared/core/messaging-ports.ts';
 
 const message: MailMessage = {
   to: 'pm@example.nhs.uk',

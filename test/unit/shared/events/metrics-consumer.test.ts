@@ -4,9 +4,9 @@
  * and EMF is published only for events counted now (never for a redelivery).
  */
 import { describe, expect, it } from 'vitest';
-import type { EventDeltas, RecordResult } from '../../../../shared/metrics/domain/ports.ts';
-import { countMessages } from '../../../../shared/metrics/domain/metrics-consumer.ts';
-import { busMessage, publishedEvent } from '../../../support/event-fixtures.ts';
+import type { EventDeltas, RecordResult } from '#shared/metrics/domain/ports.ts';
+import { countMessages } from '#shared/metrics/domain/metrics-consumer.ts';
+import { busMessage, publishedEvent } from '#test/support/event-fixtures.ts';
 
 const message = (body: unknown, messageId: string) => ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body) });
 const submitted = (id: string) =>

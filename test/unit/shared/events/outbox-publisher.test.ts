@@ -4,9 +4,9 @@
  * failures injected on purpose locally: test/unit/infra/local/event-faults.test.ts.)
  */
 import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { createPublisherHandler } from '../../../../shared/platform/dynamodb/outbox-publisher.ts';
-import { logger } from '../../../../shared/platform/http/logger.ts';
-import { publisherHandler } from '../../../../shared/wiring/publisher.ts';
+import { createPublisherHandler } from '#shared/platform/dynamodb/outbox-publisher.ts';
+import { logger } from '#shared/platform/http/logger.ts';
+import { publisherHandler } from '#shared/wiring/publisher.ts';
 import {
   CapturingBus,
   eventIdOf,
@@ -15,7 +15,7 @@ import {
   oneEventPerReferral,
   sequenceOf,
   streamRecord,
-} from '../../../support/stream-records.ts';
+} from '#test/support/stream-records.ts';
 
 let warn: MockInstance<typeof logger.warn>;
 beforeEach(() => {

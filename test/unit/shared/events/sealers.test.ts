@@ -1,9 +1,9 @@
 import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { awsSealer } from '../../../../shared/subscriptions/data/aws-sealer.ts';
-import { ConfigurationError } from '../../../../shared/platform/config/runtime-config.ts';
-import { loadEventConfig } from '../../../../shared/platform/config/event-config.ts';
-import { KmsSealer, SEAL_PURPOSE, SealedSecretError, type KmsLike } from '../../../../shared/subscriptions/data/sealers.ts';
+import { awsSealer } from '#shared/subscriptions/data/aws-sealer.ts';
+import { ConfigurationError } from '#shared/platform/config/runtime-config.ts';
+import { loadEventConfig } from '#shared/platform/config/event-config.ts';
+import { KmsSealer, SEAL_PURPOSE, SealedSecretError, type KmsLike } from '#shared/subscriptions/data/sealers.ts';
 
 const SECRET = 'whsec_0123456789abcdef-ÄÖ✓';
 const CONTEXT = { subscriptionId: '01SUBSCRIPTIONAAAAAAAAAAAA' };

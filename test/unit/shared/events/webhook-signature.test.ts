@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhookSignature } from '../../../../shared/subscriptions/domain/webhook-signature.ts';
-import { signatureMatches } from '../../../support/independent-signature.ts';
+import { signWebhook, verifyWebhookSignature } from '#shared/subscriptions/domain/webhook-signature.ts';
+import { signatureMatches } from '#test/support/independent-signature.ts';
 
 /**
  * Known-answer vector, computed once outside this code base:

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postPinned } from '../../../../shared/subscriptions/data/webhook-transport.ts';
+import { postPinned } from '#shared/subscriptions/data/webhook-transport.ts';
 import {
   assertDeliverableUrl,
   checkWebhookUrlSyntax,
@@ -9,7 +9,7 @@ import {
   pinnedLookup,
   WebhookAddressRefusedError,
   WebhookUrlRejectedError,
-} from '../../../../shared/subscriptions/domain/webhook-url.ts';
+} from '#shared/subscriptions/domain/webhook-url.ts';
 
 describe('isPublicAddress: only global unicast', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../../shared/core/errors.ts';
-import { etagOf, parseIfMatch } from '../../../../shared/platform/http/conditional-request.ts';
+import { BadRequestError } from '#shared/core/errors.ts';
+import { etagOf, parseIfMatch } from '#shared/platform/http/conditional-request.ts';
 
 /** Runs `act` and returns what it threw, failing the test if it did not throw. */
 const thrownBy = (act: () => unknown): unknown => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CORRELATION_HEADER, correlationIdFrom } from '../../../../shared/platform/http/correlation-id.ts';
+import { CORRELATION_HEADER, correlationIdFrom } from '#shared/platform/http/correlation-id.ts';
 
 /** A ULID: 26 characters of Crockford base32 (no I, L, O, U). */
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -4,10 +4,10 @@
  * content negotiation.
  */
 import { describe, expect, it } from 'vitest';
-import { ATTRIBUTION, type Summary } from '../../../../shared/metrics/domain/metrics-service.ts';
-import { figuresOf } from '../../../../shared/metrics/domain/figures.ts';
-import { csvField, flatten, toCsv } from '../../../../shared/platform/http/csv.ts';
-import { FIGURE_COLUMNS, summaryCsv, summaryFilename, wantsCsv } from '../../../../shared/metrics/api/metrics-csv.ts';
+import { ATTRIBUTION, type Summary } from '#shared/metrics/domain/metrics-service.ts';
+import { figuresOf } from '#shared/metrics/domain/figures.ts';
+import { csvField, flatten, toCsv } from '#shared/platform/http/csv.ts';
+import { FIGURE_COLUMNS, summaryCsv, summaryFilename, wantsCsv } from '#shared/metrics/api/metrics-csv.ts';
 
 /** A small RFC 4180 reader, to read back what was written. */
 const parseCsv = (text: string): string[][] => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../../shared/core/errors.ts';
-import { decodeCursor, encodeCursor, type CursorBinding } from '../../../../shared/core/cursor.ts';
+import { BadRequestError } from '#shared/core/errors.ts';
+import { decodeCursor, encodeCursor, type CursorBinding } from '#shared/core/cursor.ts';
 
 const KEY = 'unit-test-cursor-key-0123456789abcdef';
 const OTHER_KEY = 'another-cursor-key-fedcba9876543210';

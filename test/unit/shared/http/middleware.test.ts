@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { NotFoundError } from '../../../../shared/core/errors.ts';
-import type { Caller } from '../../../../shared/core/identity.ts';
-import { httpHandler, MAX_BODY_BYTES } from '../../../../shared/platform/http/middleware.ts';
-import { headerOf, httpEvent, invoke, jsonBody, practitionerClaims } from '../../../support/http-event.ts';
+import { NotFoundError } from '#shared/core/errors.ts';
+import type { Caller } from '#shared/core/identity.ts';
+import { httpHandler, MAX_BODY_BYTES } from '#shared/platform/http/middleware.ts';
+import { headerOf, httpEvent, invoke, jsonBody, practitionerClaims } from '#test/support/http-event.ts';
 
 /** A ULID: 26 characters of Crockford base32. */
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -4,10 +4,10 @@
  * who runs the API. `npm run lint:openapi` lints the same document; these keep the fixes.
  */
 import { describe, expect, it } from 'vitest';
-import type { RouteDefinition } from '../../../../shared/platform/http/route-definition.ts';
-import { ROUTES } from '../../../../shared/wiring/routes.ts';
-import { ListAlertsQuerySchema } from '../../../../shared/subscriptions/domain/subscription-schemas.ts';
-import { buildOpenApiDocument } from '../../../../shared/platform/http/openapi-document.ts';
+import type { RouteDefinition } from '#shared/platform/http/route-definition.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
+import { ListAlertsQuerySchema } from '#shared/subscriptions/domain/subscription-schemas.ts';
+import { buildOpenApiDocument } from '#shared/platform/http/openapi-document.ts';
 
 type Json = Record<string, any>;
 

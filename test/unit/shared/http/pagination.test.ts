@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../../../shared/core/errors.ts';
-import type { Caller } from '../../../../shared/core/identity.ts';
-import { DEFAULT_LIMIT, paging } from '../../../../shared/core/pagination.ts';
+import { BadRequestError } from '#shared/core/errors.ts';
+import type { Caller } from '#shared/core/identity.ts';
+import { DEFAULT_LIMIT, paging } from '#shared/core/pagination.ts';
 
 const KEY = 'unit-test-paging-key-0123456789';
 const CALLER: Caller = { sub: 'u-receiver', org: 'ecc', roles: ['practitioner'] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesPathTemplate } from '../../../../shared/platform/http/path-template.ts';
+import { matchesPathTemplate } from '#shared/platform/http/path-template.ts';
 
 describe('matchesPathTemplate', () => {
   it('matches a parameter against one non-empty segment', () => {

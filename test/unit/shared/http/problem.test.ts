@@ -11,7 +11,7 @@ import {
   UnprocessableEntityError,
   UnsupportedMediaTypeError,
   type DomainError,
-} from '../../../../shared/core/errors.ts';
+} from '#shared/core/errors.ts';
 import {
   PROBLEM_CONTENT_TYPE,
   PROBLEM_TYPE_BASE,
@@ -19,8 +19,8 @@ import {
   problemResponse,
   statusOf,
   toDomainError,
-} from '../../../../shared/platform/http/problem.ts';
-import { PROBLEM_LIMITS, ProblemSchema } from '../../../../shared/platform/http/common-schemas.ts';
+} from '#shared/platform/http/problem.ts';
+import { PROBLEM_LIMITS, ProblemSchema } from '#shared/platform/http/common-schemas.ts';
 
 const parse = (body: string) => JSON.parse(body) as Record<string, unknown>;
 

@@ -7,8 +7,8 @@ import {
   pathParameterNamesOf,
   RouteDefinitionError,
   type RouteDefinition,
-} from '../../../../shared/platform/http/route-definition.ts';
-import { headerOf, httpEvent, invoke, jsonBody, practitionerClaims } from '../../../support/http-event.ts';
+} from '#shared/platform/http/route-definition.ts';
+import { headerOf, httpEvent, invoke, jsonBody, practitionerClaims } from '#test/support/http-event.ts';
 
 interface ProblemBody {
   status: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { BadRequestError } from '../../../../shared/core/errors.ts';
-import { fieldErrorsOf, parseOrThrow } from '../../../../shared/platform/http/validation.ts';
+import { BadRequestError } from '#shared/core/errors.ts';
+import { fieldErrorsOf, parseOrThrow } from '#shared/platform/http/validation.ts';
 
 const ReferralBody = z.object({
   toOrg: z.string().min(1),

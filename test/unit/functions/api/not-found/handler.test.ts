@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../../../functions/api/not-found/handler.ts';
-import { headerOf, httpEvent, invoke, jsonBody } from '../../../../support/http-event.ts';
+import { handler } from '#functions/api/not-found/handler.ts';
+import { headerOf, httpEvent, invoke, jsonBody } from '#test/support/http-event.ts';
 
 interface ProblemBody {
   type: string;

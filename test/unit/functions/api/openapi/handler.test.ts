@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../../../functions/api/openapi/handler.ts';
-import { ROUTES } from '../../../../../shared/wiring/routes.ts';
-import { headerOf, httpEvent, invoke, jsonBody } from '../../../../support/http-event.ts';
+import { handler } from '#functions/api/openapi/handler.ts';
+import { ROUTES } from '#shared/wiring/routes.ts';
+import { headerOf, httpEvent, invoke, jsonBody } from '#test/support/http-event.ts';
 
 interface Operation {
   operationId: string;

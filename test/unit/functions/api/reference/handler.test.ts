@@ -7,17 +7,17 @@ import {
   PRIORITIES,
   REFERRAL_STATUSES,
   SERVICE_AREAS,
-} from '../../../../../shared/core/reference-data.ts';
-import type { Reference } from '../../../../../shared/reference/domain/reference-schemas.ts';
-import { ReferenceSchema } from '../../../../../shared/reference/domain/reference-schemas.ts';
-import { headerOf, httpEvent, invoke, jsonBody, practitionerClaims, type TestableHandler } from '../../../../support/http-event.ts';
+} from '#shared/core/reference-data.ts';
+import type { Reference } from '#shared/reference/domain/reference-schemas.ts';
+import { ReferenceSchema } from '#shared/reference/domain/reference-schemas.ts';
+import { headerOf, httpEvent, invoke, jsonBody, practitionerClaims, type TestableHandler } from '#test/support/http-event.ts';
 
 const PRIORITY_ENV = 'JOINTLY_PRIORITY_TARGET_MINUTES';
 
 /** Imports the handler afresh, so its cold-start configuration reads the current environment. */
 const loadHandler = async (): Promise<TestableHandler> => {
   vi.resetModules();
-  const module = await import('../../../../../functions/api/reference/handler.ts');
+  const module = await import('#functions/api/reference/handler.ts');
   return module.handler;
 };
 

@@ -5,8 +5,8 @@ import {
   CreateReferralBodySchema,
   ListReferralsQuerySchema,
   SearchBodySchema,
-} from '../../../../../shared/referrals/domain/referral-schemas.ts';
-import { fieldErrorsOf } from '../../../../../shared/platform/http/validation.ts';
+} from '#shared/referrals/domain/referral-schemas.ts';
+import { fieldErrorsOf } from '#shared/platform/http/validation.ts';
 
 const MINIMAL_BODY = {
   toOrg: 'ecc',

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { EVENT_TYPES } from '../../../../../shared/core/event-envelope.ts';
+import { EVENT_TYPES } from '#shared/core/event-envelope.ts';
 import {
   AlertPathSchema,
   CreateSubscriptionBodySchema,
   ListAlertsQuerySchema,
   SubscriptionPathSchema,
-} from '../../../../../shared/subscriptions/domain/subscription-schemas.ts';
-import { fieldErrorsOf } from '../../../../../shared/platform/http/validation.ts';
+} from '#shared/subscriptions/domain/subscription-schemas.ts';
+import { fieldErrorsOf } from '#shared/platform/http/validation.ts';
 
 const ULID_A = '01JNE0000000000000000000AA';
 const ULID_B = '01JNS0000000000000000000BB';
