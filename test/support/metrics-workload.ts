@@ -28,6 +28,7 @@ import {
 import { applyAction, createReferral } from '#shared/referrals/domain/referral-transitions.ts';
 import { referralOverdueEvent, type ActionInput, type EventDraft, type Referral } from '#shared/referrals/domain/referral.ts';
 import { EVENT_SPEC_VERSION, type PublishedEvent } from '#shared/core/event-envelope.ts';
+import { practitioner } from './fixtures.ts';
 
 export const WORKLOAD_ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'] as const;
 
@@ -61,7 +62,7 @@ export const workloadArbitrary = (maxReferrals = 12): fc.Arbitrary<ReferralPlan[
   );
 
 // Workload orgs are all registered (WORKLOAD_ORGS), so the cast only restores what the records' plain strings lost.
-const practitioner = (org: string): Caller => ({ sub: `${org}-practitioner`, org: org as Caller['org'], roles: ['practitioner'] });
+const practitionerOf = (org: string): Caller => practitioner(`${org}-practitioner`, org as Caller['org']);
 const actor = (org: string) => ({ sub: `${org}-practitioner`, org, role: 'practitioner' as const });
 
 type Step =
@@ -115,7 +116,7 @@ export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => 
       subject: { localId: 'x' },
       reason: 'r',
     },
-    practitioner(fromOrg),
+    practitionerOf(fromOrg),
     context(now),
   );
   let referral: Referral = created.referral;
@@ -152,7 +153,7 @@ export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => 
     now = new Date(now.getTime() + delayMinutes * MINUTE);
 
     const act = (input: ActionInput, org: string) => {
-      const next = applyAction(referral, input, practitioner(org), context(now));
+      const next = applyAction(referral, input, practitionerOf(org), context(now));
       referral = { ...next.referral, seq: referral.seq + 1 };
       emit(next.event, actor(org));
     };
@@ -197,7 +198,7 @@ export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => 
           referral,
           ulid(now.getTime()),
           { toOrg: targets[pick % targets.length]!, reason: 'r' },
-          practitioner(referral.ownerOrg),
+          practitionerOf(referral.ownerOrg),
           actor(referral.ownerOrg),
           context(now),
         );
@@ -215,7 +216,9 @@ export const storyOf = (plan: ReferralPlan, month: string): PublishedEvent[] => 
           action === 'decline'
             ? { action, body: { reasonCode: DECLINE_REASON_CODES[pick % DECLINE_REASON_CODES.length]! } }
             : { action, body: {} };
-        const next = answerHandoff(referral, open!, answer as Parameters<typeof answerHandoff>[2], practitioner(org), actor(org), { now });
+        const next = answerHandoff(referral, open!, answer as Parameters<typeof answerHandoff>[2], practitionerOf(org), actor(org), {
+          now,
+        });
         referral = { ...next.referral, seq: referral.seq + 1 };
         handoff = next.handoff;
         emit(next.event, actor(org), open!.id);

@@ -8,9 +8,7 @@ import { ulid } from 'ulid';
 import { ORGANISATIONS } from '#shared/core/organisations.ts';
 import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
 import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
-import type { Caller } from '#shared/core/identity.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '#shared/core/reference-data.ts';
-import type { NewReferral } from '#shared/referrals/domain/referral.ts';
 import { HandoffService } from '#shared/referrals/domain/handoff-service.ts';
 import { ReferralService } from '#shared/referrals/domain/referral-service.ts';
 import type { TestTable } from './table.ts';
@@ -58,21 +56,7 @@ export const transactionConflict = () =>
     CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
   });
 
-export const caller = (sub: string, org: Caller['org'], role: 'practitioner' | 'programme_manager' = 'practitioner'): Caller => ({
-  sub,
-  org,
-  roles: [role],
-});
-
-/** A valid new referral from Provide to ECC (override as needed). */
-export const newReferral = (overrides: Partial<NewReferral> = {}): NewReferral => ({
-  toOrg: 'ecc',
-  serviceArea: 'rapid-response',
-  priority: 'urgent',
-  subject: { nhsNumber: '9434765919', name: 'Test Person' },
-  reason: 'Falls at home',
-  ...overrides,
-});
+export { caller, newReferral } from './fixtures.ts';
 
 /** The real service over a test table, with its client probe. */
 export const referralServiceOn = (table: TestTable) => {

@@ -11,28 +11,18 @@ import { parseSlaCandidate } from '#shared/referrals/data/sla-sweep.ts';
 import { handoffOverdueEvent, toHandoffView, type Handoff } from '#shared/referrals/domain/handoff.ts';
 import { REFERRAL_STATUSES, HANDOFF_STATUSES } from '#shared/core/reference-data.ts';
 import { referralOverdueEvent, toReferralView, type Referral } from '#shared/referrals/domain/referral.ts';
+import { storedReferral } from '#test/support/fixtures.ts';
 
 const repository = new DynamoReferralRepository({ client: {} as never, tableName: 't', subjectHashKey: 'k'.repeat(32) });
 
-const referral = (overrides: Partial<Referral> = {}): Referral => ({
-  id: '01M8FV9MJ7PSBGQ0BAPSFFTK1P',
-  fromOrg: 'provide',
-  toOrg: 'ecc',
-  ownerOrg: 'provide',
-  serviceArea: 'rapid-response',
-  priority: 'urgent',
-  subject: { nhsNumber: '9434765919', name: 'Jane Example' },
-  reason: 'Falls at home',
-  status: 'submitted',
-  version: 1,
-  seq: 1,
-  createdAt: '2026-11-28T00:00:00.000Z',
-  updatedAt: '2026-11-28T00:00:00.000Z',
-  dueAt: '2026-11-28T02:00:00.000Z',
-  pausedMs: 0,
-  parties: ['provide', 'ecc'],
-  ...overrides,
-});
+const referral = (overrides: Partial<Referral> = {}): Referral =>
+  storedReferral({
+    subject: { nhsNumber: '9434765919', name: 'Jane Example' },
+    createdAt: '2026-11-28T00:00:00.000Z',
+    updatedAt: '2026-11-28T00:00:00.000Z',
+    dueAt: '2026-11-28T02:00:00.000Z',
+    ...overrides,
+  });
 
 const handoff = (overrides: Partial<Handoff> = {}): Handoff => ({
   id: '01M8FV9MJ7PSBGQ0BAPSFFTK1Q',

@@ -16,6 +16,7 @@ import {
 import type { Caller } from '#shared/core/identity.ts';
 import { PRIORITIES, REFERRAL_STATUSES, type HandoffStatus, type Priority, type ReferralStatus } from '#shared/core/reference-data.ts';
 import type { Actor, Referral } from '#shared/referrals/domain/referral.ts';
+import { practitioner, storedReferral } from '#test/support/fixtures.ts';
 
 /*
  * DESIGN §3, "Handoff", as a table (copied by hand from the brief):
@@ -67,7 +68,6 @@ const ANSWER_COMMENT = 'Spoke to the ward sister: free text that must stay out o
  * The scene: Provide referred to ECC, ECC accepted and owns it, ECC offers it to MEHT.
  * Provide (the sender) is a third org to the handoff; Age UK Essex is no party at all.
  */
-const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 const TARGET = practitioner('u-meht-discharge', 'meht');
 const OFFERER = practitioner('u-ecc-social-worker', 'ecc');
 const SENDER = practitioner('u-provide-nurse', 'provide');
@@ -90,28 +90,26 @@ const actorFor = (caller: Caller): Actor => ({ sub: caller.sub, org: caller.org,
 const OFFERED_BY: Actor = actorFor(OFFERER);
 
 /** The accepted referral, owned by ECC's crisis team; `openHandoffId` set while the handoff is offered. */
-const referralWith = (overrides: Partial<Referral> = {}): Referral => ({
-  id: REFERRAL_ID,
-  fromOrg: 'provide',
-  fromTeam: 'community-mdt',
-  toOrg: 'ecc',
-  toTeam: 'crisis-team',
-  ownerOrg: 'ecc',
-  ownerTeam: 'crisis-team',
-  serviceArea: 'crisis-prevention',
-  priority: 'soon',
-  subject: { nhsNumber: NHS_NUMBER, name: PERSON_NAME, postcode: 'CM1 1AA' },
-  reason: REFERRAL_REASON,
-  status: 'accepted',
-  version: 3,
-  seq: 4,
-  createdAt: CREATED_AT,
-  updatedAt: OFFERED_AT,
-  dueAt: '2025-03-04T09:00:00.000Z',
-  pausedMs: 0,
-  parties: ['provide', 'ecc', 'meht'],
-  ...overrides,
-});
+const referralWith = (overrides: Partial<Referral> = {}): Referral =>
+  storedReferral({
+    id: REFERRAL_ID,
+    fromTeam: 'community-mdt',
+    toTeam: 'crisis-team',
+    ownerOrg: 'ecc',
+    ownerTeam: 'crisis-team',
+    serviceArea: 'crisis-prevention',
+    priority: 'soon',
+    subject: { nhsNumber: NHS_NUMBER, name: PERSON_NAME, postcode: 'CM1 1AA' },
+    reason: REFERRAL_REASON,
+    status: 'accepted',
+    version: 3,
+    seq: 4,
+    createdAt: CREATED_AT,
+    updatedAt: OFFERED_AT,
+    dueAt: '2025-03-04T09:00:00.000Z',
+    parties: ['provide', 'ecc', 'meht'],
+    ...overrides,
+  });
 
 const handoffIn = (status: HandoffStatus, overrides: Partial<Handoff> = {}): Handoff => ({
   id: HANDOFF_ID,

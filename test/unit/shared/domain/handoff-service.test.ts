@@ -18,6 +18,7 @@ import {
 } from '#shared/referrals/domain/ports.ts';
 import type { Page } from '#shared/core/pagination.ts';
 import type { Actor, EventDraft, Referral } from '#shared/referrals/domain/referral.ts';
+import { practitioner, storedReferral } from '#test/support/fixtures.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];
@@ -26,7 +27,6 @@ const HANDOFF_ID = '01JNH0000000000000000000HH';
 const NEW_HANDOFF_ID = '01JNH0000000000000000000NN';
 const TARGETS = { urgent: 120, soon: 1440, routine: 7200 };
 
-const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 /** Provide referred to ECC; ECC accepted and owns it; ECC offers it to MEHT. */
 const SENDER = practitioner('u-provide-nurse', 'provide');
 const OFFERER = practitioner('u-ecc-social-worker', 'ecc');
@@ -38,25 +38,16 @@ const NO_ROLE: Caller = { sub: 'u-nobody', org: 'ecc', roles: [] };
 
 const actorOf = (caller: Caller): Actor => ({ sub: caller.sub, org: caller.org, role: caller.roles[0] ?? 'practitioner' });
 
-const referral = (overrides: Partial<Referral> = {}): Referral => ({
-  id: REFERRAL_ID,
-  fromOrg: 'provide',
-  toOrg: 'ecc',
-  ownerOrg: 'ecc',
-  serviceArea: 'rapid-response',
-  priority: 'urgent',
-  subject: { nhsNumber: '9434765919' },
-  reason: 'Falls at home',
-  status: 'accepted',
-  version: 2,
-  seq: 2,
-  createdAt: '2025-03-03T09:00:00.000Z',
-  updatedAt: '2025-03-03T09:30:00.000Z',
-  dueAt: '2025-03-03T11:00:00.000Z',
-  pausedMs: 0,
-  parties: ['provide', 'ecc'],
-  ...overrides,
-});
+const referral = (overrides: Partial<Referral> = {}): Referral =>
+  storedReferral({
+    id: REFERRAL_ID,
+    ownerOrg: 'ecc',
+    status: 'accepted',
+    version: 2,
+    seq: 2,
+    updatedAt: '2025-03-03T09:30:00.000Z',
+    ...overrides,
+  });
 
 /** ECC's open offer to MEHT, and the referral held by it (referral version 3, handoff version 1). */
 const openOffer = (): { referral: Referral; handoff: Handoff } => ({

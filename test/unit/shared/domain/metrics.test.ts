@@ -40,11 +40,12 @@ import {
   workloadArbitrary,
   WORKLOAD_ORGS,
 } from '#test/support/metrics-workload.ts';
+import { practitioner } from '#test/support/fixtures.ts';
 
 const T0 = new Date('2026-03-02T09:00:00.000Z');
 const MINUTE = 60_000;
 const at = (minutes: number) => new Date(T0.getTime() + minutes * MINUTE);
-const who = (org: Caller['org']): Caller => ({ sub: `${org}-1`, org, roles: ['practitioner'] });
+const who = (org: Caller['org']): Caller => practitioner(`${org}-1`, org);
 const context = (now: Date) => ({ now, priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES, isKnownOrg: () => true });
 const asEvent = (draft: EventDraft, when: Date, handoffId?: string): MetricEvent => ({
   id: `E${when.getTime()}`,

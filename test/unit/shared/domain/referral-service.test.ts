@@ -19,38 +19,20 @@ import type { Page } from '#shared/core/pagination.ts';
 import type { ReferralStatus } from '#shared/core/reference-data.ts';
 import type { Actor, EventDraft, Referral } from '#shared/referrals/domain/referral.ts';
 import { ReferralService } from '#shared/referrals/domain/referral-service.ts';
+import { practitioner, storedReferral } from '#test/support/fixtures.ts';
 
 const NOW = new Date('2025-03-03T10:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];
 const ID = '01JNR0000000000000000000AA';
 const OTHER_ID = '01JNR0000000000000000000BB';
 
-const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 const SENDER = practitioner('u-sender', 'provide');
 const RECEIVER = practitioner('u-receiver', 'ecc');
 const NON_PARTY = practitioner('u-stranger', 'ageuk-essex');
 const PROGRAMME_MANAGER: Caller = { sub: 'u-pm', org: 'meht', roles: ['programme_manager'] };
 const NO_ROLE: Caller = { sub: 'u-nobody', org: 'ecc', roles: [] };
 
-const referral = (overrides: Partial<Referral> = {}): Referral => ({
-  id: ID,
-  fromOrg: 'provide',
-  toOrg: 'ecc',
-  ownerOrg: 'provide',
-  serviceArea: 'rapid-response',
-  priority: 'urgent',
-  subject: { nhsNumber: '9434765919' },
-  reason: 'Falls at home',
-  status: 'submitted',
-  version: 3,
-  seq: 5,
-  createdAt: '2025-03-03T09:00:00.000Z',
-  updatedAt: '2025-03-03T09:00:00.000Z',
-  dueAt: '2025-03-03T11:00:00.000Z',
-  pausedMs: 0,
-  parties: ['provide', 'ecc'],
-  ...overrides,
-});
+const referral = (overrides: Partial<Referral> = {}): Referral => storedReferral({ id: ID, version: 3, seq: 5, ...overrides });
 
 type CallName = keyof ReferralRepository;
 

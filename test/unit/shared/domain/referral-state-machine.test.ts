@@ -14,6 +14,7 @@ import {
 import { allowedActions, canRead, readLimitOf } from '#shared/referrals/domain/referral-policy.ts';
 import { applyAction, createReferral } from '#shared/referrals/domain/referral-transitions.ts';
 import type { Subject } from '#shared/referrals/domain/referral-schemas.ts';
+import { practitioner, storedReferral } from '#test/support/fixtures.ts';
 
 /*
  * DESIGN §3's action table, copied literally. Expectations are derived from this copy,
@@ -73,7 +74,6 @@ const SUBJECT: Subject = {
 };
 const REASON_TEXT = 'Frequent falls overnight; family worried about coping alone';
 
-const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 const SENDER = practitioner('u-sender', 'provide');
 const RECEIVER = practitioner('u-receiver', 'ecc');
 const THIRD_OWNER = practitioner('u-owner', 'meht');
@@ -91,26 +91,22 @@ const CALLERS: readonly { name: string; caller: Caller }[] = [
 ];
 
 /** A referral from provide to ecc, in `status`, by default owned by a third org (meht) as after a handoff. */
-const referralIn = (status: ReferralStatus, overrides: Partial<Referral> = {}): Referral => ({
-  id: '01JNR0000000000000000000AA',
-  fromOrg: 'provide',
-  toOrg: 'ecc',
-  ownerOrg: 'meht',
-  serviceArea: 'rapid-response',
-  priority: 'urgent',
-  subject: SUBJECT,
-  reason: REASON_TEXT,
-  status,
-  version: 4,
-  seq: 6,
-  createdAt: CREATED_AT,
-  updatedAt: CREATED_AT,
-  dueAt: new Date(T0 + 2 * HOUR).toISOString(),
-  pausedMs: 0,
-  parties: ['provide', 'ecc', 'meht'],
-  ...(status === 'info_requested' ? { infoRequestedAt: new Date(T0 + 10 * MINUTE).toISOString() } : {}),
-  ...overrides,
-});
+const referralIn = (status: ReferralStatus, overrides: Partial<Referral> = {}): Referral =>
+  storedReferral({
+    id: '01JNR0000000000000000000AA',
+    ownerOrg: 'meht',
+    subject: SUBJECT,
+    reason: REASON_TEXT,
+    status,
+    version: 4,
+    seq: 6,
+    createdAt: CREATED_AT,
+    updatedAt: CREATED_AT,
+    dueAt: new Date(T0 + 2 * HOUR).toISOString(),
+    parties: ['provide', 'ecc', 'meht'],
+    ...(status === 'info_requested' ? { infoRequestedAt: new Date(T0 + 10 * MINUTE).toISOString() } : {}),
+    ...overrides,
+  });
 
 const COMMENTS: Readonly<Record<ReferralAction, string>> = {
   accept: 'Accepting: crisis team will visit tonight',

@@ -15,6 +15,7 @@ import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
 import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
 import { emailDomainsByOrg } from '#shared/core/organisations.ts';
 import type { Resolver, WebhookPolicy } from '#shared/subscriptions/domain/webhook-url.ts';
+import { practitioner } from '#test/support/fixtures.ts';
 
 const NOW = new Date('2025-03-03T12:00:00.000Z');
 const ORGS = ['provide', 'ecc', 'meht', 'ageuk-essex'];
@@ -22,7 +23,6 @@ const SECRET = 'correct-horse-battery-staple';
 const SUB_ID = '01JNS0000000000000000000S1';
 const EVENT_ID = '01JNE0000000000000000000E1';
 
-const practitioner = (sub: string, org: Caller['org']): Caller => ({ sub, org, roles: ['practitioner'] });
 const PROVIDE_NURSE = practitioner('u-provide-nurse', 'provide');
 const ECC_WORKER = practitioner('u-ecc-worker', 'ecc');
 const PROGRAMME_MANAGER: Caller = { sub: 'u-pm', org: 'meht', roles: ['programme_manager'] };
