@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EVENT_ENV } from '../../shared/platform/config/event-config.ts';
-import { ENV } from '../../shared/platform/config/runtime-config.ts';
+import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
+import { ENV } from '../../shared/platform/config/environment.ts';
 import { LOCAL_ENV, rateFrom } from './local-env.ts';
 
 /** Seconds between SLA sweeps locally (`JOINTLY_SLA_SWEEP_SECONDS`); AWS runs it every minute. */

@@ -7,7 +7,8 @@
  * exactly one inbox alert each and at least one acknowledged webhook POST each, with
  * every failed attempt recorded and the dead letters redriven.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inPool } from '#scripts/resilience/common.ts';
 import { signatureMatches, signatureTimestamp } from '#test/support/independent-signature.ts';
 import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
@@ -50,8 +51,10 @@ beforeAll(async () => {
     if (!poisonHealed && isPoisoned(request.rawBody)) return 500;
     return 200;
   });
+  // Its own DynamoDB Local (the runtime starts one when given no endpoint, as `npm start`
+  // does): a thousand events leave the shared instance slower for every file after this one.
   runtime = await startRuntimeProcess({
-    DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+    DYNAMODB_ENDPOINT: undefined,
     JOINTLY_FAULT_RATE: '0.2',
     JOINTLY_DELIVERY_BACKOFF_BASE_MS: '50',
   });
@@ -68,20 +71,6 @@ const ECC: Who = { sub: 'fi-ecc-social-worker', org: 'ecc', roles: ['practitione
 const PM: Who = { sub: 'fi-programme-manager', org: 'ecc', roles: ['programme_manager'] };
 
 const expectStatus = (reply: Reply, status: number) => expect(reply.status, `${reply.status} ${reply.text}`).toBe(status);
-
-/** Runs `work` over `items` with at most `limit` in flight; rejects on the first failure. */
-const inPool = async <T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
 
 /** Throws with the response when the status is not the expected one (inside the pool, where `expect` would be noisy). */
 const must = (reply: Reply, status: number, what: string): Reply => {

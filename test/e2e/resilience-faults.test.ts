@@ -6,13 +6,15 @@
  * delivered after a redrive, bounded retries and well-formed API answers. The checks are
  * in scripts/resilience/faults.ts; this asserts none failed and that faults were injected.
  */
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { faultsScenario } from '#scripts/resilience/faults.ts';
 
 describe('resilience: faults (small)', () => {
   it('injected failures lose and duplicate nothing: every check passes', { timeout: 120_000 }, async () => {
     // Prepare
-    const options = { size: 'small' as const, dynamodbEndpoint: inject('dynamodbEndpoint') };
+    // No endpoint: the runtime starts its own DynamoDB Local, as `npm start` does, so the
+    // load this scenario leaves behind does not slow the shared instance for later files.
+    const options = { size: 'small' as const, dynamodbEndpoint: undefined };
 
     // Act
     const result = await faultsScenario(options);

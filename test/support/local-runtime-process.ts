@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -14,36 +15,48 @@ export interface RuntimeProcess {
   readonly child: ChildProcess;
   /** Everything printed so far (stdout and stderr). */
   output(): string;
-  /** SIGTERM, then wait for exit; resolves with the exit code. */
+  /**
+   * SIGTERM, then wait for exit; resolves with the exit code. On a DynamoDB Local the caller
+   * shares (`DYNAMODB_ENDPOINT` given), the runtime's table is then deleted.
+   */
   stop(): Promise<number | null>;
 }
 
 /** Starts the runtime; rejects with its output if it exits before it is ready. */
 export const startRuntimeProcess = (env: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<RuntimeProcess> =>
   new Promise((resolveRuntime, reject) => {
-    const child = spawn(process.execPath, ['infra/local/main.ts'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0', JOINTLY_TABLE_NAME: `e2e-${ulid().toLowerCase()}`, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', JOINTLY_TABLE_NAME: `e2e-${ulid().toLowerCase()}`, ...env };
+    const child = spawn(process.execPath, ['infra/local/main.ts'], { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Chunks kept as they come and joined on demand: a busy runtime prints megabytes of log
+    // lines, and re-reading the whole of it on every chunk made the test process the
+    // bottleneck (the runtime then blocks writing to a full pipe).
+    const chunks: string[] = [];
+    const output = () => {
+      if (chunks.length > 1) chunks.splice(0, chunks.length, chunks.join(''));
+      return chunks[0] ?? '';
+    };
+    let ready = false;
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`runtime not ready within ${timeoutMs} ms:\n${output}`));
+      reject(new Error(`runtime not ready within ${timeoutMs} ms:\n${output()}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /ready at (http:\/\/\S+)/.exec(output);
+      chunks.push(chunk.toString());
+      if (ready) return;
+      const match = /ready at (http:\/\/\S+)/.exec(output());
       if (match?.[1]) {
+        ready = true;
         clearTimeout(timer);
         resolveRuntime({
           url: match[1],
           child,
-          output: () => output,
+          output,
           stop: async () => {
             if (child.exitCode === null) child.kill('SIGTERM');
-            return exited;
+            const code = await exited;
+            await dropTable(childEnv.DYNAMODB_ENDPOINT, childEnv.JOINTLY_TABLE_NAME);
+            return code;
           },
         });
       }
@@ -52,9 +65,32 @@ export const startRuntimeProcess = (env: Record<string, string | undefined> = {}
     child.stderr.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`runtime exited with ${code} before it was ready:\n${output}`));
+      reject(new Error(`runtime exited with ${code} before it was ready:\n${output()}`));
     });
   });
+
+/**
+ * Deletes a stopped runtime's table from the shared DynamoDB Local. DynamoDB Local slows
+ * down as items and streams pile up across a run (the authorization matrices took 8× as
+ * long after the 1,000-event file than before it), so every file cleans up after itself.
+ * Best effort: the endpoint may be gone (a scenario that kills its own DynamoDB Local).
+ */
+const dropTable = async (endpoint: string | undefined, tableName: string | undefined): Promise<void> => {
+  if (!endpoint || !tableName) return;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  try {
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  } catch {
+    // Already gone, or DynamoDB Local stopped with the scenario that started it.
+  } finally {
+    client.destroy();
+  }
+};
 
 /** Runs the entry point to completion (for start-up failures); resolves with code and output. */
 export const runToExit = (env: Record<string, string | undefined>, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> =>

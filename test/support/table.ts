@@ -18,9 +18,12 @@ export interface TestTable {
   drop(): Promise<void>;
 }
 
-/** Creates a uniquely named table on the run's DynamoDB Local. */
-export const createTestTable = async (prefix = 'test'): Promise<TestTable> => {
-  const endpoint = inject('dynamodbEndpoint');
+/**
+ * Creates a uniquely named table on the run's DynamoDB Local, or on `endpoint` (a file that
+ * writes tens of thousands of items starts its own: DynamoDB Local stays slower after such a
+ * load even once the table is dropped, and the files after it would pay for that).
+ */
+export const createTestTable = async (prefix = 'test', endpoint = inject('dynamodbEndpoint')): Promise<TestTable> => {
   const tableName = `${prefix}-${ulid().toLowerCase()}`;
   const client = new DynamoDBClient({
     endpoint,

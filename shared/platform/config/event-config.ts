@@ -5,9 +5,6 @@
 import * as z from 'zod';
 import { EVENT_ENV } from './environment.ts';
 
-// Also here for the modules that import it with the configuration (the names are environment.ts's).
-export { EVENT_ENV } from './environment.ts';
-
 const EventConfigSchema = z.object({
   eventBusName: z.string().min(1).optional(),
   deliveryQueueUrl: z.url().optional(),

@@ -10,9 +10,6 @@ import * as z from 'zod';
 import { DEFAULT_PRIORITY_TARGET_MINUTES, PRIORITIES, type Priority } from '../../core/reference-data.ts';
 import { ENV } from './environment.ts';
 
-// Also here for the modules that import them with the configuration (the names are environment.ts's).
-export { ENV, SECRET_ARN_ENV, type ApiSecretName } from './environment.ts';
-
 const PriorityTargetsSchema = z
   // Fractions allowed (0.05 = 3 s) so the local runtime can show a breach in seconds.
   .partialRecord(z.enum(PRIORITIES), z.number().positive())

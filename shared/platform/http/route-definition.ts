@@ -10,7 +10,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import type { ApiSecretName } from '../config/runtime-config.ts';
+import type { ApiSecretName } from '../config/environment.ts';
 
 /** The API keys a route's function may read (re-exported so route files need only the HTTP layer). */
 export type { ApiSecretName };

@@ -11,7 +11,7 @@ import {
   labelFor,
   type Priority,
 } from '../../core/reference-data.ts';
-import { assertHasKnownRole } from '../../referrals/domain/referral.ts';
+import { assertHasKnownRole } from '../../core/identity.ts';
 import type { Reference } from './reference-schemas.ts';
 
 const codes = (list: readonly string[]) => list.map((code) => ({ code, label: labelFor(code) }));

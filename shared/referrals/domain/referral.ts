@@ -12,7 +12,6 @@ import type { Subject } from './referral-schemas.ts';
 import { pickFields } from '../../core/view.ts';
 
 // Identity's rules (every slice checks them), also here for handlers that import them with the referral rules.
-export { actingRole, assertHasKnownRole } from '../../core/identity.ts';
 
 import { REFERRAL_ACTIONS, type ReferralAction } from './referral-actions.ts';
 

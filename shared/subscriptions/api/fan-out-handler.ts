@@ -8,7 +8,8 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { fanOut, FanOutIncompleteError, MalformedMessageError, parseBusMessage, type FanOutDeps } from '../domain/fan-out.ts';
+import { MalformedMessageError, parseBusMessage } from '../../core/bus-message.ts';
+import { fanOut, FanOutIncompleteError, type FanOutDeps } from '../domain/fan-out.ts';
 import { logger } from '../../platform/http/logger.ts';
 
 /** What the fan-out worker needs: its repository and the delivery queue. */

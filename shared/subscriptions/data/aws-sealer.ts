@@ -4,7 +4,7 @@
  * delivery worker), so only their bundles hold the KMS client.
  */
 import { requiredSetting, type AwsAdapterMaker } from '../../platform/aws/on-first-use.ts';
-import { EVENT_ENV } from '../../platform/config/event-config.ts';
+import { EVENT_ENV } from '../../platform/config/environment.ts';
 import { KmsSealer } from './sealers.ts';
 import type { SecretSealer } from '../../core/messaging-ports.ts';
 

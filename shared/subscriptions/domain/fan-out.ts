@@ -13,7 +13,6 @@ import { orgsOf, type PublishedEvent } from '../../core/event-envelope.ts';
 import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
 
 // The fan-out worker's message parsing (core: the metrics consumer parses the same messages).
-export { MalformedMessageError, parseBusMessage } from '../../core/bus-message.ts';
 
 /** Some subscriptions could not be served yet; the message is retried (every step is idempotent). */
 export class FanOutIncompleteError extends Error {

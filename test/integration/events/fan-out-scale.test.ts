@@ -15,19 +15,24 @@ import { fanOut, FanOutPausedError, type FanOutResult } from '#shared/subscripti
 import { CapturingQueue, itemsUnder, publishedEvent, subscription } from '#test/support/event-fixtures.ts';
 import { seed } from '#test/support/subscription-fixtures.ts';
 import { createTestTable, type TestTable } from '#test/support/table.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from '#infra/local/dynamodb-local.ts';
 
+let dynamo: DynamoDbLocal;
 let table: TestTable;
 let repository: DynamoDeliveryRepository;
 
 const OWNERS = Array.from({ length: 10 }, (_, i) => `scale-owner-${i}`);
 
 beforeAll(async () => {
-  table = await createTestTable('fanoutscale');
+  // Its own DynamoDB Local: 3,000 subscriptions' items would slow the shared one for later files.
+  dynamo = await startDynamoDbLocal();
+  table = await createTestTable('fanoutscale', dynamo.endpoint);
   repository = new DynamoDeliveryRepository({ client: table.documentClient, tableName: table.tableName });
 });
 
 afterAll(async () => {
   await table?.drop();
+  await dynamo?.stop();
 });
 
 /** Writes subscriptions' match entries (as the API files them) with BatchWriteItem. */

@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENV, SECRET_ARN_ENV, type ApiSecretName } from '#shared/platform/config/runtime-config.ts';
+import { ENV, SECRET_ARN_ENV, type ApiSecretName } from '#shared/platform/config/environment.ts';
 import { functionIdOf } from '#shared/platform/http/route-definition.ts';
 import { ROUTES } from '#shared/wiring/routes.ts';
 
