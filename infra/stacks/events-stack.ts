@@ -1,3 +1,4 @@
+// Over 350 lines because the event path is one stack whose constructs reference each other (stream, bus, rules, queues, workers, schedule); its monitoring (event-path-monitoring.ts) and queues (constructs/encrypted-queues.ts) are already split out.
 /**
  * The event path of one stage (DESIGN §1): the table's stream → publisher → EventBridge
  * bus → rules (from `shared/wiring/bus-rules.ts`, the same source as the local bus) →

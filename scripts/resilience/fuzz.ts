@@ -1,3 +1,4 @@
+// Over 350 lines because the scenario is one fast-check run over every route whose generators (methods, paths, headers, bodies, tokens) and checks share its state; split, each part would need all of it.
 /**
  * Fuzz: generated requests (fast-check) across every route of the route table and the
  * `$default` route — every method, odd paths and ids, query strings, headers, and bodies
