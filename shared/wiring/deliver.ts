@@ -2,13 +2,14 @@
  * Composition root of the delivery worker: the workers' repository (events.ts) and the
  * event-path adapters it uses: the delivery queue for retries, the sealer that opens
  * webhook secrets, the mailer and the pinned webhook transport. The Lambda entry takes the
- * defaults (SQS, KMS, SES, each made on first use, and undici loaded on the first
- * webhook); the local runtime and tests pass theirs.
+ * defaults (SQS, KMS, SES, each made on first use, and Node's HTTP client for
+ * webhooks); the local runtime and tests pass theirs.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
 import { awsMailer } from '../subscriptions/data/aws-mailer.ts';
 import { awsSealer } from '../subscriptions/data/aws-sealer.ts';
+import { postPinned } from '../subscriptions/data/webhook-transport.ts';
 import { jobQueueOnFirstUse, mailerOnFirstUse, sealerOnFirstUse } from '../platform/aws/on-first-use.ts';
 import { loadEventConfig } from '../platform/config/event-config.ts';
 import { createDeliverHandler } from '../subscriptions/api/deliver-handler.ts';
@@ -30,12 +31,9 @@ export interface DeliverAdapters {
   readonly callOut?: DeliverDeps['callOut'];
 }
 
-/**
- * The pinned webhook transport under `policy`, loaded on the first webhook: a worker that
- * only sends e-mail never loads undici.
- */
+/** The pinned webhook transport under `policy` (Node's own HTTP client: nothing to load lazily). */
 const pinnedWebhookTransport = (policy: WebhookPolicy): WebhookTransport => ({
-  post: async (url, request) => (await import('../subscriptions/data/webhook-transport.ts')).postPinned(url, request, policy),
+  post: (url, request) => postPinned(url, request, policy),
 });
 
 /** The delivery worker's handler on `adapters`, the AWS ones for what they leave out. Configuration is read now. */

@@ -150,7 +150,7 @@ export const assertDeliverableUrl = async (raw: string, policy: WebhookPolicy, r
 };
 
 /**
- * A `lookup` for `net.connect`/`tls.connect` (an undici `Agent`'s `connect` option) that
+ * A `lookup` for `net.connect`/`tls.connect` (the `lookup` option of `http.request`) that
  * resolves `url`'s host once, refuses it unless every address passes the policy, and
  * hands back only the checked address: the socket cannot reach anything else. SNI and
  * the Host header still come from the URL's hostname (the client sets them from the URL).

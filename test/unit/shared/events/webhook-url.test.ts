@@ -199,7 +199,7 @@ describe('pinnedLookup', () => {
   });
 });
 
-describe('postPinned (undici Agent with the pinned lookup)', () => {
+describe('postPinned (Node http/https with the pinned lookup)', () => {
   let received: { host: string | undefined; headers: IncomingHttpHeaders }[] = [];
   let port = 0;
   const server = createServer((req, res) => {
