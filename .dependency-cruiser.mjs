@@ -130,12 +130,13 @@ export default {
     {
       name: 'functions-thin',
       comment:
-        "A Lambda entry (functions/**/handler.ts) only hands its feature's api/ what shared/wiring/ " +
-        'composes: it imports nothing else of the repository and no npm package except type-only Lambda types.',
+        "A Lambda entry (functions/**/handler.ts) and its route handlers beside it only hand their feature's api/ " +
+        'what shared/wiring/ composes: they import nothing else of the repository (but each other, in one folder) ' +
+        'and no npm package except type-only Lambda types.',
       severity: 'error',
-      from: { path: '^functions/' },
+      from: { path: '^functions/([^/]+/[^/]+)/' },
       to: {
-        pathNot: [`^${SLICE}api/`, '^shared/wiring/', '(^|/)node_modules/@types/aws-lambda/'],
+        pathNot: [`^${SLICE}api/`, '^shared/wiring/', '^functions/$1/', '(^|/)node_modules/@types/aws-lambda/'],
       },
     },
     {

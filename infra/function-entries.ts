@@ -1,13 +1,13 @@
 /**
  * Every Lambda function Jointly deploys, by construct id, with its handler module: the
- * API functions (one per `functionId` of the routes, plus `$default`; their entries are
- * in the route definitions), the event workers and the scheduled SLA sweep (their entries
+ * API functions (one per `functionId` of the routes, one per feature slice; their entries
+ * are in the route definitions), the event workers and the scheduled SLA sweep (their entries
  * are here, and only here). The stacks and the local runtime build their functions from
  * these entries and `npm run bundle-report` bundles exactly these.
  *
  * Pure data: no CDK imports.
  */
-import { functionIdOf, type RouteDefinition } from '../shared/platform/http/route-definition.ts';
+import { functionIdOf, type DefaultRoute, type RouteDefinition } from '../shared/platform/http/route-definition.ts';
 import { DEFAULT_ROUTE, ROUTES } from '../shared/wiring/routes.ts';
 
 /** Where a function sits: behind the HTTP API, on the event path, or on a schedule. */
@@ -37,10 +37,16 @@ export const EVENT_FUNCTIONS = {
 } as const satisfies Record<string, Omit<FunctionEntry, 'id'>>;
 export type EventFunctionName = keyof typeof EVENT_FUNCTIONS;
 
-/** The API functions of `routes`: one per function id (routes may share one), then `$default`'s. */
-export const apiFunctionEntries = (routes: readonly RouteDefinition[] = ROUTES): FunctionEntry[] => {
+/**
+ * The API functions of `routes` and the catch-all: one per function id (one per feature
+ * slice, decision record 44; the catch-all shares the meta slice's).
+ */
+export const apiFunctionEntries = (
+  routes: readonly RouteDefinition[] = ROUTES,
+  defaultRoute: Pick<DefaultRoute, 'operationId' | 'functionId' | 'entry'> = DEFAULT_ROUTE,
+): FunctionEntry[] => {
   const byId = new Map<string, FunctionEntry>();
-  for (const route of routes) {
+  for (const route of [...routes, defaultRoute]) {
     const id = functionIdOf(route);
     const known = byId.get(id);
     if (known && known.entry !== route.entry) {
@@ -48,7 +54,7 @@ export const apiFunctionEntries = (routes: readonly RouteDefinition[] = ROUTES):
     }
     byId.set(id, { id, kind: 'api', entry: route.entry });
   }
-  return [...byId.values(), { id: DEFAULT_ROUTE.operationId, kind: 'api', entry: DEFAULT_ROUTE.entry }];
+  return [...byId.values()];
 };
 
 /** Every function of a stage, API functions first. */

@@ -36,7 +36,7 @@ export type TableAccess = 'read' | 'readWrite';
 /** Properties of a `JointlyFunction`. */
 export interface JointlyFunctionProps {
   /**
-   * The handler module, relative to the repository root (e.g. `functions/api/health/handler.ts`),
+   * The handler module, relative to the repository root (e.g. `functions/api/meta/get-health.ts`),
    * exactly as the route table names it. The module exports `handler` unless `handler` says otherwise.
    */
   readonly entry: string;

@@ -1,9 +1,9 @@
 /**
- * The API handlers the local gateway serves: every handler module named in the route
- * table, imported once as a Lambda cold start would, and run as it exports them — except
- * the routes that use event-path adapters (a sealer, the delivery queue), which the
- * runtime builds again from their module's `createHandler` on its own subscription wiring
- * (shared/wiring/subscriptions.ts with the local sealer and deliveries queue).
+ * The API handlers the local gateway serves: every API function's entry named in the route
+ * table (one per feature slice), imported once as a Lambda cold start would, and run as it
+ * exports them — except the functions whose routes use event-path adapters (a sealer, the
+ * delivery queue), which the runtime builds again from their entry's `createHandler` on its
+ * own subscription wiring (shared/wiring/subscriptions.ts with the local sealer and queue).
  *
  * The other API handlers use no adapter but DynamoDB, through the client their composition
  * root made at import; the runtime adds its middleware to those clients (the SDK's
@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryJob, JobQueue, SecretSealer } from '../../shared/core/messaging-ports.ts';
 import type { SubscriptionWiring } from '../../shared/wiring/subscriptions.ts';
+import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
 import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
 import type { LambdaHandler } from './gateway.ts';
 
@@ -21,10 +22,10 @@ import type { LambdaHandler } from './gateway.ts';
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
 /**
- * Routes whose handler module exports `createHandler(wiring: SubscriptionWiring)`: they
- * seal webhook secrets or queue deliveries, so they run on the runtime's subscription wiring.
+ * Functions whose entry exports `createHandler(wiring: SubscriptionWiring)`: some of their
+ * routes seal webhook secrets or queue deliveries, so they run on the runtime's subscription wiring.
  */
-export const ROUTES_ON_LOCAL_SUBSCRIPTIONS: ReadonlySet<string> = new Set(['createSubscription', 'redriveSubscription']);
+export const FUNCTIONS_ON_LOCAL_SUBSCRIPTIONS: ReadonlySet<string> = new Set(['subscriptionsApi']);
 
 /** What the local builds use instead of the AWS adapters. */
 export interface LocalApiAdapters {
@@ -37,8 +38,9 @@ export interface LocalApiAdapters {
 type HandlerModule = { readonly handler?: LambdaHandler; readonly createHandler?: (wiring: SubscriptionWiring) => LambdaHandler };
 
 /**
- * Imports every route's handler module (after the runtime set the environment they read
- * at import) and returns the handlers by operation id.
+ * Imports every API function's entry (after the runtime set the environment they read at
+ * import), one per function as Lambda would load it, and returns the handler serving each
+ * operation id: the function's, which hands the event to the route's own handler.
  */
 export const loadApiHandlers = async (adapters: LocalApiAdapters): Promise<Map<string, LambdaHandler>> => {
   // Made at first need, after the environment is set: the composition root reads it at import.
@@ -49,21 +51,27 @@ export const loadApiHandlers = async (adapters: LocalApiAdapters): Promise<Map<s
       sealer: adapters.sealer,
       deliveryQueue: adapters.deliveryQueue,
     }));
-  const entries = [...ROUTES.map((r) => [r.operationId, r.entry] as const), [DEFAULT_ROUTE.operationId, DEFAULT_ROUTE.entry] as const];
+  const byFunction = new Map<string, LambdaHandler>();
   const handlers = new Map<string, LambdaHandler>();
-  for (const [operationId, entry] of entries) {
-    const module = (await import(pathToFileURL(resolve(REPO_ROOT, entry)).href)) as HandlerModule;
-    if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler.`);
-    const local = ROUTES_ON_LOCAL_SUBSCRIPTIONS.has(operationId);
-    if (local !== (typeof module.createHandler === 'function')) {
-      throw new Error(
-        local
-          ? `${entry} does not export createHandler, but the local runtime builds ${operationId} on its own adapters.`
-          : `${entry} exports createHandler: add ${operationId} to ROUTES_ON_LOCAL_SUBSCRIPTIONS ` +
-              '(infra/local/api-handlers.ts), or it runs on AWS adapters locally.',
-      );
+  for (const route of [...ROUTES, DEFAULT_ROUTE]) {
+    const functionId = functionIdOf(route);
+    let handler = byFunction.get(functionId);
+    if (!handler) {
+      const module = (await import(pathToFileURL(resolve(REPO_ROOT, route.entry)).href)) as HandlerModule;
+      if (typeof module.handler !== 'function') throw new Error(`${route.entry} does not export a handler.`);
+      const local = FUNCTIONS_ON_LOCAL_SUBSCRIPTIONS.has(functionId);
+      if (local !== (typeof module.createHandler === 'function')) {
+        throw new Error(
+          local
+            ? `${route.entry} does not export createHandler, but the local runtime builds ${functionId} on its own adapters.`
+            : `${route.entry} exports createHandler: add ${functionId} to FUNCTIONS_ON_LOCAL_SUBSCRIPTIONS ` +
+                '(infra/local/api-handlers.ts), or it runs on AWS adapters locally.',
+        );
+      }
+      handler = local ? module.createHandler!(await subscriptionWiring()) : module.handler;
+      byFunction.set(functionId, handler);
     }
-    handlers.set(operationId, local ? module.createHandler!(await subscriptionWiring()) : module.handler);
+    handlers.set(route.operationId, handler);
   }
   return handlers;
 };

@@ -195,7 +195,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ]);
     const functionIdByOperation = new Map([
       ...ROUTES.map((r) => [r.operationId, functionIdOf(r)] as const),
-      [DEFAULT_ROUTE.operationId, DEFAULT_ROUTE.operationId] as const,
+      [DEFAULT_ROUTE.operationId, functionIdOf(DEFAULT_ROUTE)] as const,
     ]);
     const server = createLocalGateway({
       routes: ROUTES,

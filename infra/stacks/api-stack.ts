@@ -34,6 +34,20 @@ import { pascal } from '../construct-ids.ts';
 import { functionIdOf, type RouteDefinition } from '../../shared/platform/http/route-definition.ts';
 import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
 
+/** A function's description: its routes (Lambda allows 256 characters, so a long list ends with a count). */
+const describeFunction = (routes: readonly RouteDefinition[], catchAll: boolean): string => {
+  const keys = [...routes.map((r) => `${r.method} ${r.path}`), ...(catchAll ? ['$default'] : [])];
+  if (keys.length === 1 && routes[0]) return `${keys[0]}: ${routes[0].summary}`;
+  let text = '';
+  for (const [i, key] of keys.entries()) {
+    const next = text ? `${text}, ${key}` : key;
+    const rest = keys.length - i - 1;
+    if (next.length + (rest > 0 ? ` and ${rest} more routes`.length : 0) > 256) return `${text} and ${keys.length - i} more routes`;
+    text = next;
+  }
+  return text;
+};
+
 /** Properties of the API stack. */
 export interface ApiStackProps extends StackProps {
   /** The validated stage configuration. */
@@ -213,10 +227,7 @@ export class ApiStack extends Stack {
           entry: route.entry,
           functionId,
           stageConfig,
-          description:
-            sharing.length === 1
-              ? `${route.method} ${route.path}: ${route.summary}`
-              : sharing.map((r) => `${r.method} ${r.path}`).join(', '),
+          description: describeFunction(sharing, functionIdOf(DEFAULT_ROUTE) === functionId),
           logEncryptionKey: key,
           // The webhook-secret key's policy names this role (data stack).
           ...(seals ? { roleName: webhookSecretRoleNamesOf(stageConfig.stage, stageConfig.region).sealer } : {}),
@@ -271,16 +282,21 @@ export class ApiStack extends Stack {
       }
     }
 
-    const notFound = new JointlyFunction(this, pascal(DEFAULT_ROUTE.operationId), {
-      entry: DEFAULT_ROUTE.entry,
-      functionId: DEFAULT_ROUTE.operationId,
-      stageConfig,
-      description: '$default: unknown routes answer 404/405 as problem+json',
-      logEncryptionKey: key,
-    });
-    acknowledgeSynchronousInvocation(notFound);
+    // The catch-all is served by its slice's function (meta), which the meta routes made
+    // above; a stack given other routes (tests' probes) gets it as a function of its own.
+    let notFound = byFunctionId.get(functionIdOf(DEFAULT_ROUTE));
+    if (!notFound) {
+      notFound = new JointlyFunction(this, pascal(functionIdOf(DEFAULT_ROUTE)), {
+        entry: DEFAULT_ROUTE.entry,
+        functionId: functionIdOf(DEFAULT_ROUTE),
+        stageConfig,
+        description: '$default: unknown routes answer 404/405 as problem+json',
+        logEncryptionKey: key,
+      });
+      acknowledgeSynchronousInvocation(notFound);
+      byFunctionId.set(functionIdOf(DEFAULT_ROUTE), notFound);
+    }
     functions.set(DEFAULT_ROUTE.operationId, notFound);
-    byFunctionId.set(DEFAULT_ROUTE.operationId, notFound);
     const defaultRoute = new apigwv2.HttpRoute(this, 'DefaultRoute', {
       httpApi: this.httpApi,
       routeKey: apigwv2.HttpRouteKey.DEFAULT,

@@ -11,7 +11,7 @@
  */
 import type { DefaultRoute, RouteDefinition } from '../../shared/platform/http/route-definition.ts';
 import { ROUTES } from '../../shared/wiring/routes.ts';
-import { buildLayout, LAYOUT_NAMES, type Layout, type LayoutName } from './layouts.ts';
+import { buildLayout, deployedFunctionOfHandler, LAYOUT_NAMES, type Layout, type LayoutName } from './layouts.ts';
 import { simulatePools } from './lambda-pool.ts';
 import { mulberry32 } from './random.ts';
 import { generateTraffic, MINUTE_MS, type LifeStep, type Poll } from './traffic.ts';
@@ -101,10 +101,17 @@ export interface ScenarioFigures {
   readonly layouts: readonly LayoutFigures[];
 }
 
+/** The layouts whose functions hold only one feature slice's grants (decision record 44's condition). */
+export const LEAST_PRIVILEGE_LAYOUTS: readonly LayoutName[] = ['per-route', 'per-slice'];
+
 /** The verdict against {@link TARGET}. */
 export interface Verdict {
   readonly coldFraction: Readonly<Record<LayoutName, number>>;
-  /** The most specific layout (fewest routes per function) that meets the target; undefined if none does. */
+  /**
+   * Among the layouts that keep grants specific to a feature slice (per-route, per-slice;
+   * a single function would hold every slice's grants), the one with the fewest cold starts
+   * that meets the target; undefined if none does.
+   */
   readonly chosen: LayoutName | undefined;
 }
 
@@ -144,13 +151,24 @@ const meanOfCounts = (counts: ReadonlyMap<number, number>): number => {
   return sum / total;
 };
 
-/** The cold overhead of each function of `layout`: the largest of the per-route functions it merges. */
+/**
+ * The cold overhead of each function of `layout`: its own measured figure (the deployed
+ * functions are measured by `npm run bench`), else the largest of the route handlers it
+ * merges, each taken as measured or as the figure of the deployed function that holds it
+ * (an upper bound: that bundle holds more), else `defaultMs`.
+ */
 export const layoutColdOverheads = (
   layout: Layout,
-  perRouteMs: Readonly<Record<string, number>>,
+  measuredMs: Readonly<Record<string, number>>,
   defaultMs: number,
+  deployedFunctionOf: (handlerId: string) => string | undefined = () => undefined,
 ): Record<string, number> =>
-  Object.fromEntries(layout.functions.map((f) => [f.id, Math.max(...f.merges.map((id) => perRouteMs[id] ?? defaultMs))]));
+  Object.fromEntries(
+    layout.functions.map((f) => [
+      f.id,
+      measuredMs[f.id] ?? Math.max(...f.merges.map((id) => measuredMs[id] ?? measuredMs[deployedFunctionOf(id) ?? ''] ?? defaultMs)),
+    ]),
+  );
 
 interface Tally {
   byFunction: Map<string, { requests: number; coldStarts: number }>;
@@ -171,7 +189,10 @@ export const runExperiment = (options: ExperimentOptions): ExperimentResult => {
   const routes = options.routes ?? ROUTES;
   const layouts = LAYOUT_NAMES.map((name) => buildLayout(name, routes, options.defaultRoute));
   const overheads = Object.fromEntries(
-    layouts.map((layout) => [layout.name, layoutColdOverheads(layout, options.coldOverheadMs ?? {}, defaultColdMs)]),
+    layouts.map((layout) => [
+      layout.name,
+      layoutColdOverheads(layout, options.coldOverheadMs ?? {}, defaultColdMs, deployedFunctionOfHandler),
+    ]),
   ) as Record<LayoutName, Record<string, number>>;
 
   const tallies = new Map<string, Tally>();
@@ -265,7 +286,9 @@ export const runExperiment = (options: ExperimentOptions): ExperimentResult => {
   const target = scenarios.find((s) => s.volume === TARGET.volume && s.reclaimMinutes === TARGET.reclaimMinutes);
   const verdict: Verdict | undefined = target && {
     coldFraction: Object.fromEntries(target.layouts.map((l) => [l.layout, l.coldFraction])) as Record<LayoutName, number>,
-    chosen: target.layouts.find((l) => l.coldFraction <= TARGET.maxColdFraction)?.layout,
+    chosen: target.layouts
+      .filter((l) => LEAST_PRIVILEGE_LAYOUTS.includes(l.layout) && l.coldFraction <= TARGET.maxColdFraction)
+      .sort((a, b) => a.coldFraction - b.coldFraction)[0]?.layout,
   };
   return { seeds: options.seeds, days: options.days, warmMs, coldOverheadMs: overheads, scenarios, verdict };
 };

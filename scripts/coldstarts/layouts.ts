@@ -2,11 +2,12 @@
  * The ways the API's routes can be packed into Lambda functions, computed from the route
  * definitions (never from a list of function names that could drift):
  *
- * - `per-route`: today's deployment, one function per `functionIdOf(route)` (routes sharing
- *   a `functionId`, such as the eight referral actions, already share one), and the
- *   catch-all `$default` as its own function;
+ * - `per-route`: one function per route handler (until decision record 44 the deployment):
+ *   per operation, except that a route group (the eight referral actions, the three handoff
+ *   answers) is one handler; the catch-all `$default` is its own function;
  * - `per-slice`: one function per feature slice, the `shared/<slice>/` folder whose
- *   `api/routes.ts` defines the route; `$default` is defined by the meta slice and joins it;
+ *   `api/routes.ts` defines the route; `$default` is defined by the meta slice and joins it
+ *   (the deployment since decision record 44: `functionIdOf(route)`);
  * - `single`: one function serves every route.
  *
  * **How a route's slice is known.** Not from its `entry`: handler modules sit in
@@ -17,9 +18,9 @@
  */
 import { METRICS_ROUTES } from '../../shared/metrics/api/routes.ts';
 import { DEFAULT_ROUTE, META_ROUTES } from '../../shared/meta/api/routes.ts';
-import { functionIdOf, type DefaultRoute, type RouteDefinition } from '../../shared/platform/http/route-definition.ts';
+import type { DefaultRoute, RouteDefinition } from '../../shared/platform/http/route-definition.ts';
 import { REFERENCE_ROUTES } from '../../shared/reference/api/routes.ts';
-import { REFERRAL_ROUTES } from '../../shared/referrals/api/routes.ts';
+import { handoffActionRoutes, REFERRAL_ROUTES, referralActionRoutes } from '../../shared/referrals/api/routes.ts';
 import { SUBSCRIPTION_ROUTES } from '../../shared/subscriptions/api/routes.ts';
 import { ROUTES } from '../../shared/wiring/routes.ts';
 
@@ -58,6 +59,26 @@ export interface Layout {
   readonly functionOf: ReadonlyMap<string, string>;
 }
 
+/** Route groups served by one handler module: in `per-route`, one function each. */
+const ROUTE_GROUPS: Readonly<Record<string, readonly Pick<RouteDefinition, 'operationId'>[]>> = {
+  referralAction: referralActionRoutes.routes,
+  handoffAction: handoffActionRoutes.routes,
+};
+
+/** The deployed function of a slice (the `functionId` its routes name), or the slice's name if they name none. */
+export const sliceFunctionOf = (slice: string, slices: Readonly<Record<string, readonly RouteDefinition[]>> = SLICE_ROUTES): string =>
+  slices[slice]?.[0]?.functionId ?? slice;
+
+/** The deployed function holding a `per-route` handler (for its measured cold overhead), if any route of it is known. */
+export const deployedFunctionOfHandler = (handlerId: string, routes: readonly RouteDefinition[] = ROUTES): string | undefined =>
+  handlerId === DEFAULT_ROUTE.operationId
+    ? DEFAULT_ROUTE.functionId
+    : routes.find((route) => routeHandlerOf(route) === handlerId)?.functionId;
+
+/** The function of `route` in the `per-route` layout: its group's, or its own operation's. */
+export const routeHandlerOf = (route: Pick<RouteDefinition, 'operationId'>): string =>
+  Object.entries(ROUTE_GROUPS).find(([, routes]) => routes.some((r) => r.operationId === route.operationId))?.[0] ?? route.operationId;
+
 /** The slice (folder of `shared/`) whose routes module defines `route`; throws if none or several do. */
 export const sliceOf = (
   route: Pick<RouteDefinition, 'operationId'>,
@@ -86,9 +107,10 @@ export const buildLayout = (
     functionOf.set(operationId, target);
     merges.set(target, (merges.get(target) ?? new Set()).add(today));
   };
-  const targetOf = (today: string, slice: string): string =>
-    layout === 'per-route' ? today : layout === 'per-slice' ? slice : SINGLE_FUNCTION;
-  for (const route of routes) place(route.operationId, functionIdOf(route), targetOf(functionIdOf(route), sliceOf(route, slices)));
-  place(defaultRoute.operationId, defaultRoute.operationId, targetOf(defaultRoute.operationId, DEFAULT_ROUTE_SLICE));
+  const targetOf = (handler: string, slice: string): string =>
+    layout === 'per-route' ? handler : layout === 'per-slice' ? slice : SINGLE_FUNCTION;
+  for (const route of routes)
+    place(route.operationId, routeHandlerOf(route), targetOf(routeHandlerOf(route), sliceFunctionOf(sliceOf(route, slices))));
+  place(defaultRoute.operationId, defaultRoute.operationId, targetOf(defaultRoute.operationId, sliceFunctionOf(DEFAULT_ROUTE_SLICE)));
   return { name: layout, functionOf, functions: [...merges].map(([id, today]) => ({ id, merges: [...today] })) };
 };

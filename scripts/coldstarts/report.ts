@@ -60,7 +60,9 @@ export const renderVerdict = (result: ExperimentResult): string => {
   const each = (Object.entries(verdict.coldFraction) as [LayoutName, number][])
     .map(([layout, fraction]) => `${layout} ${percent(fraction)} ${fraction <= TARGET.maxColdFraction ? 'meets' : 'misses'}`)
     .join(', ');
-  const chosen = verdict.chosen ? `the most specific layout that meets it: ${verdict.chosen}` : 'no layout meets it';
+  const chosen = verdict.chosen
+    ? `of the layouts that keep grants per feature slice, the fewest cold starts: ${verdict.chosen}`
+    : 'no layout that keeps grants per feature slice meets it';
   return `Verdict (target ${target}): ${each}; ${chosen}.`;
 };
 

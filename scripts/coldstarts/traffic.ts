@@ -91,14 +91,29 @@ export interface Poll {
   readonly name: string;
   readonly method: HttpMethod;
   readonly path: string;
-  /** How many per life. */
+  /** How many per life; a fraction is the chance of one more (0.3: one in about three lives). */
   readonly perLife: number;
 }
 
-/** Two more worklist (inbox) views and one more alerts view per referral. */
+/**
+ * Two more worklist (inbox) views and one more alerts view per referral, and the rarer
+ * views that are not in the capacity script's life but are real clicks (a fraction is the
+ * chance of one per life): its notes read once, the handoff worklist and the handoff looked at by
+ * half, the code lists loaded by a practitioner signing in (about one sign-in per three
+ * referrals), a person searched before one referral in five, the access log opened now
+ * and then, and a programme manager's dashboard and subscription list a few times a day.
+ */
 export const POLLS_PER_LIFE: readonly Poll[] = [
   { name: 'list inbox (refresh)', method: 'GET', path: '/referrals', perLife: 2 },
   { name: 'list alerts (refresh)', method: 'GET', path: '/alerts', perLife: 1 },
+  { name: 'list notes', method: 'GET', path: '/referrals/R/notes', perLife: 1 },
+  { name: 'list handoffs', method: 'GET', path: '/handoffs', perLife: 0.5 },
+  { name: 'get handoff', method: 'GET', path: '/handoffs/H', perLife: 0.5 },
+  { name: 'reference (sign-in)', method: 'GET', path: '/reference', perLife: 0.3 },
+  { name: 'search a person', method: 'POST', path: '/referrals/search', perLife: 0.2 },
+  { name: 'access log', method: 'GET', path: '/referrals/R/access-log', perLife: 0.05 },
+  { name: 'programme dashboard', method: 'GET', path: '/metrics/summary', perLife: 0.02 },
+  { name: 'list subscriptions', method: 'GET', path: '/subscriptions', perLife: 0.01 },
 ];
 
 /**
@@ -191,7 +206,7 @@ export const generateTraffic = (options: TrafficOptions): Traffic => {
   if (operationIds.length > OPERATION_BITS) throw new Error(`At most ${OPERATION_BITS} operations can be simulated.`);
 
   const end = days * DAY_MS;
-  const requestsPerLife = steps.length + polls.reduce((sum, poll) => sum + poll.perLife, 0);
+  const requestsPerLife = steps.length + polls.reduce((sum, poll) => sum + Math.ceil(poll.perLife), 0);
   let keys = new Float64Array(Math.ceil(perDay * (days + 1) * requestsPerLife) + 1024);
   let size = 0;
   const send = (calendar: number, operation: number): void => {
@@ -217,7 +232,9 @@ export const generateTraffic = (options: TrafficOptions): Traffic => {
         send(workingToCalendar(working), stepOperations[i]!);
       }
       for (let p = 0; p < polls.length; p++) {
-        for (let n = 0; n < polls[p]!.perLife; n++) send(workingToCalendar(uniform(random, first, working)), pollOperations[p]!);
+        const { perLife } = polls[p]!;
+        const count = Math.floor(perLife) + (random() < perLife - Math.floor(perLife) ? 1 : 0);
+        for (let n = 0; n < count; n++) send(workingToCalendar(uniform(random, first, working)), pollOperations[p]!);
       }
     }
   }

@@ -50,7 +50,7 @@ describe('JOINTLY_BUNDLING', () => {
 describe('JointlyFunction bundling', () => {
   it('renders each alias as --alias:from=to in the esbuild command', () => {
     // Act
-    const bundling = bundlingOf('functions/api/get-referral/handler.ts');
+    const bundling = bundlingOf('functions/api/referrals/get-referral.ts');
 
     // Assess
     const command = bundling.command?.join(' ') ?? '';
@@ -61,7 +61,7 @@ describe('JointlyFunction bundling', () => {
 
   it('bundles locally when esbuild is installed, and in Docker from the project copy, where the alias paths resolve', () => {
     // Act
-    const bundling = bundlingOf('functions/api/health/handler.ts');
+    const bundling = bundlingOf('functions/api/meta/get-health.ts');
 
     // Assess
     expect(bundling.local).toBeDefined();

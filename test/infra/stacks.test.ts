@@ -84,7 +84,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       const staged = stagings.map((staging) => path.resolve(staging.absoluteStagedPath));
 
       // Assess
-      expect(stagings).toHaveLength(new Set(ROUTES.map(functionIdOf)).size + 1);
+      expect(stagings).toHaveLength(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf)).size);
       for (const stagedPath of staged) expect(stagedPath).toBe(path.resolve(REPO_ROOT));
     });
 
@@ -209,12 +209,16 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
   });
 
   describe('functions', () => {
-    it('creates one function per function id of the route table plus the $default function', () => {
+    it('creates one function per feature slice (the function ids of the route table; $default on the meta slice’s)', () => {
       // Act
       const functions = built.api.functions;
 
       // Assess
-      api.resourceCountIs('AWS::Lambda::Function', new Set(ROUTES.map(functionIdOf)).size + 1);
+      api.resourceCountIs('AWS::Lambda::Function', 5);
+      expect(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf))).toEqual(
+        new Set(['metaApi', 'referenceApi', 'referralsApi', 'subscriptionsApi', 'metricsApi']),
+      );
+      expect(functions.get(DEFAULT_ROUTE.operationId)).toBe(functions.get('getHealth'));
       expect([...functions.keys()].sort()).toEqual([...ROUTES.map((route) => route.operationId), DEFAULT_ROUTE.operationId].sort());
     });
 
@@ -256,7 +260,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       );
 
       // Assess: one per function plus the API access logs, all KMS-encrypted
-      expect(withRetention).toHaveLength(new Set(ROUTES.map(functionIdOf)).size + 2);
+      expect(withRetention).toHaveLength(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf)).size + 1);
       for (const group of logGroups) expect(group.Properties).toHaveProperty('KmsKeyId');
       for (const fn of built.api.functions.values()) {
         const logGroupId = built.api.getLogicalId(fn.logGroupResource.node.defaultChild as never);
@@ -446,6 +450,7 @@ describe('table access of route functions', () => {
   const probe = (operationId: string, path: string, tableAccess?: RouteDefinition['tableAccess']): RouteDefinition => ({
     ...ROUTES[0]!,
     operationId,
+    functionId: operationId,
     path,
     ...(tableAccess ? { tableAccess } : {}),
   });

@@ -358,7 +358,7 @@ describe('buildApp', () => {
     // Prepare
     const config = loadStageConfig('dev', { env: NO_ENV, overrides: { lambda: { enableSourceMaps } } });
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Probe');
-    new JointlyFunction(stack, 'Fn', { entry: 'functions/api/health/handler.ts', stageConfig: config });
+    new JointlyFunction(stack, 'Fn', { entry: 'functions/api/meta/get-health.ts', stageConfig: config });
 
     // Act
     const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
@@ -374,7 +374,7 @@ describe('buildApp', () => {
     const domains = { meht: ['mse.nhs.uk', 'nhs.net'] };
     const envOf = (config: ReturnType<typeof loadStageConfig>) => {
       const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Probe');
-      new JointlyFunction(stack, 'Fn', { entry: 'functions/api/health/handler.ts', stageConfig: config });
+      new JointlyFunction(stack, 'Fn', { entry: 'functions/api/meta/get-health.ts', stageConfig: config });
       const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
       return fn?.Properties.Environment.Variables as Record<string, string>;
     };

@@ -1,5 +1,5 @@
-import { getReferenceRoute } from '../../../shared/reference/api/routes.ts';
-import { referenceService } from '../../../shared/wiring/reference.ts';
+/** The reference slice's Lambda: organisations, service areas and code lists (decision record 44). */
+import { referenceFunction } from '../../../shared/reference/api/routes.ts';
+import { handler as getReference } from './get-reference.ts';
 
-/** `GET /reference` (authenticated, any Jointly role; a caller with none gets 403 as on every route): registries and closed code lists. */
-export const handler = getReferenceRoute.handle(({ caller }) => ({ statusCode: 200, body: referenceService.read(caller) }));
+export const handler = referenceFunction.serve({ getReference });

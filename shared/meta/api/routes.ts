@@ -4,13 +4,20 @@
  */
 import { HealthSchema, OpenApiDocumentSchema } from '../../platform/http/common-schemas.ts';
 import { defineDefaultRoute, defineRoute } from '../../platform/http/route-definition.ts';
+import { defineSliceFunction } from '../../platform/http/function-dispatch.ts';
+
+/**
+ * The Lambda that serves every route of this slice: one function per feature slice, chosen
+ * by simulation (docs/decisions.md, record 44); its entry hands each route to its handler.
+ */
+export const META_FUNCTION = { functionId: 'metaApi', entry: 'functions/api/meta/handler.ts' } as const;
 
 export const getHealthRoute = defineRoute({
   operationId: 'getHealth',
   method: 'GET',
   path: '/health',
   auth: 'none',
-  entry: 'functions/api/health/handler.ts',
+  ...META_FUNCTION,
   summary: 'Liveness check',
   tags: ['meta'],
   success: { status: 200, description: 'The API is up', schema: HealthSchema },
@@ -21,7 +28,7 @@ export const getOpenApiRoute = defineRoute({
   method: 'GET',
   path: '/openapi.json',
   auth: 'none',
-  entry: 'functions/api/openapi/handler.ts',
+  ...META_FUNCTION,
   summary: 'This API’s OpenAPI 3.1 document, generated from the zod schemas',
   tags: ['meta'],
   success: { status: 200, description: 'OpenAPI 3.1 document', schema: OpenApiDocumentSchema },
@@ -36,5 +43,8 @@ export const META_ROUTES = [getHealthRoute, getOpenApiRoute] as const;
  */
 export const DEFAULT_ROUTE = defineDefaultRoute({
   operationId: 'notFound',
-  entry: 'functions/api/not-found/handler.ts',
+  ...META_FUNCTION,
 });
+
+/** The meta slice's Lambda and the routes it serves. */
+export const metaFunction = defineSliceFunction(META_FUNCTION, [...META_ROUTES, DEFAULT_ROUTE]);

@@ -1,13 +1,20 @@
 /** `GET /metrics/summary`: the programme evaluation figures, as JSON or CSV. */
 import { defineRoute } from '../../platform/http/route-definition.ts';
 import { MetricsSummaryQuerySchema, MetricsSummarySchema } from '../domain/metrics-schemas.ts';
+import { defineSliceFunction } from '../../platform/http/function-dispatch.ts';
+
+/**
+ * The Lambda that serves every route of this slice: one function per feature slice, chosen
+ * by simulation (docs/decisions.md, record 44); its entry hands each route to its handler.
+ */
+export const METRICS_FUNCTION = { functionId: 'metricsApi', entry: 'functions/api/metrics/handler.ts' } as const;
 
 export const getMetricsSummaryRoute = defineRoute({
   operationId: 'getMetricsSummary',
   method: 'GET',
   path: '/metrics/summary',
   auth: 'jwt',
-  entry: 'functions/api/metrics-summary/handler.ts',
+  ...METRICS_FUNCTION,
   summary:
     'Programme evaluation figures by service area, day, org pair or priority (programme managers); CSV with Accept: text/csv or format=csv',
   tags: ['metrics'],
@@ -27,3 +34,6 @@ export const getMetricsSummaryRoute = defineRoute({
 
 /** The metrics slice's routes. */
 export const METRICS_ROUTES = [getMetricsSummaryRoute] as const;
+
+/** The metrics slice's Lambda and the routes it serves. */
+export const metricsFunction = defineSliceFunction(METRICS_FUNCTION, METRICS_ROUTES);

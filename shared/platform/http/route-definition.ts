@@ -250,6 +250,8 @@ export const defineRouteGroup = <const Routes extends Readonly<Record<string, Ro
 /** The catch-all route (`$default` on AWS): no method or path of its own, public. */
 export interface DefaultRoute {
   readonly operationId: string;
+  /** The Lambda that serves it (its slice's); default: its own `operationId`. */
+  readonly functionId?: string;
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly auth: 'none';
@@ -258,7 +260,7 @@ export interface DefaultRoute {
 }
 
 /** Defines the catch-all route. */
-export const defineDefaultRoute = (definition: Pick<DefaultRoute, 'operationId' | 'entry'>): DefaultRoute => ({
+export const defineDefaultRoute = (definition: Pick<DefaultRoute, 'operationId' | 'functionId' | 'entry'>): DefaultRoute => ({
   ...definition,
   auth: 'none',
   handle: (fn) => httpHandler({ auth: 'none' }, fn),

@@ -38,6 +38,13 @@ import {
   SearchBodySchema,
 } from '../domain/referral-schemas.ts';
 import type { ActionInput, ReferralAction } from '../domain/referral.ts';
+import { defineSliceFunction } from '../../platform/http/function-dispatch.ts';
+
+/**
+ * The Lambda that serves every route of this slice: one function per feature slice, chosen
+ * by simulation (docs/decisions.md, record 44); its entry hands each route to its handler.
+ */
+export const REFERRALS_FUNCTION = { functionId: 'referralsApi', entry: 'functions/api/referrals/handler.ts' } as const;
 
 /**
  * The keys every referral function reads at cold start (shared/wiring/referrals.ts loads
@@ -50,7 +57,7 @@ export const createReferralRoute = defineRoute({
   method: 'POST',
   path: '/referrals',
   auth: 'jwt',
-  entry: 'functions/api/create-referral/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'Refer a person from the caller’s organisation to another',
   tags: ['referrals'],
   request: { body: CreateReferralBodySchema, headers: ['Idempotency-Key'] },
@@ -65,7 +72,7 @@ export const listReferralsRoute = defineRoute({
   method: 'GET',
   path: '/referrals',
   auth: 'jwt',
-  entry: 'functions/api/list-referrals/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'An organisation’s inbox, outbox or owned referrals, newest or soonest due first',
   tags: ['referrals'],
   request: { query: ListReferralsQuerySchema },
@@ -80,7 +87,7 @@ export const searchReferralsRoute = defineRoute({
   method: 'POST',
   path: '/referrals/search',
   auth: 'jwt',
-  entry: 'functions/api/search-referrals/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'A person’s referrals visible to the caller, by NHS number or local id (in the body, never the URL)',
   tags: ['referrals'],
   request: { body: SearchBodySchema, query: PageQuerySchema },
@@ -95,7 +102,7 @@ export const getReferralRoute = defineRoute({
   method: 'GET',
   path: '/referrals/{id}',
   auth: 'jwt',
-  entry: 'functions/api/get-referral/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'A referral with the caller’s allowed actions and its handoffs (ETag: the version)',
   tags: ['referrals'],
   request: { path: ReferralPathSchema },
@@ -117,11 +124,10 @@ const referralActionRoute = <const Action extends ReferralAction, Body extends z
 ) =>
   defineRoute({
     operationId: `${action.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Referral`,
-    functionId: 'referralAction',
     method: 'POST',
     path: `/referrals/{id}/${action}`,
     auth: 'jwt',
-    entry: 'functions/api/referral-action/handler.ts',
+    ...REFERRALS_FUNCTION,
     summary,
     tags: ['referrals'],
     request: { body, ...options, path: ReferralPathSchema, headers: ['If-Match'] },
@@ -157,7 +163,7 @@ export const getReferralHistoryRoute = defineRoute({
   method: 'GET',
   path: '/referrals/{id}/history',
   auth: 'jwt',
-  entry: 'functions/api/referral-history/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'Every event of a referral and its handoffs, ascending seq',
   tags: ['referrals'],
   request: { query: PageQuerySchema, path: ReferralPathSchema },
@@ -172,7 +178,7 @@ export const addNoteRoute = defineRoute({
   method: 'POST',
   path: '/referrals/{id}/notes',
   auth: 'jwt',
-  entry: 'functions/api/add-note/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'Add a case note (practitioners of a party)',
   tags: ['notes'],
   request: { body: NoteBodySchema, path: ReferralPathSchema, headers: ['Idempotency-Key'] },
@@ -187,7 +193,7 @@ export const listNotesRoute = defineRoute({
   method: 'GET',
   path: '/referrals/{id}/notes',
   auth: 'jwt',
-  entry: 'functions/api/list-notes/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'Case notes, newest first',
   tags: ['notes'],
   request: { query: PageQuerySchema, path: ReferralPathSchema },
@@ -202,7 +208,7 @@ export const getAccessLogRoute = defineRoute({
   method: 'GET',
   path: '/referrals/{id}/access-log',
   auth: 'jwt',
-  entry: 'functions/api/referral-access-log/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'Who read this referral’s personal data, when, and what',
   tags: ['referrals'],
   request: { query: PageQuerySchema, path: ReferralPathSchema },
@@ -217,7 +223,7 @@ export const offerHandoffRoute = defineRoute({
   method: 'POST',
   path: '/referrals/{id}/handoffs',
   auth: 'jwt',
-  entry: 'functions/api/offer-handoff/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'Offer responsibility for an accepted referral to another organisation (its owner only)',
   tags: ['handoffs'],
   request: { body: OfferHandoffBodySchema, path: ReferralPathSchema, headers: ['Idempotency-Key', 'If-Match'] },
@@ -232,7 +238,7 @@ export const listHandoffsRoute = defineRoute({
   method: 'GET',
   path: '/handoffs',
   auth: 'jwt',
-  entry: 'functions/api/list-handoffs/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'Handoffs offered to (inbox) or by (outbox) the caller’s organisation; programme managers any org',
   tags: ['handoffs'],
   request: { query: ListHandoffsQuerySchema },
@@ -247,7 +253,7 @@ export const getHandoffRoute = defineRoute({
   method: 'GET',
   path: '/handoffs/{id}',
   auth: 'jwt',
-  entry: 'functions/api/get-handoff/handler.ts',
+  ...REFERRALS_FUNCTION,
   summary: 'A handoff with the caller’s allowed answers (ETag: its version)',
   tags: ['handoffs'],
   request: { path: HandoffPathSchema },
@@ -266,11 +272,10 @@ const handoffActionRoute = <const Action extends HandoffAction, Body extends z.Z
 ) =>
   defineRoute({
     operationId: `${action}Handoff`,
-    functionId: 'handoffAction',
     method: 'POST',
     path: `/handoffs/{id}/${action}`,
     auth: 'jwt',
-    entry: 'functions/api/handoff-action/handler.ts',
+    ...REFERRALS_FUNCTION,
     summary,
     tags: ['handoffs'],
     request: { body, ...options, path: HandoffPathSchema, headers: ['If-Match'] },
@@ -313,3 +318,6 @@ export const REFERRAL_ROUTES = [
   getHandoffRoute,
   ...handoffActionRoutes.routes,
 ] as const;
+
+/** The referral slice's Lambda and the routes it serves. */
+export const referralsFunction = defineSliceFunction(REFERRALS_FUNCTION, REFERRAL_ROUTES);

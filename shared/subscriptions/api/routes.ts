@@ -15,6 +15,13 @@ import {
   SubscriptionPathSchema,
   SubscriptionSchema,
 } from '../domain/subscription-schemas.ts';
+import { defineSliceFunction } from '../../platform/http/function-dispatch.ts';
+
+/**
+ * The Lambda that serves every route of this slice: one function per feature slice, chosen
+ * by simulation (docs/decisions.md, record 44); its entry hands each route to its handler.
+ */
+export const SUBSCRIPTIONS_FUNCTION = { functionId: 'subscriptionsApi', entry: 'functions/api/subscriptions/handler.ts' } as const;
 
 /**
  * The key the functions answering with pages read at cold start
@@ -27,7 +34,7 @@ export const createSubscriptionRoute = defineRoute({
   method: 'POST',
   path: '/subscriptions',
   auth: 'jwt',
-  entry: 'functions/api/create-subscription/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'Subscribe to events on a channel (inbox, webhook or e-mail); practitioners: their own organisation only (the default)',
   tags: ['subscriptions'],
   request: { body: CreateSubscriptionBodySchema, headers: ['Idempotency-Key'] },
@@ -42,7 +49,7 @@ export const listSubscriptionsRoute = defineRoute({
   method: 'GET',
   path: '/subscriptions',
   auth: 'jwt',
-  entry: 'functions/api/list-subscriptions/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'The caller’s own subscriptions, newest first; scope=all: every subscription (programme managers)',
   tags: ['subscriptions'],
   request: { query: ListSubscriptionsQuerySchema },
@@ -57,7 +64,7 @@ export const deleteSubscriptionRoute = defineRoute({
   method: 'DELETE',
   path: '/subscriptions/{id}',
   auth: 'jwt',
-  entry: 'functions/api/delete-subscription/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'Delete one of the caller’s subscriptions',
   tags: ['subscriptions'],
   request: { path: SubscriptionPathSchema },
@@ -71,7 +78,7 @@ export const listDeliveriesRoute = defineRoute({
   method: 'GET',
   path: '/subscriptions/{id}/deliveries',
   auth: 'jwt',
-  entry: 'functions/api/list-deliveries/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'Delivery attempts of one of the caller’s webhook or e-mail subscriptions, newest first',
   tags: ['subscriptions'],
   request: { query: SubscriptionPageQuerySchema, path: SubscriptionPathSchema },
@@ -86,7 +93,7 @@ export const redriveSubscriptionRoute = defineRoute({
   method: 'POST',
   path: '/subscriptions/{id}/redrive',
   auth: 'jwt',
-  entry: 'functions/api/redrive-subscription/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'Queue the dead-lettered deliveries of one of the caller’s subscriptions again',
   tags: ['subscriptions'],
   request: { path: SubscriptionPathSchema },
@@ -101,7 +108,7 @@ export const renewSubscriptionRoute = defineRoute({
   method: 'POST',
   path: '/subscriptions/{id}/renew',
   auth: 'jwt',
-  entry: 'functions/api/renew-subscription/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'Renew one of the caller’s subscriptions: it hears events for 90 days from now (an expired one too, until removed)',
   tags: ['subscriptions'],
   request: { path: SubscriptionPathSchema },
@@ -115,7 +122,7 @@ export const disableSubscriptionRoute = defineRoute({
   method: 'POST',
   path: '/subscriptions/{id}/disable',
   auth: 'jwt',
-  entry: 'functions/api/disable-subscription/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'Stop any subscription’s deliveries, recording who did (programme managers; disabling again keeps the first record)',
   tags: ['subscriptions'],
   request: { path: SubscriptionPathSchema },
@@ -129,7 +136,7 @@ export const listAlertsRoute = defineRoute({
   method: 'GET',
   path: '/alerts',
   auth: 'jwt',
-  entry: 'functions/api/list-alerts/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'The caller’s alerts (unread=true: only unacknowledged ones), newest first',
   tags: ['alerts'],
   request: { query: ListAlertsQuerySchema },
@@ -144,7 +151,7 @@ export const ackAlertRoute = defineRoute({
   method: 'POST',
   path: '/alerts/{id}/ack',
   auth: 'jwt',
-  entry: 'functions/api/ack-alert/handler.ts',
+  ...SUBSCRIPTIONS_FUNCTION,
   summary: 'Mark one of the caller’s alerts read (acknowledging again keeps the first time)',
   tags: ['alerts'],
   request: { path: AlertPathSchema },
@@ -165,3 +172,6 @@ export const SUBSCRIPTION_ROUTES = [
   listAlertsRoute,
   ackAlertRoute,
 ] as const;
+
+/** The subscription slice's Lambda and the routes it serves. */
+export const subscriptionsFunction = defineSliceFunction(SUBSCRIPTIONS_FUNCTION, SUBSCRIPTION_ROUTES);

@@ -93,7 +93,7 @@ beforeAll(async () => {
   // Bundling is on (no aws:cdk:bundling-stacks context): CDK runs esbuild as for a deployment.
   const app = new App({ outdir: path.join(workDir, 'cdk.out') });
   new JointlyFunction(new Stack(app, 'BundleProbe'), 'CreateReferral', {
-    entry: 'functions/api/create-referral/handler.ts',
+    entry: 'functions/api/referrals/create-referral.ts',
     stageConfig: loadStageConfig('dev', { env: {} }),
   });
   const assets = readdirSync(app.outdir).filter((name) => name.startsWith('asset.'));

@@ -94,9 +94,11 @@ describe('the event-path bundles', () => {
     ['fanOut', ['@aws-sdk/client-sqs']],
     ['metrics', []],
     ['slaSweep', []],
-    ['createSubscription', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
-    ['redriveSubscription', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
-    ['getReferral', []],
+    ['subscriptionsApi', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
+    ['referralsApi', []],
+    ['metricsApi', []],
+    ['referenceApi', []],
+    ['metaApi', []],
   ])('%s carries only the SDK clients of its own adapters: %j', (id, expected) => {
     // Act
     const clients = sdkClientsOf(id);

@@ -50,7 +50,7 @@ beforeAll(async () => {
   const consumerClient = createDocumentClient({ endpoint: table.endpoint });
   consumerCalls = probe(consumerClient);
   consume = (await import('#shared/wiring/metrics.ts')).metricsHandler({ documentClient: consumerClient });
-  ({ handler: summaryHandler } = (await import('#functions/api/metrics-summary/handler.ts')) as { handler: ApiHandler });
+  ({ handler: summaryHandler } = (await import('#functions/api/metrics/get-metrics-summary.ts')) as { handler: ApiHandler });
   summaryCalls = probe((await import('#shared/wiring/evaluation.ts')).evaluationDocumentClient as DynamoDBDocumentClient);
 });
 

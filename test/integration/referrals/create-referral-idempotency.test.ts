@@ -57,7 +57,7 @@ beforeAll(async () => {
     JOINTLY_CURSOR_KEY: 'c'.repeat(40),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  ({ handler } = (await import('#functions/api/create-referral/handler.ts')) as never);
+  ({ handler } = (await import('#functions/api/referrals/create-referral.ts')) as never);
 });
 
 afterAll(async () => {

@@ -70,9 +70,9 @@ beforeAll(async () => {
     JOINTLY_CURSOR_KEY: 'c'.repeat(40),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  ({ handler: createReferral } = (await import('#functions/api/create-referral/handler.ts')) as never);
-  ({ handler: addNote } = (await import('#functions/api/add-note/handler.ts')) as never);
-  ({ handler: listNotes } = (await import('#functions/api/list-notes/handler.ts')) as never);
+  ({ handler: createReferral } = (await import('#functions/api/referrals/create-referral.ts')) as never);
+  ({ handler: addNote } = (await import('#functions/api/referrals/add-note.ts')) as never);
+  ({ handler: listNotes } = (await import('#functions/api/referrals/list-notes.ts')) as never);
 });
 
 afterAll(async () => {

@@ -68,8 +68,8 @@ beforeAll(async () => {
     JOINTLY_CURSOR_KEY: 'c'.repeat(40),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  ({ handler: create } = (await import('#functions/api/create-referral/handler.ts')) as never);
-  ({ handler: search } = (await import('#functions/api/search-referrals/handler.ts')) as never);
+  ({ handler: create } = (await import('#functions/api/referrals/create-referral.ts')) as never);
+  ({ handler: search } = (await import('#functions/api/referrals/search-referrals.ts')) as never);
   repository = new DynamoReferralRepository({ client: table.documentClient, tableName: table.tableName, subjectHashKey: SUBJECT_HASH_KEY });
   const subject = { nhsNumber: NHS_NUMBER, name: 'Scope Person' };
   const fromProvide = await call(create, '/referrals', idToken('scope-provide', 'provide'), {

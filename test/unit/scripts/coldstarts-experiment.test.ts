@@ -27,15 +27,18 @@ describe('runExperiment', () => {
     expect(second.scenarios[0]!.requests).not.toBe(first.scenarios[0]!.requests);
   });
 
-  it('judges the target at Mid Essex, 10 minutes, and names the most specific layout that meets it', () => {
+  it('judges the target at Mid Essex, 10 minutes, and names the layout with fewest cold starts that keeps grants per slice', () => {
     // Act
     const result = runExperiment({ seeds: [7], days: 2, volumes: MID_ESSEX, reclaimMinutes: [10] });
 
     // Assess
     const target = result.scenarios.find((s) => s.reclaimMinutes === 10)!;
     expect(result.verdict!.coldFraction['per-route']).toBe(target.layouts[0]!.coldFraction);
-    const meeting = target.layouts.filter((l) => l.coldFraction <= TARGET.maxColdFraction).map((l) => l.layout);
-    expect(result.verdict!.chosen).toBe(meeting[0]);
+    const candidates = target.layouts
+      .filter((l) => l.layout !== 'single' && l.coldFraction <= TARGET.maxColdFraction)
+      .sort((a, b) => a.coldFraction - b.coldFraction);
+    expect(result.verdict!.chosen).toBe(candidates[0]!.layout);
+    expect(result.verdict!.chosen).not.toBe('single');
   });
 
   it('takes a merged function’s cold overhead as the largest of those it merges', () => {
@@ -52,9 +55,26 @@ describe('runExperiment', () => {
     // Assess
     expect(result.coldOverheadMs['per-route']['referralAction']).toBe(900);
     expect(result.coldOverheadMs['per-route']['getReferral']).toBe(300);
-    expect(result.coldOverheadMs['per-slice']['referrals']).toBe(900);
-    expect(result.coldOverheadMs['per-slice']['subscriptions']).toBe(300);
+    expect(result.coldOverheadMs['per-slice']['referralsApi']).toBe(900);
+    expect(result.coldOverheadMs['per-slice']['subscriptionsApi']).toBe(300);
     expect(result.coldOverheadMs.single['api']).toBe(900);
+  });
+
+  it('takes a deployed function’s measured figure for it, and for the route handlers it holds', () => {
+    // Act
+    const result = runExperiment({
+      seeds: [7],
+      days: 1,
+      volumes: MID_ESSEX,
+      reclaimMinutes: [10],
+      coldOverheadMs: { referralsApi: 120 },
+      defaultColdMs: 300,
+    });
+
+    // Assess
+    expect(result.coldOverheadMs['per-slice']['referralsApi']).toBe(120);
+    expect(result.coldOverheadMs['per-route']['createReferral']).toBe(120);
+    expect(result.coldOverheadMs['per-route']['listAlerts']).toBe(300);
   });
 });
 

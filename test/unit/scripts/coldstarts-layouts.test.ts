@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '#scripts/coldstarts/experiment.ts';
-import { buildLayout, LAYOUT_NAMES, SINGLE_FUNCTION, SLICE_ROUTES, sliceOf } from '#scripts/coldstarts/layouts.ts';
+import {
+  buildLayout,
+  LAYOUT_NAMES,
+  routeHandlerOf,
+  SINGLE_FUNCTION,
+  SLICE_ROUTES,
+  sliceFunctionOf,
+  sliceOf,
+} from '#scripts/coldstarts/layouts.ts';
 import { functionIdOf } from '#shared/platform/http/route-definition.ts';
 import { DEFAULT_ROUTE, ROUTES } from '#shared/wiring/routes.ts';
 
@@ -19,14 +27,26 @@ describe('layouts', () => {
     expect(new Set(layout.functions.map((f) => f.id)).size).toBe(layout.functions.length);
   });
 
-  it('per-route is today’s deployment: one function per functionId, and $default on its own', () => {
+  it('per-route: one function per route handler (a route group is one), and $default on its own', () => {
     // Act
     const layout = buildLayout('per-route');
 
     // Assess
-    for (const route of ROUTES) expect(layout.functionOf.get(route.operationId)).toBe(functionIdOf(route));
+    for (const route of ROUTES) expect(layout.functionOf.get(route.operationId)).toBe(routeHandlerOf(route));
+    expect(layout.functionOf.get('acceptReferral')).toBe('referralAction');
+    expect(layout.functionOf.get('declineHandoff')).toBe('handoffAction');
+    expect(layout.functionOf.get('createReferral')).toBe('createReferral');
     expect(layout.functionOf.get(DEFAULT_ROUTE.operationId)).toBe(DEFAULT_ROUTE.operationId);
-    expect(layout.functions).toHaveLength(new Set(ROUTES.map(functionIdOf)).size + 1);
+    expect(layout.functions).toHaveLength(new Set(ROUTES.map(routeHandlerOf)).size + 1);
+  });
+
+  it('per-slice is the deployment (decision record 44): each route on the function its definition names', () => {
+    // Act
+    const layout = buildLayout('per-slice');
+
+    // Assess
+    for (const route of ROUTES) expect(layout.functionOf.get(route.operationId)).toBe(functionIdOf(route));
+    expect(layout.functionOf.get(DEFAULT_ROUTE.operationId)).toBe(functionIdOf(DEFAULT_ROUTE));
   });
 
   it('per-slice follows the routes module each route is defined in; $default joins meta', () => {
@@ -34,12 +54,16 @@ describe('layouts', () => {
     const layout = buildLayout('per-slice');
 
     // Assess
-    expect(layout.functions.map((f) => f.id).sort()).toEqual(Object.keys(SLICE_ROUTES).sort());
-    expect(layout.functionOf.get('acceptReferral')).toBe('referrals');
-    expect(layout.functionOf.get('acceptHandoff')).toBe('referrals');
-    expect(layout.functionOf.get('listAlerts')).toBe('subscriptions');
-    expect(layout.functionOf.get(DEFAULT_ROUTE.operationId)).toBe('meta');
-    const referrals = layout.functions.find((f) => f.id === 'referrals')!;
+    expect(layout.functions.map((f) => f.id).sort()).toEqual(
+      Object.keys(SLICE_ROUTES)
+        .map((slice) => sliceFunctionOf(slice))
+        .sort(),
+    );
+    expect(layout.functionOf.get('acceptReferral')).toBe('referralsApi');
+    expect(layout.functionOf.get('acceptHandoff')).toBe('referralsApi');
+    expect(layout.functionOf.get('listAlerts')).toBe('subscriptionsApi');
+    expect(layout.functionOf.get(DEFAULT_ROUTE.operationId)).toBe('metaApi');
+    const referrals = layout.functions.find((f) => f.id === 'referralsApi')!;
     expect(referrals.merges).toContain('referralAction');
     expect(referrals.merges).toContain('handoffAction');
   });

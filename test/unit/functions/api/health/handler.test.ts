@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '#functions/api/health/handler.ts';
+import { handler } from '#functions/api/meta/get-health.ts';
 import { headerOf, httpEvent, invoke, jsonBody } from '#test/support/http-event.ts';
 
 beforeEach(() => {

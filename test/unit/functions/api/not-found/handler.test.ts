@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '#functions/api/not-found/handler.ts';
+import { handler } from '#functions/api/meta/not-found.ts';
 import { headerOf, httpEvent, invoke, jsonBody } from '#test/support/http-event.ts';
 
 interface ProblemBody {

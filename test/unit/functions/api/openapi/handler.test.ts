@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handler } from '#functions/api/openapi/handler.ts';
+import { handler } from '#functions/api/meta/get-openapi.ts';
 import { ROUTES } from '#shared/wiring/routes.ts';
 import { headerOf, httpEvent, invoke, jsonBody } from '#test/support/http-event.ts';
 

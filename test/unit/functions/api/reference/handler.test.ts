@@ -17,7 +17,7 @@ const PRIORITY_ENV = 'JOINTLY_PRIORITY_TARGET_MINUTES';
 /** Imports the handler afresh, so its cold-start configuration reads the current environment. */
 const loadHandler = async (): Promise<TestableHandler> => {
   vi.resetModules();
-  const module = await import('#functions/api/reference/handler.ts');
+  const module = await import('#functions/api/reference/get-reference.ts');
   return module.handler;
 };
 
