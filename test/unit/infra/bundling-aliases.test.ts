@@ -40,9 +40,10 @@ describe('LAMBDA_ALIASES', () => {
     }
   });
 
-  it('substitutes the default credential chain and the two built-ins, with and without node:', () => {
+  it('substitutes the default credential chain, the event-stream serde and the two built-ins, with and without node:', () => {
     expect(Object.keys(LAMBDA_ALIASES).sort()).toEqual([
       '@aws-sdk/credential-provider-node',
+      '@smithy/core/event-streams',
       'http',
       'node:http',
       'node:process',
