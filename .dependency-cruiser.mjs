@@ -76,6 +76,25 @@ export default {
       },
     },
     {
+      name: 'runtime-zod-is-mini',
+      comment:
+        'Production code (shared/, functions/) uses zod/mini, never classic zod: classic zod puts about 97 KB into ' +
+        'every bundle that imports it, zod/mini about 22 KB (docs/decisions.md). Types generic over schemas come ' +
+        'from zod/v4/core. (zod-openapi brings classic zod into the getOpenApi function alone.)',
+      severity: 'error',
+      from: { path: '^(shared|functions)/' },
+      to: { path: '(^|/)node_modules/zod/(index|v3/|v4/index|v4/classic/)' },
+    },
+    {
+      name: 'runtime-zod-through-core',
+      comment:
+        'Production code imports zod/mini through shared/core/zod.ts, which loads the English messages zod/mini ' +
+        'lacks: imported directly, a schema used alone would answer "Invalid input" where it named the problem.',
+      severity: 'error',
+      from: { path: '^(shared|functions)/', pathNot: '^shared/core/zod\\.ts$' },
+      to: { path: '(^|/)node_modules/zod/(mini|v4/mini|v4-mini)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'platform-knows-no-feature',
       comment:
         'shared/platform is the technical base (http, config, dynamodb, aws, net): it may import core, ' +

@@ -144,9 +144,12 @@ const StageConfigSchema = z
      * to add `nhs.net` for an NHS body once the programme accepts it): e-mail subscriptions
      * may only send to their owner's organisation's domains. Omitted = the registry's.
      */
-    organisationEmailDomains: OrgEmailDomainsSchema.refine((byOrg) => Object.keys(byOrg).every(isKnownOrganisation), {
-      message: 'must name known organisations only',
-    }).optional(),
+    // The runtime's schema is zod/mini (shared/core/zod.ts): checks are added with `.check`.
+    organisationEmailDomains: z.optional(
+      OrgEmailDomainsSchema.check(
+        z.refine((byOrg) => Object.keys(byOrg).every(isKnownOrganisation), { message: 'must name known organisations only' }),
+      ),
+    ),
     /** Defaults of every function. */
     lambda: z.strictObject({
       memoryMb: z.number().int().min(128, 'must be at least 128 MB').max(10240, 'must be at most 10240 MB'),

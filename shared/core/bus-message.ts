@@ -2,7 +2,7 @@
  * The bus message every event consumer receives: a Jointly event inside an EventBridge
  * envelope (an SQS message body). Parsed once here for all consumers (fan-out, metrics).
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { EVENT_SOURCE, EVENT_TYPES, PublishedEventSchema, type PublishedEvent } from './event-envelope.ts';
 
 /** A queue message that is not a Jointly bus event. Its message names fields, never values. */

@@ -2,7 +2,7 @@
  * The published form of an event: what goes on the bus (`detail`), into webhooks and
  * emails. Versioned, minimal, and without free text: comments stay in the table.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** `source` of every Jointly event on the bus. */
 export const EVENT_SOURCE = 'jointly';
@@ -35,15 +35,15 @@ export const PublishedEventSchema = z
     specVersion: z.literal(EVENT_SPEC_VERSION),
     id: z.string(),
     type: z.enum(EVENT_TYPES),
-    seq: z.number().int().positive(),
+    seq: z.number().check(z.int(), z.gt(0)),
     at: z.string(),
     actor: z.object({ sub: z.string(), org: z.string(), role: z.string() }),
     referralId: z.string(),
-    handoffId: z.string().optional(),
+    handoffId: z.optional(z.string()),
     /** Organisational classification and action codes; never personal data or free text. */
     data: z.record(z.string(), z.unknown()),
   })
-  .meta({ id: 'PublishedEvent' });
+  .register(z.globalRegistry, { id: 'PublishedEvent' });
 export type PublishedEvent = z.infer<typeof PublishedEventSchema>;
 
 /** The published event for a stored event item (its `comment` and keys are dropped). */

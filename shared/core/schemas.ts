@@ -1,11 +1,25 @@
 /**
- * zod helpers every slice's contract uses: how the API writes an instant, and how a
- * query-string parameter is documented as the value it means.
+ * zod helpers every slice's contract uses: how the API writes an instant, how a shared
+ * schema gets a description of its own, and how a query-string parameter is documented as
+ * the value it means.
  */
-import * as z from 'zod';
+import type * as core from 'zod/v4/core';
+import * as z from './zod.ts';
 
 /** An instant as the API writes it: `Date#toISOString()`, UTC with milliseconds (24 characters). */
-export const InstantSchema = z.iso.datetime().max(24);
+export const InstantSchema = z.iso.datetime().check(z.maxLength(24));
+
+/**
+ * A copy of `schema` with `metadata` of its own (a description where it is used, say):
+ * what classic zod's `.meta()` does. A schema built on the spot is simply registered
+ * (`.register(z.globalRegistry, …)`); a shared one is copied first, or the metadata would
+ * apply everywhere it is used. The copy inherits the original's metadata but its `id`.
+ */
+export const withMeta = <S extends core.$ZodType>(schema: S, metadata: core.GlobalMeta): S => {
+  const copy = z.clone(schema);
+  z.globalRegistry.add(copy, metadata);
+  return copy;
+};
 
 /**
  * Documents a query parameter as the value it means (an integer, a boolean) while the

@@ -5,7 +5,7 @@
  * neither bundles the other's SDK clients.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../core/zod.ts';
 import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
 import { DynamoDeliveryRepository } from '../subscriptions/data/delivery-repository.ts';
@@ -26,12 +26,8 @@ export const deliveryRepositoryOn = (documentClient?: DynamoDBDocumentClient): D
 
 /** Backoff base of delivery retries, in ms, read and validated from `env`. */
 export const deliveryBackoffBaseMs = (env: NodeJS.ProcessEnv = process.env): number => {
-  const backoff = z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(900_000)
-    .default(DEFAULT_BACKOFF_BASE_MS)
+  const backoff = z
+    ._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(900_000)), DEFAULT_BACKOFF_BASE_MS)
     .safeParse(env[DELIVERY_ENV.backoffBaseMs] || undefined);
   if (!backoff.success) throw new ConfigurationError(`${DELIVERY_ENV.backoffBaseMs} must be a whole number of milliseconds (0–900000).`);
   return backoff.data;

@@ -4,6 +4,7 @@
  * A field the schema does not name fails the check, so an internal field cannot leak unseen.
  */
 import { ROUTES } from '#shared/wiring/routes.ts';
+import * as z from '#shared/core/zod.ts';
 import type { RouteDefinition } from '#shared/platform/http/route-definition.ts';
 import { matchesPathTemplate } from '#shared/platform/http/path-template.ts';
 
@@ -31,7 +32,7 @@ export const assertResponseContract = (method: string, path: string, status: num
     throw new Error(`Response contract: ${route.method} ${route.path} answered ${status}, the route table says ${route.success.status}`);
   }
   if (!route.success.schema) throw new Error(`Response contract: ${route.method} ${route.path} has no response schema`);
-  const result = route.success.schema.safeParse(body);
+  const result = z.safeParse(route.success.schema, body);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
     throw new Error(`Response contract: ${route.method} ${route.path} → ${status} breaks its schema: ${issues}`);

@@ -13,7 +13,7 @@
  * - Durations are histogram buckets plus count and sum (`histogram.ts`), so they merge by
  *   addition across days, orgs and shards.
  */
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 import { EVENT_TYPES, type EventType } from '../../core/event-envelope.ts';
 import {
   addCounter,
@@ -69,7 +69,7 @@ export type EventMetrics =
     };
 
 /** Ids and codes that go into keys and counter names: lower-case, no `#`. */
-const Code = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/);
+const Code = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/));
 const Instant = z.iso.datetime({ offset: true });
 
 const ReferralData = z.object({
@@ -80,8 +80,8 @@ const ReferralData = z.object({
   status: Code,
   submittedAt: Instant,
 });
-const TransitionData = ReferralData.extend({ fromStatus: Code });
-const HandoffData = ReferralData.extend({ handoffFromOrg: Code, handoffToOrg: Code, offeredAt: Instant });
+const TransitionData = z.extend(ReferralData, { fromStatus: Code });
+const HandoffData = z.extend(ReferralData, { handoffFromOrg: Code, handoffToOrg: Code, offeredAt: Instant });
 
 type AnyData = z.infer<typeof HandoffData> &
   Partial<{ fromStatus: string; dueAt: string; reasonCode: string; previousToOrg: string; previousPriority: string; outcome: string }>;
@@ -111,11 +111,11 @@ const counting =
   };
 
 /** Per event type: the data it must carry to be counted, and what it adds. */
-const RULES: Readonly<Record<MetricEventType, { readonly data: z.ZodType; readonly effect: Effect }>> = {
+const RULES: Readonly<Record<MetricEventType, { readonly data: z.ZodMiniType; readonly effect: Effect }>> = {
   // The status moves of referral events are added for all of them alike (metricsOfEvent).
   'referral.submitted': { data: ReferralData, effect: (tally) => countOne(tally, 'ReferralsSubmitted') },
   'referral.accepted': {
-    data: TransitionData.extend({ dueAt: Instant }),
+    data: z.extend(TransitionData, { dueAt: Instant }),
     effect: (tally, data, at) => {
       const waited = secondsBetween(data.submittedAt, at);
       const withinTarget = Date.parse(at) <= Date.parse(data.dueAt!);
@@ -128,21 +128,21 @@ const RULES: Readonly<Record<MetricEventType, { readonly data: z.ZodType; readon
     },
   },
   'referral.declined': {
-    data: TransitionData.extend({ reasonCode: Code }),
+    data: z.extend(TransitionData, { reasonCode: Code }),
     effect: counting((data) => COUNTER.declined(data.reasonCode!), 'ReferralsDeclined'),
   },
   'referral.redirected': {
-    data: TransitionData.extend({ previousToOrg: Code }),
+    data: z.extend(TransitionData, { previousToOrg: Code }),
     effect: counting(() => COUNTER.redirects, 'ReferralsRedirected', 'was'),
   },
   'referral.info_requested': { data: TransitionData, effect: counting(() => COUNTER.infoRequests, 'InfoRequests') },
   'referral.info_provided': { data: TransitionData, effect: () => undefined },
   'referral.amended': {
-    data: TransitionData.extend({ previousPriority: Code.optional() }),
+    data: z.extend(TransitionData, { previousPriority: z.optional(Code) }),
     effect: counting(() => COUNTER.amendments, 'ReferralsAmended'),
   },
   'referral.completed': {
-    data: TransitionData.extend({ outcome: Code }),
+    data: z.extend(TransitionData, { outcome: Code }),
     effect: (tally, data, at) => {
       const took = secondsBetween(data.submittedAt, at);
       addCounter(tally.now, COUNTER.outcome(data.outcome!), 1);
@@ -153,7 +153,7 @@ const RULES: Readonly<Record<MetricEventType, { readonly data: z.ZodType; readon
     },
   },
   'referral.cancelled': {
-    data: TransitionData.extend({ reasonCode: Code }),
+    data: z.extend(TransitionData, { reasonCode: Code }),
     effect: counting((data) => COUNTER.cancelled(data.reasonCode!), 'ReferralsCancelled'),
   },
   'referral.overdue': { data: ReferralData, effect: counting(() => COUNTER.overdue, 'ReferralsOverdue') },
@@ -169,7 +169,7 @@ const RULES: Readonly<Record<MetricEventType, { readonly data: z.ZodType; readon
     },
   },
   'handoff.declined': {
-    data: HandoffData.extend({ reasonCode: Code }),
+    data: z.extend(HandoffData, { reasonCode: Code }),
     effect: (tally, data) => {
       addCounter(tally.now, COUNTER.handoffsDeclined, 1);
       addCounter(tally.now, COUNTER.handoffDeclined(data.reasonCode!), 1);

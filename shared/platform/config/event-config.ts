@@ -2,16 +2,16 @@
  * Configuration of the event path, read once per cold start. The CDK stacks and the
  * local runtime set these variables (their names: environment.ts).
  */
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 import { EVENT_ENV } from './environment.ts';
 
 const EventConfigSchema = z.object({
-  eventBusName: z.string().min(1).optional(),
-  deliveryQueueUrl: z.url().optional(),
-  sesSender: z.email().optional(),
-  sealKeyArn: z.string().min(1).optional(),
-  webhookPolicy: z.enum(['public-https', 'allow-loopback']).default('public-https'),
-  appBaseUrl: z.url().default('https://jointly.example.nhs.uk'),
+  eventBusName: z.optional(z.string().check(z.minLength(1))),
+  deliveryQueueUrl: z.optional(z.url()),
+  sesSender: z.optional(z.email()),
+  sealKeyArn: z.optional(z.string().check(z.minLength(1))),
+  webhookPolicy: z._default(z.enum(['public-https', 'allow-loopback']), 'public-https'),
+  appBaseUrl: z._default(z.url(), 'https://jointly.example.nhs.uk'),
 });
 export type EventConfig = z.infer<typeof EventConfigSchema>;
 

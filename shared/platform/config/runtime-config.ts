@@ -6,32 +6,38 @@
  * The CDK `JointlyFunction` construct and the local runtime set these same variables
  * (their names: environment.ts).
  */
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES, PRIORITIES, type Priority } from '../../core/reference-data.ts';
 import { ENV } from './environment.ts';
 
-const PriorityTargetsSchema = z
+const PriorityTargetsSchema = z.pipe(
   // Fractions allowed (0.05 = 3 s) so the local runtime can show a breach in seconds.
-  .partialRecord(z.enum(PRIORITIES), z.number().positive())
-  .transform((overrides): Record<Priority, number> => ({ ...DEFAULT_PRIORITY_TARGET_MINUTES, ...overrides }));
+  z.partialRecord(z.enum(PRIORITIES), z.number().check(z.gt(0))),
+  z.transform((overrides): Record<Priority, number> => ({ ...DEFAULT_PRIORITY_TARGET_MINUTES, ...overrides })),
+);
 
 /** A mail domain such as `essex.gov.uk`: lower-case labels, at least one dot, no `@`. */
 export const EmailDomainSchema = z
   .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case mail domain such as essex.gov.uk');
+  .check(
+    z.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a lower-case mail domain such as essex.gov.uk'),
+  );
 
 /** E-mail domains per organisation id; each list non-empty. */
-export const OrgEmailDomainsSchema = z.record(z.string().min(1), z.array(EmailDomainSchema).min(1, 'must list at least one domain'));
+export const OrgEmailDomainsSchema = z.record(
+  z.string().check(z.minLength(1)),
+  z.array(EmailDomainSchema).check(z.minLength(1, 'must list at least one domain')),
+);
 
 const RuntimeConfigSchema = z.object({
-  stage: z.string().min(1).default('local'),
-  tableName: z.string().min(1).optional(),
+  stage: z._default(z.string().check(z.minLength(1)), 'local'),
+  tableName: z.optional(z.string().check(z.minLength(1))),
   priorityTargetMinutes: PriorityTargetsSchema,
-  dynamodbEndpoint: z.url().optional(),
-  subjectHashKey: z.string().min(32, 'must be at least 32 characters').optional(),
-  cursorKey: z.string().min(32, 'must be at least 32 characters').optional(),
+  dynamodbEndpoint: z.optional(z.url()),
+  subjectHashKey: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
+  cursorKey: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   orgEmailDomains: OrgEmailDomainsSchema,
-  subscriptionCap: z.coerce.number().int('must be a whole number').positive('must be a positive number').optional(),
+  subscriptionCap: z.optional(z.coerce.number().check(z.int('must be a whole number'), z.gt(0, 'must be a positive number'))),
 });
 
 /** Validated runtime configuration. */

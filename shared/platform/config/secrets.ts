@@ -4,7 +4,7 @@
  * Powertools Parameters so warm invocations never call Secrets Manager again.
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 import { ENV, SECRET_ARN_ENV } from './environment.ts';
 import { ConfigurationError, type RuntimeConfig } from './runtime-config.ts';
 
@@ -16,7 +16,7 @@ export interface ApiSecrets {
   readonly cursorKey: string;
 }
 
-const KeySchema = z.string().min(32);
+const KeySchema = z.string().check(z.minLength(32));
 
 /** How long a value read from Secrets Manager is reused before it is read again (a rotated cursor key is picked up within this). */
 export const SECRET_MAX_AGE_SECONDS = 3600;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 
 /**
  * The most a problem document holds. Its strings partly echo the request (an unknown
@@ -19,33 +19,33 @@ export const PROBLEM_LIMITS = {
 /** One field-level validation failure inside a problem document. */
 export const FieldErrorSchema = z
   .object({
-    path: z
-      .string()
-      .max(PROBLEM_LIMITS.errorPath)
-      .meta({ description: 'Dotted path of the offending field, e.g. `subject.nhsNumber`', example: 'toOrg' }),
-    message: z.string().max(PROBLEM_LIMITS.errorMessage),
+    path: z.string().check(z.maxLength(PROBLEM_LIMITS.errorPath)).register(z.globalRegistry, {
+      description: 'Dotted path of the offending field, e.g. `subject.nhsNumber`',
+      example: 'toOrg',
+    }),
+    message: z.string().check(z.maxLength(PROBLEM_LIMITS.errorMessage)),
   })
-  .meta({ id: 'FieldError' });
+  .register(z.globalRegistry, { id: 'FieldError' });
 
 /** RFC 9457 problem details, the body of every error response. */
 export const ProblemSchema = z
   .object({
-    type: z
-      .string()
-      .max(PROBLEM_LIMITS.type)
-      .meta({ description: 'URI identifying the problem type', example: 'https://jointly.example/problems/not-found' }),
-    title: z.string().max(PROBLEM_LIMITS.title),
-    status: z.number().int().min(400).max(599),
-    detail: z.string().max(PROBLEM_LIMITS.detail),
-    instance: z.string().max(PROBLEM_LIMITS.instance).optional().meta({ description: 'The request path' }),
-    correlationId: z.string().max(PROBLEM_LIMITS.correlationId).optional(),
+    type: z.string().check(z.maxLength(PROBLEM_LIMITS.type)).register(z.globalRegistry, {
+      description: 'URI identifying the problem type',
+      example: 'https://jointly.example/problems/not-found',
+    }),
+    title: z.string().check(z.maxLength(PROBLEM_LIMITS.title)),
+    status: z.number().check(z.int(), z.gte(400), z.lte(599)),
+    detail: z.string().check(z.maxLength(PROBLEM_LIMITS.detail)),
+    instance: z
+      .optional(z.string().check(z.maxLength(PROBLEM_LIMITS.instance)))
+      .register(z.globalRegistry, { description: 'The request path' }),
+    correlationId: z.optional(z.string().check(z.maxLength(PROBLEM_LIMITS.correlationId))),
     errors: z
-      .array(FieldErrorSchema)
-      .max(PROBLEM_LIMITS.errors)
-      .optional()
-      .meta({ description: `The offending fields, the first ${PROBLEM_LIMITS.errors} if there are more` }),
+      .optional(z.array(FieldErrorSchema).check(z.maxLength(PROBLEM_LIMITS.errors)))
+      .register(z.globalRegistry, { description: `The offending fields, the first ${PROBLEM_LIMITS.errors} if there are more` }),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
+  .register(z.globalRegistry, { id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
 export type Problem = z.infer<typeof ProblemSchema>;
 
 /**
@@ -63,9 +63,9 @@ export const GATEWAY_MESSAGES = {
 export const gatewayErrorSchema = (status: keyof typeof GATEWAY_MESSAGES) =>
   z
     .strictObject({ message: z.literal(GATEWAY_MESSAGES[status]) })
-    .meta({ description: 'Sent by API Gateway itself, not by a Jointly function' });
+    .register(z.globalRegistry, { description: 'Sent by API Gateway itself, not by a Jointly function' });
 
-export const HealthSchema = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const HealthSchema = z.strictObject({ status: z.literal('ok') }).register(z.globalRegistry, { id: 'Health' });
 
 /**
  * `GET /openapi.json`: an OpenAPI 3.1 document. Its shape is the OpenAPI specification's,
@@ -73,11 +73,8 @@ export const HealthSchema = z.strictObject({ status: z.literal('ok') }).meta({ i
  */
 export const OpenApiDocumentSchema = z
   .looseObject({
-    openapi: z
-      .string()
-      .max(16)
-      .regex(/^3\.1\./),
-    info: z.looseObject({ title: z.string().max(100), version: z.string().max(64) }),
-    paths: z.record(z.string().max(200), z.unknown()),
+    openapi: z.string().check(z.maxLength(16), z.regex(/^3\.1\./)),
+    info: z.looseObject({ title: z.string().check(z.maxLength(100)), version: z.string().check(z.maxLength(64)) }),
+    paths: z.record(z.string().check(z.maxLength(200)), z.unknown()),
   })
-  .meta({ id: 'OpenApiDocument' });
+  .register(z.globalRegistry, { id: 'OpenApiDocument' });

@@ -10,7 +10,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import { BadRequestError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError } from '../../core/errors.ts';
 import { etagOf, parseIfMatch } from './conditional-request.ts';
 import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
@@ -60,10 +60,10 @@ export type HttpLambdaHandler = (event: HttpEvent, context: Context) => Promise<
 
 /** Per-route options of the stack. */
 export interface HttpHandlerOptions<
-  BodySchema extends z.ZodType | undefined,
-  QuerySchema extends z.ZodType | undefined,
+  BodySchema extends core.$ZodType | undefined,
+  QuerySchema extends core.$ZodType | undefined,
   Auth extends 'none' | 'jwt',
-  PathSchema extends z.ZodType | undefined = undefined,
+  PathSchema extends core.$ZodType | undefined = undefined,
 > {
   /** `jwt`: a caller is required (the deployed authorizer has already verified the token). */
   readonly auth: Auth;
@@ -85,8 +85,8 @@ export interface HttpHandlerOptions<
   readonly idempotency?: middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2>;
 }
 
-type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
-type PathOutput<S> = S extends z.ZodType ? z.output<S> : RawPathParameters;
+type Output<S> = S extends core.$ZodType ? core.output<S> : undefined;
+type PathOutput<S> = S extends core.$ZodType ? core.output<S> : RawPathParameters;
 
 interface RequestState {
   correlationId: string;
@@ -252,9 +252,9 @@ const idempotencyKeyFormatMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGat
  */
 export const httpHandler = <
   Auth extends 'none' | 'jwt',
-  BodySchema extends z.ZodType | undefined = undefined,
-  QuerySchema extends z.ZodType | undefined = undefined,
-  PathSchema extends z.ZodType | undefined = undefined,
+  BodySchema extends core.$ZodType | undefined = undefined,
+  QuerySchema extends core.$ZodType | undefined = undefined,
+  PathSchema extends core.$ZodType | undefined = undefined,
 >(
   options: HttpHandlerOptions<BodySchema, QuerySchema, Auth, PathSchema>,
   fn: (request: HttpRequest<Output<BodySchema>, Output<QuerySchema>, Auth, PathOutput<PathSchema>>) => Promise<HttpResult> | HttpResult,

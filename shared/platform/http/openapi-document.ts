@@ -3,11 +3,12 @@
  * the published contract cannot drift from what the handlers validate: the very schemas
  * (body, optional or not; query; path parameters) the handler stacks are built from.
  */
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
 import type { RouteDefinition } from './route-definition.ts';
 import { gatewayErrorSchema, ProblemSchema } from './common-schemas.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
+import { withMeta } from '../../core/schemas.ts';
 
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Malformed request: the problem names each offending field in `errors[]`',
@@ -37,8 +38,8 @@ const ALTERNATIVE_BODY_MAX = 1024 * 1024;
 
 /** `Retry-After` in seconds; `sent` says whether the answer always carries it. */
 const retryAfter = (sent: 'always' | 'maybe', description: string) => {
-  const seconds = z.number().int().min(0).max(3600);
-  return (sent === 'always' ? seconds : seconds.optional()).meta({
+  const seconds = z.number().check(z.int(), z.gte(0), z.lte(3600));
+  return withMeta(sent === 'always' ? seconds : z.optional(seconds), {
     description: `Seconds to wait before sending the same request again. ${description}`,
   });
 };
@@ -52,11 +53,9 @@ const UNAUTHORIZED: ZodOpenApiResponseObject = {
     'No valid bearer token. API Gateway’s JWT authorizer answers `{"message":"Unauthorized"}` itself (application/json); ' +
     'a token it accepts that is not an ID token (an access token) gets a problem from the API',
   headers: z.object({
-    'WWW-Authenticate': z
-      .string()
-      .max(256)
-      .optional()
-      .meta({ description: '`Bearer`, on the API’s problem answer; the authorizer’s own answer is not documented to carry it' }),
+    'WWW-Authenticate': z.optional(z.string().check(z.maxLength(256))).register(z.globalRegistry, {
+      description: '`Bearer`, on the API’s problem answer; the authorizer’s own answer is not documented to carry it',
+    }),
   }),
   content: {
     [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema },
@@ -107,19 +106,12 @@ const SERVICE_UNAVAILABLE: ZodOpenApiResponseObject = {
 
 const HEADER_SCHEMAS = {
   'If-Match': z
-    .string()
-    .max(16)
-    .optional()
-    .meta({ description: 'The ETag of your last read, e.g. "3" (or W/"3", 3, *): a stale one gets 412' }),
-  'Idempotency-Key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/)
-    .max(255)
-    .optional()
-    .meta({
-      description:
-        'Any unique string of 1–255 visible ASCII characters (a UUID): a retry with the same key and body within 24 h replays the first answer',
-    }),
+    .optional(z.string().check(z.maxLength(16)))
+    .register(z.globalRegistry, { description: 'The ETag of your last read, e.g. "3" (or W/"3", 3, *): a stale one gets 412' }),
+  'Idempotency-Key': z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/), z.maxLength(255))).register(z.globalRegistry, {
+    description:
+      'Any unique string of 1–255 visible ASCII characters (a UUID): a retry with the same key and body within 24 h replays the first answer',
+  }),
 };
 
 /** Whether the route's function calls a dependency that can be busy (so may answer 503). */
@@ -158,7 +150,7 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
                 ...Object.fromEntries(
                   Object.entries(route.success.alternatives ?? {}).map(([mediaType, description]) => [
                     mediaType,
-                    { schema: z.string().max(ALTERNATIVE_BODY_MAX).meta({ description }) },
+                    { schema: z.string().check(z.maxLength(ALTERNATIVE_BODY_MAX)).register(z.globalRegistry, { description }) },
                   ]),
                 ),
               },

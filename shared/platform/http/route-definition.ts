@@ -9,7 +9,7 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as core from 'zod/v4/core';
 import type { ApiSecretName } from '../config/environment.ts';
 
 /** The API keys a route's function may read (re-exported so route files need only the HTTP layer). */
@@ -36,16 +36,16 @@ export type RouteHeader = 'If-Match' | 'Idempotency-Key';
 export interface RouteResponse {
   readonly status: number;
   readonly description: string;
-  readonly schema?: z.ZodType;
+  readonly schema?: core.$ZodType;
   /** Other media types the route can answer with (content negotiation), with what they hold. */
   readonly alternatives?: Readonly<Record<string, string>>;
 }
 
 /** What a route accepts; the stack validates each part before the handler runs. */
 export interface RouteRequest<
-  Body extends z.ZodType | undefined = z.ZodType | undefined,
-  Query extends z.ZodObject | undefined = z.ZodObject | undefined,
-  Path extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Body extends core.$ZodType | undefined = core.$ZodType | undefined,
+  Query extends core.$ZodObject | undefined = core.$ZodObject | undefined,
+  Path extends core.$ZodObject | undefined = core.$ZodObject | undefined,
 > {
   /** The JSON body (400 naming each field otherwise). */
   readonly body?: Body;
@@ -110,8 +110,8 @@ export interface RouteHandlerOptions {
   readonly idempotency?: middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2>;
 }
 
-type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
-type PathOutput<S> = S extends z.ZodType ? z.output<S> : RawPathParameters;
+type Output<S> = S extends core.$ZodType ? core.output<S> : undefined;
+type PathOutput<S> = S extends core.$ZodType ? core.output<S> : RawPathParameters;
 
 /** What the handler function of a route is given: typed from the route's schemas. */
 export type RouteRequestOf<R> =
@@ -122,9 +122,9 @@ export type RouteRequestOf<R> =
 /** A route definition that can build its handler. */
 export interface Route<
   Auth extends RouteAuth = RouteAuth,
-  Body extends z.ZodType | undefined = z.ZodType | undefined,
-  Query extends z.ZodObject | undefined = z.ZodObject | undefined,
-  Path extends z.ZodObject | undefined = z.ZodObject | undefined,
+  Body extends core.$ZodType | undefined = core.$ZodType | undefined,
+  Query extends core.$ZodObject | undefined = core.$ZodObject | undefined,
+  Path extends core.$ZodObject | undefined = core.$ZodObject | undefined,
 > extends RouteDefinition {
   readonly auth: Auth;
   readonly request?: RouteRequest<Body, Query, Path>;
@@ -151,7 +151,7 @@ export const pathParameterNamesOf = (path: string): string[] => [...path.matchAl
 
 const assertPathSchemaFitsTemplate = (route: RouteDefinition): void => {
   const inTemplate = pathParameterNamesOf(route.path).sort();
-  const inSchema = Object.keys(route.request?.path?.shape ?? {}).sort();
+  const inSchema = Object.keys(route.request?.path?._zod.def.shape ?? {}).sort();
   if (inTemplate.join() !== inSchema.join()) {
     throw new RouteDefinitionError(
       `${route.operationId}: the path schema declares [${inSchema.join(', ')}] but ${route.path} has [${inTemplate.join(', ')}].`,
@@ -165,9 +165,9 @@ const assertPathSchemaFitsTemplate = (route: RouteDefinition): void => {
  */
 export const defineRoute = <
   const Auth extends RouteAuth,
-  Body extends z.ZodType | undefined = undefined,
-  Query extends z.ZodObject | undefined = undefined,
-  Path extends z.ZodObject | undefined = undefined,
+  Body extends core.$ZodType | undefined = undefined,
+  Query extends core.$ZodObject | undefined = undefined,
+  Path extends core.$ZodObject | undefined = undefined,
 >(
   definition: Omit<RouteDefinition, 'auth' | 'request'> & { readonly auth: Auth; readonly request?: RouteRequest<Body, Query, Path> },
 ): Route<Auth, Body, Query, Path> => {

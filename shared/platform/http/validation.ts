@@ -1,8 +1,9 @@
-import type { z } from 'zod';
+import type * as core from 'zod/v4/core';
+import * as z from '../../core/zod.ts';
 import { BadRequestError, type FieldError } from '../../core/errors.ts';
 
 /** Zod issues as contract field errors: a dotted `path` per offending field. */
-export const fieldErrorsOf = (error: z.ZodError, prefix?: string): FieldError[] =>
+export const fieldErrorsOf = (error: core.$ZodError, prefix?: string): FieldError[] =>
   error.issues.flatMap((issue) => {
     const join = (...parts: (string | undefined)[]) => parts.filter((part) => part && part.length > 0).join('.');
     const path = issue.path.map(String).join('.');
@@ -18,8 +19,8 @@ export const fieldErrorsOf = (error: z.ZodError, prefix?: string): FieldError[] 
  * Parses `input` with `schema`, or throws a {@link BadRequestError} naming every field.
  * `what` reads in the detail: "The request body is invalid", "The query is invalid".
  */
-export const parseOrThrow = <S extends z.ZodType>(schema: S, input: unknown, what: string, prefix?: string): z.output<S> => {
-  const result = schema.safeParse(input);
+export const parseOrThrow = <S extends core.$ZodType>(schema: S, input: unknown, what: string, prefix?: string): core.output<S> => {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const errors = fieldErrorsOf(result.error, prefix);
   const fields = [...new Set(errors.map((e) => e.path))].join(', ');

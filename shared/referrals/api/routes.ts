@@ -2,7 +2,7 @@
  * The referral routes, handoffs included (one aggregate): referrals, their actions,
  * history, notes and access log; handoffs offered, listed, read and answered.
  */
-import type { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import type { ApiSecretName } from '../../platform/http/route-definition.ts';
 import { defineRoute, defineRouteGroup, type Route } from '../../platform/http/route-definition.ts';
 import {
@@ -116,7 +116,7 @@ export const getReferralRoute = defineRoute({
  * `POST /referrals/{id}/<action>`: the eight transitions share one Lambda. The body schema
  * must produce the body the domain takes for that action.
  */
-const referralActionRoute = <const Action extends ReferralAction, Body extends z.ZodType<Extract<ActionInput, { action: Action }>['body']>>(
+const referralActionRoute = <const Action extends ReferralAction, Body extends $ZodType<Extract<ActionInput, { action: Action }>['body']>>(
   action: Action,
   body: Body,
   summary: string,
@@ -264,7 +264,7 @@ export const getHandoffRoute = defineRoute({
 });
 
 /** `POST /handoffs/{id}/<answer>`: the three answers share one Lambda; the body is what the domain takes for that answer. */
-const handoffActionRoute = <const Action extends HandoffAction, Body extends z.ZodType<Extract<HandoffAnswer, { action: Action }>['body']>>(
+const handoffActionRoute = <const Action extends HandoffAction, Body extends $ZodType<Extract<HandoffAnswer, { action: Action }>['body']>>(
   action: Action,
   body: Body,
   summary: string,

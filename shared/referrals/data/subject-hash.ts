@@ -7,7 +7,7 @@
  * different people.
  */
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 
 /** The live subject-hash keys: the version new hashes use, and every version still looked up. */
 export interface SubjectHashKeys {
@@ -22,10 +22,13 @@ const VERSION = /^v[1-9][0-9]{0,3}$/;
 
 const KeySetSchema = z
   .object({
-    current: z.string().regex(VERSION, 'must look like v1, v2, …'),
-    keys: z.record(z.string().regex(VERSION, 'must look like v1, v2, …'), z.string().min(32, 'must be at least 32 characters')),
+    current: z.string().check(z.regex(VERSION, 'must look like v1, v2, …')),
+    keys: z.record(
+      z.string().check(z.regex(VERSION, 'must look like v1, v2, …')),
+      z.string().check(z.minLength(32, 'must be at least 32 characters')),
+    ),
   })
-  .refine((set) => set.current in set.keys, 'current must name one of keys');
+  .check(z.refine((set) => set.current in set.keys, 'current must name one of keys'));
 
 /**
  * The key set from the configured value: a plain key (≥ 32 characters) is version `v1`; a

@@ -4,7 +4,7 @@
  * the last attempt, then dead-lettered for redrive. A job carries no secrets: the
  * subscription is re-read at every attempt (a deleted one drops the job).
  */
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 import { summaryOf, type Subscription } from './subscription.ts';
 import { PublishedEventSchema } from '../../core/event-envelope.ts';
 import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../../core/messaging-ports.ts';
@@ -41,9 +41,9 @@ export const backoffDelaySeconds = (failedAttempt: number, baseMs: number = DEFA
 
 /** A delivery job as it arrives on the queue. */
 export const DeliveryJobSchema = z.object({
-  subscriptionId: z.string().min(1),
-  ownerSub: z.string().min(1),
-  attempt: z.number().int().min(1).max(MAX_ATTEMPTS),
+  subscriptionId: z.string().check(z.minLength(1)),
+  ownerSub: z.string().check(z.minLength(1)),
+  attempt: z.number().check(z.int(), z.gte(1), z.lte(MAX_ATTEMPTS)),
   event: PublishedEventSchema,
 });
 

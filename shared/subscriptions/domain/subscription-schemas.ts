@@ -3,16 +3,16 @@
  * are strict: unknown fields are a 400 naming them. Whether a webhook URL may be used is a
  * domain rule (422, checked by the service against the stage's policy), not a schema one.
  */
-import * as z from 'zod';
+import * as z from '../../core/zod.ts';
 import { EVENT_TYPES } from '../../core/event-envelope.ts';
 import { PRIORITIES, SERVICE_AREAS } from '../../core/reference-data.ts';
-import { documentedAs, InstantSchema } from '../../core/schemas.ts';
+import { documentedAs, InstantSchema, withMeta } from '../../core/schemas.ts';
 import {
   CursorSchema,
   ID_MAX,
   LimitSchema,
   OrgIdSchema,
-  PAGE_MAX,
+  pageOf,
   patterned,
   SUB_MAX,
   ULID_LENGTH,
@@ -48,23 +48,33 @@ export const isEventTypePattern = (pattern: string): boolean => pattern === '*' 
 
 export const EventTypePatternSchema = z
   .string()
-  .max(EVENT_TYPE_MAX, 'must be an event type such as "handoff.offered", a prefix such as "handoff.*", or "*"')
-  .refine(isEventTypePattern, 'must be an event type such as "handoff.offered", a prefix such as "handoff.*", or "*"')
-  .meta({ description: 'An exact event type, `referral.*`, `handoff.*`, `note.*`, or `*` for every event', example: 'handoff.*' });
+  .check(
+    z.maxLength(EVENT_TYPE_MAX, 'must be an event type such as "handoff.offered", a prefix such as "handoff.*", or "*"'),
+    z.refine(isEventTypePattern, 'must be an event type such as "handoff.offered", a prefix such as "handoff.*", or "*"'),
+  )
+  .register(z.globalRegistry, {
+    description: 'An exact event type, `referral.*`, `handoff.*`, `note.*`, or `*` for every event',
+    example: 'handoff.*',
+  });
 
-const nonEmptyList = <T extends z.ZodType>(item: T, max: number, what: string) =>
-  z.array(item).min(1, `must name at least one ${what} (leave it out for no restriction)`).max(max, `must name at most ${max} ${what}s`);
+const nonEmptyList = <T extends z.core.$ZodType>(item: T, max: number, what: string) =>
+  z
+    .array(item)
+    .check(
+      z.minLength(1, `must name at least one ${what} (leave it out for no restriction)`),
+      z.maxLength(max, `must name at most ${max} ${what}s`),
+    );
 
 export const SubscriptionFiltersSchema = z
   .strictObject({
-    orgs: nonEmptyList(OrgIdSchema, MAX_FILTER_ORGS, 'organisation').optional().meta({
+    orgs: z.optional(nonEmptyList(OrgIdSchema, MAX_FILTER_ORGS, 'organisation')).register(z.globalRegistry, {
       description:
         'Only events whose referral has one of these organisations among its parties. Practitioners: their own organisation only (the default)',
     }),
-    serviceAreas: nonEmptyList(z.enum(SERVICE_AREAS), SERVICE_AREAS.length, 'service area').optional(),
-    priorities: nonEmptyList(z.enum(PRIORITIES), PRIORITIES.length, 'priority').optional(),
+    serviceAreas: z.optional(nonEmptyList(z.enum(SERVICE_AREAS), SERVICE_AREAS.length, 'service area')),
+    priorities: z.optional(nonEmptyList(z.enum(PRIORITIES), PRIORITIES.length, 'priority')),
   })
-  .meta({ id: 'SubscriptionFilters' });
+  .register(z.globalRegistry, { id: 'SubscriptionFilters' });
 
 /** Smallest and largest accepted webhook secret, in characters. */
 export const WEBHOOK_SECRET_MIN = 16;
@@ -75,32 +85,39 @@ export const ChannelBodySchema = z
     z.strictObject({ type: z.literal('inbox') }),
     z.strictObject({
       type: z.literal('webhook'),
-      url: z.string().min(1, 'must not be empty').max(WEBHOOK_URL_MAX, `must be at most ${WEBHOOK_URL_MAX} characters`).meta({
-        description: 'Where events are POSTed: https with a public host (the local runtime also allows http://127.0.0.1 and localhost)',
-      }),
+      url: z
+        .string()
+        .check(z.minLength(1, 'must not be empty'), z.maxLength(WEBHOOK_URL_MAX, `must be at most ${WEBHOOK_URL_MAX} characters`))
+        .register(z.globalRegistry, {
+          description: 'Where events are POSTed: https with a public host (the local runtime also allows http://127.0.0.1 and localhost)',
+        }),
       secret: z
         .string()
-        .min(WEBHOOK_SECRET_MIN, `must be at least ${WEBHOOK_SECRET_MIN} characters`)
-        .max(WEBHOOK_SECRET_MAX, `must be at most ${WEBHOOK_SECRET_MAX} characters`)
-        .meta({ description: 'Key of the Jointly-Signature HMAC; stored encrypted and never returned' }),
+        .check(
+          z.minLength(WEBHOOK_SECRET_MIN, `must be at least ${WEBHOOK_SECRET_MIN} characters`),
+          z.maxLength(WEBHOOK_SECRET_MAX, `must be at most ${WEBHOOK_SECRET_MAX} characters`),
+        )
+        .register(z.globalRegistry, { description: 'Key of the Jointly-Signature HMAC; stored encrypted and never returned' }),
     }),
     z.strictObject({
       type: z.literal('email'),
-      address: z.email('must be an e-mail address').max(EMAIL_MAX, `must be at most ${EMAIL_MAX} characters`),
+      address: z.email('must be an e-mail address').check(z.maxLength(EMAIL_MAX, `must be at most ${EMAIL_MAX} characters`)),
     }),
   ])
-  .meta({ id: 'ChannelRequest' });
+  .register(z.globalRegistry, { id: 'ChannelRequest' });
 
 export const CreateSubscriptionBodySchema = z
   .strictObject({
     eventTypes: z
       .array(EventTypePatternSchema)
-      .min(1, 'must name at least one event type')
-      .max(MAX_EVENT_TYPES, `must name at most ${MAX_EVENT_TYPES} event types`),
-    filters: SubscriptionFiltersSchema.optional(),
+      .check(
+        z.minLength(1, 'must name at least one event type'),
+        z.maxLength(MAX_EVENT_TYPES, `must name at most ${MAX_EVENT_TYPES} event types`),
+      ),
+    filters: z.optional(SubscriptionFiltersSchema),
     channel: ChannelBodySchema,
   })
-  .meta({ id: 'CreateSubscription' });
+  .register(z.globalRegistry, { id: 'CreateSubscription' });
 export type CreateSubscriptionBody = z.infer<typeof CreateSubscriptionBodySchema>;
 
 /** Ids of subscriptions, events and alerts are ULIDs. */
@@ -117,110 +134,111 @@ export const AlertIdSchema = patterned(
 );
 export const AlertPathSchema = z.object({ id: AlertIdSchema });
 
-export const SubscriptionPageQuerySchema = z.strictObject({ limit: LimitSchema, cursor: CursorSchema.optional() });
+export const SubscriptionPageQuerySchema = z.strictObject({ limit: LimitSchema, cursor: z.optional(CursorSchema) });
 
 /** `GET /subscriptions`: the caller's own, or (programme managers) every subscription. */
-export const ListSubscriptionsQuerySchema = SubscriptionPageQuerySchema.extend({
-  scope: z.enum(['own', 'all'], 'must be own or all').optional().meta({
+export const ListSubscriptionsQuerySchema = z.extend(SubscriptionPageQuerySchema, {
+  scope: z.optional(z.enum(['own', 'all'], 'must be own or all')).register(z.globalRegistry, {
     description: '`own` (default): the caller’s subscriptions; `all`: every subscription, newest first (programme managers only, else 403)',
   }),
 });
 
 export const ListAlertsQuerySchema = z.strictObject({
-  unread: z
-    .enum(['true', 'false'], 'must be true or false')
-    .optional()
-    .meta({ description: '`true`: unread alerts only; `false` or absent: every alert', ...documentedAs({ type: 'boolean' }) }),
+  unread: z.optional(z.enum(['true', 'false'], 'must be true or false')).register(z.globalRegistry, {
+    description: '`true`: unread alerts only; `false` or absent: every alert',
+    ...documentedAs({ type: 'boolean' }),
+  }),
   limit: LimitSchema,
-  cursor: CursorSchema.optional(),
+  cursor: z.optional(CursorSchema),
 });
 
 /** A channel as returned: a webhook shows its URL only, never its secret. */
 export const ChannelSchema = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('inbox') }),
-    z.strictObject({ type: z.literal('webhook'), url: z.string().max(WEBHOOK_URL_MAX) }),
-    z.strictObject({ type: z.literal('email'), address: z.string().max(EMAIL_MAX) }),
+    z.strictObject({ type: z.literal('webhook'), url: z.string().check(z.maxLength(WEBHOOK_URL_MAX)) }),
+    z.strictObject({ type: z.literal('email'), address: z.string().check(z.maxLength(EMAIL_MAX)) }),
   ])
-  .meta({ id: 'Channel' });
+  .register(z.globalRegistry, { id: 'Channel' });
 
 export const SubscriptionSchema = z
   .strictObject({
-    id: z.string().max(ULID_LENGTH),
-    eventTypes: z.array(z.string().max(EVENT_TYPE_MAX)).max(MAX_EVENT_TYPES),
+    id: z.string().check(z.maxLength(ULID_LENGTH)),
+    eventTypes: z.array(z.string().check(z.maxLength(EVENT_TYPE_MAX))).check(z.maxLength(MAX_EVENT_TYPES)),
     filters: z.strictObject({
       orgs: z
-        .array(z.string().max(ID_MAX))
-        .max(MAX_FILTER_ORGS)
-        .optional()
-        .meta({ description: 'Absent: programme-wide (programme managers only)' }),
-      serviceAreas: z.array(z.enum(SERVICE_AREAS)).max(SERVICE_AREAS.length).optional(),
-      priorities: z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).optional(),
+        .optional(z.array(z.string().check(z.maxLength(ID_MAX))).check(z.maxLength(MAX_FILTER_ORGS)))
+        .register(z.globalRegistry, { description: 'Absent: programme-wide (programme managers only)' }),
+      serviceAreas: z.optional(z.array(z.enum(SERVICE_AREAS)).check(z.maxLength(SERVICE_AREAS.length))),
+      priorities: z.optional(z.array(z.enum(PRIORITIES)).check(z.maxLength(PRIORITIES.length))),
     }),
     channel: ChannelSchema,
     createdAt: InstantSchema,
-    expiresAt: InstantSchema.meta({ description: 'When it stops hearing events unless renewed (90 days after create or renew)' }),
-    status: z
-      .enum(['active', 'expired', 'disabled'])
-      .meta({ description: '`expired` and `disabled` subscriptions hear nothing; `disabled`: stopped by a programme manager' }),
-    disabledAt: InstantSchema.optional(),
+    expiresAt: withMeta(InstantSchema, { description: 'When it stops hearing events unless renewed (90 days after create or renew)' }),
+    status: z.enum(['active', 'expired', 'disabled']).register(z.globalRegistry, {
+      description: '`expired` and `disabled` subscriptions hear nothing; `disabled`: stopped by a programme manager',
+    }),
+    disabledAt: z.optional(InstantSchema),
     disabledBy: z
-      .object({ sub: z.string().max(SUB_MAX), org: z.string().max(ID_MAX) })
-      .optional()
-      .meta({ description: 'The programme manager who disabled it' }),
+      .optional(z.object({ sub: z.string().check(z.maxLength(SUB_MAX)), org: z.string().check(z.maxLength(ID_MAX)) }))
+      .register(z.globalRegistry, { description: 'The programme manager who disabled it' }),
     ownerSub: z
-      .string()
-      .max(SUB_MAX)
-      .optional()
-      .meta({ description: 'Whose it is: in programme managers’ oversight (scope=all, disable) only' }),
-    ownerOrg: z.string().max(ID_MAX).optional().meta({ description: 'The owner’s organisation: in programme managers’ oversight only' }),
+      .optional(z.string().check(z.maxLength(SUB_MAX)))
+      .register(z.globalRegistry, { description: 'Whose it is: in programme managers’ oversight (scope=all, disable) only' }),
+    ownerOrg: z
+      .optional(z.string().check(z.maxLength(ID_MAX)))
+      .register(z.globalRegistry, { description: 'The owner’s organisation: in programme managers’ oversight only' }),
   })
-  .meta({ id: 'Subscription' });
+  .register(z.globalRegistry, { id: 'Subscription' });
 
-export const SubscriptionListSchema = z
-  .strictObject({ items: z.array(SubscriptionSchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() })
-  .meta({ id: 'SubscriptionList' });
+export const SubscriptionListSchema = pageOf(SubscriptionSchema).register(z.globalRegistry, { id: 'SubscriptionList' });
 
 export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'dead-lettered'] as const;
 
 export const DeliverySchema = z
   .strictObject({
-    eventId: z.string().max(ULID_LENGTH),
-    attempt: z.number().int().min(1),
+    eventId: z.string().check(z.maxLength(ULID_LENGTH)),
+    attempt: z.number().check(z.int(), z.gte(1)),
     at: InstantSchema,
     outcome: z.enum(DELIVERY_OUTCOMES),
-    httpStatus: z.number().int().min(100).max(599).optional().meta({ description: 'The receiver’s HTTP status, when it answered' }),
-    error: z.string().max(64).optional().meta({ description: 'A coarse reason, e.g. `timeout` or `HTTP 5xx`' }),
+    httpStatus: z
+      .optional(z.number().check(z.int(), z.gte(100), z.lte(599)))
+      .register(z.globalRegistry, { description: 'The receiver’s HTTP status, when it answered' }),
+    error: z
+      .optional(z.string().check(z.maxLength(64)))
+      .register(z.globalRegistry, { description: 'A coarse reason, e.g. `timeout` or `HTTP 5xx`' }),
   })
-  .meta({ id: 'Delivery' });
+  .register(z.globalRegistry, { id: 'Delivery' });
 
-export const DeliveryListSchema = z
-  .strictObject({ items: z.array(DeliverySchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() })
-  .meta({ id: 'DeliveryList' });
+export const DeliveryListSchema = pageOf(DeliverySchema).register(z.globalRegistry, { id: 'DeliveryList' });
 
 export const RedriveResultSchema = z
   .strictObject({
-    redriven: z.number().int().min(0).max(MAX_REDRIVE).meta({ description: 'Dead-lettered deliveries queued again (attempt 1)' }),
+    redriven: z
+      .number()
+      .check(z.int(), z.gte(0), z.lte(MAX_REDRIVE))
+      .register(z.globalRegistry, { description: 'Dead-lettered deliveries queued again (attempt 1)' }),
   })
-  .meta({ id: 'RedriveResult' });
+  .register(z.globalRegistry, { id: 'RedriveResult' });
 
 export const AlertSchema = z
   .strictObject({
     id: z
       .string()
-      .max(2 * ULID_LENGTH + 1)
-      .meta({ description: '`<eventId>.<subscriptionId>`' }),
-    eventId: z.string().max(ULID_LENGTH),
-    subscriptionId: z.string().max(ULID_LENGTH),
-    type: z.string().max(EVENT_TYPE_MAX),
-    referralId: z.string().max(ULID_LENGTH),
-    handoffId: z.string().max(ULID_LENGTH).optional(),
-    summary: z.string().max(SUMMARY_MAX).meta({ description: 'One line naming organisations and codes, never personal data' }),
+      .check(z.maxLength(2 * ULID_LENGTH + 1))
+      .register(z.globalRegistry, { description: '`<eventId>.<subscriptionId>`' }),
+    eventId: z.string().check(z.maxLength(ULID_LENGTH)),
+    subscriptionId: z.string().check(z.maxLength(ULID_LENGTH)),
+    type: z.string().check(z.maxLength(EVENT_TYPE_MAX)),
+    referralId: z.string().check(z.maxLength(ULID_LENGTH)),
+    handoffId: z.optional(z.string().check(z.maxLength(ULID_LENGTH))),
+    summary: z
+      .string()
+      .check(z.maxLength(SUMMARY_MAX))
+      .register(z.globalRegistry, { description: 'One line naming organisations and codes, never personal data' }),
     createdAt: InstantSchema,
-    readAt: InstantSchema.optional(),
+    readAt: z.optional(InstantSchema),
   })
-  .meta({ id: 'Alert' });
+  .register(z.globalRegistry, { id: 'Alert' });
 
-export const AlertListSchema = z
-  .strictObject({ items: z.array(AlertSchema).max(PAGE_MAX), nextCursor: CursorSchema.optional() })
-  .meta({ id: 'AlertList' });
+export const AlertListSchema = pageOf(AlertSchema).register(z.globalRegistry, { id: 'AlertList' });

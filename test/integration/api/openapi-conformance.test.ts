@@ -12,6 +12,7 @@ import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pathParameterNamesOf, type RouteDefinition } from '#shared/platform/http/route-definition.ts';
 import { ROUTES } from '#shared/wiring/routes.ts';
+import * as z from '#shared/core/zod.ts';
 import { httpEvent, invoke, jsonBody, practitionerClaims, type TestableHandler } from '#test/support/http-event.ts';
 import { createTestTable, type TestTable } from '#test/support/table.ts';
 
@@ -48,7 +49,7 @@ const validPathParameters = (route: RouteDefinition): Record<string, string> => 
   const names = pathParameterNamesOf(route.path);
   for (const value of [ulid(), `${ulid()}.${ulid()}`]) {
     const parameters = Object.fromEntries(names.map((name) => [name, value]));
-    if (!route.request?.path || route.request.path.safeParse(parameters).success) return parameters;
+    if (!route.request?.path || z.safeParse(route.request.path, parameters).success) return parameters;
   }
   throw new Error(`No test value fits the path parameters of ${route.operationId}.`);
 };

@@ -58,6 +58,8 @@ describe('architecture rules (.dependency-cruiser.mjs)', () => {
       'not-to-dev-dep: shared/sla/data/sweep.ts → jose',
       'not-to-unresolvable: shared/sla/data/legacy.ts → ./missing.ts',
       'platform-knows-no-feature: shared/platform/http/routes.ts → shared/referrals/api/routes.ts',
+      'runtime-zod-is-mini: shared/sla/data/sweep.ts → zod',
+      'runtime-zod-through-core: shared/sla/data/sweep.ts → zod',
       'shared-not-functions: shared/sla/data/sweep.ts → functions/api/planted/handler.ts',
       'shared-not-infra: functions/api/planted/handler.ts → infra/routes.ts',
       'shared-not-infra: shared/sla/data/sweep.ts → infra/routes.ts',

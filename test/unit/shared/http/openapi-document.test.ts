@@ -37,7 +37,7 @@ const UNBOUNDED_ARRAYS = ['#/components/schemas/ReferralDetail/properties/handof
 describe('the OpenAPI document: typed query parameters', () => {
   it('documents every `limit` as an int32 from 1 to 100', () => {
     // Prepare
-    const withLimit = ROUTES.filter((route) => route.request?.query?.shape.limit);
+    const withLimit = ROUTES.filter((route) => route.request?.query?._zod.def.shape.limit);
 
     // Act
     const limits = withLimit.map(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import {
   AmendBodySchema,
   CreateReferralBodySchema,
@@ -17,7 +17,7 @@ const MINIMAL_BODY = {
 } as const;
 
 /** Parses `input` and returns the field errors (contract paths), failing the test if it parsed. */
-const failuresOf = (schema: z.ZodType, input: unknown) => {
+const failuresOf = (schema: ZodMiniType, input: unknown) => {
   const result = schema.safeParse(input);
   if (result.success) throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
   return { errors: fieldErrorsOf(result.error), issues: result.error.issues };

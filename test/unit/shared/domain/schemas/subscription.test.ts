@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { EVENT_TYPES } from '#shared/core/event-envelope.ts';
 import {
   AlertPathSchema,
@@ -15,7 +15,7 @@ const ULID_B = '01JNS0000000000000000000BB';
 const INBOX = { eventTypes: ['handoff.*'], channel: { type: 'inbox' } } as const;
 
 /** Parses `input` and returns the field errors (contract paths), failing the test if it parsed. */
-const failuresOf = (schema: z.ZodType, input: unknown) => {
+const failuresOf = (schema: ZodMiniType, input: unknown) => {
   const result = schema.safeParse(input);
   if (result.success) throw new Error(`expected ${JSON.stringify(input)} to be rejected`);
   return fieldErrorsOf(result.error);
