@@ -48,7 +48,7 @@ export const QUICK_SETTINGS = {
   durationS: 3,
   connections: 32,
   eventSamples: 15,
-  coldRuns: 2,
+  coldRuns: 1,
 } as const;
 
 /** Environment variables read (flags override them). */

@@ -61,6 +61,13 @@ export interface ColdSample {
   readonly warmStatuses: readonly number[];
   /** DynamoDB requests the first request sent. */
   readonly dynamoCalls: number;
+  /**
+   * From the handler's start to its first DynamoDB request being sent, in the first request
+   * and in each warm one (absent when it sends none): what the first call does before the
+   * network that later calls do not (the SDK's credentials, endpoint and signing set up on
+   * first use, code run for the first time).
+   */
+  readonly untilDynamoMs?: { readonly first: number; readonly warm: readonly number[] } | undefined;
   /** `GetSecretValue` calls the stand-in answered for this child, by secret name. */
   readonly secretReads: Readonly<Record<string, number>>;
 }
@@ -75,6 +82,14 @@ export const sampleOf = (report: ChildReport, coldRequestMs: number, secretReads
       ? 0
       : Math.max(...secretCalls.map((c) => c.endMs ?? report.importEndMs)) - Math.min(...secretCalls.map((c) => c.startMs));
   const firstEnd = first.startMs + first.ms;
+  const untilDynamo = (invocation: ChildInvocation): number | undefined => {
+    const call = report.http.find(
+      (c) => c.target.startsWith(DYNAMODB_TARGET) && c.startMs >= invocation.startMs && c.startMs <= invocation.startMs + invocation.ms,
+    );
+    return call ? call.startMs - invocation.startMs : undefined;
+  };
+  const firstUntilDynamo = untilDynamo(first);
+  const warmUntilDynamo = report.warm.map(untilDynamo).filter((ms): ms is number => ms !== undefined);
   return {
     coldRequestMs,
     bootMs: report.bootMs,
@@ -86,6 +101,7 @@ export const sampleOf = (report: ChildReport, coldRequestMs: number, secretReads
     warmStatuses: report.warm.map((w) => w.status),
     dynamoCalls: report.http.filter((c) => c.target.startsWith(DYNAMODB_TARGET) && c.startMs >= first.startMs && c.startMs <= firstEnd)
       .length,
+    untilDynamoMs: firstUntilDynamo === undefined ? undefined : { first: firstUntilDynamo, warm: warmUntilDynamo },
     secretReads,
   };
 };
@@ -130,6 +146,7 @@ export const summarizeFunction = (fn: FunctionSamples, bareNodeMs: number): Cold
       return [name, { min: Math.min(...counts), max: Math.max(...counts) }];
     }),
   );
+  const untilDynamo = samples.flatMap((s) => (s.untilDynamoMs && s.untilDynamoMs.warm.length > 0 ? [s.untilDynamoMs] : []));
   return {
     operationId: fn.operationId,
     samples: samples.length,
@@ -143,6 +160,14 @@ export const summarizeFunction = (fn: FunctionSamples, bareNodeMs: number): Cold
     secretsMs: { median: tenth(median(samples.map((s) => s.secretsMs))) },
     firstRequestMs: { median: tenth(median(samples.map((s) => s.firstRequestMs))) },
     dynamoCalls: mostCommon(samples.map((s) => s.dynamoCalls)),
+    ...(untilDynamo.length > 0
+      ? {
+          untilDynamoMs: {
+            first: tenth(median(untilDynamo.map((u) => u.first))),
+            warm: tenth(median(untilDynamo.flatMap((u) => u.warm))),
+          },
+        }
+      : {}),
     secrets: [...fn.secrets].sort(),
     secretReads,
   };

@@ -70,6 +70,11 @@ export interface ColdStartResult {
   readonly firstRequestMs: { readonly median: number };
   /** DynamoDB requests the first request sent. */
   readonly dynamoCalls: number;
+  /**
+   * From the handler's start to its first DynamoDB request sent, first request vs warm
+   * (medians; absent for a function that calls no DynamoDB): the lazy set-up of the first call.
+   */
+  readonly untilDynamoMs?: { readonly first: number; readonly warm: number };
   /** The secrets its routes declare: what CDK grants it, and what its cold start should read once each. */
   readonly secrets: readonly string[];
   /** `GetSecretValue` calls answered per child, by secret: fewest and most over the children. */

@@ -59,7 +59,7 @@ describe('parseBenchArgs', () => {
     expect([...fromEnv.sections]).toEqual(['bundles']);
   });
 
-  it('cold starts: 5 per function by default (2 with --quick), --cold-runs and BENCH_COLD_RUNS override, functions picked by name', () => {
+  it('cold starts: 5 per function by default (1 with --quick), --cold-runs and BENCH_COLD_RUNS override, functions picked by name', () => {
     // Act
     const defaults = settingsOf([]);
     const quick = settingsOf(['--quick']);
@@ -69,7 +69,7 @@ describe('parseBenchArgs', () => {
     // Assess
     expect(defaults).toMatchObject({ coldRuns: 5, coldFunctions: undefined });
     expect(defaults.sections.has('cold')).toBe(true);
-    expect(quick.coldRuns).toBe(2);
+    expect(quick.coldRuns).toBe(1);
     expect(fromEnv).toMatchObject({ coldRuns: 7, coldFunctions: ['getHealth'] });
     expect([...fromEnv.sections]).toEqual(['cold']);
     expect(fromFlags).toMatchObject({ coldRuns: 3, coldFunctions: ['getReferral', 'notFound'] });

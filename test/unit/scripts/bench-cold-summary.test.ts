@@ -73,6 +73,7 @@ describe('sampleOf', () => {
       warmMs: [12, 10],
       warmStatuses: [200, 200],
       dynamoCalls: 2,
+      untilDynamoMs: { first: 8, warm: [2] },
       secretReads: { cursorKey: 1, subjectHashKey: 1 },
     });
   });
@@ -87,6 +88,7 @@ describe('sampleOf', () => {
 
     // Assess
     expect(result.secretsMs).toBe(0);
+    expect(sampleOf({ ...report, http: [] }, 200, {}).untilDynamoMs).toBeUndefined();
     expect(() => sampleOf(baseline, 50, {})).toThrow(/no request/);
   });
 });
@@ -94,7 +96,11 @@ describe('sampleOf', () => {
 describe('summarizeFunction', () => {
   it('takes cold − warm − bare Node per sample with that child’s warm median, then the median and the max', () => {
     // Prepare
-    const samples = [sample(200, [10, 20, 30]), sample(300, [20]), sample(250, [10, 30])];
+    const samples = [
+      sample(200, [10, 20, 30], { untilDynamoMs: { first: 9, warm: [1, 2, 3] } }),
+      sample(300, [20], { untilDynamoMs: { first: 12, warm: [2] } }),
+      sample(250, [10, 30]),
+    ];
 
     // Act
     const result = summarizeFunction(
@@ -106,6 +112,7 @@ describe('summarizeFunction', () => {
     expect(result.coldOverheadMs).toEqual({ median: 180, max: 230 });
     expect(result.coldRequestMs).toEqual({ median: 250, max: 300 });
     expect(result.warmMs).toEqual({ median: 20 });
+    expect(result.untilDynamoMs).toEqual({ first: 10.5, warm: 2 });
     expect(result).toMatchObject({ operationId: 'getReferral', samples: 3, status: 200, dynamoCalls: 2 });
     expect(result.secrets).toEqual(['cursorKey', 'subjectHashKey']);
     expect(result.secretReads).toEqual({ cursorKey: { min: 1, max: 1 }, subjectHashKey: { min: 1, max: 1 } });
