@@ -68,10 +68,11 @@ export const STAND_IN_SECRET_IDS: Readonly<Record<ApiSecretName, { readonly name
 /**
  * The child's program: what Lambda's Node.js runtime does in a new execution environment,
  * timed on the child's clock. It notes every outgoing HTTP request (the SDK's) through
- * Node's diagnostics channels, imports the bundle (Lambda's `await import()` of the
+ * Node's diagnostics channels, reads its plan (the events, read before the clock of the
+ * import starts, by the baseline too), imports the bundle (Lambda's `await import()` of the
  * handler module), then invokes the handler with each event of the plan, one after the
  * other, with a Lambda-like context; one line when the first has answered, one with every
- * timing at the end. Without a plan (the baseline) it only imports.
+ * timing at the end. With no event (the baseline) it only imports.
  */
 export const COLD_PROBE = `import { subscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
@@ -84,10 +85,10 @@ subscribe('http.client.response.finish', ({ request }) => {
   if (http[request.coldCall]) http[request.coldCall].endMs = performance.now();
 });
 const say = (line) => process.stdout.write('\\n${CHILD_LINE_MARK}' + JSON.stringify(line) + '\\n');
+const plan = JSON.parse(readFileSync(process.argv[3], 'utf8'));
 const importStartMs = performance.now();
 const { handler } = await import(process.argv[2]);
 const importEndMs = performance.now();
-const plan = process.argv[3] ? JSON.parse(readFileSync(process.argv[3], 'utf8')) : undefined;
 const invoke = async (event) => {
   const deadline = Date.now() + plan.timeoutMs;
   const context = {
@@ -105,7 +106,7 @@ const invoke = async (event) => {
     return { startMs, ms: performance.now() - startMs, status: 500, error: String(error?.name ?? error) };
   }
 };
-if (!plan) {
+if (plan.events.length === 0) {
   say({ phase: 'first' });
   say({ phase: 'done', bootMs, importStartMs, importEndMs, warm: [], http });
   process.exit(0);
@@ -297,6 +298,8 @@ export const measureColdStarts = async (options: ColdStartsOptions): Promise<Col
     const empty = path.join(workDir, 'empty.mjs');
     writeFileSync(probe, COLD_PROBE);
     writeFileSync(empty, '');
+    const emptyPlan = path.join(workDir, 'empty-plan.json');
+    writeFileSync(emptyPlan, JSON.stringify({ events: [] }));
     mkdirSync(path.join(workDir, 'empty'));
     const place: ColdPlace = {
       tableName: options.tableName,
@@ -356,7 +359,7 @@ export const measureColdStarts = async (options: ColdStartsOptions): Promise<Col
               fn.env,
               path.dirname(fn.bundle.file),
             )
-          : await runChild(nodePath, [probe, pathToFileURL(empty).href], baselineEnv, workDir);
+          : await runChild(nodePath, [probe, pathToFileURL(empty).href, emptyPlan], baselineEnv, workDir);
         const reads = standIn.takeReads();
         const refused = standIn.takeRefusals();
         if (refused.length > 0)
