@@ -11,6 +11,9 @@
  * - events: a committed handoff → its alert readable in a programme manager's inbox;
  * - throughput: a create+get mix at concurrency 32 for 20 s through the gateway (autocannon
  *   in a child process) vs the same calls raw;
+ * - cold: each API function's first request in a fresh `node` (its bundle imported, its
+ *   secrets read from a Secrets Manager stand-in, a real request answered against DynamoDB
+ *   Local) vs the same request warm and a bare Node start;
  * - bundles: each function's bundle size and cold import time vs a bare Node start.
  *
  *   npm run bench                   # the issue's figures (a few minutes)
@@ -24,17 +27,18 @@
 import { mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
+import { ENV } from '../shared/platform/config/environment.ts';
 import { createDocumentClient } from '../shared/platform/dynamodb/dynamo-client.ts';
 import { REPO_ROOT, startLocalRuntime, type LocalRuntime } from '../infra/local/runtime.ts';
 import { BenchArgumentError, parseBenchArgs, USAGE, type BenchSettings } from './bench/args.ts';
 import { CallCounter } from './bench/call-counter.ts';
 import { findProcess } from './bench/cpu.ts';
 import { measureEventLatency } from './bench/event-latency.ts';
-import { jsonClient } from './bench/http-client.ts';
+import { jsonClient, type JsonClient } from './bench/http-client.ts';
 import { measureOperations } from './bench/operations.ts';
 import { RawOperations } from './bench/raw-operations.ts';
 import { renderReport } from './bench/report.ts';
-import type { BenchResults, BundleResult } from './bench/results.ts';
+import type { BenchResults, BundleResult, ColdStartsResult } from './bench/results.ts';
 import { evaluateTargets } from './bench/targets.ts';
 import { measureThroughput } from './bench/throughput.ts';
 
@@ -103,6 +107,28 @@ const measureBundlesSection = async (
   };
 };
 
+/** The cold-start section, on the running runtime (its module bundles with CDK's options, so it is loaded only when run). */
+const measureColdStartsSection = async (settings: BenchSettings, runtime: LocalRuntime, api: JsonClient): Promise<ColdStartsResult> => {
+  const { measureColdStarts } = await import('./bench/cold-starts.ts');
+  const key = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`The runtime set no ${name}.`);
+    return value;
+  };
+  const measured = await measureColdStarts({
+    api,
+    drain: runtime.drain,
+    tableName: runtime.tableName,
+    dynamodbEndpoint: runtime.dynamodbEndpoint,
+    // The runtime's own keys (its handlers read them from the environment): the children read what it wrote.
+    secretValues: { subjectHashKey: key(ENV.subjectHashKey), cursorKey: key(ENV.cursorKey) },
+    runs: settings.coldRuns,
+    functions: settings.coldFunctions,
+    progress: print,
+  });
+  return measured.result;
+};
+
 const main = async (settings: BenchSettings): Promise<void> => {
   const startedAt = performance.now();
   const elapsed = () => `${((performance.now() - startedAt) / 1000).toFixed(0)} s`;
@@ -115,11 +141,13 @@ const main = async (settings: BenchSettings): Promise<void> => {
       connections: settings.connections,
       eventSamples: settings.eventSamples,
       ...(settings.importRuns ? { importRuns: settings.importRuns } : {}),
+      coldRuns: settings.coldRuns,
+      ...(settings.coldFunctions ? { coldFunctions: [...settings.coldFunctions] } : {}),
       sections: [...settings.sections],
       quick: settings.quick,
     },
   };
-  const needsRuntime = ['operations', 'events', 'throughput'].some((s) => settings.sections.has(s as never));
+  const needsRuntime = ['operations', 'events', 'throughput', 'cold'].some((s) => settings.sections.has(s as never));
 
   if (needsRuntime) {
     // Counts the commands of every client the runtime's handlers use, by origin, and of the raw client.
@@ -178,6 +206,10 @@ const main = async (settings: BenchSettings): Promise<void> => {
         });
         results.throughput = measured.result;
         results.diagnostics = { ...results.diagnostics, throughputCpuMsPerRequest: measured.cpu };
+      }
+      if (settings.sections.has('cold')) {
+        print(`Cold starts: ${settings.coldRuns} per API function, each a fresh node answering a real first request… (${elapsed()})`);
+        results.coldStarts = await measureColdStartsSection(settings, runtime, api);
       }
       api.close();
     } finally {

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 
 /** The parts of the benchmark that can be run alone (`--only`). */
-export const SECTIONS = ['operations', 'events', 'throughput', 'bundles'] as const;
+export const SECTIONS = ['operations', 'events', 'throughput', 'cold', 'bundles'] as const;
 /** One of {@link SECTIONS}. */
 export type Section = (typeof SECTIONS)[number];
 
@@ -23,6 +23,10 @@ export interface BenchSettings {
   readonly eventSamples: number;
   /** Imports per bundle when timing them (passed to `measureBundles`); its default when unset. */
   readonly importRuns?: number | undefined;
+  /** Cold starts per API function (fresh `node` processes). */
+  readonly coldRuns: number;
+  /** The API functions whose cold starts are measured; all when unset. */
+  readonly coldFunctions?: readonly string[] | undefined;
   readonly sections: ReadonlySet<Section>;
   readonly quick: boolean;
 }
@@ -34,6 +38,7 @@ export const DEFAULT_SETTINGS = {
   durationS: 20,
   connections: 32,
   eventSamples: 60,
+  coldRuns: 5,
 } as const;
 
 /** `--quick`: a smoke run of every section in well under a minute (figures too noisy to judge). */
@@ -43,6 +48,7 @@ export const QUICK_SETTINGS = {
   durationS: 3,
   connections: 32,
   eventSamples: 15,
+  coldRuns: 1,
 } as const;
 
 /** Environment variables read (flags override them). */
@@ -54,6 +60,8 @@ export const BENCH_ENV = {
   connections: 'BENCH_CONNECTIONS',
   eventSamples: 'BENCH_EVENT_SAMPLES',
   importRuns: 'BENCH_IMPORT_RUNS',
+  coldRuns: 'BENCH_COLD_RUNS',
+  coldFunctions: 'BENCH_COLD_FUNCTIONS',
   only: 'BENCH_ONLY',
 } as const;
 
@@ -66,6 +74,8 @@ export const USAGE = `Usage: npm run bench [-- options]
   --connections N      throughput concurrency (default ${DEFAULT_SETTINGS.connections})
   --event-samples N    handoffs whose alert latency is sampled (default ${DEFAULT_SETTINGS.eventSamples})
   --import-runs N      imports per bundle when timing them (default: bundle-measure's)
+  --cold-runs N        cold starts per API function (default ${DEFAULT_SETTINGS.coldRuns})
+  --cold-functions a,b only these API functions' cold starts (default: all)
   --only a,b           run only these sections: ${SECTIONS.join(', ')}
 Environment: ${Object.values(BENCH_ENV).join(', ')} (flags win).`;
 
@@ -80,6 +90,15 @@ const wholeNumber = (name: string, raw: string | undefined, min: number): number
 };
 
 const truthy = (raw: string | undefined): boolean => raw !== undefined && /^(1|true|yes)$/i.test(raw);
+
+/** A comma-separated list, trimmed; `undefined` when unset or empty. */
+const listOf = (raw: string | undefined): string[] | undefined => {
+  const items = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  return items.length > 0 ? items : undefined;
+};
 
 const sectionsOf = (name: string, raw: string | undefined): Set<Section> => {
   if (raw === undefined || raw === '') return new Set(SECTIONS);
@@ -114,6 +133,8 @@ export const parseBenchArgs = (argv: readonly string[], env: Readonly<Record<str
         connections: { type: 'string' },
         'event-samples': { type: 'string' },
         'import-runs': { type: 'string' },
+        'cold-runs': { type: 'string' },
+        'cold-functions': { type: 'string' },
         only: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -134,6 +155,8 @@ export const parseBenchArgs = (argv: readonly string[], env: Readonly<Record<str
     connections: pick('connections', values.connections, BENCH_ENV.connections, 1) ?? base.connections,
     eventSamples: pick('event-samples', values['event-samples'], BENCH_ENV.eventSamples, 1) ?? base.eventSamples,
     importRuns: pick('import-runs', values['import-runs'], BENCH_ENV.importRuns, 1),
+    coldRuns: pick('cold-runs', values['cold-runs'], BENCH_ENV.coldRuns, 1) ?? base.coldRuns,
+    coldFunctions: listOf(values['cold-functions'] ?? env[BENCH_ENV.coldFunctions]),
     sections: values.only !== undefined ? sectionsOf('--only', values.only) : sectionsOf(BENCH_ENV.only, env[BENCH_ENV.only]),
   };
 };

@@ -3,7 +3,8 @@
  * terminal, a CI log and a pasted issue comment), one per section, each figure beside its
  * target and PASS/MISS.
  */
-import { OPERATION_NAMES, type BenchResults } from './results.ts';
+import { coldStartEntries, isColdStartFailure, unexpectedSecretReads } from './cold-summary.ts';
+import { OPERATION_NAMES, type BenchResults, type ColdStartsResult } from './results.ts';
 import { TARGETS, type TargetCheck } from './targets.ts';
 
 /** A column: its header, and whether numbers line up on the right. */
@@ -132,6 +133,8 @@ export const renderReport = (results: BenchResults, checks: readonly TargetCheck
     );
   }
 
+  if (results.coldStarts) out.push('', ...coldStartLines(results.coldStarts, find));
+
   if (results.bundles && Object.keys(results.bundles).length > 0) {
     const overhead = find('max(importMs) − nodeBaselineMs');
     out.push(
@@ -157,12 +160,80 @@ export const renderReport = (results: BenchResults, checks: readonly TargetCheck
   return out.join('\n');
 };
 
-/** `n/m targets met.` and what was missed, bundles over the size bound counted rather than listed. */
+/**
+ * The cold-start table: one row per API function, slowest overhead first (failures last),
+ * then the bare Node start, the Secrets Manager reads and any failure.
+ */
+export const coldStartLines = (section: ColdStartsResult, find: (name: string) => TargetCheck | undefined): string[] => {
+  const entries = coldStartEntries(section);
+  const measured = entries
+    .flatMap(([id, entry]) => (isColdStartFailure(entry) ? [] : [[id, entry] as const]))
+    .sort(([, a], [, b]) => b.coldOverheadMs.median - a.coldOverheadMs.median);
+  const failed = entries.flatMap(([id, entry]) => (isColdStartFailure(entry) ? [[id, entry] as const] : []));
+  const ms = (value: number) => num(value, 1);
+  const out = [
+    `Cold starts: first request in a fresh node, medians in ms (target: cold overhead = cold − warm − bare Node ≤ ${TARGETS.coldOverheadMaxMs} ms for every API function)`,
+    formatTable(
+      [
+        { header: 'function' },
+        { header: 'status', align: 'right' },
+        { header: 'cold', align: 'right' },
+        { header: 'max', align: 'right' },
+        { header: 'warm', align: 'right' },
+        { header: 'overhead', align: 'right' },
+        { header: 'max', align: 'right' },
+        { header: 'boot', align: 'right' },
+        { header: 'import', align: 'right' },
+        { header: '(secrets)', align: 'right' },
+        { header: '1st request', align: 'right' },
+        { header: 'ddb calls', align: 'right' },
+        { header: '' },
+      ],
+      [
+        ...measured.map(([id, c]) => [
+          id,
+          String(c.status) + (c.statuses ? '*' : ''),
+          ms(c.coldRequestMs.median),
+          ms(c.coldRequestMs.max),
+          ms(c.warmMs.median),
+          ms(c.coldOverheadMs.median),
+          ms(c.coldOverheadMs.max),
+          ms(c.bootMs.median),
+          ms(c.importMs.median),
+          ms(c.secretsMs.median),
+          ms(c.firstRequestMs.median),
+          String(c.dynamoCalls),
+          verdict(find(`${id} coldOverheadMs`)),
+        ]),
+        ...failed.map(([id]) => [id, 'failed', '', '', '', '', '', '', '', '', '', '', verdict(find(`${id} coldOverheadMs`))]),
+      ],
+    ),
+    `bare Node start (an empty module, spawn → its line): ${ms(section.bareNodeMs)} ms; import includes the module's top-level awaits (its secret reads)`,
+  ];
+  const mixed = measured.filter(([, c]) => c.statuses).map(([id, c]) => `${id} ${c.statuses!.join('/')}`);
+  if (mixed.length > 0) out.push(`* first statuses differed between samples: ${mixed.join('; ')}`);
+  const odd = unexpectedSecretReads(section);
+  const reading = measured.filter(([, c]) => c.secrets.length > 0).length;
+  out.push(
+    odd.length === 0
+      ? `Secrets Manager: every child read each secret its function declares exactly once (${reading} of ${measured.length} functions read secrets).`
+      : `Secrets Manager reads not exactly once per child: ${odd.join('; ')}`,
+  );
+  for (const [id, entry] of failed) out.push(`${id} (${entry.operationId}) failed: ${entry.error}`);
+  return out;
+};
+
+/** `n/m targets met.` and what was missed, bundles over the size bound and slow cold starts counted rather than listed. */
 export const summaryLine = (checks: readonly TargetCheck[]): string => {
   const missed = checks.filter((c) => !c.pass);
   const oversized = missed.filter((c) => c.section === 'bundles' && c.name.endsWith(' bytes'));
-  const named = missed.filter((c) => !oversized.includes(c)).map((c) => c.name);
+  const slowCold = missed.filter((c) => c.section === 'cold');
+  const named = missed.filter((c) => !oversized.includes(c) && !slowCold.includes(c)).map((c) => c.name);
   if (oversized.length > 0)
     named.push(`${oversized.length} bundle${oversized.length === 1 ? '' : 's'} over ${num(TARGETS.bundleMaxBytes, 0)} bytes`);
+  if (slowCold.length > 0)
+    named.push(
+      `${slowCold.length} function${slowCold.length === 1 ? '' : 's'} over ${TARGETS.coldOverheadMaxMs} ms cold overhead (or failed)`,
+    );
   return `${checks.length - missed.length}/${checks.length} targets met.${named.length > 0 ? ` Missed: ${named.join('; ')}.` : ''}`;
 };

@@ -34,6 +34,67 @@ export interface BundleResult {
   readonly importMs: number;
 }
 
+/** A median and a maximum over samples, in ms. */
+export interface MedianMax {
+  readonly median: number;
+  readonly max: number;
+}
+
+/**
+ * One API function's cold start: a fresh `node` importing its bundle (module evaluation
+ * and the secret reads of its top level included) and answering its first real request,
+ * then the same request again in the same process.
+ */
+export interface ColdStartResult {
+  /** The route its requests went to (one of the function's routes). */
+  readonly operationId: string;
+  /** Cold starts measured (children spawned). */
+  readonly samples: number;
+  /** HTTP status of the first request (the most common over samples). */
+  readonly status: number;
+  /** Every sample's first status, present only when they differ. */
+  readonly statuses?: readonly number[];
+  /** Spawn → the first response back in the parent. */
+  readonly coldRequestMs: MedianMax;
+  /** The same request answered again in the same process (median of every warm request). */
+  readonly warmMs: { readonly median: number };
+  /** `coldRequestMs − warmMs − bareNodeMs` per sample (that child's warm median). */
+  readonly coldOverheadMs: MedianMax;
+  /** Node's own start in the child, before its program's first statement. */
+  readonly bootMs: { readonly median: number };
+  /** Importing the bundle until its module evaluated, top-level awaits (secret reads) included. */
+  readonly importMs: { readonly median: number };
+  /** The part of `importMs` spent on Secrets Manager round trips (first sent → last answered). */
+  readonly secretsMs: { readonly median: number };
+  /** The first invocation of the handler, until its promise resolved. */
+  readonly firstRequestMs: { readonly median: number };
+  /** DynamoDB requests the first request sent. */
+  readonly dynamoCalls: number;
+  /**
+   * From the handler's start to its first DynamoDB request sent, first request vs warm
+   * (medians; absent for a function that calls no DynamoDB): the lazy set-up of the first call.
+   */
+  readonly untilDynamoMs?: { readonly first: number; readonly warm: number };
+  /** The secrets its routes declare: what CDK grants it, and what its cold start should read once each. */
+  readonly secrets: readonly string[];
+  /** `GetSecretValue` calls answered per child, by secret: fewest and most over the children. */
+  readonly secretReads: Readonly<Record<string, { readonly min: number; readonly max: number }>>;
+}
+
+/** A function whose cold child failed (it did not answer, or exited early): why. */
+export interface ColdStartFailure {
+  readonly operationId: string;
+  readonly error: string;
+}
+
+/**
+ * The cold-start section: `bareNodeMs` (a bare `node` running an empty module, spawn →
+ * its line read, median), then one entry per API function id.
+ */
+export type ColdStartsResult = { readonly bareNodeMs: number } & {
+  readonly [functionId: string]: ColdStartResult | ColdStartFailure | number;
+};
+
 /** From a committed handoff (its 201) to the alert readable in the subscriber's inbox. */
 export interface EventLatencyResult {
   readonly p50Ms: number;
@@ -70,6 +131,7 @@ export interface BenchResults {
   readonly calls?: Partial<Record<OperationName, CallsSeen>>;
   readonly bundles?: Readonly<Record<string, BundleResult>>;
   readonly nodeBaselineMs?: number;
+  readonly coldStarts?: ColdStartsResult;
   readonly eventLatency?: EventLatencyResult;
   readonly throughput?: ThroughputResult;
   /** What explains the figures (e.g. CPU ms per request of each process in the throughput run). */

@@ -53,3 +53,11 @@ export const mode = (values: readonly number[]): number => {
   for (const [value, count] of counts) if (count > counts.get(best)!) best = value;
   return best;
 };
+
+/** The median of `values`: the middle one, or the mean of the middle two for an even count. */
+export const median = (values: readonly number[]): number => {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};

@@ -3,6 +3,7 @@
  * or MISS. A miss is reported, never fatal: the benchmark is a report.
  */
 import { round } from './stats.ts';
+import { coldStartEntries, isColdStartFailure } from './cold-summary.ts';
 import { OPERATION_NAMES, type BenchResults } from './results.ts';
 
 /** The bounds (issue 7). */
@@ -15,6 +16,8 @@ export const TARGETS = {
   bundleMaxBytes: 307_200,
   /** Slowest bundle import minus a bare Node start. */
   importOverheadMaxMs: 80,
+  /** Every API function: its first request in a fresh process, less the same request warm and a bare Node start (median). */
+  coldOverheadMaxMs: 100,
   /** Handoff committed → alert readable, p95. */
   eventP95MaxMs: 1000,
   /** Gateway rps over raw rps. */
@@ -25,7 +28,7 @@ export const TARGETS = {
 
 /** One checked figure. */
 export interface TargetCheck {
-  readonly section: 'operations' | 'bundles' | 'events' | 'throughput';
+  readonly section: 'operations' | 'bundles' | 'cold' | 'events' | 'throughput';
   /** What was measured, e.g. `createReferral ratioP50`. */
   readonly name: string;
   readonly value: number;
@@ -57,6 +60,14 @@ export const evaluateTargets = (results: BenchResults): TargetCheck[] => {
     const slowest = Math.max(...bundles.map(([, b]) => b.importMs));
     checks.push(
       atMost('bundles', 'max(importMs) − nodeBaselineMs', round(slowest - results.nodeBaselineMs, 1), TARGETS.importOverheadMaxMs, ' ms'),
+    );
+  }
+  for (const [id, entry] of results.coldStarts ? coldStartEntries(results.coldStarts) : []) {
+    // A function whose cold start failed misses its target (its value is unknown).
+    checks.push(
+      isColdStartFailure(entry)
+        ? { section: 'cold', name: `${id} coldOverheadMs`, value: Number.NaN, target: `≤ ${TARGETS.coldOverheadMaxMs} ms`, pass: false }
+        : atMost('cold', `${id} coldOverheadMs`, entry.coldOverheadMs.median, TARGETS.coldOverheadMaxMs, ' ms'),
     );
   }
   if (results.eventLatency) checks.push(atMost('events', 'eventLatency p95Ms', results.eventLatency.p95Ms, TARGETS.eventP95MaxMs, ' ms'));

@@ -59,6 +59,23 @@ describe('parseBenchArgs', () => {
     expect([...fromEnv.sections]).toEqual(['bundles']);
   });
 
+  it('cold starts: 5 per function by default (1 with --quick), --cold-runs and BENCH_COLD_RUNS override, functions picked by name', () => {
+    // Act
+    const defaults = settingsOf([]);
+    const quick = settingsOf(['--quick']);
+    const fromEnv = settingsOf(['--only', 'cold'], { BENCH_COLD_RUNS: '7', BENCH_COLD_FUNCTIONS: 'getHealth' });
+    const fromFlags = settingsOf(['--cold-runs', '3', '--cold-functions', ' getReferral, notFound '], { BENCH_COLD_RUNS: '7' });
+
+    // Assess
+    expect(defaults).toMatchObject({ coldRuns: 5, coldFunctions: undefined });
+    expect(defaults.sections.has('cold')).toBe(true);
+    expect(quick.coldRuns).toBe(1);
+    expect(fromEnv).toMatchObject({ coldRuns: 7, coldFunctions: ['getHealth'] });
+    expect([...fromEnv.sections]).toEqual(['cold']);
+    expect(fromFlags).toMatchObject({ coldRuns: 3, coldFunctions: ['getReferral', 'notFound'] });
+    expect(() => settingsOf(['--cold-runs', '0'])).toThrow(/--cold-runs must be a whole number ≥ 1/);
+  });
+
   it('accepts a warm-up of 0 but not 0 iterations', () => {
     // Act
     const settings = settingsOf(['--warmup', '0']);

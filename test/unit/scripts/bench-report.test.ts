@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatTable, num, renderReport, summaryLine } from '#scripts/bench/report.ts';
-import type { BenchResults } from '#scripts/bench/results.ts';
+import type { BenchResults, ColdStartResult } from '#scripts/bench/results.ts';
 import { evaluateTargets, type TargetCheck } from '#scripts/bench/targets.ts';
 
 const machine = {
@@ -11,6 +11,23 @@ const machine = {
   date: '2026-01-01T00:00:00.000Z',
   loadAverage1m: 0.5,
 };
+
+/** A function's cold start with this median overhead (and max). */
+const coldStart = (median: number, max: number): ColdStartResult => ({
+  operationId: 'op',
+  samples: 5,
+  status: 200,
+  coldRequestMs: { median: median + 60, max: max + 60 },
+  warmMs: { median: 20 },
+  coldOverheadMs: { median, max },
+  bootMs: { median: 30 },
+  importMs: { median: 90 },
+  secretsMs: { median: 8 },
+  firstRequestMs: { median: 40 },
+  dynamoCalls: 2,
+  secrets: ['cursorKey'],
+  secretReads: { cursorKey: { min: 1, max: 1 } },
+});
 
 describe('formatTable', () => {
   it('pads each column to its widest cell, right-aligns numbers, and rules the header', () => {
@@ -118,6 +135,37 @@ describe('renderReport', () => {
     expect(text.trimEnd().split('\n').at(-1)).toBe('7/9 targets met. Missed: createReferral ratioP50; createReferral ratioP99.');
   });
 
+  it('prints the cold starts, slowest overhead first, with the bare Node start, the secret reads and any failure', () => {
+    // Prepare
+    const results: BenchResults = {
+      machine,
+      settings: {},
+      coldStarts: {
+        bareNodeMs: 41.5,
+        getHealth: { ...coldStart(12.3, 20), secrets: [], secretReads: {} },
+        getReferral: { ...coldStart(130.4, 180), status: 200, dynamoCalls: 2 },
+        createReferral: { ...coldStart(90, 95), status: 201, statuses: [201, 201, 500, 201, 201] },
+        offerHandoff: { operationId: 'offerHandoff', error: 'exit 1, no first response: ConfigurationError' },
+      },
+    };
+
+    // Act
+    const text = renderReport(results, evaluateTargets(results));
+
+    // Assess
+    expect(text).toContain('cold overhead = cold − warm − bare Node ≤ 100 ms');
+    expect(text).toMatch(/getReferral\s+200\s+190\.4\s+240\.0\s+20\.0\s+130\.4\s+180\.0\s+30\.0\s+90\.0\s+8\.0\s+40\.0\s+2\s+MISS/);
+    expect(text).toMatch(/createReferral\s+201\*\s+150\.0/);
+    expect(text).toMatch(/offerHandoff\s+failed\s+MISS/);
+    expect(text.indexOf('getReferral  ')).toBeLessThan(text.indexOf('createReferral  '));
+    expect(text.indexOf('createReferral  ')).toBeLessThan(text.indexOf('getHealth  '));
+    expect(text).toContain('bare Node start (an empty module, spawn → its line): 41.5 ms');
+    expect(text).toContain('* first statuses differed between samples: createReferral 201/201/500/201/201');
+    expect(text).toContain('every child read each secret its function declares exactly once (2 of 3 functions read secrets)');
+    expect(text).toContain('offerHandoff (offerHandoff) failed: exit 1, no first response: ConfigurationError');
+    expect(text.trimEnd().split('\n').at(-1)).toBe('2/4 targets met. Missed: 2 functions over 100 ms cold overhead (or failed).');
+  });
+
   it('leaves out the sections that were not run', () => {
     // Prepare
     const results: BenchResults = { machine, settings: {}, eventLatency: { p50Ms: 150, p95Ms: 280, samples: 60 } };
@@ -130,5 +178,6 @@ describe('renderReport', () => {
     expect(text).not.toContain('Operations');
     expect(text).not.toContain('Throughput');
     expect(text).not.toContain('Bundles');
+    expect(text).not.toContain('Cold starts');
   });
 });

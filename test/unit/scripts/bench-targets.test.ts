@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchResults, OperationResult } from '#scripts/bench/results.ts';
+import type { BenchResults, ColdStartResult, OperationResult } from '#scripts/bench/results.ts';
 import { evaluateTargets, TARGETS } from '#scripts/bench/targets.ts';
 
 const machine = {
@@ -19,6 +19,23 @@ const op = (ratioP50: number, ratioP99: number): OperationResult => ({
   ratioP50,
   ratioP99,
   dynamoCalls: 2,
+});
+
+/** A function's cold start with this median overhead (and max). */
+const coldStart = (median: number, max: number): ColdStartResult => ({
+  operationId: 'op',
+  samples: 5,
+  status: 200,
+  coldRequestMs: { median: median + 60, max: max + 60 },
+  warmMs: { median: 20 },
+  coldOverheadMs: { median, max },
+  bootMs: { median: 30 },
+  importMs: { median: 90 },
+  secretsMs: { median: 8 },
+  firstRequestMs: { median: 40 },
+  dynamoCalls: 2,
+  secrets: ['cursorKey'],
+  secretReads: { cursorKey: { min: 1, max: 1 } },
 });
 
 describe('evaluateTargets', () => {
@@ -96,6 +113,31 @@ describe('evaluateTargets', () => {
       ['throughput ratio', true],
       ['throughput errors', false],
     ]);
+  });
+
+  it('checks every API function’s median cold overhead against 100 ms, a failed one as a miss', () => {
+    // Prepare
+    const results: BenchResults = {
+      machine,
+      settings: {},
+      coldStarts: {
+        bareNodeMs: 40,
+        getHealth: coldStart(100, 150),
+        getReferral: coldStart(100.1, 120),
+        offerHandoff: { operationId: 'offerHandoff', error: 'exit 1, no first response' },
+      },
+    };
+
+    // Act
+    const checks = evaluateTargets(results);
+
+    // Assess
+    expect(checks.map((c) => [c.section, c.name, c.value, c.target, c.pass])).toEqual([
+      ['cold', 'getHealth coldOverheadMs', 100, '≤ 100 ms', true],
+      ['cold', 'getReferral coldOverheadMs', 100.1, '≤ 100 ms', false],
+      ['cold', 'offerHandoff coldOverheadMs', Number.NaN, '≤ 100 ms', false],
+    ]);
+    expect(TARGETS.coldOverheadMaxMs).toBe(100);
   });
 
   it('sections not run give no checks', () => {
