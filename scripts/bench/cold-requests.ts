@@ -7,6 +7,8 @@
  * renew, delete or disable, an unread alert per acknowledgement); a read gets data to read.
  * Where a route cannot sensibly succeed, the plan says what it answers and why.
  */
+import { functionIdOf, type RouteDefinition } from '../../shared/platform/http/route-definition.ts';
+import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
 import type { Caller } from '../../shared/core/identity.ts';
 import type { ColdRequest } from './cold-event.ts';
 import { PROGRAMME_MANAGER } from './event-latency.ts';
@@ -154,11 +156,9 @@ export class ColdFixtures {
   }
 }
 
-/** How the requests of one function are made. */
+/** How the requests of one route are made. */
 export interface ColdRequestPlan {
-  /** The function (`functionIdOf` its routes; `notFound` for `$default`). */
-  readonly functionId: string;
-  /** The route its requests go to (one of the function's routes). */
+  /** The route its requests go to (`notFound` for `$default`). */
   readonly operationId: string;
   /** What the first request answers when all is well. */
   readonly expectedStatus: number;
@@ -177,13 +177,16 @@ const reading =
   async (fixtures: ColdFixtures, count: number): Promise<ColdRequest[]> =>
     times(count, { method: 'GET', url: await url(fixtures), token: caller ? await fixtures.token(caller) : undefined });
 
-/** Every API function's plan, by function id. */
+/**
+ * A plan per route, in the contract's order. A function's cold start is measured with the
+ * first plan of its routes here (one function per feature slice, decision record 44): for
+ * the referral function that is a referral created, its heaviest first request.
+ */
 export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
-  { functionId: 'getHealth', operationId: 'getHealth', expectedStatus: 200, prepare: reading(undefined, () => '/health') },
-  { functionId: 'getOpenApi', operationId: 'getOpenApi', expectedStatus: 200, prepare: reading(undefined, () => '/openapi.json') },
-  { functionId: 'getReference', operationId: 'getReference', expectedStatus: 200, prepare: reading(ECC, () => '/reference') },
+  { operationId: 'getHealth', expectedStatus: 200, prepare: reading(undefined, () => '/health') },
+  { operationId: 'getOpenApi', expectedStatus: 200, prepare: reading(undefined, () => '/openapi.json') },
+  { operationId: 'getReference', expectedStatus: 200, prepare: reading(ECC, () => '/reference') },
   {
-    functionId: 'createReferral',
     operationId: 'createReferral',
     expectedStatus: 201,
     prepare: async (fixtures, count) => {
@@ -192,7 +195,6 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'listReferrals',
     operationId: 'listReferrals',
     expectedStatus: 200,
     prepare: reading(ECC, async (fixtures) => {
@@ -202,7 +204,6 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     }),
   },
   {
-    functionId: 'searchReferrals',
     operationId: 'searchReferrals',
     expectedStatus: 200,
     prepare: async (fixtures, count) => {
@@ -211,13 +212,11 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'getReferral',
     operationId: 'getReferral',
     expectedStatus: 200,
     prepare: reading(ECC, async (fixtures) => `/referrals/${(await fixtures.sharedReferral()).id}`),
   },
   {
-    functionId: 'referralAction',
     operationId: 'acceptReferral',
     expectedStatus: 200,
     prepare: async (fixtures, count) => {
@@ -226,13 +225,11 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'getReferralHistory',
     operationId: 'getReferralHistory',
     expectedStatus: 200,
     prepare: reading(ECC, async (fixtures) => `/referrals/${(await fixtures.sharedReferral()).id}/history`),
   },
   {
-    functionId: 'addNote',
     operationId: 'addNote',
     expectedStatus: 201,
     prepare: async (fixtures, count) => {
@@ -246,19 +243,16 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'listNotes',
     operationId: 'listNotes',
     expectedStatus: 200,
     prepare: reading(ECC, async (fixtures) => `/referrals/${(await fixtures.sharedReferral()).id}/notes`),
   },
   {
-    functionId: 'getAccessLog',
     operationId: 'getAccessLog',
     expectedStatus: 200,
     prepare: reading(ECC, async (fixtures) => `/referrals/${(await fixtures.sharedReferral()).id}/access-log`),
   },
   {
-    functionId: 'offerHandoff',
     operationId: 'offerHandoff',
     expectedStatus: 201,
     prepare: async (fixtures, count) => {
@@ -272,7 +266,6 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'listHandoffs',
     operationId: 'listHandoffs',
     expectedStatus: 200,
     prepare: reading(MEHT, async (fixtures) => {
@@ -281,13 +274,11 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     }),
   },
   {
-    functionId: 'getHandoff',
     operationId: 'getHandoff',
     expectedStatus: 200,
     prepare: reading(MEHT, async (fixtures) => `/handoffs/${await fixtures.sharedHandoff()}`),
   },
   {
-    functionId: 'handoffAction',
     operationId: 'acceptHandoff',
     expectedStatus: 200,
     prepare: async (fixtures, count) => {
@@ -296,7 +287,6 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'createSubscription',
     operationId: 'createSubscription',
     expectedStatus: 201,
     prepare: async (fixtures, count) => {
@@ -310,7 +300,6 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'listSubscriptions',
     operationId: 'listSubscriptions',
     expectedStatus: 200,
     prepare: reading(ECC, async (fixtures) => {
@@ -319,7 +308,6 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     }),
   },
   {
-    functionId: 'deleteSubscription',
     operationId: 'deleteSubscription',
     expectedStatus: 204,
     prepare: async (fixtures, count) => {
@@ -329,13 +317,11 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'listDeliveries',
     operationId: 'listDeliveries',
     expectedStatus: 200,
     prepare: reading(ECC, async (fixtures) => `/subscriptions/${await fixtures.sharedSubscription()}/deliveries`),
   },
   {
-    functionId: 'redriveSubscription',
     operationId: 'redriveSubscription',
     expectedStatus: 202,
     note: 'nothing dead-lettered, so nothing is queued ({"redriven":0}): queueing would call SQS, which has no local stand-in here',
@@ -345,7 +331,6 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'renewSubscription',
     operationId: 'renewSubscription',
     expectedStatus: 200,
     prepare: async (fixtures, count) => {
@@ -355,7 +340,6 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'disableSubscription',
     operationId: 'disableSubscription',
     expectedStatus: 200,
     prepare: async (fixtures, count) => {
@@ -364,13 +348,11 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'listAlerts',
     operationId: 'listAlerts',
     expectedStatus: 200,
     prepare: reading(ECC, () => '/alerts?unread=true'),
   },
   {
-    functionId: 'ackAlert',
     operationId: 'ackAlert',
     expectedStatus: 200,
     prepare: async (fixtures, count) => {
@@ -379,13 +361,11 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
-    functionId: 'getMetricsSummary',
     operationId: 'getMetricsSummary',
     expectedStatus: 200,
     prepare: reading(PROGRAMME_MANAGER, () => '/metrics/summary'),
   },
   {
-    functionId: 'notFound',
     operationId: 'notFound',
     expectedStatus: 404,
     note: '$default: an unknown route is answered 404 problem+json, its real answer',
@@ -393,9 +373,18 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
   },
 ];
 
-/** The plan of `functionId`. */
+/** The function that serves a plan's route (the catch-all's for `notFound`). */
+export const functionOfPlan = (
+  plan: Pick<ColdRequestPlan, 'operationId'>,
+  routes: readonly RouteDefinition[] = ROUTES,
+): string | undefined =>
+  plan.operationId === DEFAULT_ROUTE.operationId
+    ? functionIdOf(DEFAULT_ROUTE)
+    : ((route) => route && functionIdOf(route))(routes.find((r) => r.operationId === plan.operationId));
+
+/** The plan that measures `functionId`: the first plan of one of its routes. */
 export const coldRequestPlanOf = (functionId: string): ColdRequestPlan => {
-  const plan = COLD_REQUEST_PLANS.find((p) => p.functionId === functionId);
+  const plan = COLD_REQUEST_PLANS.find((p) => functionOfPlan(p) === functionId);
   if (!plan) throw new Error(`No cold-start request plan for ${functionId}: add one to scripts/bench/cold-requests.ts.`);
   return plan;
 };

@@ -33,7 +33,7 @@ beforeAll(async () => {
     secretValues: { subjectHashKey: process.env[ENV.subjectHashKey]!, cursorKey: process.env[ENV.cursorKey]! },
     runs: 1,
     warmRequests: 1,
-    functions: ['referralAction', 'listAlerts'],
+    functions: ['referralsApi', 'subscriptionsApi'],
   });
 }, 60_000);
 
@@ -43,26 +43,26 @@ afterAll(async () => {
 });
 
 describe('cold starts of real bundles', () => {
-  it('answers each first request with a success: a fresh referral accepted, the caller’s alerts listed', () => {
+  it('answers each first request with a success: a referral created, a subscription created', () => {
     // Prepare
-    const accept = measured.result.referralAction as ColdStartResult;
-    const alerts = measured.result.listAlerts as ColdStartResult;
+    const referrals = measured.result.referralsApi as ColdStartResult;
+    const subscriptions = measured.result.subscriptionsApi as ColdStartResult;
 
     // Assess
-    expect(accept).toMatchObject({ operationId: 'acceptReferral', status: 200, samples: 1 });
-    expect(alerts).toMatchObject({ operationId: 'listAlerts', status: 200, samples: 1 });
-    expect(measured.functions.flatMap((f) => f.samples.flatMap((s) => s.warmStatuses))).toEqual([200, 200]);
-    expect(accept.dynamoCalls).toBeGreaterThan(0);
+    expect(referrals).toMatchObject({ operationId: 'createReferral', status: 201, samples: 1 });
+    expect(subscriptions).toMatchObject({ operationId: 'createSubscription', status: 201, samples: 1 });
+    expect(measured.functions.flatMap((f) => f.samples.flatMap((s) => s.warmStatuses))).toEqual([201, 201]);
+    expect(referrals.dynamoCalls).toBeGreaterThan(0);
   });
 
   it('reads each secret the function declares exactly once per child, from the stand-in, and no other', () => {
     // Prepare
-    const accept = measured.result.referralAction as ColdStartResult;
-    const alerts = measured.result.listAlerts as ColdStartResult;
+    const referrals = measured.result.referralsApi as ColdStartResult;
+    const subscriptions = measured.result.subscriptionsApi as ColdStartResult;
 
     // Assess
-    expect(accept.secretReads).toEqual({ cursorKey: { min: 1, max: 1 }, subjectHashKey: { min: 1, max: 1 } });
-    expect(alerts.secretReads).toEqual({ cursorKey: { min: 1, max: 1 } });
+    expect(referrals.secretReads).toEqual({ cursorKey: { min: 1, max: 1 }, subjectHashKey: { min: 1, max: 1 } });
+    expect(subscriptions.secretReads).toEqual({ cursorKey: { min: 1, max: 1 } });
     expect(measured.bareNodeSamplesMs).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claimsOfToken, COLD_EVENT_HOST, coldEvent, matchPathTemplate } from '#scripts/bench/cold-event.ts';
-import { COLD_REQUEST_PLANS } from '#scripts/bench/cold-requests.ts';
+import { COLD_REQUEST_PLANS, coldRequestPlanOf, functionOfPlan } from '#scripts/bench/cold-requests.ts';
 import { apiFunctionEntries } from '#infra/function-entries.ts';
 import { DEFAULT_ROUTE, ROUTES } from '#shared/wiring/routes.ts';
 
@@ -96,20 +96,27 @@ describe('coldEvent', () => {
 });
 
 describe('COLD_REQUEST_PLANS', () => {
-  it('has one plan per API function, each naming one of that function’s routes', () => {
+  it('has a plan for every API function, each for a route of the contract or the catch-all', () => {
     // Prepare
     const functions = apiFunctionEntries().map((f) => f.id);
 
     // Act
-    const planned = COLD_REQUEST_PLANS.map((p) => p.functionId);
-    const mismatched = COLD_REQUEST_PLANS.filter((p) => {
-      if (p.functionId === DEFAULT_ROUTE.operationId) return p.operationId !== DEFAULT_ROUTE.operationId;
-      const route = ROUTES.find((r) => r.operationId === p.operationId);
-      return !route || (route.functionId ?? route.operationId) !== p.functionId;
-    });
+    const measured = functions.map((id) => coldRequestPlanOf(id).operationId);
+    const unknown = COLD_REQUEST_PLANS.filter((p) => functionOfPlan(p) === undefined);
 
     // Assess
-    expect([...planned].sort()).toEqual([...functions].sort());
-    expect(mismatched).toEqual([]);
+    expect(measured).toHaveLength(functions.length);
+    for (const [i, id] of functions.entries()) expect(functionOfPlan({ operationId: measured[i]! })).toBe(id);
+    expect(unknown).toEqual([]);
+  });
+
+  it('measures the referral function with a referral created, the catch-all with its 404', () => {
+    // Act
+    const referrals = coldRequestPlanOf('referralsApi');
+    const catchAll = COLD_REQUEST_PLANS.find((p) => p.operationId === DEFAULT_ROUTE.operationId)!;
+
+    // Assess
+    expect(referrals.operationId).toBe('createReferral');
+    expect(catchAll.expectedStatus).toBe(404);
   });
 });

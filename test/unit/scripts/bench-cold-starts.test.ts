@@ -18,14 +18,14 @@ const place: ColdPlace = {
 describe('secretsOfFunction', () => {
   it('is the union of the secrets its routes declare: what CDK grants it', () => {
     // Act
-    const referralAction = secretsOfFunction('referralAction');
-    const listAlerts = secretsOfFunction('listAlerts');
-    const health = secretsOfFunction('getHealth');
+    const referrals = secretsOfFunction('referralsApi');
+    const subscriptions = secretsOfFunction('subscriptionsApi');
+    const meta = secretsOfFunction('metaApi');
 
     // Assess
-    expect(referralAction).toEqual(['cursorKey', 'subjectHashKey']);
-    expect(listAlerts).toEqual(['cursorKey']);
-    expect(health).toEqual([]);
+    expect(referrals).toEqual(['cursorKey', 'subjectHashKey']);
+    expect(subscriptions).toEqual(['cursorKey']);
+    expect(meta).toEqual([]);
   });
 });
 
