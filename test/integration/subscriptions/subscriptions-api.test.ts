@@ -148,7 +148,7 @@ beforeAll(async () => {
   const wiring = createSubscriptionWiring({ sealer: new LocalSealer(TEST_SEAL_KEY), deliveryQueue: queue });
   type Module = { handler: TestableHandler; createHandler?: (w: typeof wiring) => TestableHandler };
   const load = async (name: string) => {
-    const module = (await import(`../../../functions/api/${name}/handler.ts`)) as Module;
+    const module = (await import(`../../../functions/api/subscriptions/${name}.ts`)) as Module;
     return module.createHandler ? module.createHandler(wiring) : module.handler;
   };
   handlers.create = await load('create-subscription');
