@@ -3,10 +3,16 @@
  * from the runtime config. Only the handlers of routes that read the header import it, so
  * the others neither bundle Powertools idempotency nor build its client.
  */
-import { idempotencyFromConfig } from '../platform/http/idempotency.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadRuntimeConfig } from '../platform/config/runtime-config.ts';
+import { idempotencyClient, idempotencyFromConfig } from '../platform/http/idempotency.ts';
+
+let sharedClient: DynamoDBClient | undefined;
 
 /**
- * A fresh idempotency middleware for one handler: one per handler module, as each Lambda
- * has its own, even where the local runtime loads several handlers into one process.
+ * A fresh idempotency middleware for one handler. Its records go through one client per
+ * process, made on first need: a slice's function serves several idempotent routes
+ * (create referral, add note, offer handoff), and one connection pool among them means one
+ * TLS handshake at its cold start instead of one per route.
  */
-export const idempotency = () => idempotencyFromConfig();
+export const idempotency = () => idempotencyFromConfig((sharedClient ??= idempotencyClient(loadRuntimeConfig().dynamodbEndpoint)));

@@ -65,15 +65,17 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 export interface IdempotencyOptions {
   readonly tableName: string;
   readonly endpoint?: string | undefined;
+  /** The client its records are written with; one of its own otherwise. */
+  readonly client?: DynamoDBClient;
 }
+
+/** The DynamoDB client for idempotency records: against `endpoint` with local credentials, or the function's region. */
+export const idempotencyClient = (endpoint?: string): DynamoDBClient =>
+  new DynamoDBClient(endpoint ? { endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
 
 /** The middy middleware making a creating POST idempotent per caller and key. */
 export const idempotencyMiddleware = (options: IdempotencyOptions) => {
-  const client = new DynamoDBClient(
-    options.endpoint
-      ? { endpoint: options.endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {},
-  );
+  const client = options.client ?? idempotencyClient(options.endpoint);
   const persistenceStore = new SingleTableIdempotencyLayer({
     tableName: options.tableName,
     awsSdkV3Client: client,
@@ -149,7 +151,7 @@ const onlyWithKey = (inner: IdempotencyMiddleware): IdempotencyMiddleware => {
 };
 
 /** The idempotency middleware for this function, configured from its runtime config. */
-export const idempotencyFromConfig = () => {
+export const idempotencyFromConfig = (client?: DynamoDBClient) => {
   const config = loadRuntimeConfig();
-  return idempotencyMiddleware({ tableName: requireTableName(config), endpoint: config.dynamodbEndpoint });
+  return idempotencyMiddleware({ tableName: requireTableName(config), endpoint: config.dynamodbEndpoint, ...(client ? { client } : {}) });
 };
