@@ -15,4 +15,7 @@ let sharedClient: DynamoDBClient | undefined;
  * (create referral, add note, offer handoff), and one connection pool among them means one
  * TLS handshake at its cold start instead of one per route.
  */
-export const idempotency = () => idempotencyFromConfig((sharedClient ??= idempotencyClient(loadRuntimeConfig().dynamodbEndpoint)));
+export const idempotency = () => {
+  sharedClient ??= idempotencyClient(loadRuntimeConfig().dynamodbEndpoint);
+  return idempotencyFromConfig(sharedClient);
+};
