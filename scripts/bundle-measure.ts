@@ -1,9 +1,10 @@
 /**
- * Bundles every Lambda function (infra/function-entries.ts) with exactly the esbuild
- * options CDK uses (`JOINTLY_BUNDLING` in infra/constructs/jointly-function.ts, aliases
- * included) and measures each bundle: its bytes, what each package contributes, and its
- * cold import time, i.e. how long a fresh `node` takes to import it and exit, next to the
- * same measurement of a `node` that imports nothing.
+ * Bundles every Lambda function (infra/function-entries.ts) exactly as CDK does
+ * (`esbuildOptionsFor` in infra/bundling/function-bundle.ts, aliases and code splitting
+ * included) and measures each bundle: the bytes its cold start loads (the entry and the
+ * chunks it imports statically), the chunks it loads on demand, what each package
+ * contributes, and its cold import time, i.e. how long a fresh `node` takes to import it
+ * and exit, next to the same measurement of a `node` that imports nothing.
  *
  * Used by `npm run bundle-report` (scripts/bundle-report.ts) and `npm run bench`. Importing
  * this module runs nothing.
@@ -15,57 +16,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { aliasesOfArgs } from '../infra/bundling/aliases.ts';
+import { bundleLayoutOf, bytesOf, type BundleFile, esbuildOptionsFor } from '../infra/bundling/function-bundle.ts';
 import { ENV, EVENT_ENV, POWERTOOLS_ENV } from '../shared/platform/config/environment.ts';
-import { JOINTLY_BUNDLING, REPO_ROOT } from '../infra/constructs/jointly-function.ts';
 import { FUNCTION_ENTRIES, type FunctionEntry, type FunctionKind } from '../infra/function-entries.ts';
-
-/** esbuild's `sourcemap` for a CDK `SourceMapMode` (CDK passes `--sourcemap[=mode]`). */
-const SOURCEMAP: Record<SourceMapMode, esbuild.BuildOptions['sourcemap']> = {
-  [SourceMapMode.DEFAULT]: true,
-  [SourceMapMode.EXTERNAL]: 'external',
-  [SourceMapMode.INLINE]: 'inline',
-  [SourceMapMode.BOTH]: 'both',
-};
-
-/** The `esbuildArgs` this module knows how to translate; any other would make the report lie. */
-const KNOWN_ESBUILD_ARGS = new Set(['--alias']);
-
-/**
- * The esbuild options CDK's `NodejsFunction` derives from `JOINTLY_BUNDLING` (its
- * `--target`, `--format`, `--minify`, `--sourcemap`, `--sources-content`, `--banner`,
- * `--main-fields`, the `esbuildArgs` aliases, and no `--external` since the SDK is bundled),
- * for all `functions` in one build: esbuild parses shared modules once, and without code
- * splitting each entry's output is the same self-contained bundle a build of its own gives
- * (`<id>/index.mjs`). Like CDK's local bundling, esbuild runs in the repository root, where
- * the aliases' relative paths resolve.
- */
-export const esbuildOptionsFor = (functions: readonly FunctionEntry[], outdir: string): esbuild.BuildOptions => {
-  const unknown = Object.keys(JOINTLY_BUNDLING.esbuildArgs).filter((arg) => !KNOWN_ESBUILD_ARGS.has(arg));
-  if (unknown.length > 0) throw new Error(`scripts/bundle-measure.ts does not translate esbuildArgs ${unknown.join(', ')} yet.`);
-  return {
-    absWorkingDir: REPO_ROOT,
-    entryPoints: Object.fromEntries(functions.map((fn) => [`${fn.id}/index`, path.join(REPO_ROOT, fn.entry)])),
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: false,
-    platform: 'node',
-    target: JOINTLY_BUNDLING.target,
-    format: JOINTLY_BUNDLING.format,
-    minify: JOINTLY_BUNDLING.minify,
-    sourcemap: JOINTLY_BUNDLING.sourceMap ? SOURCEMAP[JOINTLY_BUNDLING.sourceMapMode] : false,
-    sourcesContent: JOINTLY_BUNDLING.sourcesContent,
-    banner: { js: JOINTLY_BUNDLING.banner },
-    mainFields: [...JOINTLY_BUNDLING.mainFields],
-    alias: aliasesOfArgs(JOINTLY_BUNDLING.esbuildArgs['--alias']),
-    // bundleAwsSDK: true, so nothing is external (not even @aws-sdk/*).
-    external: [],
-    metafile: true,
-    logLevel: 'warning',
-  };
-};
 
 /** Bytes one package contributes to a bundle (`jointly` = this repository's own code). */
 export interface PackageBytes {
@@ -73,20 +26,31 @@ export interface PackageBytes {
   readonly bytes: number;
 }
 
+/** A chunk loaded on demand, and what is in it. */
+export interface LazyChunk {
+  readonly file: string;
+  readonly bytes: number;
+  /** Largest first. */
+  readonly packages: readonly PackageBytes[];
+}
+
 /** One function's bundle. */
 export interface BundleFigures {
   readonly id: string;
   readonly kind: FunctionKind;
   readonly entry: string;
-  /** The bundle file (`<outRoot>/<id>/index.mjs`). */
+  /** The bundle's entry file (`<outRoot>/<id>/index.mjs`). */
   readonly file: string;
-  /** Size of the minified bundle (`index.mjs`). */
+  /** Bytes a cold start loads: the entry and every chunk it imports statically. */
   readonly bytes: number;
-  /** Size of its source map (`index.mjs.map`, shipped beside it). */
+  /** Bytes of the chunks loaded by `import()` only, by the first request that needs them. */
+  readonly lazyBytes: number;
+  readonly lazyChunks: readonly LazyChunk[];
+  /** Size of the source maps of all its files (shipped beside them). */
   readonly sourceMapBytes: number;
-  /** Deflate (zip) size of the bundle and its map together. */
+  /** Deflate (zip) size of all its files and maps together. */
   readonly zippedBytes: number;
-  /** Largest first. */
+  /** What the cold-loaded files hold, largest first. */
   readonly packages: readonly PackageBytes[];
 }
 
@@ -98,6 +62,16 @@ export const packageOf = (input: string): string => {
   return first?.startsWith('@') ? `${first}/${second}` : (first ?? input);
 };
 
+/** The bytes of `files` per package, largest first. */
+export const packagesOf = (files: readonly BundleFile[]): PackageBytes[] => {
+  const byPackage = new Map<string, number>();
+  for (const file of files) {
+    for (const [input, bytes] of Object.entries(file.inputs))
+      byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytes);
+  }
+  return [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+};
+
 const contentOf = (file: string): Buffer => {
   try {
     return readFileSync(file);
@@ -106,32 +80,30 @@ const contentOf = (file: string): Buffer => {
   }
 };
 
-/** Bundles `functions` into `outRoot/<id>/index.mjs` (with its map) and sizes each. */
-export const bundleFunctions = async (functions: readonly FunctionEntry[], outRoot: string): Promise<BundleFigures[]> => {
-  const result = await esbuild.build(esbuildOptionsFor(functions, outRoot));
-  const outputs = result.metafile!.outputs;
-  return functions.map((fn) => {
-    const file = path.join(outRoot, fn.id, 'index.mjs');
-    const output = Object.entries(outputs).find(([out]) => path.resolve(REPO_ROOT, out) === file)?.[1];
-    if (!output) throw new Error(`esbuild produced no bundle for ${fn.id}.`);
-    const byPackage = new Map<string, number>();
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
-    }
-    const code = readFileSync(file);
-    const map = contentOf(`${file}.map`);
-    return {
-      id: fn.id,
-      kind: fn.kind,
-      entry: fn.entry,
-      file,
-      bytes: code.length,
-      sourceMapBytes: map.length,
-      zippedBytes: deflateRawSync(code).length + deflateRawSync(map).length,
-      packages: [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
-    };
-  });
+/** Bundles one function into `outDir` (as CDK does) and sizes it. */
+export const bundleFunction = async (fn: FunctionEntry, outDir: string): Promise<BundleFigures> => {
+  const result = await esbuild.build(esbuildOptionsFor(fn.entry, outDir));
+  const layout = bundleLayoutOf(result.metafile, outDir);
+  const all = [...layout.cold, ...layout.lazy];
+  const codes = all.map((f) => readFileSync(path.join(outDir, f.file)));
+  const maps = all.map((f) => contentOf(path.join(outDir, `${f.file}.map`)));
+  return {
+    id: fn.id,
+    kind: fn.kind,
+    entry: fn.entry,
+    file: path.join(outDir, layout.cold[0]!.file),
+    bytes: bytesOf(layout.cold),
+    lazyBytes: bytesOf(layout.lazy),
+    lazyChunks: layout.lazy.map((f) => ({ file: f.file, bytes: f.bytes, packages: packagesOf([f]) })),
+    sourceMapBytes: maps.reduce((sum, m) => sum + m.length, 0),
+    zippedBytes: [...codes, ...maps].reduce((sum, b) => sum + deflateRawSync(b).length, 0),
+    packages: packagesOf(layout.cold),
+  };
 };
+
+/** Bundles `functions` into `outRoot/<id>/` (in parallel; each build is its own, as in CDK) and sizes each. */
+export const bundleFunctions = async (functions: readonly FunctionEntry[], outRoot: string): Promise<BundleFigures[]> =>
+  Promise.all(functions.map((fn) => bundleFunction(fn, path.join(outRoot, fn.id))));
 
 /** The median of `values` (the mean of the middle two for an even count). */
 export const median = (values: readonly number[]): number => {

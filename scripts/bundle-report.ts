@@ -1,23 +1,25 @@
 /**
  * `npm run bundle-report`: bundles every function (infra/function-entries.ts) with exactly
- * the esbuild options CDK uses (`JOINTLY_BUNDLING` in infra/constructs/jointly-function.ts),
+ * the esbuild options CDK uses (`esbuildOptionsFor` in infra/bundling/function-bundle.ts),
  * times a cold import of each bundle, prints the figures, and writes them to
  * `bench/bundles.json` (git-ignored). The work is `measureBundles` (scripts/bundle-measure.ts).
  *
  *   npm run bundle-report                       # bundles into a temporary folder, then removes it
- *   npm run bundle-report -- --keep .bundles    # keeps index.mjs + index.mjs.map per function
+ *   npm run bundle-report -- --keep .bundles    # keeps each function's index.mjs, chunks/ and maps
  *   npm run bundle-report -- --runs 9           # timed imports per bundle (default 5; the median is kept)
  *
- * Columns: the minified bundle, its source map (shipped beside it, read only when
+ * Columns: what a cold start loads (the minified entry and the chunks it imports statically),
+ * the chunks loaded on demand by `import()` (the first request that needs them pays for them;
+ * `bench/bundles.json` lists each with its packages), the source maps (shipped beside it, read only when
  * source-mapped stack traces are enabled), the deflated size of both (≈ what Lambda's
  * zip holds), the median time a fresh `node` takes to import the bundle and exit, what
  * that adds to the same `node` importing nothing (the baseline, printed below), and the
- * largest packages inside the bundle.
+ * largest packages of what a cold start loads.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { JOINTLY_BUNDLING, REPO_ROOT } from '../infra/constructs/jointly-function.ts';
+import { BUNDLING_ROOT as REPO_ROOT, esbuildOptionsFor } from '../infra/bundling/function-bundle.ts';
 import { measureBundles, type MeasuredFunction } from './bundle-measure.ts';
 
 /** Where the report is written, relative to the repository root. */
@@ -32,11 +34,12 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 const table = (rows: readonly MeasuredFunction[]): string => {
   const lines = [
-    ['function', 'kind', 'bundle', 'map', 'zipped', 'import', 'overhead', 'largest packages'],
+    ['function', 'kind', 'bundle', 'lazy', 'map', 'zipped', 'import', 'overhead', 'largest packages'],
     ...rows.map((r) => [
       r.id,
       r.kind,
       `${kb(r.bytes)}${r.bytes > TARGET_BYTES ? '*' : ' '}`,
+      kb(r.lazyBytes),
       kb(r.sourceMapBytes),
       kb(r.zippedBytes),
       ms(r.importMs),
@@ -48,7 +51,7 @@ const table = (rows: readonly MeasuredFunction[]): string => {
     ]),
   ];
   const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
-  const right = new Set([2, 3, 4, 5, 6]);
+  const right = new Set([2, 3, 4, 5, 6, 7]);
   return lines
     .map((line) =>
       line
@@ -88,7 +91,7 @@ const main = async (): Promise<void> => {
     generatedAt: new Date().toISOString(),
     esbuild: esbuild.version,
     node: measured.nodeVersion,
-    bundling: JOINTLY_BUNDLING,
+    bundling: esbuildOptionsFor('<entry>', '<outdir>'),
     importRuns: measured.importRuns,
     nodeBaselineMs: measured.nodeBaselineMs,
     // Bundle paths only when kept (a temporary folder is gone by now).

@@ -2,14 +2,14 @@
  * Module substitutions applied to every Lambda bundle, as esbuild `alias` entries: a
  * bundled `import … from '<key>'` gets the module at `<value>` instead. Values are paths
  * relative to the repository root, because esbuild resolves an alias's replacement from
- * its working directory, and CDK runs esbuild in the project root (`projectRoot`, local
- * bundling) or `/asset-input` (Docker bundling, see `JOINTLY_BUNDLING.workingDirectory`).
+ * its working directory, the project root (infra/bundling/function-bundle.ts sets it, and
+ * its Docker fallback runs in the project's copy, `/asset-input`).
  *
  * Each substitute is the same behaviour in less code or less start-up work, never a
  * hand-written SDK: see the module each entry names. Only bundles are affected; tests,
  * scripts and the local runtime run the real packages.
  *
- * Pure data: no CDK imports (`scripts/bundle-measure.ts` reads it through `JOINTLY_BUNDLING`).
+ * Pure data: no CDK imports (infra/bundling/function-bundle.ts hands it to esbuild).
  */
 
 /** Import path → replacement module (relative to the repository root). */
@@ -25,20 +25,3 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   'node:process': './infra/bundling/node-process.ts',
   process: './infra/bundling/node-process.ts',
 };
-
-/** `LAMBDA_ALIASES` as CDK's `esbuildArgs['--alias']` items (`from=to`, rendered `--alias:from=to`). */
-export const aliasArgs = (aliases: Readonly<Record<string, string>> = LAMBDA_ALIASES): string[] =>
-  Object.entries(aliases).map(([from, to]) => `${from}=${to}`);
-
-/**
- * The alias map of CDK `--alias` items (`from=to`), split at the first `=` as esbuild's
- * command line does: what `scripts/bundle-measure.ts` passes to esbuild's API.
- */
-export const aliasesOfArgs = (items: readonly string[]): Record<string, string> =>
-  Object.fromEntries(
-    items.map((item) => {
-      const at = item.indexOf('=');
-      if (at <= 0 || at === item.length - 1) throw new Error(`Not an esbuild alias (from=to): ${item}`);
-      return [item.slice(0, at), item.slice(at + 1)];
-    }),
-  );

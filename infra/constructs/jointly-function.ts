@@ -6,26 +6,23 @@
  * given), its own least-privilege role, and the runtime environment that
  * `shared/platform/config/runtime-config.ts` reads.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AssetStaging, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV, POWERTOOLS_ENV, SECRET_ARN_ENV, type ApiSecretName } from '../../shared/platform/config/environment.ts';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
-import { aliasArgs } from '../bundling/aliases.ts';
+import { BUNDLING_ROOT, functionBundlingOptions } from '../bundling/function-bundle.ts';
 
 import type { StageConfig } from '../config/stage-config.ts';
 import { functionSettingsFor, type FunctionSettings } from '../function-settings.ts';
 
 /** The repository root: entries, the lock file and the bundling root are resolved from it. */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = BUNDLING_ROOT;
 
 /** The `POWERTOOLS_SERVICE_NAME` of every function. */
 export const SERVICE_NAME = 'jointly';
@@ -67,38 +64,8 @@ export interface JointlyFunctionProps {
   readonly roleName?: string;
 }
 
-/**
- * The bundling every function shares (`npm run bundle-report` bundles with exactly these):
- * ESM for Node 24, minified and tree-shaken, with the AWS SDK inside (not the runtime's
- * copy, so the version is the lock file's). The source map is a separate `index.mjs.map`
- * (linked by a `sourceMappingURL` comment) without the sources' text: Node never reads it
- * unless `--enable-source-maps` is on (stage config `lambda.enableSourceMaps`), so it costs
- * nothing at run time, and it can still map a minified stack trace offline (README "Bundles").
- * A few modules are swapped for leaner equivalents (esbuild `--alias`, see
- * infra/bundling/aliases.ts): the SDK's default credential chain for the environment one
- * Lambda uses, and the ESM facades of `node:http` and `node:process` for the built-ins
- * themselves.
- */
-export const JOINTLY_BUNDLING = {
-  format: OutputFormat.ESM,
-  target: 'node24',
-  minify: true,
-  sourceMap: true,
-  sourceMapMode: SourceMapMode.DEFAULT,
-  sourcesContent: false,
-  bundleAwsSDK: true,
-  mainFields: ['module', 'main'],
-  // ESM output with CommonJS dependencies inside: give them a `require`.
-  banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-  // Appended by CDK as `--alias:from=to`, one per entry of LAMBDA_ALIASES.
-  esbuildArgs: { '--alias': aliasArgs() },
-  // Docker bundling only (local bundling always runs in `projectRoot`): run esbuild in the
-  // project's copy, where the aliases' repository-relative paths resolve, not in `/`.
-  workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
-} as const;
-
 /** A Node.js 24 / arm64 Lambda function with Jointly's defaults. */
-export class JointlyFunction extends NodejsFunction {
+export class JointlyFunction extends lambda.Function {
   /** The function's own log group (stage retention, optionally KMS-encrypted). */
   readonly logGroupResource: logs.LogGroup;
   /** The function's own execution role (no AWS managed policies). */
@@ -127,10 +94,13 @@ export class JointlyFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: path.join(REPO_ROOT, props.entry),
-      handler: props.handler ?? 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      // Bundled by infra/bundling/function-bundle.ts (code splitting, which NodejsFunction cannot
+      // do); the asset's hash is the bundle's, so an unchanged bundle is not redeployed.
+      code: lambda.Code.fromAsset(REPO_ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: functionBundlingOptions(props.entry, lambda.Runtime.NODEJS_24_X.bundlingImage),
+      }),
+      handler: `index.${props.handler ?? 'handler'}`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: settings?.memoryMb ?? stageConfig.lambda.memoryMb,
@@ -155,11 +125,6 @@ export class JointlyFunction extends NodejsFunction {
         ...(stageConfig.lambda.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         ...settings?.environment,
         ...props.environment,
-      },
-      bundling: {
-        ...JOINTLY_BUNDLING,
-        mainFields: [...JOINTLY_BUNDLING.mainFields],
-        esbuildArgs: { '--alias': [...JOINTLY_BUNDLING.esbuildArgs['--alias']] },
       },
     });
 

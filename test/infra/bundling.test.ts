@@ -1,70 +1,69 @@
 /**
- * Every `JointlyFunction` hands CDK the bundling of `JOINTLY_BUNDLING`, module aliases
- * included (infra/bundling/aliases.ts), and CDK renders them as esbuild `--alias:from=to`
- * arguments, to run where the aliases' repository-relative paths resolve.
+ * Every `JointlyFunction` stages its code with Jointly's own local bundling
+ * (infra/bundling/function-bundle.ts: code splitting, aliases, the SDK inside), hashed by its
+ * output, with Lambda's handler naming the entry file at the asset's root.
  *
  * Bundling is skipped (`aws:cdk:bundling-stacks: []`), so no esbuild runs here: the test
- * catches the `Bundling` CDK creates for the function's asset (it exists either way) and
- * reads the esbuild command it rendered. test/integration/bundles/ runs a real one.
+ * catches the bundling options handed to `Code.fromAsset`. test/integration/bundles/ runs a real one.
  */
-import { App, AssetStaging, Stack } from 'aws-cdk-lib';
+import { App, AssetHashType, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { aliasArgs, LAMBDA_ALIASES } from '#infra/bundling/aliases.ts';
+import { FunctionBundling } from '#infra/bundling/function-bundle.ts';
 import { loadStageConfig } from '#infra/config/stage-config.ts';
-import { JOINTLY_BUNDLING, JointlyFunction } from '#infra/constructs/jointly-function.ts';
-
-/** What this test reads of CDK's (internal) `Bundling`: the Docker command and working directory. */
-interface RenderedBundling {
-  readonly command?: readonly string[];
-  readonly workingDirectory?: string;
-  readonly local?: { tryBundle(outputDir: string): boolean };
-}
+import { JointlyFunction, REPO_ROOT } from '#infra/constructs/jointly-function.ts';
 
 afterEach(() => {
   // The infra project shares one module graph between files (isolate: false).
   vi.restoreAllMocks();
 });
 
-/** The bundling CDK prepared for one `JointlyFunction` of `entry`. */
-const bundlingOf = (entry: string): RenderedBundling => {
+/** The `Code.fromAsset` call of one `JointlyFunction` of `entry`, and its stack. */
+const assetOf = (entry: string, handler?: string) => {
   const fromAsset = vi.spyOn(lambda.Code, 'fromAsset');
   const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Probe');
-  new JointlyFunction(stack, 'Fn', { entry, stageConfig: loadStageConfig('dev', { env: {} }) });
-  const [, options] = fromAsset.mock.calls.at(-1) ?? [];
-  expect(options?.bundling).toBeDefined();
-  return options!.bundling as unknown as RenderedBundling;
+  new JointlyFunction(stack, 'Fn', { entry, stageConfig: loadStageConfig('dev', { env: {} }), ...(handler ? { handler } : {}) });
+  const [source, options] = fromAsset.mock.calls.at(-1) ?? [];
+  return { source, options, template: Template.fromStack(stack) };
 };
 
-describe('JOINTLY_BUNDLING', () => {
-  it('passes every alias of LAMBDA_ALIASES as an esbuild --alias argument', () => {
-    expect(JOINTLY_BUNDLING.esbuildArgs['--alias']).toEqual(aliasArgs(LAMBDA_ALIASES));
-    expect(JOINTLY_BUNDLING.esbuildArgs['--alias']).toContain('@aws-sdk/credential-provider-node=./infra/bundling/lambda-credentials.ts');
-  });
-
-  it('keeps the AWS SDK inside the bundle (nothing external)', () => {
-    expect(JOINTLY_BUNDLING.bundleAwsSDK).toBe(true);
-  });
-});
-
-describe('JointlyFunction bundling', () => {
-  it('renders each alias as --alias:from=to in the esbuild command', () => {
+describe('JointlyFunction code', () => {
+  it('is bundled locally by FunctionBundling from the repository root, hashed by the bundle it produced', () => {
     // Act
-    const bundling = bundlingOf('functions/api/referrals/get-referral.ts');
+    const { source, options } = assetOf('functions/api/referrals/handler.ts');
 
     // Assess
-    const command = bundling.command?.join(' ') ?? '';
-    expect(command).toContain("'esbuild' '--bundle'");
-    for (const [from, to] of Object.entries(LAMBDA_ALIASES)) expect(command).toContain(`'--alias:${from}=${to}'`);
-    expect(command).not.toContain('--external:@aws-sdk');
+    expect(source).toBe(REPO_ROOT);
+    expect(options?.assetHashType).toBe(AssetHashType.OUTPUT);
+    const local = options?.bundling?.local;
+    expect(local).toBeInstanceOf(FunctionBundling);
+    expect(local instanceof FunctionBundling && local.entry).toBe('functions/api/referrals/handler.ts');
   });
 
-  it('bundles locally when esbuild is installed, and in Docker from the project copy, where the alias paths resolve', () => {
+  it("falls back to Docker with the same bundler in the project's copy (never used: local bundling succeeds or throws)", () => {
     // Act
-    const bundling = bundlingOf('functions/api/meta/get-health.ts');
+    const { options } = assetOf('functions/api/meta/handler.ts');
 
     // Assess
-    expect(bundling.local).toBeDefined();
-    expect(bundling.workingDirectory).toBe(AssetStaging.BUNDLING_INPUT_DIR);
+    expect(options?.bundling?.command).toEqual([
+      'node',
+      'infra/bundling/function-bundle.ts',
+      'functions/api/meta/handler.ts',
+      '/asset-output',
+    ]);
+    expect(options?.bundling?.workingDirectory).toBe('/asset-input');
+  });
+
+  it('names the entry file at the asset root in the handler, on Node 24 / arm64', () => {
+    // Act
+    const { template } = assetOf('functions/events/deliver/handler.ts', 'deliverHandler');
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.deliverHandler',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+    });
   });
 });

@@ -30,7 +30,7 @@ import type { FanOutResult } from '#shared/subscriptions/domain/fan-out.ts';
 import type { MetricsBatchResult } from '#shared/metrics/domain/metrics-consumer.ts';
 import { EVENT_ENV } from '#shared/platform/config/environment.ts';
 
-/** Skips NodejsFunction bundling (esbuild) for every stack. */
+/** Skips function bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 type Json = Record<string, any>;

@@ -24,7 +24,7 @@ import { DataStack } from '#infra/stacks/data-stack.ts';
 import { JOINTLY_TABLE } from '#shared/platform/dynamodb/table-definition.ts';
 import { ROLES } from '#shared/core/reference-data.ts';
 
-/** Skips NodejsFunction bundling (esbuild) for every stack. */
+/** Skips function bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
 const keySchema = (partitionKey: string, sortKey: string) => [

@@ -1,19 +1,18 @@
 /**
- * What a deployed bundle holds, built with exactly the esbuild options CDK uses
- * (scripts/bundle-measure.ts): only AWS adapters and the code of its own function. No
+ * What a deployed bundle holds (its entry and every chunk, lazy ones included), built with
+ * exactly the esbuild options CDK uses (infra/bundling/function-bundle.ts): only AWS adapters and the code of its own function. No
  * module of the local runtime (infra/local: the in-process bus and queues, the `.eml`
  * mailer, the AES sealer, the fault injectors), of the tests or of the scripts is bundled,
  * and no trace of them — their settings and markers — is left in the code. Each function
  * carries only the AWS SDK clients of the adapters its composition root names.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '#infra/constructs/jointly-function.ts';
+import { bundleLayoutOf, esbuildOptionsFor } from '#infra/bundling/function-bundle.ts';
 import { FUNCTION_ENTRIES } from '#infra/function-entries.ts';
-import { esbuildOptionsFor } from '#scripts/bundle-measure.ts';
 
 /** Strings only local-runtime or test code carries: settings it reads, markers it writes. */
 const LOCAL_ONLY_STRINGS = [
@@ -33,18 +32,28 @@ const LOCAL_ONLY_FOLDERS = ['infra/local/', 'test/', 'scripts/'];
 const SDK_CLIENTS = ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms'] as const;
 
 let outdir: string;
-/** Per function id: its bundled input files (repository-relative) and its code. */
-const bundles = new Map<string, { readonly inputs: readonly string[]; readonly code: string }>();
+/**
+ * Per function id: the input files (repository-relative) of all its output files, those its
+ * cold start loads, and the code of all its files.
+ */
+const bundles = new Map<string, { readonly inputs: readonly string[]; readonly coldInputs: readonly string[]; readonly code: string }>();
 
 beforeAll(async () => {
   outdir = mkdtempSync(path.join(tmpdir(), 'jointly-production-bundles-'));
-  const result = await esbuild.build({ ...esbuildOptionsFor(FUNCTION_ENTRIES, outdir), sourcemap: false });
-  for (const fn of FUNCTION_ENTRIES) {
-    const file = path.join(outdir, fn.id, 'index.mjs');
-    const output = Object.entries(result.metafile!.outputs).find(([out]) => path.resolve(REPO_ROOT, out) === file);
-    expect(output, `no bundle for ${fn.id}`).toBeDefined();
-    bundles.set(fn.id, { inputs: Object.keys(output![1].inputs), code: readFileSync(file, 'utf8') });
-  }
+  await Promise.all(
+    FUNCTION_ENTRIES.map(async (fn) => {
+      const dir = path.join(outdir, fn.id);
+      const result = await esbuild.build({ ...esbuildOptionsFor(fn.entry, dir), sourcemap: false });
+      const layout = bundleLayoutOf(result.metafile, dir);
+      const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.mjs'));
+      expect(files, `no bundle for ${fn.id}`).toContain('index.mjs');
+      bundles.set(fn.id, {
+        inputs: [...layout.cold, ...layout.lazy].flatMap((file) => Object.keys(file.inputs)),
+        coldInputs: layout.cold.flatMap((file) => Object.keys(file.inputs)),
+        code: files.map((file) => readFileSync(path.join(dir, file), 'utf8')).join('\n'),
+      });
+    }),
+  );
 }, 120_000);
 
 afterAll(() => {

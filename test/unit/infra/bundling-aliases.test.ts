@@ -1,6 +1,6 @@
 /**
  * The module substitutions of Lambda bundles (infra/bundling/aliases.ts): every target
- * exists, the CDK argument form round-trips, and the `node:http` / `node:process`
+ * exists, and the `node:http` / `node:process`
  * substitutes are the very built-ins, minus the start-up work their ESM facades cause.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import nodeHttp from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { aliasArgs, aliasesOfArgs, LAMBDA_ALIASES } from '#infra/bundling/aliases.ts';
+import { LAMBDA_ALIASES } from '#infra/bundling/aliases.ts';
 import httpShim, * as httpShimExports from '#infra/bundling/node-http.ts';
 import processShim, * as processShimExports from '#infra/bundling/node-process.ts';
 
@@ -49,20 +49,6 @@ describe('LAMBDA_ALIASES', () => {
       'node:process',
       'process',
     ]);
-  });
-
-  it('renders as CDK --alias items and parses back (split at the first =)', () => {
-    // Act
-    const items = aliasArgs();
-
-    // Assess
-    expect(items).toContain('node:http=./infra/bundling/node-http.ts');
-    expect(aliasesOfArgs(items)).toEqual(LAMBDA_ALIASES);
-    expect(aliasesOfArgs(['a=./b=c.ts'])).toEqual({ a: './b=c.ts' });
-  });
-
-  it.each(['no-equals', '=./x.ts', 'x='])('rejects the malformed item %s', (item) => {
-    expect(() => aliasesOfArgs([item])).toThrow('Not an esbuild alias');
   });
 });
 

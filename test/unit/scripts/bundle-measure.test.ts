@@ -1,15 +1,13 @@
 /**
- * The pure parts of scripts/bundle-measure.ts (median, package attribution, the esbuild
- * options CDK's are translated to, the import environment), and one small end-to-end run:
+ * The pure parts of scripts/bundle-measure.ts (median, package attribution, the import
+ * environment), and one small end-to-end run:
  * a bundle is built, imported in a fresh `node`, timed, and a failing import fails loudly.
  */
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_ALIASES } from '#infra/bundling/aliases.ts';
-import { JOINTLY_BUNDLING } from '#infra/constructs/jointly-function.ts';
 import { FUNCTION_ENTRIES } from '#infra/function-entries.ts';
 import { loadRuntimeConfig } from '#shared/platform/config/runtime-config.ts';
 import { loadEventConfig } from '#shared/platform/config/event-config.ts';
-import { esbuildOptionsFor, importEnvironment, measureBundles, median, packageOf } from '#scripts/bundle-measure.ts';
+import { importEnvironment, measureBundles, median, packageOf } from '#scripts/bundle-measure.ts';
 
 describe('median', () => {
   it.each([
@@ -49,30 +47,6 @@ describe('packageOf', () => {
     ['infra/bundling/lambda-credentials.ts', 'jointly'],
   ])('%s → %s', (input, expected) => {
     expect(packageOf(input)).toBe(expected);
-  });
-});
-
-describe('esbuildOptionsFor', () => {
-  it('carries the CDK bundling of JOINTLY_BUNDLING, aliases included, with nothing external', () => {
-    // Act
-    const options = esbuildOptionsFor(FUNCTION_ENTRIES.slice(0, 2), '/tmp/out');
-
-    // Assess
-    expect(options).toMatchObject({
-      bundle: true,
-      splitting: false,
-      platform: 'node',
-      target: JOINTLY_BUNDLING.target,
-      format: 'esm',
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      banner: { js: JOINTLY_BUNDLING.banner },
-      mainFields: ['module', 'main'],
-      alias: LAMBDA_ALIASES,
-      external: [],
-    });
-    expect(Object.keys(options.entryPoints as Record<string, string>)).toEqual(FUNCTION_ENTRIES.slice(0, 2).map((fn) => `${fn.id}/index`));
   });
 });
 
@@ -123,6 +97,9 @@ describe('measureBundles', () => {
     expect(meta).toMatchObject({ id: 'metaApi', kind: 'api', bytes: expect.any(Number), importMs: expect.any(Number) });
     expect(meta!.overheadMs).toBeCloseTo(meta!.importMs - measured.nodeBaselineMs, 6);
     expect(meta!.packages.map((p) => p.name)).toContain('jointly');
+    // The OpenAPI document is built on first use: its chunk is not part of the cold start.
+    expect(meta!.lazyChunks.map((chunk) => chunk.file)).toContainEqual(expect.stringMatching(/^chunks\/openapi-.*\.mjs$/));
+    expect(meta!.lazyBytes).toBe(meta!.lazyChunks.reduce((sum, chunk) => sum + chunk.bytes, 0));
   });
 
   it('fails loudly when a bundle throws at import', async () => {
