@@ -1,7 +1,9 @@
 /**
  * `Idempotency-Key` on creating POSTs, with Powertools idempotency on the single table.
  * Its defaults are adjusted to the contract (DESIGN §4):
- * - applied only when the header is present (the key expression is null otherwise);
+ * - applied only when the header is present (the key expression is null otherwise), and
+ *   Powertools is loaded only then (idempotency-store.ts, by `import()` on the first keyed
+ *   request: most requests send no key, and a cold start should not pay for it);
  * - keyed on the caller's `sub` + the route (method and path template, `routeKey`) + the
  *   concrete path parameters + the header: another caller's same key, or the same key on
  *   another referral's notes, is a new request (a key names one request to one resource);
@@ -11,25 +13,11 @@
  *   single static partition, so idempotency never becomes a hot key.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type middy from '@middy/core';
 import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
-import { JOINTLY_TABLE } from '../dynamodb/table-definition.ts';
 import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
-import { holdReplay } from './idempotent-replay.ts';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-
-const PREFIX = 'IDEMPOTENCY#';
-
-/** Powertools' DynamoDB layer, with records keyed into their own partitions of our table. */
-class SingleTableIdempotencyLayer extends DynamoDBPersistenceLayer {
-  protected override getKey(idempotencyKey: string): Record<string, AttributeValue> {
-    const pk = idempotencyKey.startsWith(PREFIX) ? idempotencyKey : `${PREFIX}${idempotencyKey}`;
-    return { pk: { S: pk }, sk: { S: 'IDEMPOTENCY' } };
-  }
-}
+import type { IdempotencyMiddleware } from './idempotency-store.ts';
 
 /** The event property holding what the payload hash covers (set just before Powertools reads it). */
 const HASHED_PAYLOAD = 'jointlyIdempotencyPayload';
@@ -74,52 +62,32 @@ export const idempotencyClient = (endpoint?: string): DynamoDBClient =>
   new DynamoDBClient(endpoint ? { endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
 
 /** The middy middleware making a creating POST idempotent per caller and key. */
-export const idempotencyMiddleware = (options: IdempotencyOptions) => {
+export const idempotencyMiddleware = (options: IdempotencyOptions): IdempotencyMiddleware => {
   const client = options.client ?? idempotencyClient(options.endpoint);
-  const persistenceStore = new SingleTableIdempotencyLayer({
-    tableName: options.tableName,
-    awsSdkV3Client: client,
-    keyAttr: JOINTLY_TABLE.partitionKey,
-    expiryAttr: JOINTLY_TABLE.timeToLiveAttribute,
-  });
-  const config = new IdempotencyConfig({
-    // Path parameters as decoded by the gateway, not rawPath: one resource has one key
-    // whatever percent-encoding the client chose.
-    eventKeyJmesPath: IDEMPOTENCY_KEY_EXPRESSION,
-    payloadValidationJmesPath: HASHED_PAYLOAD,
-    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-    throwOnNoIdempotencyKey: false,
-  });
-  return onlyWithKey(ownRecordsOnly(makeHandlerIdempotent({ persistenceStore, config })));
-};
-
-type IdempotencyMiddleware = ReturnType<typeof makeHandlerIdempotent>;
-
-/**
- * Powertools' `onError` deletes the key's record whatever the error, including the 409
- * and 422 its own `before` throws when the record belongs to *another* request: a
- * duplicate in flight (whose lock it would free, letting a third request run the handler
- * again) or the original request (whose stored response it would erase, so a later replay
- * would create a second referral). Only a request that saved the in-progress record itself
- * (its `before` returned nothing) may delete it when its handler fails.
- */
-const ownRecordsOnly = (inner: IdempotencyMiddleware): IdempotencyMiddleware => {
-  const owners = new WeakSet<object>();
-  return {
-    before: async (request) => {
-      const replay = await inner.before?.(request);
-      if (replay === undefined) owners.add(request);
-      else holdReplay(request.event as object, replay as APIGatewayProxyStructuredResultV2);
-      // Never an early response: the replay leaves through the handler and every `after` hook.
-      return undefined;
-    },
-    after: async (request) => {
-      if (owners.has(request)) await inner.after?.(request);
-    },
-    onError: async (request) => {
-      if (owners.has(request)) await inner.onError?.(request);
-    },
+  let store: Promise<IdempotencyMiddleware> | undefined;
+  const powertools = () => {
+    store ??= import('./idempotency-store.ts').then(({ powertoolsIdempotency }) =>
+      powertoolsIdempotency({
+        tableName: options.tableName,
+        client,
+        // Path parameters as decoded by the gateway, not rawPath: one resource has one key
+        // whatever percent-encoding the client chose.
+        eventKeyJmesPath: IDEMPOTENCY_KEY_EXPRESSION,
+        payloadValidationJmesPath: HASHED_PAYLOAD,
+        expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+      }),
+    );
+    // A failed load is retried by the next request, not cached.
+    store.catch(() => {
+      store = undefined;
+    });
+    return store;
   };
+  return onlyWithKey({
+    before: async (request) => (await powertools()).before?.(request),
+    after: async (request) => (await powertools()).after?.(request),
+    onError: async (request) => (await powertools()).onError?.(request),
+  });
 };
 
 /**

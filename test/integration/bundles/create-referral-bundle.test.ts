@@ -1,6 +1,6 @@
 /**
- * The deployed artefact, not the source: CDK bundles `createReferral` exactly as it does
- * for a deployment (a `JointlyFunction`, local esbuild, the aliases of
+ * The deployed artefact, not the source: CDK bundles the referral slice's function (which
+ * serves `createReferral`) exactly as it does for a deployment (a `JointlyFunction`, local esbuild, the aliases of
  * infra/bundling/aliases.ts), and a fresh `node` imports that bundle and invokes its
  * handler with an API Gateway event, against DynamoDB Local.
  *
@@ -47,7 +47,7 @@ let probe: string;
 
 /**
  * Runs the bundle's handler on a POST /referrals in a fresh node; its result and output.
- * With an `Idempotency-Key`, Powertools idempotency's own DynamoDB client is used too.
+ * With an `Idempotency-Key`, Powertools idempotency is loaded from its lazy chunk and writes its record too.
  */
 const invokeBundle = (env: Record<string, string>, idempotencyKey?: string) => {
   const event = httpEvent({
@@ -93,7 +93,7 @@ beforeAll(async () => {
   // Bundling is on (no aws:cdk:bundling-stacks context): CDK runs esbuild as for a deployment.
   const app = new App({ outdir: path.join(workDir, 'cdk.out') });
   new JointlyFunction(new Stack(app, 'BundleProbe'), 'CreateReferral', {
-    entry: 'functions/api/referrals/create-referral.ts',
+    entry: 'functions/api/referrals/handler.ts',
     stageConfig: loadStageConfig('dev', { env: {} }),
   });
   const assets = readdirSync(app.outdir).filter((name) => name.startsWith('asset.'));
@@ -110,8 +110,11 @@ afterAll(async () => {
 
 describe('the createReferral bundle CDK builds', () => {
   it('carries the Lambda credential chain instead of the SDK default chain', () => {
-    // Prepare
-    const code = readFileSync(bundle, 'utf8');
+    // Prepare: the entry and every chunk, lazy ones included.
+    const code = readdirSync(path.dirname(bundle), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.mjs'))
+      .map((file) => readFileSync(path.join(path.dirname(bundle), file), 'utf8'))
+      .join('\n');
 
     // Assess: the log messages of the default chain's providers, which survive minification.
     expect(code).toContain('AWS_CONTAINER_CREDENTIALS_FULL_URI');
@@ -129,6 +132,10 @@ describe('the createReferral bundle CDK builds', () => {
     const { id } = JSON.parse(result.body!) as { id: string };
     const { Item } = await table.documentClient.send(new GetCommand({ TableName: table.tableName, Key: referralKeys.referral(id) }));
     expect(Item).toMatchObject({ id, toOrg: 'ecc', status: 'submitted' });
+    // The same key again, in another cold process: Powertools (its lazy chunk) replays the first answer.
+    const replay = invokeBundle(lambdaEnvironment(), 'bundle-create-1').result;
+    expect(replay.statusCode).toBe(201);
+    expect((JSON.parse(replay.body!) as { id: string }).id).toBe(id);
   });
 
   it('fails the request, with no file or metadata lookups, when the environment has no credentials', () => {
