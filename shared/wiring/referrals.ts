@@ -1,6 +1,7 @@
 /**
  * Composition root of the referral handlers: configuration read and validated once per
- * cold start, the DynamoDB adapter plugged into the referral service.
+ * cold start, secrets read while the DynamoDB connection opens, the DynamoDB adapter
+ * plugged into the referral service.
  */
 import { newUlid } from '../core/ids.ts';
 import { ORGANISATIONS } from '../core/organisations.ts';
@@ -8,6 +9,7 @@ import { pagingWith } from '../core/pagination.ts';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { loadApiSecrets } from '../platform/config/secrets.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
+import { preconnect } from '../platform/dynamodb/preconnect.ts';
 import { REFERRAL_SECRETS } from '../referrals/api/routes.ts';
 import { DynamoReferralRepository } from '../referrals/data/referral-repository.ts';
 import { parseSubjectHashKeys } from '../referrals/data/subject-hash.ts';
@@ -15,11 +17,16 @@ import { HandoffService } from '../referrals/domain/handoff-service.ts';
 import { ReferralService } from '../referrals/domain/referral-service.ts';
 
 const config = loadRuntimeConfig();
-// Exactly the keys the referral routes declare, so exactly what CDK grants their functions.
-const secrets = await loadApiSecrets(config, REFERRAL_SECRETS);
 
 /** The DynamoDB client of this function instance (the local runtime adds its middleware to it). */
 export const referralDocumentClient = createDocumentClient({ endpoint: config.dynamodbEndpoint });
+
+// Exactly the keys the referral routes declare, so exactly what CDK grants their functions;
+// read while the DynamoDB connection opens, not before it.
+const [secrets] = await Promise.all([
+  loadApiSecrets(config, REFERRAL_SECRETS),
+  preconnect(referralDocumentClient, requireTableName(config)),
+]);
 
 /** The DynamoDB repository of this function instance. */
 export const referralRepository = new DynamoReferralRepository({

@@ -1,0 +1,13 @@
+import { bundleFunction, packagesOf } from './bundle-measure.ts';
+import { FUNCTION_ENTRIES } from '../infra/function-entries.ts';
+import { bundleLayoutOf, esbuildOptionsFor } from '../infra/bundling/function-bundle.ts';
+import * as esbuild from 'esbuild';
+const id = process.argv[2]!;
+const fn = FUNCTION_ENTRIES.find((f) => f.id === id)!;
+const out = `/tmp/an/${id}`;
+const r = await esbuild.build(esbuildOptionsFor(fn.entry, out));
+const layout = bundleLayoutOf(r.metafile, out);
+const rows = layout.cold.flatMap((f) => Object.entries(f.inputs)).sort((a, b) => b[1] - a[1]);
+const filter = process.argv[3] ?? '';
+console.log(rows.filter(([k]) => k.includes(filter)).slice(0, Number(process.argv[4] ?? 40)).map(([k, b]) => `${(b / 1024).toFixed(1).padStart(6)} ${k.replace(/.*node_modules\//, '')}`).join('\n'));
+void bundleFunction; void packagesOf;
