@@ -1,17 +1,25 @@
 /**
  * Composition root of the subscription handlers that return pages (subscriptions,
  * deliveries, alerts): the subscription wiring (subscriptions.ts) and the key signing
- * their cursors, read once per cold start (from Secrets Manager when deployed).
+ * their cursors, read once per cold start (from Secrets Manager when deployed) while the
+ * DynamoDB connection opens.
  */
 import { pagingWith } from '../core/pagination.ts';
-import { loadRuntimeConfig } from '../platform/config/runtime-config.ts';
+import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { loadApiSecrets } from '../platform/config/secrets.ts';
+import { preconnect } from '../platform/dynamodb/preconnect.ts';
 import { SUBSCRIPTION_LIST_SECRETS } from '../subscriptions/api/routes.ts';
+import { subscriptionWiring } from './subscriptions.ts';
 
 export { subscriptionService } from './subscriptions.ts';
 
-// Exactly the keys the paging subscription routes declare, so exactly what CDK grants their functions.
-const secrets = await loadApiSecrets(loadRuntimeConfig(), SUBSCRIPTION_LIST_SECRETS);
+const config = loadRuntimeConfig();
+// Exactly the keys the paging subscription routes declare, so exactly what CDK grants their
+// functions; read while the DynamoDB connection opens, not before it.
+const [secrets] = await Promise.all([
+  loadApiSecrets(config, SUBSCRIPTION_LIST_SECRETS),
+  preconnect(subscriptionWiring.documentClient, requireTableName(config)),
+]);
 
 /** A list's paging, its cursors signed with this function's cursor key. */
 export const paging = pagingWith(secrets.cursorKey);
