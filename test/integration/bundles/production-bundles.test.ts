@@ -76,6 +76,17 @@ describe('every deployed bundle', () => {
     expect(inputs.filter((input) => LOCAL_ONLY_FOLDERS.some((folder) => input.startsWith(folder)))).toEqual([]);
   });
 
+  it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))(
+    '%s bundles neither mnemonist nor obliterator: the endpoint cache gets the Map-based LRU',
+    (id) => {
+      // Act
+      const { inputs } = bundles.get(id)!;
+
+      // Assess
+      expect(inputs.filter((input) => /node_modules\/(mnemonist|obliterator)\//.test(input))).toEqual([]);
+    },
+  );
+
   it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s carries no local setting or fault marker', (id) => {
     // Act
     const { code } = bundles.get(id)!;
