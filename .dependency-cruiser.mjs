@@ -26,7 +26,7 @@ const INFRASTRUCTURE_PACKAGES =
 
 /**
  * Node built-ins that do I/O. `node:net` is not among them: the domain uses its pure
- * `isIP`; a socket would come through a platform adapter anyway.
+ * `isIP` and `BlockList` (address checks); a socket would come through a platform adapter anyway.
  */
 const IO_BUILTINS = '^(node:)?(fs|dns|http|https|http2|tls|dgram|child_process|cluster|worker_threads)(/|$)';
 

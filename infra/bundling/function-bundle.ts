@@ -6,7 +6,7 @@
  * the version is the lock file's). **Code splitting** is on: the entry `index.mjs` holds what
  * every cold start needs, and what only some requests need (Powertools idempotency when an
  * `Idempotency-Key` is sent, the KMS client when a webhook secret is sealed or opened, the SQS
- * client when a delivery is redriven, the SES client when an e-mail is sent) sits in
+ * client when a delivery is retried or redriven, the SES client when an e-mail is sent) sits in
  * `chunks/*.mjs`, loaded by `import()` on the first request that needs it (decision record 46).
  * CDK's `NodejsFunction` cannot do this (it bundles with `--outfile`, and splitting needs an
  * output directory), so `JointlyFunction` stages its asset with this module's local bundling.

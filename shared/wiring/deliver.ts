@@ -2,11 +2,11 @@
  * Composition root of the delivery worker: the workers' repository (events.ts) and the
  * event-path adapters it uses: the delivery queue for retries, the sealer that opens
  * webhook secrets, the mailer and the pinned webhook transport. The Lambda entry takes the
- * defaults (SQS, KMS, SES, each made on first use, and Node's HTTP client for
- * webhooks); the local runtime and tests pass theirs.
+ * defaults (SQS, KMS, SES, each made, and its module and SDK client loaded, on first use;
+ * Node's HTTP client for webhooks); the local runtime and tests pass theirs.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
+import { awsDeliveryQueueOnDemand } from '../platform/aws/aws-job-queue-on-demand.ts';
 import { awsMailer } from '../subscriptions/data/aws-mailer.ts';
 import { awsSealer } from '../subscriptions/data/aws-sealer.ts';
 import { postPinned } from '../subscriptions/data/webhook-transport.ts';
@@ -41,7 +41,7 @@ export const deliverHandler = (adapters: DeliverAdapters = {}) => {
   const eventConfig = loadEventConfig();
   return createDeliverHandler({
     repository: deliveryRepositoryOn(adapters.documentClient),
-    deliveryQueue: adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueue(eventConfig)),
+    deliveryQueue: adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueueOnDemand(eventConfig)),
     sealer: adapters.sealer ?? sealerOnFirstUse(() => awsSealer(eventConfig)),
     mailer: adapters.mailer ?? mailerOnFirstUse(() => awsMailer(eventConfig)),
     webhookTransport: adapters.webhookTransport ?? pinnedWebhookTransport(eventConfig.webhookPolicy),

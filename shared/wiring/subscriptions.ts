@@ -5,8 +5,8 @@
  * also need the cursor key: they import subscription-lists.ts, so the others neither
  * bundle the Secrets Manager client nor call it at cold start.
  *
- * `subscriptionWiring` is the deployed one (KMS sealer and SQS queue, each made on first
- * use). The handlers that seal or queue (create, redrive) are built from a wiring, so the
+ * `subscriptionWiring` is the deployed one (KMS sealer and SQS queue, each made, and its
+ * module and SDK client loaded, on first use). The handlers that seal or queue (create, redrive) are built from a wiring, so the
  * local runtime builds them again on its own (`createSubscriptionWiring` with its sealer
  * and queue); the others use no event-path adapter and run on this one everywhere.
  */
@@ -18,7 +18,7 @@ import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
 import { systemResolver } from '../subscriptions/data/system-resolver.ts';
 import { DynamoSubscriptionRepository } from '../subscriptions/data/subscription-repository.ts';
 import { SubscriptionService } from '../subscriptions/domain/subscription-service.ts';
-import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
+import { awsDeliveryQueueOnDemand } from '../platform/aws/aws-job-queue-on-demand.ts';
 import { awsSealer } from '../subscriptions/data/aws-sealer.ts';
 import { jobQueueOnFirstUse, sealerOnFirstUse } from '../platform/aws/on-first-use.ts';
 import { loadEventConfig } from '../platform/config/event-config.ts';
@@ -48,7 +48,7 @@ export const createSubscriptionWiring = (adapters: SubscriptionAdapters = {}): S
   const eventConfig = loadEventConfig();
   const documentClient = adapters.documentClient ?? createDocumentClient({ endpoint: config.dynamodbEndpoint });
   const subscriptionRepository = new DynamoSubscriptionRepository({ client: documentClient, tableName: requireTableName(config) });
-  const deliveryQueue = adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueue(eventConfig));
+  const deliveryQueue = adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueueOnDemand(eventConfig));
   const subscriptionService = new SubscriptionService({
     repository: subscriptionRepository,
     sealer: adapters.sealer ?? sealerOnFirstUse(() => awsSealer(eventConfig)),

@@ -1,8 +1,9 @@
 /**
  * The AWS adapter of the {@link JobQueue} port: an SQS queue (SendMessage), and the maker
- * of the delivery queue. Only the composition roots of functions that queue deliveries
- * (fan-out, deliver, the subscription API's redrive) import it, so only their bundles hold
- * the SQS client.
+ * of the delivery queue. Only the functions that queue deliveries hold the SQS client: the
+ * fan-out's composition root imports this module (it queues on nearly every invocation);
+ * the delivery worker's retries and the subscription API's redrive load it on demand
+ * (aws-job-queue-on-demand.ts).
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';

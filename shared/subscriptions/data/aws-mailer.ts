@@ -1,13 +1,20 @@
 /**
  * The maker of the SES mailer (mailers.ts), sending from `JOINTLY_SES_SENDER`. Only the
- * delivery worker's composition root imports it, so only its bundle holds the SES client.
+ * delivery worker's composition root imports it, so only its bundle holds the SES client,
+ * and there only as a chunk loaded on demand: only e-mail deliveries need it.
  */
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { requiredSetting, type AwsAdapterMaker } from '../../platform/aws/on-first-use.ts';
 import { EVENT_ENV } from '../../platform/config/environment.ts';
-import { SesMailer } from './mailers.ts';
 import type { Mailer } from '../../core/messaging-ports.ts';
 
-/** SES v2 with a default client, sending from `JOINTLY_SES_SENDER`. */
-export const awsMailer: AwsAdapterMaker<Mailer> = (config) =>
-  new SesMailer({ client: new SESv2Client({}), from: requiredSetting(config.sesSender, EVENT_ENV.sesSender, 'send e-mail') });
+/**
+ * SES v2 with a default client, sending from `JOINTLY_SES_SENDER`; the mailer's module (and
+ * the SES client) loaded by `import()` once the setting is known to be there. The adapter
+ * module, not `@aws-sdk/client-sesv2`: a namespace import of the client would keep every
+ * SES command in the chunk.
+ */
+export const awsMailer: AwsAdapterMaker<Mailer> = async (config) => {
+  const from = requiredSetting(config.sesSender, EVENT_ENV.sesSender, 'send e-mail');
+  const { SesMailer } = await import('./mailers.ts');
+  return new SesMailer({ from });
+};

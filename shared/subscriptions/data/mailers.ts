@@ -2,15 +2,17 @@
  * The SES mailer. Alert e-mails carry a one-line summary and a link, never personal data,
  * and a `Jointly-Event-Id` header so a recipient's system can dedupe retried deliveries.
  * (The local runtime writes them as `.eml` files instead: infra/local/adapters/local-mailer.ts.)
+ * Deployed, this module is loaded on demand by its maker (aws-mailer.ts), and the SES
+ * client with it.
  */
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { MailMessage, Mailer } from '../../core/messaging-ports.ts';
 import { EVENT_ID_HEADER } from '../domain/webhook-signature.ts';
 
 /** Options of {@link SesMailer}. */
 export interface SesMailerOptions {
-  /** An SES v2 client (only `send` is used). */
-  readonly client: Pick<SESv2Client, 'send'>;
+  /** An SES v2 client (only `send` is used); a default one otherwise. */
+  readonly client?: Pick<SESv2Client, 'send'>;
   /** The verified sender identity (`JOINTLY_SES_SENDER`). */
   readonly from: string;
 }
@@ -21,7 +23,7 @@ export class SesMailer implements Mailer {
   private readonly from: string;
 
   constructor(options: SesMailerOptions) {
-    this.client = options.client;
+    this.client = options.client ?? new SESv2Client({});
     this.from = options.from;
   }
 

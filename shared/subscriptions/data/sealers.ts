@@ -4,6 +4,8 @@
  * it belongs to (the KMS encryption context), so a sealed value copied onto another
  * subscription, or used for anything else, will not open. (The local runtime's sealer,
  * infra/local/adapters/local-sealer.ts, binds the same context as AES-GCM additional data.)
+ * Deployed, this module is loaded on demand by its maker (aws-sealer.ts), and the KMS
+ * client with it: nothing a cold start loads may import it statically.
  */
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { SealContext, SecretSealer } from '../../core/messaging-ports.ts';

@@ -11,8 +11,7 @@
  * socket opened to the address that was checked. Redirects are never followed (the
  * caller sets `redirect: 'manual'` and treats a 3xx as a failure).
  */
-import { isIP, type LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 export type WebhookPolicy = 'public-https' | 'allow-loopback';
 
@@ -26,14 +25,16 @@ export class WebhookAddressRefusedError extends WebhookUrlRejectedError {
 }
 
 /**
- * Ranges refused on top of everything `ipaddr.js` does not class as `unicast`. Most are
- * addresses that embed or translate to an IPv4 address (so a private IPv4 could hide
- * inside them: mapped, compatible, NAT64, 6to4, Teredo), the rest special-purpose ranges
- * named here so the refusal does not hang on the library's table alone.
+ * Every range a webhook may not be sent to, besides IPv6 outside 2000::/3: the IANA
+ * special-purpose registries' entries that are not global unicast, and the IPv6 ranges that
+ * embed or translate to an IPv4 address (so a private IPv4 could hide inside them: mapped,
+ * compatible, NAT64, 6to4, Teredo). It is the whole list, not additions to a library's: it
+ * holds every range ipaddr.js (used here before) did not class as `unicast`, AS112 and AMT
+ * included, so no address it refused is allowed now.
  */
-const REFUSED_RANGES: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
+const REFUSED_RANGES: readonly string[] = [
   // IPv6 that carries an IPv4 address
-  '::/96', // IPv4-compatible (deprecated), and :: itself
+  '::/96', // IPv4-compatible (deprecated), and :: and ::1 themselves
   '::ffff:0:0/96', // IPv4-mapped
   '::ffff:0:0:0/96', // IPv4-translated (RFC 6145)
   '64:ff9b::/96', // NAT64 well-known prefix
@@ -42,8 +43,9 @@ const REFUSED_RANGES: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
   '2001::/32', // Teredo
   // IPv6 special purpose
   '100::/64', // discard-only
-  '2001::/23', // IETF protocol assignments (benchmarking 2001:2::/48, ORCHID, …)
+  '2001::/23', // IETF protocol assignments (benchmarking 2001:2::/48, AMT 2001:3::/32, AS112 2001:4:112::/48, ORCHID, …)
   '2001:db8::/32', // documentation
+  '2620:4f:8000::/48', // AS112 direct delegation (RFC 7534)
   '3fff::/20', // documentation (RFC 9637)
   '5f00::/16', // segment routing SIDs
   'fc00::/7', // unique local
@@ -59,36 +61,80 @@ const REFUSED_RANGES: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
   '172.16.0.0/12', // private
   '192.0.0.0/24', // IETF protocol assignments
   '192.0.2.0/24', // documentation (TEST-NET-1)
+  '192.31.196.0/24', // AS112 (RFC 7535)
+  '192.52.193.0/24', // AMT relay anycast (RFC 7450)
   '192.88.99.0/24', // 6to4 relay anycast (deprecated)
   '192.168.0.0/16', // private
+  '192.175.48.0/24', // AS112 direct delegation (RFC 7534)
   '198.18.0.0/15', // benchmarking
   '198.51.100.0/24', // documentation (TEST-NET-2)
   '203.0.113.0/24', // documentation (TEST-NET-3)
   '224.0.0.0/4', // multicast
-  '240.0.0.0/4', // reserved, and the broadcast address
-].map((cidr) => ipaddr.parseCIDR(cidr));
+  '240.0.0.0/4', // reserved, and the broadcast address 255.255.255.255
+];
+
+/**
+ * A `BlockList` of the ranges of one family. The families are kept in separate lists because
+ * a list compares across them: an IPv4 rule also matches the IPv4-mapped IPv6 form of its
+ * addresses, and an IPv6 rule such as ::ffff:0:0/96 matches every IPv4 address. With one
+ * family per list, a rule matches only the addresses written in its own family.
+ */
+const blockListOf = (family: 4 | 6, cidrs: readonly string[]): BlockList => {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [network = '', bits] = cidr.split('/');
+    if (isIP(network) === family) list.addSubnet(network, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
+  }
+  return list;
+};
+
+const REFUSED_V4 = blockListOf(4, REFUSED_RANGES);
+const REFUSED_V6 = blockListOf(6, REFUSED_RANGES);
 
 /** IPv6 global unicast is 2000::/3: anything outside it is unassigned or special. */
-const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+const GLOBAL_UNICAST_V6 = blockListOf(6, ['2000::/3']);
+
+/** Loopback: 127/8, and ::1 alone (not ::ffff:127.0.0.1, which is refused as IPv4-mapped). */
+const LOOPBACK_V4 = blockListOf(4, ['127.0.0.0/8']);
+const LOOPBACK_V6 = blockListOf(6, ['::1/128']);
 
 /** Hosts the local policy lets through to loopback. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
+ * The family of `address` if it is a plain IP literal (`isIP` is strict: no `0x7f.1`-style
+ * forms), else 0. A zone id (`fe80::1%eth0`) counts as not an address: `isIP` accepts it but
+ * a `BlockList` cannot parse it (it would match no rule), and a scoped address is never a
+ * global one.
+ */
+const familyOf = (address: string): 0 | 4 | 6 => (address.includes('%') ? 0 : (isIP(address) as 0 | 4 | 6));
+
+/**
  * Whether `address` (an IP literal) is a global unicast address a webhook may be sent to:
- * `ipaddr.js` classes it `unicast` and it is in none of {@link REFUSED_RANGES}.
+ * in none of {@link REFUSED_RANGES} and, for IPv6, within 2000::/3.
  */
 export const isPublicAddress = (address: string): boolean => {
-  // `isIP` is strict (no `0x7f.1`-style forms, no zone ids); ipaddr.js then classes it.
-  if (isIP(address) === 0) return false;
-  const parsed = ipaddr.parse(address);
-  if (parsed.range() !== 'unicast') return false;
-  if (parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6)) return false;
-  return !REFUSED_RANGES.some(([network, bits]) => network.kind() === parsed.kind() && parsed.match(network, bits));
+  switch (familyOf(address)) {
+    case 4:
+      return !REFUSED_V4.check(address, 'ipv4');
+    case 6:
+      return GLOBAL_UNICAST_V6.check(address, 'ipv6') && !REFUSED_V6.check(address, 'ipv6');
+    default:
+      return false;
+  }
 };
 
 /** Whether `address` is a loopback address (127/8 or ::1). */
-const isLoopbackAddress = (address: string): boolean => isIP(address) !== 0 && ipaddr.parse(address).range() === 'loopback';
+const isLoopbackAddress = (address: string): boolean => {
+  switch (familyOf(address)) {
+    case 4:
+      return LOOPBACK_V4.check(address, 'ipv4');
+    case 6:
+      return LOOPBACK_V6.check(address, 'ipv6');
+    default:
+      return false;
+  }
+};
 
 /** Resolves a host to all its addresses: the system's (subscriptions/data/system-resolver.ts) or a test's. */
 export type Resolver = (host: string) => Promise<string[]>;

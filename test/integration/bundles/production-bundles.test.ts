@@ -4,7 +4,9 @@
  * module of the local runtime (infra/local: the in-process bus and queues, the `.eml`
  * mailer, the AES sealer, the fault injectors), of the tests or of the scripts is bundled,
  * and no trace of them — their settings and markers — is left in the code. Each function
- * carries only the AWS SDK clients of the adapters its composition root names.
+ * carries only the AWS SDK clients of the adapters its composition root names, and loads
+ * at its cold start only those it needs on every invocation: the clients only some
+ * requests need (KMS, SES, SQS outside the fan-out) are in chunks loaded by `import()`.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,8 +62,9 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-const sdkClientsOf = (id: string): string[] =>
-  SDK_CLIENTS.filter((client) => bundles.get(id)!.inputs.some((input) => input.includes(`node_modules/${client}/`)));
+/** The SDK clients in any file of `id`'s bundle (`inputs`) or in what its cold start loads (`coldInputs`). */
+const sdkClientsOf = (id: string, where: 'inputs' | 'coldInputs' = 'inputs'): string[] =>
+  SDK_CLIENTS.filter((client) => bundles.get(id)![where].some((input) => input.includes(`node_modules/${client}/`)));
 
 describe('every deployed bundle', () => {
   it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s bundles no module of the local runtime, the tests or the scripts', (id) => {
@@ -72,6 +75,17 @@ describe('every deployed bundle', () => {
     expect(inputs.length).toBeGreaterThan(0);
     expect(inputs.filter((input) => LOCAL_ONLY_FOLDERS.some((folder) => input.startsWith(folder)))).toEqual([]);
   });
+
+  it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))(
+    '%s bundles neither mnemonist nor obliterator: the endpoint cache gets the Map-based LRU',
+    (id) => {
+      // Act
+      const { inputs } = bundles.get(id)!;
+
+      // Assess
+      expect(inputs.filter((input) => /node_modules\/(mnemonist|obliterator)\//.test(input))).toEqual([]);
+    },
+  );
 
   it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s carries no local setting or fault marker', (id) => {
     // Act
@@ -95,12 +109,12 @@ describe('the event-path bundles', () => {
         'shared/subscriptions/api/deliver-handler.ts',
       ]),
     );
-    expect(sdkClientsOf('deliver')).toEqual(['@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms']);
   });
 
   it.each([
     ['publisher', ['@aws-sdk/client-eventbridge']],
     ['fanOut', ['@aws-sdk/client-sqs']],
+    ['deliver', ['@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms']],
     ['metrics', []],
     ['slaSweep', []],
     ['subscriptionsApi', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
@@ -114,5 +128,42 @@ describe('the event-path bundles', () => {
 
     // Assess
     expect(clients).toEqual(expected);
+  });
+});
+
+describe('SDK clients only some requests need', () => {
+  it.each([
+    ['deliver', ['@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms']],
+    ['subscriptionsApi', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
+  ])('%s holds %j in chunks its cold start does not load', (id, onDemand) => {
+    // Act
+    const all = sdkClientsOf(id);
+    const cold = sdkClientsOf(id, 'coldInputs');
+
+    // Assess
+    expect(all).toEqual(expect.arrayContaining(onDemand));
+    expect(cold.filter((client) => onDemand.includes(client))).toEqual([]);
+  });
+
+  it.each([
+    ['deliver', ['shared/platform/aws/aws-job-queue.ts', 'shared/subscriptions/data/mailers.ts', 'shared/subscriptions/data/sealers.ts']],
+    ['subscriptionsApi', ['shared/platform/aws/aws-job-queue.ts', 'shared/subscriptions/data/sealers.ts']],
+  ])('%s loads their adapters on demand too: %j', (id, adapters) => {
+    // Act
+    const { inputs, coldInputs } = bundles.get(id)!;
+
+    // Assess
+    expect(inputs).toEqual(expect.arrayContaining(adapters));
+    expect(coldInputs.filter((input) => adapters.includes(input))).toEqual([]);
+  });
+
+  it('the fan-out, which queues on nearly every invocation, and the publisher, which publishes on every one, load theirs at once', () => {
+    // Act
+    const fanOut = sdkClientsOf('fanOut', 'coldInputs');
+    const publisher = sdkClientsOf('publisher', 'coldInputs');
+
+    // Assess
+    expect(fanOut).toEqual(['@aws-sdk/client-sqs']);
+    expect(publisher).toEqual(['@aws-sdk/client-eventbridge']);
   });
 });

@@ -1,15 +1,17 @@
 /**
  * The AWS adapters: PutEvents ≤ 10 entries per call with the bus's source/detail-type/detail,
  * partial failures returned by event id; SQS messages with JSON bodies and delays ≤ 900 s;
- * each made on first use, a missing setting failing that use with a sentence naming it.
+ * each made on first use (once, however many uses race for it), a missing setting failing
+ * that use with a sentence naming it.
  */
 import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { awsEventBus, EventBridgeBus } from '#shared/platform/aws/aws-event-bus.ts';
 import { SqsJobQueue } from '#shared/platform/aws/aws-job-queue.ts';
-import { busOnFirstUse } from '#shared/platform/aws/on-first-use.ts';
-import type { EventBus } from '#shared/core/messaging-ports.ts';
+import { awsDeliveryQueueOnDemand } from '#shared/platform/aws/aws-job-queue-on-demand.ts';
+import { busOnFirstUse, jobQueueOnFirstUse } from '#shared/platform/aws/on-first-use.ts';
+import type { DeliveryJob, EventBus, JobQueue } from '#shared/core/messaging-ports.ts';
 import { loadEventConfig } from '#shared/platform/config/event-config.ts';
 import type { PublishedEvent } from '#shared/core/event-envelope.ts';
 
@@ -130,5 +132,50 @@ describe('adapters made on first use', () => {
     // Assess
     expect(madeBeforeUse).toBe(0);
     expect(made).toBe(2);
+  });
+
+  it('makes an adapter with an asynchronous maker once, however many first uses race for it', async () => {
+    // Prepare
+    let made = 0;
+    const sent: number[] = [];
+    const real: JobQueue<DeliveryJob> = { send: async (job) => void sent.push(job.attempt) };
+    const queue = jobQueueOnFirstUse(async () => {
+      made += 1;
+      // As an import() would: the making finishes on a later turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      return real;
+    });
+    const job = (attempt: number) => ({ subscriptionId: 's', ownerSub: 'o', attempt, event: event(attempt) });
+
+    // Act
+    await Promise.all([queue.send(job(1)), queue.send(job(2)), queue.send(job(3))]);
+
+    // Assess
+    expect(made).toBe(1);
+    expect(sent.sort()).toEqual([1, 2, 3]);
+  });
+});
+
+describe('awsDeliveryQueueOnDemand', () => {
+  it('is the SQS queue at JOINTLY_DELIVERY_QUEUE_URL, its module loaded when it is made', async () => {
+    // Prepare
+    const config = loadEventConfig({ JOINTLY_DELIVERY_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/1/q' });
+
+    // Act
+    const queue = await awsDeliveryQueueOnDemand(config);
+
+    // Assess
+    expect(queue).toBeInstanceOf(SqsJobQueue);
+  });
+
+  it('without the queue URL fails the first send with a sentence naming the variable', async () => {
+    // Prepare
+    const queue = jobQueueOnFirstUse(() => awsDeliveryQueueOnDemand(loadEventConfig({})));
+
+    // Act
+    const sending = queue.send({ subscriptionId: 's', ownerSub: 'o', attempt: 1, event: event(1) });
+
+    // Assess
+    await expect(sending).rejects.toThrow('JOINTLY_DELIVERY_QUEUE_URL is not set');
   });
 });

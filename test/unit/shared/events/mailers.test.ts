@@ -1,6 +1,9 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import { SesMailer } from '#shared/subscriptions/data/mailers.ts';
+import { awsMailer } from '#shared/subscriptions/data/aws-mailer.ts';
+import { ConfigurationError } from '#shared/platform/config/runtime-config.ts';
+import { loadEventConfig } from '#shared/platform/config/event-config.ts';
 import type { MailMessage } from '#shared/core/messaging-ports.ts';
 
 const message: MailMessage = {
@@ -36,5 +39,30 @@ describe('SesMailer', () => {
         },
       },
     });
+  });
+});
+
+describe('awsMailer', () => {
+  it('is SES from JOINTLY_SES_SENDER, its module loaded when it is made', async () => {
+    // Prepare
+    const config = loadEventConfig({ JOINTLY_SES_SENDER: 'alerts@jointly.example' });
+
+    // Act
+    const mailer = await awsMailer(config);
+
+    // Assess
+    expect(mailer).toBeInstanceOf(SesMailer);
+  });
+
+  it('without the sender says which variable to set', async () => {
+    // Prepare
+    const config = loadEventConfig({});
+
+    // Act
+    const making = Promise.resolve().then(() => awsMailer(config));
+
+    // Assess
+    await expect(making).rejects.toThrow(ConfigurationError);
+    await expect(making).rejects.toThrow(/JOINTLY_SES_SENDER is not set/);
   });
 });

@@ -7,6 +7,7 @@ import {
   checkWebhookUrlSyntax,
   isPublicAddress,
   pinnedLookup,
+  resolveCheckedAddress,
   WebhookAddressRefusedError,
   WebhookUrlRejectedError,
 } from '#shared/subscriptions/domain/webhook-url.ts';
@@ -20,6 +21,10 @@ describe('isPublicAddress: only global unicast', () => {
     ['the address just above 198.18/15', '198.20.0.0'],
     ['a public IPv6 address', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'],
     ['a public IPv6 address in 2a00::/12', '2a00:1450:4009:81f::200e'],
+    ['a public IPv6 address written in capitals', '2A00:1450:4009:81F::200E'],
+    ['the address just above 2001::/23', '2001:200::1'],
+    ['the address just below 192.0.2/24', '192.0.1.255'],
+    ['a public IPv6 address with an IPv4-style tail outside the translated ranges', '2a00::8.8.8.8'],
   ])('allows %s (%s)', (_, address) => {
     // Prepare / Act
     const result = isPublicAddress(address);
@@ -77,7 +82,14 @@ describe('isPublicAddress: only global unicast', () => {
     ['link-local', 'fe80::1'],
     ['site-local (deprecated)', 'fec0::1'],
     ['multicast', 'ff02::1'],
+    ['AS112 (RFC 7535)', '192.31.196.1'],
+    ['AS112 direct delegation (RFC 7534)', '192.175.48.6'],
+    ['AMT relay anycast', '192.52.193.1'],
+    ['IPv6 AS112 direct delegation', '2620:4f:8000::1'],
+    ['IPv6 AMT', '2001:3::1'],
     ['a zone id', 'fe80::1%eth0'],
+    ['a global address with a zone id (scoped, so not global)', '2a00:1450:4009:81f::200e%eth0'],
+    ['an IPv6 address written in capitals, in a refused range', 'FE80::1'],
     ['not an IP at all', 'not-an-ip'],
     ['a shorthand IPv4 form (0x7f.1)', '0x7f.1'],
   ])('refuses %s (%s)', (_, address) => {
@@ -165,6 +177,39 @@ describe('assertDeliverableUrl', () => {
 
     // Assess
     await expect(checking).rejects.toThrow('host does not resolve');
+  });
+});
+
+describe('resolveCheckedAddress under the local policy', () => {
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['elsewhere in 127/8', '127.8.9.10'],
+    ['::1', '::1'],
+    ['::1 written out', '0:0:0:0:0:0:0:1'],
+  ])('lets localhost through to loopback: %s', async (_, address) => {
+    // Prepare
+    const resolve = async () => [address];
+
+    // Act
+    const checked = await resolveCheckedAddress(new URL('http://localhost:8080/hook'), 'allow-loopback', resolve);
+
+    // Assess
+    expect(checked).toBe(address);
+  });
+
+  it.each([
+    ['the IPv4-mapped form of 127.0.0.1 (mapped, not loopback)', '::ffff:127.0.0.1'],
+    ['a private address', '10.0.0.1'],
+    ['loopback with a zone id', '::1%lo'],
+  ])('refuses localhost resolving to %s', async (_, address) => {
+    // Prepare
+    const resolve = async () => [address];
+
+    // Act
+    const checking = resolveCheckedAddress(new URL('http://localhost:8080/hook'), 'allow-loopback', resolve);
+
+    // Assess
+    await expect(checking).rejects.toBeInstanceOf(WebhookAddressRefusedError);
   });
 });
 
