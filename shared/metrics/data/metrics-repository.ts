@@ -10,13 +10,15 @@
  * event is counted exactly once however often it arrives, and — every update being an
  * ADD — in whatever order.
  *
- * Read: one Query per service area × month × shard (`sk` range of the days asked for).
+ * Read: one Query per shard, over the `sk` range of the days asked for (every service area
+ * and month of a shard shares its partition, day first). A range that does not fit in one
+ * page is split where the page ended, so its remaining days are read in parallel rather
+ * than page after page.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventDeltas, MetricsReader, MetricsRecorder, RecordResult } from '../domain/ports.ts';
 import { mergeDeltas, type CellDelta, type CellRow } from '../domain/counters.ts';
-import { monthsBetween } from '../domain/summary.ts';
 import { idempotencyKeys, metricsKeys, METRICS_SHARDS } from '../../platform/dynamodb/keys.ts';
 
 /** The consumer name in consumed-marker keys. */
@@ -41,14 +43,16 @@ export interface DynamoMetricsRepositoryOptions {
   readonly tableName: string;
   /** Pause before retrying after a transaction conflict (tests make it 0). */
   readonly conflictDelayMs?: (attempt: number) => number;
-  /** Parallel Queries of one summary. */
+  /** Queries of one summary in flight at once. */
   readonly readConcurrency?: number;
+  /** Items per Query page (`Limit`); unset, DynamoDB's 1 MB page. Tests make it small to exercise paging. */
+  readonly pageSize?: number;
 }
 
 const NOT_COUNTERS = new Set(['pk', 'sk']);
 
-/** The counters of a stored cell item. */
-const countersOf = (item: Record<string, unknown>): Record<string, number> =>
+/** The counters of a stored cell item: every number but the keys. */
+export const countersOf = (item: Record<string, unknown>): Record<string, number> =>
   Object.fromEntries(Object.entries(item).filter(([name, value]) => !NOT_COUNTERS.has(name) && typeof value === 'number')) as Record<
     string,
     number
@@ -60,12 +64,14 @@ export class DynamoMetricsRepository implements MetricsReader, MetricsRecorder {
   private readonly tableName: string;
   private readonly conflictDelayMs: (attempt: number) => number;
   private readonly readConcurrency: number;
+  private readonly pageSize: number | undefined;
 
   constructor(options: DynamoMetricsRepositoryOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
     this.conflictDelayMs = options.conflictDelayMs ?? ((attempt) => Math.random() * 20 * 2 ** attempt);
     this.readConcurrency = options.readConcurrency ?? 16;
+    this.pageSize = options.pageSize;
   }
 
   /**
@@ -153,52 +159,66 @@ export class DynamoMetricsRepository implements MetricsReader, MetricsRecorder {
     );
   }
 
-  /** Every cell of these service areas on the days `from`–`to`: one Query per service area × month × shard. */
+  /**
+   * Every cell of these service areas on the days `from`–`to`: one Query per shard over the
+   * days' sort-key range (other service areas' cells in the range are read and dropped: a
+   * filter expression may not name a key attribute, and one Query beats one per area).
+   */
   async readCells(query: { readonly serviceAreas: readonly string[]; readonly from: string; readonly to: string }): Promise<CellRow[]> {
-    const plans = query.serviceAreas.flatMap((serviceArea) =>
-      monthsBetween(query.from, query.to).flatMap((month) =>
-        Array.from({ length: METRICS_SHARDS }, (_, shard) => ({
-          serviceArea,
-          month,
-          shard,
-          ...metricsKeys.dayRange(
-            month === query.from.slice(0, 7) ? query.from.slice(8, 10) : '01',
-            month === query.to.slice(0, 7) ? query.to.slice(8, 10) : '31',
-          ),
-        })),
-      ),
-    );
+    const serviceAreas = new Set(query.serviceAreas);
     const rows: CellRow[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < plans.length) {
-        const plan = plans[next++]!;
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
-              ExpressionAttributeValues: {
-                ':pk': metricsKeys.partition(plan.serviceArea, plan.month, plan.shard),
-                ':lower': plan.lower,
-                ':upper': plan.upper,
-              },
-              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-            }),
-          );
-          for (const item of page.Items ?? []) {
-            const [dd, fromOrg, toOrg, priority] = String(item.sk).split('#');
-            rows.push({
-              cell: { day: `${plan.month}-${dd}`, serviceArea: plan.serviceArea, fromOrg: fromOrg!, toOrg: toOrg!, priority: priority! },
-              counters: countersOf(item),
-            });
-          }
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
+    const send = limitConcurrency(this.readConcurrency);
+    const readDays = async (shard: number, from: string, to: string, startKey?: Record<string, unknown>): Promise<void> => {
+      const range = metricsKeys.dayRange(from, to);
+      const page = await send(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+            ExpressionAttributeValues: { ':pk': metricsKeys.partition(shard), ':lower': range.lower, ':upper': range.upper },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            ...(this.pageSize ? { Limit: this.pageSize } : {}),
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) {
+        const cell = metricsKeys.cellOf(String(item.sk));
+        if (serviceAreas.has(cell.serviceArea)) rows.push({ cell, counters: countersOf(item) });
       }
+      const next = page.LastEvaluatedKey;
+      if (!next) return;
+      // More to read: the days after the page's last one are split off and read alongside.
+      const lastDay = metricsKeys.cellOf(String(next.sk)).day;
+      if (lastDay >= to) return readDays(shard, from, to, next);
+      const middle = middleDay(lastDay, to);
+      await Promise.all([readDays(shard, from, middle, next), readDays(shard, dayAfter(middle), to)]);
     };
-    await Promise.all(Array.from({ length: Math.min(this.readConcurrency, plans.length) }, worker));
+    await Promise.all(Array.from({ length: METRICS_SHARDS }, (_, shard) => readDays(shard, query.from, query.to)));
     return rows;
   }
 }
+
+const DAY_MS = 86_400_000;
+const timeOfDay = (day: string): number => Date.parse(`${day}T00:00:00Z`);
+const dayAt = (time: number): string => new Date(time).toISOString().slice(0, 10);
+const dayAfter = (day: string): string => dayAt(timeOfDay(day) + DAY_MS);
+/** The day halfway from `first` to `last` (`first` ≤ it < `last` when `first` < `last`). */
+const middleDay = (first: string, last: string): string =>
+  dayAt(timeOfDay(first) + Math.floor((timeOfDay(last) - timeOfDay(first)) / DAY_MS / 2) * DAY_MS);
+
+/** Runs at most `limit` of the tasks given to it at once; the others wait their turn. */
+const limitConcurrency = (limit: number) => {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+};

@@ -160,24 +160,39 @@ export const idempotencyKeys = {
 };
 
 /**
- * Number of write shards of each metrics partition; fixed forever (changing it is a re-key).
- * At 10× the national peak the busiest shard takes < 20 % of a partition's 1,000 WCU
- * (README "Metrics: hot partitions").
+ * Number of write shards of the metrics counters; fixed forever (changing it is a re-key).
+ * At 10× the national peak the busiest shard takes < 30 % of a partition's 1,000 WCU
+ * (docs/capacity-and-cost.md "Hot partitions").
  */
 export const METRICS_SHARDS = 8;
 
+/** The fields of a metrics counter cell that its key carries. */
+export interface MetricCellKey {
+  readonly day: string;
+  readonly serviceArea: string;
+  readonly fromOrg: string;
+  readonly toOrg: string;
+  readonly priority: string;
+}
+
 export const metricsKeys = {
   /**
-   * A cell's counters: partition = service area × month × shard (a stable hash of the
-   * referral id, so one referral's cells always share a shard), sort key = day × org pair ×
-   * priority. `day` is `YYYY-MM-DD` (Europe/London). A period's summary is one Query per
-   * service area × month × shard, `sk BETWEEN "<first DD>#" AND "<last DD>#~"`.
+   * A cell's counters: partition = shard (a stable hash of the referral id, so one
+   * referral's cells always share a shard), sort key = day × service area × org pair ×
+   * priority, the day first (`YYYY-MM-DD`, Europe/London). Any period of every service
+   * area is therefore one sort-key range per shard: a summary is {@link METRICS_SHARDS}
+   * Queries whatever its length, the service areas and months it spans.
    */
-  counter: (cell: { day: string; serviceArea: string; fromOrg: string; toOrg: string; priority: string }, shard: number) => ({
-    pk: metricsKeys.partition(cell.serviceArea, cell.day.slice(0, 7), shard),
-    sk: `${cell.day.slice(8, 10)}#${cell.fromOrg}#${cell.toOrg}#${cell.priority}`,
+  counter: (cell: MetricCellKey, shard: number) => ({
+    pk: metricsKeys.partition(shard),
+    sk: `${cell.day}#${cell.serviceArea}#${cell.fromOrg}#${cell.toOrg}#${cell.priority}`,
   }),
-  partition: (serviceArea: string, month: string, shard: number) => `METRICS#${serviceArea}#${month}#${shard}`,
+  partition: (shard: number) => `METRICS#${shard}`,
+  /** The cell a counter item's sort key names (the inverse of {@link metricsKeys.counter}'s `sk`). */
+  cellOf: (sk: string): MetricCellKey => {
+    const [day = '', serviceArea = '', fromOrg = '', toOrg = '', priority = ''] = sk.split('#');
+    return { day, serviceArea, fromOrg, toOrg, priority };
+  },
   /** The shard a referral's counters live in (FNV-1a, like the SLA index). */
   shardOf: (referralId: string): number => {
     let hash = 0x811c9dc5;
@@ -187,6 +202,25 @@ export const metricsKeys = {
     }
     return (hash >>> 0) % METRICS_SHARDS;
   },
-  /** `sk` bounds of the days `fromDay`–`toDay` (two-digit `DD`) of a month partition. */
+  /** `sk` bounds of the days `fromDay`–`toDay` (`YYYY-MM-DD`, inclusive) of a shard. */
   dayRange: (fromDay: string, toDay: string) => ({ lower: `${fromDay}#`, upper: `${toDay}#~` }),
+};
+
+/**
+ * The counters' first layout, written until 2026-12-03: partition = service area × month ×
+ * shard, sort key = `<DD>#<fromOrg>#<toOrg>#<priority>`. A summary had to Query every
+ * service area × month × shard (48 for a week across a month's end). Nothing writes it now;
+ * only `npm run metrics:rekey` reads it, to move a stage's cells into {@link metricsKeys}.
+ */
+export const legacyMetricsKeys = {
+  counter: (cell: MetricCellKey, shard: number) => ({
+    pk: legacyMetricsKeys.partition(cell.serviceArea, cell.day.slice(0, 7), shard),
+    sk: `${cell.day.slice(8, 10)}#${cell.fromOrg}#${cell.toOrg}#${cell.priority}`,
+  }),
+  partition: (serviceArea: string, month: string, shard: number) => `METRICS#${serviceArea}#${month}#${shard}`,
+  /** The cell a legacy item names: its day from the partition's month and the sort key's `DD`. */
+  cellOf: (serviceArea: string, month: string, sk: string): MetricCellKey => {
+    const [dd = '', fromOrg = '', toOrg = '', priority = ''] = sk.split('#');
+    return { day: `${month}-${dd}`, serviceArea, fromOrg, toOrg, priority };
+  },
 };

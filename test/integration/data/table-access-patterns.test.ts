@@ -374,27 +374,37 @@ describe('user, subscription, idempotency and metrics patterns', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
   });
 
-  it("reads a month's metrics counters of one shard, a day range by sort-key range", async () => {
+  it("reads one shard's metrics counters of a day range, every service area and month, by one sort-key range", async () => {
     // Prepare
-    const cell = (day: string) => ({ day, serviceArea: 'rapid-response', fromOrg: 'provide', toOrg: 'ecc', priority: 'urgent' });
+    const cell = (day: string, serviceArea = 'rapid-response') => ({
+      day,
+      serviceArea,
+      fromOrg: 'provide',
+      toOrg: 'ecc',
+      priority: 'urgent',
+    });
     await table.documentClient.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-11-03'), 3), st_submitted: 2 } } },
-          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-11-04'), 3), st_submitted: 1 } } },
-          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-11-03'), 4), st_submitted: 5 } } },
+          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-11-29'), 3), st_submitted: 2 } } },
+          {
+            Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-12-01', 'joint-referral'), 3), st_submitted: 7 } },
+          },
+          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-12-02'), 3), st_submitted: 1 } } },
+          { Put: { TableName: table.tableName, Item: { ...metricsKeys.counter(cell('2026-11-30'), 4), st_submitted: 5 } } },
         ],
       }),
     );
-    const range = metricsKeys.dayRange('03', '03');
+    const range = metricsKeys.dayRange('2026-11-29', '2026-12-01');
 
     // Act
     const items = await query({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': metricsKeys.partition('rapid-response', '2026-11', 3), ':from': range.lower, ':to': range.upper },
+      ExpressionAttributeValues: { ':pk': metricsKeys.partition(3), ':from': range.lower, ':to': range.upper },
     });
 
     // Assess
-    expect(items.map((i) => i.st_submitted)).toEqual([2]);
+    expect(items.map((i) => i.st_submitted)).toEqual([2, 7]);
+    expect(items.map((i) => metricsKeys.cellOf(String(i.sk)))).toEqual([cell('2026-11-29'), cell('2026-12-01', 'joint-referral')]);
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { handoffKeys, referralKeys, SLA_SHARDS, slaKeys, subscriptionKeys, timeOrderedSk } from '#shared/platform/dynamodb/keys.ts';
+import {
+  handoffKeys,
+  legacyMetricsKeys,
+  metricsKeys,
+  referralKeys,
+  SLA_SHARDS,
+  slaKeys,
+  subscriptionKeys,
+  timeOrderedSk,
+} from '#shared/platform/dynamodb/keys.ts';
 import { REFERRAL_STATUSES, type Box } from '#shared/core/reference-data.ts';
 
 /** Plain code-unit ordering, as DynamoDB compares string sort keys (for ASCII). */
@@ -188,5 +197,59 @@ describe('subscriptionKeys.delivery', () => {
 
     // Assess
     expect(keys).toEqual([1, 2, 10].map((attempt) => subscriptionKeys.delivery('s1', at, 'e1', attempt).sk));
+  });
+});
+
+describe('metricsKeys', () => {
+  const cell = (day: string, serviceArea = 'joint-referral') => ({
+    day,
+    serviceArea,
+    fromOrg: 'ageuk-essex',
+    toOrg: 'meht',
+    priority: 'routine',
+  });
+
+  it('names the cell back from its sort key, in the shard partition', () => {
+    // Prepare
+    const original = cell('2026-12-03');
+
+    // Act
+    const key = metricsKeys.counter(original, 5);
+
+    // Assess
+    expect(key.pk).toBe(metricsKeys.partition(5));
+    expect(metricsKeys.cellOf(key.sk)).toEqual(original);
+  });
+
+  it("puts every service area's cells of a period, across a month's end, inside one sort-key range and nothing else", () => {
+    // Prepare
+    const range = metricsKeys.dayRange('2026-11-27', '2026-12-03');
+    const inside = ['2026-11-27', '2026-11-30', '2026-12-01', '2026-12-03'].flatMap((day) =>
+      ['rapid-response', 'crisis-prevention', 'joint-referral'].map((area) => cell(day, area)),
+    );
+    const outside = [cell('2026-11-26'), cell('2026-12-04'), cell('2025-12-01'), cell('2027-11-30')];
+
+    // Act
+    const within = (c: ReturnType<typeof cell>) => {
+      const { sk } = metricsKeys.counter(c, 0);
+      return sk >= range.lower && sk <= range.upper;
+    };
+
+    // Assess
+    expect(inside.filter(within)).toEqual(inside);
+    expect(outside.filter(within)).toEqual([]);
+  });
+
+  it('reads a first-layout item back as the same cell', () => {
+    // Prepare
+    const original = cell('2026-11-29', 'rapid-response');
+
+    // Act
+    const key = legacyMetricsKeys.counter(original, 2);
+
+    // Assess
+    expect(key).toEqual({ pk: 'METRICS#rapid-response#2026-11#2', sk: '29#ageuk-essex#meht#routine' });
+    expect(legacyMetricsKeys.cellOf('rapid-response', '2026-11', key.sk)).toEqual(original);
+    expect(key.pk).not.toBe(metricsKeys.partition(2));
   });
 });
