@@ -60,14 +60,23 @@ describe('preconnect', () => {
     await expect(connecting).resolves.toBeUndefined();
   });
 
-  it('resolves without throwing when nothing listens at the endpoint', async () => {
-    // Prepare: a port nothing listens on (the discard port, closed here).
+  it('resolves without throwing, after one attempt (no retries), when nothing listens at the endpoint', async () => {
+    // Prepare: a port nothing listens on (the discard port, closed here); count the attempts.
     const { client } = recordingClient('http://127.0.0.1:9');
+    let attempts = 0;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        attempts++;
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'countAttempts', priority: 'low' },
+    );
 
     // Act
     const connecting = preconnect(client, table.tableName);
 
     // Assess
     await expect(connecting).resolves.toBeUndefined();
+    expect(attempts).toBe(1);
   });
 });
