@@ -16,7 +16,8 @@ import type { CallCounter } from './call-counter.ts';
 import type { HttpReply, JsonClient } from './http-client.ts';
 import type { RawOperations } from './raw-operations.ts';
 import { OPERATION_NAMES, type CallsSeen, type OperationName, type OperationResult } from './results.ts';
-import { mode, percentile, ratio, summarize } from './stats.ts';
+import { signedMs } from './report.ts';
+import { mode, percentile, ratio, round, summarize } from './stats.ts';
 
 /** Iterations per operation, before the warm-up, that count DynamoDB commands on a drained runtime. */
 export const COUNT_RUNS = 3;
@@ -205,11 +206,12 @@ export const measureOperations = async (
       // From the unrounded percentiles: rounding first would move a ratio of small numbers.
       ratioP50: ratio(percentile(gatewayMs, 50), percentile(rawMs, 50)),
       ratioP99: ratio(percentile(gatewayMs, 99), percentile(rawMs, 99)),
+      overheadMs: round(percentile(gatewayMs, 50) - percentile(rawMs, 50)),
       dynamoCalls,
     };
     calls[spec.name] = counted.find((c) => c.gateway.length === dynamoCalls)!;
     context.progress(
-      `  ${spec.name}: p50 ${gw.p50Ms} vs raw ${rw.p50Ms} ms (×${operations[spec.name].ratioP50}), p99 ${gw.p99Ms} vs ${rw.p99Ms} ms ` +
+      `  ${spec.name}: p50 ${gw.p50Ms} vs raw ${rw.p50Ms} ms (×${operations[spec.name].ratioP50}, ${signedMs(operations[spec.name].overheadMs)} ms), p99 ${gw.p99Ms} vs ${rw.p99Ms} ms ` +
         `(×${operations[spec.name].ratioP99}); ${dynamoCalls} calls; ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   }
