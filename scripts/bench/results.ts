@@ -17,6 +17,12 @@ export interface OperationResult {
   readonly rawP99Ms: number;
   readonly ratioP50: number;
   readonly ratioP99: number;
+  /**
+   * What the gateway side adds at the median: `p50Ms − rawP50Ms`, in ms (from the unrounded
+   * percentiles). Beside the ratio, it says whether a miss is the API's own cost or a raw
+   * side that happened to be fast: the same 1 ms is ×1.10 over 10 ms and ×1.30 over 3.3 ms.
+   */
+  readonly overheadMs: number;
   /** DynamoDB commands the handler issued for one request, counted at its client. */
   readonly dynamoCalls: number;
 }

@@ -202,4 +202,19 @@ describe('StreamPoller → publisher', () => {
     for (const [id, eventIds] of expected) expect(firstDeliveries.filter((e) => e.referralId === id).map((e) => e.id)).toEqual(eventIds);
     expect(firstDeliveries).toHaveLength([...expected.values()].flat().length);
   });
+
+  it('an idle poller asked whether it has caught up reads the stream at once, not after its idle pause', async () => {
+    // Prepare: an idle pause far longer than the test may run, so only the wake-up can answer.
+    const bus = new CapturingBus();
+    const poller = pollerFor(bus, { idlePollMs: 600_000 });
+    poller.start();
+    await poller.caughtUp();
+    const ids = await traffic(1);
+
+    // Act
+    await poller.caughtUp();
+
+    // Assess
+    await expectExactlyOnceInOrder(bus, ids);
+  });
 });

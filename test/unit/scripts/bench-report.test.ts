@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, num, renderReport, summaryLine } from '#scripts/bench/report.ts';
+import { formatTable, num, renderReport, signedMs, summaryLine } from '#scripts/bench/report.ts';
 import type { BenchResults, ColdStartResult } from '#scripts/bench/results.ts';
 import { evaluateTargets, type TargetCheck } from '#scripts/bench/targets.ts';
 
@@ -71,6 +71,16 @@ describe('num', () => {
   });
 });
 
+describe('signedMs', () => {
+  it('signs a difference whichever way it goes, with a true minus', () => {
+    // Act
+    const values = [signedMs(1.5), signedMs(0), signedMs(-0.254), signedMs(1234.5, 1)];
+
+    // Assess
+    expect(values).toEqual(['+1.50', '+0.00', '−0.25', '+1,234.5']);
+  });
+});
+
 describe('summaryLine', () => {
   it('counts met targets and names the misses, bundles over size counted not listed', () => {
     // Prepare
@@ -105,8 +115,17 @@ describe('renderReport', () => {
       machine,
       settings: { iterations: 400, sections: ['operations', 'events', 'throughput', 'bundles'] },
       operations: {
-        getReferral: { p50Ms: 6.5, p99Ms: 20, rawP50Ms: 6, rawP99Ms: 18, ratioP50: 1.083, ratioP99: 1.111, dynamoCalls: 2 },
-        createReferral: { p50Ms: 14, p99Ms: 40, rawP50Ms: 10, rawP99Ms: 20, ratioP50: 1.4, ratioP99: 2, dynamoCalls: 1 },
+        getReferral: {
+          p50Ms: 6.5,
+          p99Ms: 20,
+          rawP50Ms: 6,
+          rawP99Ms: 18,
+          ratioP50: 1.083,
+          ratioP99: 1.111,
+          overheadMs: 0.5,
+          dynamoCalls: 2,
+        },
+        createReferral: { p50Ms: 14, p99Ms: 40, rawP50Ms: 10, rawP99Ms: 20, ratioP50: 1.4, ratioP99: 2, overheadMs: 4, dynamoCalls: 1 },
       },
       calls: {
         getReferral: { gateway: ['Query', 'PutItem'], raw: ['Query', 'PutItem'] },
@@ -123,8 +142,9 @@ describe('renderReport', () => {
 
     // Assess
     expect(text).toContain('2 × Test CPU; Node v24.0.0');
-    expect(text).toMatch(/createReferral\s+1\s+1\s+14\.00\s+10\.00\s+1\.400\s+MISS\s+40\.00\s+20\.00\s+2\.000\s+MISS/);
-    expect(text).toMatch(/getReferral\s+2\s+2\s+6\.50\s+6\.00\s+1\.083\s+PASS/);
+    expect(text).toMatch(/createReferral\s+1\s+1\s+14\.00\s+10\.00\s+\+4\.00\s+1\.400\s+MISS\s+40\.00\s+20\.00\s+2\.000\s+MISS/);
+    expect(text).toMatch(/getReferral\s+2\s+2\s+6\.50\s+6\.00\s+\+0\.50\s+1\.083\s+PASS/);
+    expect(text).toContain('+ms p50 = p50 − raw p50');
     // The order, whatever the object's order.
     expect(text.indexOf('createReferral  ')).toBeLessThan(text.indexOf('getReferral  '));
     expect(text).toMatch(/getReferral\s+Query \+ PutItem\s+Query \+ PutItem/);

@@ -18,6 +18,7 @@ const op = (ratioP50: number, ratioP99: number): OperationResult => ({
   rawP99Ms: 20,
   ratioP50,
   ratioP99,
+  overheadMs: 10 * ratioP50 - 10,
   dynamoCalls: 2,
 });
 
