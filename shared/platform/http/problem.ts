@@ -119,6 +119,23 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'TimeoutError',
 ]);
 
+/**
+ * Of those, the ones after which a write may still have been applied: a timeout (the SDK's,
+ * or middy's own stop just before the Lambda timeout, both named `TimeoutError`) and a
+ * server-side fault. Only refusals (throttling, capacity, conflicts) are known to have
+ * changed nothing.
+ */
+const UNCERTAIN_OUTCOME_NAMES = new Set(['InternalServerError', 'ServiceUnavailable', 'ServiceUnavailableException', 'TimeoutError']);
+
+/** Whether a transient error leaves it unknown if the request's write was applied. */
+export const isUncertainOutcome = (error: unknown): boolean => {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (typeof name === 'string' && UNCERTAIN_OUTCOME_NAMES.has(name)) return true;
+  // An SDK error marked retryable but not as throttling: say less, not more.
+  const retryable = (error as { $retryable?: { throttling?: boolean } } | undefined)?.$retryable;
+  return typeof name === 'string' && !TRANSIENT_ERROR_NAMES.has(name) && name !== 'TransactionCanceledException' && !retryable?.throttling;
+};
+
 const TRANSIENT_CANCELLATION_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 export const isTransientDependencyError = (error: unknown): boolean => {
@@ -147,7 +164,11 @@ export const toDomainError = (error: unknown): DomainError | undefined => {
     ]);
   }
   if (isTransientDependencyError(error)) {
-    return new ServiceUnavailableError('The service is busy: nothing was changed, send the same request again shortly.');
+    return new ServiceUnavailableError(
+      isUncertainOutcome(error)
+        ? 'The service did not answer in time: the change may or may not have been made. Re-read before deciding again, or send the same request with the same Idempotency-Key.'
+        : 'The service is busy: nothing was changed, send the same request again shortly.',
+    );
   }
   if (!isMiddyHttpError(error)) return undefined;
   if (error.statusCode === 415) return new UnsupportedMediaTypeError('The request body must be application/json.');

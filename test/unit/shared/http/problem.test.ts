@@ -356,6 +356,25 @@ describe('problemFromError with transient dependency errors', () => {
     expect(response.body).not.toContain('secret internals');
   });
 
+  it.each([
+    ['ThrottlingException', named('ThrottlingException'), 'nothing was changed'],
+    [
+      'a cancelled transaction with a TransactionConflict reason',
+      named('TransactionCanceledException', { CancellationReasons: [{ Code: 'TransactionConflict' }] }),
+      'nothing was changed',
+    ],
+    ['TimeoutError (the SDK, or middy stopping just before the Lambda timeout)', named('TimeoutError'), 'may or may not have been made'],
+    ['InternalServerError', named('InternalServerError'), 'may or may not have been made'],
+    ['an SDK error marked retryable, not as throttling', named('SomethingElse', { $retryable: {} }), 'may or may not have been made'],
+  ])('%s says what the client can know of its outcome: %s', (_what, error, said) => {
+    // Act
+    const response = problemFromError(error);
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(parse(response.body).detail).toContain(said);
+  });
+
   it('a cancelled transaction whose condition failed is not transient (500, not 503)', () => {
     // Prepare
     const error = named('TransactionCanceledException', { CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
