@@ -1,7 +1,6 @@
 /**
  * Composition root of the referral handlers: configuration read and validated once per
- * cold start, secrets read while the DynamoDB connection opens, the DynamoDB adapter
- * plugged into the referral service.
+ * cold start, the DynamoDB adapter plugged into the referral service.
  */
 import { newUlid } from '../core/ids.ts';
 import { ORGANISATIONS } from '../core/organisations.ts';
@@ -9,7 +8,6 @@ import { pagingWith } from '../core/pagination.ts';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { loadApiSecrets } from '../platform/config/secrets.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
-import { preconnect } from '../platform/dynamodb/preconnect.ts';
 import { REFERRAL_SECRETS } from '../referrals/api/routes.ts';
 import { DynamoReferralRepository } from '../referrals/data/referral-repository.ts';
 import { parseSubjectHashKeys } from '../referrals/data/subject-hash.ts';
@@ -22,11 +20,8 @@ const config = loadRuntimeConfig();
 export const referralDocumentClient = createDocumentClient({ endpoint: config.dynamodbEndpoint });
 
 // Exactly the keys the referral routes declare, so exactly what CDK grants their functions;
-// read while the DynamoDB connection opens, not before it.
-const [secrets] = await Promise.all([
-  loadApiSecrets(config, REFERRAL_SECRETS),
-  preconnect(referralDocumentClient, requireTableName(config)),
-]);
+// read once per cold start.
+const secrets = await loadApiSecrets(config, REFERRAL_SECRETS);
 
 /** The DynamoDB repository of this function instance. */
 export const referralRepository = new DynamoReferralRepository({
