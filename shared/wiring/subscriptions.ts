@@ -6,9 +6,10 @@
  * bundle the Secrets Manager client nor call it at cold start.
  *
  * `subscriptionWiring` is the deployed one (KMS sealer and SQS queue, each made, and its
- * module and SDK client loaded, on first use). The handlers that seal or queue (create, redrive) are built from a wiring, so the
- * local runtime builds them again on its own (`createSubscriptionWiring` with its sealer
- * and queue); the others use no event-path adapter and run on this one everywhere.
+ * module and SDK client loaded, on first use). The handlers that seal or queue (create,
+ * redrive) are built from a wiring, so the local runtime builds them again on its own
+ * (`createSubscriptionWiring` with its sealer and queue); the others use no event-path
+ * adapter and run on this one everywhere.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newUlid } from '../core/ids.ts';

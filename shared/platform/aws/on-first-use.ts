@@ -35,7 +35,7 @@ export const requiredSetting = (value: string | undefined, variable: string, wha
  * A value made on first use (and made again if making it failed). Concurrent first uses
  * share one making: the promise is kept, not the value, so a slow `import()` is not raced.
  */
-const onFirstUse = <T>(make: () => T | Promise<T>): (() => Promise<T>) => {
+export const onFirstUse = <T>(make: () => T | Promise<T>): (() => Promise<T>) => {
   let made: Promise<T> | undefined;
   return () =>
     (made ??= Promise.resolve()

@@ -14,7 +14,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type middy from '@middy/core';
+import { onFirstUse } from '../aws/on-first-use.ts';
 import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
 import type { IdempotencyMiddleware } from './idempotency-store.ts';
@@ -64,25 +64,18 @@ export const idempotencyClient = (endpoint?: string): DynamoDBClient =>
 /** The middy middleware making a creating POST idempotent per caller and key. */
 export const idempotencyMiddleware = (options: IdempotencyOptions): IdempotencyMiddleware => {
   const client = options.client ?? idempotencyClient(options.endpoint);
-  let store: Promise<IdempotencyMiddleware> | undefined;
-  const powertools = () => {
-    store ??= import('./idempotency-store.ts').then(({ powertoolsIdempotency }) =>
-      powertoolsIdempotency({
-        tableName: options.tableName,
-        client,
-        // Path parameters as decoded by the gateway, not rawPath: one resource has one key
-        // whatever percent-encoding the client chose.
-        eventKeyJmesPath: IDEMPOTENCY_KEY_EXPRESSION,
-        payloadValidationJmesPath: HASHED_PAYLOAD,
-        expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-      }),
-    );
-    // A failed load is retried by the next request, not cached.
-    store.catch(() => {
-      store = undefined;
-    });
-    return store;
-  };
+  // Loaded once per process; a failed load is retried by the next keyed request, not cached.
+  const powertools = onFirstUse(async () =>
+    (await import('./idempotency-store.ts')).powertoolsIdempotency({
+      tableName: options.tableName,
+      client,
+      // Path parameters as decoded by the gateway, not rawPath: one resource has one key
+      // whatever percent-encoding the client chose.
+      eventKeyJmesPath: IDEMPOTENCY_KEY_EXPRESSION,
+      payloadValidationJmesPath: HASHED_PAYLOAD,
+      expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+    }),
+  );
   return onlyWithKey({
     before: async (request) => (await powertools()).before?.(request),
     after: async (request) => (await powertools()).after?.(request),
