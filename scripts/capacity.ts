@@ -17,15 +17,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../shared/platform/dynamodb/document-client.ts';
 import { startLocalRuntime, REPO_ROOT, type ClientOrigin } from '../infra/local/runtime.ts';
 
 /** Where the figures are written, relative to the repository root. */
 export const CAPACITY_REPORT = 'bench/capacity.json';
 
-// Document-client and low-level names alike (`GetCommand`, `GetItemCommand`, `TransactWriteItemsCommand`).
-const READS = /^(Get|Query|BatchGet|TransactGet)(Items?)?Command$/;
-const CAPACITY_COMMANDS = /^(Get|Put|Update|Delete|Query|BatchGet|BatchWrite|TransactGet|TransactWrite)(Items?)?Command$/;
+// DynamoDB operation names, as the client's interceptors see them (`GetItem`, `TransactWriteItems`).
+const READS = /^(Get|Query|BatchGet|TransactGet)(Items?)?$/;
+const CAPACITY_COMMANDS = /^(Get|Put|Update|Delete|Query|BatchGet|BatchWrite|TransactGet|TransactWrite)(Items?)?$/;
 
 /** Units consumed, split into reads and writes, and per table/index. */
 interface Units {
@@ -59,18 +59,15 @@ const record = (bucket: Units, command: string, consumed: ConsumedCapacity | Con
 };
 
 /** Records the capacity every command of `client` consumed, in the bucket of its origin (the runtime says which). */
-const measureCapacity = (client: DynamoDBDocumentClient, bucket: ClientOrigin): void => {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = String(context.commandName);
-      const input = args.input as Record<string, unknown>;
-      if (CAPACITY_COMMANDS.test(command)) input.ReturnConsumedCapacity = 'INDEXES';
-      const result = await next(args);
-      record(buckets[bucket], command, (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
-      return result;
-    },
-    { step: 'initialize', name: 'jointlyCapacity' },
-  );
+const measureCapacity = (client: DocumentClient, bucket: ClientOrigin): void => {
+  client.intercept('call', async (context, next) => {
+    const command = context.operation;
+    const input = context.input;
+    if (CAPACITY_COMMANDS.test(command)) input.ReturnConsumedCapacity = 'INDEXES';
+    const result = await next();
+    record(buckets[bucket], command, result.ConsumedCapacity as ConsumedCapacity | ConsumedCapacity[] | undefined);
+    return result;
+  });
 };
 
 const argument = (name: string, fallback: number): number => {

@@ -16,10 +16,6 @@
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   // The default credential chain without the sources a Lambda never has (−130 KB).
   '@aws-sdk/credential-provider-node': './infra/bundling/lambda-credentials.ts',
-  // Event-stream serde, which no operation we call uses, instead of 15 KB per bundle.
-  '@smithy/core/event-streams': './infra/bundling/no-event-streams.ts',
-  // The DynamoDB endpoint cache's LRU on a Map, without mnemonist's helpers and obliterator (−7 KB).
-  'mnemonist/lru-cache': './infra/bundling/lru-cache.ts',
   // `http` without the ESM facade that loads undici (−35 ms per cold start).
   'node:http': './infra/bundling/node-http.ts',
   http: './infra/bundling/node-http.ts',

@@ -9,10 +9,12 @@
  *
  * This chain keeps the two links a Lambda can need, in the default chain's order:
  * 1. the environment (`fromEnv`), what Lambda provides;
- * 2. the container credentials endpoint (`fromHttp`, ≈ 4 KB), only when
+ * 2. the container credentials endpoint (`fromHttp`), only when
  *    `AWS_CONTAINER_CREDENTIALS_FULL_URI` or `…_RELATIVE_URI` is set (the way Lambda
  *    serves credentials to SnapStart functions, and ECS to containers), so a runtime that
- *    moves the role's credentials there keeps working.
+ *    moves the role's credentials there keeps working. It is loaded by `import()` only
+ *    then: with the SDK's HTTP handler it needs, it is ≈ 35 KB a cold start would otherwise
+ *    parse for nothing.
  * With neither, the environment's error ("Unable to find environment variable
  * credentials.") reaches the caller, as the default chain's last error would.
  *
@@ -22,7 +24,6 @@
  * test/unit/infra/lambda-credentials.test.ts fails if it adds an export.
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import { fromHttp } from '@aws-sdk/credential-provider-http';
 import type * as DefaultChain from '@aws-sdk/credential-provider-node';
 
 /** Environment variables that point the SDK at a container credentials endpoint. */
@@ -40,6 +41,7 @@ export const defaultProvider: typeof DefaultChain.defaultProvider = (init = {}) 
       return await environment();
     } catch (error) {
       if (!CONTAINER_CREDENTIALS_ENV.some((name) => process.env[name])) throw error;
+      const { fromHttp } = await import('@aws-sdk/credential-provider-http');
       return fromHttp(init)();
     }
   };

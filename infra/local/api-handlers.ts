@@ -6,12 +6,12 @@
  * own subscription wiring (shared/wiring/subscriptions.ts with the local sealer and queue).
  *
  * The other API handlers use no adapter but DynamoDB, through the client their composition
- * root made at import; the runtime adds its middleware to those clients (the SDK's
- * middleware stack is open to that), so their commands are counted and fault-injected too.
+ * root made at import; the runtime adds its interceptor to those clients (the DynamoDB
+ * client is open to that), so their commands are counted and fault-injected too.
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../shared/platform/dynamodb/document-client.ts';
 import type { DeliveryJob, JobQueue, SecretSealer } from '../../shared/core/messaging-ports.ts';
 import type { SubscriptionWiring } from '../../shared/wiring/subscriptions.ts';
 import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
@@ -32,7 +32,7 @@ export interface LocalApiAdapters {
   readonly sealer: SecretSealer;
   readonly deliveryQueue: JobQueue<DeliveryJob>;
   /** A DynamoDB client the runtime has instrumented. */
-  readonly documentClient: () => DynamoDBDocumentClient;
+  readonly documentClient: () => DocumentClient;
 }
 
 type HandlerModule = { readonly handler?: LambdaHandler; readonly createHandler?: (wiring: SubscriptionWiring) => LambdaHandler };
@@ -80,7 +80,7 @@ export const loadApiHandlers = async (adapters: LocalApiAdapters): Promise<Map<s
  * The DynamoDB clients the API composition roots made at import: the handlers that run as
  * their modules export them use these. Import them after {@link loadApiHandlers}.
  */
-export const apiCompositionClients = async (): Promise<DynamoDBDocumentClient[]> => [
+export const apiCompositionClients = async (): Promise<DocumentClient[]> => [
   (await import('../../shared/wiring/referrals.ts')).referralDocumentClient,
   (await import('../../shared/wiring/subscriptions.ts')).subscriptionWiring.documentClient,
   (await import('../../shared/wiring/evaluation.ts')).evaluationDocumentClient,

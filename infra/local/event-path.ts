@@ -6,7 +6,7 @@
  * the local sealer and mailer, and the fault injectors of `JOINTLY_FAULT_RATE`.
  */
 import { resolve } from 'node:path';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../shared/platform/dynamodb/document-client.ts';
 import type { DeliveryJob, EventBus, Mailer, SecretSealer } from '../../shared/core/messaging-ports.ts';
 import { CLAIM_LEASE_MS } from '../../shared/subscriptions/data/delivery-repository.ts';
 import { ATTEMPT_LEASE_MS } from '../../shared/subscriptions/domain/delivery.ts';
@@ -45,7 +45,7 @@ export interface EventPathOptions {
   /** Where stream positions and queue journals are kept (persisted data only). */
   readonly keptDir: string | undefined;
   /** A DynamoDB client for the function `functionId`, instrumented by the runtime. */
-  readonly documentClient: (functionId: string) => DynamoDBDocumentClient;
+  readonly documentClient: (functionId: string) => DocumentClient;
   readonly sealer: SecretSealer;
   readonly mailer: Mailer;
   /** `JOINTLY_FAULT_RATE`: publishes and delivery attempts failed on purpose. */

@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../shared/platform/dynamodb/document-client.ts';
 import type { EventBus } from '../../shared/core/messaging-ports.ts';
 import { createDocumentClient } from '../../shared/platform/dynamodb/dynamo-client.ts';
 import { logger } from '../../shared/platform/http/logger.ts';
@@ -51,7 +51,7 @@ export type ClientOrigin = 'api' | 'events';
 /** What tests and benchmarks add to the runtime, to observe it. */
 export interface RuntimeInstruments {
   /** Called with every DynamoDB client the handlers use (to add counting middleware, say). */
-  readonly documentClient?: (client: DynamoDBDocumentClient, origin: ClientOrigin) => void;
+  readonly documentClient?: (client: DocumentClient, origin: ClientOrigin) => void;
   /** Wraps the bus the publisher publishes to (what it is handed is what was published). */
   readonly bus?: (bus: EventBus) => EventBus;
 }
@@ -157,7 +157,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
 
     const counting = new LocalTelemetry(settings.sdkFaultRate);
     telemetry = counting;
-    const instrument = (documentClient: DynamoDBDocumentClient, origin: ClientOrigin): DynamoDBDocumentClient => {
+    const instrument = (documentClient: DocumentClient, origin: ClientOrigin): DocumentClient => {
       counting.instrument(documentClient);
       options.instruments?.documentClient?.(documentClient, origin);
       return documentClient;

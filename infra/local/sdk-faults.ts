@@ -1,17 +1,12 @@
 /**
- * Faults DynamoDB Local never raises, injected at the SDK client by the local runtime
+ * Faults DynamoDB Local never raises, injected at the DynamoDB client by the local runtime
  * (`JOINTLY_SDK_FAULT_RATE`, tests, benchmarks and resilience runs only): throttling,
  * provisioned-throughput errors, timeouts, internal errors and, on transactions (at twice
  * the rate), `TransactionCanceledException` with a `TransactionConflict` reason. Deployed
  * functions never carry this module: the runtime adds it to the clients it builds handlers on.
  */
 import { randomInt } from 'node:crypto';
-import {
-  InternalServerError,
-  ProvisionedThroughputExceededException,
-  ThrottlingException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { AwsServiceError } from '../../shared/platform/aws/aws-json-client.ts';
 import { LOCAL_ENV } from './local-env.ts';
 
 /** The variable of the SDK fault rate (re-exported by runtime.ts, where scripts look for it). */
@@ -53,45 +48,44 @@ const pickKind = (mix: readonly (readonly [SdkFaultKind, number])[]): SdkFaultKi
 
 /** The fault to inject into one attempt of `command` at `rate`, if one is drawn. */
 export const drawSdkFault = (command: string, rate: number): SdkFaultKind | undefined => {
-  const transaction = command === 'TransactWriteItemsCommand';
+  const transaction = command === 'TransactWriteItems';
   const effective = transaction ? Math.min(1, TRANSACTION_RATE_FACTOR * rate) : rate;
   if (effective <= 0 || Math.random() >= effective) return undefined;
   return pickKind(transaction ? TRANSACTION_FAULTS : OTHER_FAULTS);
 };
 
-/** The error DynamoDB (or the SDK's HTTP handler, for a timeout) would raise. */
+/** The error DynamoDB (or the client's HTTP handler, for a timeout) would raise, as the DynamoDB client raises it. */
 export const sdkFaultError = (kind: SdkFaultKind, input: unknown): Error => {
   const message = (text: string) => `${text} ${INJECTED_FAULT_MARKER}`;
+  const answered = (name: string, text: string, status: number, fields: Record<string, unknown> = {}) =>
+    new AwsServiceError(name, message(text), status >= 500 ? 'server' : 'client', { httpStatusCode: status, attempts: 1 }, fields);
   switch (kind) {
     case 'throttling':
-      return new ThrottlingException({
-        message: message('Throughput exceeds the current capacity for one or more global secondary indexes.'),
-        $metadata: { httpStatusCode: 400 },
-      });
+      return answered('ThrottlingException', 'Throughput exceeds the current capacity for one or more global secondary indexes.', 400);
     case 'provisioned-throughput':
-      return new ProvisionedThroughputExceededException({
-        message: message('The level of configured provisioned throughput for the table was exceeded.'),
-        $metadata: { httpStatusCode: 400 },
-      });
+      return answered(
+        'ProvisionedThroughputExceededException',
+        'The level of configured provisioned throughput for the table was exceeded.',
+        400,
+      );
     case 'transaction-conflict': {
       // One reason per item, as DynamoDB gives them: one item conflicted, the rest were not evaluated.
       const items = Math.max(1, ((input as { TransactItems?: unknown[] })?.TransactItems ?? []).length);
       const conflicted = randomInt(items);
       const reasons = Array.from({ length: items }, (_, i) => ({ Code: i === conflicted ? 'TransactionConflict' : 'None' }));
-      return new TransactionCanceledException({
-        message: message(
-          `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
-        ),
-        $metadata: { httpStatusCode: 400 },
-        CancellationReasons: reasons,
-      });
+      return answered(
+        'TransactionCanceledException',
+        `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+        400,
+        { CancellationReasons: reasons },
+      );
     }
     case 'internal-error':
-      return new InternalServerError({ message: message('Internal server error'), $metadata: { httpStatusCode: 500 } });
+      return answered('InternalServerError', 'Internal server error', 500);
     case 'timeout':
-      return Object.assign(new Error(message('Request timed out')), { name: 'TimeoutError' });
+      return new AwsServiceError('TimeoutError', message('Request timed out'), 'server', { attempts: 1 });
   }
 };
 
-/** A timeout costs time first (shortened from the SDK's real request timeout, to keep runs quick). */
+/** A timeout costs time first (shortened from a real request timeout, to keep runs quick). */
 export const timeoutDelay = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20 + randomInt(80)));

@@ -5,7 +5,7 @@
  * context, to the API request or the event-path worker it runs for.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../shared/platform/dynamodb/document-client.ts';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { EventBus } from '../../shared/core/messaging-ports.ts';
 import type { LambdaHandler } from './gateway.ts';
@@ -61,18 +61,12 @@ type Scope =
   | { readonly kind: 'api'; readonly operationId: string; readonly writes: string[]; faults: number; status?: number }
   | { readonly kind: 'worker'; readonly name: string };
 
-const WRITE_COMMANDS = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'TransactWriteItemsCommand',
-  'BatchWriteItemCommand',
-]);
+const WRITE_COMMANDS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems', 'BatchWriteItem']);
 
-/** The name of the runtime's middleware on a client: a later runtime's replaces an earlier one's. */
-const MIDDLEWARE_NAME = 'jointlyLocalTelemetry';
+/** The runtime that instruments each client: a later runtime's replaces an earlier one's (one interceptor per client). */
+const instrumentedBy = new WeakMap<DocumentClient, LocalTelemetry>();
 
-type Next = (args: { input: unknown }) => Promise<unknown>;
+type Next = () => Promise<Record<string, unknown>>;
 
 /** Counts and SDK fault injection for one runtime; see {@link LocalStats}. */
 export class LocalTelemetry {
@@ -101,25 +95,24 @@ export class LocalTelemetry {
   }
 
   /**
-   * Adds the runtime's middleware to `client`: once per attempt (inside the SDK's retry
-   * loop, just after `retryMiddleware`, before signing, so throttling and timeouts are
-   * retried by the SDK itself as in AWS), it maybe throws an injected error *before* the
-   * request is sent — an injected fault means "not applied", as with DynamoDB — else sends
-   * it and attributes an applied write to the API request it serves. After {@link stop}
-   * it lets everything through (an API composition root's client outlives a runtime).
+   * Adds the runtime's interceptor to `client`: once per attempt (inside the client's retry
+   * loop, before signing, so throttling and timeouts are retried by the client itself as in
+   * AWS), it maybe throws an injected error *before* the request is sent — an injected fault
+   * means "not applied", as with DynamoDB — else sends it and attributes an applied write to
+   * the API request it serves. After {@link stop} it lets everything through (an API
+   * composition root's client outlives a runtime).
    */
-  instrument(client: DynamoDBDocumentClient): void {
-    const middleware = (next: Next, context: { commandName?: string }) => (args: { input: unknown }) =>
-      this.stopped ? next(args) : this.attempt(next, String(context.commandName), args);
-    client.middlewareStack.addRelativeTo(middleware as never, {
-      relation: 'after',
-      toMiddleware: 'retryMiddleware',
-      name: MIDDLEWARE_NAME,
-      override: true,
-    });
+  instrument(client: DocumentClient): void {
+    if (!instrumentedBy.has(client)) {
+      client.intercept('attempt', (context, next) => {
+        const telemetry = instrumentedBy.get(client);
+        return !telemetry || telemetry.stopped ? next() : telemetry.attempt(next, context.operation, context);
+      });
+    }
+    instrumentedBy.set(client, this);
   }
 
-  private async attempt(next: Next, command: string, args: { input: unknown }): Promise<unknown> {
+  private async attempt(next: Next, command: string, args: { input: unknown }): Promise<Record<string, unknown>> {
     const scope = this.scopes.getStore();
     const kind = drawSdkFault(command, this.sdkFaultRate);
     if (kind) {
@@ -132,7 +125,7 @@ export class LocalTelemetry {
       if (kind === 'timeout') await timeoutDelay();
       throw sdkFaultError(kind, args.input);
     }
-    const result = await next(args);
+    const result = await next();
     if (scope?.kind === 'api' && WRITE_COMMANDS.has(command)) {
       scope.writes.push(command);
       // A write after the request was answered with an error (fire-and-forget work) counts too.

@@ -6,13 +6,10 @@
  * tells listeners when the event path has written an inbox alert, so the event-latency run
  * reads the inbox when there is something to read instead of polling it hard.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../../shared/platform/dynamodb/document-client.ts';
 
 /** Who uses a client: the API handlers, the event path, or the benchmark's raw counterparts. */
 export type ClientOrigin = 'api' | 'events' | 'bench';
-
-/** `PutItemCommand` → `PutItem`: the DynamoDB API's own operation names. */
-export const operationName = (commandName: string): string => commandName.replace(/Command$/, '');
 
 /** A string attribute of an item, marshalled (`{S: "x"}`) or not. */
 export const stringAttribute = (item: unknown, name: string): string | undefined => {
@@ -35,28 +32,25 @@ export class CallCounter {
   private readonly alertListeners = new Set<(alert: AlertWritten) => void>();
 
   /** Adds the counting middleware to a client of `origin`. */
-  instrumentAs(origin: ClientOrigin, client: DynamoDBDocumentClient): void {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const operation = operationName(String(context.commandName));
-        this.seen[origin].push(operation);
-        const result = await next(args);
-        if (origin === 'events' && operation === 'PutItem') {
-          const item = (args.input as { Item?: unknown }).Item;
-          if (stringAttribute(item, 'entity') === 'alert') {
-            const alert = {
-              handoffId: stringAttribute(item, 'handoffId'),
-              referralId: stringAttribute(item, 'referralId'),
-              ownerPk: stringAttribute(item, 'pk'),
-            };
-            for (const listener of this.alertListeners) listener(alert);
-          }
+  instrumentAs(origin: ClientOrigin, client: DocumentClient): void {
+    // Once per call, before retries, so a retried call counts once (as the design counts it).
+    client.intercept('call', async (context, next) => {
+      const operation = context.operation;
+      this.seen[origin].push(operation);
+      const result = await next();
+      if (origin === 'events' && operation === 'PutItem') {
+        const item = (context.input as { Item?: unknown }).Item;
+        if (stringAttribute(item, 'entity') === 'alert') {
+          const alert = {
+            handoffId: stringAttribute(item, 'handoffId'),
+            referralId: stringAttribute(item, 'referralId'),
+            ownerPk: stringAttribute(item, 'pk'),
+          };
+          for (const listener of this.alertListeners) listener(alert);
         }
-        return result;
-      },
-      // Initialize: once per `send`, before retries, so a retried call counts once (as the design counts it).
-      { step: 'initialize', name: 'jointlyBenchCallCounter' },
-    );
+      }
+      return result;
+    });
   }
 
   /** Forgets every command seen so far. */

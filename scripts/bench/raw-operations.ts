@@ -13,8 +13,8 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+  type DocumentClient,
+} from '../../shared/platform/dynamodb/document-client.ts';
 import { monotonicFactory, ulid } from 'ulid';
 import { referralKeys, handoffKeys } from '../../shared/platform/dynamodb/keys.ts';
 import { DynamoReferralRepository } from '../../shared/referrals/data/referral-repository.ts';
@@ -43,12 +43,12 @@ const nextAccessId = monotonicFactory();
 
 /** The raw counterparts against one table. */
 export class RawOperations {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentClient;
   private readonly tableName: string;
   /** Only for its pure item builders (`toItem`, `toHandoffItem`); it issues no call here. */
   private readonly items: DynamoReferralRepository;
 
-  constructor(client: DynamoDBDocumentClient, tableName: string) {
+  constructor(client: DocumentClient, tableName: string) {
     this.client = client;
     this.tableName = tableName;
     this.items = new DynamoReferralRepository({ client, tableName, subjectHashKey: randomBytes(32).toString('hex') });

@@ -6,8 +6,8 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '../../shared/platform/dynamodb/document-client.ts';
+import { createDocumentClient } from '../../shared/platform/dynamodb/dynamo-client.ts';
 import type { LocalStats } from '../../infra/local/runtime.ts';
 import type { RuntimeProcess } from '../../test/support/local-runtime-process.ts';
 
@@ -118,9 +118,7 @@ export const dynamodbEndpointOf = (runtime: RuntimeProcess): string => {
 
 /** Every item of the table (a checker may Scan; request paths never do). */
 export const scanTable = async (endpoint: string, tableName: string): Promise<Record<string, any>[]> => {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
+  const client = createDocumentClient({ endpoint });
   try {
     const items: Record<string, any>[] = [];
     let startKey: Record<string, unknown> | undefined;

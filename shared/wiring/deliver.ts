@@ -2,10 +2,10 @@
  * Composition root of the delivery worker: the workers' repository (events.ts) and the
  * event-path adapters it uses: the delivery queue for retries, the sealer that opens
  * webhook secrets, the mailer and the pinned webhook transport. The Lambda entry takes the
- * defaults (SQS, KMS, SES, each made, and its module and SDK client loaded, on first use;
+ * defaults (SQS, KMS, SES, each made, and its module loaded, on first use;
  * Node's HTTP client for webhooks); the local runtime and tests pass theirs.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../platform/dynamodb/document-client.ts';
 import { awsDeliveryQueueOnDemand } from '../platform/aws/aws-job-queue-on-demand.ts';
 import { awsMailer } from '../subscriptions/data/aws-mailer.ts';
 import { awsSealer } from '../subscriptions/data/aws-sealer.ts';
@@ -21,7 +21,7 @@ import type { WebhookPolicy } from '../subscriptions/domain/webhook-url.ts';
 
 /** What the delivery worker can be given instead of its defaults. */
 export interface DeliverAdapters {
-  readonly documentClient?: DynamoDBDocumentClient;
+  readonly documentClient?: DocumentClient;
   readonly deliveryQueue?: JobQueue<DeliveryJob>;
   readonly sealer?: SecretSealer;
   readonly mailer?: Mailer;

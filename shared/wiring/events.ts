@@ -2,9 +2,9 @@
  * What the event workers (fan-out, deliver) share: their repository on this function
  * instance's table, and the delivery worker's backoff setting. Each worker's own
  * composition root (fan-out.ts, deliver.ts) adds the event-path adapters it uses, so
- * neither bundles the other's SDK clients.
+ * neither bundles the other's AWS adapters.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../platform/dynamodb/document-client.ts';
 import * as z from '../core/zod.ts';
 import { ConfigurationError, loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
@@ -16,7 +16,7 @@ import { DELIVERY_ENV } from '../platform/config/environment.ts';
  * The workers' repository on this function instance's table (configuration read now),
  * through `documentClient`, or a client of its own.
  */
-export const deliveryRepositoryOn = (documentClient?: DynamoDBDocumentClient): DynamoDeliveryRepository => {
+export const deliveryRepositoryOn = (documentClient?: DocumentClient): DynamoDeliveryRepository => {
   const config = loadRuntimeConfig();
   return new DynamoDeliveryRepository({
     client: documentClient ?? createDocumentClient({ endpoint: config.dynamodbEndpoint }),

@@ -3,7 +3,7 @@
  * event-path adapter it uses, the delivery queue. The Lambda entry takes the defaults (a
  * DynamoDB client of its own, SQS made on first use); the local runtime and tests pass theirs.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../platform/dynamodb/document-client.ts';
 import { awsDeliveryQueue } from '../platform/aws/aws-job-queue.ts';
 import { jobQueueOnFirstUse } from '../platform/aws/on-first-use.ts';
 import { loadEventConfig } from '../platform/config/event-config.ts';
@@ -13,7 +13,7 @@ import { deliveryRepositoryOn } from './events.ts';
 
 /** What the fan-out worker can be given instead of its defaults. */
 export interface FanOutAdapters {
-  readonly documentClient?: DynamoDBDocumentClient;
+  readonly documentClient?: DocumentClient;
   readonly deliveryQueue?: JobQueue<DeliveryJob>;
 }
 

@@ -3,11 +3,11 @@
  * from the runtime config. Only the handlers of routes that read the header import it, so
  * the others neither bundle Powertools idempotency nor build its client.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DocumentClient } from '../platform/dynamodb/document-client.ts';
 import { loadRuntimeConfig } from '../platform/config/runtime-config.ts';
 import { idempotencyClient, idempotencyFromConfig } from '../platform/http/idempotency.ts';
 
-let sharedClient: DynamoDBClient | undefined;
+let sharedClient: DocumentClient | undefined;
 
 /**
  * A fresh idempotency middleware for one handler. Its records go through one client per

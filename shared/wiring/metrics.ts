@@ -5,7 +5,7 @@
  * bundles what only the other needs. The Lambda entry takes a client of its own; the local
  * runtime and tests pass theirs.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../platform/dynamodb/document-client.ts';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
 import { DynamoMetricsRepository } from '../metrics/data/metrics-repository.ts';
@@ -14,7 +14,7 @@ import { createMetricsHandler } from '../metrics/api/metrics-handler.ts';
 
 /** What the metrics consumer can be given instead of its defaults. */
 export interface MetricsAdapters {
-  readonly documentClient?: DynamoDBDocumentClient;
+  readonly documentClient?: DocumentClient;
 }
 
 /** The metrics consumer's handler on `adapters`. Configuration is read now. */

@@ -3,7 +3,7 @@
  * DynamoDB sweeper. The Lambda entry takes a client of its own; the local runtime and
  * tests pass theirs.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../platform/dynamodb/document-client.ts';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
 import { createDocumentClient } from '../platform/dynamodb/dynamo-client.ts';
 import { DynamoSlaSweeper } from '../referrals/data/sla-sweep.ts';
@@ -11,7 +11,7 @@ import { createSlaSweepHandler } from '../sla/api/sla-sweep-handler.ts';
 
 /** What the SLA sweep can be given instead of its defaults. */
 export interface SlaSweepAdapters {
-  readonly documentClient?: DynamoDBDocumentClient;
+  readonly documentClient?: DocumentClient;
 }
 
 /** The SLA sweep's handler on `adapters`. Configuration is read now. */

@@ -6,12 +6,12 @@
  * bundle the Secrets Manager client nor call it at cold start.
  *
  * `subscriptionWiring` is the deployed one (KMS sealer and SQS queue, each made, and its
- * module and SDK client loaded, on first use). The handlers that seal or queue (create,
+ * module loaded, on first use). The handlers that seal or queue (create,
  * redrive) are built from a wiring, so the local runtime builds them again on its own
  * (`createSubscriptionWiring` with its sealer and queue); the others use no event-path
  * adapter and run on this one everywhere.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '../platform/dynamodb/document-client.ts';
 import { newUlid } from '../core/ids.ts';
 import { emailDomainsByOrg, ORGANISATIONS } from '../core/organisations.ts';
 import { loadRuntimeConfig, requireTableName } from '../platform/config/runtime-config.ts';
@@ -27,7 +27,7 @@ import type { DeliveryJob, JobQueue, SecretSealer } from '../core/messaging-port
 
 /** What the subscription handlers can be given instead of their defaults. */
 export interface SubscriptionAdapters {
-  readonly documentClient?: DynamoDBDocumentClient;
+  readonly documentClient?: DocumentClient;
   /** Seals webhook secrets; the delivery worker must open them with the same key. */
   readonly sealer?: SecretSealer;
   /** Where redriven deliveries are queued. */
@@ -37,7 +37,7 @@ export interface SubscriptionAdapters {
 /** The subscription handlers' dependencies. */
 export interface SubscriptionWiring {
   /** The DynamoDB client the repository uses. */
-  readonly documentClient: DynamoDBDocumentClient;
+  readonly documentClient: DocumentClient;
   readonly subscriptionRepository: DynamoSubscriptionRepository;
   /** The subscription use cases. */
   readonly subscriptionService: SubscriptionService;

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { DynamoSubscriptionRepository } from '#shared/subscriptions/data/subscription-repository.ts';
@@ -96,14 +96,14 @@ export const subscription = (overrides: Partial<Subscription> = {}): Subscriptio
 });
 
 /** Stores subscriptions exactly as the subscriptions API does (owner item + match entries). */
-export const storeSubscriptions = async (client: DynamoDBDocumentClient, tableName: string, ...subscriptions: Subscription[]) => {
+export const storeSubscriptions = async (client: DocumentClient, tableName: string, ...subscriptions: Subscription[]) => {
   const repository = new DynamoSubscriptionRepository({ client, tableName });
   for (const s of subscriptions) await repository.create(s, Number.MAX_SAFE_INTEGER);
   return repository;
 };
 
 /** Every item of a partition whose sort key starts with `prefix`. */
-export const itemsUnder = async (client: DynamoDBDocumentClient, tableName: string, pk: string, prefix: string) => {
+export const itemsUnder = async (client: DocumentClient, tableName: string, pk: string, prefix: string) => {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {

@@ -2,8 +2,8 @@
  * Builds the real referral service on a test table, with a document client that counts
  * (and can fail) DynamoDB commands, for call-count assertions and fault injection.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AwsServiceError } from '#shared/platform/aws/aws-json-client.ts';
+import type { DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import { ulid } from 'ulid';
 import { ORGANISATIONS } from '#shared/core/organisations.ts';
 import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
@@ -23,22 +23,19 @@ export interface ClientProbe {
 }
 
 /** Instruments a document client with a counting, fault-injecting middleware. */
-export const probe = (client: DynamoDBDocumentClient): ClientProbe => {
+export const probe = (client: DocumentClient): ClientProbe => {
   const calls: string[] = [];
   const faults = new Map<string, { remaining: number; error: () => Error }>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName);
-      calls.push(name);
-      const fault = faults.get(name);
-      if (fault && fault.remaining > 0) {
-        fault.remaining -= 1;
-        throw fault.error();
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'jointlyTestProbe' },
-  );
+  client.intercept('call', async (context, next) => {
+    const name = context.operation;
+    calls.push(name);
+    const fault = faults.get(name);
+    if (fault && fault.remaining > 0) {
+      fault.remaining -= 1;
+      throw fault.error();
+    }
+    return next();
+  });
   return {
     calls,
     reset: () => {
@@ -50,11 +47,13 @@ export const probe = (client: DynamoDBDocumentClient): ClientProbe => {
 
 /** The error DynamoDB raises when two transactions touch one item at once. */
 export const transactionConflict = () =>
-  new TransactionCanceledException({
-    message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
-    $metadata: {},
-    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-  });
+  new AwsServiceError(
+    'TransactionCanceledException',
+    'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
+    'client',
+    { httpStatusCode: 400, attempts: 1 },
+    { CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] },
+  );
 
 export { caller, newReferral } from './fixtures.ts';
 

@@ -4,7 +4,7 @@
  * queue, and the real subscription service over a test table with a counting client.
  */
 import { systemResolver } from '#shared/subscriptions/data/system-resolver.ts';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import { monotonicFactory, ulid } from 'ulid';
 import { emailDomainsByOrg, ORGANISATIONS } from '#shared/core/organisations.ts';
 import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
@@ -95,7 +95,7 @@ export const deadLetterItem = (job: DeliveryJob): Record<string, unknown> => ({
 });
 
 /** Writes items (≤ 25 per call). */
-export const seed = async (client: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> => {
+export const seed = async (client: DocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> => {
   for (let i = 0; i < items.length; i += 25) {
     await client.send(
       new BatchWriteCommand({ RequestItems: { [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),

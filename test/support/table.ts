@@ -3,7 +3,7 @@
  * definition as production, so parallel files never see each other's items.
  */
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import { ensureTable } from '#infra/local/ensure-table.ts';
@@ -14,7 +14,7 @@ export interface TestTable {
   readonly endpoint: string;
   readonly tableName: string;
   readonly client: DynamoDBClient;
-  readonly documentClient: DynamoDBDocumentClient;
+  readonly documentClient: DocumentClient;
   drop(): Promise<void>;
 }
 

@@ -15,14 +15,19 @@
  *
  * An ops tool: no handler imports it, so no Lambda bundles it.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  isTransactionCanceled,
+  type DocumentClient,
+} from '../../platform/dynamodb/document-client.ts';
 import { legacyMetricsKeys, metricsKeys, METRICS_SHARDS } from '../../platform/dynamodb/keys.ts';
 import { countersOf } from './metrics-repository.ts';
 
 /** What to move. */
 export interface RekeyLegacyCellsOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
   /** The months (`YYYY-MM`) whose legacy partitions to read. */
   readonly months: readonly string[];
@@ -135,7 +140,7 @@ const moveCell = async (
       await options.client.send(new TransactWriteCommand({ TransactItems: adds.length > 0 ? [addition, deletion] : [deletion] }));
       return 'moved';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || attempt >= MAX_MOVE_ATTEMPTS) throw error;
+      if (!isTransactionCanceled(error) || attempt >= MAX_MOVE_ATTEMPTS) throw error;
       const reasons = error.CancellationReasons ?? [];
       if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
         // Changed or moved since it was read: read it again.

@@ -15,8 +15,7 @@
  * page is split where the page ended, so its remaining days are read in parallel rather
  * than page after page.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, isTransactionCanceled, type DocumentClient } from '../../platform/dynamodb/document-client.ts';
 import type { EventDeltas, MetricsReader, MetricsRecorder, RecordResult } from '../domain/ports.ts';
 import { mergeDeltas, type CellDelta, type CellRow } from '../domain/counters.ts';
 import { idempotencyKeys, metricsKeys, METRICS_SHARDS } from '../../platform/dynamodb/keys.ts';
@@ -39,7 +38,7 @@ const MAX_CONFLICT_ATTEMPTS = 6;
 
 /** Options of {@link DynamoMetricsRepository}. */
 export interface DynamoMetricsRepositoryOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
   /** Pause before retrying after a transaction conflict (tests make it 0). */
   readonly conflictDelayMs?: (attempt: number) => number;
@@ -60,7 +59,7 @@ export const countersOf = (item: Record<string, unknown>): Record<string, number
 
 /** DynamoDB implementation of the metrics store. */
 export class DynamoMetricsRepository implements MetricsReader, MetricsRecorder {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentClient;
   private readonly tableName: string;
   private readonly conflictDelayMs: (attempt: number) => number;
   private readonly readConcurrency: number;
@@ -115,7 +114,7 @@ export class DynamoMetricsRepository implements MetricsReader, MetricsRecorder {
         await this.client.send(new TransactWriteCommand({ TransactItems: [...markers, ...updates] }));
         return { counted: pending.map((e) => e.eventId), duplicates };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (!isTransactionCanceled(error)) throw error;
         const reasons = error.CancellationReasons ?? [];
         const counted = pending.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
         if (counted.length > 0) {

@@ -1,9 +1,9 @@
 /**
  * The AWS adapter of the {@link EventBus} port: an EventBridge bus (PutEvents), and its
  * maker. Only the publisher's composition root imports this module, so only its bundle
- * holds the EventBridge client.
+ * holds the EventBridge client (the JSON-protocol client, aws-json-client.ts, decision record 49).
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { AwsJsonClient } from './aws-json-client.ts';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
 import { EVENT_ENV } from '../config/environment.ts';
 import { EVENT_SOURCE, type PublishedEvent } from '../../core/event-envelope.ts';
@@ -15,17 +15,33 @@ export const PUT_EVENTS_MAX_ENTRIES = 10;
 /** Options of {@link EventBridgeBus}. */
 export interface EventBridgeBusOptions {
   readonly eventBusName: string;
-  /** An EventBridge client (only `send` is used); a default one otherwise. */
-  readonly client?: Pick<EventBridgeClient, 'send'>;
+  /** An EventBridge client (only `call` is used); a default one otherwise. */
+  readonly client?: Pick<AwsJsonClient, 'call'>;
+}
+
+/** One PutEvents entry, as the service takes it (`Time` in epoch seconds, the JSON protocol's timestamps). */
+export interface PutEventsEntry {
+  readonly EventBusName: string;
+  readonly Source: string;
+  readonly DetailType: string;
+  readonly Detail: string;
+  readonly Time: number;
+}
+
+/** One PutEvents result entry. */
+interface PutEventsResultEntry {
+  readonly EventId?: string;
+  readonly ErrorCode?: string;
+  readonly ErrorMessage?: string;
 }
 
 /** The PutEvents entry of a published event: `source` jointly, `detail-type` = its type, `detail` = it. */
-export const toPutEventsEntry = (event: PublishedEvent, eventBusName: string): PutEventsRequestEntry => ({
+export const toPutEventsEntry = (event: PublishedEvent, eventBusName: string): PutEventsEntry => ({
   EventBusName: eventBusName,
   Source: EVENT_SOURCE,
   DetailType: event.type,
   Detail: JSON.stringify(event),
-  Time: new Date(event.at),
+  Time: new Date(event.at).getTime() / 1000,
 });
 
 /**
@@ -34,11 +50,12 @@ export const toPutEventsEntry = (event: PublishedEvent, eventBusName: string): P
  * are returned, and a call that fails outright fails all of its entries.
  */
 export class EventBridgeBus implements EventBus {
-  private readonly client: Pick<EventBridgeClient, 'send'>;
+  private readonly client: Pick<AwsJsonClient, 'call'>;
   private readonly eventBusName: string;
 
   constructor(options: EventBridgeBusOptions) {
-    this.client = options.client ?? new EventBridgeClient({});
+    this.client =
+      options.client ?? new AwsJsonClient({ service: 'events', endpointId: 'EVENTBRIDGE', targetPrefix: 'AWSEvents', jsonVersion: '1.1' });
     this.eventBusName = options.eventBusName;
   }
 
@@ -47,9 +64,9 @@ export class EventBridgeBus implements EventBus {
     for (let i = 0; i < events.length; i += PUT_EVENTS_MAX_ENTRIES) {
       const chunk = events.slice(i, i + PUT_EVENTS_MAX_ENTRIES);
       try {
-        const { Entries = [] } = await this.client.send(
-          new PutEventsCommand({ Entries: chunk.map((event) => toPutEventsEntry(event, this.eventBusName)) }),
-        );
+        const { Entries = [] } = await this.client.call<{ Entries?: PutEventsResultEntry[] }>('PutEvents', {
+          Entries: chunk.map((event) => toPutEventsEntry(event, this.eventBusName)),
+        });
         // Result entries are positional: an entry with an error code (or none at all) failed.
         chunk.forEach((event, j) => {
           const entry = Entries[j];

@@ -3,9 +3,10 @@
  * of the delivery queue. Only the functions that queue deliveries hold the SQS client: the
  * fan-out's composition root imports this module (it queues on nearly every invocation);
  * the delivery worker's retries and the subscription API's redrive load it on demand
- * (aws-job-queue-on-demand.ts).
+ * (aws-job-queue-on-demand.ts). SQS is reached through the JSON-protocol client
+ * (aws-json-client.ts, decision record 49), not the SDK's SQS client.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AwsJsonClient } from './aws-json-client.ts';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
 import { EVENT_ENV } from '../config/environment.ts';
 import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
@@ -16,9 +17,13 @@ export const SQS_MAX_DELAY_SECONDS = 900;
 /** Options of {@link SqsJobQueue}. */
 export interface SqsJobQueueOptions {
   readonly queueUrl: string;
-  /** An SQS client (only `send` is used); a default one otherwise. */
-  readonly client?: Pick<SQSClient, 'send'>;
+  /** An SQS client (only `call` is used); a default one otherwise. */
+  readonly client?: Pick<AwsJsonClient, 'call'>;
 }
+
+/** A client of SQS's JSON protocol in the function's region. */
+export const sqsClient = (): AwsJsonClient =>
+  new AwsJsonClient({ service: 'sqs', endpointId: 'SQS', targetPrefix: 'AmazonSQS', jsonVersion: '1.0' });
 
 /** A delay SQS accepts: whole seconds from 0 to 900. */
 export const sqsDelaySeconds = (delaySeconds: number | undefined): number =>
@@ -26,18 +31,20 @@ export const sqsDelaySeconds = (delaySeconds: number | undefined): number =>
 
 /** A job queue on SQS: one message per job, its JSON as the body, delayed up to 15 minutes. */
 export class SqsJobQueue<T> implements JobQueue<T> {
-  private readonly client: Pick<SQSClient, 'send'>;
+  private readonly client: Pick<AwsJsonClient, 'call'>;
   private readonly queueUrl: string;
 
   constructor(options: SqsJobQueueOptions) {
-    this.client = options.client ?? new SQSClient({});
+    this.client = options.client ?? sqsClient();
     this.queueUrl = options.queueUrl;
   }
 
   async send(job: T, delaySeconds?: number): Promise<void> {
-    await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job), DelaySeconds: sqsDelaySeconds(delaySeconds) }),
-    );
+    await this.client.call('SendMessage', {
+      QueueUrl: this.queueUrl,
+      MessageBody: JSON.stringify(job),
+      DelaySeconds: sqsDelaySeconds(delaySeconds),
+    });
   }
 }
 

@@ -6,8 +6,8 @@
  * publisher only the bus name, the fan-out only the queue URL), and a missing setting
  * fails the first use with a sentence naming the variable, not the cold start.
  *
- * No AWS SDK module is imported here, even lazily, so a Lambda bundle holds exactly the SDK
- * clients of the makers its composition root imports. A maker may be asynchronous: the
+ * No AWS adapter is imported here, even lazily, so a Lambda bundle holds exactly the
+ * adapters of the makers its composition root imports. A maker may be asynchronous: the
  * makers of clients that only some requests need (KMS, SES, and SQS outside the fan-out)
  * load their adapter's module with `import()`, which the bundles' code splitting turns
  * into a chunk read by the first request that needs it, not by every cold start

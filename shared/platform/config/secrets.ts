@@ -1,10 +1,10 @@
 /**
  * The HMAC keys the API needs, read once per cold start: from the environment when set
  * (the local runtime and tests), otherwise from Secrets Manager (deployed stages), via
- * Powertools Parameters so warm invocations never call Secrets Manager again.
+ * Powertools Parameters' caching so warm invocations never call Secrets Manager again.
  */
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from '../../core/zod.ts';
+import { SecretsManagerProvider } from './secrets-manager-provider.ts';
 import { ENV, SECRET_ARN_ENV } from './environment.ts';
 import { ConfigurationError, type RuntimeConfig } from './runtime-config.ts';
 
@@ -21,8 +21,16 @@ const KeySchema = z.string().check(z.minLength(32));
 /** How long a value read from Secrets Manager is reused before it is read again (a rotated cursor key is picked up within this). */
 export const SECRET_MAX_AGE_SECONDS = 3600;
 
-/** Reads a secret by ARN (Powertools' `getSecret`, which caches per process; tests pass their own). */
+/** Reads a secret by ARN (Powertools' caching provider, one per process; tests pass their own). */
 export type SecretReader = (arn: string, options: { maxAge: number }) => Promise<unknown>;
+
+let provider: SecretsManagerProvider | undefined;
+
+/** The process's Secrets Manager reader, made on first use (a function whose keys are in its environment never makes it). */
+const getSecret: SecretReader = (arn, options) => {
+  provider ??= new SecretsManagerProvider();
+  return provider.get(arn, options);
+};
 
 /**
  * One of the keys: from the runtime configuration (its environment variable) if set,

@@ -1,5 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DocumentClient } from './document-client.ts';
 
 /** Options for {@link createDocumentClient}. */
 export interface DocumentClientOptions {
@@ -9,25 +8,20 @@ export interface DocumentClientOptions {
 }
 
 /**
- * The document client every adapter uses. Against a local endpoint it carries dummy
- * credentials and a region, so no AWS account is ever needed (DynamoDB Local runs with
- * `-sharedDb`, so every client sees one database whatever these say).
+ * The document client every adapter uses (shared/platform/dynamodb/document-client.ts).
+ * Against a local endpoint it carries dummy credentials and a region, so no AWS account is
+ * ever needed (DynamoDB Local runs with `-sharedDb`, so every client sees one database
+ * whatever these say).
  */
-export const createDocumentClient = (options: DocumentClientOptions = {}): DynamoDBDocumentClient => {
+export const createDocumentClient = (options: DocumentClientOptions = {}): DocumentClient => {
   const local = options.endpoint !== undefined;
-  const client = new DynamoDBClient({
-    ...(local
+  return new DocumentClient(
+    local
       ? {
           endpoint: options.endpoint,
           region: options.region ?? 'eu-west-2',
           credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         }
-      : options.region
-        ? { region: options.region }
-        : {}),
-    maxAttempts: 3,
-  });
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
+      : { region: options.region },
+  );
 };

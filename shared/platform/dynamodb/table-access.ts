@@ -3,12 +3,11 @@
  * attributes back, telling a lost conditional write from a failure, and writing more items
  * than one BatchWriteItem takes.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, isTransactionCanceled, type DocumentClient, type TransactWriteCommand } from './document-client.ts';
 
 /** The table an adapter reads and writes, and the client it uses. */
 export interface TableAccess {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
 }
 
@@ -21,7 +20,7 @@ export const pickAttributes = <T>(item: Record<string, unknown>, fields: readonl
 
 /** The cancellation reason codes of a cancelled transaction, in item order (none for any other error). */
 export const cancellationCodes = (error: unknown): (string | undefined)[] =>
-  error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
+  isTransactionCanceled(error) ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
 
 /** Whether a single-item write failed its condition. */
 export const isConditionFailure = (error: unknown): boolean => (error as { name?: string })?.name === 'ConditionalCheckFailedException';
@@ -46,7 +45,7 @@ export const writeIfConditionHolds = async (write: () => Promise<unknown>): Prom
  * the caller re-reads and decides again.
  */
 export const lostToConcurrentWrite = (error: unknown): boolean => {
-  if (error instanceof TransactionCanceledException) {
+  if (isTransactionCanceled(error)) {
     return cancellationCodes(error).some((code) => code === 'ConditionalCheckFailed' || code === 'TransactionConflict');
   }
   const name = (error as { name?: string })?.name;

@@ -1,31 +1,21 @@
 /**
- * The Powertools side of `Idempotency-Key` (see idempotency.ts): its DynamoDB persistence
- * layer on our table, its config and its middy middleware, with the one fix below. Loaded by
- * `import()` on the first request that sends the header, so a cold start without one does not
- * load Powertools idempotency and its JMESPath engine (≈ 37 KB of the bundle).
+ * The Powertools side of `Idempotency-Key` (see idempotency.ts): its config and its middy
+ * middleware, with the one fix below, over a persistence layer on our table and our
+ * DynamoDB client (idempotency-persistence.ts). Loaded by `import()` on the first request
+ * that sends the header, so a cold start without one does not load Powertools idempotency
+ * and its JMESPath engine (≈ 37 KB of the bundle).
  */
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { JOINTLY_TABLE } from '../dynamodb/table-definition.ts';
+import type { DocumentClient } from '../dynamodb/document-client.ts';
+import { TableIdempotencyLayer } from './idempotency-persistence.ts';
 import { holdReplay } from './idempotent-replay.ts';
-
-const PREFIX = 'IDEMPOTENCY#';
-
-/** Powertools' DynamoDB layer, with records keyed into their own partitions of our table. */
-class SingleTableIdempotencyLayer extends DynamoDBPersistenceLayer {
-  protected override getKey(idempotencyKey: string): Record<string, AttributeValue> {
-    const pk = idempotencyKey.startsWith(PREFIX) ? idempotencyKey : `${PREFIX}${idempotencyKey}`;
-    return { pk: { S: pk }, sk: { S: 'IDEMPOTENCY' } };
-  }
-}
 
 /** What {@link powertoolsIdempotency} is configured with. */
 export interface IdempotencyStoreOptions {
   readonly tableName: string;
-  readonly client: DynamoDBClient;
+  readonly client: DocumentClient;
   /** The JMESPath over the event that keys a record (null: not idempotent). */
   readonly eventKeyJmesPath: string;
   /** The event property holding what the payload hash covers. */
@@ -35,12 +25,7 @@ export interface IdempotencyStoreOptions {
 
 /** Powertools' idempotency middleware on our table, deleting only its own records on error. */
 export const powertoolsIdempotency = (options: IdempotencyStoreOptions): IdempotencyMiddleware => {
-  const persistenceStore = new SingleTableIdempotencyLayer({
-    tableName: options.tableName,
-    awsSdkV3Client: options.client,
-    keyAttr: JOINTLY_TABLE.partitionKey,
-    expiryAttr: JOINTLY_TABLE.timeToLiveAttribute,
-  });
+  const persistenceStore = new TableIdempotencyLayer({ tableName: options.tableName, client: options.client });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: options.eventKeyJmesPath,
     payloadValidationJmesPath: options.payloadValidationJmesPath,

@@ -13,8 +13,9 @@
  *   single static partition, so idempotency never becomes a hot key.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { onFirstUse } from '../aws/on-first-use.ts';
+import type { DocumentClient } from '../dynamodb/document-client.ts';
+import { createDocumentClient } from '../dynamodb/dynamo-client.ts';
 import { loadRuntimeConfig, requireTableName } from '../config/runtime-config.ts';
 import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
 import type { IdempotencyMiddleware } from './idempotency-store.ts';
@@ -54,12 +55,11 @@ export interface IdempotencyOptions {
   readonly tableName: string;
   readonly endpoint?: string | undefined;
   /** The client its records are written with; one of its own otherwise. */
-  readonly client?: DynamoDBClient;
+  readonly client?: DocumentClient;
 }
 
 /** The DynamoDB client for idempotency records: against `endpoint` with local credentials, or the function's region. */
-export const idempotencyClient = (endpoint?: string): DynamoDBClient =>
-  new DynamoDBClient(endpoint ? { endpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+export const idempotencyClient = (endpoint?: string): DocumentClient => createDocumentClient({ endpoint });
 
 /** The middy middleware making a creating POST idempotent per caller and key. */
 export const idempotencyMiddleware = (options: IdempotencyOptions): IdempotencyMiddleware => {
@@ -112,7 +112,7 @@ const onlyWithKey = (inner: IdempotencyMiddleware): IdempotencyMiddleware => {
 };
 
 /** The idempotency middleware for this function, configured from its runtime config. */
-export const idempotencyFromConfig = (client?: DynamoDBClient) => {
+export const idempotencyFromConfig = (client?: DocumentClient) => {
   const config = loadRuntimeConfig();
   return idempotencyMiddleware({ tableName: requireTableName(config), endpoint: config.dynamodbEndpoint, ...(client ? { client } : {}) });
 };

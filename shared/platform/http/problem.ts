@@ -103,9 +103,10 @@ const isMiddyHttpError = (error: unknown): error is MiddyHttpError =>
   (error as MiddyHttpError).statusCode < 500;
 
 /**
- * AWS SDK errors that mean "busy, not applied" once the SDK's own retries are spent:
+ * AWS errors that mean "busy, not applied" once the client's own retries are spent:
  * throttling, capacity, a transaction conflict, a server-side fault or a timeout. Matched
- * by name (and the SDK's `$retryable` mark) so this module stays free of the SDK.
+ * by name (and the `$retryable` mark errors carry, as the SDK's do) so this module stays
+ * free of the AWS client.
  */
 const TRANSIENT_ERROR_NAMES = new Set([
   'ThrottlingException',

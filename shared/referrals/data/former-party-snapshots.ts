@@ -3,7 +3,7 @@
  * party, written in the same transaction as the change that made it leave, and removed
  * when it rejoins. A former party reads the snapshot, never the referral as it is now.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '../../platform/dynamodb/document-client.ts';
 import type { Handoff } from '../domain/handoff.ts';
 import type { FormerPartySnapshot } from '../domain/ports.ts';
 import type { Referral } from '../domain/referral.ts';

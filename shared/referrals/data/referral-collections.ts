@@ -4,7 +4,7 @@
  * a former party, only up to where it left. Also the writing of access-log entries.
  */
 import { encodeTime } from 'ulid';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '../../platform/dynamodb/document-client.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { AccessEntry, ReadBounds, StoredEvent, StoredNote } from '../domain/ports.ts';
 import { referralKeys } from '../../platform/dynamodb/keys.ts';

@@ -3,7 +3,7 @@
  * list indexes), merged on the index's sort key so the cursor is just the last sort key
  * returned, with `serviceArea=` / `team=` as filters read on until the page is full.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '../../platform/dynamodb/document-client.ts';
 import { unreachable, type ReadScope } from '../../core/identity.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { Box } from '../../core/reference-data.ts';

@@ -5,7 +5,13 @@
  * TransactWriteItems conditioned on what was read. How items look is `referral-items.ts`;
  * lists, person search, collections and snapshots have a module each.
  */
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DocumentClient,
+} from '../../platform/dynamodb/document-client.ts';
 import type { ReadScope } from '../../core/identity.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { Handoff } from '../domain/handoff.ts';
@@ -41,7 +47,7 @@ import { SubjectHasher, type SubjectHashKeys } from './subject-hash.ts';
 
 /** Options of {@link DynamoReferralRepository}. */
 export interface DynamoReferralRepositoryOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
   /**
    * Key(s) of the HMAC that turns NHS numbers and local ids into index keys: one key (version

@@ -11,7 +11,7 @@
  * its re-read shows the mark, and it skips. A mark that loses to a real answer (accepted,
  * info requested, withdrawn…) is skipped too: that is the race going the right way.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DocumentClient } from '../../platform/dynamodb/document-client.ts';
 import { awaitsAnswer, handoffOverdueEvent } from '../domain/handoff.ts';
 import { awaitsResponse, referralOverdueEvent, SYSTEM_ACTOR } from '../domain/referral.ts';
 import { handoffKeys, referralKeys, SLA_SHARDS, slaKeys } from '../../platform/dynamodb/keys.ts';
@@ -33,7 +33,7 @@ export interface SlaCandidate {
 
 /** Options of {@link DynamoSlaSweeper}. */
 export interface SlaSweeperOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
   /** How many breaches are marked at once. */
   readonly concurrency?: number;
@@ -57,7 +57,7 @@ export const parseSlaCandidate = (keys: Record<string, unknown>): SlaCandidate |
 
 /** The sweep over DynamoDB. */
 export class DynamoSlaSweeper {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentClient;
   private readonly tableName: string;
   private readonly concurrency: number;
 

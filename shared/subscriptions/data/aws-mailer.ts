@@ -1,6 +1,6 @@
 /**
  * The maker of the SES mailer (mailers.ts), sending from `JOINTLY_SES_SENDER`. Only the
- * delivery worker's composition root imports it, so only its bundle holds the SES client,
+ * delivery worker's composition root imports it, so only its bundle holds the SES adapter,
  * and there only as a chunk loaded on demand: only e-mail deliveries need it.
  */
 import { requiredSetting, type AwsAdapterMaker } from '../../platform/aws/on-first-use.ts';
@@ -8,10 +8,8 @@ import { EVENT_ENV } from '../../platform/config/environment.ts';
 import type { Mailer } from '../../core/messaging-ports.ts';
 
 /**
- * SES v2 with a default client, sending from `JOINTLY_SES_SENDER`; the mailer's module (and
- * the SES client) loaded by `import()` once the setting is known to be there. The adapter
- * module, not `@aws-sdk/client-sesv2`: a namespace import of the client would keep every
- * SES command in the chunk.
+ * SES v2 with a default client, sending from `JOINTLY_SES_SENDER`; the mailer's module
+ * loaded by `import()` once the setting is known to be there.
  */
 export const awsMailer: AwsAdapterMaker<Mailer> = async (config) => {
   const from = requiredSetting(config.sesSender, EVENT_ENV.sesSender, 'send e-mail');

@@ -13,8 +13,8 @@ import {
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+  type DocumentClient,
+} from '../../platform/dynamodb/document-client.ts';
 import type { DeliveryJob } from '../../core/messaging-ports.ts';
 import type { Subscription } from '../domain/subscription.ts';
 import type { AttemptGate, ClaimResult, DeliveryRepository, NewAlert, RecordedAttempt } from '../domain/ports.ts';
@@ -57,13 +57,13 @@ const PROGRESS_TTL_SECONDS = 15 * 24 * 3600;
 
 /** Options of {@link DynamoDeliveryRepository}. */
 export interface DynamoDeliveryRepositoryOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
 }
 
 /** DynamoDB implementation of {@link DeliveryRepository}. */
 export class DynamoDeliveryRepository implements DeliveryRepository {
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentClient;
   private readonly tableName: string;
 
   constructor(options: DynamoDeliveryRepositoryOptions) {

@@ -3,43 +3,50 @@
  * and a `Jointly-Event-Id` header so a recipient's system can dedupe retried deliveries.
  * (The local runtime writes them as `.eml` files instead: infra/local/adapters/local-mailer.ts.)
  * Deployed, this module is loaded on demand by its maker (aws-mailer.ts), and the SES
- * client with it.
+ * client with it: SES v2's REST-JSON `SendEmail` through the small client (aws-json-client.ts,
+ * decision record 49).
  */
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { AwsJsonClient } from '../../platform/aws/aws-json-client.ts';
 import type { MailMessage, Mailer } from '../../core/messaging-ports.ts';
 import { EVENT_ID_HEADER } from '../domain/webhook-signature.ts';
 
 /** Options of {@link SesMailer}. */
 export interface SesMailerOptions {
-  /** An SES v2 client (only `send` is used); a default one otherwise. */
-  readonly client?: Pick<SESv2Client, 'send'>;
+  /** An SES v2 client (only `callRest` is used); a default one otherwise. */
+  readonly client?: Pick<AwsJsonClient, 'callRest'>;
   /** The verified sender identity (`JOINTLY_SES_SENDER`). */
   readonly from: string;
 }
 
 /** Sends alert e-mails through SES v2 `SendEmail` (a simple text message). */
 export class SesMailer implements Mailer {
-  private readonly client: Pick<SESv2Client, 'send'>;
+  private readonly client: Pick<AwsJsonClient, 'callRest'>;
   private readonly from: string;
 
   constructor(options: SesMailerOptions) {
-    this.client = options.client ?? new SESv2Client({});
+    this.client =
+      options.client ??
+      new AwsJsonClient({
+        service: 'ses',
+        endpointPrefix: 'email',
+        endpointId: 'SESV2',
+        targetPrefix: 'SimpleEmailService_v2',
+        jsonVersion: '1.1',
+      });
     this.from = options.from;
   }
 
   async send(message: MailMessage): Promise<void> {
-    await this.client.send(
-      new SendEmailCommand({
-        FromEmailAddress: this.from,
-        Destination: { ToAddresses: [message.to] },
-        Content: {
-          Simple: {
-            Subject: { Data: message.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
-            Headers: [{ Name: EVENT_ID_HEADER, Value: message.eventId }],
-          },
+    await this.client.callRest('SendEmail', '/v2/email/outbound-emails', {
+      FromEmailAddress: this.from,
+      Destination: { ToAddresses: [message.to] },
+      Content: {
+        Simple: {
+          Subject: { Data: message.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+          Headers: [{ Name: EVENT_ID_HEADER, Value: message.eventId }],
         },
-      }),
-    );
+      },
+    });
   }
 }

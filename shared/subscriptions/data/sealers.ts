@@ -5,9 +5,10 @@
  * subscription, or used for anything else, will not open. (The local runtime's sealer,
  * infra/local/adapters/local-sealer.ts, binds the same context as AES-GCM additional data.)
  * Deployed, this module is loaded on demand by its maker (aws-sealer.ts), and the KMS
- * client with it: nothing a cold start loads may import it statically.
+ * client with it: nothing a cold start loads may import it statically. KMS is reached through
+ * the JSON-protocol client (aws-json-client.ts, decision record 49): blobs travel base64.
  */
-import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { AwsJsonClient } from '../../platform/aws/aws-json-client.ts';
 import type { SealContext, SecretSealer } from '../../core/messaging-ports.ts';
 
 /** What a sealed value is for: bound into the KMS encryption context (and the local sealer's GCM tag). */
@@ -27,8 +28,12 @@ export const encryptionContextOf = (context: SealContext): Record<string, string
 
 const KMS_PREFIX = 'kms2';
 
-/** The KMS operations the sealer uses (a seam for tests). */
-export type KmsLike = Pick<KMSClient, 'send'>;
+/** The KMS client the sealer uses (a seam for tests): `Encrypt` and `Decrypt` by `call`. */
+export type KmsLike = Pick<AwsJsonClient, 'call'>;
+
+/** A client of KMS's JSON protocol in the function's region. */
+export const kmsClient = (): AwsJsonClient =>
+  new AwsJsonClient({ service: 'kms', endpointId: 'KMS', targetPrefix: 'TrentService', jsonVersion: '1.1' });
 
 /**
  * KMS Encrypt/Decrypt under one key, the encryption context naming the purpose and the
@@ -38,36 +43,32 @@ export class KmsSealer implements SecretSealer {
   private readonly keyArn: string;
   private readonly client: KmsLike;
 
-  constructor(keyArn: string, client: KmsLike = new KMSClient({})) {
+  constructor(keyArn: string, client: KmsLike = kmsClient()) {
     this.keyArn = keyArn;
     this.client = client;
   }
 
   async seal(plaintext: string, context: SealContext): Promise<string> {
-    const { CiphertextBlob } = await this.client.send(
-      new EncryptCommand({
-        KeyId: this.keyArn,
-        Plaintext: Buffer.from(plaintext, 'utf8'),
-        EncryptionContext: encryptionContextOf(context),
-      }),
-    );
+    const { CiphertextBlob } = await this.client.call<{ CiphertextBlob?: string }>('Encrypt', {
+      KeyId: this.keyArn,
+      Plaintext: Buffer.from(plaintext, 'utf8').toString('base64'),
+      EncryptionContext: encryptionContextOf(context),
+    });
     if (!CiphertextBlob) throw new Error('KMS returned no ciphertext.');
-    return `${KMS_PREFIX}.${Buffer.from(CiphertextBlob).toString('base64url')}`;
+    return `${KMS_PREFIX}.${Buffer.from(CiphertextBlob, 'base64').toString('base64url')}`;
   }
 
   async open(sealed: string, context: SealContext): Promise<string> {
     const [prefix, blob, extra] = sealed.split('.');
     if (prefix !== KMS_PREFIX || !blob || extra !== undefined)
       throw new SealedSecretError('The sealed secret is not in the KMS sealer’s format.');
-    let Plaintext: Uint8Array | undefined;
+    let Plaintext: string | undefined;
     try {
-      ({ Plaintext } = await this.client.send(
-        new DecryptCommand({
-          KeyId: this.keyArn,
-          CiphertextBlob: Buffer.from(blob, 'base64url'),
-          EncryptionContext: encryptionContextOf(context),
-        }),
-      ));
+      ({ Plaintext } = await this.client.call<{ Plaintext?: string }>('Decrypt', {
+        KeyId: this.keyArn,
+        CiphertextBlob: Buffer.from(blob, 'base64url').toString('base64'),
+        EncryptionContext: encryptionContextOf(context),
+      }));
     } catch (error) {
       // Another context (or key) is KMS's InvalidCiphertextException: the value is not this subscription's.
       if ((error as Error)?.name === 'InvalidCiphertextException') {
@@ -76,6 +77,6 @@ export class KmsSealer implements SecretSealer {
       throw error;
     }
     if (!Plaintext) throw new SealedSecretError('KMS returned no plaintext.');
-    return Buffer.from(Plaintext).toString('utf8');
+    return Buffer.from(Plaintext, 'base64').toString('utf8');
   }
 }

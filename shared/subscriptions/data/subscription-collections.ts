@@ -3,7 +3,7 @@
  * dead letters (in the subscription's partition), alerts (in their user's; unread ones also
  * in the sparse `inbox-by-created` index), and acknowledging an alert.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '../../platform/dynamodb/document-client.ts';
 import type { DeliveryJob } from '../../core/messaging-ports.ts';
 import type { Page } from '../../core/pagination.ts';
 import { subscriptionKeys, userKeys } from '../../platform/dynamodb/keys.ts';

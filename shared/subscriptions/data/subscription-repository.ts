@@ -12,7 +12,7 @@
  * user's (unread ones also in the sparse `inbox-by-created` index, which also lists every
  * subscription for programme managers).
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DocumentClient } from '../../platform/dynamodb/document-client.ts';
 import { ConflictError } from '../../core/errors.ts';
 import type { Page } from '../../core/pagination.ts';
 import { cancellationCodes, isConditionFailure, type TableAccess } from '../../platform/dynamodb/table-access.ts';
@@ -51,7 +51,7 @@ const lostCondition = (error: unknown): false => {
 
 /** Options of {@link DynamoSubscriptionRepository}. */
 export interface DynamoSubscriptionRepositoryOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClient;
   readonly tableName: string;
 }
 

@@ -3,10 +3,11 @@
  * exactly the esbuild options CDK uses (infra/bundling/function-bundle.ts): only AWS adapters and the code of its own function. No
  * module of the local runtime (infra/local: the in-process bus and queues, the `.eml`
  * mailer, the AES sealer, the fault injectors), of the tests or of the scripts is bundled,
- * and no trace of them — their settings and markers — is left in the code. Each function
- * carries only the AWS SDK clients of the adapters its composition root names, and loads
- * at its cold start only those it needs on every invocation: the clients only some
- * requests need (KMS, SES, SQS outside the fan-out) are in chunks loaded by `import()`.
+ * and no trace of them — their settings and markers — is left in the code. No function
+ * carries a generated AWS SDK client: every AWS call goes through the small JSON-protocol
+ * client (decision record 49). Each loads at its cold start only the adapters it needs on
+ * every invocation: those only some requests need (KMS, SES, SQS outside the fan-out) are
+ * in chunks loaded by `import()`.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,17 @@ const LOCAL_ONLY_STRINGS = [
 /** Where no bundled module may come from. */
 const LOCAL_ONLY_FOLDERS = ['infra/local/', 'test/', 'scripts/'];
 
-const SDK_CLIENTS = ['@aws-sdk/client-eventbridge', '@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms'] as const;
+/** The SDK's generated clients and their runtime, none of which a bundle may hold. */
+const SDK_CLIENT_RUNTIME =
+  /node_modules\/(@aws-sdk\/(client-[^/]+|lib-dynamodb|dynamodb-codec|middleware-[^/]+)|@smithy\/core\/dist-es\/submodules\/(protocols\/json|client\/middleware-stack|client\/smithy-client\/command))\//;
+
+/** What an adapter module brings: the files it is made of. */
+const ADAPTERS = {
+  eventBus: 'shared/platform/aws/aws-event-bus.ts',
+  jobQueue: 'shared/platform/aws/aws-job-queue.ts',
+  mailer: 'shared/subscriptions/data/mailers.ts',
+  sealer: 'shared/subscriptions/data/sealers.ts',
+} as const;
 
 let outdir: string;
 /**
@@ -62,10 +73,6 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-/** The SDK clients in any file of `id`'s bundle (`inputs`) or in what its cold start loads (`coldInputs`). */
-const sdkClientsOf = (id: string, where: 'inputs' | 'coldInputs' = 'inputs'): string[] =>
-  SDK_CLIENTS.filter((client) => bundles.get(id)![where].some((input) => input.includes(`node_modules/${client}/`)));
-
 describe('every deployed bundle', () => {
   it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s bundles no module of the local runtime, the tests or the scripts', (id) => {
     // Act
@@ -76,16 +83,15 @@ describe('every deployed bundle', () => {
     expect(inputs.filter((input) => LOCAL_ONLY_FOLDERS.some((folder) => input.startsWith(folder)))).toEqual([]);
   });
 
-  it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))(
-    '%s bundles neither mnemonist nor obliterator: the endpoint cache gets the Map-based LRU',
-    (id) => {
-      // Act
-      const { inputs } = bundles.get(id)!;
+  it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s holds no generated SDK client nor its Smithy runtime, even lazily', (id) => {
+    // Act
+    const { inputs } = bundles.get(id)!;
 
-      // Assess
-      expect(inputs.filter((input) => /node_modules\/(mnemonist|obliterator)\//.test(input))).toEqual([]);
-    },
-  );
+    // Assess
+    expect(inputs.filter((input) => SDK_CLIENT_RUNTIME.test(input))).toEqual([]);
+    // The meta and reference functions call no AWS service at all.
+    expect(inputs.includes('shared/platform/aws/aws-json-client.ts')).toBe(!['metaApi', 'referenceApi'].includes(id));
+  });
 
   it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))('%s carries no local setting or fault marker', (id) => {
     // Act
@@ -112,39 +118,26 @@ describe('the event-path bundles', () => {
   });
 
   it.each([
-    ['publisher', ['@aws-sdk/client-eventbridge']],
-    ['fanOut', ['@aws-sdk/client-sqs']],
-    ['deliver', ['@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms']],
+    ['publisher', [ADAPTERS.eventBus]],
+    ['fanOut', [ADAPTERS.jobQueue]],
+    ['deliver', [ADAPTERS.jobQueue, ADAPTERS.mailer, ADAPTERS.sealer]],
     ['metrics', []],
     ['slaSweep', []],
-    ['subscriptionsApi', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
+    ['subscriptionsApi', [ADAPTERS.jobQueue, ADAPTERS.sealer]],
     ['referralsApi', []],
     ['metricsApi', []],
     ['referenceApi', []],
     ['metaApi', []],
-  ])('%s carries only the SDK clients of its own adapters: %j', (id, expected) => {
+  ])('%s carries only its own AWS adapters: %j', (id, expected) => {
     // Act
-    const clients = sdkClientsOf(id);
+    const { inputs } = bundles.get(id)!;
 
     // Assess
-    expect(clients).toEqual(expected);
+    expect(Object.values(ADAPTERS).filter((adapter) => inputs.includes(adapter))).toEqual(expected);
   });
 });
 
-describe('SDK clients only some requests need', () => {
-  it.each([
-    ['deliver', ['@aws-sdk/client-sqs', '@aws-sdk/client-sesv2', '@aws-sdk/client-kms']],
-    ['subscriptionsApi', ['@aws-sdk/client-sqs', '@aws-sdk/client-kms']],
-  ])('%s holds %j in chunks its cold start does not load', (id, onDemand) => {
-    // Act
-    const all = sdkClientsOf(id);
-    const cold = sdkClientsOf(id, 'coldInputs');
-
-    // Assess
-    expect(all).toEqual(expect.arrayContaining(onDemand));
-    expect(cold.filter((client) => onDemand.includes(client))).toEqual([]);
-  });
-
+describe('adapters only some requests need', () => {
   it.each([
     ['deliver', ['shared/platform/aws/aws-job-queue.ts', 'shared/subscriptions/data/mailers.ts', 'shared/subscriptions/data/sealers.ts']],
     ['subscriptionsApi', ['shared/platform/aws/aws-job-queue.ts', 'shared/subscriptions/data/sealers.ts']],
@@ -159,11 +152,27 @@ describe('SDK clients only some requests need', () => {
 
   it('the fan-out, which queues on nearly every invocation, and the publisher, which publishes on every one, load theirs at once', () => {
     // Act
-    const fanOut = sdkClientsOf('fanOut', 'coldInputs');
-    const publisher = sdkClientsOf('publisher', 'coldInputs');
+    const fanOut = bundles.get('fanOut')!.coldInputs;
+    const publisher = bundles.get('publisher')!.coldInputs;
 
     // Assess
-    expect(fanOut).toEqual(['@aws-sdk/client-sqs']);
-    expect(publisher).toEqual(['@aws-sdk/client-eventbridge']);
+    expect(fanOut).toContain(ADAPTERS.jobQueue);
+    expect(publisher).toContain(ADAPTERS.eventBus);
   });
+
+  it.each(FUNCTION_ENTRIES.map((fn) => [fn.id]))(
+    '%s loads the container credentials provider (and the SDK HTTP handler it needs) only on demand',
+    (id) => {
+      // Act
+      const { inputs, coldInputs } = bundles.get(id)!;
+
+      // Assess
+      expect(inputs.some((input) => input.includes('node_modules/@aws-sdk/credential-provider-http/'))).toBe(
+        !['metaApi', 'referenceApi'].includes(id),
+      );
+      expect(
+        coldInputs.filter((input) => /node_modules\/(@aws-sdk\/credential-provider-http|@smithy\/node-http-handler)\//.test(input)),
+      ).toEqual([]);
+    },
+  );
 });

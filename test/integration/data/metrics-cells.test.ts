@@ -4,7 +4,7 @@
  * read twice or missed), and `npm run metrics:rekey` moves cells of the first layout into the
  * current one exactly once, whatever else writes meanwhile.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_AREAS } from '#shared/core/reference-data.ts';
 import { cellKeyOf, type MetricCell } from '#shared/metrics/domain/counters.ts';
@@ -16,7 +16,7 @@ import { probe, type ClientProbe } from '#test/support/referral-fixtures.ts';
 import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 let table: TestTable;
-let client: DynamoDBDocumentClient;
+let client: DocumentClient;
 let calls: ClientProbe;
 
 beforeAll(async () => {
@@ -86,7 +86,7 @@ describe('reading a period', () => {
     const rows = await repository.readCells({ serviceAreas: SERVICE_AREAS, from: '2030-03-28', to: '2030-04-03' });
 
     // Assess
-    expect(calls.calls).toEqual(Array.from({ length: METRICS_SHARDS }, () => 'QueryCommand'));
+    expect(calls.calls).toEqual(Array.from({ length: METRICS_SHARDS }, () => 'Query'));
     const inPeriod = cells.filter(({ cell }) => cell.day >= '2030-03-28' && cell.day <= '2030-04-03');
     expect(byCell(rows)).toEqual(byCell(inPeriod));
   });
@@ -119,7 +119,7 @@ describe('reading a period', () => {
     expect(rows).toHaveLength(inPeriod.length);
     expect(byCell(rows)).toEqual(byCell(inPeriod));
     expect(calls.calls.length).toBeGreaterThan(METRICS_SHARDS);
-    expect(new Set(calls.calls)).toEqual(new Set(['QueryCommand']));
+    expect(new Set(calls.calls)).toEqual(new Set(['Query']));
   });
 });
 
@@ -172,7 +172,7 @@ describe('npm run metrics:rekey', () => {
     const legacy = cellsOf('2029-06-10', '2029-06-12');
     await put(legacy, legacyMetricsKeys);
     const otherClient = createDocumentClient({ endpoint: table.endpoint });
-    const rekey = (runClient: DynamoDBDocumentClient) =>
+    const rekey = (runClient: DocumentClient) =>
       rekeyLegacyCells({ client: runClient, tableName: table.tableName, months: ['2029-06'], serviceAreas: SERVICE_AREAS, concurrency: 3 });
 
     // Act
@@ -199,25 +199,23 @@ describe('npm run metrics:rekey', () => {
     const runClient = createDocumentClient({ endpoint: table.endpoint });
     const runCalls = probe(runClient);
     let interfered = false;
-    runClient.middlewareStack.add(
-      (next, context) => async (args) => {
-        const items = (args.input as { TransactItems?: { Delete?: { Key?: Record<string, unknown> } }[] }).TransactItems ?? [];
-        const movesStraggler = items.some((i) => i.Delete?.Key?.pk === stragglerKey.pk && i.Delete?.Key?.sk === stragglerKey.sk);
-        if (context.commandName === 'TransactWriteItemsCommand' && movesStraggler && !interfered) {
-          interfered = true;
-          await client.send(
-            new UpdateCommand({
-              TableName: table.tableName,
-              Key: stragglerKey,
-              UpdateExpression: 'ADD st_submitted :one, acc :one',
-              ExpressionAttributeValues: { ':one': 1 },
-            }),
-          );
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'oldWriterMeanwhile' },
-    );
+    runClient.intercept('call', async (context, next) => {
+      // The interceptor sees the request as sent: keys in DynamoDB's attribute-value form.
+      const items = (context.input as { TransactItems?: { Delete?: { Key?: Record<string, { S?: string }> } }[] }).TransactItems ?? [];
+      const movesStraggler = items.some((i) => i.Delete?.Key?.pk?.S === stragglerKey.pk && i.Delete?.Key?.sk?.S === stragglerKey.sk);
+      if (context.operation === 'TransactWriteItems' && movesStraggler && !interfered) {
+        interfered = true;
+        await client.send(
+          new UpdateCommand({
+            TableName: table.tableName,
+            Key: stragglerKey,
+            UpdateExpression: 'ADD st_submitted :one, acc :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        );
+      }
+      return next();
+    });
 
     // Act
     const run = await rekeyLegacyCells({ client: runClient, tableName: table.tableName, months: ['2029-09'], serviceAreas: SERVICE_AREAS });
@@ -226,8 +224,8 @@ describe('npm run metrics:rekey', () => {
     // Assess: the straggler's first move refused, read again and moved with its late counts
     expect(interfered).toBe(true);
     expect(run).toMatchObject({ found: legacy.length, moved: legacy.length });
-    expect(runCalls.calls.filter((c) => c === 'TransactWriteItemsCommand')).toHaveLength(legacy.length + 1);
-    expect(runCalls.calls.filter((c) => c === 'GetItemCommand')).toHaveLength(1);
+    expect(runCalls.calls.filter((c) => c === 'TransactWriteItems')).toHaveLength(legacy.length + 1);
+    expect(runCalls.calls.filter((c) => c === 'GetItem')).toHaveLength(1);
     const moved = await client.send(
       new GetCommand({ TableName: table.tableName, Key: metricsKeys.counter(straggler.cell, straggler.shard) }),
     );

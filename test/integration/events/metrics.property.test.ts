@@ -7,7 +7,7 @@
  * the histories. Also: one TransactWriteItems per batch, transaction conflicts retried,
  * only Queries to answer a summary, one per shard.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
 import fc from 'fast-check';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   consumerCalls = probe(consumerClient);
   consume = (await import('#shared/wiring/metrics.ts')).metricsHandler({ documentClient: consumerClient });
   ({ handler: summaryHandler } = (await import('#functions/api/metrics/get-metrics-summary.ts')) as { handler: ApiHandler });
-  summaryCalls = probe((await import('#shared/wiring/evaluation.ts')).evaluationDocumentClient as DynamoDBDocumentClient);
+  summaryCalls = probe((await import('#shared/wiring/evaluation.ts')).evaluationDocumentClient as DocumentClient);
 });
 
 afterAll(async () => {
@@ -150,7 +150,7 @@ describe('metrics: incremental, idempotent, order-independent', () => {
       month,
     );
     consumerCalls.reset();
-    consumerCalls.failNext('TransactWriteItemsCommand', 1, transactionConflict);
+    consumerCalls.failNext('TransactWriteItems', 1, transactionConflict);
 
     // Act
     const first = await invokeSqs(consume, events.map(busMessage));
@@ -159,7 +159,7 @@ describe('metrics: incremental, idempotent, order-independent', () => {
     // Assess: the conflict retried (2 calls); the redelivery is one call whose two markers fail, writing nothing
     expect(first.failed).toEqual([]);
     expect(again.failed).toEqual([]);
-    expect(consumerCalls.calls).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
+    expect(consumerCalls.calls).toEqual(['TransactWriteItems', 'TransactWriteItems', 'TransactWriteItems']);
     const reply = await summary(`from=${month}-01&to=${month}-28`);
     expect(reply.body.total).toMatchObject({
       referrals: 1,
@@ -177,7 +177,7 @@ describe('metrics: incremental, idempotent, order-independent', () => {
       const reply = await summary(query);
       return { reply, commands: [...summaryCalls.calls] };
     };
-    const oneQueryPerShard = Array.from({ length: METRICS_SHARDS }, () => 'QueryCommand');
+    const oneQueryPerShard = Array.from({ length: METRICS_SHARDS }, () => 'Query');
 
     // Act
     const oneArea = await commandsOf('from=2031-01-20&to=2031-03-05&serviceArea=crisis-prevention&groupBy=day');

@@ -5,7 +5,7 @@
  * when provide-info moves `dueAt` and it lapses again, and one `handoff.overdue` for an
  * unanswered offer. History stays gap-free, and `version` never moves for a mark.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '#shared/platform/dynamodb/document-client.ts';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORGANISATIONS } from '#shared/core/organisations.ts';

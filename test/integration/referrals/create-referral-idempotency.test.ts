@@ -2,7 +2,7 @@
  * `Idempotency-Key` on `POST /referrals`, through the real handler module (Powertools
  * idempotency on the single table in DynamoDB Local): replays, conflicts, per-caller scope.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '#shared/platform/dynamodb/document-client.ts';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDEX } from '#shared/platform/dynamodb/table-definition.ts';

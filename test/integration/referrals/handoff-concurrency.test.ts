@@ -3,7 +3,7 @@
  * referral, at most one handoff is open, and history stays gap-free, whatever the
  * interleaving of offers, answers and referral transitions.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '#shared/platform/dynamodb/document-client.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '#shared/core/errors.ts';
 import { referralKeys } from '#shared/platform/dynamodb/keys.ts';

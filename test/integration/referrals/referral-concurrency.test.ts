@@ -135,7 +135,7 @@ describe('faults DynamoDB Local never raises, injected at the client', () => {
   it('a TransactionConflict on commit is retried and the transition succeeds once', async () => {
     // Prepare
     const { id } = await fixture.service.submit(provide, newReferral());
-    fixture.probe.failNext('TransactWriteItemsCommand', 2, transactionConflict);
+    fixture.probe.failNext('TransactWriteItems', 2, transactionConflict);
 
     // Act
     const accepted = await fixture.service.act(ecc, id, { action: 'accept', body: {} });
@@ -149,27 +149,27 @@ describe('faults DynamoDB Local never raises, injected at the client', () => {
   it('persistent transaction conflicts end in a 409, never a 500, and write nothing', async () => {
     // Prepare
     const { id } = await fixture.service.submit(provide, newReferral());
-    fixture.probe.failNext('TransactWriteItemsCommand', 50, transactionConflict);
+    fixture.probe.failNext('TransactWriteItems', 50, transactionConflict);
 
     // Act
     const attempt = fixture.service.act(ecc, id, { action: 'accept', body: {} });
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
-    fixture.probe.failNext('TransactWriteItemsCommand', 0, transactionConflict);
+    fixture.probe.failNext('TransactWriteItems', 0, transactionConflict);
     expect(await fixture.repository.get(id)).toMatchObject({ status: 'submitted', version: 1, seq: 1 });
   });
 
   it('a TransactionConflict on create is retried: one referral, one submitted event', async () => {
     // Prepare
     fixture.probe.reset();
-    fixture.probe.failNext('TransactWriteItemsCommand', 2, transactionConflict);
+    fixture.probe.failNext('TransactWriteItems', 2, transactionConflict);
 
     // Act
     const created = await fixture.service.submit(provide, newReferral());
 
     // Assess
-    expect(fixture.probe.calls.filter((name) => name === 'TransactWriteItemsCommand')).toHaveLength(3);
+    expect(fixture.probe.calls.filter((name) => name === 'TransactWriteItems')).toHaveLength(3);
     expect(await fixture.repository.get(created.id)).toMatchObject({ status: 'submitted', version: 1, seq: 1 });
     const history = await fixture.repository.history(created.id, { limit: 100 });
     expect(history.items.map((e) => e.type)).toEqual(['referral.submitted']);
@@ -177,13 +177,13 @@ describe('faults DynamoDB Local never raises, injected at the client', () => {
 
   it('persistent conflicts on create end in a 409, never a 500', async () => {
     // Prepare
-    fixture.probe.failNext('TransactWriteItemsCommand', 50, transactionConflict);
+    fixture.probe.failNext('TransactWriteItems', 50, transactionConflict);
 
     // Act
     const attempt = fixture.service.submit(provide, newReferral());
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
-    fixture.probe.failNext('TransactWriteItemsCommand', 0, transactionConflict);
+    fixture.probe.failNext('TransactWriteItems', 0, transactionConflict);
   });
 });

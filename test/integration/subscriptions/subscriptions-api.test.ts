@@ -5,7 +5,7 @@
  * returned, pagination, redrive through the wiring's delivery queue, alerts and acks.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand } from '#shared/platform/dynamodb/document-client.ts';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { subscriptionKeys, userKeys } from '#shared/platform/dynamodb/keys.ts';

@@ -47,7 +47,7 @@ describe('architecture rules (.dependency-cruiser.mjs)', () => {
       'data-not-api: shared/referrals/data/repository.ts → shared/referrals/api/routes.ts',
       'domain-does-no-io: shared/referrals/domain/referral.ts → fs',
       'domain-is-pure: shared/referrals/domain/referral.ts → shared/platform/dynamodb/keys.ts',
-      'domain-no-infrastructure-packages: shared/referrals/domain/referral.ts → @aws-sdk/client-dynamodb',
+      'domain-no-infrastructure-packages: shared/referrals/domain/referral.ts → @smithy/signature-v4',
       'domain-no-infrastructure-packages: shared/referrals/domain/referral.ts → @types/aws-lambda',
       'functions-thin: functions/api/planted/handler.ts → infra/routes.ts',
       'functions-thin: functions/api/planted/handler.ts → shared/platform/http/routes.ts',

@@ -40,12 +40,10 @@ describe('LAMBDA_ALIASES', () => {
     }
   });
 
-  it('substitutes the default credential chain, the event-stream serde, the endpoint cache’s LRU and the two built-ins, with and without node:', () => {
+  it('substitutes the default credential chain and the two built-ins, with and without node:', () => {
     expect(Object.keys(LAMBDA_ALIASES).sort()).toEqual([
       '@aws-sdk/credential-provider-node',
-      '@smithy/core/event-streams',
       'http',
-      'mnemonist/lru-cache',
       'node:http',
       'node:process',
       'process',

@@ -4,7 +4,7 @@
  * would compare the gateway with something else. Both are run against a client that
  * records commands instead of sending them.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import { ulid } from 'ulid';
 import { describe, expect, it } from 'vitest';
 import { ECC, HANDOFF_REASON, HANDOFF_TARGET, newReferralInput, PROVIDE } from '#scripts/bench/operations.ts';
@@ -32,13 +32,12 @@ const recordingClient = (reply: (sent: Sent) => Record<string, unknown> = () => 
       sent.push(entry);
       return reply(entry);
     },
-  } as unknown as DynamoDBDocumentClient;
+  } as unknown as DocumentClient;
   return { client, sent };
 };
 
 const context = () => ({ now: new Date(), priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES, isKnownOrg: () => true });
-const repositoryOn = (client: DynamoDBDocumentClient) =>
-  new DynamoReferralRepository({ client, tableName: TABLE, subjectHashKey: 'k'.repeat(32) });
+const repositoryOn = (client: DocumentClient) => new DynamoReferralRepository({ client, tableName: TABLE, subjectHashKey: 'k'.repeat(32) });
 const submitted = (): Referral => createReferral(ulid(), newReferralInput(), PROVIDE, context()).referral;
 const accepted = (): Referral => ({ ...applyAction(submitted(), { action: 'accept', body: {} }, ECC, context()).referral, seq: 2 });
 

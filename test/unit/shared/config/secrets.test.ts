@@ -1,13 +1,13 @@
 /**
  * The Secrets Manager path of the secrets loader (the only one deployed stages use): the
- * real Powertools SecretsProvider over a real SecretsManagerClient whose middleware stack
- * answers `GetSecretValueCommand` itself, so nothing leaves the process and every call is
- * seen.
+ * real Powertools-based SecretsManagerProvider over a real JSON-protocol client whose
+ * last interceptor answers `GetSecretValue` itself, so nothing leaves the process and every
+ * call is seen.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, loadRuntimeConfig } from '#shared/platform/config/runtime-config.ts';
+import { SecretsManagerProvider } from '#shared/platform/config/secrets-manager-provider.ts';
+import { fakeAwsService, serviceError } from '#test/support/aws-service-fake.ts';
 import { loadApiSecret, loadApiSecrets, SECRET_MAX_AGE_SECONDS, type SecretReader } from '#shared/platform/config/secrets.ts';
 
 const SUBJECT_ARN = 'arn:aws:secretsmanager:eu-west-2:111111111111:secret:jointly-prod/subject-hash-key-AbCdEf';
@@ -18,25 +18,20 @@ const BOTH_KEYS = ['subjectHashKey', 'cursorKey'] as const;
 
 /** A Secrets Manager that answers from `values` (or fails with `failure`), recording every request. */
 const fakeSecretsManager = (values: Record<string, string>, failure?: Error) => {
-  const requests: { command: string; secretId: string | undefined }[] = [];
-  const client = new SecretsManagerClient({ region: 'eu-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  client.middlewareStack.add(
-    (_next, context) => async (args) => {
-      const input = args.input as { SecretId?: string };
-      requests.push({ command: String(context.commandName), secretId: input.SecretId });
-      if (failure) throw failure;
-      const value = input.SecretId ? values[input.SecretId] : undefined;
-      if (value === undefined)
-        throw Object.assign(new Error(`Secrets Manager can't find the specified secret ${input.SecretId}.`), {
-          name: 'ResourceNotFoundException',
-        });
-      return { output: { $metadata: {}, ARN: input.SecretId, SecretString: value } as never, response: {} };
-    },
-    { step: 'initialize', name: 'fakeSecretsManager' },
-  );
-  const provider = new SecretsProvider({ awsSdkV3Client: client });
+  const service = fakeAwsService(({ input }) => {
+    if (failure) throw failure;
+    const value = input.SecretId ? values[input.SecretId] : undefined;
+    if (value === undefined) throw serviceError('ResourceNotFoundException');
+    return { ARN: input.SecretId, SecretString: value };
+  });
+  const provider = new SecretsManagerProvider(service.client);
   const read: SecretReader = (arn, options) => provider.get(arn, options);
-  return { read, requests };
+  return {
+    read,
+    get requests() {
+      return service.requests.map((r) => ({ command: r.operation, secretId: r.input.SecretId as string | undefined }));
+    },
+  };
 };
 
 /** The environment of a deployed function: ARNs only, no key values. */
@@ -53,7 +48,7 @@ describe('loadApiSecrets from Secrets Manager', () => {
 
     // Assess
     expect(secrets).toEqual({ subjectHashKey: SUBJECT_VALUE, cursorKey: CURSOR_VALUE });
-    expect(sm.requests.map((r) => r.command)).toEqual(['GetSecretValueCommand', 'GetSecretValueCommand']);
+    expect(sm.requests.map((r) => r.command)).toEqual(['GetSecretValue', 'GetSecretValue']);
     expect(new Set(sm.requests.map((r) => r.secretId))).toEqual(new Set([SUBJECT_ARN, CURSOR_ARN]));
   });
 

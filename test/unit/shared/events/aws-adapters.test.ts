@@ -4,11 +4,10 @@
  * each made on first use (once, however many uses race for it), a missing setting failing
  * that use with a sentence naming it.
  */
-import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { awsEventBus, EventBridgeBus } from '#shared/platform/aws/aws-event-bus.ts';
 import { SqsJobQueue } from '#shared/platform/aws/aws-job-queue.ts';
+import { fakeAwsService, serviceError } from '#test/support/aws-service-fake.ts';
 import { awsDeliveryQueueOnDemand } from '#shared/platform/aws/aws-job-queue-on-demand.ts';
 import { busOnFirstUse, jobQueueOnFirstUse } from '#shared/platform/aws/on-first-use.ts';
 import type { DeliveryJob, EventBus, JobQueue } from '#shared/core/messaging-ports.ts';
@@ -29,14 +28,11 @@ const event = (n: number): PublishedEvent => ({
 describe('EventBridgeBus', () => {
   it('sends ≤ 10 entries per PutEvents call, each source jointly, detail-type its type, detail its JSON', async () => {
     // Prepare
-    const inputs: PutEventsCommand['input'][] = [];
-    const client = {
-      send: async (command: PutEventsCommand) => {
-        inputs.push(command.input);
-        return { FailedEntryCount: 0, Entries: command.input.Entries!.map((_, i) => ({ EventId: `eb-${i}` })) };
-      },
-    };
-    const bus = new EventBridgeBus({ eventBusName: 'jointly-dev', client: client as never });
+    const service = fakeAwsService(({ input }) => ({
+      FailedEntryCount: 0,
+      Entries: (input.Entries as unknown[]).map((_, i) => ({ EventId: `eb-${i}` })),
+    }));
+    const bus = new EventBridgeBus({ eventBusName: 'jointly-dev', client: service.client });
     const events = Array.from({ length: 23 }, (_, i) => event(i + 1));
 
     // Act
@@ -44,32 +40,33 @@ describe('EventBridgeBus', () => {
 
     // Assess
     expect(result.failedIds).toEqual([]);
-    expect(inputs.map((i) => i.Entries!.length)).toEqual([10, 10, 3]);
-    expect(inputs[0]!.Entries![0]).toEqual({
+    expect(service.requests.map((r) => r.operation)).toEqual(['PutEvents', 'PutEvents', 'PutEvents']);
+    const inputs = service.requests.map((r) => r.input);
+    expect(inputs.map((i) => i.Entries.length)).toEqual([10, 10, 3]);
+    expect(inputs[0]!.Entries[0]).toEqual({
       EventBusName: 'jointly-dev',
       Source: 'jointly',
       DetailType: 'referral.submitted',
       Detail: JSON.stringify(events[0]),
-      Time: new Date('2026-11-28T00:06:46.123Z'),
+      // The JSON protocol's timestamps: epoch seconds, the milliseconds kept.
+      Time: Date.parse('2026-11-28T00:06:46.123Z') / 1000,
     });
   });
 
   it('returns the ids of entries PutEvents rejected, and of every entry of a call that failed', async () => {
     // Prepare
     let call = 0;
-    const client = {
-      send: async (command: PutEventsCommand) => {
-        call += 1;
-        if (call === 2) throw new Error('ThrottlingException');
-        return {
-          FailedEntryCount: 1,
-          Entries: command.input.Entries!.map((_, i) =>
-            i === 1 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'x' } : { EventId: `eb-${i}` },
-          ),
-        };
-      },
-    };
-    const bus = new EventBridgeBus({ eventBusName: 'b', client: client as never });
+    const service = fakeAwsService(({ input }) => {
+      call += 1;
+      if (call === 2) throw serviceError('ThrottlingException');
+      return {
+        FailedEntryCount: 1,
+        Entries: (input.Entries as unknown[]).map((_, i) =>
+          i === 1 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'x' } : { EventId: `eb-${i}` },
+        ),
+      };
+    });
+    const bus = new EventBridgeBus({ eventBusName: 'b', client: service.client });
 
     // Act
     const result = await bus.publish(Array.from({ length: 12 }, (_, i) => event(i + 1)));
@@ -88,15 +85,19 @@ describe('SqsJobQueue', () => {
     [-5, 0],
   ])('sends the job as JSON with delay %s → DelaySeconds %s', async (delay, expected) => {
     // Prepare
-    const inputs: SendMessageCommand['input'][] = [];
-    const client = { send: async (command: SendMessageCommand) => void inputs.push(command.input) };
-    const queue = new SqsJobQueue<{ n: number }>({ queueUrl: 'https://sqs.eu-west-2.amazonaws.com/1/q', client: client as never });
+    const service = fakeAwsService(() => ({ MessageId: 'm-1' }));
+    const queue = new SqsJobQueue<{ n: number }>({ queueUrl: 'https://sqs.eu-west-2.amazonaws.com/1/q', client: service.client });
 
     // Act
     await queue.send({ n: 1 }, delay);
 
     // Assess
-    expect(inputs).toEqual([{ QueueUrl: 'https://sqs.eu-west-2.amazonaws.com/1/q', MessageBody: '{"n":1}', DelaySeconds: expected }]);
+    expect(service.requests).toEqual([
+      {
+        operation: 'SendMessage',
+        input: { QueueUrl: 'https://sqs.eu-west-2.amazonaws.com/1/q', MessageBody: '{"n":1}', DelaySeconds: expected },
+      },
+    ]);
   });
 });
 

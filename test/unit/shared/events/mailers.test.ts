@@ -1,10 +1,10 @@
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import { SesMailer } from '#shared/subscriptions/data/mailers.ts';
 import { awsMailer } from '#shared/subscriptions/data/aws-mailer.ts';
 import { ConfigurationError } from '#shared/platform/config/runtime-config.ts';
 import { loadEventConfig } from '#shared/platform/config/event-config.ts';
 import type { MailMessage } from '#shared/core/messaging-ports.ts';
+import { fakeAwsService } from '#test/support/aws-service-fake.ts';
 
 const message: MailMessage = {
   to: 'pm@example.nhs.uk',
@@ -16,19 +16,17 @@ const message: MailMessage = {
 describe('SesMailer', () => {
   it('sends one SES v2 SendEmail from the configured sender with UTF-8 subject and text and the event id header', async () => {
     // Prepare
-    const sent: unknown[] = [];
-    const mailer = new SesMailer({
-      client: { send: (async (command: unknown) => void sent.push(command)) as never },
-      from: 'alerts@jointly.example',
-    });
+    const ses = fakeAwsService(() => ({ MessageId: 'ses-1' }));
+    const mailer = new SesMailer({ client: ses.client, from: 'alerts@jointly.example' });
 
     // Act
     await mailer.send(message);
 
     // Assess
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toBeInstanceOf(SendEmailCommand);
-    expect((sent[0] as SendEmailCommand).input).toEqual({
+    expect(ses.requests).toHaveLength(1);
+    expect(ses.requests[0]!.operation).toBe('SendEmail');
+    expect(ses.paths).toEqual(['/v2/email/outbound-emails']);
+    expect(ses.requests[0]!.input).toEqual({
       FromEmailAddress: 'alerts@jointly.example',
       Destination: { ToAddresses: ['pm@example.nhs.uk'] },
       Content: {

@@ -1,33 +1,28 @@
-import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
 import { awsSealer } from '#shared/subscriptions/data/aws-sealer.ts';
 import { ConfigurationError } from '#shared/platform/config/runtime-config.ts';
 import { loadEventConfig } from '#shared/platform/config/event-config.ts';
-import { KmsSealer, SEAL_PURPOSE, SealedSecretError, type KmsLike } from '#shared/subscriptions/data/sealers.ts';
+import { KmsSealer, SEAL_PURPOSE, SealedSecretError } from '#shared/subscriptions/data/sealers.ts';
+import { fakeAwsService, serviceError } from '#test/support/aws-service-fake.ts';
 
 const SECRET = 'whsec_0123456789abcdef-ÄÖ✓';
 const CONTEXT = { subscriptionId: '01SUBSCRIPTIONAAAAAAAAAAAA' };
 const OTHER_CONTEXT = { subscriptionId: '01SUBSCRIPTIONBBBBBBBBBBBB' };
 
-/** An in-memory KMS that remembers each ciphertext's encryption context, like the real one. */
+/** An in-memory KMS (JSON protocol: blobs base64) that remembers each ciphertext's encryption context, like the real one. */
 const fakeKms = () => {
-  const sent: (EncryptCommand | DecryptCommand)[] = [];
-  const store = new Map<string, { plaintext: Uint8Array; context: string }>();
-  const client: KmsLike = {
-    send: (async (command: EncryptCommand | DecryptCommand) => {
-      sent.push(command);
-      if (command instanceof EncryptCommand) {
-        const blob = Buffer.from(`blob-${store.size}`);
-        store.set(blob.toString('hex'), { plaintext: command.input.Plaintext!, context: JSON.stringify(command.input.EncryptionContext) });
-        return { CiphertextBlob: new Uint8Array(blob) };
-      }
-      const entry = store.get(Buffer.from(command.input.CiphertextBlob!).toString('hex'));
-      if (!entry || entry.context !== JSON.stringify(command.input.EncryptionContext))
-        throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
-      return { Plaintext: entry.plaintext };
-    }) as KmsLike['send'],
-  };
-  return { client, sent };
+  const store = new Map<string, { plaintext: string; context: string }>();
+  const kms = fakeAwsService(({ operation, input }) => {
+    if (operation === 'Encrypt') {
+      const blob = Buffer.from(`blob-${store.size}`).toString('base64');
+      store.set(blob, { plaintext: input.Plaintext, context: JSON.stringify(input.EncryptionContext) });
+      return { CiphertextBlob: blob, KeyId: input.KeyId };
+    }
+    const entry = store.get(input.CiphertextBlob);
+    if (!entry || entry.context !== JSON.stringify(input.EncryptionContext)) throw serviceError('InvalidCiphertextException');
+    return { Plaintext: entry.plaintext, KeyId: input.KeyId };
+  });
+  return { client: kms.client, sent: kms.requests };
 };
 
 describe('KmsSealer', () => {
@@ -44,10 +39,11 @@ describe('KmsSealer', () => {
     expect(opened).toBe(SECRET);
     expect(sealed).toMatch(/^kms2\.[A-Za-z0-9_-]+$/);
     const [encrypt, decrypt] = kms.sent;
-    expect(encrypt).toBeInstanceOf(EncryptCommand);
+    expect(encrypt!.operation).toBe('Encrypt');
     expect(encrypt!.input).toMatchObject({ KeyId: 'arn:aws:kms:eu-west-2:111111111111:key/abc' });
+    expect(Buffer.from(encrypt!.input.Plaintext, 'base64').toString('utf8')).toBe(SECRET);
     expect(encrypt!.input.EncryptionContext).toEqual({ purpose: SEAL_PURPOSE, subscriptionId: CONTEXT.subscriptionId });
-    expect(decrypt).toBeInstanceOf(DecryptCommand);
+    expect(decrypt!.operation).toBe('Decrypt');
     expect(decrypt!.input.EncryptionContext).toEqual({ purpose: 'jointly-webhook-secret', subscriptionId: CONTEXT.subscriptionId });
   });
 
@@ -62,7 +58,7 @@ describe('KmsSealer', () => {
 
     // Assess
     await expect(opening).rejects.toBeInstanceOf(SealedSecretError);
-    expect((kms.sent[1] as DecryptCommand).input.EncryptionContext).toEqual({
+    expect(kms.sent[1]!.input.EncryptionContext).toEqual({
       purpose: SEAL_PURPOSE,
       subscriptionId: OTHER_CONTEXT.subscriptionId,
     });
