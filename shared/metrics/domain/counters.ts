@@ -108,7 +108,29 @@ export const mergeDeltas = (deltas: readonly CellDelta[]): CellDelta[] => {
  */
 export const REPORTING_TIME_ZONE = 'Europe/London';
 
-const DAY_FORMAT = new Intl.DateTimeFormat('en-CA', { timeZone: REPORTING_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const HOUR_MS = 3_600_000;
 
-/** The reporting day (`YYYY-MM-DD`, Europe/London) of an instant. */
-export const reportingDayOf = (instant: string | number | Date): string => DAY_FORMAT.format(new Date(instant));
+/** 01:00 UTC on the last Sunday of `month` (0-based) of `year`: when UK clocks change. */
+const lastSundayOneAmUtc = (year: number, month: number): number => {
+  const lastDay = new Date(Date.UTC(year, month + 1, 0));
+  return Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+};
+
+/**
+ * The reporting day (`YYYY-MM-DD`, Europe/London) of an instant.
+ *
+ * Computed by the UK's summer-time rule (the Summer Time Order 2002, as since 1996: one hour
+ * ahead from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
+ * October), not by `Intl.DateTimeFormat`: the first formatter with a time zone costs a cold
+ * start 15–20 ms of ICU set-up, and the metrics function needs a day on its first request.
+ * test/unit/shared/domain/reporting-day.test.ts compares it with ICU's Europe/London at
+ * every quarter hour around each change from 1997 to 2045 and at instants spread over those years, so a
+ * change in the law shows up as a failing test once Node's time-zone data carries it.
+ */
+export const reportingDayOf = (instant: string | number | Date): string => {
+  const ms = new Date(instant).getTime();
+  if (Number.isNaN(ms)) throw new RangeError('Invalid time value');
+  const year = new Date(ms).getUTCFullYear();
+  const summer = ms >= lastSundayOneAmUtc(year, 2) && ms < lastSundayOneAmUtc(year, 9);
+  return new Date(ms + (summer ? HOUR_MS : 0)).toISOString().slice(0, 10);
+};

@@ -88,15 +88,30 @@ const blockListOf = (family: 4 | 6, cidrs: readonly string[]): BlockList => {
   return list;
 };
 
-const REFUSED_V4 = blockListOf(4, REFUSED_RANGES);
-const REFUSED_V6 = blockListOf(6, REFUSED_RANGES);
-
-/** IPv6 global unicast is 2000::/3: anything outside it is unassigned or special. */
-const GLOBAL_UNICAST_V6 = blockListOf(6, ['2000::/3']);
-
-/** Loopback: 127/8, and ::1 alone (not ::ffff:127.0.0.1, which is refused as IPv4-mapped). */
-const LOOPBACK_V4 = blockListOf(4, ['127.0.0.0/8']);
-const LOOPBACK_V6 = blockListOf(6, ['::1/128']);
+/**
+ * The lists, built on the first address check rather than at import: building them parses
+ * every range with Node's IP grammar, whose first use costs a cold start ≈ 5 ms, and most
+ * requests of the functions that import this module check no address.
+ */
+let lists:
+  | {
+      readonly refusedV4: BlockList;
+      readonly refusedV6: BlockList;
+      readonly globalUnicastV6: BlockList;
+      readonly loopbackV4: BlockList;
+      readonly loopbackV6: BlockList;
+    }
+  | undefined;
+const blockLists = () =>
+  (lists ??= {
+    refusedV4: blockListOf(4, REFUSED_RANGES),
+    refusedV6: blockListOf(6, REFUSED_RANGES),
+    // IPv6 global unicast is 2000::/3: anything outside it is unassigned or special.
+    globalUnicastV6: blockListOf(6, ['2000::/3']),
+    // Loopback: 127/8, and ::1 alone (not ::ffff:127.0.0.1, which is refused as IPv4-mapped).
+    loopbackV4: blockListOf(4, ['127.0.0.0/8']),
+    loopbackV6: blockListOf(6, ['::1/128']),
+  });
 
 /** Hosts the local policy lets through to loopback. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -116,9 +131,9 @@ const familyOf = (address: string): 0 | 4 | 6 => (address.includes('%') ? 0 : (i
 export const isPublicAddress = (address: string): boolean => {
   switch (familyOf(address)) {
     case 4:
-      return !REFUSED_V4.check(address, 'ipv4');
+      return !blockLists().refusedV4.check(address, 'ipv4');
     case 6:
-      return GLOBAL_UNICAST_V6.check(address, 'ipv6') && !REFUSED_V6.check(address, 'ipv6');
+      return blockLists().globalUnicastV6.check(address, 'ipv6') && !blockLists().refusedV6.check(address, 'ipv6');
     default:
       return false;
   }
@@ -128,9 +143,9 @@ export const isPublicAddress = (address: string): boolean => {
 const isLoopbackAddress = (address: string): boolean => {
   switch (familyOf(address)) {
     case 4:
-      return LOOPBACK_V4.check(address, 'ipv4');
+      return blockLists().loopbackV4.check(address, 'ipv4');
     case 6:
-      return LOOPBACK_V6.check(address, 'ipv6');
+      return blockLists().loopbackV6.check(address, 'ipv6');
     default:
       return false;
   }
