@@ -11,23 +11,17 @@
  * slow ones for as long as it takes. It never skips a record. A shard's position moves only
  * after its batch succeeded; closed shards are read to the end before their children. The
  * positions live in memory, or in a JSON file when the data is persisted, so a restart
- * neither loses nor re-publishes events.
+ * neither loses nor re-publishes events. The Streams API is called through the same small
+ * JSON-protocol client the functions use for DynamoDB (decision record 49): the SDK's
+ * Streams client cost this process more CPU per idle poll than a whole API request.
  */
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  type GetRecordsCommandOutput,
-  GetShardIteratorCommand,
-  type Shard,
-} from '@aws-sdk/client-dynamodb-streams';
+import { AwsJsonClient } from '../../shared/platform/aws/aws-json-client.ts';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import { matchesPattern, type EventPattern } from '../../shared/core/event-pattern.ts';
 import { logger } from '../../shared/platform/http/logger.ts';
 import { invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
-import { toLambdaRecord } from './stream-records.ts';
+import { toLambdaRecord, type StreamsRecord } from './stream-records.ts';
 import { loadShardPositions, saveShardPositions, type ShardPosition } from './stream-positions.ts';
 
 export type { ShardPosition } from './stream-positions.ts';
@@ -80,14 +74,26 @@ interface ShardState {
 
 const isNamed = (error: unknown, name: string): boolean => (error as { name?: string })?.name === name;
 
+/** A shard as `DescribeStream` lists it (the fields read). */
+interface Shard {
+  readonly ShardId?: string;
+  readonly ParentShardId?: string;
+}
+
+/** What `GetRecords` answers (the fields read). */
+interface GetRecordsOutput {
+  readonly Records?: StreamsRecord[];
+  readonly NextShardIterator?: string;
+}
+
 const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '0';
 const before = (a: string, b: string): boolean => BigInt(a) < BigInt(b);
 
 /** Reads a table's stream and feeds the publisher; see the module comment. */
 export class StreamPoller {
   private readonly options: StreamPollerOptions;
-  private readonly streams: DynamoDBStreamsClient;
-  private readonly dynamodb: DynamoDBClient;
+  private readonly streams: AwsJsonClient;
+  private readonly dynamodb: AwsJsonClient;
   private readonly filter: EventPattern;
   private readonly shards = new Map<string, ShardState>();
   private saved: Record<string, ShardPosition> = {};
@@ -107,13 +113,15 @@ export class StreamPoller {
     this.options = options;
     this.filter = options.filter ?? OUTBOX_STREAM_FILTER;
     const config = {
+      service: 'dynamodb',
+      jsonVersion: '1.0',
       endpoint: options.endpoint,
       region: 'eu-west-2',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 3,
-    };
-    this.streams = new DynamoDBStreamsClient(config);
-    this.dynamodb = new DynamoDBClient(config);
+    } as const;
+    this.streams = new AwsJsonClient({ ...config, endpointId: 'DYNAMODB_STREAMS', targetPrefix: 'DynamoDBStreams_20120810' });
+    this.dynamodb = new AwsJsonClient({ ...config, endpointId: 'DYNAMODB', targetPrefix: 'DynamoDB_20120810' });
   }
 
   /** Starts polling (returns at once). */
@@ -222,7 +230,9 @@ export class StreamPoller {
   }
 
   private async init(): Promise<void> {
-    const { Table } = await this.dynamodb.send(new DescribeTableCommand({ TableName: this.options.tableName }));
+    const { Table } = await this.dynamodb.call<{ Table?: { LatestStreamArn?: string } }>('DescribeTable', {
+      TableName: this.options.tableName,
+    });
     this.streamArn = Table?.LatestStreamArn;
     this.saved = loadShardPositions(this.options.positionFile, this.streamArn);
   }
@@ -231,8 +241,9 @@ export class StreamPoller {
     const described: Shard[] = [];
     let start: string | undefined;
     do {
-      const { StreamDescription } = await this.streams.send(
-        new DescribeStreamCommand({ StreamArn: this.streamArn, ...(start ? { ExclusiveStartShardId: start } : {}) }),
+      const { StreamDescription } = await this.streams.call<{ StreamDescription?: { Shards?: Shard[]; LastEvaluatedShardId?: string } }>(
+        'DescribeStream',
+        { StreamArn: this.streamArn, ...(start ? { ExclusiveStartShardId: start } : {}) },
       );
       described.push(...(StreamDescription?.Shards ?? []));
       start = StreamDescription?.LastEvaluatedShardId;
@@ -263,15 +274,13 @@ export class StreamPoller {
 
   private async iteratorFor(shard: ShardState): Promise<string | undefined> {
     try {
-      const { ShardIterator } = await this.streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: this.streamArn,
-          ShardId: shard.shardId,
-          ...(shard.position
-            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.position }
-            : { ShardIteratorType: 'TRIM_HORIZON' }),
-        }),
-      );
+      const { ShardIterator } = await this.streams.call<{ ShardIterator?: string }>('GetShardIterator', {
+        StreamArn: this.streamArn,
+        ShardId: shard.shardId,
+        ...(shard.position
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: shard.position }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      });
       return ShardIterator;
     } catch (error) {
       if (!shard.position || !isNamed(error, 'TrimmedDataAccessException')) throw error;
@@ -289,11 +298,12 @@ export class StreamPoller {
       this.save();
       return 'closed';
     }
-    let result: GetRecordsCommandOutput;
+    let result: GetRecordsOutput;
     try {
-      result = await this.streams.send(
-        new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: Math.min(100, this.options.batchSize ?? 100) }),
-      );
+      result = await this.streams.call<GetRecordsOutput>('GetRecords', {
+        ShardIterator: shard.iterator,
+        Limit: Math.min(100, this.options.batchSize ?? 100),
+      });
     } catch (error) {
       if (isNamed(error, 'ExpiredIteratorException')) {
         shard.iterator = undefined;

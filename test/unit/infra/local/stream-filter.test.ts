@@ -84,4 +84,30 @@ describe('toLambdaRecord', () => {
       },
     });
   });
+
+  it('takes the Streams API’s own JSON too: base64 binaries and fractional epoch seconds', () => {
+    // Prepare: what the local poller's JSON-protocol client reads from DynamoDB Local.
+    const jsonRecord = {
+      eventID: 'e2',
+      eventName: 'MODIFY',
+      dynamodb: {
+        ApproximateCreationDateTime: 1_764_288_406.75,
+        Keys: { pk: { S: 'a' }, sk: { S: 'b' } },
+        NewImage: { pk: { S: 'a' }, sk: { S: 'b' }, blob: { B: 'AQID' }, set: { BS: ['AQ==', 'Ag=='] } },
+        SequenceNumber: '000000000000000000043',
+      },
+    };
+
+    // Act
+    const record = toLambdaRecord(jsonRecord, 'arn:stream');
+
+    // Assess
+    expect(record.dynamodb).toEqual({
+      ApproximateCreationDateTime: 1_764_288_406,
+      Keys: { pk: { S: 'a' }, sk: { S: 'b' } },
+      NewImage: { pk: { S: 'a' }, sk: { S: 'b' }, blob: { B: 'AQID' }, set: { BS: ['AQ==', 'Ag=='] } },
+      SequenceNumber: '000000000000000000043',
+    });
+    expect(record.eventName).toBe('MODIFY');
+  });
 });
