@@ -152,6 +152,8 @@ const main = async (settings: BenchSettings): Promise<void> => {
   if (needsRuntime) {
     // Counts the commands of every client the runtime's handlers use, by origin, and of the raw client.
     const counter = new CallCounter();
+    // The duration of the last API function invocation: the function's own share of a request.
+    let lastFunctionMs: number | undefined;
     redirectLogs(path.join(REPO_ROOT, RUNTIME_LOG_PATH));
     let runtime: LocalRuntime | undefined;
     try {
@@ -161,7 +163,12 @@ const main = async (settings: BenchSettings): Promise<void> => {
         port: 0,
         tableName: 'jointly-bench',
         env: { JOINTLY_SLA_SWEEP_SECONDS: '3600' },
-        instruments: { documentClient: (client, origin) => counter.instrumentAs(origin, client) },
+        instruments: {
+          documentClient: (client, origin) => counter.instrumentAs(origin, client),
+          invocation: (_functionName, durationMs) => {
+            lastFunctionMs = durationMs;
+          },
+        },
       });
       const api = jsonClient(runtime.url);
       const rawClient = createDocumentClient({ endpoint: runtime.dynamodbEndpoint });
@@ -179,6 +186,11 @@ const main = async (settings: BenchSettings): Promise<void> => {
           raw,
           counter,
           drain,
+          takeFunctionMs: () => {
+            const taken = lastFunctionMs;
+            lastFunctionMs = undefined;
+            return taken;
+          },
           iterations: settings.iterations,
           warmup: settings.warmup,
           progress: print,

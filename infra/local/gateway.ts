@@ -63,6 +63,12 @@ export interface LocalGatewayOptions {
   readonly limitsOf?: (operationId: string) => RouteFunctionLimits;
   /** The HTTP API's integration timeout; shortened only by tests of the 503. @default 30 s */
   readonly integrationTimeoutMs?: number;
+  /**
+   * Told how long each function invocation took, from the handler's call to its answer (no
+   * HTTP, no token check, no event building): the function's own share of a request, which
+   * is what a deployed function's duration measures (the benchmark reports it).
+   */
+  readonly onInvocation?: (functionName: string, durationMs: number) => void;
 }
 
 /** The HTTP API stopped waiting for the integration. */
@@ -156,7 +162,22 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
     const handler = handlers.get(functionName);
     if (!handler) throw new Error(`No handler loaded for ${functionName}.`);
     const limits = options.limitsOf?.(functionName) ?? { functionName, ...DEFAULT_LIMITS };
-    const invocation = invokeLocally(limits.functionName, limits, (context) => handler(event, context), event.requestContext.requestId);
+    const observe = options.onInvocation;
+    const invocation = invokeLocally(
+      limits.functionName,
+      limits,
+      observe
+        ? async (context) => {
+            const started = performance.now();
+            try {
+              return await handler(event, context);
+            } finally {
+              observe(limits.functionName, performance.now() - started);
+            }
+          }
+        : (context) => handler(event, context),
+      event.requestContext.requestId,
+    );
     try {
       return fromHandlerResult(await withinIntegrationTimeout(invocation, options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS));
     } catch (error) {

@@ -54,6 +54,8 @@ export interface RuntimeInstruments {
   readonly documentClient?: (client: DocumentClient, origin: ClientOrigin) => void;
   /** Wraps the bus the publisher publishes to (what it is handed is what was published). */
   readonly bus?: (bus: EventBus) => EventBus;
+  /** Told the duration of every API function invocation (the handler alone: see the gateway's `onInvocation`). */
+  readonly invocation?: (functionName: string, durationMs: number) => void;
 }
 
 /** Options for {@link startLocalRuntime}. */
@@ -206,6 +208,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         functionName: functionIdByOperation.get(operationId)!,
         ...limitsOf(functionIdByOperation.get(operationId)!),
       }),
+      ...(options.instruments?.invocation ? { onInvocation: options.instruments.invocation } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     const { port, usedFallbackPort } = await listenWithFallback(server, options, host);

@@ -57,6 +57,8 @@ export interface OperationsContext {
   readonly counter: CallCounter;
   /** Resolves when the runtime's event path is idle (`LocalRuntime.drain`): awaited, untimed, before every timed request. */
   readonly drain: () => Promise<void>;
+  /** The duration of the last API function invocation (the runtime's `invocation` instrument), taken and cleared. */
+  readonly takeFunctionMs: () => number | undefined;
   readonly iterations: number;
   readonly warmup: number;
   /** Progress lines (to the terminal, not the results). */
@@ -164,6 +166,7 @@ export const measureOperations = async (
   const calls = {} as Record<OperationName, CallsSeen>;
   for (const spec of specs) {
     const gatewayMs: number[] = [];
+    const functionMs: number[] = [];
     const rawMs: number[] = [];
     const counted: CallsSeen[] = [];
     const started = performance.now();
@@ -172,24 +175,27 @@ export const measureOperations = async (
       const gateway = spec.gateway(i);
       const rawSide = spec.raw(i);
       if (counting) counter.reset();
-      const timed = async (side: Side, into: number[] | undefined) => {
+      const timed = async (side: Side, into: number[] | undefined, functionInto?: number[]) => {
         // Untimed: the events of the previous write are published and fanned out first, so
         // neither side is measured against the local event path (it adds only event-path commands).
         await context.drain();
+        context.takeFunctionMs();
         const t0 = performance.now();
         const outcome = await side.run();
         const elapsed = performance.now() - t0;
+        const invoked = context.takeFunctionMs();
         side.check?.(outcome);
         into?.push(elapsed);
+        if (functionInto && invoked !== undefined) functionInto.push(invoked);
       };
       const measured = i >= COUNT_RUNS + context.warmup;
       // Alternate the order, so neither side always runs right after the other.
       if (i % 2 === 0) {
-        await timed(gateway, measured ? gatewayMs : undefined);
+        await timed(gateway, measured ? gatewayMs : undefined, measured ? functionMs : undefined);
         await timed(rawSide, measured ? rawMs : undefined);
       } else {
         await timed(rawSide, measured ? rawMs : undefined);
-        await timed(gateway, measured ? gatewayMs : undefined);
+        await timed(gateway, measured ? gatewayMs : undefined, measured ? functionMs : undefined);
       }
       if (counting) {
         counted.push({ gateway: counter.commands('api'), raw: counter.commands('bench') });
@@ -207,12 +213,16 @@ export const measureOperations = async (
       ratioP50: ratio(percentile(gatewayMs, 50), percentile(rawMs, 50)),
       ratioP99: ratio(percentile(gatewayMs, 99), percentile(rawMs, 99)),
       overheadMs: round(percentile(gatewayMs, 50) - percentile(rawMs, 50)),
+      functionP50Ms: round(percentile(functionMs, 50)),
+      functionRatioP50: ratio(percentile(functionMs, 50), percentile(rawMs, 50)),
+      functionOverheadMs: round(percentile(functionMs, 50) - percentile(rawMs, 50)),
       dynamoCalls,
     };
     calls[spec.name] = counted.find((c) => c.gateway.length === dynamoCalls)!;
     context.progress(
       `  ${spec.name}: p50 ${gw.p50Ms} vs raw ${rw.p50Ms} ms (×${operations[spec.name].ratioP50}, ${signedMs(operations[spec.name].overheadMs)} ms), p99 ${gw.p99Ms} vs ${rw.p99Ms} ms ` +
-        `(×${operations[spec.name].ratioP99}); ${dynamoCalls} calls; ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        `(×${operations[spec.name].ratioP99}); the function alone ${operations[spec.name].functionP50Ms} ms (×${operations[spec.name].functionRatioP50}); ` +
+        `${dynamoCalls} calls; ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   }
   // Every operation is in the table, in the issue's order.

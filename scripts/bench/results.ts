@@ -23,6 +23,15 @@ export interface OperationResult {
    * side that happened to be fast: the same 1 ms is ×1.10 over 10 ms and ×1.30 over 3.3 ms.
    */
   readonly overheadMs: number;
+  /**
+   * The function's own share of the gateway side: the p50 of the handler's duration alone
+   * (from its call to its answer, as a deployed function's duration counts it: no HTTP, no
+   * token check, no event building), its ratio to the raw p50, and what it adds in ms. The
+   * rest of `overheadMs` is the local HTTP hop and gateway, API Gateway's work when deployed.
+   */
+  readonly functionP50Ms: number;
+  readonly functionRatioP50: number;
+  readonly functionOverheadMs: number;
   /** DynamoDB commands the handler issued for one request, counted at its client. */
   readonly dynamoCalls: number;
 }

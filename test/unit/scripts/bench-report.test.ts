@@ -123,9 +123,24 @@ describe('renderReport', () => {
           ratioP50: 1.083,
           ratioP99: 1.111,
           overheadMs: 0.5,
+          functionP50Ms: 6.25,
+          functionRatioP50: 1.042,
+          functionOverheadMs: 0.25,
           dynamoCalls: 2,
         },
-        createReferral: { p50Ms: 14, p99Ms: 40, rawP50Ms: 10, rawP99Ms: 20, ratioP50: 1.4, ratioP99: 2, overheadMs: 4, dynamoCalls: 1 },
+        createReferral: {
+          p50Ms: 14,
+          p99Ms: 40,
+          rawP50Ms: 10,
+          rawP99Ms: 20,
+          ratioP50: 1.4,
+          ratioP99: 2,
+          overheadMs: 4,
+          functionP50Ms: 11,
+          functionRatioP50: 1.1,
+          functionOverheadMs: 1,
+          dynamoCalls: 1,
+        },
       },
       calls: {
         getReferral: { gateway: ['Query', 'PutItem'], raw: ['Query', 'PutItem'] },
@@ -142,8 +157,11 @@ describe('renderReport', () => {
 
     // Assess
     expect(text).toContain('2 × Test CPU; Node v24.0.0');
-    expect(text).toMatch(/createReferral\s+1\s+1\s+14\.00\s+10\.00\s+\+4\.00\s+1\.400\s+MISS\s+40\.00\s+20\.00\s+2\.000\s+MISS/);
-    expect(text).toMatch(/getReferral\s+2\s+2\s+6\.50\s+6\.00\s+\+0\.50\s+1\.083\s+PASS/);
+    expect(text).toMatch(
+      /createReferral\s+1\s+1\s+14\.00\s+10\.00\s+\+4\.00\s+1\.400\s+MISS\s+11\.00\s+1\.100\s+40\.00\s+20\.00\s+2\.000\s+MISS/,
+    );
+    expect(text).toMatch(/getReferral\s+2\s+2\s+6\.50\s+6\.00\s+\+0\.50\s+1\.083\s+PASS\s+6\.25\s+1\.042/);
+    expect(text).toContain('fn p50 / fn ratio = the function alone');
     expect(text).toContain('+ms p50 = p50 − raw p50');
     // The order, whatever the object's order.
     expect(text.indexOf('createReferral  ')).toBeLessThan(text.indexOf('getReferral  '));

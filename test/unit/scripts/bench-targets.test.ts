@@ -19,6 +19,9 @@ const op = (ratioP50: number, ratioP99: number): OperationResult => ({
   ratioP50,
   ratioP99,
   overheadMs: 10 * ratioP50 - 10,
+  functionP50Ms: 10 * ratioP50,
+  functionRatioP50: ratioP50,
+  functionOverheadMs: 10 * ratioP50 - 10,
   dynamoCalls: 2,
 });
 

@@ -115,3 +115,32 @@ describe('local gateway and function timeouts', () => {
     expect(await response.json()).toEqual({ message: 'Service Unavailable' });
   });
 });
+
+describe('local gateway invocation timing', () => {
+  it('tells onInvocation how long the function itself took, per invocation and by function name', async () => {
+    // Prepare: a function that takes ≈ 40 ms.
+    const seen: { functionName: string; durationMs: number }[] = [];
+    const base = await serve(
+      async () => {
+        await sleep(40);
+        return { statusCode: 200, body: 'ok' };
+      },
+      {
+        limitsOf: () => ({ functionName: 'thingsApi', timeoutMs: 5_000, memoryMb: 512 }),
+        onInvocation: (functionName, durationMs) => seen.push({ functionName, durationMs }),
+      },
+    );
+
+    // Act
+    const started = performance.now();
+    const response = await fetch(`${base}/slow`);
+    const roundTripMs = performance.now() - started;
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.functionName).toBe('thingsApi');
+    expect(seen[0]!.durationMs).toBeGreaterThanOrEqual(39);
+    expect(seen[0]!.durationMs).toBeLessThanOrEqual(roundTripMs);
+  });
+});
