@@ -6,7 +6,7 @@
  * functions never carry this module: the runtime adds it to the clients it builds handlers on.
  */
 import { randomInt } from 'node:crypto';
-import { AwsServiceError } from '../../shared/platform/aws/aws-json-client.ts';
+import { AwsServiceError, serviceErrorOf } from '../../shared/platform/aws/aws-json-client.ts';
 import { LOCAL_ENV } from './local-env.ts';
 
 /** The variable of the SDK fault rate (re-exported by runtime.ts, where scripts look for it). */
@@ -58,7 +58,7 @@ export const drawSdkFault = (command: string, rate: number): SdkFaultKind | unde
 export const sdkFaultError = (kind: SdkFaultKind, input: unknown): Error => {
   const message = (text: string) => `${text} ${INJECTED_FAULT_MARKER}`;
   const answered = (name: string, text: string, status: number, fields: Record<string, unknown> = {}) =>
-    new AwsServiceError(name, message(text), status >= 500 ? 'server' : 'client', { httpStatusCode: status, attempts: 1 }, fields);
+    serviceErrorOf(name, message(text), status, fields);
   switch (kind) {
     case 'throttling':
       return answered('ThrottlingException', 'Throughput exceeds the current capacity for one or more global secondary indexes.', 400);

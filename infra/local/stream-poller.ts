@@ -15,7 +15,7 @@
  * JSON-protocol client the functions use for DynamoDB (decision record 49): the SDK's
  * Streams client cost this process more CPU per idle poll than a whole API request.
  */
-import { AwsJsonClient } from '../../shared/platform/aws/aws-json-client.ts';
+import { type AwsJsonClient, awsJsonClient } from '../../shared/platform/aws/aws-json-client.ts';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
 import { matchesPattern, type EventPattern } from '../../shared/core/event-pattern.ts';
@@ -113,15 +113,13 @@ export class StreamPoller {
     this.options = options;
     this.filter = options.filter ?? OUTBOX_STREAM_FILTER;
     const config = {
-      service: 'dynamodb',
-      jsonVersion: '1.0',
       endpoint: options.endpoint,
       region: 'eu-west-2',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 3,
     } as const;
-    this.streams = new AwsJsonClient({ ...config, endpointId: 'DYNAMODB_STREAMS', targetPrefix: 'DynamoDBStreams_20120810' });
-    this.dynamodb = new AwsJsonClient({ ...config, endpointId: 'DYNAMODB', targetPrefix: 'DynamoDB_20120810' });
+    this.streams = awsJsonClient('dynamodbStreams', config);
+    this.dynamodb = awsJsonClient('dynamodb', config);
   }
 
   /** Starts polling (returns at once). */

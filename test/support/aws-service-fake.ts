@@ -4,7 +4,7 @@
  * (the operation and its JSON body, round-tripped through JSON as on the wire); `answer`
  * returns the service's JSON answer or throws its error ({@link AwsServiceError}).
  */
-import { AwsJsonClient, AwsServiceError } from '#shared/platform/aws/aws-json-client.ts';
+import { type AwsServiceError, AwsJsonClient, serviceErrorOf } from '#shared/platform/aws/aws-json-client.ts';
 
 /** One request the fake received. */
 export interface FakeRequest {
@@ -38,4 +38,4 @@ export const fakeAwsService = (answer: (request: FakeRequest) => Record<string, 
 
 /** An error answer of the service, as the client raises it. */
 export const serviceError = (name: string, status = 400, fields: Record<string, unknown> = {}): AwsServiceError =>
-  new AwsServiceError(name, name, status >= 500 ? 'server' : 'client', { httpStatusCode: status, attempts: 1 }, fields);
+  serviceErrorOf(name, name, status, fields);

@@ -2,7 +2,7 @@
  * Builds the real referral service on a test table, with a document client that counts
  * (and can fail) DynamoDB commands, for call-count assertions and fault injection.
  */
-import { AwsServiceError } from '#shared/platform/aws/aws-json-client.ts';
+import { serviceErrorOf } from '#shared/platform/aws/aws-json-client.ts';
 import type { DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import { ulid } from 'ulid';
 import { ORGANISATIONS } from '#shared/core/organisations.ts';
@@ -47,11 +47,10 @@ export const probe = (client: DocumentClient): ClientProbe => {
 
 /** The error DynamoDB raises when two transactions touch one item at once. */
 export const transactionConflict = () =>
-  new AwsServiceError(
+  serviceErrorOf(
     'TransactionCanceledException',
     'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
-    'client',
-    { httpStatusCode: 400, attempts: 1 },
+    400,
     { CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] },
   );
 

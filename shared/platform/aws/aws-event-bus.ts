@@ -3,7 +3,7 @@
  * maker. Only the publisher's composition root imports this module, so only its bundle
  * holds the EventBridge client (the JSON-protocol client, aws-json-client.ts, decision record 49).
  */
-import { AwsJsonClient } from './aws-json-client.ts';
+import { type AwsJsonClient, awsJsonClient } from './aws-json-client.ts';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
 import { EVENT_ENV } from '../config/environment.ts';
 import { EVENT_SOURCE, type PublishedEvent } from '../../core/event-envelope.ts';
@@ -54,8 +54,7 @@ export class EventBridgeBus implements EventBus {
   private readonly eventBusName: string;
 
   constructor(options: EventBridgeBusOptions) {
-    this.client =
-      options.client ?? new AwsJsonClient({ service: 'events', endpointId: 'EVENTBRIDGE', targetPrefix: 'AWSEvents', jsonVersion: '1.1' });
+    this.client = options.client ?? awsJsonClient('eventBridge');
     this.eventBusName = options.eventBusName;
   }
 

@@ -6,7 +6,7 @@
  * (aws-job-queue-on-demand.ts). SQS is reached through the JSON-protocol client
  * (aws-json-client.ts, decision record 49), not the SDK's SQS client.
  */
-import { AwsJsonClient } from './aws-json-client.ts';
+import { type AwsJsonClient, awsJsonClient } from './aws-json-client.ts';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
 import { EVENT_ENV } from '../config/environment.ts';
 import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
@@ -21,10 +21,6 @@ export interface SqsJobQueueOptions {
   readonly client?: Pick<AwsJsonClient, 'call'>;
 }
 
-/** A client of SQS's JSON protocol in the function's region. */
-export const sqsClient = (): AwsJsonClient =>
-  new AwsJsonClient({ service: 'sqs', endpointId: 'SQS', targetPrefix: 'AmazonSQS', jsonVersion: '1.0' });
-
 /** A delay SQS accepts: whole seconds from 0 to 900. */
 export const sqsDelaySeconds = (delaySeconds: number | undefined): number =>
   Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds ?? 0)));
@@ -35,7 +31,7 @@ export class SqsJobQueue<T> implements JobQueue<T> {
   private readonly queueUrl: string;
 
   constructor(options: SqsJobQueueOptions) {
-    this.client = options.client ?? sqsClient();
+    this.client = options.client ?? awsJsonClient('sqs');
     this.queueUrl = options.queueUrl;
   }
 

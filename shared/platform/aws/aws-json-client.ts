@@ -74,6 +74,27 @@ export interface AwsJsonClientOptions {
   readonly attemptTimeoutMs?: number | undefined;
 }
 
+/** What the JSON client needs to know of each service Jointly calls: its protocol's constants. */
+export const AWS_JSON_SERVICES = {
+  dynamodb: { service: 'dynamodb', endpointId: 'DYNAMODB', targetPrefix: 'DynamoDB_20120810', jsonVersion: '1.0' },
+  dynamodbStreams: { service: 'dynamodb', endpointId: 'DYNAMODB_STREAMS', targetPrefix: 'DynamoDBStreams_20120810', jsonVersion: '1.0' },
+  secretsManager: { service: 'secretsmanager', endpointId: 'SECRETS_MANAGER', targetPrefix: 'secretsmanager', jsonVersion: '1.1' },
+  eventBridge: { service: 'events', endpointId: 'EVENTBRIDGE', targetPrefix: 'AWSEvents', jsonVersion: '1.1' },
+  sqs: { service: 'sqs', endpointId: 'SQS', targetPrefix: 'AmazonSQS', jsonVersion: '1.0' },
+  kms: { service: 'kms', endpointId: 'KMS', targetPrefix: 'TrentService', jsonVersion: '1.1' },
+  // SES v2 is REST-JSON: called with `callRest`, so its target prefix is never sent.
+  sesV2: { service: 'ses', endpointPrefix: 'email', endpointId: 'SESV2', targetPrefix: 'SimpleEmailService_v2', jsonVersion: '1.1' },
+} as const satisfies Record<
+  string,
+  Pick<AwsJsonClientOptions, 'service' | 'endpointPrefix' | 'endpointId' | 'targetPrefix' | 'jsonVersion'>
+>;
+
+/** A client of one of {@link AWS_JSON_SERVICES}, with any other option (endpoint, credentials, attempts). */
+export const awsJsonClient = (
+  name: keyof typeof AWS_JSON_SERVICES,
+  options: Omit<AwsJsonClientOptions, 'service' | 'endpointPrefix' | 'endpointId' | 'targetPrefix' | 'jsonVersion'> = {},
+): AwsJsonClient => new AwsJsonClient({ ...AWS_JSON_SERVICES[name], ...options });
+
 /** An error answered by an AWS service (or a failed attempt to reach it), shaped as the SDK's. */
 export class AwsServiceError extends Error {
   /** `client` for 4xx answers, `server` for 5xx answers and transport failures. */
@@ -97,6 +118,26 @@ export class AwsServiceError extends Error {
     this.$metadata = metadata;
   }
 }
+
+/**
+ * The error a service's answer with HTTP `status` raises (`$fault` by status), as
+ * {@link AwsJsonClient} makes it; also what the local runtime's fault injection and tests
+ * raise in its place.
+ */
+export const serviceErrorOf = (
+  name: string,
+  message: string,
+  status: number,
+  fields: Record<string, unknown> = {},
+  metadata: { readonly requestId?: string | undefined; readonly attempts?: number } = {},
+): AwsServiceError =>
+  new AwsServiceError(
+    name,
+    message,
+    status >= 500 ? 'server' : 'client',
+    { httpStatusCode: status, requestId: metadata.requestId, attempts: metadata.attempts ?? 1 },
+    fields,
+  );
 
 /** The SDK's throttling error codes (Smithy's service-error-classification). */
 const THROTTLING_CODES = new Set([
@@ -237,8 +278,7 @@ export class AwsJsonClient {
 
   /** Calls `operation` with `input`; resolves with the parsed answer, or rejects with an {@link AwsServiceError}. */
   async call<Output = Record<string, unknown>>(operation: string, input: Record<string, unknown>): Promise<Output> {
-    const context = { operation, input };
-    return (await chain(this.callInterceptors, context, () => this.withRetries(context))) as Output;
+    return (await this.run({ operation, input })) as Output;
   }
 
   /**
@@ -246,8 +286,11 @@ export class AwsJsonClient {
    * no `X-Amz-Target`), such as SES v2's `SendEmail`: signed, retried and answered as {@link call}.
    */
   async callRest<Output = Record<string, unknown>>(operation: string, path: string, input: Record<string, unknown>): Promise<Output> {
-    const context = { operation, input, path };
-    return (await chain(this.callInterceptors, context, () => this.withRetries(context))) as Output;
+    return (await this.run({ operation, input, path })) as Output;
+  }
+
+  private run(context: AwsCallContext): Promise<Record<string, unknown>> {
+    return chain(this.callInterceptors, context, () => this.withRetries(context));
   }
 
   private async withRetries(context: AwsCallContext): Promise<Record<string, unknown>> {
@@ -311,13 +354,7 @@ export class AwsJsonClient {
       errorCodeOf(response.headers['x-amzn-errortype']) ??
       `Http${response.status}Error`;
     const { __type: _type, message, Message, ...rest } = fields;
-    throw new AwsServiceError(
-      name,
-      String(message ?? Message ?? name),
-      response.status >= 500 ? 'server' : 'client',
-      { httpStatusCode: response.status, requestId, attempts: attempt },
-      rest,
-    );
+    throw serviceErrorOf(name, String(message ?? Message ?? name), response.status, rest, { requestId, attempts: attempt });
   }
 
   private send(url: URL, agent: http.Agent, path: string, headers: Record<string, string>, body: string): Promise<RawResponse> {

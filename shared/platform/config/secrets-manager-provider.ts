@@ -6,7 +6,7 @@
  * stores, so caching (`maxAge`), `forceFetch` and transforms stay Powertools' own.
  */
 import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
-import { AwsJsonClient } from '../aws/aws-json-client.ts';
+import { type AwsJsonClient, awsJsonClient } from '../aws/aws-json-client.ts';
 
 /** What `GetSecretValue` answers (the fields read). */
 interface SecretValue {
@@ -20,9 +20,7 @@ export class SecretsManagerProvider extends BaseProvider {
 
   constructor(client?: AwsJsonClient) {
     super({});
-    this.secrets =
-      client ??
-      new AwsJsonClient({ service: 'secretsmanager', endpointId: 'SECRETS_MANAGER', targetPrefix: 'secretsmanager', jsonVersion: '1.1' });
+    this.secrets = client ?? awsJsonClient('secretsManager');
   }
 
   /** One secret's current value: its string, or its binary as bytes (the SDK's shapes). */

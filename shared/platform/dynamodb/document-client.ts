@@ -33,12 +33,28 @@ import type {
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
 export type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { AwsJsonClient, type AwsCredentials, type AwsInterceptor } from '../aws/aws-json-client.ts';
+import { type AwsCredentials, type AwsInterceptor, type AwsJsonClient, awsJsonClient } from '../aws/aws-json-client.ts';
 
 /** Where values sit in a request or an answer: `true` = a map of attribute values here, `'*'` = every element or entry. */
 type ValueNodes = { readonly [key: string]: ValueNodes | true };
 
+// Where each operation carries values (shared by every command of that operation, never per instance).
 const UPDATE_LIKE: ValueNodes = { Key: true, ExpressionAttributeValues: true };
+const KEY: ValueNodes = { Key: true };
+const ITEM: ValueNodes = { Item: true };
+const PUT: ValueNodes = { Item: true, ExpressionAttributeValues: true };
+const ATTRIBUTES: ValueNodes = { Attributes: true };
+const PAGE_IN: ValueNodes = { ExclusiveStartKey: true, ExpressionAttributeValues: true };
+const PAGE_OUT: ValueNodes = { Items: { '*': true }, LastEvaluatedKey: true };
+const NONE: ValueNodes = {};
+const TRANSACT_IN: ValueNodes = {
+  TransactItems: { '*': { ConditionCheck: UPDATE_LIKE, Put: PUT, Delete: UPDATE_LIKE, Update: UPDATE_LIKE } },
+};
+const BATCH_GET_IN: ValueNodes = { RequestItems: { '*': { Keys: { '*': true } } } };
+const BATCH_GET_OUT: ValueNodes = { Responses: { '*': { '*': true } }, UnprocessedKeys: { '*': { Keys: { '*': true } } } };
+const WRITE_REQUESTS: ValueNodes = { '*': { '*': { PutRequest: ITEM, DeleteRequest: KEY } } };
+const BATCH_WRITE_IN: ValueNodes = { RequestItems: WRITE_REQUESTS };
+const BATCH_WRITE_OUT: ValueNodes = { UnprocessedItems: WRITE_REQUESTS };
 
 /** One DynamoDB operation with lib-dynamodb's types for its input and output. */
 abstract class DocumentCommand<Input extends object, Output extends object> {
@@ -60,68 +76,64 @@ abstract class DocumentCommand<Input extends object, Output extends object> {
 /** GetItem. */
 export class GetCommand extends DocumentCommand<GetCommandInput, GetCommandOutput> {
   readonly operation = 'GetItem';
-  readonly inputNodes: ValueNodes = { Key: true };
-  readonly outputNodes: ValueNodes = { Item: true };
+  readonly inputNodes = KEY;
+  readonly outputNodes = ITEM;
 }
 
 /** PutItem. */
 export class PutCommand extends DocumentCommand<PutCommandInput, PutCommandOutput> {
   readonly operation = 'PutItem';
-  readonly inputNodes: ValueNodes = { Item: true, ExpressionAttributeValues: true };
-  readonly outputNodes: ValueNodes = { Attributes: true };
+  readonly inputNodes = PUT;
+  readonly outputNodes = ATTRIBUTES;
 }
 
 /** UpdateItem. */
 export class UpdateCommand extends DocumentCommand<UpdateCommandInput, UpdateCommandOutput> {
   readonly operation = 'UpdateItem';
   readonly inputNodes = UPDATE_LIKE;
-  readonly outputNodes: ValueNodes = { Attributes: true };
+  readonly outputNodes = ATTRIBUTES;
 }
 
 /** DeleteItem. */
 export class DeleteCommand extends DocumentCommand<DeleteCommandInput, DeleteCommandOutput> {
   readonly operation = 'DeleteItem';
   readonly inputNodes = UPDATE_LIKE;
-  readonly outputNodes: ValueNodes = { Attributes: true };
+  readonly outputNodes = ATTRIBUTES;
 }
 
 /** Query. */
 export class QueryCommand extends DocumentCommand<QueryCommandInput, QueryCommandOutput> {
   readonly operation = 'Query';
-  readonly inputNodes: ValueNodes = { ExclusiveStartKey: true, ExpressionAttributeValues: true };
-  readonly outputNodes: ValueNodes = { Items: { '*': true }, LastEvaluatedKey: true };
+  readonly inputNodes = PAGE_IN;
+  readonly outputNodes = PAGE_OUT;
 }
 
 /** Scan: for scripts and tests only (no request path scans; the architecture rules keep it there). */
 export class ScanCommand extends DocumentCommand<ScanCommandInput, ScanCommandOutput> {
   readonly operation = 'Scan';
-  readonly inputNodes: ValueNodes = { ExclusiveStartKey: true, ExpressionAttributeValues: true };
-  readonly outputNodes: ValueNodes = { Items: { '*': true }, LastEvaluatedKey: true };
+  readonly inputNodes = PAGE_IN;
+  readonly outputNodes = PAGE_OUT;
 }
 
 /** TransactWriteItems. */
 export class TransactWriteCommand extends DocumentCommand<TransactWriteCommandInput, TransactWriteCommandOutput> {
   readonly operation = 'TransactWriteItems';
-  readonly inputNodes: ValueNodes = {
-    TransactItems: {
-      '*': { ConditionCheck: UPDATE_LIKE, Put: { Item: true, ExpressionAttributeValues: true }, Delete: UPDATE_LIKE, Update: UPDATE_LIKE },
-    },
-  };
-  readonly outputNodes: ValueNodes = {};
+  readonly inputNodes = TRANSACT_IN;
+  readonly outputNodes = NONE;
 }
 
 /** BatchGetItem. */
 export class BatchGetCommand extends DocumentCommand<BatchGetCommandInput, BatchGetCommandOutput> {
   readonly operation = 'BatchGetItem';
-  readonly inputNodes: ValueNodes = { RequestItems: { '*': { Keys: { '*': true } } } };
-  readonly outputNodes: ValueNodes = { Responses: { '*': { '*': true } }, UnprocessedKeys: { '*': { Keys: { '*': true } } } };
+  readonly inputNodes = BATCH_GET_IN;
+  readonly outputNodes = BATCH_GET_OUT;
 }
 
 /** BatchWriteItem. */
 export class BatchWriteCommand extends DocumentCommand<BatchWriteCommandInput, BatchWriteCommandOutput> {
   readonly operation = 'BatchWriteItem';
-  readonly inputNodes: ValueNodes = { RequestItems: { '*': { '*': { PutRequest: { Item: true }, DeleteRequest: { Key: true } } } } };
-  readonly outputNodes: ValueNodes = { UnprocessedItems: { '*': { '*': { PutRequest: { Item: true }, DeleteRequest: { Key: true } } } } };
+  readonly inputNodes = BATCH_WRITE_IN;
+  readonly outputNodes = BATCH_WRITE_OUT;
 }
 
 /** Any of the commands above. */
@@ -169,11 +181,7 @@ export class DocumentClient {
   readonly json: AwsJsonClient;
 
   constructor(options: DocumentClientOptions = {}) {
-    this.json = new AwsJsonClient({
-      service: 'dynamodb',
-      endpointId: 'DYNAMODB',
-      targetPrefix: 'DynamoDB_20120810',
-      jsonVersion: '1.0',
+    this.json = awsJsonClient('dynamodb', {
       endpoint: options.endpoint,
       region: options.region,
       credentials: options.credentials,

@@ -6,7 +6,7 @@
  * client with it: SES v2's REST-JSON `SendEmail` through the small client (aws-json-client.ts,
  * decision record 49).
  */
-import { AwsJsonClient } from '../../platform/aws/aws-json-client.ts';
+import { type AwsJsonClient, awsJsonClient } from '../../platform/aws/aws-json-client.ts';
 import type { MailMessage, Mailer } from '../../core/messaging-ports.ts';
 import { EVENT_ID_HEADER } from '../domain/webhook-signature.ts';
 
@@ -24,15 +24,7 @@ export class SesMailer implements Mailer {
   private readonly from: string;
 
   constructor(options: SesMailerOptions) {
-    this.client =
-      options.client ??
-      new AwsJsonClient({
-        service: 'ses',
-        endpointPrefix: 'email',
-        endpointId: 'SESV2',
-        targetPrefix: 'SimpleEmailService_v2',
-        jsonVersion: '1.1',
-      });
+    this.client = options.client ?? awsJsonClient('sesV2');
     this.from = options.from;
   }
 

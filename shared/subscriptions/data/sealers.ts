@@ -8,7 +8,7 @@
  * client with it: nothing a cold start loads may import it statically. KMS is reached through
  * the JSON-protocol client (aws-json-client.ts, decision record 49): blobs travel base64.
  */
-import { AwsJsonClient } from '../../platform/aws/aws-json-client.ts';
+import { type AwsJsonClient, awsJsonClient } from '../../platform/aws/aws-json-client.ts';
 import type { SealContext, SecretSealer } from '../../core/messaging-ports.ts';
 
 /** What a sealed value is for: bound into the KMS encryption context (and the local sealer's GCM tag). */
@@ -31,10 +31,6 @@ const KMS_PREFIX = 'kms2';
 /** The KMS client the sealer uses (a seam for tests): `Encrypt` and `Decrypt` by `call`. */
 export type KmsLike = Pick<AwsJsonClient, 'call'>;
 
-/** A client of KMS's JSON protocol in the function's region. */
-export const kmsClient = (): AwsJsonClient =>
-  new AwsJsonClient({ service: 'kms', endpointId: 'KMS', targetPrefix: 'TrentService', jsonVersion: '1.1' });
-
 /**
  * KMS Encrypt/Decrypt under one key, the encryption context naming the purpose and the
  * subscription: `kms2.<ciphertext blob>`. KMS refuses to decrypt under any other context.
@@ -43,7 +39,7 @@ export class KmsSealer implements SecretSealer {
   private readonly keyArn: string;
   private readonly client: KmsLike;
 
-  constructor(keyArn: string, client: KmsLike = kmsClient()) {
+  constructor(keyArn: string, client: KmsLike = awsJsonClient('kms')) {
     this.keyArn = keyArn;
     this.client = client;
   }
