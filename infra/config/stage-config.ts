@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
 import type { WebhookPolicy } from '../../shared/subscriptions/domain/webhook-url.ts';
-import { OrgEmailDomainsSchema } from '../../shared/platform/config/runtime-config.ts';
+import { OrgEmailDomainsSchema, OrgOdsCodesSchema } from '../../shared/platform/config/runtime-config.ts';
 import { isKnownOrganisation } from '../../shared/core/organisations.ts';
 
 /** The stages Jointly deploys to. */
@@ -147,6 +147,15 @@ const StageConfigSchema = z
     // The runtime's schema is zod/mini (shared/core/zod.ts): checks are added with `.check`.
     organisationEmailDomains: z.optional(
       OrgEmailDomainsSchema.check(
+        z.refine((byOrg) => Object.keys(byOrg).every(isKnownOrganisation), { message: 'must name known organisations only' }),
+      ),
+    ),
+    /**
+     * NHS ODS codes of the registry's organisations, shown on their FHIR Organization
+     * (`https://fhir.nhs.uk/Id/ods-organization-code`). Optional per organisation.
+     */
+    organisationOdsCodes: z.optional(
+      OrgOdsCodesSchema.check(
         z.refine((byOrg) => Object.keys(byOrg).every(isKnownOrganisation), { message: 'must name known organisations only' }),
       ),
     ),

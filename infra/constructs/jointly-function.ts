@@ -120,6 +120,7 @@ export class JointlyFunction extends lambda.Function {
         [ENV.priorityTargets]: JSON.stringify(stageConfig.priorityTargetMinutes),
         // Only when the stage overrides the registry's e-mail domains (functions fall back to it).
         ...(stageConfig.organisationEmailDomains ? { [ENV.orgEmailDomains]: JSON.stringify(stageConfig.organisationEmailDomains) } : {}),
+        ...(stageConfig.organisationOdsCodes ? { [ENV.orgOdsCodes]: JSON.stringify(stageConfig.organisationOdsCodes) } : {}),
         [POWERTOOLS_ENV.serviceName]: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: stageConfig.logLevel,
         ...(stageConfig.lambda.enableSourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),

@@ -90,6 +90,12 @@ export const toApiGatewayEvent = (request: IncomingRequest, route: RouteMatch): 
     headers[lower] = joined;
   }
 
+  // HTTP API adds these for the integration (appending the client to any X-Forwarded-For
+  // sent); handlers build absolute URLs from them (the FHIR face's Bundle links).
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${request.sourceIp}` : request.sourceIp;
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = /:(\d+)$/.exec(headers.host ?? '')?.[1] ?? '80';
+
   const hasBody = request.body.length > 0;
   const asText = isTextContentType(headers['content-type']);
   const host = headers.host ?? 'localhost';

@@ -365,6 +365,28 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     expectedStatus: 200,
     prepare: reading(PROGRAMME_MANAGER, () => '/metrics/summary'),
   },
+  // The FHIR face: its heaviest first request first (a referral read through the referral use cases).
+  {
+    operationId: 'readServiceRequest',
+    expectedStatus: 200,
+    prepare: reading(ECC, async (fixtures) => `/fhir/R4/ServiceRequest/${(await fixtures.sharedReferral()).id}`),
+  },
+  { operationId: 'getFhirMetadata', expectedStatus: 200, prepare: reading(undefined, () => '/fhir/R4/metadata') },
+  {
+    operationId: 'readTask',
+    expectedStatus: 200,
+    prepare: reading(ECC, async (fixtures) => `/fhir/R4/Task/${(await fixtures.sharedReferral()).id}`),
+  },
+  {
+    operationId: 'searchTasks',
+    expectedStatus: 200,
+    prepare: reading(ECC, async (fixtures) => {
+      await fixtures.submittedReferrals(3);
+      return '/fhir/R4/Task?owner=Organization/ecc&status=requested';
+    }),
+  },
+  { operationId: 'readOrganization', expectedStatus: 200, prepare: reading(ECC, () => '/fhir/R4/Organization/ecc') },
+  { operationId: 'readCodeSystem', expectedStatus: 200, prepare: reading(undefined, () => '/fhir/R4/CodeSystem/outcome') },
   {
     operationId: 'notFound',
     expectedStatus: 404,

@@ -16,6 +16,7 @@
  * `shared/wiring/routes.ts` gathers into ROUTES), and a route of ROUTES found in no slice,
  * or in two, throws, so a new slice cannot be silently left out. Pure: no I/O.
  */
+import { FHIR_ROUTES } from '../../shared/fhir/api/routes.ts';
 import { METRICS_ROUTES } from '../../shared/metrics/api/routes.ts';
 import { DEFAULT_ROUTE, META_ROUTES } from '../../shared/meta/api/routes.ts';
 import type { DefaultRoute, RouteDefinition } from '../../shared/platform/http/route-definition.ts';
@@ -36,6 +37,7 @@ export const SLICE_ROUTES: Readonly<Record<string, readonly RouteDefinition[]>> 
   referrals: REFERRAL_ROUTES,
   subscriptions: SUBSCRIPTION_ROUTES,
   metrics: METRICS_ROUTES,
+  fhir: FHIR_ROUTES,
 };
 
 /** The slice that defines the catch-all route (`shared/meta/api/routes.ts`). */

@@ -92,6 +92,39 @@ const validBodyFor = (path: string): fc.Arbitrary<unknown> => {
       reason: fc.constantFrom('Falls at home.', 'Confused at night; carer worried.'),
     });
   }
+  if (path === '/fhir/R4/{operation}') {
+    // A servicerequest-request message: new (a referral from the caller's org) or update (a revocation).
+    const serviceRequest = fc.record({
+      resourceType: fc.constant('ServiceRequest'),
+      status: fc.constantFrom('active', 'revoked', 'draft'),
+      intent: fc.constant('order'),
+      category: fc.constant([{ coding: [{ system: 'https://jointly.dev/fhir/CodeSystem/service-area', code: 'rapid-response' }] }]),
+      priority: fc.constantFrom('routine', 'urgent', 'asap', 'stat', 'soon'),
+      subject: fc.constant({ reference: '#p' }),
+      contained: nhsNumberArb.map((value) => [
+        { resourceType: 'Patient', id: 'p', identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value }] },
+      ]),
+      performer: org.map((id) => [{ reference: `Organization/${id}` }]),
+      reasonCode: fc.constant([{ text: 'Falls at home.' }]),
+    });
+    return fc.tuple(serviceRequest, fc.constantFrom('new', 'update', 'other'), ulidArb).map(([request, reason, id]) => ({
+      resourceType: 'Bundle',
+      type: 'message',
+      entry: [
+        {
+          resource: {
+            resourceType: 'MessageHeader',
+            id,
+            eventCoding: { system: 'https://fhir.nhs.uk/CodeSystem/message-events-bars', code: 'servicerequest-request' },
+            reason: { coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/message-reason-bars', code: reason }] },
+            source: { endpoint: 'https://fuzz.example/fhir' },
+            focus: [{ reference: 'urn:uuid:sr' }],
+          },
+        },
+        { fullUrl: 'urn:uuid:sr', resource: request },
+      ],
+    }));
+  }
   if (path === '/referrals/search')
     return fc.oneof(fc.record({ nhsNumber: fc.constant('9434765919') }), fc.record({ localId: fc.constantFrom('ECC-1', 'x') }));
   if (path.endsWith('/notes')) return fc.record({ text: comment });
@@ -265,6 +298,10 @@ export const queryString: fc.Arbitrary<string> = fc
           'from',
           'to',
           'groupBy',
+          'owner',
+          '_lastUpdated',
+          '_count',
+          '_cursor',
           '__proto__',
           'constructor[prototype]',
         ),
@@ -291,6 +328,10 @@ export const queryString: fc.Arbitrary<string> = fc
           'true',
           'false',
           '2026-01-01',
+          'ge2026-01-01',
+          'lt2026-02-30',
+          'Organization/ecc',
+          'requested,received',
           'x'.repeat(3_000),
         ),
         ulidArb.map((id) => Buffer.from(JSON.stringify({ k: id })).toString('base64url')),
@@ -318,6 +359,12 @@ export const pathFor = (known: Known, route: RouteDefinition | undefined): fc.Ar
         'health',
         'openapi.json',
         'reference',
+        'fhir',
+        'R4',
+        'Task',
+        'ServiceRequest',
+        'Patient',
+        'metadata',
         '',
         '..',
         '%2F',
@@ -330,6 +377,25 @@ export const pathFor = (known: Known, route: RouteDefinition | undefined): fc.Ar
       nastyString.map((s) => encode(s.slice(0, 200))),
     );
     return fc.array(segment, { minLength: 0, maxLength: 5 }).map((segments) => `/${segments.join('/')}`);
+  }
+  if (route.path.startsWith('/fhir/R4/') && route.path.endsWith('/{id}')) {
+    const template = route.path;
+    const fhirId = template.startsWith('/fhir/R4/Task/')
+      ? fc.oneof(
+          idSegment(known, 'referrals'),
+          fc.constantFrom(...known.handoffs).map((id) => `handoff-${id}`),
+        )
+      : template.startsWith('/fhir/R4/Organization/')
+        ? fc.oneof(fc.constantFrom(...ORGS), idSegment(known, 'referrals'))
+        : template.startsWith('/fhir/R4/CodeSystem/')
+          ? fc.oneof(fc.constantFrom('service-area', 'decline-reason', 'outcome', 'task-code'), idSegment(known, 'referrals'))
+          : idSegment(known, 'referrals');
+    return fhirId.map((id) => template.replace('{id}', id));
+  }
+  if (route.path.includes('{operation}')) {
+    return fc
+      .oneof({ weight: 6, arbitrary: fc.constant('$process-message') }, { weight: 1, arbitrary: idSegment(known, 'referrals') })
+      .map((operation) => route.path.replace('{operation}', operation));
   }
   const own: keyof Known = route.path.startsWith('/handoffs')
     ? 'handoffs'

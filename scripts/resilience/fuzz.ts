@@ -7,8 +7,8 @@
  * valid tokens of every kind of caller and invalid ones (bad signature, `alg: none`,
  * another key, wrong issuer/audience, expired, garbage).
  *
- * Checked: no response ≥ 500, and every request answered; every 4xx is problem+json (the
- * authorizer's 401 is API Gateway's `{"message":"Unauthorized"}`); an invalid token on a
+ * Checked: no response ≥ 500, and every request answered; every 4xx is problem+json, or an
+ * OperationOutcome under `/fhir/R4` (the authorizer's 401 is API Gateway's `{"message":"Unauthorized"}`); an invalid token on a
  * protected route is always 401; no rejected request wrote anything; nothing polluted.
  *
  * "No rejected request wrote anything" is checked two independent ways:
@@ -80,6 +80,25 @@ interface Answer {
   readonly correlationId: string | null;
   readonly text: string;
 }
+
+/** Whether a request path is under the FHIR face, whose errors are OperationOutcome. */
+const isFhirPath = (path: string): boolean => path === '/fhir/R4' || path.startsWith('/fhir/R4/') || path.startsWith('/fhir/R4?');
+
+/** An `application/fhir+json` OperationOutcome with at least one issue, each with its severity and code. */
+const isOperationOutcome = (a: Answer): boolean => {
+  try {
+    const outcome = JSON.parse(a.text) as { resourceType?: unknown; issue?: { severity?: unknown; code?: unknown }[] };
+    return (
+      a.contentType.startsWith('application/fhir+json') &&
+      outcome.resourceType === 'OperationOutcome' &&
+      Array.isArray(outcome.issue) &&
+      outcome.issue.length > 0 &&
+      outcome.issue.every((issue) => typeof issue.severity === 'string' && typeof issue.code === 'string')
+    );
+  } catch {
+    return false;
+  }
+};
 
 const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
@@ -236,15 +255,18 @@ export const fuzzScenario = async (options: ScenarioOptions): Promise<ScenarioRe
           ),
           ifMatch: fc.option(headerText, { freq: 5 }),
           idempotencyKey: fc.option(fc.oneof(ulidArb, headerText), { freq: 4 }),
+          // The FHIR messaging door's key: usually sent (its messages are refused without it).
+          requestId: fc.option(fc.oneof(ulidArb, headerText), { freq: 6, nil: null }),
           correlationId: fc.option(headerText, { freq: 4 }),
         })
-        .map(({ path, query, method, caller, body, contentType, ifMatch, idempotencyKey, correlationId }): FuzzRequest => {
+        .map(({ path, query, method, caller, body, contentType, ifMatch, idempotencyKey, requestId, correlationId }): FuzzRequest => {
           const bodyAllowed = method !== 'GET' && method !== 'HEAD';
           const headers: Record<string, string> = {};
           if (caller.authorization !== undefined) headers.Authorization = caller.authorization;
           if (bodyAllowed && body.body !== undefined) headers['Content-Type'] = contentType;
           if (ifMatch !== null) headers['If-Match'] = ifMatch;
           if (idempotencyKey !== null) headers['Idempotency-Key'] = idempotencyKey;
+          if (requestId !== null) headers['X-Request-Id'] = requestId;
           if (correlationId !== null) headers['X-Correlation-Id'] = correlationId;
           return {
             method,
@@ -304,11 +326,13 @@ export const fuzzScenario = async (options: ScenarioOptions): Promise<ScenarioRe
     checks.none('every request answered (no hang, no dropped connection)', answers.filter((a) => a.status === 0).map(describe));
     checks.none('no response ≥ 500', answers.filter((a) => a.status >= 500).map(describe));
     checks.none(
-      'every 4xx is problem+json with its status (the authorizer’s 401: {"message":"Unauthorized"})',
+      'every 4xx is problem+json with its status, or an OperationOutcome under /fhir/R4 (the authorizer’s 401: {"message":"Unauthorized"})',
       answers
         .filter((a) => a.status >= 400 && a.status < 500 && a.request.method !== 'HEAD' && !transportLimit(a))
         .filter((a) => {
           if (a.status === 401 && a.text === '{"message":"Unauthorized"}') return false;
+          // The FHIR face (and unmatched paths under it) answer errors as OperationOutcome.
+          if (isFhirPath(a.request.path)) return !isOperationOutcome(a);
           try {
             const problem = JSON.parse(a.text) as { status?: unknown; title?: unknown; detail?: unknown };
             return (
@@ -368,7 +392,9 @@ export const fuzzScenario = async (options: ScenarioOptions): Promise<ScenarioRe
       createdIds((p) => p.endsWith('/notes')) +
       createdIds((p) => p === '/referrals/{id}/handoffs') +
       answers.filter((a) => ok(a, 200) && routeOf(a).method === 'POST' && /^\/(referrals|handoffs)\/\{id\}\/[a-z-]+$/.test(routeOf(a).path))
-        .length;
+        .length +
+      // A FHIR message accepted: one referral submitted or cancelled (a replay answers the same response message).
+      new Set(answers.filter((a) => ok(a, 200) && routeOf(a).path === '/fhir/R4/{operation}').map(idOf)).size;
     const newEvents = countOf(after, 'event') - countOf(before, 'event');
     checks.check(
       'new event items = the events of the accepted changes (so no rejected request changed a record)',
@@ -430,7 +456,7 @@ export const fuzzScenario = async (options: ScenarioOptions): Promise<ScenarioRe
   }
 };
 
-const ROUTE_PATTERNS = ROUTES.map((route) => ({ route, pattern: new RegExp(`^${route.path.replace(/\{id\}/g, '[^/]+')}$`) }));
+const ROUTE_PATTERNS = ROUTES.map((route) => ({ route, pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`) }));
 
 /**
  * The route that actually served a request: by its method and its path as sent (the URL

@@ -613,3 +613,65 @@ describe('ETag, If-Match and the check order', () => {
     expect({ version: after.body.version, status: after.body.status }).toEqual({ version: referral.version, status: referral.status });
   });
 });
+
+/**
+ * The FHIR face reads through the same use cases: for every caller in every state, reading
+ * the referral as a ServiceRequest or as its fulfilment Task answers exactly what the REST
+ * read answers (the matrix's GET column), errors as OperationOutcome, with the same
+ * zero-existence-leak 404 and nothing of another referral or of what a former party left.
+ */
+describe.concurrent('authorization matrix: the FHIR reads of a referral answer as its REST read', () => {
+  const FHIR_READS = { ServiceRequest: 'ServiceRequest', Task: 'Task' } as const;
+  const fhirRead = (resource: keyof typeof FHIR_READS, caller: CallerClaims | undefined, id: string) =>
+    api.get(caller, `/fhir/R4/${FHIR_READS[resource]}/${id}`);
+  const prepared = new Map<Scenario, Prepared>();
+
+  beforeAll(async () => {
+    const scenarios = Object.keys(MATRIX) as Scenario[];
+    const referrals = await Promise.all(scenarios.map((scenario) => prepare(scenario)));
+    for (const [i, scenario] of scenarios.entries()) prepared.set(scenario, referrals[i]!);
+  }, 120_000);
+
+  const fhirCells = (Object.entries(MATRIX) as [Scenario, Record<string, Row>][]).flatMap(([scenario, rows]) =>
+    Object.entries(rows).flatMap(([who, row]) =>
+      (Object.keys(FHIR_READS) as (keyof typeof FHIR_READS)[]).map((resource) => ({
+        scenario,
+        who,
+        resource,
+        caller: row.caller,
+        expected: row.expected[0]!,
+        former: row.expected === FORMER,
+      })),
+    ),
+  );
+
+  it.for(fhirCells)(
+    '$scenario · $who · FHIR $resource → $expected',
+    async ({ scenario, resource, caller, expected, former }, { expect }) => {
+      // Prepare
+      const referral = prepared.get(scenario)!;
+
+      // Act
+      const response = await fhirRead(resource, caller, referral.id);
+
+      // Assess
+      expect(response.status, `${response.status} ${response.text}`).toBe(expected);
+      if (expected === 401) expect(response.text).toBe('{"message":"Unauthorized"}');
+      else expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      if (expected >= 400 && expected !== 401) {
+        expect(response.body.resourceType).toBe('OperationOutcome');
+        expect(JSON.stringify(response.body)).not.toContain(referral.nhsNumber);
+      }
+      if (expected === 404) {
+        const missing = await fhirRead(resource, caller, randomUlid());
+        expect(missing.status).toBe(404);
+        expect(response.body).toEqual(missing.body);
+      }
+      if (expected === 200) {
+        expect(response.body).toMatchObject({ resourceType: resource, id: referral.id });
+        for (const marker of markers) if (marker !== referral.marker) expect(response.text).not.toContain(marker);
+      }
+      if (former) expect(response.text).not.toContain('LATER');
+    },
+  );
+});

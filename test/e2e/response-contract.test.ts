@@ -103,6 +103,35 @@ describe('every route’s 2xx body conforms to its strict response schema', () =
     const alert = alerts.body.items.find((a: { subscriptionId: string }) => a.subscriptionId === subscription.id);
     await must(api.post(ECC, `/alerts/${alert.id}/ack`), 200);
     await must(api.get(PM, '/metrics/summary'), 200);
+    // The FHIR face over the same referrals: each status the walk left, and each handoff's Task.
+    await must(api.get(undefined, '/fhir/R4/metadata'), 200);
+    for (const id of [r1.id, r2.id, r3.id]) {
+      await must(api.get(PROVIDE, `/fhir/R4/ServiceRequest/${id}`), 200);
+      await must(api.get(PROVIDE, `/fhir/R4/Task/${id}`), 200);
+    }
+    for (const handoff of [withdrawn, declined, accepted]) await must(api.get(ECC, `/fhir/R4/Task/handoff-${handoff.id}`), 200);
+    await must(api.get(ECC, '/fhir/R4/Task?owner=ecc'), 200);
+    await must(api.get(ECC, '/fhir/R4/Organization/ecc'), 200);
+    await must(api.get(undefined, '/fhir/R4/CodeSystem/outcome'), 200);
+    const served = await must(api.get(PROVIDE, `/fhir/R4/ServiceRequest/${r2.id}`), 200);
+    const { id: _id, meta: _meta, identifier: _identifier, ...resent } = { ...served, status: 'active' };
+    const header = {
+      resourceType: 'MessageHeader',
+      id: 'rc-message-1',
+      eventCoding: { system: 'https://fhir.nhs.uk/CodeSystem/message-events-bars', code: 'servicerequest-request' },
+      reason: { coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/message-reason-bars', code: 'new' }] },
+      source: { endpoint: 'https://gp-system.example/fhir' },
+      focus: [{ reference: 'urn:uuid:rc-sr' }],
+    };
+    await must(
+      api.post(
+        PROVIDE,
+        '/fhir/R4/$process-message',
+        { resourceType: 'Bundle', type: 'message', entry: [{ resource: header }, { fullUrl: 'urn:uuid:rc-sr', resource: resent }] },
+        { headers: { 'Content-Type': 'application/fhir+json', 'X-Request-Id': 'rc-request-1' } },
+      ),
+      200,
+    );
 
     // Assess: every route with a JSON body was seen, and passed its schema.
     const expected = ROUTES.map((route) => `${route.method} ${route.path}`).filter((key) => !NO_BODY.has(key));

@@ -66,13 +66,26 @@ const ok = (reply: ApiResponse, status: number, what: string): ApiResponse => {
   return reply;
 };
 
+/** The FHIR face's `{id}`s: the seeded referral (its ServiceRequest and Task), an organisation, a code system. */
+const FHIR_IDS: Readonly<Record<string, () => string>> = {
+  ServiceRequest: () => ids.referrals,
+  Task: () => ids.referrals,
+  Organization: () => 'ecc',
+  CodeSystem: () => 'outcome',
+};
+
 /** The route's path with every parameter replaced by a real id; a parameter we cannot fill fails the test. */
-const concretePath = (route: RouteDefinition): string =>
-  route.path.replace(/\{(\w+)\}/g, (_whole, name: string) => {
+const concretePath = (route: RouteDefinition): string => {
+  if (route.path === '/fhir/R4/Task') return '/fhir/R4/Task?owner=Organization/ecc';
+  if (route.path === '/fhir/R4/{operation}') return '/fhir/R4/$process-message';
+  return route.path.replace(/\{(\w+)\}/g, (_whole, name: string) => {
+    const fhirId = route.path.startsWith('/fhir/R4/') ? FHIR_IDS[route.path.split('/')[3]!] : undefined;
+    if (fhirId) return fhirId();
     const collection = route.path.split('/')[1] as keyof typeof ids;
     if (name !== 'id' || !ids[collection]) throw new Error(`No seeded id for {${name}} in ${route.path}: seed one in this test.`);
     return ids[collection];
   });
+};
 
 /** What the matrix sends: the seeded referral's own kind of body on POSTs, so only identity can refuse it. */
 const bodyFor = (route: RouteDefinition): unknown => {
@@ -144,11 +157,11 @@ describe('every route refuses tokens that are not an ID token of a registered or
       ROUTES.filter((r) => r.auth === 'none')
         .map((r) => r.path)
         .sort(),
-    ).toEqual(['/health', '/openapi.json']);
+    ).toEqual(['/fhir/R4/CodeSystem/{id}', '/fhir/R4/metadata', '/health', '/openapi.json']);
   });
 
   it.each(BAD_CALLERS)(
-    '$name → $status problem+json on every authenticated route; public routes answer 200; no seeded text anywhere',
+    '$name → $status problem+json (OperationOutcome on the FHIR face) on every authenticated route; public routes answer 200; no seeded text anywhere',
     async ({ claims, status }) => {
       // Prepare
       const before = await snapshot();
@@ -173,8 +186,10 @@ describe('every route refuses tokens that are not an ID token of a registered or
       const expected = Object.fromEntries(ROUTES.map((r) => [`${r.method} ${r.path}`, r.auth === 'none' ? 200 : status]));
       expect(statuses).toEqual(expected);
       for (const { route, reply } of replies) {
-        if (ROUTES.find((r) => `${r.method} ${r.path}` === route)?.auth === 'jwt') {
-          expect(reply.headers.get('content-type'), route).toContain('application/problem+json');
+        const definition = ROUTES.find((r) => `${r.method} ${r.path}` === route);
+        if (definition?.auth === 'jwt') {
+          // The FHIR face refuses in its own format: an OperationOutcome.
+          expect(reply.headers.get('content-type'), route).toContain(definition.format?.mediaType ?? 'application/problem+json');
         }
         for (const text of PRIVATE_TEXTS) expect(reply.text, `${route} leaked seeded text`).not.toContain(text);
       }

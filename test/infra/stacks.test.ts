@@ -214,9 +214,9 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       const functions = built.api.functions;
 
       // Assess
-      api.resourceCountIs('AWS::Lambda::Function', 5);
+      api.resourceCountIs('AWS::Lambda::Function', 6);
       expect(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf))).toEqual(
-        new Set(['metaApi', 'referenceApi', 'referralsApi', 'subscriptionsApi', 'metricsApi']),
+        new Set(['metaApi', 'referenceApi', 'referralsApi', 'subscriptionsApi', 'metricsApi', 'fhirApi']),
       );
       expect(functions.get(DEFAULT_ROUTE.operationId)).toBe(functions.get('getHealth'));
       expect([...functions.keys()].sort()).toEqual([...ROUTES.map((route) => route.operationId), DEFAULT_ROUTE.operationId].sort());

@@ -400,6 +400,37 @@ describe('buildApp', () => {
     expect(parse).toThrow(message);
   });
 
+  it('passes organisationOdsCodes to every function as JOINTLY_ORG_ODS_CODES, and only when set', () => {
+    // Prepare
+    const codes = { meht: 'RQ8', provide: 'NQA' };
+    const envOf = (config: ReturnType<typeof loadStageConfig>) => {
+      const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Probe');
+      new JointlyFunction(stack, 'Fn', { entry: 'functions/api/meta/get-health.ts', stageConfig: config });
+      const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+      return fn?.Properties.Environment.Variables as Record<string, string>;
+    };
+
+    // Act
+    const set = envOf(loadStageConfig('dev', { env: NO_ENV, overrides: { organisationOdsCodes: codes } }));
+    const unset = envOf(loadStageConfig('dev', { env: NO_ENV }));
+
+    // Assess
+    expect(JSON.parse(set.JOINTLY_ORG_ODS_CODES!)).toEqual(codes);
+    expect(unset).not.toHaveProperty('JOINTLY_ORG_ODS_CODES');
+  });
+
+  it.each([
+    [{ nowhere: 'RQ8' }, 'organisationOdsCodes: must name known organisations only'],
+    [{ meht: 'rq8' }, 'organisationOdsCodes.meht: must be an ODS code'],
+  ])('rejects organisationOdsCodes %j with one sentence naming the field', (organisationOdsCodes, message) => {
+    // Act
+    const parse = () => parseStageConfig(rawDev({ organisationOdsCodes }));
+
+    // Assess
+    expect(parse).toThrow(StageConfigError);
+    expect(parse).toThrow(message);
+  });
+
   it('applies overrides from the jointly:config context (as the CLI passes them: a JSON string)', () => {
     // Act
     const build = () =>

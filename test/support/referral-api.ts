@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { tokenFor } from './local-runtime-process.ts';
-import { assertResponseContract } from './response-contract.ts';
+import { assertResponseContract, assertValidFhir } from './response-contract.ts';
 
 /** Who calls: claims for `POST /_local/token`, or `undefined` for no token at all. */
 export interface CallerClaims {
@@ -68,8 +68,11 @@ export const referralApi = (url: string) => {
     } catch {
       body = undefined;
     }
-    // Every 2xx body the e2e tests see must conform to its route's strict response schema.
-    assertResponseContract(method, path, response.status, response.headers.get('content-type'), body);
+    // Every 2xx body the e2e tests see must conform to its route's strict response schema,
+    // and every FHIR answer (errors included) must be valid FHIR R4.
+    const contentType = response.headers.get('content-type');
+    assertResponseContract(method, path, response.status, contentType, body);
+    if (contentType?.startsWith('application/fhir+json')) await assertValidFhir(method, path, response.status, body);
     return { status: response.status, headers: response.headers, text, body };
   };
 

@@ -20,13 +20,30 @@ export const routeOf = (method: string, path: string): RouteDefinition | undefin
 /** Every route whose 2xx body has been checked in this process (for the walk-every-route test). */
 export const checkedRoutes = new Set<string>();
 
+/** The FHIR validator, loaded on the first FHIR answer only (its definitions take most of a second to load). */
+let fhirValidator: Promise<typeof import('./fhir-validator.ts')> | undefined;
+
+/**
+ * Throws (failing the test) if a FHIR answer, error or not, is not valid FHIR R4 (structure
+ * and required bindings, test/support/fhir-validator.ts).
+ */
+export const assertValidFhir = async (method: string, path: string, status: number, body: unknown): Promise<void> => {
+  fhirValidator ??= import('./fhir-validator.ts');
+  const issues = (await fhirValidator).fhirIssuesOf(body);
+  if (issues.length > 0) {
+    throw new Error(`FHIR validation: ${method} ${path} → ${status}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+};
+
 /**
  * Throws (failing the test) if a 2xx JSON response breaks its route's response schema.
  * Non-JSON answers (CSV, 204) and routes the table does not know (`/_local/*`) are skipped.
  */
 export const assertResponseContract = (method: string, path: string, status: number, contentType: string | null, body: unknown): void => {
-  if (status < 200 || status >= 300 || !contentType?.startsWith('application/json')) return;
+  if (status < 200 || status >= 300) return;
   const route = routeOf(method, path);
+  const mediaType = route?.format?.mediaType ?? 'application/json';
+  if (!contentType?.startsWith(mediaType)) return;
   if (!route) return;
   if (route.success.status !== status) {
     throw new Error(`Response contract: ${route.method} ${route.path} answered ${status}, the route table says ${route.success.status}`);

@@ -24,6 +24,8 @@ export const ENV = {
    * listed org's domains replace the registry's (shared/core/organisations.ts); others keep theirs.
    */
   orgEmailDomains: 'JOINTLY_ORG_EMAIL_DOMAINS',
+  /** JSON object of NHS ODS codes per organisation id, e.g. `{"meht":"RQ8"}`: shown on the FHIR Organization. */
+  orgOdsCodes: 'JOINTLY_ORG_ODS_CODES',
   /** Most subscriptions one user may hold (default MAX_SUBSCRIPTIONS_PER_USER). */
   subscriptionCap: 'JOINTLY_SUBSCRIPTION_CAP',
   /** Local runtime only: DynamoDB endpoint override (DynamoDB Local). */

@@ -29,6 +29,12 @@ export const OrgEmailDomainsSchema = z.record(
   z.array(EmailDomainSchema).check(z.minLength(1, 'must list at least one domain')),
 );
 
+/** An NHS Organisation Data Service code: 3–10 upper-case letters and digits (e.g. `RQ8`, `NQA`). */
+export const OdsCodeSchema = z.string().check(z.regex(/^[A-Z0-9]{3,10}$/, 'must be an ODS code: 3–10 upper-case letters and digits'));
+
+/** ODS codes per organisation id (an organisation without one simply has none). */
+export const OrgOdsCodesSchema = z.record(z.string().check(z.minLength(1)), OdsCodeSchema);
+
 const RuntimeConfigSchema = z.object({
   stage: z._default(z.string().check(z.minLength(1)), 'local'),
   tableName: z.optional(z.string().check(z.minLength(1))),
@@ -37,6 +43,7 @@ const RuntimeConfigSchema = z.object({
   subjectHashKey: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   cursorKey: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   orgEmailDomains: OrgEmailDomainsSchema,
+  orgOdsCodes: OrgOdsCodesSchema,
   subscriptionCap: z.optional(z.coerce.number().check(z.int('must be a whole number'), z.gt(0, 'must be a positive number'))),
 });
 
@@ -52,6 +59,7 @@ const VARIABLE_OF_FIELD: Readonly<Record<string, string>> = {
   subjectHashKey: ENV.subjectHashKey,
   cursorKey: ENV.cursorKey,
   orgEmailDomains: ENV.orgEmailDomains,
+  orgOdsCodes: ENV.orgOdsCodes,
   subscriptionCap: ENV.subscriptionCap,
 };
 
@@ -77,6 +85,7 @@ export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): Runtime
     subjectHashKey: env[ENV.subjectHashKey] || undefined,
     cursorKey: env[ENV.cursorKey] || undefined,
     orgEmailDomains: parseJson(ENV.orgEmailDomains, env[ENV.orgEmailDomains]),
+    orgOdsCodes: parseJson(ENV.orgOdsCodes, env[ENV.orgOdsCodes]),
     subscriptionCap: env[ENV.subscriptionCap] || undefined,
   });
   if (!result.success) {

@@ -19,6 +19,7 @@ import { CORRELATION_HEADER, correlationIdFrom } from './correlation-id.ts';
 import { takeReplay } from './idempotent-replay.ts';
 import { logger } from './logger.ts';
 import { problemFromError, toDomainError } from './problem.ts';
+import { renderProblemAs, type ResponseFormat } from './response-format.ts';
 import { parseOrThrow } from './validation.ts';
 
 /** Largest accepted request body, in bytes (API Gateway itself allows 10 MB). */
@@ -83,6 +84,13 @@ export interface HttpHandlerOptions<
    * rather than imported here so functions without it do not bundle it.
    */
   readonly idempotency?: middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2>;
+  /** Bodies in another media type than our JSON, errors included (the FHIR face). */
+  readonly format?: ResponseFormat;
+  /**
+   * Require `X-Request-Id` and make it the request's idempotency key (the FHIR messaging
+   * door: BaRS deduplicates on it, as the REST API does on `Idempotency-Key`).
+   */
+  readonly requestIdAsIdempotencyKey?: boolean;
 }
 
 type Output<S> = S extends core.$ZodType ? core.output<S> : undefined;
@@ -159,8 +167,11 @@ const requestLogMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyS
   return { after: log, onError: log };
 };
 
-/** Maps every error to problem+json; internal errors are logged by name, never echoed. */
-const problemJsonMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
+/**
+ * Maps every error to problem+json (or the route's own format's rendering of the same
+ * problem); internal errors are logged by name, never echoed.
+ */
+const problemJsonMiddleware = (format: ResponseFormat | undefined): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
   onError: (request) => {
     const correlationId = state.get(request)?.correlationId;
     if (!toDomainError(request.error)) {
@@ -174,10 +185,11 @@ const problemJsonMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxy
         .join('\n');
       logger.error('unhandled error', { errorName: error?.name ?? typeof error, stack: frames });
     }
-    request.response = problemFromError(request.error, {
+    const problem = problemFromError(request.error, {
       instance: request.event.rawPath,
       ...(correlationId ? { correlationId } : {}),
     });
+    request.response = format ? renderProblemAs(format, problem) : problem;
   },
 });
 
@@ -233,6 +245,25 @@ const emptyBodyAsObjectMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewa
   },
 });
 
+/** The `X-Request-Id` header, lower-case as normalised. */
+const REQUEST_ID_HEADER = 'x-request-id';
+
+/**
+ * `X-Request-Id` required, and taken as the idempotency key: one request id, one answer,
+ * replayed to the same caller (whatever `Idempotency-Key` says, so there is one key).
+ */
+const requestIdAsKeyMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
+  before: (request) => {
+    const id = request.event.headers?.[REQUEST_ID_HEADER];
+    if (!id || !/^[\x21-\x7e]{1,255}$/.test(id)) {
+      throw new BadRequestError('X-Request-Id is required: 1–255 visible ASCII characters, a UUID per message, the same on a retry.', [
+        { path: 'X-Request-Id', message: 'is required: 1–255 visible ASCII characters' },
+      ]);
+    }
+    request.event.headers = { ...request.event.headers, [IDEMPOTENCY_HEADER]: id };
+  },
+});
+
 /** A usable `Idempotency-Key`: 1–255 visible ASCII characters (a UUID, say). */
 const idempotencyKeyFormatMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
   before: (request) => {
@@ -285,7 +316,7 @@ export const httpHandler = <
     return {
       statusCode: result.statusCode,
       headers: {
-        ...(result.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(result.body === undefined ? {} : { 'Content-Type': options.format?.mediaType ?? 'application/json' }),
         ...etag,
         ...result.headers,
       },
@@ -299,13 +330,14 @@ export const httpHandler = <
     .use(noStoreMiddleware())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(requestLogMiddleware())
-    .use(problemJsonMiddleware())
+    .use(problemJsonMiddleware(options.format))
     .use(httpHeaderNormalizer())
     .use(authenticationMiddleware(options.auth))
     .use(bodyLimitMiddleware());
   if (options.body && options.bodyOptional) stack.use(emptyBodyAsObjectMiddleware());
   if (options.body) stack.use(httpJsonBodyParser());
   if (options.idempotency) {
+    if (options.requestIdAsIdempotencyKey) stack.use(requestIdAsKeyMiddleware());
     stack.use(idempotencyKeyFormatMiddleware());
     stack.use(options.idempotency);
   }

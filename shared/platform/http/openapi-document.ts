@@ -9,6 +9,7 @@ import type { RouteDefinition } from './route-definition.ts';
 import { gatewayErrorSchema, ProblemSchema } from './common-schemas.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { withMeta } from '../../core/schemas.ts';
+import { API_VERSION } from './api-version.ts';
 
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Malformed request: the problem names each offending field in `errors[]`',
@@ -25,9 +26,13 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
 /** Statuses every route can answer with as problem+json (500 and the rest are built below). */
 const ALWAYS = [400, 413];
 
-const problemResponse = (status: number) => ({
+/** The error body of a route: problem+json, or its format's own (an OperationOutcome on the FHIR face). */
+const errorContentOf = (route: RouteDefinition) =>
+  route.format ? { [route.format.mediaType]: { schema: route.format.errorSchema } } : { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } };
+
+const problemResponse = (status: number, route: RouteDefinition) => ({
   description: ERROR_DESCRIPTIONS[status] ?? 'Error',
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+  content: errorContentOf(route),
 });
 
 /**
@@ -104,10 +109,23 @@ const SERVICE_UNAVAILABLE: ZodOpenApiResponseObject = {
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 };
 
+/** A shared error response with the route's own error body in place of problem+json (API Gateway's answers stay). */
+const withErrorContent = (response: ZodOpenApiResponseObject, route: RouteDefinition): ZodOpenApiResponseObject => {
+  if (!route.format) return response;
+  const { [PROBLEM_CONTENT_TYPE]: _problem, ...gateway } = response.content ?? {};
+  return { ...response, content: { ...errorContentOf(route), ...gateway } };
+};
+
 const HEADER_SCHEMAS = {
   'If-Match': z
     .optional(z.string().check(z.maxLength(16)))
     .register(z.globalRegistry, { description: 'The ETag of your last read, e.g. "3" (or W/"3", 3, *): a stale one gets 412' }),
+  'X-Request-Id': z
+    .string()
+    .check(z.regex(/^[\x21-\x7e]{1,255}$/), z.maxLength(255))
+    .register(z.globalRegistry, {
+      description: 'Required: a unique id per message (a UUID), the same on a retry: a retry within 24 h replays the first answer',
+    }),
   'Idempotency-Key': z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/), z.maxLength(255))).register(z.globalRegistry, {
     description:
       'Any unique string of 1–255 visible ASCII characters (a UUID): a retry with the same key and body within 24 h replays the first answer',
@@ -138,7 +156,12 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
         }
       : {}),
     ...(route.request?.body
-      ? { requestBody: { required: !route.request.bodyOptional, content: { 'application/json': { schema: route.request.body } } } }
+      ? {
+          requestBody: {
+            required: !route.request.bodyOptional,
+            content: { [route.format?.requestMediaType ?? 'application/json']: { schema: route.request.body } },
+          },
+        }
       : {}),
     responses: {
       [String(route.success.status)]: {
@@ -146,7 +169,7 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
         ...(route.success.schema || route.success.alternatives
           ? {
               content: {
-                ...(route.success.schema ? { 'application/json': { schema: route.success.schema } } : {}),
+                ...(route.success.schema ? { [route.format?.mediaType ?? 'application/json']: { schema: route.success.schema } } : {}),
                 ...Object.fromEntries(
                   Object.entries(route.success.alternatives ?? {}).map(([mediaType, description]) => [
                     mediaType,
@@ -157,11 +180,11 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
             }
           : {}),
       },
-      ...Object.fromEntries(statuses.map((status) => [String(status), problemResponse(status)])),
-      ...(route.auth === 'jwt' ? { '401': UNAUTHORIZED } : {}),
+      ...Object.fromEntries(statuses.map((status) => [String(status), problemResponse(status, route)])),
+      ...(route.auth === 'jwt' ? { '401': withErrorContent(UNAUTHORIZED, route) } : {}),
       '429': TOO_MANY_REQUESTS,
-      '500': INTERNAL_ERROR,
-      ...(usesDependency(route) ? { '503': SERVICE_UNAVAILABLE } : {}),
+      '500': withErrorContent(INTERNAL_ERROR, route),
+      ...(usesDependency(route) ? { '503': withErrorContent(SERVICE_UNAVAILABLE, route) } : {}),
     },
   };
 };
@@ -176,6 +199,7 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   subscriptions: 'Alert subscriptions and their deliveries',
   alerts: 'A caller’s inbox alerts',
   metrics: 'Programme evaluation figures',
+  fhir: 'The FHIR R4 face (application/fhir+json): referrals as ServiceRequest and Task, over the same rules and audit',
 };
 
 /** The largest value each integer format holds. */
@@ -193,7 +217,7 @@ const withIntegerFormat = ({ jsonSchema }: { jsonSchema: Record<string, unknown>
 };
 
 /** The OpenAPI 3.1 document for `routes`. */
-export const buildOpenApiDocument = (routes: readonly RouteDefinition[], version = '1.0.0') => {
+export const buildOpenApiDocument = (routes: readonly RouteDefinition[], version = API_VERSION) => {
   const paths: ZodOpenApiPathsObject = {};
   for (const route of routes) {
     paths[route.path] ??= {};

@@ -23,6 +23,7 @@ import {
   type RawPathParameters,
 } from './middleware.ts';
 import { matchesPathTemplate } from './path-template.ts';
+import type { ResponseFormat } from './response-format.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -30,7 +31,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RouteAuth = 'none' | 'jwt';
 
 /** Request headers a route may read; the stack handles each (see {@link RouteRequest.headers}). */
-export type RouteHeader = 'If-Match' | 'Idempotency-Key';
+export type RouteHeader = 'If-Match' | 'Idempotency-Key' | 'X-Request-Id';
 
 /** What a successful response looks like, for the OpenAPI document. */
 export interface RouteResponse {
@@ -57,7 +58,8 @@ export interface RouteRequest<
   readonly path?: Path;
   /**
    * `If-Match`: parsed by the stack into `ifMatch`. `Idempotency-Key`: the handler must be
-   * given the idempotency middleware (`route.handle(fn, { idempotency })`).
+   * given the idempotency middleware (`route.handle(fn, { idempotency })`). `X-Request-Id`:
+   * required, and the request's idempotency key (so the handler is given that middleware too).
    */
   readonly headers?: readonly RouteHeader[];
 }
@@ -98,6 +100,11 @@ export interface RouteDefinition {
    * root (shared/wiring/) loads. CDK grants exactly these and sets their `…_ARN` variables.
    */
   readonly secrets?: readonly ApiSecretName[];
+  /**
+   * Bodies in another media type than our JSON, errors included (the FHIR face answers
+   * `application/fhir+json`, its errors as OperationOutcome). Default: JSON and problem+json.
+   */
+  readonly format?: ResponseFormat;
 }
 
 /** Options of {@link Route.handle}. */
@@ -173,7 +180,8 @@ export const defineRoute = <
 ): Route<Auth, Body, Query, Path> => {
   assertPathSchemaFitsTemplate(definition);
   const request = definition.request;
-  const readsIdempotencyKey = request?.headers?.includes('Idempotency-Key') ?? false;
+  const requiresRequestId = request?.headers?.includes('X-Request-Id') ?? false;
+  const readsIdempotencyKey = (request?.headers?.includes('Idempotency-Key') ?? false) || requiresRequestId;
   return {
     ...definition,
     handle: (fn, options = {}) => {
@@ -193,6 +201,8 @@ export const defineRoute = <
           ...(request?.path ? { path: request.path as Exclude<Path, undefined> } : {}),
           ...(request?.headers?.includes('If-Match') ? { ifMatch: true } : {}),
           ...(options.idempotency ? { idempotency: options.idempotency } : {}),
+          ...(requiresRequestId ? { requestIdAsIdempotencyKey: true } : {}),
+          ...(definition.format ? { format: definition.format } : {}),
         },
         fn as never,
       );
@@ -247,6 +257,12 @@ export const defineRouteGroup = <const Routes extends Readonly<Record<string, Ro
   };
 };
 
+/** Requests under `pathPrefix` are answered in `format` (the catch-all's errors under the FHIR face's path). */
+export interface PathFormat {
+  readonly pathPrefix: string;
+  readonly format: ResponseFormat;
+}
+
 /** The catch-all route (`$default` on AWS): no method or path of its own, public. */
 export interface DefaultRoute {
   readonly operationId: string;
@@ -255,13 +271,26 @@ export interface DefaultRoute {
   /** Handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
   readonly auth: 'none';
-  /** The Lambda handler: `fn` inside the standard stack. */
-  handle(fn: (request: HttpRequest<undefined, undefined, 'none'>) => Promise<HttpResult> | HttpResult): HttpLambdaHandler;
+  /**
+   * The Lambda handler: `fn` inside the standard stack, answering requests under a path of
+   * `formats` in that path's format (a FHIR client gets an OperationOutcome, not a problem).
+   */
+  handle(
+    fn: (request: HttpRequest<undefined, undefined, 'none'>) => Promise<HttpResult> | HttpResult,
+    formats?: readonly PathFormat[],
+  ): HttpLambdaHandler;
 }
+
+/** Whether `path` is `prefix` or below it. */
+const isUnder = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}/`);
 
 /** Defines the catch-all route. */
 export const defineDefaultRoute = (definition: Pick<DefaultRoute, 'operationId' | 'functionId' | 'entry'>): DefaultRoute => ({
   ...definition,
   auth: 'none',
-  handle: (fn) => httpHandler({ auth: 'none' }, fn),
+  handle: (fn, formats = []) => {
+    const plain = httpHandler({ auth: 'none' }, fn);
+    const formatted = formats.map(({ pathPrefix, format }) => ({ pathPrefix, handler: httpHandler({ auth: 'none', format }, fn) }));
+    return (event, context) => (formatted.find(({ pathPrefix }) => isUnder(event.rawPath, pathPrefix))?.handler ?? plain)(event, context);
+  },
 });

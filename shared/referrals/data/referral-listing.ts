@@ -8,7 +8,7 @@ import { unreachable, type ReadScope } from '../../core/identity.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { Box } from '../../core/reference-data.ts';
 import type { Handoff } from '../domain/handoff.ts';
-import type { ListHandoffsParams, ListReferralsParams } from '../domain/ports.ts';
+import type { ListHandoffsParams, ListReferralsParams, ListWorkParams, WorkItem } from '../domain/ports.ts';
 import type { Referral } from '../domain/referral.ts';
 import { handoffKeys, referralKeys } from '../../platform/dynamodb/keys.ts';
 import type { TableAccess } from '../../platform/dynamodb/table-access.ts';
@@ -73,42 +73,56 @@ export const readPartition = async (
   return { items, more: items.length > limit || startKey !== undefined };
 };
 
+/** A condition on an item's attribute, read as a filter (never a key): `=` or a range bound. */
+interface AttributeFilter {
+  readonly attribute: string;
+  readonly op?: '=' | '>=' | '<';
+  readonly value: unknown;
+}
+
+/** One partition of a list index: which index, its partition-key attribute, and the partition. */
+interface ListPartition {
+  readonly index: string;
+  readonly pk: string;
+  readonly partition: string;
+}
+
 /**
- * Reads several partitions of one index in parallel and merges them on the index's sort
- * key, which is unique per item, so the cursor is simply the last sort key returned.
+ * Reads several list partitions in parallel and merges them on the sort key `sk` they share
+ * (unique per item, and of one format on every list index: `<created at>#<id>`), so the
+ * cursor is simply the last sort key returned, whichever index each partition is on.
  */
 const listMerged = async (
   table: TableAccess,
   options: {
-    index: string;
-    pk: string;
     sk: string;
-    partitions: readonly string[];
+    partitions: readonly ListPartition[];
     descending: boolean;
     limit: number;
     after?: string | undefined;
-    filters?: readonly { attribute: string; value: unknown }[];
+    filters?: readonly AttributeFilter[];
   },
 ): Promise<{ items: Record<string, unknown>[]; after?: string | undefined }> => {
-  const { index, pk, sk, descending, limit, after } = options;
+  const { sk, descending, limit, after } = options;
   const filters = options.filters ?? [];
-  const names: Record<string, string> = { '#pk': pk, ...(after ? { '#sk': sk } : {}) };
+  const names: Record<string, string> = { '#pk': '', ...(after ? { '#sk': sk } : {}) };
   const values: Record<string, unknown> = {};
   filters.forEach((filter, i) => {
     names[`#f${i}`] = filter.attribute;
     values[`:f${i}`] = filter.value;
   });
+  const filterExpression = filters.map((filter, i) => `#f${i} ${filter.op ?? '='} :f${i}`).join(' AND ');
   const results = await Promise.all(
-    options.partitions.map((partition) =>
+    options.partitions.map(({ index, pk, partition }) =>
       readPartition(
         table,
         {
           IndexName: index,
           KeyConditionExpression: after ? `#pk = :pk AND #sk ${descending ? '<' : '>'} :after` : '#pk = :pk',
-          ExpressionAttributeNames: names,
+          ExpressionAttributeNames: { ...names, '#pk': pk },
           ExpressionAttributeValues: { ...values, ':pk': partition, ...(after ? { ':after': after } : {}) },
           ScanIndexForward: !descending,
-          ...(filters.length > 0 ? { FilterExpression: filters.map((_, i) => `#f${i} = :f${i}`).join(' AND ') } : {}),
+          ...(filters.length > 0 ? { FilterExpression: filterExpression } : {}),
         },
         limit,
       ),
@@ -125,11 +139,9 @@ const listMerged = async (
 export const listReferrals = async (table: TableAccess, params: ListReferralsParams): Promise<Page<Referral>> => {
   const { index, pk, sk } = LIST_INDEX[params.box][params.sort];
   const result = await listMerged(table, {
-    index,
-    pk,
     sk,
     partitions: orgsWithin(params.scope, params.orgs).flatMap((org) =>
-      params.statuses.map((status) => referralKeys.listPartition(params.box, org, status)),
+      params.statuses.map((status) => ({ index, pk, partition: referralKeys.listPartition(params.box, org, status) })),
     ),
     descending: params.sort === 'newest',
     limit: params.limit,
@@ -146,15 +158,52 @@ export const listReferrals = async (table: TableAccess, params: ListReferralsPar
 export const listHandoffs = async (table: TableAccess, params: ListHandoffsParams): Promise<Page<Handoff>> => {
   const { index, pk, sk } = LIST_INDEX[params.box].newest;
   const result = await listMerged(table, {
-    index,
-    pk,
     sk,
     partitions: orgsWithin(params.scope, params.orgs).flatMap((org) =>
-      params.statuses.map((status) => handoffKeys.listPartition(params.box, org, status)),
+      params.statuses.map((status) => ({ index, pk, partition: handoffKeys.listPartition(params.box, org, status) })),
     ),
     descending: true,
     limit: params.limit,
     after: params.after,
   });
   return { items: result.items.map(handoffFromItem), after: result.after };
+};
+
+/**
+ * One page of an organisation's work (within scope): referrals and handoffs from several
+ * boxes and statuses, newest first, optionally only those last updated within a range. All
+ * list indexes share the `createdSk` format, so one cursor resumes every partition.
+ */
+export const listWork = async (table: TableAccess, params: ListWorkParams): Promise<Page<WorkItem>> => {
+  const { sk } = LIST_INDEX.inbox.newest;
+  const orgs = orgsWithin(params.scope, [params.org]);
+  const result = await listMerged(table, {
+    sk,
+    partitions: orgs.flatMap((org) =>
+      params.sources.map((source) => {
+        const { index, pk } = LIST_INDEX[source.box].newest;
+        const partition =
+          source.kind === 'referral'
+            ? referralKeys.listPartition(source.box, org, source.status)
+            : handoffKeys.listPartition(source.box, org, source.status);
+        return { index, pk, partition };
+      }),
+    ),
+    descending: true,
+    limit: params.limit,
+    after: params.after,
+    filters: [
+      ...(params.updatedFrom ? [{ attribute: 'updatedAt', op: '>=' as const, value: params.updatedFrom }] : []),
+      ...(params.updatedBefore ? [{ attribute: 'updatedAt', op: '<' as const, value: params.updatedBefore }] : []),
+    ],
+  });
+  return {
+    items: result.items.map(
+      (item): WorkItem =>
+        item.entity === 'handoff'
+          ? { kind: 'handoff', handoff: handoffFromItem(item) }
+          : { kind: 'referral', referral: referralFromItem(item) },
+    ),
+    after: result.after,
+  };
 };

@@ -21,6 +21,8 @@ import {
   type FormerPartySnapshot,
   type HandoffRepository,
   type ListHandoffsParams,
+  type ListWorkParams,
+  type WorkItem,
   type ListReferralsParams,
   type ReadBounds,
   type ReferralRepository,
@@ -42,7 +44,7 @@ import {
   referralFromItem,
   referralItemOf,
 } from './referral-items.ts';
-import { listHandoffs, listReferrals } from './referral-listing.ts';
+import { listHandoffs, listReferrals, listWork } from './referral-listing.ts';
 import { SubjectHasher, type SubjectHashKeys } from './subject-hash.ts';
 
 /** Options of {@link DynamoReferralRepository}. */
@@ -174,6 +176,10 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
 
   listHandoffs(params: ListHandoffsParams): Promise<Page<Handoff>> {
     return listHandoffs(this.table, params);
+  }
+
+  listWork(params: ListWorkParams): Promise<Page<WorkItem>> {
+    return listWork(this.table, params);
   }
 
   async offerHandoff(previous: Referral, next: Referral, handoff: Handoff, event: EventDraft, actor: Actor): Promise<StoredEvent> {

@@ -88,6 +88,29 @@ export interface ListHandoffsParams {
   readonly after?: string | undefined;
 }
 
+/** One list partition of an organisation's work: a box of referrals or of handoffs, at one status. */
+export type WorkSource =
+  | { readonly kind: 'referral'; readonly box: Box; readonly status: ReferralStatus }
+  | { readonly kind: 'handoff'; readonly box: 'inbox' | 'outbox'; readonly status: HandoffStatus };
+
+/** Parameters of a work listing: one organisation's referrals and handoffs from several boxes, newest first. */
+export interface ListWorkParams {
+  /** Whose records may come back at all (required: an unscoped list cannot be expressed). */
+  readonly scope: ReadScope;
+  /** The organisation whose boxes are read; the adapter reads nothing outside `scope`. */
+  readonly org: string;
+  readonly sources: readonly WorkSource[];
+  /** Only items last updated at or after this instant (ISO 8601). */
+  readonly updatedFrom?: string | undefined;
+  /** Only items last updated before this instant (ISO 8601). */
+  readonly updatedBefore?: string | undefined;
+  readonly limit: number;
+  readonly after?: string | undefined;
+}
+
+/** An item of a work listing. */
+export type WorkItem = { readonly kind: 'referral'; readonly referral: Referral } | { readonly kind: 'handoff'; readonly handoff: Handoff };
+
 /** Persistence of referrals, their events, notes and access log. */
 export interface ReferralRepository {
   /** Writes a new referral and its first event in one transaction. */
@@ -121,6 +144,8 @@ export interface ReferralRepository {
   formerPartySnapshot(referralId: string, org: string): Promise<FormerPartySnapshot | undefined>;
   /** Records reads of referrals' personal data (before the response is sent). */
   recordAccess(referralIds: readonly string[], entry: AccessEntry): Promise<void>;
+  /** One page of an organisation's referrals and handoffs from several boxes (a worklist), newest first. */
+  listWork(params: ListWorkParams): Promise<Page<WorkItem>>;
 }
 
 /** Persistence of handoffs, inside their referral's aggregate. */

@@ -6,7 +6,16 @@
 import { ConflictError, ForbiddenError, NotFoundError, PreconditionFailedError, UnprocessableEntityError } from '../../core/errors.ts';
 import { assertHasKnownRole, hasRole, readScopeOf, type Caller } from '../../core/identity.ts';
 import { withOptimisticRetry, type OptimisticRetryOptions } from '../../core/optimistic-retry.ts';
-import type { AccessEntry, FormerPartySnapshot, ReadBounds, ReferralRepository, StoredEvent, StoredNote } from './ports.ts';
+import type {
+  AccessEntry,
+  FormerPartySnapshot,
+  ReadBounds,
+  ReferralRepository,
+  StoredEvent,
+  StoredNote,
+  WorkItem,
+  WorkSource,
+} from './ports.ts';
 import type { Page } from '../../core/pagination.ts';
 import { toHandoffView } from './handoff.ts';
 import { pickFields } from '../../core/view.ts';
@@ -30,6 +39,11 @@ export interface ReferralServiceDependencies {
 const BUSY = 'The referral is busy with other changes: try again.';
 
 export type ReferralView = ReturnType<typeof toReferralView>;
+
+/** An item of a worklist as the API shows it. */
+export type WorkView =
+  | { readonly kind: 'referral'; readonly referral: ReferralView }
+  | { readonly kind: 'handoff'; readonly handoff: ReturnType<typeof toHandoffView> };
 
 const ACTOR_FIELDS = ['sub', 'org', 'role'] as const;
 
@@ -188,6 +202,49 @@ export class ReferralService {
       'list',
     );
     return { items: page.items.map(toReferralView), after: page.after };
+  }
+
+  /**
+   * An organisation's work across several boxes (the FHIR face's `Task?owner=` worklist):
+   * referrals and handoffs, newest first, optionally only those updated within a range.
+   * The same rules as the lists: a practitioner reads their own org's boxes only, a
+   * programme manager any org's; what is returned is recorded in the access log.
+   */
+  async worklist(
+    caller: Caller,
+    query: {
+      org: string;
+      sources: readonly WorkSource[];
+      updatedFrom?: string | undefined;
+      updatedBefore?: string | undefined;
+      limit: number;
+      after?: string | undefined;
+    },
+  ): Promise<Page<WorkView>> {
+    assertHasKnownRole(caller);
+    const [org] = listableOrgs(caller, query.org, this.known, 'work');
+    const page: Page<WorkItem> =
+      query.sources.length === 0 ? { items: [] } : await this.deps.repository.listWork({ ...query, scope: readScopeOf(caller), org: org! });
+    const referralIdsOf = (kind: WorkItem['kind']) => [
+      ...new Set(
+        page.items
+          .filter((item) => item.kind === kind)
+          .map((item) => (item.kind === 'referral' ? item.referral.id : item.handoff.referralId)),
+      ),
+    ];
+    await Promise.all([
+      this.audit(caller, referralIdsOf('referral'), 'list'),
+      this.audit(caller, referralIdsOf('handoff'), 'handoff-list'),
+    ]);
+    return {
+      items: page.items.map(
+        (item): WorkView =>
+          item.kind === 'referral'
+            ? { kind: 'referral', referral: toReferralView(item.referral) }
+            : { kind: 'handoff', handoff: toHandoffView(item.handoff) },
+      ),
+      after: page.after,
+    };
   }
 
   /** `POST /referrals/search`: a person's referrals the caller may see. */

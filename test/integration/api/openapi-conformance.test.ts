@@ -47,8 +47,12 @@ const operationOf = (route: RouteDefinition): Operation => {
 /** Path parameters the route's schema accepts: a fresh ULID, or an alert's `<ulid>.<ulid>`. */
 const validPathParameters = (route: RouteDefinition): Record<string, string> => {
   const names = pathParameterNamesOf(route.path);
+  // A parameter restricted to a closed set (the FHIR face's `{operation}`) takes its first value.
+  const shape = (route.request?.path?._zod.def.shape ?? {}) as Record<string, { _zod: { def: { type: string; entries?: object } } }>;
+  const closed = (name: string) =>
+    shape[name]?._zod.def.type === 'enum' ? Object.values(shape[name]!._zod.def.entries ?? {})[0] : undefined;
   for (const value of [ulid(), `${ulid()}.${ulid()}`]) {
-    const parameters = Object.fromEntries(names.map((name) => [name, value]));
+    const parameters = Object.fromEntries(names.map((name) => [name, String(closed(name) ?? value)]));
     if (!route.request?.path || z.safeParse(route.request.path, parameters).success) return parameters;
   }
   throw new Error(`No test value fits the path parameters of ${route.operationId}.`);
@@ -68,7 +72,12 @@ const bodylessRequest = (route: RouteDefinition, parameters: Record<string, stri
 const call = (route: RouteDefinition, parameters: Record<string, string>) =>
   invoke(handlers.get(route.entry)!, bodylessRequest(route, parameters));
 
-const fieldsNamed = (result: { body?: string }): string[] => (jsonBody<Problem>(result).errors ?? []).map((error) => error.path);
+/** The fields an error names: a problem's `errors[].path`, or an OperationOutcome's issue expressions (the FHIR face). */
+const fieldsNamed = (result: { body?: string }): string[] => {
+  const body = jsonBody<Problem & { resourceType?: string; issue?: { expression?: string[] }[] }>(result);
+  if (body.resourceType === 'OperationOutcome') return (body.issue ?? []).flatMap((issue) => issue.expression ?? []);
+  return (body.errors ?? []).map((error) => error.path);
+};
 
 beforeAll(async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -140,7 +149,8 @@ describe('the OpenAPI document against the handlers', () => {
     '%s refuses a path parameter its schema does not accept, naming it',
     async (_label, route) => {
       // Prepare
-      const parameters = Object.fromEntries(pathParameterNamesOf(route.path).map((name) => [name, 'not-an-id']));
+      // Not an id of any kind: no ULID, organisation id or FHIR id has a space or a `!`.
+      const parameters = Object.fromEntries(pathParameterNamesOf(route.path).map((name) => [name, 'not an id!']));
 
       // Act
       const result = await call(route, parameters);

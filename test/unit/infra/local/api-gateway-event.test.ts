@@ -90,7 +90,24 @@ describe('toApiGatewayEvent', () => {
     const event = toApiGatewayEvent(incoming, route());
 
     // Assess
-    expect(event.headers).toEqual({ host: 'localhost:3000', 'x-correlation-id': 'abc', 'x-forwarded-for': '203.0.113.1,10.0.0.1' });
+    expect(event.headers).toMatchObject({ host: 'localhost:3000', 'x-correlation-id': 'abc' });
+    expect(event.headers['x-forwarded-for']).toBe('203.0.113.1,10.0.0.1, 127.0.0.1');
+  });
+
+  it('adds the X-Forwarded headers HTTP API gives the integration: the client appended, the scheme and the port', () => {
+    // Prepare
+    const incoming = request({ headers: { host: '127.0.0.1:3917' }, sourceIp: '127.0.0.7' });
+
+    // Act
+    const event = toApiGatewayEvent(incoming, route());
+
+    // Assess
+    expect(event.headers).toEqual({
+      host: '127.0.0.1:3917',
+      'x-forwarded-for': '127.0.0.7',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-port': '3917',
+    });
   });
 
   it('moves cookies out of the headers into the cookies array', () => {

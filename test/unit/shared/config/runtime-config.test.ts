@@ -26,6 +26,7 @@ describe('loadRuntimeConfig', () => {
       stage: 'local',
       priorityTargetMinutes: { urgent: 120, soon: 1440, routine: 7200 },
       orgEmailDomains: {},
+      orgOdsCodes: {},
     });
     expect(config.priorityTargetMinutes).toEqual(DEFAULT_PRIORITY_TARGET_MINUTES);
   });

@@ -11,7 +11,9 @@ import {
   type AccessEntry,
   type FormerPartySnapshot,
   type ListReferralsParams,
+  type ListWorkParams,
   type ReferralRepository,
+  type WorkItem,
   type StoredEvent,
   type StoredNote,
 } from '#shared/referrals/domain/ports.ts';
@@ -97,6 +99,12 @@ class FakeRepository implements ReferralRepository {
   async list(params: ListReferralsParams): Promise<Page<Referral>> {
     this.record('list', params);
     return this.listResult;
+  }
+
+  workResult: Page<WorkItem> = { items: [] };
+  async listWork(params: ListWorkParams): Promise<Page<WorkItem>> {
+    this.record('listWork', params);
+    return this.workResult;
   }
 
   async findByPerson(

@@ -64,14 +64,14 @@ describe('the OpenAPI document: typed query parameters', () => {
     expect(rejected).toEqual([false, false, false, false]);
   });
 
-  it('documents every path id with the pattern and length its handler checks', () => {
+  it('documents every path id with the pattern and length its handler checks (or its closed set of values)', () => {
     // Prepare
     const pathParameters = Object.values(document.paths as Json)
       .flatMap((item: Json) => Object.values(item))
       .flatMap((operation: Json) => (operation.parameters ?? []).filter((p: Json) => p.in === 'path'));
 
     // Act
-    const unpatterned = pathParameters.filter((p: Json) => !p.schema.pattern || !p.schema.maxLength);
+    const unpatterned = pathParameters.filter((p: Json) => !p.schema.enum && (!p.schema.pattern || !p.schema.maxLength));
 
     // Assess
     expect(pathParameters.length).toBeGreaterThan(10);
@@ -129,12 +129,15 @@ describe('the OpenAPI document: errors every route can answer with', () => {
     const [jwt, open] = [ROUTES.filter((r) => r.auth === 'jwt'), ROUTES.filter((r) => r.auth === 'none')];
 
     // Act
-    const jwt401 = jwt.map((route) => Object.keys(operationOf(route).responses['401']?.content ?? {}).sort());
+    const jwt401 = jwt.map((route) => [route, Object.keys(operationOf(route).responses['401']?.content ?? {}).sort()] as const);
     const open401 = open.map((route) => operationOf(route).responses['401']);
 
     // Assess
     expect(jwt.length).toBeGreaterThan(0);
-    for (const mediaTypes of jwt401) expect(mediaTypes).toEqual(['application/json', 'application/problem+json']);
+    // The API's own refusal is problem+json, or the route's error format (an OperationOutcome on the FHIR face).
+    for (const [route, mediaTypes] of jwt401) {
+      expect(mediaTypes, route.operationId).toEqual(['application/json', route.format?.mediaType ?? 'application/problem+json'].sort());
+    }
     expect(open401.every((response) => response === undefined)).toBe(true);
   });
 
@@ -162,7 +165,9 @@ describe('the OpenAPI document: errors every route can answer with', () => {
     // Assess
     expect(ROUTES.some(usesDependency)).toBe(true);
     for (const [route, byStatus] of responses) {
-      expect(Object.keys(byStatus['500'].content).sort(), route.operationId).toEqual(['application/json', 'application/problem+json']);
+      expect(Object.keys(byStatus['500'].content).sort(), route.operationId).toEqual(
+        ['application/json', route.format?.mediaType ?? 'application/problem+json'].sort(),
+      );
       if (usesDependency(route)) expect(byStatus['503'].headers['Retry-After'].required, route.operationId).toBe(true);
       else expect(byStatus['503'], route.operationId).toBeUndefined();
     }

@@ -1,0 +1,139 @@
+/**
+ * The work on a referral as FHIR `Task` resources: one fulfilment Task per referral (the
+ * receiver answering and carrying it out) and one Task per handoff (another organisation
+ * taking over). Status, reason, output, owner and due date come from the rows of
+ * `state-mapping.ts`; this module only reads them.
+ */
+import type { CodeableConcept, Organization, Reference, Task, TaskOutput } from '@medplum/fhirtypes';
+import type { toHandoffView } from '../../referrals/domain/handoff.ts';
+import type { ReferralView } from '../../referrals/domain/referral-service.ts';
+import { conceptOf } from './code-systems.ts';
+import { HANDOFF_ID_SYSTEM, REFERRAL_ID_SYSTEM } from './fhir-systems.ts';
+import { organizationReference } from './organization.ts';
+import {
+  HANDOFF_STATE_MAPPING,
+  INFO_REQUESTED_REASON_TEXT,
+  OUTCOME_OUTPUT_TEXT,
+  REFERRAL_STATE_MAPPING,
+  toFhirPriority,
+  type TaskOwnerRule,
+} from './state-mapping.ts';
+
+type HandoffView = ReturnType<typeof toHandoffView>;
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The prefix that keeps handoff Task ids apart from fulfilment Task ids (which are bare referral ids). */
+const HANDOFF_TASK_PREFIX = 'handoff-';
+
+/** What a Task id names: a referral's fulfilment, or a handoff. */
+export type TaskIdentity =
+  | { readonly kind: 'fulfilment'; readonly referralId: string }
+  | { readonly kind: 'handoff'; readonly handoffId: string };
+
+/** A referral's fulfilment Task id: the referral id itself, so `Task/<id>` and `ServiceRequest/<id>` pair up. */
+export const fulfilmentTaskId = (referralId: string): string => referralId;
+
+/** A handoff's Task id: `handoff-<handoffId>`. */
+export const handoffTaskId = (handoffId: string): string => `${HANDOFF_TASK_PREFIX}${handoffId}`;
+
+/** What a `Task/<id>` names, or `undefined` when the id is neither a ULID nor `handoff-` and a ULID. */
+export const parseTaskId = (id: string): TaskIdentity | undefined => {
+  if (ULID.test(id)) return { kind: 'fulfilment', referralId: id };
+  if (id.startsWith(HANDOFF_TASK_PREFIX)) {
+    const handoffId = id.slice(HANDOFF_TASK_PREFIX.length);
+    if (ULID.test(handoffId)) return { kind: 'handoff', handoffId };
+  }
+  return undefined;
+};
+
+const ownerOf = (referral: ReferralView, rule: TaskOwnerRule): Reference<Organization> => {
+  const asked = organizationReference(referral.toOrg, referral.toTeam);
+  const responsible = organizationReference(referral.ownerOrg, referral.ownerTeam);
+  switch (rule) {
+    case 'toOrg':
+      return asked;
+    case 'ownerOrg':
+      return responsible;
+  }
+};
+
+const referralStatusReason = (referral: ReferralView): CodeableConcept | undefined => {
+  const row = REFERRAL_STATE_MAPPING[referral.status];
+  if (row.statusReasonFrom === 'info-requested') return { text: INFO_REQUESTED_REASON_TEXT };
+  if (row.statusReasonFrom === 'reasonCode' && row.reasonCodeSystem && referral.reasonCode) {
+    return conceptOf(row.reasonCodeSystem, referral.reasonCode);
+  }
+  return undefined;
+};
+
+const referralOutput = (referral: ReferralView): TaskOutput[] | undefined =>
+  REFERRAL_STATE_MAPPING[referral.status].outputFrom === 'outcome' && referral.outcome
+    ? [{ type: { text: OUTCOME_OUTPUT_TEXT }, valueCodeableConcept: conceptOf('outcome', referral.outcome) }]
+    : undefined;
+
+/**
+ * The referral's fulfilment Task: owned by whoever must act on it now, with the response
+ * due date as its restriction while a response is awaited.
+ */
+export const toFulfilmentTask = (referral: ReferralView): Task => {
+  const row = REFERRAL_STATE_MAPPING[referral.status];
+  const statusReason = referralStatusReason(referral);
+  const output = referralOutput(referral);
+  return {
+    resourceType: 'Task',
+    id: fulfilmentTaskId(referral.id),
+    meta: { versionId: String(referral.version), lastUpdated: referral.updatedAt },
+    identifier: [{ system: REFERRAL_ID_SYSTEM, value: referral.id }],
+    status: row.taskStatus,
+    ...(statusReason ? { statusReason } : {}),
+    businessStatus: conceptOf('referral-status', referral.status),
+    intent: 'order',
+    priority: toFhirPriority(referral.priority),
+    code: conceptOf('task-code', 'fulfil-referral'),
+    focus: { reference: `ServiceRequest/${referral.id}` },
+    authoredOn: referral.createdAt,
+    lastModified: referral.updatedAt,
+    requester: organizationReference(referral.fromOrg, referral.fromTeam),
+    owner: ownerOf(referral, row.owner),
+    ...(row.dueWhileInState ? { restriction: { period: { end: referral.dueAt } } } : {}),
+    ...(output ? { output } : {}),
+  };
+};
+
+const handoffStatusReason = (handoff: HandoffView): CodeableConcept | undefined => {
+  const row = HANDOFF_STATE_MAPPING[handoff.status];
+  return row.statusReasonFrom === 'reasonCode' && row.reasonCodeSystem && handoff.reasonCode
+    ? conceptOf(row.reasonCodeSystem, handoff.reasonCode)
+    : undefined;
+};
+
+/**
+ * A handoff as a Task, part of the referral's fulfilment Task: its target owns it from the
+ * offer on (the offer is addressed to it). A handoff has no priority of its own; pass the
+ * referral to carry its priority over.
+ */
+export const toHandoffTask = (handoff: HandoffView, referral?: Pick<ReferralView, 'priority'>): Task => {
+  const row = HANDOFF_STATE_MAPPING[handoff.status];
+  const statusReason = handoffStatusReason(handoff);
+  return {
+    resourceType: 'Task',
+    id: handoffTaskId(handoff.id),
+    meta: { versionId: String(handoff.version), lastUpdated: handoff.updatedAt },
+    identifier: [{ system: HANDOFF_ID_SYSTEM, value: handoff.id }],
+    partOf: [{ reference: `Task/${fulfilmentTaskId(handoff.referralId)}` }],
+    status: row.taskStatus,
+    ...(statusReason ? { statusReason } : {}),
+    businessStatus: conceptOf('handoff-status', handoff.status),
+    intent: 'order',
+    ...(referral ? { priority: toFhirPriority(referral.priority) } : {}),
+    code: conceptOf('task-code', 'transfer-of-responsibility'),
+    focus: { reference: `ServiceRequest/${handoff.referralId}` },
+    authoredOn: handoff.createdAt,
+    lastModified: handoff.updatedAt,
+    requester: organizationReference(handoff.fromOrg, handoff.fromTeam),
+    owner: organizationReference(handoff.toOrg, handoff.toTeam),
+    reasonCode: { text: handoff.reason },
+    ...(row.dueWhileInState ? { restriction: { period: { end: handoff.dueAt } } } : {}),
+  };
+};
