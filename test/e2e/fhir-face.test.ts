@@ -303,6 +303,94 @@ describe('Task search: a worklist for systems that poll', () => {
   });
 });
 
+describe('ServiceRequest search: by patient identifier, POST only', () => {
+  const nhsNumber = randomNhsNumber();
+  const ids: string[] = [];
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const search = (caller: CallerClaims, fields: Record<string, string>, path = `${FHIR}/ServiceRequest/_search`) =>
+    api.request(caller, 'POST', path, { rawBody: form(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) {
+      const reply = await api.post(PROVIDE, '/referrals', referralBody({ subject: { ...referralBody().subject, nhsNumber } }));
+      ids.push(reply.body.id);
+    }
+  });
+
+  it('finds the person’s referrals the caller may see, newest first; a non-party finds none', async () => {
+    // Act
+    const [ecc, meht] = await Promise.all([
+      search(ECC, { identifier: `https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}` }),
+      search(MEHT, { identifier: `https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}` }),
+    ]);
+
+    // Assess
+    expectStatus(ecc, 200);
+    expect(ecc.body.entry.map((e: { resource: { id: string } }) => e.resource.id).sort()).toEqual([...ids].sort());
+    expect(ecc.body.link[0].url).not.toContain(nhsNumber);
+    expectStatus(meht, 200);
+    expect(meht.body.entry).toBeUndefined();
+  });
+
+  it('pages by POSTing the same form to the next link, whose URL carries only the signed cursor', async () => {
+    // Act
+    const seen: string[] = [];
+    let path: string | undefined = `${FHIR}/ServiceRequest/_search`;
+    for (let page = 0; path && page < 10; page++) {
+      const reply = await search(ECC, { identifier: `https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}`, _count: '1' }, path);
+      expectStatus(reply, 200);
+      seen.push(...reply.body.entry.map((e: { resource: { id: string } }) => e.resource.id));
+      const next = reply.body.link.find((l: { relation: string }) => l.relation === 'next')?.url as string | undefined;
+      if (next) expect(next).not.toContain(nhsNumber);
+      path = next?.slice(runtime.url.length);
+    }
+
+    // Assess
+    expect(seen.sort()).toEqual([...ids].sort());
+  });
+
+  it('records the search in each referral’s access log', async () => {
+    // Act
+    const log = await api.get(PROVIDE, `/referrals/${ids[0]}/access-log?limit=100`);
+
+    // Assess
+    expect(log.body.items).toContainEqual(expect.objectContaining({ what: 'search', actor: expect.objectContaining({ sub: ECC.sub }) }));
+  });
+
+  it('a GET search is refused, saying why, without echoing the identifier', async () => {
+    // Act
+    const reply = await fhirGet(ECC, `/ServiceRequest?identifier=https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}`);
+
+    // Assess
+    expectStatus(reply, 400);
+    expect(reply.body.issue[0]).toMatchObject({ code: 'invalid', expression: ['identifier'] });
+    expect(reply.body.issue[0].diagnostics).toMatch(/POST|_search/);
+    expect(reply.text).not.toContain(nhsNumber);
+  });
+
+  it.each([
+    ['an identifier system we do not know', { identifier: 'https://example.org/id|123' }, 400, 'identifier'],
+    ['an NHS number that fails its check digit', { identifier: 'https://fhir.nhs.uk/Id/nhs-number|9434765918' }, 400, 'identifier'],
+    ['no identifier', { _count: '5' }, 400, 'identifier'],
+  ])('%s → %i naming %s', async (_what, fields, status, element) => {
+    // Act
+    const reply = await search(ECC, fields as Record<string, string>);
+
+    // Assess
+    expectStatus(reply, status);
+    expect(reply.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain(element);
+  });
+
+  it('a JSON body is refused: the search is a form', async () => {
+    // Act
+    const reply = await api.post(ECC, `${FHIR}/ServiceRequest/_search`, { identifier: `https://fhir.nhs.uk/Id/nhs-number|${nhsNumber}` });
+
+    // Assess
+    expectStatus(reply, 415);
+    expect(reply.body.resourceType).toBe('OperationOutcome');
+  });
+});
+
 describe('$process-message: referrals sent as BaRS-shaped messages', () => {
   const EVENT = { system: 'https://fhir.nhs.uk/CodeSystem/message-events-bars', code: 'servicerequest-request' };
   const reason = (code: 'new' | 'update') => ({ coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/message-reason-bars', code }] });

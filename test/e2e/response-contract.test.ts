@@ -21,8 +21,8 @@ const MEHT: CallerClaims = { sub: 'rc-meht-discharge', org: 'meht', roles: ['pra
 const AGEUK: CallerClaims = { sub: 'rc-ageuk-coordinator', org: 'ageuk-essex', roles: ['practitioner'] };
 const PM: CallerClaims = { sub: 'rc-programme-manager', org: 'provide', roles: ['programme_manager'] };
 
-/** The 2xx routes answered without a JSON body (nothing to check). */
-const NO_BODY = new Set(['DELETE /subscriptions/{id}']);
+/** The routes with no 2xx JSON body to check: answered without a body, or never 2xx (the FHIR GET search only refuses). */
+const NO_BODY = new Set(['DELETE /subscriptions/{id}', 'GET /fhir/R4/ServiceRequest']);
 
 beforeAll(async () => {
   runtime = await startRuntimeProcess({ DYNAMODB_ENDPOINT: inject('dynamodbEndpoint') });
@@ -113,6 +113,14 @@ describe('every route’s 2xx body conforms to its strict response schema', () =
     await must(api.get(ECC, '/fhir/R4/Task?owner=ecc'), 200);
     await must(api.get(ECC, '/fhir/R4/Organization/ecc'), 200);
     await must(api.get(undefined, '/fhir/R4/CodeSystem/outcome'), 200);
+    await must(
+      api.request(ECC, 'POST', '/fhir/R4/ServiceRequest/_search', {
+        rawBody: new URLSearchParams({ identifier: `https://fhir.nhs.uk/Id/nhs-number|${body.subject.nhsNumber}` }).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      }),
+      200,
+    );
+    await must(api.get(ECC, '/fhir/R4/ServiceRequest?identifier=x|y'), 400);
     const served = await must(api.get(PROVIDE, `/fhir/R4/ServiceRequest/${r2.id}`), 200);
     const { id: _id, meta: _meta, identifier: _identifier, ...resent } = { ...served, status: 'active' };
     const header = {

@@ -6,11 +6,15 @@ import { handler as readCodeSystem } from './read-code-system.ts';
 import { handler as readOrganization } from './read-organization.ts';
 import { handler as readServiceRequest } from './read-service-request.ts';
 import { handler as readTask } from './read-task.ts';
+import { handler as refuseServiceRequestGetSearch } from './refuse-service-request-get-search.ts';
+import { handler as searchServiceRequests } from './search-service-requests.ts';
 import { handler as searchTasks } from './search-tasks.ts';
 
 export const handler = fhirFunction.serve({
   getFhirMetadata,
   readServiceRequest,
+  searchServiceRequests,
+  refuseServiceRequestGetSearch,
   readTask,
   searchTasks,
   processFhirMessage,

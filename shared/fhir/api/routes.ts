@@ -13,6 +13,9 @@ import {
   FhirOperationPathSchema,
   FhirReadPathSchema,
   MessageBundleSchema,
+  RefusedSearchQuerySchema,
+  ServiceRequestSearchFormSchema,
+  ServiceRequestSearchQuerySchema,
   OrganizationSchema,
   ServiceRequestSchema,
   TaskSchema,
@@ -56,6 +59,36 @@ export const readServiceRequestRoute = defineRoute({
   success: { status: 200, description: 'The ServiceRequest (ETag: the referral’s version)', schema: ServiceRequestSchema },
   errorStatuses: [401, 403, 404],
   ...READS_REFERRALS,
+});
+
+export const searchServiceRequestsRoute = defineRoute({
+  operationId: 'searchServiceRequests',
+  method: 'POST',
+  path: `${FHIR_BASE_PATH}/ServiceRequest/_search`,
+  auth: 'jwt',
+  ...FHIR_ROUTE,
+  summary:
+    'A person’s referrals the caller may see, by patient identifier (system|value) in a form body, never the URL (the search is audited)',
+  request: { body: ServiceRequestSearchFormSchema, bodyEncoding: 'form', query: ServiceRequestSearchQuerySchema },
+  success: {
+    status: 200,
+    description: 'A searchset Bundle; POST the same form to its `next` link for the next page',
+    schema: BundleSchema,
+  },
+  errorStatuses: [401, 403, 415, 422],
+  ...READS_REFERRALS,
+});
+
+export const refuseServiceRequestGetSearchRoute = defineRoute({
+  operationId: 'refuseServiceRequestGetSearch',
+  method: 'GET',
+  path: `${FHIR_BASE_PATH}/ServiceRequest`,
+  auth: 'jwt',
+  ...FHIR_ROUTE,
+  summary: 'Always 400: ServiceRequests are searched by POST to ServiceRequest/_search, so no NHS number sits in a URL',
+  request: { query: RefusedSearchQuerySchema },
+  success: { status: 200, description: 'Never: every GET search is refused', schema: BundleSchema },
+  errorStatuses: [401, 403],
 });
 
 export const readTaskRoute = defineRoute({
@@ -130,6 +163,8 @@ export const readCodeSystemRoute = defineRoute({
 export const FHIR_ROUTES = [
   getFhirMetadataRoute,
   readServiceRequestRoute,
+  searchServiceRequestsRoute,
+  refuseServiceRequestGetSearchRoute,
   readTaskRoute,
   searchTasksRoute,
   processMessageRoute,

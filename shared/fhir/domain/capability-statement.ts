@@ -53,8 +53,21 @@ export const FHIR_INTERACTIONS: FhirInteractions = {
   resources: [
     {
       type: 'ServiceRequest',
-      interactions: ['read'],
-      searchParams: [],
+      interactions: ['read', 'search-type'],
+      searchParams: [
+        {
+          name: 'identifier',
+          type: 'token',
+          documentation:
+            'The patient’s identifier as system|value: an NHS number (https://fhir.nhs.uk/Id/nhs-number) or a local id issued by ' +
+            'your organisation. POST ServiceRequest/_search with a form body only: a GET search is refused, so no NHS number sits in a URL.',
+        },
+        {
+          name: '_count',
+          type: 'number',
+          documentation: `Page size, 1–${PAGE_MAX} (default ${DEFAULT_LIMIT}); POST the same form to the next link for more.`,
+        },
+      ],
       documentation: 'Referrals: the request for care, from the referring to the receiving organisation.',
     },
     {

@@ -4,6 +4,9 @@
  * No data path of its own.
  */
 import { BadRequestError, NotFoundError } from '../../core/errors.ts';
+import * as z from '../../core/zod.ts';
+import { LocalIdSchema, NhsNumberSchema } from '../../referrals/domain/referral-schemas.ts';
+import { LOCAL_ID_SYSTEM, NHS_NUMBER_SYSTEM } from './fhir-systems.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { Caller } from '../../core/identity.ts';
 import type { Organisation } from '../../core/reference-data.ts';
@@ -32,7 +35,7 @@ export type RegisteredOrganisation = Organisation & { readonly odsCode?: string 
 
 /** What the FHIR reads need. */
 export interface FhirReadDependencies {
-  readonly referrals: Pick<ReferralService, 'get' | 'worklist'>;
+  readonly referrals: Pick<ReferralService, 'get' | 'worklist' | 'search'>;
   readonly handoffs: Pick<HandoffService, 'get'>;
   readonly organisations: readonly RegisteredOrganisation[];
   /** The software version the CapabilityStatement names. */
@@ -106,6 +109,32 @@ export class FhirReads {
       items: page.items.map((item) => (item.kind === 'referral' ? toFulfilmentTask(item.referral) : toHandoffTask(item.handoff))),
       after: page.after,
     };
+  }
+
+  /**
+   * `POST /ServiceRequest/_search`: a person's referrals the caller may see, by the patient's
+   * identifier (`system|value`), through the REST search's use case (same rules, same audit).
+   */
+  async searchServiceRequests(
+    caller: Caller,
+    search: { identifier: string; limit: number; after?: string | undefined },
+  ): Promise<Page<ServiceRequest>> {
+    const [system, value] = search.identifier.split('|') as [string, string];
+    const kind = system === NHS_NUMBER_SYSTEM ? 'nhsNumber' : system === LOCAL_ID_SYSTEM ? 'localId' : undefined;
+    if (!kind) {
+      throw new BadRequestError(`identifier must be an NHS number (${NHS_NUMBER_SYSTEM}) or a local id (${LOCAL_ID_SYSTEM}).`, [
+        { path: 'identifier', message: `must name the system ${NHS_NUMBER_SYSTEM} or ${LOCAL_ID_SYSTEM}` },
+      ]);
+    }
+    const parsed = z.safeParse(kind === 'nhsNumber' ? NhsNumberSchema : LocalIdSchema, value);
+    if (!parsed.success) {
+      throw new BadRequestError(`identifier is not a valid ${kind === 'nhsNumber' ? 'NHS number' : 'local id'}.`, [
+        { path: 'identifier', message: parsed.error.issues[0]?.message ?? 'is invalid' },
+      ]);
+    }
+    const person = kind === 'nhsNumber' ? { nhsNumber: parsed.data } : { localId: parsed.data };
+    const page = await this.deps.referrals.search(caller, person, { limit: search.limit, after: search.after });
+    return { items: page.items.map(toServiceRequest), after: page.after };
   }
 
   /** `GET /Organization/{id}`: an organisation of the registry. */

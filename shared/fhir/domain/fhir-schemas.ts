@@ -74,3 +74,23 @@ export const MessageBundleSchema = z
     description:
       'A FHIR R4 message Bundle: the MessageHeader (servicerequest-request, reason new or update) first, then the ServiceRequest and, if not contained, the Patient.',
   });
+
+/**
+ * `POST /ServiceRequest/_search` form: the patient's identifier as `system|value` (an NHS
+ * number, or a local id issued by the caller's organisation) and the page size. In the body,
+ * never the URL: access logs keep URLs.
+ */
+export const ServiceRequestSearchFormSchema = z.strictObject({
+  identifier: patterned(/^[^|\s]{1,200}\|[^|\s]{1,64}$/, 265, 'must be system|value, e.g. https://fhir.nhs.uk/Id/nhs-number|9434765919'),
+  _count: LimitSchema,
+});
+
+/** `POST /ServiceRequest/_search` query: only the next page's cursor (from the `next` link). */
+export const ServiceRequestSearchQuerySchema = z.strictObject({ _cursor: z.optional(CursorSchema) });
+
+/** `GET /ServiceRequest?…`: read only to refuse it, whatever it carries (an identifier, above all). */
+export const RefusedSearchQuerySchema = z.looseObject({
+  identifier: z.optional(z.string().check(z.maxLength(4096))).register(z.globalRegistry, {
+    description: 'Refused here (400): send it in the form body of POST ServiceRequest/_search',
+  }),
+});

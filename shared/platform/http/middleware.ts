@@ -7,6 +7,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -76,6 +77,8 @@ export interface HttpHandlerOptions<
   readonly path?: PathSchema;
   /** An absent body counts as `{}` (actions whose fields are all optional, e.g. accept). */
   readonly bodyOptional?: boolean;
+  /** `form`: the body is `application/x-www-form-urlencoded` (parsed into an object of strings), not JSON. */
+  readonly bodyEncoding?: 'json' | 'form';
   /** Parse `If-Match` into {@link HttpRequest.ifMatch} (400 naming the header when it is no ETag). */
   readonly ifMatch?: boolean;
   /**
@@ -335,7 +338,7 @@ export const httpHandler = <
     .use(authenticationMiddleware(options.auth))
     .use(bodyLimitMiddleware());
   if (options.body && options.bodyOptional) stack.use(emptyBodyAsObjectMiddleware());
-  if (options.body) stack.use(httpJsonBodyParser());
+  if (options.body) stack.use(options.bodyEncoding === 'form' ? httpUrlencodeBodyParser() : httpJsonBodyParser());
   if (options.idempotency) {
     if (options.requestIdAsIdempotencyKey) stack.use(requestIdAsKeyMiddleware());
     stack.use(idempotencyKeyFormatMiddleware());

@@ -159,7 +159,11 @@ const operationOf = (route: RouteDefinition): ZodOpenApiOperationObject => {
       ? {
           requestBody: {
             required: !route.request.bodyOptional,
-            content: { [route.format?.requestMediaType ?? 'application/json']: { schema: route.request.body } },
+            content: {
+              [route.request.bodyEncoding === 'form'
+                ? 'application/x-www-form-urlencoded'
+                : (route.format?.requestMediaType ?? 'application/json')]: { schema: route.request.body },
+            },
           },
         }
       : {}),

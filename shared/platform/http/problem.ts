@@ -172,7 +172,13 @@ export const toDomainError = (error: unknown): DomainError | undefined => {
     );
   }
   if (!isMiddyHttpError(error)) return undefined;
-  if (error.statusCode === 415) return new UnsupportedMediaTypeError('The request body must be application/json.');
+  if (error.statusCode === 415) {
+    return new UnsupportedMediaTypeError(
+      error.cause?.package === '@middy/http-urlencode-body-parser'
+        ? 'The request body must be application/x-www-form-urlencoded.'
+        : 'The request body must be application/json.',
+    );
+  }
   if (error.statusCode === 413) return new PayloadTooLargeError(error.message);
   if (error.cause?.package === '@middy/http-json-body-parser') {
     return new BadRequestError('The request body is not valid JSON.', [{ path: '(body)', message: 'Malformed JSON' }]);

@@ -52,6 +52,11 @@ export interface RouteRequest<
   readonly body?: Body;
   /** An absent body counts as `{}`; the contract publishes the body as not required. */
   readonly bodyOptional?: boolean;
+  /**
+   * How the body is encoded: JSON (default), or an HTML form (`application/x-www-form-urlencoded`,
+   * the FHIR face's POST searches, so identifiers never sit in a URL).
+   */
+  readonly bodyEncoding?: 'json' | 'form';
   /** The query string. */
   readonly query?: Query;
   /** The path parameters: one key per `{name}` of the path template, no more. */
@@ -197,6 +202,7 @@ export const defineRoute = <
           auth: definition.auth,
           ...(request?.body ? { body: request.body as Exclude<Body, undefined> } : {}),
           ...(request?.bodyOptional ? { bodyOptional: true } : {}),
+          ...(request?.bodyEncoding === 'form' ? { bodyEncoding: 'form' as const } : {}),
           ...(request?.query ? { query: request.query as Exclude<Query, undefined> } : {}),
           ...(request?.path ? { path: request.path as Exclude<Path, undefined> } : {}),
           ...(request?.headers?.includes('If-Match') ? { ifMatch: true } : {}),

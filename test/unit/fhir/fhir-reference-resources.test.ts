@@ -277,12 +277,15 @@ describe('CapabilityStatement', () => {
         operations.push(...(operation ?? []).map((name) => name.slice(1)));
         continue;
       }
-      if (!type) continue;
+      // The GET search that only ever refuses (POST _search is the search) serves nothing to declare.
+      if (!type || route.operationId.startsWith('refuse')) continue;
       const entry = served.get(type) ?? { interactions: [], searchParams: [] };
       if (rest === '/{id}') entry.interactions.push('read');
       else {
         entry.interactions.push('search-type');
-        const shape = (route.request?.query as { _zod: { def: { shape: Record<string, unknown> } } } | undefined)?._zod.def.shape ?? {};
+        // A GET search reads its parameters from the query, a POST _search from its form body.
+        const parameters = rest === '/_search' ? route.request?.body : route.request?.query;
+        const shape = (parameters as { _zod: { def: { shape: Record<string, unknown> } } } | undefined)?._zod.def.shape ?? {};
         entry.searchParams.push(...Object.keys(shape).filter((name) => name !== '_cursor'));
       }
       served.set(type, entry);
