@@ -7,6 +7,8 @@
  * validated against the R4 base definitions (test/support/referral-api.ts).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { fhirIssuesOf } from '#test/support/fhir-validator.ts';
+import { signatureMatches } from '#test/support/independent-signature.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 import {
   randomNhsNumber,
@@ -17,6 +19,7 @@ import {
   type CallerClaims,
   type ReferralApi,
 } from '#test/support/referral-api.ts';
+import { headerOf, pollUntil, startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver.ts';
 
 let runtime: RuntimeProcess;
 let api: ReferralApi;
@@ -639,6 +642,76 @@ describe('$process-message: referrals sent as BaRS-shaped messages', () => {
     // Assess
     expectStatus(reply, 400);
     expect(reply.body.issue[0].expression).toEqual(['operation']);
+  });
+});
+
+describe('FHIR-shaped webhook notifications (opt-in per subscription)', () => {
+  const SECRET = 'fhir-webhook-secret-0123456789';
+  const MEHT_NURSE: CallerClaims = { sub: 'fhir-meht-nurse', org: 'meht', roles: ['practitioner'] };
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+  });
+
+  afterAll(async () => {
+    await receiver?.close();
+  });
+
+  it('a subscription may choose the Backport payload; the receiver gets a signed id-only history Bundle it can follow', async () => {
+    // Prepare
+    const subscription = await api.post(MEHT_NURSE, '/subscriptions', {
+      eventTypes: ['referral.submitted', 'handoff.offered'],
+      channel: { type: 'webhook', url: receiver.url, secret: SECRET, payload: 'fhir-r4-backport-id-only' },
+    });
+    expectStatus(subscription, 201);
+    expect(subscription.body.channel).toEqual({ type: 'webhook', url: receiver.url, payload: 'fhir-r4-backport-id-only' });
+
+    // Act
+    const referral = await api.post(PROVIDE, '/referrals', referralBody({ toOrg: 'meht' }));
+    const received = await pollUntil(
+      () => receiver.requests.filter((r) => r.rawBody.includes(referral.body.id)),
+      (requests) => requests.length > 0,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+
+    // Assess
+    const [request] = received;
+    expect(headerOf(request!, 'content-type')).toBe('application/fhir+json');
+    expect(signatureMatches(SECRET, request!.rawBody, headerOf(request!, 'Jointly-Signature'))).toBe(true);
+    const notification = JSON.parse(request!.rawBody);
+    expect(fhirIssuesOf(notification)).toEqual([]);
+    expect(notification).toMatchObject({ resourceType: 'Bundle', type: 'history' });
+    const status = notification.entry[0].resource;
+    const parameter = (name: string) => status.parameter.find((p: { name: string }) => p.name === name);
+    expect(parameter('subscription').valueReference.reference).toBe(`Subscription/${subscription.body.id}`);
+    expect(parameter('type').valueCode).toBe('event-notification');
+    const event = Object.fromEntries(parameter('notification-event').part.map((p: { name: string }) => [p.name, p]));
+    expect(event['event-number'].valueString).toBe(headerOf(request!, 'Jointly-Event-Id'));
+    expect(event.focus.valueReference.reference).toBe(`ServiceRequest/${referral.body.id}`);
+    expect(request!.rawBody).not.toContain(referral.body.subject.nhsNumber);
+    const followed = await fhirGet(MEHT_NURSE, `/${event.focus.valueReference.reference}`);
+    expectStatus(followed, 200);
+  });
+
+  it('the default stays our own event JSON; a payload on a channel that is no webhook is refused, naming it', async () => {
+    // Act
+    const [plain, inbox] = await Promise.all([
+      api.post(MEHT_NURSE, '/subscriptions', {
+        eventTypes: ['referral.*'],
+        channel: { type: 'webhook', url: receiver.url, secret: SECRET },
+      }),
+      api.post(MEHT_NURSE, '/subscriptions', {
+        eventTypes: ['referral.*'],
+        channel: { type: 'inbox', payload: 'fhir-r4-backport-id-only' },
+      }),
+    ]);
+
+    // Assess
+    expectStatus(plain, 201);
+    expect(plain.body.channel.payload).toBe('jointly-event');
+    expectStatus(inbox, 400);
+    expect(inbox.body.errors.map((e: { path: string }) => e.path).join(' ')).toContain('channel');
   });
 });
 

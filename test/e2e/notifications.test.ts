@@ -174,7 +174,7 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
 
     // Assess
     expectStatus(reply, 201);
-    expect(reply.body.channel).toEqual({ type: 'webhook', url: receiver.url });
+    expect(reply.body.channel).toEqual({ type: 'webhook', url: receiver.url, payload: 'jointly-event' });
     expect(reply.text).not.toContain(SECRET);
     webhookSubscriptionId = reply.body.id;
     expectStatus(list, 200);
@@ -184,6 +184,7 @@ describe('"Done when": a programme manager hears of a handoff once, on every cha
     expect(list.body.items.find((s: { id: string }) => s.id === webhookSubscriptionId).channel).toEqual({
       type: 'webhook',
       url: receiver.url,
+      payload: 'jointly-event',
     });
   });
 

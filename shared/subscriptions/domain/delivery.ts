@@ -9,6 +9,7 @@ import { summaryOf, type Subscription } from './subscription.ts';
 import { PublishedEventSchema } from '../../core/event-envelope.ts';
 import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../../core/messaging-ports.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature.ts';
+import { backportIdOnlyNotification } from '../../fhir/domain/subscription-notification.ts';
 import type { DeliveryOutcome, DeliveryRepository, WebhookRequest, WebhookTransport } from './ports.ts';
 import { checkWebhookUrlSyntax, WebhookAddressRefusedError, type WebhookPolicy } from './webhook-url.ts';
 
@@ -144,10 +145,12 @@ const postWebhook = async (
   } catch {
     return failure(DELIVERY_ERRORS.secret);
   }
-  const body = JSON.stringify(job.event);
+  // Our event JSON, or the FHIR Backport notification of it: signed, retried and recorded alike.
+  const fhir = channel.payload === 'fhir-r4-backport-id-only';
+  const body = JSON.stringify(fhir ? backportIdOnlyNotification(job.subscriptionId, job.event) : job.event);
   const request: WebhookRequest = {
     headers: {
-      'Content-Type': 'application/json',
+      'Content-Type': fhir ? 'application/fhir+json' : 'application/json',
       [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(now.getTime() / 1000)),
       [EVENT_ID_HEADER]: job.event.id,
     },

@@ -7,6 +7,7 @@ import * as z from '../../core/zod.ts';
 import { EVENT_TYPES } from '../../core/event-envelope.ts';
 import { PRIORITIES, SERVICE_AREAS } from '../../core/reference-data.ts';
 import { documentedAs, InstantSchema, withMeta } from '../../core/schemas.ts';
+import { WEBHOOK_PAYLOADS } from './subscription.ts';
 import {
   CursorSchema,
   ID_MAX,
@@ -98,6 +99,11 @@ export const ChannelBodySchema = z
           z.maxLength(WEBHOOK_SECRET_MAX, `must be at most ${WEBHOOK_SECRET_MAX} characters`),
         )
         .register(z.globalRegistry, { description: 'Key of the Jointly-Signature HMAC; stored encrypted and never returned' }),
+      payload: z.optional(z.enum(WEBHOOK_PAYLOADS, `must be one of ${WEBHOOK_PAYLOADS.join(', ')}`)).register(z.globalRegistry, {
+        description:
+          '`jointly-event` (default): the event JSON. `fhir-r4-backport-id-only`: a FHIR R4 Subscriptions Backport notification ' +
+          '(a history Bundle: the subscription status with the event number and the focus reference, no resource content)',
+      }),
     }),
     z.strictObject({
       type: z.literal('email'),
@@ -156,7 +162,7 @@ export const ListAlertsQuerySchema = z.strictObject({
 export const ChannelSchema = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('inbox') }),
-    z.strictObject({ type: z.literal('webhook'), url: z.string().check(z.maxLength(WEBHOOK_URL_MAX)) }),
+    z.strictObject({ type: z.literal('webhook'), url: z.string().check(z.maxLength(WEBHOOK_URL_MAX)), payload: z.enum(WEBHOOK_PAYLOADS) }),
     z.strictObject({ type: z.literal('email'), address: z.string().check(z.maxLength(EMAIL_MAX)) }),
   ])
   .register(z.globalRegistry, { id: 'Channel' });

@@ -135,7 +135,13 @@ export class SubscriptionService {
     const id = this.deps.newId();
     const channel: Channel =
       body.channel.type === 'webhook'
-        ? { type: 'webhook', url: body.channel.url, sealedSecret: await this.deps.sealer.seal(body.channel.secret, { subscriptionId: id }) }
+        ? {
+            type: 'webhook',
+            url: body.channel.url,
+            sealedSecret: await this.deps.sealer.seal(body.channel.secret, { subscriptionId: id }),
+            // Stored only when not the default, so existing subscriptions read the same.
+            ...(body.channel.payload && body.channel.payload !== 'jointly-event' ? { payload: body.channel.payload } : {}),
+          }
         : body.channel.type === 'email'
           ? { type: 'email', address: body.channel.address }
           : { type: 'inbox' };

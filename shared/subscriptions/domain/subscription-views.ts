@@ -5,10 +5,13 @@
  */
 import { pickFields } from '../../core/view.ts';
 import type { Alert, DeliveryAttempt, DisabledBy } from './ports.ts';
-import { isExpired, type Channel, type Subscription, type SubscriptionFilters } from './subscription.ts';
+import { isExpired, type Channel, type Subscription, type SubscriptionFilters, type WebhookPayload } from './subscription.ts';
 
 /** A channel as returned: never the sealed secret. */
-export type ChannelView = { type: 'inbox' } | { type: 'webhook'; url: string } | { type: 'email'; address: string };
+export type ChannelView =
+  | { type: 'inbox' }
+  | { type: 'webhook'; url: string; payload: WebhookPayload }
+  | { type: 'email'; address: string };
 
 /** A subscription's state as shown: `expired` and `disabled` ones hear nothing. */
 export type SubscriptionViewStatus = 'active' | 'expired' | 'disabled';
@@ -35,7 +38,7 @@ export interface SubscriptionOversightView extends SubscriptionView {
 const channelView = (channel: Channel): ChannelView => {
   switch (channel.type) {
     case 'webhook':
-      return { type: 'webhook', url: channel.url };
+      return { type: 'webhook', url: channel.url, payload: channel.payload ?? 'jointly-event' };
     case 'email':
       return { type: 'email', address: channel.address };
     default:
@@ -65,7 +68,9 @@ export const toOversightView = (subscription: Subscription, now: Date = new Date
   const view = toSubscriptionView(subscription, now);
   return {
     ...view,
-    ...(view.channel.type === 'webhook' ? { channel: { type: 'webhook', url: new URL(view.channel.url).origin } } : {}),
+    ...(view.channel.type === 'webhook'
+      ? { channel: { type: 'webhook', url: new URL(view.channel.url).origin, payload: view.channel.payload } }
+      : {}),
     ownerSub: subscription.ownerSub,
     ownerOrg: subscription.ownerOrg,
   };

@@ -7,9 +7,16 @@ import { orgsOf } from '../../core/event-envelope.ts';
 import type { Priority, ServiceArea } from '../../core/reference-data.ts';
 
 /** Where alerts go. A webhook's secret is stored sealed and never returned. */
+/**
+ * What a webhook receives: our event JSON (the default), or the FHIR R4 Subscriptions
+ * Backport `id-only` notification (shared/fhir/domain/subscription-notification.ts).
+ */
+export const WEBHOOK_PAYLOADS = ['jointly-event', 'fhir-r4-backport-id-only'] as const;
+export type WebhookPayload = (typeof WEBHOOK_PAYLOADS)[number];
+
 export type Channel =
   | { readonly type: 'inbox' }
-  | { readonly type: 'webhook'; readonly url: string; readonly sealedSecret: string }
+  | { readonly type: 'webhook'; readonly url: string; readonly sealedSecret: string; readonly payload?: WebhookPayload }
   | { readonly type: 'email'; readonly address: string };
 
 /** Filters narrowing what a subscription hears; absent = no restriction on that axis. */

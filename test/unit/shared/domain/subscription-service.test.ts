@@ -305,7 +305,7 @@ describe('SubscriptionService.create: webhook URL policy', () => {
     const view = await service.create(PROGRAMME_MANAGER, webhook('https://hooks.example.org/jointly'));
 
     // Assess
-    expect(view.channel).toEqual({ type: 'webhook', url: 'https://hooks.example.org/jointly' });
+    expect(view.channel).toEqual({ type: 'webhook', url: 'https://hooks.example.org/jointly', payload: 'jointly-event' });
   });
 
   it('allow-loopback accepts http://127.0.0.1:9999/hook and http://localhost receivers', async () => {
@@ -317,8 +317,8 @@ describe('SubscriptionService.create: webhook URL policy', () => {
     const name = await service.create(PROVIDE_NURSE, webhook('http://localhost:8080/receiver'));
 
     // Assess
-    expect(ip.channel).toEqual({ type: 'webhook', url: 'http://127.0.0.1:9999/hook' });
-    expect(name.channel).toEqual({ type: 'webhook', url: 'http://localhost:8080/receiver' });
+    expect(ip.channel).toEqual({ type: 'webhook', url: 'http://127.0.0.1:9999/hook', payload: 'jointly-event' });
+    expect(name.channel).toEqual({ type: 'webhook', url: 'http://localhost:8080/receiver', payload: 'jointly-event' });
   });
 
   it('allow-loopback still rejects private and link-local addresses', async () => {
