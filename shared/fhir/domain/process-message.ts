@@ -128,7 +128,7 @@ const readFocus = (bundle: Bundle, header: MessageHeader): Located<ServiceReques
   const reference = header.focus?.[0]?.reference;
   if (typeof reference !== 'string') throw invalid('Bundle.entry[0].resource.focus', 'must reference the ServiceRequest');
   const found = resolveEntry(bundle, reference);
-  if (!found || found.resource.resourceType !== 'ServiceRequest') {
+  if (found?.resource.resourceType !== 'ServiceRequest') {
     throw invalid('Bundle.entry[0].resource.focus', 'must reference a ServiceRequest entry of this Bundle');
   }
   return found as unknown as Located<ServiceRequest>;
@@ -145,7 +145,7 @@ const readPatient = (bundle: Bundle, request: Located<ServiceRequest>): Located<
     return { resource: request.resource.contained![index] as Patient, path: `${request.path}.contained[${index}]` };
   }
   const found = resolveEntry(bundle, reference);
-  if (!found || found.resource.resourceType !== 'Patient') throw invalid(path, 'must reference a Patient entry of this Bundle');
+  if (found?.resource.resourceType !== 'Patient') throw invalid(path, 'must reference a Patient entry of this Bundle');
   return found as unknown as Located<Patient>;
 };
 

@@ -5,7 +5,6 @@
  * literal expectations below say.
  */
 import { describe, expect, it } from 'vitest';
-import type { CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { ORGANISATIONS } from '#shared/core/organisations.ts';
 import {
   CANCEL_REASON_CODES,
@@ -235,10 +234,6 @@ describe('OperationOutcome', () => {
 describe('CapabilityStatement', () => {
   const BASE = 'https://api.example/fhir/R4';
   const statement = capabilityStatement({ base: BASE, date: '2025-03-03T09:00:00.000Z', softwareVersion: '0.1.0' });
-  const resource = (type: string): CapabilityStatementRestResource | undefined =>
-    statement.rest?.[0]?.resource?.find((entry) => entry.type === type);
-  const interactionsOf = (type: string) => resource(type)?.interaction?.map((interaction) => interaction.code);
-  const searchParamsOf = (type: string) => resource(type)?.searchParam?.map(({ name, type: paramType }) => [name, paramType]);
 
   it('is valid R4, an instance statement of this server', () => {
     // Act
