@@ -8,7 +8,8 @@
  * another key, wrong issuer/audience, expired, garbage).
  *
  * Checked: no response ≥ 500, and every request answered; every 4xx is problem+json, or an
- * OperationOutcome under `/fhir/R4` (the authorizer's 401 is API Gateway's `{"message":"Unauthorized"}`); an invalid token on a
+ * OperationOutcome under `/fhir/R4` (the authorizer's 401 is API Gateway's `{"message":"Unauthorized"}`);
+ * every FHIR answer is valid FHIR R4 (test/support/fhir-validator.ts); an invalid token on a
  * protected route is always 401; no rejected request wrote anything; nothing polluted.
  *
  * "No rejected request wrote anything" is checked two independent ways:
@@ -359,6 +360,21 @@ export const fuzzScenario = async (options: ScenarioOptions): Promise<ScenarioRe
     checks.none(
       'every response but the authorizer’s 401 carries X-Correlation-Id',
       answers.filter((a) => a.status !== 0 && a.status !== 401 && !transportLimit(a) && !a.correlationId).map(describe),
+    );
+    const { fhirIssuesOf } = await import('../../test/support/fhir-validator.ts');
+    checks.none(
+      'every FHIR answer, error or not, is valid FHIR R4 (structure and required bindings)',
+      answers
+        // A HEAD answer has no body to check (HTTP).
+        .filter((a) => a.contentType.startsWith('application/fhir+json') && a.request.method !== 'HEAD')
+        .filter((a) => {
+          try {
+            return fhirIssuesOf(JSON.parse(a.text)).length > 0;
+          } catch {
+            return true;
+          }
+        })
+        .map(describe),
     );
     checks.none(
       'no 2xx body carries a value sent under a prototype-pollution key',
