@@ -196,6 +196,52 @@ describe('a referral seen through FHIR as it moves', () => {
   });
 });
 
+describe('a redirect: rejected on the old receiver, requested of the new one', () => {
+  it('the receiver that redirected keeps a rejected Task of its own; the referral’s Task is the new receiver’s', async () => {
+    // Prepare
+    const created = await api.post(PROVIDE, '/referrals', referralBody());
+    expectStatus(await api.post(ECC, `/referrals/${created.body.id}/redirect`, { toOrg: 'meht', comment: 'Acute team holds this.' }), 200);
+    const rest = await api.get(PROVIDE, `/referrals/${created.body.id}`);
+    const former = rest.body.formerParties.find((f: { org: string }) => f.org === 'ecc');
+    const redirectedId = `redirected-${created.body.id}-${former.leftSeq}`;
+
+    // Act
+    const [fromSender, fromOldReceiver, current, outsider] = await Promise.all([
+      fhirGet(PROVIDE, `/Task/${redirectedId}`),
+      fhirGet(ECC, `/Task/${redirectedId}`),
+      fhirGet(MEHT, `/Task/${created.body.id}`),
+      fhirGet({ sub: 'fhir-ageuk-reader', org: 'ageuk-essex', roles: ['practitioner'] }, `/Task/${redirectedId}`),
+    ]);
+
+    // Assess
+    expectStatus(fromSender, 200);
+    expect(fromSender.body).toMatchObject({
+      id: redirectedId,
+      status: 'rejected',
+      statusReason: { text: 'Redirected by the receiver to another organisation' },
+      owner: { reference: 'Organization/ecc' },
+      focus: { reference: `ServiceRequest/${created.body.id}` },
+      lastModified: former.leftAt,
+    });
+    expectStatus(fromOldReceiver, 200);
+    expect(fromOldReceiver.body).toEqual(fromSender.body);
+    expectStatus(current, 200);
+    expect(current.body).toMatchObject({ status: 'requested', owner: { reference: 'Organization/meht' } });
+    expectStatus(outsider, 404);
+  });
+
+  it('a seq at which no receiver redirected names no Task (404)', async () => {
+    // Prepare
+    const created = await api.post(PROVIDE, '/referrals', referralBody());
+
+    // Act
+    const reply = await fhirGet(PROVIDE, `/Task/redirected-${created.body.id}-1`);
+
+    // Assess
+    expectStatus(reply, 404);
+  });
+});
+
 describe('Task search: a worklist for systems that poll', () => {
   const AGEUK: CallerClaims = { sub: 'fhir-ageuk-coordinator', org: 'ageuk-essex', roles: ['practitioner'] };
   const created: string[] = [];

@@ -100,7 +100,8 @@ export const FHIR_INTERACTIONS: FhirInteractions = {
       ],
       documentation:
         'The work: one Task per referral (id = the referral id) for the receiver to respond to and carry it out, ' +
-        'and one per handoff of responsibility (id = handoff-<handoff id>), part of the referral’s Task.',
+        'one per handoff of responsibility (id = handoff-<handoff id>), part of the referral’s Task, ' +
+        'and one rejected Task per receiver that redirected the referral (id = redirected-<referral id>-<seq>).',
     },
     {
       type: 'Organization',

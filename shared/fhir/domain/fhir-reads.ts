@@ -17,7 +17,7 @@ import { capabilityStatement } from './capability-statement.ts';
 import { findCodeSystem } from './code-systems.ts';
 import { toOrganization } from './organization.ts';
 import { toServiceRequest } from './service-request.ts';
-import { parseTaskId, toFulfilmentTask, toHandoffTask } from './task.ts';
+import { parseTaskId, redirectedReceivers, toFulfilmentTask, toHandoffTask, toRedirectedTask } from './task.ts';
 import { ownerOrgOf, TASK_STATUSES, updatedRangeOf, workSourcesFor } from './task-search.ts';
 import type { TaskStatus } from './state-mapping.ts';
 
@@ -80,6 +80,13 @@ export class FhirReads {
     if (parsed.kind === 'fulfilment') {
       const referral = await this.deps.referrals.get(caller, parsed.referralId);
       return { resource: toFulfilmentTask(referral), version: referral.version };
+    }
+    if (parsed.kind === 'redirected') {
+      const referral = await this.deps.referrals.get(caller, parsed.referralId);
+      const former = redirectedReceivers(referral).find((receiver) => receiver.leftSeq === parsed.leftSeq);
+      if (!former) throw new NotFoundError(NOT_VISIBLE);
+      // No version of its own: it does not change once the receiver has left.
+      return { resource: toRedirectedTask(referral, former), version: undefined };
     }
     const handoff = await this.deps.handoffs.get(caller, parsed.handoffId);
     return { resource: toHandoffTask(handoff), version: handoff.version };

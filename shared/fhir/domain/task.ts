@@ -26,10 +26,14 @@ const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** The prefix that keeps handoff Task ids apart from fulfilment Task ids (which are bare referral ids). */
 const HANDOFF_TASK_PREFIX = 'handoff-';
 
-/** What a Task id names: a referral's fulfilment, or a handoff. */
+/** The prefix of the Task a receiver held until it redirected the referral elsewhere. */
+const REDIRECTED_TASK_PREFIX = 'redirected-';
+
+/** What a Task id names: a referral's fulfilment, a handoff, or the fulfilment a receiver held until it redirected. */
 export type TaskIdentity =
   | { readonly kind: 'fulfilment'; readonly referralId: string }
-  | { readonly kind: 'handoff'; readonly handoffId: string };
+  | { readonly kind: 'handoff'; readonly handoffId: string }
+  | { readonly kind: 'redirected'; readonly referralId: string; readonly leftSeq: number };
 
 /** A referral's fulfilment Task id: the referral id itself, so `Task/<id>` and `ServiceRequest/<id>` pair up. */
 export const fulfilmentTaskId = (referralId: string): string => referralId;
@@ -37,9 +41,17 @@ export const fulfilmentTaskId = (referralId: string): string => referralId;
 /** A handoff's Task id: `handoff-<handoffId>`. */
 export const handoffTaskId = (handoffId: string): string => `${HANDOFF_TASK_PREFIX}${handoffId}`;
 
-/** What a `Task/<id>` names, or `undefined` when the id is neither a ULID nor `handoff-` and a ULID. */
+/**
+ * The Task of a receiver that redirected the referral: `redirected-<referralId>-<seq>`, `seq`
+ * the event at which it stopped being the receiver (one receiver may be asked again later).
+ */
+export const redirectedTaskId = (referralId: string, leftSeq: number): string => `${REDIRECTED_TASK_PREFIX}${referralId}-${leftSeq}`;
+
+/** What a `Task/<id>` names, or `undefined` when the id is none of the three shapes. */
 export const parseTaskId = (id: string): TaskIdentity | undefined => {
   if (ULID.test(id)) return { kind: 'fulfilment', referralId: id };
+  const redirected = /^redirected-([0-9A-HJKMNP-TV-Z]{26})-([1-9]\d{0,9})$/.exec(id);
+  if (redirected) return { kind: 'redirected', referralId: redirected[1]!, leftSeq: Number(redirected[2]) };
   if (id.startsWith(HANDOFF_TASK_PREFIX)) {
     const handoffId = id.slice(HANDOFF_TASK_PREFIX.length);
     if (ULID.test(handoffId)) return { kind: 'handoff', handoffId };
@@ -100,6 +112,50 @@ export const toFulfilmentTask = (referral: ReferralView): Task => {
     ...(output ? { output } : {}),
   };
 };
+
+/** Why a receiver's Task was rejected by a redirect (naming no organisation: where it went is not the old receiver's to know). */
+export const REDIRECTED_REASON_TEXT = 'Redirected by the receiver to another organisation';
+
+/**
+ * The receivers that redirected the referral away, as its view lists them: former parties
+ * that did not leave by a handoff (a declined or withdrawn handoff's target leaves when the
+ * handoff is answered, at its `updatedAt`). Every other way out of a referral is a redirect.
+ */
+export const redirectedReceivers = (referral: ReferralView & { readonly handoffs?: readonly HandoffView[] }) =>
+  (referral.formerParties ?? []).filter(
+    (former) =>
+      !(referral.handoffs ?? []).some(
+        (handoff) =>
+          handoff.toOrg === former.org &&
+          (handoff.status === 'declined' || handoff.status === 'withdrawn') &&
+          handoff.updatedAt === former.leftAt,
+      ),
+  );
+
+/**
+ * The fulfilment Task a receiver held until it redirected the referral (`redirected → rejected
+ * on the old performer`): owned by that receiver, rejected when it left. The referral's own
+ * fulfilment Task (`Task/<referral id>`) is the new receiver's.
+ */
+export const toRedirectedTask = (
+  referral: ReferralView,
+  former: { readonly org: string; readonly leftAt: string; readonly leftSeq: number },
+): Task => ({
+  resourceType: 'Task',
+  id: redirectedTaskId(referral.id, former.leftSeq),
+  meta: { lastUpdated: former.leftAt },
+  identifier: [{ system: REFERRAL_ID_SYSTEM, value: referral.id }],
+  status: 'rejected',
+  statusReason: { text: REDIRECTED_REASON_TEXT },
+  intent: 'order',
+  priority: toFhirPriority(referral.priority),
+  code: conceptOf('task-code', 'fulfil-referral'),
+  focus: { reference: `ServiceRequest/${referral.id}` },
+  authoredOn: referral.createdAt,
+  lastModified: former.leftAt,
+  requester: organizationReference(referral.fromOrg, referral.fromTeam),
+  owner: organizationReference(former.org),
+});
 
 const handoffStatusReason = (handoff: HandoffView): CodeableConcept | undefined => {
   const row = HANDOFF_STATE_MAPPING[handoff.status];

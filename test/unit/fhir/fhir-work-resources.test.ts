@@ -13,7 +13,17 @@ import { searchsetBundle } from '#shared/fhir/domain/bundles.ts';
 import { CODE_SYSTEMS } from '#shared/fhir/domain/code-systems.ts';
 import { toServiceRequest } from '#shared/fhir/domain/service-request.ts';
 import { fromFhirPriority, toFhirPriority } from '#shared/fhir/domain/state-mapping.ts';
-import { fulfilmentTaskId, handoffTaskId, parseTaskId, toFulfilmentTask, toHandoffTask } from '#shared/fhir/domain/task.ts';
+import {
+  fulfilmentTaskId,
+  handoffTaskId,
+  parseTaskId,
+  REDIRECTED_REASON_TEXT,
+  redirectedReceivers,
+  redirectedTaskId,
+  toFulfilmentTask,
+  toHandoffTask,
+  toRedirectedTask,
+} from '#shared/fhir/domain/task.ts';
 import { answerHandoff, offerHandoff, toHandoffView, type Handoff, type HandoffAnswer } from '#shared/referrals/domain/handoff.ts';
 import { toReferralView, type Actor, type Referral, type RuleContext } from '#shared/referrals/domain/referral.ts';
 import type { Subject } from '#shared/referrals/domain/referral-schemas.ts';
@@ -741,4 +751,66 @@ describe('searchsetBundle of Tasks', () => {
     expect(bundle.link).toEqual([{ relation: 'self', url: `${BASE}/Task?status=requested` }]);
     expect(bundle).not.toHaveProperty('entry');
   });
+});
+
+describe('a redirect: the Task the old receiver held', () => {
+  const redirected = () => {
+    const created = createReferral(
+      REFERRAL_ID,
+      { toOrg: 'ecc', serviceArea: 'crisis-prevention', priority: 'urgent', subject: { nhsNumber: NHS_NUMBER }, reason: REASON },
+      SENDER,
+      contextAt(0),
+    ).referral;
+    return applyAction(created, { action: 'redirect', body: { toOrg: 'meht', comment: 'Acute team holds this.' } }, RECEIVER, contextAt(15))
+      .referral;
+  };
+
+  it('is rejected, owned by the receiver that redirected, valid R4, and its id names it again', () => {
+    // Prepare
+    const view = { ...toReferralView(redirected()), handoffs: [] };
+
+    // Act
+    const [former] = redirectedReceivers(view);
+    const task = toRedirectedTask(view, former!);
+
+    // Assess
+    expect(former).toMatchObject({ org: 'ecc', leftAt: '2025-03-03T09:15:00.000Z' });
+    expect(fhirIssuesOf(task)).toEqual([]);
+    expect(task).toMatchObject({
+      id: redirectedTaskId(REFERRAL_ID, former!.leftSeq),
+      status: 'rejected',
+      statusReason: { text: REDIRECTED_REASON_TEXT },
+      owner: { reference: 'Organization/ecc' },
+      requester: { reference: 'Organization/provide' },
+      focus: { reference: `ServiceRequest/${REFERRAL_ID}` },
+      lastModified: '2025-03-03T09:15:00.000Z',
+    });
+    expect(JSON.stringify(task)).not.toContain('meht');
+    expect(parseTaskId(task.id!)).toEqual({ kind: 'redirected', referralId: REFERRAL_ID, leftSeq: former!.leftSeq });
+    expect(toFulfilmentTask(view).owner?.reference).toBe('Organization/meht');
+  });
+
+  it('is not made for a handoff target that declined: it left by the handoff, not by a redirect', () => {
+    // Prepare
+    const { handoff, referral } = handoffAfter('declined');
+    const view = { ...toReferralView(referral), handoffs: [toHandoffView(handoff)] };
+
+    // Act
+    const receivers = redirectedReceivers(view);
+
+    // Assess
+    expect(view.formerParties?.map((f) => f.org)).toEqual(['meht']);
+    expect(receivers).toEqual([]);
+  });
+
+  it.each([`redirected-${REFERRAL_ID}-0`, `redirected-${REFERRAL_ID}-x`, `redirected-${REFERRAL_ID}`, `redirected-abc-3`])(
+    'refuses the id %s',
+    (id) => {
+      // Act
+      const parsed = parseTaskId(id);
+
+      // Assess
+      expect(parsed).toBeUndefined();
+    },
+  );
 });
