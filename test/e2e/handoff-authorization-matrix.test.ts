@@ -159,6 +159,31 @@ const ROWS: readonly Row[] = [
     path: (s) => `/handoffs/${s.handoffId}`,
     expected: [200, 200, 200, 404, 200, 403, 401, 200, 200],
   },
+  // The FHIR face reads a handoff as a Task through the same use case: the same answer as GET /handoffs/{id}.
+  {
+    name: 'GET /fhir/R4/Task/handoff-{id}',
+    scene: 'open',
+    writes: false,
+    method: 'GET',
+    path: (s) => `/fhir/R4/Task/handoff-${s.handoffId}`,
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200],
+  },
+  {
+    name: 'GET /fhir/R4/Task/handoff-{id} (declined: the former target reads it as it stood)',
+    scene: 'declined',
+    writes: false,
+    method: 'GET',
+    path: (s) => `/fhir/R4/Task/handoff-${s.handoffId}`,
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200],
+  },
+  {
+    name: 'GET /fhir/R4/Task/handoff-{id} (withdrawn: the former target reads it as it stood)',
+    scene: 'withdrawn',
+    writes: false,
+    method: 'GET',
+    path: (s) => `/fhir/R4/Task/handoff-${s.handoffId}`,
+    expected: [200, 200, 200, 404, 200, 403, 401, 200, 200],
+  },
   {
     name: 'POST /handoffs/{id}/decline (already withdrawn: the former target, 403 before 409)',
     scene: 'withdrawn',
@@ -273,6 +298,7 @@ describe('the handoff authorization matrix', () => {
     // Assess
     expect([...routes].sort()).toEqual(
       [
+        'GET /fhir/R4/Task/handoff-{id}',
         'GET /handoffs',
         'GET /handoffs/{id}',
         'POST /handoffs/{id}/accept',
@@ -294,14 +320,27 @@ describe('the handoff authorization matrix', () => {
       row.method === 'GET' ? await api.get(WHO[caller], row.path(scene)) : await api.post(WHO[caller], row.path(scene), row.body);
 
     // Assess
+    const fhir = row.path(scene).startsWith('/fhir/');
     expectStatus(reply, expected);
     if (expected === 401) {
       expect(reply.text).toBe('{"message":"Unauthorized"}');
+    } else if (expected >= 400 && fhir) {
+      // The FHIR face refuses as an OperationOutcome, naming nothing of the handoff.
+      expect(reply.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      expect(reply.body.resourceType).toBe('OperationOutcome');
+      expect(reply.text).not.toContain(scene.referralId);
     } else if (expected >= 400) {
       expect(reply.headers.get('content-type')).toBe('application/problem+json');
       expect(reply.body).toMatchObject({ status: expected });
     }
-    if (expected === 404) {
+    if (fhir && expected === 200) {
+      expect(reply.body).toMatchObject({
+        resourceType: 'Task',
+        id: `handoff-${scene.handoffId}`,
+        focus: { reference: `ServiceRequest/${scene.referralId}` },
+      });
+    }
+    if (expected === 404 && !fhir) {
       // The 404 says nothing the caller did not send: only `instance` echoes the requested path.
       const { instance, ...rest } = reply.body as { instance: string };
       expect(instance).toBe(row.path(scene));
