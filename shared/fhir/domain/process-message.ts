@@ -12,7 +12,7 @@ import type { Bundle, BundleEntry, MessageHeader, Patient, ServiceRequest } from
 import { BadRequestError, UnprocessableEntityError, type FieldError } from '../../core/errors.ts';
 import { CANCEL_REASON_CODES, SERVICE_AREAS, type CancelReasonCode } from '../../core/reference-data.ts';
 import * as z from '../../core/zod.ts';
-import { CreateReferralBodySchema } from '../../referrals/domain/referral-schemas.ts';
+import { CreateReferralBodySchema, ReferralIdSchema } from '../../referrals/domain/referral-schemas.ts';
 import type { NewReferral } from '../../referrals/domain/referral.ts';
 import {
   codeSystemUrl,
@@ -45,8 +45,6 @@ export interface OrganisationLookup {
   readonly isKnown: (id: string) => boolean;
   readonly byOdsCode: (code: string) => string | undefined;
 }
-
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** A 400 naming `path`. */
 const invalid = (path: string, message: string): BadRequestError => new BadRequestError(`${path} ${message}.`, [{ path, message }]);
@@ -215,10 +213,11 @@ const readNewReferral = (bundle: Bundle, request: Located<ServiceRequest>, organ
 const referralIdOf = (request: Located<ServiceRequest>): string => {
   const byIdentifier = request.resource.identifier?.find((identifier) => identifier.system === REFERRAL_ID_SYSTEM)?.value;
   const id = byIdentifier ?? request.resource.id;
-  if (typeof id !== 'string' || !ULID.test(id)) {
+  const parsed = z.safeParse(ReferralIdSchema, id);
+  if (!parsed.success) {
     throw invalid(`${request.path}.identifier`, `must carry the referral id (${REFERRAL_ID_SYSTEM}) of the referral to cancel`);
   }
-  return id;
+  return parsed.data;
 };
 
 /**

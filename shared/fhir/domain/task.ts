@@ -5,7 +5,10 @@
  * `state-mapping.ts`; this module only reads them.
  */
 import type { CodeableConcept, Organization, Reference, Task, TaskOutput } from '@medplum/fhirtypes';
+import * as z from '../../core/zod.ts';
 import type { toHandoffView } from '../../referrals/domain/handoff.ts';
+import { HandoffIdSchema } from '../../referrals/domain/handoff-schemas.ts';
+import { ReferralIdSchema } from '../../referrals/domain/referral-schemas.ts';
 import type { ReferralView } from '../../referrals/domain/referral-service.ts';
 import { conceptOf } from './code-systems.ts';
 import { HANDOFF_ID_SYSTEM, REFERRAL_ID_SYSTEM } from './fhir-systems.ts';
@@ -20,8 +23,6 @@ import {
 } from './state-mapping.ts';
 
 type HandoffView = ReturnType<typeof toHandoffView>;
-
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 /** The prefix that keeps handoff Task ids apart from fulfilment Task ids (which are bare referral ids). */
 const HANDOFF_TASK_PREFIX = 'handoff-';
@@ -49,12 +50,12 @@ export const redirectedTaskId = (referralId: string, leftSeq: number): string =>
 
 /** What a `Task/<id>` names, or `undefined` when the id is none of the three shapes. */
 export const parseTaskId = (id: string): TaskIdentity | undefined => {
-  if (ULID.test(id)) return { kind: 'fulfilment', referralId: id };
+  if (z.safeParse(ReferralIdSchema, id).success) return { kind: 'fulfilment', referralId: id };
   const redirected = /^redirected-([0-9A-HJKMNP-TV-Z]{26})-([1-9]\d{0,9})$/.exec(id);
   if (redirected) return { kind: 'redirected', referralId: redirected[1]!, leftSeq: Number(redirected[2]) };
   if (id.startsWith(HANDOFF_TASK_PREFIX)) {
     const handoffId = id.slice(HANDOFF_TASK_PREFIX.length);
-    if (ULID.test(handoffId)) return { kind: 'handoff', handoffId };
+    if (z.safeParse(HandoffIdSchema, handoffId).success) return { kind: 'handoff', handoffId };
   }
   return undefined;
 };

@@ -14,7 +14,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as core from 'zod/v4/core';
 import { BadRequestError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError } from '../../core/errors.ts';
 import { etagOf, parseIfMatch } from './conditional-request.ts';
-import { IDEMPOTENCY_HEADER } from './idempotency-header.ts';
+import { IDEMPOTENCY_HEADER, REQUEST_KEY_PATTERN } from './idempotency-header.ts';
 import { identify, unreachable, type Caller } from '../../core/identity.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation-id.ts';
 import { takeReplay } from './idempotent-replay.ts';
@@ -258,7 +258,7 @@ const REQUEST_ID_HEADER = 'x-request-id';
 const requestIdAsKeyMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
   before: (request) => {
     const id = request.event.headers?.[REQUEST_ID_HEADER];
-    if (!id || !/^[\x21-\x7e]{1,255}$/.test(id)) {
+    if (!id || !REQUEST_KEY_PATTERN.test(id)) {
       throw new BadRequestError('X-Request-Id is required: 1–255 visible ASCII characters, a UUID per message, the same on a retry.', [
         { path: 'X-Request-Id', message: 'is required: 1–255 visible ASCII characters' },
       ]);
@@ -271,7 +271,7 @@ const requestIdAsKeyMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayPr
 const idempotencyKeyFormatMiddleware = (): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2> => ({
   before: (request) => {
     const key = request.event.headers?.[IDEMPOTENCY_HEADER];
-    if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
+    if (key !== undefined && !REQUEST_KEY_PATTERN.test(key)) {
       throw new BadRequestError('The Idempotency-Key header must be 1–255 visible ASCII characters.', [
         { path: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' },
       ]);

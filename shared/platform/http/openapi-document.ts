@@ -10,6 +10,7 @@ import { gatewayErrorSchema, ProblemSchema } from './common-schemas.ts';
 import { PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { withMeta } from '../../core/schemas.ts';
 import { API_VERSION } from './api-version.ts';
+import { REQUEST_KEY_PATTERN } from './idempotency-header.ts';
 
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Malformed request: the problem names each offending field in `errors[]`',
@@ -120,13 +121,10 @@ const HEADER_SCHEMAS = {
   'If-Match': z
     .optional(z.string().check(z.maxLength(16)))
     .register(z.globalRegistry, { description: 'The ETag of your last read, e.g. "3" (or W/"3", 3, *): a stale one gets 412' }),
-  'X-Request-Id': z
-    .string()
-    .check(z.regex(/^[\x21-\x7e]{1,255}$/), z.maxLength(255))
-    .register(z.globalRegistry, {
-      description: 'Required: a unique id per message (a UUID), the same on a retry: a retry within 24 h replays the first answer',
-    }),
-  'Idempotency-Key': z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/), z.maxLength(255))).register(z.globalRegistry, {
+  'X-Request-Id': z.string().check(z.regex(REQUEST_KEY_PATTERN), z.maxLength(255)).register(z.globalRegistry, {
+    description: 'Required: a unique id per message (a UUID), the same on a retry: a retry within 24 h replays the first answer',
+  }),
+  'Idempotency-Key': z.optional(z.string().check(z.regex(REQUEST_KEY_PATTERN), z.maxLength(255))).register(z.globalRegistry, {
     description:
       'Any unique string of 1–255 visible ASCII characters (a UUID): a retry with the same key and body within 24 h replays the first answer',
   }),
