@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import type { DocumentClient } from '../../shared/platform/dynamodb/document-client.ts';
-import type { DeliveryJob, EventBus, Mailer, SecretSealer } from '../../shared/core/messaging-ports.ts';
+import type { DeliveryQueueMessage, EventBus, Mailer, SecretSealer } from '../../shared/core/messaging-ports.ts';
 import { CLAIM_LEASE_MS } from '../../shared/subscriptions/data/delivery-repository.ts';
 import { ATTEMPT_LEASE_MS } from '../../shared/subscriptions/domain/delivery.ts';
 import { QUEUES, type QueueName } from '../../shared/wiring/bus-rules.ts';
@@ -60,7 +60,7 @@ export interface EventPathOptions {
 export interface EventPath {
   readonly queues: ReadonlyMap<QueueName, LocalQueue>;
   /** The deliveries queue (the subscription API's redrive sends to it too). */
-  readonly deliveryQueue: LocalQueue<DeliveryJob>;
+  readonly deliveryQueue: LocalQueue<DeliveryQueueMessage>;
   /** Starts reading the table's stream into the publisher. */
   startPublishing(): void;
   /** Resolves when every event committed before the call is published and every queue is idle. */
@@ -73,7 +73,7 @@ export interface EventPath {
 export const createEventPath = (options: EventPathOptions): EventPath => {
   const { telemetry, limitsOf, faultRate } = options;
   const queues = new Map<QueueName, LocalQueue>();
-  const deliveries = (): LocalQueue<DeliveryJob> => queues.get('deliveries')! as LocalQueue<DeliveryJob>;
+  const deliveries = (): LocalQueue<DeliveryQueueMessage> => queues.get('deliveries')! as LocalQueue<DeliveryQueueMessage>;
   // Each consumer is its composition root's handler on local adapters, built at its queue's first message.
   const consumers: Record<QueueName, () => SqsConsumer> = {
     fanOut: () => fanOutHandler({ documentClient: options.documentClient('fanOut'), deliveryQueue: deliveries() }),

@@ -216,7 +216,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     // The stream → publisher → bus path, and the SLA sweep on a timer.
     path.startPublishing();
     const schedule: SlaSchedule = scheduleSlaSweep({
-      handler: slaSweepHandler({ documentClient: localClient('events')() }),
+      handler: slaSweepHandler({ documentClient: localClient('events')(), deliveryQueue: path.deliveryQueue }),
       limits: limitsOf('slaSweep'),
       everyMs: settings.sweepEveryMs,
       asWorker: (work) => counting.inWorker('slaSweep', work),

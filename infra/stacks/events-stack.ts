@@ -310,8 +310,14 @@ export class EventsStack extends Stack {
     });
 
     // ── SLA sweep on a schedule ──────────────────────────────────────────────────
-    const sweep = eventFunction('slaSweep', 'Raises referral.overdue / handoff.overdue once per breach');
+    const sweep = eventFunction(
+      'slaSweep',
+      'Raises referral.overdue / handoff.overdue once per breach; queues releases of held pushes',
+      workerEnvironment,
+    );
     sweep.bindTable(table, 'readWrite');
+    // Queues the release of each window of held pushes (quiet hours, digests) that fell due.
+    allowSendMessages(sweep, deliveries, key);
     // EventBridge invokes the sweep asynchronously: a failed run goes to its own queue
     // (alarmed) instead of being retried, since the next run a minute later redoes it.
     const sweepFailures = deadLetterQueue('slaSweepFailures', 'SLA sweep runs that failed');

@@ -12,13 +12,65 @@ export interface EventBus {
 }
 
 /** One delivery of one event to one webhook or email subscription. */
-export interface DeliveryJob {
+export interface EventDeliveryJob {
+  readonly kind?: 'event';
   readonly subscriptionId: string;
   readonly ownerSub: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly event: PublishedEvent;
 }
+
+/** One event as a digest lists it: ids, codes and organisations, never personal data. */
+export interface DigestEntry {
+  readonly id: string;
+  readonly type: string;
+  readonly at: string;
+  readonly referralId: string;
+  readonly handoffId?: string;
+  /** The organisations it is between (`provide → ecc`), for grouping. */
+  readonly orgs: string;
+  readonly summary: string;
+}
+
+/** One digest message: a window's events (or one part of them), in event order. */
+export interface Digest {
+  /** Deterministic per subscription, window and part (ULID-shaped), so a re-run composes the same digest. */
+  readonly id: string;
+  /** When the window was due (ISO). */
+  readonly sendAt: string;
+  readonly part: number;
+  readonly parts: number;
+  readonly events: readonly DigestEntry[];
+}
+
+/** One delivery of one digest to one webhook or email subscription. */
+export interface DigestDeliveryJob {
+  readonly kind: 'digest';
+  readonly subscriptionId: string;
+  readonly ownerSub: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly digest: Digest;
+}
+
+/** One delivery (an event or a digest): attempted, retried with backoff, dead-lettered, redriven. */
+export type DeliveryJob = EventDeliveryJob | DigestDeliveryJob;
+
+/** Sends the held pushes of one subscription's window that fell due (queued by the sweep). */
+export interface ReleaseJob {
+  readonly kind: 'release';
+  readonly subscriptionId: string;
+  readonly ownerSub: string;
+  /** The window's send time (ISO). */
+  readonly sendAt: string;
+}
+
+/** What the deliveries queue carries: deliveries, and releases of due windows. */
+export type DeliveryQueueMessage = DeliveryJob | ReleaseJob;
+
+/** The id a delivery is recorded, deduplicated and dead-lettered under: its event's, or its digest's. */
+export const deliveryIdOf = (job: DeliveryJob): string => (job.kind === 'digest' ? job.digest.id : job.event.id);
 
 /** A work queue (SQS in AWS). `delaySeconds` ≤ 900. */
 export interface JobQueue<T> {

@@ -9,7 +9,7 @@ import { jobQueueOnFirstUse } from '../platform/aws/on-first-use.ts';
 import { loadEventConfig } from '../platform/config/event-config.ts';
 import { createFanOutHandler } from '../subscriptions/api/fan-out-handler.ts';
 import type { DeliveryJob, JobQueue } from '../core/messaging-ports.ts';
-import { deliveryRepositoryOn } from './events.ts';
+import { deliveryRepositoryOn, holdOptionsFrom } from './events.ts';
 
 /** What the fan-out worker can be given instead of its defaults. */
 export interface FanOutAdapters {
@@ -22,4 +22,5 @@ export const fanOutHandler = (adapters: FanOutAdapters = {}) =>
   createFanOutHandler({
     repository: deliveryRepositoryOn(adapters.documentClient),
     deliveryQueue: adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueue(loadEventConfig())),
+    holdOptions: holdOptionsFrom(),
   });

@@ -11,7 +11,7 @@ import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts
 import { subscriptionKeys, userKeys } from '#shared/platform/dynamodb/keys.ts';
 import { DynamoSubscriptionRepository } from '#shared/subscriptions/data/subscription-repository.ts';
 import { SubscriptionService } from '#shared/subscriptions/domain/subscription-service.ts';
-import type { DeliveryJob, JobQueue } from '#shared/core/messaging-ports.ts';
+import type { EventDeliveryJob, JobQueue } from '#shared/core/messaging-ports.ts';
 import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
 import { probe } from './referral-fixtures.ts';
 import type { TestTable } from './table.ts';
@@ -69,7 +69,7 @@ export const deliveryItem = (
 });
 
 /** A delivery job for one event to one subscription. */
-export const deliveryJob = (subscriptionId: string, ownerSub: string, eventId: string, attempt: number): DeliveryJob => ({
+export const deliveryJob = (subscriptionId: string, ownerSub: string, eventId: string, attempt: number): EventDeliveryJob => ({
   subscriptionId,
   ownerSub,
   attempt,
@@ -86,7 +86,7 @@ export const deliveryJob = (subscriptionId: string, ownerSub: string, eventId: s
 });
 
 /** A dead-letter item as the delivery worker writes it. */
-export const deadLetterItem = (job: DeliveryJob): Record<string, unknown> => ({
+export const deadLetterItem = (job: EventDeliveryJob): Record<string, unknown> => ({
   ...subscriptionKeys.deadLetter(job.subscriptionId, job.event.id),
   entity: 'dead-letter',
   job,
@@ -104,8 +104,8 @@ export const seed = async (client: DocumentClient, tableName: string, items: rea
 };
 
 /** A delivery queue that remembers what was sent. */
-export const capturingQueue = (): JobQueue<DeliveryJob> & { readonly sent: DeliveryJob[] } => {
-  const sent: DeliveryJob[] = [];
+export const capturingQueue = (): JobQueue<EventDeliveryJob> & { readonly sent: EventDeliveryJob[] } => {
+  const sent: EventDeliveryJob[] = [];
   return {
     sent,
     send: async (job) => {

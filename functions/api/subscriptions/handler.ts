@@ -11,6 +11,7 @@ import { handler as deleteSubscription } from './delete-subscription.ts';
 import { handler as disableSubscription } from './disable-subscription.ts';
 import { handler as listAlerts } from './list-alerts.ts';
 import { handler as listDeliveries } from './list-deliveries.ts';
+import { handler as listPending } from './list-pending.ts';
 import { handler as listSubscriptions } from './list-subscriptions.ts';
 import { createHandler as redriveSubscription } from './redrive-subscription.ts';
 import { handler as renewSubscription } from './renew-subscription.ts';
@@ -22,6 +23,7 @@ export const createHandler = (wiring: SubscriptionWiring) =>
     listSubscriptions,
     deleteSubscription,
     listDeliveries,
+    listPending,
     redriveSubscription: redriveSubscription(wiring),
     renewSubscription,
     disableSubscription,

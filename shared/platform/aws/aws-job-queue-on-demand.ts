@@ -6,8 +6,8 @@
  * The fan-out queues on nearly every invocation and imports aws-job-queue.ts directly.
  */
 import type { AwsAdapterMaker } from './on-first-use.ts';
-import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
+import type { DeliveryQueueMessage, JobQueue } from '../../core/messaging-ports.ts';
 
 /** The SQS queue of delivery jobs at `JOINTLY_DELIVERY_QUEUE_URL`, its module loaded on the first send. */
-export const awsDeliveryQueueOnDemand: AwsAdapterMaker<JobQueue<DeliveryJob>> = async (config) =>
+export const awsDeliveryQueueOnDemand: AwsAdapterMaker<JobQueue<DeliveryQueueMessage>> = async (config) =>
   (await import('./aws-job-queue.ts')).awsDeliveryQueue(config);

@@ -9,7 +9,7 @@
 import { type AwsJsonClient, awsJsonClient } from './aws-json-client.ts';
 import { requiredSetting, type AwsAdapterMaker } from './on-first-use.ts';
 import { EVENT_ENV } from '../config/environment.ts';
-import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
+import type { DeliveryQueueMessage, JobQueue } from '../../core/messaging-ports.ts';
 
 /** SQS's longest message delay. */
 export const SQS_MAX_DELAY_SECONDS = 900;
@@ -45,5 +45,7 @@ export class SqsJobQueue<T> implements JobQueue<T> {
 }
 
 /** The SQS queue of delivery jobs at `JOINTLY_DELIVERY_QUEUE_URL`. */
-export const awsDeliveryQueue: AwsAdapterMaker<JobQueue<DeliveryJob>> = (config) =>
-  new SqsJobQueue<DeliveryJob>({ queueUrl: requiredSetting(config.deliveryQueueUrl, EVENT_ENV.deliveryQueueUrl, 'queue deliveries') });
+export const awsDeliveryQueue: AwsAdapterMaker<JobQueue<DeliveryQueueMessage>> = (config) =>
+  new SqsJobQueue<DeliveryQueueMessage>({
+    queueUrl: requiredSetting(config.deliveryQueueUrl, EVENT_ENV.deliveryQueueUrl, 'queue deliveries'),
+  });

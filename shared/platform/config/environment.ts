@@ -63,6 +63,15 @@ export const DELIVERY_ENV = {
   backoffBaseMs: 'JOINTLY_DELIVERY_BACKOFF_BASE_MS',
 } as const;
 
+/** What only the fan-out worker reads (shared/wiring/events.ts). */
+export const HOLD_ENV = {
+  /**
+   * For testers: no quiet-hours or digest window lasts longer than this many seconds
+   * (shared/subscriptions/domain/push-timing.ts). Unset in every deployed stage.
+   */
+  windowSeconds: 'JOINTLY_PUSH_WINDOW_SECONDS',
+} as const;
+
 /** Powertools' own variables that Jointly sets or reads too. */
 export const POWERTOOLS_ENV = {
   /** The `service` of every log line and metric. */

@@ -145,6 +145,30 @@ export const subscriptionKeys = {
     sk: `DEADLETTER#${eventId}`,
   }),
   deadLetterPrefix: 'DEADLETTER#',
+  /**
+   * A window of held pushes (quiet hours or a digest) sent at `sendAtIso`: how many it holds,
+   * whether its release has begun (`sealedAt`), and its entry in the due-time index
+   * ({@link pushDueKeys}) until it has been sent.
+   */
+  window: (subscriptionId: string, sendAtIso: string) => ({ pk: `SUBSCRIPTION#${subscriptionId}`, sk: `WINDOW#${sendAtIso}` }),
+  windowPrefix: 'WINDOW#',
+  /** A held push, in its window in event order (`begins_with(sk, "HELD#<sendAt>#")`); all of them: `HELD#`. */
+  held: (subscriptionId: string, sendAtIso: string, eventAtIso: string, eventId: string) => ({
+    pk: `SUBSCRIPTION#${subscriptionId}`,
+    sk: `HELD#${sendAtIso}#${eventAtIso}#${eventId}`,
+  }),
+  heldPrefix: 'HELD#',
+  heldInWindowPrefix: (sendAtIso: string) => `HELD#${sendAtIso}#`,
+};
+
+/**
+ * Due windows of held pushes, on the sparse `sla-due` index under partitions of their own
+ * (`PUSH#<shard>`: the SLA sweep's `SLA#<shard>` Queries never read them). The sweep
+ * Queries every shard with `slaSk <= now`; a window leaves the index when it is deleted.
+ */
+export const pushDueKeys = {
+  partition: (shard: number) => `PUSH#${shard}`,
+  sortKey: (sendAtIso: string, subscriptionId: string) => `${sendAtIso}#window#${subscriptionId}`,
 };
 
 export const fanOutKeys = {

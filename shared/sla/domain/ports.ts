@@ -17,3 +17,11 @@ export interface SlaSweepResult {
 export interface SlaSweeper {
   sweep(now: Date, options: { readonly shouldContinue: () => boolean }): Promise<SlaSweepResult>;
 }
+
+/**
+ * Other work the same schedule finds due: the release of held pushes' windows (quiet hours
+ * and digests), queued by the subscriptions slice's window sweep.
+ */
+export interface DueReleases {
+  queueDue(now: Date, options: { readonly shouldContinue: () => boolean }): Promise<{ readonly due: number; readonly queued: number }>;
+}

@@ -7,7 +7,9 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { AttemptInProgressError, deliver, DeliveryJobSchema, type DeliverDeps } from '../domain/delivery.ts';
+import { AttemptInProgressError, deliver, DeliveryQueueMessageSchema, type DeliverDeps } from '../domain/delivery.ts';
+import { deliveryIdOf, type DeliveryQueueMessage } from '../../core/messaging-ports.ts';
+import { releaseWindow, ReleasePausedError, type ReleaseDeps } from '../domain/release.ts';
 import { logger } from '../../platform/http/logger.ts';
 
 /** A queue message that is not a delivery job (named by field paths, never values). */
@@ -15,33 +17,43 @@ class MalformedJobError extends Error {
   override readonly name = 'MalformedJobError';
 }
 
-const parseJob = (body: string) => {
+const parseJob = (body: string): DeliveryQueueMessage => {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     throw new MalformedJobError('Message body is not JSON.');
   }
-  const result = DeliveryJobSchema.safeParse(json);
+  const result = DeliveryQueueMessageSchema.safeParse(json);
   if (!result.success) {
     throw new MalformedJobError(
       `Message is not a delivery job (${[...new Set(result.error.issues.map((i) => i.path.join('.') || '(root)'))].join(', ')}).`,
     );
   }
-  return result.data;
+  return result.data as DeliveryQueueMessage;
 };
 
-const handleRecord = async (record: SQSRecord, deps: DeliverDeps): Promise<void> => {
+const handleRecord = async (record: SQSRecord, deps: ReleaseDeps): Promise<void> => {
   let ids: Record<string, unknown> = { messageId: record.messageId };
   try {
     const job = parseJob(record.body);
-    ids = { ...ids, eventId: job.event.id, subscriptionId: job.subscriptionId, attempt: job.attempt };
+    if (job.kind === 'release') {
+      ids = { ...ids, subscriptionId: job.subscriptionId, sendAt: job.sendAt };
+      logger.info('Window released', { ...ids, ...(await releaseWindow(job, deps)) });
+      return;
+    }
+    ids = {
+      ...ids,
+      [job.kind === 'digest' ? 'digestId' : 'eventId']: deliveryIdOf(job),
+      subscriptionId: job.subscriptionId,
+      attempt: job.attempt,
+    };
     const result = await deliver(job, deps);
     // Ids, outcome, status code and a short reason: never bodies, secrets, URLs or personal data.
     const level = result.status === 'delivered' || result.status === 'duplicate' || result.status === 'dropped' ? 'info' : 'warn';
     logger[level]('Delivery attempt', { ...ids, ...result });
   } catch (error) {
-    const ours = error instanceof MalformedJobError || error instanceof AttemptInProgressError;
+    const ours = error instanceof MalformedJobError || error instanceof AttemptInProgressError || error instanceof ReleasePausedError;
     logger.warn('Delivery job failed; message will be retried', {
       ...ids,
       error: (error as Error)?.name ?? 'Error',
@@ -53,10 +65,17 @@ const handleRecord = async (record: SQSRecord, deps: DeliverDeps): Promise<void>
 
 /** The SQS batch handler (ReportBatchItemFailures) on `deps`. Jobs of one batch are attempted in parallel. */
 export const createDeliverHandler =
-  (deps: DeliverDeps) =>
+  (deps: DeliverDeps & Pick<ReleaseDeps, 'repository'>) =>
   async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     // A processor per invocation: it holds the batch's state, and the local runtime may run invocations concurrently.
-    processPartialResponse(event, (record: SQSRecord) => handleRecord(record, deps), new BatchProcessor(EventType.SQS), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    processPartialResponse(
+      event,
+      (record: SQSRecord) =>
+        handleRecord(record, {
+          ...deps,
+          // A release stops before the timeout rather than be cut off mid-send (its retry resumes).
+          ...(context?.getRemainingTimeInMillis ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
+        }),
+      new BatchProcessor(EventType.SQS),
+      { context, throwOnFullBatchFailure: false },
+    );

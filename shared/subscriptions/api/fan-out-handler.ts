@@ -13,7 +13,7 @@ import { fanOut, FanOutIncompleteError, type FanOutDeps } from '../domain/fan-ou
 import { logger } from '../../platform/http/logger.ts';
 
 /** What the fan-out worker needs: its repository and the delivery queue. */
-export type FanOutHandlerDeps = Pick<FanOutDeps, 'repository' | 'deliveryQueue'>;
+export type FanOutHandlerDeps = Pick<FanOutDeps, 'repository' | 'deliveryQueue' | 'holdOptions'>;
 
 const handleRecord = async (record: SQSRecord, deps: FanOutHandlerDeps, context?: Context): Promise<void> => {
   let eventId: string | undefined;
@@ -23,6 +23,7 @@ const handleRecord = async (record: SQSRecord, deps: FanOutHandlerDeps, context?
     const result = await fanOut(event, {
       repository: deps.repository,
       deliveryQueue: deps.deliveryQueue,
+      ...(deps.holdOptions ? { holdOptions: deps.holdOptions } : {}),
       // Stop before the timeout rather than be cut off mid-page (a retry resumes from the recorded progress).
       ...(context?.getRemainingTimeInMillis ? { remainingTimeMs: () => context.getRemainingTimeInMillis() } : {}),
     });

@@ -15,20 +15,35 @@ import {
   UpdateCommand,
   type DocumentClient,
 } from '../../platform/dynamodb/document-client.ts';
-import type { DeliveryJob } from '../../core/messaging-ports.ts';
+import { deliveryIdOf, type DeliveryJob } from '../../core/messaging-ports.ts';
+import type { PublishedEvent } from '../../core/event-envelope.ts';
 import type { Subscription } from '../domain/subscription.ts';
-import type { AttemptGate, ClaimResult, DeliveryRepository, NewAlert, RecordedAttempt } from '../domain/ports.ts';
-import { fanOutKeys, subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
-import { writeIfConditionHolds } from '../../platform/dynamodb/table-access.ts';
+import type {
+  AttemptGate,
+  ClaimResult,
+  DeliveryRepository,
+  DueWindow,
+  HeldPush,
+  HoldResult,
+  NewAlert,
+  PushWindow,
+  RecordedAttempt,
+} from '../domain/ports.ts';
+import type { Hold } from '../domain/push-timing.ts';
+import { fanOutKeys, pushDueKeys, SLA_SHARDS, slaKeys, subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
+import { batchWriteAll, cancellationCodes, writeIfConditionHolds } from '../../platform/dynamodb/table-access.ts';
+import { INDEX } from '../../platform/dynamodb/table-definition.ts';
+import { heldFromItem, heldItemOf, windowFromItem } from './subscription-items.ts';
 import { subscriptionFromStored } from './subscription-items.ts';
 
 /**
  * Where one event's delivery to one subscription stands:
- * `queued` (claimed by the fan-out; `jobQueuedAt` once the job is on the queue),
+ * `queued` (claimed by the fan-out; `jobQueuedAt` once the job is on the queue), `held`
+ * (in a quiet-hours or digest window: a release makes its first attempt, a digest carries it),
  * `sending` (an attempt is under way), `retrying` (the next attempt is queued),
  * `delivered`, `dead-lettered`.
  */
-export type DeliveryStatus = 'queued' | 'sending' | 'retrying' | 'delivered' | 'dead-lettered';
+export type DeliveryStatus = 'queued' | 'held' | 'sending' | 'retrying' | 'delivered' | 'dead-lettered';
 
 /** Delivery-state markers outlive any redelivery (SQS keeps messages ≤ 14 days), then expire. */
 const STATE_TTL_SECONDS = 30 * 24 * 3600;
@@ -264,6 +279,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           subscriptionId: attempt.subscriptionId,
           eventId: attempt.eventId,
           attempt: attempt.attempt,
+          ...(attempt.digestId !== undefined ? { digestId: attempt.digestId, eventCount: attempt.eventCount } : {}),
           at: attempt.at,
           outcome: attempt.outcome,
           ...(attempt.httpStatus !== undefined ? { httpStatus: attempt.httpStatus } : {}),
@@ -291,6 +307,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
 
   async deadLetter(job: DeliveryJob, lastError: string, now: Date): Promise<void> {
     const at = now.toISOString();
+    const deliveryId = deliveryIdOf(job);
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -298,10 +315,10 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
             Put: {
               TableName: this.tableName,
               Item: {
-                ...subscriptionKeys.deadLetter(job.subscriptionId, job.event.id),
+                ...subscriptionKeys.deadLetter(job.subscriptionId, deliveryId),
                 entity: 'dead-letter',
                 subscriptionId: job.subscriptionId,
-                eventId: job.event.id,
+                eventId: deliveryId,
                 job,
                 deadLetteredAt: at,
                 lastError,
@@ -311,7 +328,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
           {
             Update: {
               TableName: this.tableName,
-              Key: subscriptionKeys.deliveryState(job.subscriptionId, job.event.id),
+              Key: subscriptionKeys.deliveryState(job.subscriptionId, deliveryId),
               UpdateExpression:
                 'SET #status = :status, updatedAt = :at, entity = :entity, eventId = :eventId, subscriptionId = :subscriptionId',
               ExpressionAttributeNames: { '#status': 'status' },
@@ -319,13 +336,201 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
                 ':status': 'dead-lettered',
                 ':at': at,
                 ':entity': 'delivery-state',
-                ':eventId': job.event.id,
+                ':eventId': deliveryId,
                 ':subscriptionId': job.subscriptionId,
               },
             },
           },
         ],
       }),
+    );
+  }
+
+  async hold(subscription: Subscription, event: PublishedEvent, hold: Hold, now: Date): Promise<HoldResult> {
+    const sendAt = hold.sendAt.toISOString();
+    const window = subscriptionKeys.window(subscription.id, sendAt);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...subscriptionKeys.deliveryState(subscription.id, event.id),
+                  entity: 'delivery-state',
+                  status: 'held' satisfies DeliveryStatus,
+                  eventId: event.id,
+                  subscriptionId: subscription.id,
+                  window: sendAt,
+                  claimedAt: now.toISOString(),
+                  expiresAt: epochSeconds(now) + STATE_TTL_SECONDS,
+                },
+                // As a claim: new, or an unsent claim whose holder died (see claimDelivery).
+                ConditionExpression:
+                  'attribute_not_exists(pk) OR (#status = :queued AND attribute_not_exists(jobQueuedAt) AND claimUntil < :now)',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':queued': 'queued', ':now': now.getTime() },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: window,
+                UpdateExpression:
+                  'SET entity = :entity, subscriptionId = :id, ownerSub = :owner, sendAt = :sendAt, reason = :reason, slaPk = :slaPk, slaSk = :slaSk, expiresAt = :expiresAt ADD heldCount :one',
+                // A sealed window is being sent: nothing more joins it.
+                ConditionExpression: 'attribute_not_exists(sealedAt)',
+                ExpressionAttributeValues: {
+                  ':entity': 'push-window',
+                  ':id': subscription.id,
+                  ':owner': subscription.ownerSub,
+                  ':sendAt': sendAt,
+                  ':reason': hold.reason,
+                  ':slaPk': pushDueKeys.partition(slaKeys.shardOf(subscription.id)),
+                  ':slaSk': pushDueKeys.sortKey(sendAt, subscription.id),
+                  ':expiresAt': epochSeconds(hold.sendAt) + STATE_TTL_SECONDS,
+                  ':one': 1,
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: heldItemOf(subscription.id, { event, reason: hold.reason, sendAt, heldAt: now.toISOString() }),
+              },
+            },
+          ],
+        }),
+      );
+      return 'held';
+    } catch (error) {
+      const [state, windowCode] = cancellationCodes(error);
+      if (state === 'ConditionalCheckFailed') {
+        const current = await this.getState(subscription.id, event.id);
+        return current?.status === 'queued' && current.jobQueuedAt === undefined ? 'in-progress' : 'done';
+      }
+      if (windowCode === 'ConditionalCheckFailed') return 'sealed';
+      throw error;
+    }
+  }
+
+  async latestWindow(subscriptionId: string): Promise<PushWindow | undefined> {
+    const { pk } = subscriptionKeys.window(subscriptionId, '');
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': subscriptionKeys.windowPrefix },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return Items[0] ? windowFromItem(Items[0]) : undefined;
+  }
+
+  async dueWindows(now: Date): Promise<DueWindow[]> {
+    const nowIso = now.toISOString();
+    const perShard = await Promise.all(
+      Array.from({ length: SLA_SHARDS }, async (_, shard) => {
+        const found: DueWindow[] = [];
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: INDEX.slaDue,
+              KeyConditionExpression: 'slaPk = :pk AND slaSk <= :now',
+              ExpressionAttributeValues: { ':pk': pushDueKeys.partition(shard), ':now': nowIso },
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          for (const item of page.Items ?? []) {
+            const [sendAt, kind, subscriptionId] = String(item.slaSk ?? '').split('#');
+            if (kind === 'window' && sendAt && subscriptionId) found.push({ subscriptionId, sendAt });
+          }
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+        return found;
+      }),
+    );
+    return perShard.flat().sort((a, b) => a.sendAt.localeCompare(b.sendAt));
+  }
+
+  async claimWindow(window: DueWindow, now: Date, leaseMs: number): Promise<PushWindow | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKeys.window(window.subscriptionId, window.sendAt),
+          UpdateExpression: 'SET releaseClaimUntil = :until',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(releaseClaimUntil) OR releaseClaimUntil < :now)',
+          ExpressionAttributeValues: { ':until': now.getTime() + leaseMs, ':now': now.getTime() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? windowFromItem(Attributes) : undefined;
+    } catch (error) {
+      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async sealWindow(window: DueWindow, now: Date): Promise<PushWindow | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: subscriptionKeys.window(window.subscriptionId, window.sendAt),
+          // The first seal's time stays (a resumed release finds it sealed already).
+          UpdateExpression: 'SET sealedAt = if_not_exists(sealedAt, :now)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? windowFromItem(Attributes) : undefined;
+    } catch (error) {
+      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
+  async heldPage(
+    window: DueWindow,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ items: (HeldPush & { readonly key: string })[]; last?: string | undefined }> {
+    const { pk } = subscriptionKeys.window(window.subscriptionId, window.sendAt);
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': subscriptionKeys.heldInWindowPrefix(window.sendAt) },
+        Limit: limit,
+        ConsistentRead: true,
+        ...(after ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+      }),
+    );
+    return {
+      items: Items.map((item) => ({ ...heldFromItem(item), key: String(item.sk) })),
+      last: LastEvaluatedKey ? String(LastEvaluatedKey.sk) : undefined,
+    };
+  }
+
+  async removeHeld(window: DueWindow, keys: readonly string[]): Promise<void> {
+    const { pk } = subscriptionKeys.window(window.subscriptionId, window.sendAt);
+    await batchWriteAll(
+      { client: this.client, tableName: this.tableName },
+      keys.map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })),
+      'Sent held pushes could not all be forgotten; the release will be retried.',
+    );
+  }
+
+  async closeWindow(window: DueWindow): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: subscriptionKeys.window(window.subscriptionId, window.sendAt) }),
     );
   }
 

@@ -9,8 +9,8 @@ import type { Page } from '../../core/pagination.ts';
 import { subscriptionKeys, userKeys } from '../../platform/dynamodb/keys.ts';
 import { batchWriteAll, isConditionFailure, type TableAccess } from '../../platform/dynamodb/table-access.ts';
 import { INDEX } from '../../platform/dynamodb/table-definition.ts';
-import type { Alert, DeadLetter, DeliveryAttempt } from '../domain/ports.ts';
-import { alertFromItem, deliveryFromItem } from './subscription-items.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, HeldPush } from '../domain/ports.ts';
+import { alertFromItem, deliveryFromItem, heldFromItem } from './subscription-items.ts';
 
 /** A page asked for. */
 type PageRequest = { limit: number; after?: string | undefined };
@@ -66,6 +66,13 @@ export const readDeliveries = async (table: TableAccess, subscriptionId: string,
   const { pk } = subscriptionKeys.deadLetter(subscriptionId, '');
   const result = await pageOf(table, pk, subscriptionKeys.deliveryPrefix, { ...page, descending: true });
   return { items: result.items.map(deliveryFromItem), after: result.after };
+};
+
+/** A subscription's held pushes, soonest window first and in event order within one. */
+export const readPending = async (table: TableAccess, subscriptionId: string, page: PageRequest): Promise<Page<HeldPush>> => {
+  const { pk } = subscriptionKeys.window(subscriptionId, '');
+  const result = await pageOf(table, pk, subscriptionKeys.heldPrefix, { ...page, descending: false });
+  return { items: result.items.map(heldFromItem), after: result.after };
 };
 
 /** Up to `limit` of a subscription's dead letters. */

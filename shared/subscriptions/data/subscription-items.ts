@@ -5,7 +5,7 @@
  */
 import { pickAttributes } from '../../platform/dynamodb/table-access.ts';
 import { subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
-import type { Alert, DeliveryAttempt } from '../domain/ports.ts';
+import type { Alert, DeliveryAttempt, HeldPush, PushWindow } from '../domain/ports.ts';
 import { expiryFrom, matchPartitionsOf, retainUntilEpochSeconds, type Subscription } from '../domain/subscription.ts';
 
 /** Stored fields of a subscription besides its expiry (kept as `validUntil` on the owner's item). */
@@ -20,9 +20,14 @@ const SUBSCRIPTION_FIELDS = [
   'status',
   'disabledBy',
   'disabledAt',
+  'quietHours',
+  'delivery',
+  'critical',
 ] as const;
 
-const DELIVERY_FIELDS = ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const;
+const DELIVERY_FIELDS = ['eventId', 'digestId', 'eventCount', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const;
+const WINDOW_FIELDS = ['subscriptionId', 'ownerSub', 'sendAt', 'reason', 'heldCount', 'sealedAt'] as const;
+const HELD_FIELDS = ['event', 'reason', 'sendAt', 'heldAt'] as const;
 const ALERT_FIELDS = ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const;
 
 /**
@@ -76,3 +81,20 @@ export const alertFromItem = (item: Record<string, unknown>): Alert => pickAttri
 
 /** The attempt held by a stored delivery item. */
 export const deliveryFromItem = (item: Record<string, unknown>): DeliveryAttempt => pickAttributes<DeliveryAttempt>(item, DELIVERY_FIELDS);
+
+/** A held push's item: in its window, in event order. Kept (TTL) a while past its window in case a release stalls. */
+export const heldItemOf = (subscriptionId: string, held: HeldPush): Record<string, unknown> => ({
+  ...subscriptionKeys.held(subscriptionId, held.sendAt, held.event.at, held.event.id),
+  entity: 'held-push',
+  ...held,
+  expiresAt: Math.floor(Date.parse(held.sendAt) / 1000) + HELD_RETENTION_SECONDS,
+});
+
+/** Held pushes and windows outlive a stalled release by this long before the table's TTL removes them. */
+const HELD_RETENTION_SECONDS = 30 * 24 * 3600;
+
+/** The held push a stored item holds. */
+export const heldFromItem = (item: Record<string, unknown>): HeldPush => pickAttributes<HeldPush>(item, HELD_FIELDS);
+
+/** The window a stored window item holds. */
+export const windowFromItem = (item: Record<string, unknown>): PushWindow => pickAttributes<PushWindow>(item, WINDOW_FIELDS);

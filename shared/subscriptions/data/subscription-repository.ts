@@ -17,13 +17,14 @@ import { ConflictError } from '../../core/errors.ts';
 import type { Page } from '../../core/pagination.ts';
 import { cancellationCodes, isConditionFailure, type TableAccess } from '../../platform/dynamodb/table-access.ts';
 import { subscriptionKeys, userKeys } from '../../platform/dynamodb/keys.ts';
-import type { Alert, DeadLetter, DeliveryAttempt, DisabledBy, SubscriptionRepository } from '../domain/ports.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, DisabledBy, HeldPush, SubscriptionRepository } from '../domain/ports.ts';
 import { isExpired, matchPartitionsOf, retainUntilEpochSeconds, type Subscription } from '../domain/subscription.ts';
 import {
   ackAlert,
   newestFirstOnInboxIndex,
   pageOf,
   readAlerts,
+  readPending,
   readDeadLetters,
   readDeliveries,
   removeDeadLetters,
@@ -320,5 +321,9 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
 
   ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined> {
     return ackAlert(this.table, sub, eventId, subscriptionId, at);
+  }
+
+  pending(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<HeldPush>> {
+    return readPending(this.table, subscriptionId, page);
   }
 }

@@ -7,7 +7,8 @@
 import * as z from '../../core/zod.ts';
 import { summaryOf, type Subscription } from './subscription.ts';
 import { PublishedEventSchema } from '../../core/event-envelope.ts';
-import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../../core/messaging-ports.ts';
+import { deliveryIdOf, type DeliveryJob, type JobQueue, type Mailer, type SecretSealer } from '../../core/messaging-ports.ts';
+import { digestEmail, digestWebhookBody } from './digest.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature.ts';
 import { backportIdOnlyNotification } from '../../fhir/domain/subscription-notification.ts';
 import type { DeliveryOutcome, DeliveryRepository, WebhookRequest, WebhookTransport } from './ports.ts';
@@ -40,13 +41,39 @@ export const ATTEMPT_LEASE_MS = 30_000;
 export const backoffDelaySeconds = (failedAttempt: number, baseMs: number = DEFAULT_BACKOFF_BASE_MS): number =>
   Math.min(MAX_DELAY_SECONDS, Math.ceil((baseMs * 2 ** (failedAttempt - 1)) / 1000));
 
-/** A delivery job as it arrives on the queue. */
-export const DeliveryJobSchema = z.object({
+const jobFields = {
   subscriptionId: z.string().check(z.minLength(1)),
   ownerSub: z.string().check(z.minLength(1)),
-  attempt: z.number().check(z.int(), z.gte(1), z.lte(MAX_ATTEMPTS)),
-  event: PublishedEventSchema,
+};
+const attemptField = { attempt: z.number().check(z.int(), z.gte(1), z.lte(MAX_ATTEMPTS)) };
+
+const DigestEntrySchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  at: z.string(),
+  referralId: z.string(),
+  handoffId: z.optional(z.string()),
+  orgs: z.string(),
+  summary: z.string(),
 });
+
+/** A message of the deliveries queue as it arrives: an event's or a digest's delivery, or a window's release. */
+export const DeliveryQueueMessageSchema = z.union([
+  z.object({ ...jobFields, ...attemptField, kind: z.optional(z.literal('event')), event: PublishedEventSchema }),
+  z.object({
+    ...jobFields,
+    ...attemptField,
+    kind: z.literal('digest'),
+    digest: z.object({
+      id: z.string().check(z.minLength(1)),
+      sendAt: z.string(),
+      part: z.number().check(z.int(), z.gte(1)),
+      parts: z.number().check(z.int(), z.gte(1)),
+      events: z.array(DigestEntrySchema).check(z.minLength(1)),
+    }),
+  }),
+  z.object({ ...jobFields, kind: z.literal('release'), sendAt: z.iso.datetime() }),
+]);
 
 /** Attempt `n` of this delivery is being made by another invocation; the message is retried. */
 export class AttemptInProgressError extends Error {
@@ -145,14 +172,20 @@ const postWebhook = async (
   } catch {
     return failure(DELIVERY_ERRORS.secret);
   }
-  // Our event JSON, or the FHIR Backport notification of it: signed, retried and recorded alike.
-  const fhir = channel.payload === 'fhir-r4-backport-id-only';
-  const body = JSON.stringify(fhir ? backportIdOnlyNotification(job.subscriptionId, job.event) : job.event);
+  // Our event JSON, the FHIR Backport notification of it, or a digest: signed, retried and recorded alike.
+  const fhir = channel.payload === 'fhir-r4-backport-id-only' && job.kind !== 'digest';
+  const body = JSON.stringify(
+    job.kind === 'digest'
+      ? digestWebhookBody(job.subscriptionId, job.digest)
+      : fhir
+        ? backportIdOnlyNotification(job.subscriptionId, job.event)
+        : job.event,
+  );
   const request: WebhookRequest = {
     headers: {
       'Content-Type': fhir ? 'application/fhir+json' : 'application/json',
       [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(now.getTime() / 1000)),
-      [EVENT_ID_HEADER]: job.event.id,
+      [EVENT_ID_HEADER]: deliveryIdOf(job),
     },
     body,
     signal: AbortSignal.timeout(deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS),
@@ -172,15 +205,18 @@ const sendEmail = async (
   job: DeliveryJob,
   deps: DeliverDeps,
 ): Promise<AttemptResult> => {
-  const summary = summaryOf(job.event);
-  const link = `${deps.appBaseUrl.replace(/\/+$/, '')}/referrals/${encodeURIComponent(job.event.referralId)}`;
-  try {
-    await deps.mailer.send({
-      to: channel.address,
+  let message: { subject: string; text: string };
+  if (job.kind === 'digest') message = digestEmail(job.digest, deps.appBaseUrl);
+  else {
+    const summary = summaryOf(job.event);
+    const link = `${deps.appBaseUrl.replace(/\/+$/, '')}/referrals/${encodeURIComponent(job.event.referralId)}`;
+    message = {
       subject: summary,
       text: `${summary}\n\nOpen it in Jointly: ${link}\n\nYou receive this because you subscribed to Jointly alerts.\n`,
-      eventId: job.event.id,
-    });
+    };
+  }
+  try {
+    await deps.mailer.send({ to: channel.address, ...message, eventId: deliveryIdOf(job) });
     return { ok: true };
   } catch (error) {
     return failure(`mail not sent (${(error as Error)?.name ?? 'Error'})`);
@@ -201,7 +237,8 @@ export const deliver = async (job: DeliveryJob, deps: DeliverDeps): Promise<Deli
   if (channel.type === 'inbox') return { status: 'dropped', reason: 'not-deliverable' };
 
   const started = clock();
-  const gate = await deps.repository.beginAttempt(job.subscriptionId, job.event.id, job.attempt, started, ATTEMPT_LEASE_MS);
+  const deliveryId = deliveryIdOf(job);
+  const gate = await deps.repository.beginAttempt(job.subscriptionId, deliveryId, job.attempt, started, ATTEMPT_LEASE_MS);
   if (gate === 'duplicate') return { status: 'duplicate' };
   if (gate === 'busy') throw new AttemptInProgressError(`Attempt ${job.attempt} is under way elsewhere.`);
 
@@ -213,7 +250,8 @@ export const deliver = async (job: DeliveryJob, deps: DeliverDeps): Promise<Deli
   // Recorded first, so an attempt that was made is in the history even if what follows fails.
   await deps.repository.recordAttempt({
     subscriptionId: job.subscriptionId,
-    eventId: job.event.id,
+    eventId: deliveryId,
+    ...(job.kind === 'digest' ? { digestId: deliveryId, eventCount: job.digest.events.length } : {}),
     attempt: job.attempt,
     at: started.toISOString(),
     outcome,
@@ -227,12 +265,12 @@ export const deliver = async (job: DeliveryJob, deps: DeliverDeps): Promise<Deli
   };
 
   if (outcome === 'delivered') {
-    await deps.repository.setStatus(job.subscriptionId, job.event.id, job.attempt, 'delivered', clock());
+    await deps.repository.setStatus(job.subscriptionId, deliveryId, job.attempt, 'delivered', clock());
     return { status: 'delivered', ...detail };
   }
   if (outcome === 'failed') {
     await deps.deliveryQueue.send({ ...job, attempt: job.attempt + 1 }, backoffDelaySeconds(job.attempt, deps.backoffBaseMs));
-    await deps.repository.setStatus(job.subscriptionId, job.event.id, job.attempt, 'retrying', clock());
+    await deps.repository.setStatus(job.subscriptionId, deliveryId, job.attempt, 'retrying', clock());
     return { status: 'retry-queued', ...detail };
   }
   await deps.repository.deadLetter(job, result.error ?? 'failed', clock());

@@ -8,6 +8,7 @@
  * Expired and disabled subscriptions hear nothing (checked here, at fan-out time).
  */
 import type { DeliveryRepository } from './ports.ts';
+import { holdAfterSealed, holdOf, isCritical, type Hold, type HoldOptions } from './push-timing.ts';
 import { isLive, matchesSubscription, matchPartitionsOf, summaryOf, type Subscription } from './subscription.ts';
 import { orgsOf, type PublishedEvent } from '../../core/event-envelope.ts';
 import type { DeliveryJob, JobQueue } from '../../core/messaging-ports.ts';
@@ -27,6 +28,9 @@ export class FanOutPausedError extends FanOutIncompleteError {
   override readonly name: string = 'FanOutPausedError';
 }
 
+/** Windows a hold tries (each later than a sealed one) before the message is retried. */
+const MAX_HOLD_TRIES = 5;
+
 /** Match entries read (and served) per page. */
 export const FAN_OUT_PAGE_SIZE = 25;
 
@@ -43,7 +47,15 @@ export const FAN_OUT_TIME_RESERVE_MS = 3_000;
 export interface FanOutDeps {
   readonly repository: Pick<
     DeliveryRepository,
-    'matchPage' | 'fanOutProgress' | 'saveFanOutProgress' | 'putAlertOnce' | 'claimDelivery' | 'markJobQueued' | 'releaseClaim'
+    | 'matchPage'
+    | 'fanOutProgress'
+    | 'saveFanOutProgress'
+    | 'putAlertOnce'
+    | 'claimDelivery'
+    | 'markJobQueued'
+    | 'releaseClaim'
+    | 'hold'
+    | 'latestWindow'
   >;
   readonly deliveryQueue: JobQueue<DeliveryJob>;
   readonly now?: () => Date;
@@ -51,6 +63,8 @@ export interface FanOutDeps {
   readonly remainingTimeMs?: () => number;
   readonly pageSize?: number;
   readonly concurrency?: number;
+  /** How holds are timed (a tester's shortened windows). */
+  readonly holdOptions?: HoldOptions;
 }
 
 /** What one fan-out did (counts, for logs and tests). */
@@ -59,6 +73,8 @@ export interface FanOutResult {
   readonly matched: number;
   readonly alerted: number;
   readonly jobsQueued: number;
+  /** Pushes held for quiet hours or a digest. */
+  readonly held: number;
   /** Pages of match entries read by this invocation. */
   readonly pages: number;
   /** Whether this invocation resumed an earlier one's recorded progress. */
@@ -118,7 +134,36 @@ export const fanOut = async (event: PublishedEvent, deps: FanOutDeps): Promise<F
   let matched = 0;
   let alerted = 0;
   let jobsQueued = 0;
+  let held = 0;
   let pages = 0;
+  const holdOptions = deps.holdOptions ?? {};
+
+  /**
+   * The hold of a push, if any. Outside quiet hours a push still joins the last quiet-hours
+   * window while that is unsent, so the night's events reach the receiver before later ones.
+   */
+  const holdFor = async (subscription: Subscription, at: Date): Promise<Hold | undefined> => {
+    const hold = holdOf(subscription, event, at, holdOptions);
+    if (hold || !subscription.quietHours || subscription.delivery || subscription.channel.type === 'inbox') return hold;
+    if (isCritical(subscription, event)) return undefined;
+    const latest = await deps.repository.latestWindow(subscription.id);
+    if (latest?.reason !== 'quiet-hours') return undefined;
+    const pending: Hold = { reason: 'quiet-hours', sendAt: new Date(latest.sendAt) };
+    return latest.sealedAt ? holdAfterSealed(subscription, event, pending, holdOptions) : pending;
+  };
+
+  /** Holds the push in its window, moving on to a later window while the one chosen is already being sent. */
+  const holdPush = async (subscription: Subscription, first: Hold): Promise<void> => {
+    let hold = first;
+    for (let tries = 0; tries < MAX_HOLD_TRIES; tries++) {
+      const outcome = await deps.repository.hold(subscription, event, hold, now());
+      if (outcome === 'held') held += 1;
+      if (outcome === 'held' || outcome === 'done') return;
+      if (outcome === 'in-progress') throw new FanOutIncompleteError('Another fan-out is queueing this delivery.');
+      hold = holdAfterSealed(subscription, event, hold, holdOptions);
+    }
+    throw new FanOutIncompleteError('Every window tried was already being sent; will retry.');
+  };
 
   const serve = async (subscription: Subscription): Promise<void> => {
     if (subscription.channel.type === 'inbox') {
@@ -132,6 +177,8 @@ export const fanOut = async (event: PublishedEvent, deps: FanOutDeps): Promise<F
       if (written) alerted += 1;
       return;
     }
+    const hold = await holdFor(subscription, now());
+    if (hold) return holdPush(subscription, hold);
     const claim = await deps.repository.claimDelivery(subscription.id, event.id, now());
     if (claim === 'done') return;
     if (claim === 'in-progress') throw new FanOutIncompleteError('Another fan-out is queueing this delivery.');
@@ -186,5 +233,5 @@ export const fanOut = async (event: PublishedEvent, deps: FanOutDeps): Promise<F
   // A fan-out that once stopped part-way records that it finished, so a late copy of the
   // message does nothing; one that never stopped (the usual case) wrote no progress at all.
   if (saved !== undefined) await record();
-  return { matched, alerted, jobsQueued, pages, resumed: saved !== undefined };
+  return { matched, alerted, jobsQueued, held, pages, resumed: saved !== undefined };
 };

@@ -8,13 +8,19 @@ import type { PublishedEvent } from '../../core/event-envelope.ts';
 import type { DeliveryJob } from '../../core/messaging-ports.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { Subscription } from './subscription.ts';
+import type { Hold, HoldReason } from './push-timing.ts';
 
 /** How one delivery attempt ended. */
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dead-lettered';
 
 /** One attempt to deliver an event on a webhook or e-mail channel, as its subscription's history lists it. */
 export interface DeliveryAttempt {
+  /** The event's id; for a digest, the digest's (then also `digestId`). */
   readonly eventId: string;
+  /** A digest's id, when this delivered a digest. */
+  readonly digestId?: string;
+  /** How many events the digest listed. */
+  readonly eventCount?: number;
   readonly attempt: number;
   /** When the attempt started (ISO). */
   readonly at: string;
@@ -57,6 +63,44 @@ export interface NewAlert {
   readonly summary: string;
   readonly createdAt: string;
 }
+
+/** A push held for quiet hours or a digest, as its window lists it. */
+export interface HeldPush {
+  readonly event: PublishedEvent;
+  readonly reason: HoldReason;
+  /** When its window is sent (ISO). */
+  readonly sendAt: string;
+  /** When it was held (ISO). */
+  readonly heldAt: string;
+}
+
+/** A window of held pushes of one subscription, sent at `sendAt`. */
+export interface PushWindow {
+  readonly subscriptionId: string;
+  readonly ownerSub: string;
+  readonly sendAt: string;
+  readonly reason: HoldReason;
+  readonly heldCount: number;
+  /** When its release began: from then on nothing more joins it. */
+  readonly sealedAt?: string;
+}
+
+/** A due window as the due-time index names it. */
+export interface DueWindow {
+  readonly subscriptionId: string;
+  readonly sendAt: string;
+}
+
+/** Result of holding a push. */
+export type HoldResult =
+  /** Held in its window. */
+  | 'held'
+  /** Held or queued before (a redelivered event): nothing to do. */
+  | 'done'
+  /** Its window's release has begun: hold it in another window. */
+  | 'sealed'
+  /** Another fan-out claimed it moments ago and has not queued it yet: retry later. */
+  | 'in-progress';
 
 /** Who disabled a subscription. */
 export interface DisabledBy {
@@ -101,6 +145,8 @@ export interface SubscriptionRepository {
   alerts(sub: string, query: { unread: boolean; limit: number; after?: string | undefined }): Promise<Page<Alert>>;
   /** Marks the user's own alert read (keeping the first `readAt`), or `undefined` if they have no such alert. */
   ackAlert(sub: string, eventId: string, subscriptionId: string, at: string): Promise<Alert | undefined>;
+  /** A subscription's held pushes, soonest window first and in event order within one. */
+  pending(subscriptionId: string, page: { limit: number; after?: string | undefined }): Promise<Page<HeldPush>>;
 }
 
 /** Result of claiming an event's delivery in the fan-out. */
@@ -153,6 +199,33 @@ export interface DeliveryRepository {
   setStatus(subscriptionId: string, eventId: string, attempt: number, status: 'retrying' | 'delivered', now: Date): Promise<void>;
   /** Files the job for redrive and marks the delivery dead-lettered, in one transaction. */
   deadLetter(job: DeliveryJob, lastError: string, now: Date): Promise<void>;
+  /**
+   * Holds the push of `event` in the window of `hold`, exactly once: the delivery's state
+   * marker (conditional put), the window's count (refused once the window is sealed) and the
+   * held item, in one transaction.
+   */
+  hold(subscription: Subscription, event: PublishedEvent, hold: Hold, now: Date): Promise<HoldResult>;
+  /** The subscription's latest window not yet sent, if any (strongly consistent). */
+  latestWindow(subscriptionId: string): Promise<PushWindow | undefined>;
+  /** Windows due by `now`, from every shard of the due-time index (never a Scan). */
+  dueWindows(now: Date): Promise<DueWindow[]>;
+  /**
+   * Claims the release of a due window for `leaseMs` (so the sweep queues one release job a
+   * lease), returning it; `undefined` when it is gone or its release is already claimed.
+   */
+  claimWindow(window: DueWindow, now: Date, leaseMs: number): Promise<PushWindow | undefined>;
+  /** Seals the window (nothing more joins it) and returns it; `undefined` if it is gone. */
+  sealWindow(window: DueWindow, now: Date): Promise<PushWindow | undefined>;
+  /** Up to `limit` of a window's held pushes in event order, after `after`; `last` to resume after. */
+  heldPage(
+    window: DueWindow,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ items: (HeldPush & { readonly key: string })[]; last?: string | undefined }>;
+  /** Forgets held pushes that were sent (by the keys {@link heldPage} gave). */
+  removeHeld(window: DueWindow, keys: readonly string[]): Promise<void>;
+  /** Deletes a window that has been sent (it leaves the due-time index). */
+  closeWindow(window: DueWindow): Promise<void>;
 }
 
 /** A signed webhook POST, ready to send. */

@@ -8,6 +8,7 @@ import { EVENT_TYPES } from '../../core/event-envelope.ts';
 import { PRIORITIES, SERVICE_AREAS } from '../../core/reference-data.ts';
 import { documentedAs, InstantSchema, withMeta } from '../../core/schemas.ts';
 import { WEBHOOK_PAYLOADS } from './subscription.ts';
+import { CLOCK_TIME_PATTERN, isTimeZone, parseDigestSchedule, WEEKDAYS } from './zoned-time.ts';
 import {
   CursorSchema,
   ID_MAX,
@@ -112,6 +113,77 @@ export const ChannelBodySchema = z
   ])
   .register(z.globalRegistry, { id: 'ChannelRequest' });
 
+/** Longest time-zone name accepted (the IANA database's longest is 32). */
+const TIME_ZONE_MAX = 64;
+
+const TimeZoneSchema = z
+  .string()
+  .check(
+    z.maxLength(TIME_ZONE_MAX, 'must be an IANA time zone such as "Europe/London"'),
+    z.refine(isTimeZone, 'must be an IANA time zone such as "Europe/London"'),
+  )
+  .register(z.globalRegistry, {
+    description: 'An IANA time zone: clock changes (BST/GMT) follow it',
+    example: 'Europe/London',
+  });
+
+const ClockTimeSchema = z
+  .string()
+  .check(z.maxLength(5, 'must be a 24-hour time "HH:MM"'), z.regex(CLOCK_TIME_PATTERN, 'must be a 24-hour time "HH:MM"'));
+
+export const QuietHoursSchema = z
+  .strictObject({
+    start: withMeta(ClockTimeSchema, { description: 'When quiet hours begin, local time', example: '20:00' }),
+    end: withMeta(ClockTimeSchema, { description: 'When they end, local time; before `start` = the next day', example: '07:00' }),
+    timeZone: TimeZoneSchema,
+    days: z
+      .optional(
+        z
+          .array(z.enum(WEEKDAYS, `must be one of ${WEEKDAYS.join(', ')}`))
+          .check(z.minLength(1, 'must name at least one day (leave it out for every day)'), z.maxLength(WEEKDAYS.length)),
+      )
+      .register(z.globalRegistry, { description: 'The days quiet hours begin on; absent = every day' }),
+  })
+  .check(z.refine((q) => q.start !== q.end, { message: 'must differ from start', path: ['end'] }))
+  .register(z.globalRegistry, {
+    id: 'QuietHours',
+    description:
+      'Webhook and e-mail pushes are held while they last and sent, in event order, when they end; critical events still go at once',
+  });
+
+/** A digest schedule: "hourly" or "daily HH:MM". */
+const DigestScheduleSchema = z
+  .string()
+  .check(
+    z.maxLength(16, 'must be "hourly" or "daily HH:MM"'),
+    z.refine((value) => parseDigestSchedule(value) !== undefined, 'must be "hourly" or "daily HH:MM"'),
+  )
+  .register(z.globalRegistry, { description: '`hourly`, or `daily HH:MM` (local time)', example: 'daily 08:00' });
+
+export const DeliveryModeBodySchema = z
+  .discriminatedUnion('mode', [
+    z.strictObject({ mode: z.literal('immediate') }),
+    z.strictObject({ mode: z.literal('digest'), schedule: DigestScheduleSchema, timeZone: TimeZoneSchema }),
+  ])
+  .register(z.globalRegistry, {
+    id: 'DeliveryMode',
+    description:
+      '`immediate` (default): a push per event. `digest`: one message per window listing its events; an empty window sends nothing',
+  });
+
+const nonEmptyPatterns = nonEmptyList(EventTypePatternSchema, MAX_EVENT_TYPES, 'event type');
+
+export const CriticalRuleSchema = z
+  .strictObject({
+    override: z.optional(z.boolean()).register(z.globalRegistry, {
+      description:
+        'Default true: `referral.overdue` and `handoff.overdue` of urgent referrals, and what `eventTypes` and `priorities` name, go at once despite quiet hours or a digest',
+    }),
+    eventTypes: z.optional(nonEmptyPatterns),
+    priorities: z.optional(nonEmptyList(z.enum(PRIORITIES), PRIORITIES.length, 'priority')),
+  })
+  .register(z.globalRegistry, { id: 'CriticalRule' });
+
 export const CreateSubscriptionBodySchema = z
   .strictObject({
     eventTypes: z
@@ -122,7 +194,28 @@ export const CreateSubscriptionBodySchema = z
       ),
     filters: z.optional(SubscriptionFiltersSchema),
     channel: ChannelBodySchema,
+    quietHours: z.optional(QuietHoursSchema),
+    delivery: z.optional(DeliveryModeBodySchema),
+    critical: z.optional(CriticalRuleSchema),
   })
+  .check(
+    z.refine((b) => b.channel.type !== 'inbox' || b.quietHours === undefined, {
+      message: 'applies to webhook and e-mail channels only: inbox alerts are always written at once',
+      path: ['quietHours'],
+    }),
+    z.refine((b) => b.channel.type !== 'inbox' || b.delivery?.mode !== 'digest', {
+      message: 'applies to webhook and e-mail channels only: inbox alerts are always written at once',
+      path: ['delivery', 'mode'],
+    }),
+    z.refine((b) => b.delivery?.mode !== 'digest' || b.channel.type !== 'webhook' || b.channel.payload !== 'fhir-r4-backport-id-only', {
+      message: 'cannot be digest with the fhir-r4-backport-id-only payload (a notification per event)',
+      path: ['delivery', 'mode'],
+    }),
+    z.refine((b) => b.critical === undefined || b.quietHours !== undefined || b.delivery?.mode === 'digest', {
+      message: 'applies only with quietHours or a digest delivery',
+      path: ['critical'],
+    }),
+  )
   .register(z.globalRegistry, { id: 'CreateSubscription' });
 export type CreateSubscriptionBody = z.infer<typeof CreateSubscriptionBodySchema>;
 
@@ -184,6 +277,26 @@ export const SubscriptionSchema = z
     status: z.enum(['active', 'expired', 'disabled']).register(z.globalRegistry, {
       description: '`expired` and `disabled` subscriptions hear nothing; `disabled`: stopped by a programme manager',
     }),
+    quietHours: z.optional(QuietHoursSchema),
+    delivery: z
+      .discriminatedUnion('mode', [
+        z.strictObject({ mode: z.literal('immediate') }),
+        z.strictObject({
+          mode: z.literal('digest'),
+          schedule: z.string().check(z.maxLength(16)),
+          timeZone: z.string().check(z.maxLength(TIME_ZONE_MAX)),
+        }),
+      ])
+      .register(z.globalRegistry, { id: 'DeliveryModeView' }),
+    critical: z
+      .optional(
+        z.strictObject({
+          override: z.boolean(),
+          eventTypes: z.optional(z.array(z.string().check(z.maxLength(EVENT_TYPE_MAX))).check(z.maxLength(MAX_EVENT_TYPES))),
+          priorities: z.optional(z.array(z.enum(PRIORITIES)).check(z.maxLength(PRIORITIES.length))),
+        }),
+      )
+      .register(z.globalRegistry, { description: 'With quiet hours or a digest: what still goes out at once' }),
     disabledAt: z.optional(InstantSchema),
     disabledBy: z
       .optional(z.object({ sub: z.string().check(z.maxLength(SUB_MAX)), org: z.string().check(z.maxLength(ID_MAX)) }))
@@ -203,7 +316,15 @@ export const DELIVERY_OUTCOMES = ['delivered', 'failed', 'dead-lettered'] as con
 
 export const DeliverySchema = z
   .strictObject({
-    eventId: z.string().check(z.maxLength(ULID_LENGTH)),
+    eventId: z
+      .optional(z.string().check(z.maxLength(ULID_LENGTH)))
+      .register(z.globalRegistry, { description: 'The event delivered (absent for a digest)' }),
+    digestId: z
+      .optional(z.string().check(z.maxLength(ULID_LENGTH)))
+      .register(z.globalRegistry, { description: 'The digest delivered: its `Jointly-Event-Id` (absent for an event)' }),
+    eventCount: z
+      .optional(z.number().check(z.int(), z.gte(1)))
+      .register(z.globalRegistry, { description: 'How many events the digest listed' }),
     attempt: z.number().check(z.int(), z.gte(1)),
     at: InstantSchema,
     outcome: z.enum(DELIVERY_OUTCOMES),
@@ -248,3 +369,21 @@ export const AlertSchema = z
   .register(z.globalRegistry, { id: 'Alert' });
 
 export const AlertListSchema = pageOf(AlertSchema).register(z.globalRegistry, { id: 'AlertList' });
+
+export const PendingPushSchema = z
+  .strictObject({
+    eventId: z.string().check(z.maxLength(ULID_LENGTH)),
+    type: z.string().check(z.maxLength(EVENT_TYPE_MAX)),
+    referralId: z.string().check(z.maxLength(ULID_LENGTH)),
+    handoffId: z.optional(z.string().check(z.maxLength(ULID_LENGTH))),
+    summary: z.string().check(z.maxLength(SUMMARY_MAX)),
+    at: withMeta(InstantSchema, { description: 'When the event happened' }),
+    heldAt: withMeta(InstantSchema, { description: 'When it was held' }),
+    sendAt: withMeta(InstantSchema, {
+      description: 'When it goes out (its window is released by the next sweep after this, within a minute)',
+    }),
+    reason: z.enum(['quiet-hours', 'digest']),
+  })
+  .register(z.globalRegistry, { id: 'PendingPush' });
+
+export const PendingPushListSchema = pageOf(PendingPushSchema).register(z.globalRegistry, { id: 'PendingPushList' });

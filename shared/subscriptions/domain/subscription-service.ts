@@ -9,23 +9,26 @@
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableEntityError, type FieldError } from '../../core/errors.ts';
 import { assertHasKnownRole, hasRole, type Caller } from '../../core/identity.ts';
 import type { Page } from '../../core/pagination.ts';
-import { pickFields } from '../../core/view.ts';
 import { MAX_REDRIVE, type CreateSubscriptionBody } from './subscription-schemas.ts';
 import {
   expiryFrom,
   isAddressInDomains,
   MAX_SUBSCRIPTIONS_PER_USER,
   type Channel,
+  type CriticalRule,
   type Subscription,
   type SubscriptionFilters,
 } from './subscription.ts';
 import type { DeliveryJob, JobQueue, SecretSealer } from '../../core/messaging-ports.ts';
-import type { Alert, DeliveryAttempt, SubscriptionRepository } from './ports.ts';
+import type { Alert, SubscriptionRepository } from './ports.ts';
 import {
   toAlertView,
   toDeliveryView,
   toOversightView,
+  toPendingView,
   toSubscriptionView,
+  type DeliveryView,
+  type PendingPushView,
   type SubscriptionOversightView,
   type SubscriptionView,
 } from './subscription-views.ts';
@@ -49,6 +52,13 @@ export interface SubscriptionServiceDependencies {
   readonly newId: () => string;
   readonly clock?: () => Date;
 }
+
+/** A critical rule as stored: only what was said (`override` absent = on). */
+const criticalRuleOf = (body: NonNullable<CreateSubscriptionBody['critical']>): CriticalRule => ({
+  ...(body.override !== undefined ? { override: body.override } : {}),
+  ...(body.eventTypes ? { eventTypes: unique(body.eventTypes) } : {}),
+  ...(body.priorities ? { priorities: unique(body.priorities) } : {}),
+});
 
 /** Dead letters queued (and then deleted) per round of a redrive. */
 const REDRIVE_CHUNK = 25;
@@ -156,6 +166,21 @@ export class SubscriptionService {
       createdAt: now.toISOString(),
       expiresAt: expiryFrom(now),
       status: 'active',
+      ...(body.quietHours
+        ? {
+            quietHours: {
+              start: body.quietHours.start,
+              end: body.quietHours.end,
+              timeZone: body.quietHours.timeZone,
+              ...(body.quietHours.days ? { days: unique(body.quietHours.days) } : {}),
+            },
+          }
+        : {}),
+      // Stored only when a digest: immediate is the default, so existing subscriptions read the same.
+      ...(body.delivery?.mode === 'digest'
+        ? { delivery: { mode: 'digest', schedule: body.delivery.schedule, timeZone: body.delivery.timeZone } }
+        : {}),
+      ...(body.critical ? { critical: criticalRuleOf(body.critical) } : {}),
     };
     const cap = this.deps.subscriptionCap ?? MAX_SUBSCRIPTIONS_PER_USER;
     let outcome = await this.deps.repository.create(subscription, cap);
@@ -249,10 +274,17 @@ export class SubscriptionService {
   }
 
   /** `GET /subscriptions/{id}/deliveries`: attempts, newest first. */
-  async deliveries(caller: Caller, id: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryAttempt>> {
+  async deliveries(caller: Caller, id: string, page: { limit: number; after?: string | undefined }): Promise<Page<DeliveryView>> {
     await this.owned(caller, id);
     const found = await this.deps.repository.deliveries(id, page);
     return { items: found.items.map(toDeliveryView), after: found.after };
+  }
+
+  /** `GET /subscriptions/{id}/pending`: what is held for quiet hours or a digest, and when it goes out (soonest first). */
+  async pending(caller: Caller, id: string, page: { limit: number; after?: string | undefined }): Promise<Page<PendingPushView>> {
+    await this.owned(caller, id);
+    const found = await this.deps.repository.pending(id, page);
+    return { items: found.items.map(toPendingView), after: found.after };
   }
 
   /**

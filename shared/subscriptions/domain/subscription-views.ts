@@ -4,8 +4,9 @@
  * sealed or not, never leaves.
  */
 import { pickFields } from '../../core/view.ts';
-import type { Alert, DeliveryAttempt, DisabledBy } from './ports.ts';
-import { isExpired, type Channel, type Subscription, type SubscriptionFilters, type WebhookPayload } from './subscription.ts';
+import type { Alert, DeliveryAttempt, DisabledBy, HeldPush } from './ports.ts';
+import { isExpired, summaryOf, type Channel, type Subscription, type SubscriptionFilters, type WebhookPayload } from './subscription.ts';
+import type { QuietHours, Weekday } from './zoned-time.ts';
 
 /** A channel as returned: never the sealed secret. */
 export type ChannelView =
@@ -25,6 +26,9 @@ export interface SubscriptionView {
   readonly createdAt: string;
   readonly expiresAt: string;
   readonly status: SubscriptionViewStatus;
+  readonly quietHours?: QuietHours;
+  readonly delivery: { mode: 'immediate' } | { mode: 'digest'; schedule: string; timeZone: string };
+  readonly critical?: { override: boolean; eventTypes?: readonly string[]; priorities?: readonly string[] };
   readonly disabledAt?: string;
   readonly disabledBy?: DisabledBy;
 }
@@ -55,6 +59,26 @@ export const toSubscriptionView = (subscription: Subscription, now: Date = new D
   createdAt: subscription.createdAt,
   expiresAt: subscription.expiresAt,
   status: subscription.status === 'disabled' ? 'disabled' : isExpired(subscription, now) ? 'expired' : 'active',
+  ...(subscription.quietHours
+    ? {
+        quietHours: {
+          ...pickFields(subscription.quietHours, ['start', 'end', 'timeZone'] as const),
+          ...(subscription.quietHours.days ? { days: [...subscription.quietHours.days] as Weekday[] } : {}),
+        },
+      }
+    : {}),
+  delivery: subscription.delivery
+    ? { mode: 'digest', schedule: subscription.delivery.schedule, timeZone: subscription.delivery.timeZone }
+    : { mode: 'immediate' },
+  // What still goes out at once, for the subscriptions that hold pushes at all.
+  ...(subscription.quietHours || subscription.delivery
+    ? {
+        critical: {
+          override: subscription.critical?.override !== false,
+          ...pickFields(subscription.critical ?? {}, ['eventTypes', 'priorities'] as const),
+        },
+      }
+    : {}),
   ...(subscription.disabledAt ? { disabledAt: subscription.disabledAt } : {}),
   ...(subscription.disabledBy ? { disabledBy: { sub: subscription.disabledBy.sub, org: subscription.disabledBy.org } } : {}),
 });
@@ -80,8 +104,37 @@ export const toOversightView = (subscription: Subscription, now: Date = new Date
 export const toAlertView = (alert: Alert): Alert =>
   pickFields(alert, ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const);
 
-/** A delivery attempt as its subscription's owner sees it: the named fields only. */
-export const toDeliveryView = (
-  attempt: DeliveryAttempt,
-): Pick<DeliveryAttempt, 'eventId' | 'attempt' | 'at' | 'outcome' | 'httpStatus' | 'error'> =>
-  pickFields(attempt, ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const);
+/** A delivery attempt as shown: an event's names its `eventId`, a digest's its `digestId` and `eventCount`. */
+export type DeliveryView = Omit<DeliveryAttempt, 'eventId'> & { readonly eventId?: string };
+
+/** A delivery attempt as its subscription's owner sees it: the named fields only; a digest's by its `digestId`. */
+export const toDeliveryView = (attempt: DeliveryAttempt): DeliveryView =>
+  attempt.digestId !== undefined
+    ? pickFields(attempt, ['digestId', 'eventCount', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const)
+    : pickFields(attempt, ['eventId', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const);
+
+/** A held push as its subscription's owner sees it. */
+export interface PendingPushView {
+  readonly eventId: string;
+  readonly type: string;
+  readonly referralId: string;
+  readonly handoffId?: string;
+  readonly summary: string;
+  readonly at: string;
+  readonly heldAt: string;
+  readonly sendAt: string;
+  readonly reason: HeldPush['reason'];
+}
+
+/** A held push as its subscription's owner sees it: which event, why, and when it goes out. */
+export const toPendingView = (held: HeldPush): PendingPushView => ({
+  eventId: held.event.id,
+  type: held.event.type,
+  referralId: held.event.referralId,
+  ...(held.event.handoffId ? { handoffId: held.event.handoffId } : {}),
+  summary: summaryOf(held.event),
+  at: held.event.at,
+  heldAt: held.heldAt,
+  sendAt: held.sendAt,
+  reason: held.reason,
+});

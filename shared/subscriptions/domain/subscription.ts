@@ -5,6 +5,7 @@
 import type { PublishedEvent } from '../../core/event-envelope.ts';
 import { orgsOf } from '../../core/event-envelope.ts';
 import type { Priority, ServiceArea } from '../../core/reference-data.ts';
+import type { QuietHours } from './zoned-time.ts';
 
 /** Where alerts go. A webhook's secret is stored sealed and never returned. */
 /**
@@ -18,6 +19,28 @@ export type Channel =
   | { readonly type: 'inbox' }
   | { readonly type: 'webhook'; readonly url: string; readonly sealedSecret: string; readonly payload?: WebhookPayload }
   | { readonly type: 'email'; readonly address: string };
+
+/**
+ * How pushes (webhook and e-mail) go out: one per event at once (the default, stored as
+ * absent), or collected into one message per window of `schedule` ("hourly" or
+ * "daily HH:MM", in `timeZone`).
+ */
+export interface DigestDelivery {
+  readonly mode: 'digest';
+  readonly schedule: string;
+  readonly timeZone: string;
+}
+
+/**
+ * Which events still go out at once during quiet hours and outside digests. `override`
+ * (default true) covers `referral.overdue` and `handoff.overdue` of urgent referrals; the
+ * subscription may add event types and priorities of its own.
+ */
+export interface CriticalRule {
+  readonly override?: boolean;
+  readonly eventTypes?: readonly string[];
+  readonly priorities?: readonly Priority[];
+}
 
 /** Filters narrowing what a subscription hears; absent = no restriction on that axis. */
 export interface SubscriptionFilters {
@@ -44,6 +67,12 @@ export interface Subscription {
   /** Who disabled it (a programme manager) and when. */
   readonly disabledBy?: { readonly sub: string; readonly org: string };
   readonly disabledAt?: string;
+  /** Quiet hours: pushes held (not dropped) while they last, then sent in event order. */
+  readonly quietHours?: QuietHours;
+  /** Digest delivery; absent = each event at once. */
+  readonly delivery?: DigestDelivery;
+  /** What still goes out at once despite quiet hours or a digest. */
+  readonly critical?: CriticalRule;
 }
 
 /** Whether a subscription may hear events (expiry is separate: see {@link isLive}). */

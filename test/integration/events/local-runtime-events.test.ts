@@ -63,7 +63,7 @@ describe('local runtime event path', () => {
     ]);
   });
 
-  it('runs the SLA sweep handler on demand (nothing is due yet)', async () => {
+  it('runs the SLA sweep handler on demand, with the window sweep (nothing is due yet)', async () => {
     // Prepare
     const sweep = runtime.sweepSla;
 
@@ -71,6 +71,6 @@ describe('local runtime event path', () => {
     const result = await sweep();
 
     // Assess
-    expect(result).toEqual({ due: 0, raised: 0, skipped: 0 });
+    expect(result).toEqual({ due: 0, raised: 0, skipped: 0, windows: { due: 0, queued: 0 } });
   });
 });

@@ -187,6 +187,7 @@ describe('POST /subscriptions', () => {
       eventTypes: ['handoff.*', 'referral.overdue'],
       filters: { orgs: ['provide'] },
       channel: { type: 'inbox' },
+      delivery: { mode: 'immediate' },
       createdAt: expect.any(String),
       expiresAt: expect.any(String),
       status: 'active',

@@ -10,8 +10,8 @@ import type { Page } from '#shared/core/pagination.ts';
 import { CreateSubscriptionBodySchema, type CreateSubscriptionBody } from '#shared/subscriptions/domain/subscription-schemas.ts';
 import { MAX_SUBSCRIPTIONS_PER_USER, matchPartitionsOf, type Subscription } from '#shared/subscriptions/domain/subscription.ts';
 import { SubscriptionService } from '#shared/subscriptions/domain/subscription-service.ts';
-import type { Alert, DeadLetter, DeliveryAttempt, SubscriptionRepository } from '#shared/subscriptions/domain/ports.ts';
-import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
+import type { Alert, DeadLetter, DeliveryAttempt, HeldPush, SubscriptionRepository } from '#shared/subscriptions/domain/ports.ts';
+import type { EventDeliveryJob } from '#shared/core/messaging-ports.ts';
 import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
 import { emailDomainsByOrg } from '#shared/core/organisations.ts';
 import type { Resolver, WebhookPolicy } from '#shared/subscriptions/domain/webhook-url.ts';
@@ -77,6 +77,10 @@ class FakeRepository implements SubscriptionRepository {
   async listByOwner(ownerSub: string): Promise<Page<Subscription>> {
     return { items: [...this.subscriptions.values()].filter((s) => s.ownerSub === ownerSub).reverse() };
   }
+  async pending(): Promise<Page<HeldPush>> {
+    return { items: [] };
+  }
+
   async deliveries(): Promise<Page<DeliveryAttempt>> {
     return { items: [{ eventId: EVENT_ID, attempt: 1, at: NOW.toISOString(), outcome: 'delivered', httpStatus: 204 }] };
   }
@@ -101,14 +105,14 @@ class FakeRepository implements SubscriptionRepository {
 const setup = (options: { policy?: WebhookPolicy; resolve?: Resolver; cap?: number } = {}) => {
   const repository = new FakeRepository();
   const sealer = new LocalSealer('5e'.repeat(32));
-  const sent: { job: DeliveryJob }[] = [];
+  const sent: { job: EventDeliveryJob }[] = [];
   let failSendsFor: string | undefined;
   let ids = 0;
   const service = new SubscriptionService({
     repository,
     sealer,
     deliveryQueue: () => ({
-      send: async (job: DeliveryJob) => {
+      send: async (job: EventDeliveryJob) => {
         if (job.event.id === failSendsFor) throw new Error('queue unavailable');
         sent.push({ job });
       },
@@ -422,7 +426,7 @@ describe('SubscriptionService: ownership', () => {
 });
 
 describe('SubscriptionService.redrive', () => {
-  const job = (eventId: string, attempt: number): DeliveryJob => ({
+  const job = (eventId: string, attempt: number): EventDeliveryJob => ({
     subscriptionId: SUB_ID,
     ownerSub: 'u-pm',
     attempt,
