@@ -20,7 +20,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { sqsDelaySeconds } from '../../shared/platform/aws/aws-job-queue.ts';
+import { SQS_MAX_MESSAGE_BYTES, sqsDelaySeconds } from '../../shared/platform/aws/aws-job-queue.ts';
 import type { JobQueue } from '../../shared/core/messaging-ports.ts';
 import { logger } from '../../shared/platform/http/logger.ts';
 import { FunctionTimeoutError, invokeLocally, type LocalFunctionLimits } from './lambda-context.ts';
@@ -123,6 +123,13 @@ export class LocalQueue<T = unknown> implements JobQueue<T> {
   /** Sends a raw body. */
   sendBody(body: string, delaySeconds?: number): void {
     if (this.stopped) throw new Error(`The local queue ${this.name} is stopped.`);
+    // As SQS refuses it: a job too big for the deployed queue must fail here too.
+    const bytes = Buffer.byteLength(body);
+    if (bytes > SQS_MAX_MESSAGE_BYTES) {
+      throw Object.assign(new Error(`Message of ${bytes} bytes is longer than the ${SQS_MAX_MESSAGE_BYTES} bytes SQS accepts.`), {
+        name: 'InvalidParameterValue',
+      });
+    }
     const message: Message = { messageId: randomUUID(), body, sentAt: Date.now(), receiveCount: 0 };
     const delayMs = sqsDelaySeconds(delaySeconds) * 1000;
     // On file before the sender goes on, as SQS has the message once SendMessage returns.

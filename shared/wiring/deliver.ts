@@ -14,7 +14,7 @@ import { jobQueueOnFirstUse, mailerOnFirstUse, sealerOnFirstUse } from '../platf
 import { loadEventConfig } from '../platform/config/event-config.ts';
 import { createDeliverHandler } from '../subscriptions/api/deliver-handler.ts';
 import type { DeliverDeps } from '../subscriptions/domain/delivery.ts';
-import type { DeliveryJob, JobQueue, Mailer, SecretSealer } from '../core/messaging-ports.ts';
+import type { DeliveryQueueMessage, JobQueue, Mailer, SecretSealer } from '../core/messaging-ports.ts';
 import { deliveryBackoffBaseMs, deliveryRepositoryOn } from './events.ts';
 import type { WebhookTransport } from '../subscriptions/domain/ports.ts';
 import type { WebhookPolicy } from '../subscriptions/domain/webhook-url.ts';
@@ -22,7 +22,7 @@ import type { WebhookPolicy } from '../subscriptions/domain/webhook-url.ts';
 /** What the delivery worker can be given instead of its defaults. */
 export interface DeliverAdapters {
   readonly documentClient?: DocumentClient;
-  readonly deliveryQueue?: JobQueue<DeliveryJob>;
+  readonly deliveryQueue?: JobQueue<DeliveryQueueMessage>;
   readonly sealer?: SecretSealer;
   readonly mailer?: Mailer;
   /** Sends webhook POSTs; default: the pinned transport under the stage's policy. */

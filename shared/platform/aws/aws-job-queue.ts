@@ -14,6 +14,9 @@ import type { DeliveryQueueMessage, JobQueue } from '../../core/messaging-ports.
 /** SQS's longest message delay. */
 export const SQS_MAX_DELAY_SECONDS = 900;
 
+/** The largest message body we send to SQS (its long-standing 256 KiB limit); the local queue refuses larger ones too. */
+export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
+
 /** Options of {@link SqsJobQueue}. */
 export interface SqsJobQueueOptions {
   readonly queueUrl: string;

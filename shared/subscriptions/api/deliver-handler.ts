@@ -9,7 +9,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AttemptInProgressError, deliver, DeliveryQueueMessageSchema, type DeliverDeps } from '../domain/delivery.ts';
 import { deliveryIdOf, type DeliveryQueueMessage } from '../../core/messaging-ports.ts';
-import { releaseWindow, ReleasePausedError, type ReleaseDeps } from '../domain/release.ts';
+import { releaseWindow, type ReleaseDeps } from '../domain/release.ts';
 import { logger } from '../../platform/http/logger.ts';
 
 /** A queue message that is not a delivery job (named by field paths, never values). */
@@ -53,7 +53,7 @@ const handleRecord = async (record: SQSRecord, deps: ReleaseDeps): Promise<void>
     const level = result.status === 'delivered' || result.status === 'duplicate' || result.status === 'dropped' ? 'info' : 'warn';
     logger[level]('Delivery attempt', { ...ids, ...result });
   } catch (error) {
-    const ours = error instanceof MalformedJobError || error instanceof AttemptInProgressError || error instanceof ReleasePausedError;
+    const ours = error instanceof MalformedJobError || error instanceof AttemptInProgressError;
     logger.warn('Delivery job failed; message will be retried', {
       ...ids,
       error: (error as Error)?.name ?? 'Error',

@@ -7,7 +7,14 @@
 import * as z from '../../core/zod.ts';
 import { summaryOf, type Subscription } from './subscription.ts';
 import { PublishedEventSchema } from '../../core/event-envelope.ts';
-import { deliveryIdOf, type DeliveryJob, type JobQueue, type Mailer, type SecretSealer } from '../../core/messaging-ports.ts';
+import {
+  deliveryIdOf,
+  type DeliveryJob,
+  type DeliveryQueueMessage,
+  type JobQueue,
+  type Mailer,
+  type SecretSealer,
+} from '../../core/messaging-ports.ts';
 import { digestEmail, digestWebhookBody } from './digest.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook } from './webhook-signature.ts';
 import { backportIdOnlyNotification } from '../../fhir/domain/subscription-notification.ts';
@@ -83,7 +90,8 @@ export class AttemptInProgressError extends Error {
 /** What a delivery needs. */
 export interface DeliverDeps {
   readonly repository: Pick<DeliveryRepository, 'getSubscription' | 'beginAttempt' | 'recordAttempt' | 'setStatus' | 'deadLetter'>;
-  readonly deliveryQueue: JobQueue<DeliveryJob>;
+  /** Where retries (and a release going on where it stopped) are queued. */
+  readonly deliveryQueue: JobQueue<DeliveryQueueMessage>;
   readonly sealer: SecretSealer;
   readonly mailer: Mailer;
   /** Sends webhook POSTs (the pinned transport, which checks every address it connects to). */

@@ -9,7 +9,7 @@ import type { PublishedEvent } from '../../core/event-envelope.ts';
 import { summaryOf } from './subscription.ts';
 
 /** Most events one digest message lists: a window that collected more is sent as several parts. */
-export const DIGEST_MAX_EVENTS = 400;
+export const DIGEST_MAX_EVENTS = 250;
 
 /** One event as a digest lists it. */
 export interface DigestEntry {

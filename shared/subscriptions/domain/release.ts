@@ -6,7 +6,9 @@
  * `DIGEST_MAX_EVENTS`). Each send is an ordinary delivery: claimed by its attempt gate,
  * recorded, retried with backoff, dead-lettered and redrivable. A held push is forgotten only
  * after its send was made, so a crash or a pause re-runs the release, and the attempt gate
- * turns what was sent already into a duplicate: every held push is sent once.
+ * turns what was sent already into a duplicate: every held push is sent once. A release short of
+ * time queues itself again rather than fail, so a long night's window goes out in consecutive
+ * invocations, not one per visibility timeout.
  */
 import type { ReleaseJob } from '../../core/messaging-ports.ts';
 import { composeDigests, digestEntryOf } from './digest.ts';
@@ -19,10 +21,6 @@ export const RELEASE_PAGE_SIZE = 25;
 /** Time one send may need (the webhook's timeout, the writes around it): a release starts no send with less left. */
 export const RELEASE_TIME_RESERVE_MS = WEBHOOK_TIMEOUT_MS + 3_000;
 
-/** The release stopped before the invocation ran out; what it sent is forgotten, so the retried job resumes after it. */
-export class ReleasePausedError extends Error {
-  override readonly name = 'ReleasePausedError';
-}
 
 /** What a release needs: the delivery's own dependencies, the window store, and the time left. */
 export interface ReleaseDeps extends DeliverDeps {
@@ -33,8 +31,11 @@ export interface ReleaseDeps extends DeliverDeps {
 
 /** What a release did. */
 export interface ReleaseResult {
-  /** `gone`: the window was released before (a duplicate job). */
-  readonly status: 'released' | 'gone';
+  /**
+   * `gone`: the window was released before (a duplicate job). `continued`: the invocation's
+   * time ran short, so the release queued itself again to go on where it stopped.
+   */
+  readonly status: 'released' | 'gone' | 'continued';
   readonly reason?: 'quiet-hours' | 'digest';
   /** Held pushes this run sent (or found sent). */
   readonly events: number;
@@ -42,7 +43,7 @@ export interface ReleaseResult {
   readonly digests?: number;
 }
 
-/** Releases the window `job` names. Throws {@link ReleasePausedError} when it must stop early (the job is retried). */
+/** Releases the window `job` names; when time runs short, queues `job` again to go on where it stopped. */
 export const releaseWindow = async (job: ReleaseJob, deps: ReleaseDeps): Promise<ReleaseResult> => {
   const clock = deps.now ?? (() => new Date());
   const window: DueWindow = { subscriptionId: job.subscriptionId, sendAt: job.sendAt };
@@ -80,7 +81,10 @@ export const releaseWindow = async (job: ReleaseJob, deps: ReleaseDeps): Promise
     const page = await deps.repository.heldPage(window, after, RELEASE_PAGE_SIZE);
     for (const item of page.items) {
       if (deps.remainingTimeMs && deps.remainingTimeMs() < RELEASE_TIME_RESERVE_MS) {
-        throw new ReleasePausedError(`Paused after ${events} held deliveries to stay within the invocation's time; will resume.`);
+        // What was sent is forgotten, so the next invocation goes on from here, at once (not
+        // after the message's visibility timeout, as a failed message would).
+        await deps.deliveryQueue.send(job);
+        return { status: 'continued', reason: 'quiet-hours', events };
       }
       // One at a time, in event order: the receiver gets the night's events as they happened.
       await deliver({ ...base, event: item.event }, deps);

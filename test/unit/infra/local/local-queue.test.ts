@@ -1,12 +1,13 @@
 /**
  * The local SQS stand-in: one message per invocation (a slow one holds up no other),
  * redelivery after failures up to maxReceiveCount, then the dead-letter list (logged
- * without the body); delays; consumers loaded at the first message.
+ * without the body); delays; SQS's message size limit; consumers loaded at the first message.
  */
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LocalQueue, type SqsConsumer } from '#infra/local/local-queue.ts';
 import { logger } from '#shared/platform/http/logger.ts';
+import { SQS_MAX_MESSAGE_BYTES } from '#shared/platform/aws/aws-job-queue.ts';
 
 const queues: LocalQueue[] = [];
 const queueOf = (consumer: SqsConsumer, options: { maxReceiveCount?: number; concurrency?: number } = {}) => {
@@ -49,6 +50,23 @@ describe('LocalQueue', () => {
       eventSourceARN: 'arn:aws:sqs:local:000000000000:test',
       attributes: { ApproximateReceiveCount: '1' },
     });
+  });
+
+  it('refuses a body longer than SQS accepts (256 KiB), as SendMessage does, and queues nothing', async () => {
+    // Prepare
+    const events: SQSEvent[] = [];
+    const queue = queueOf(async (event) => void events.push(event));
+    const justFits = { text: 'x'.repeat(SQS_MAX_MESSAGE_BYTES - '{"text":""}'.length) };
+
+    // Act
+    const refused = await queue.send({ text: `${justFits.text}x` }).catch((error: unknown) => error);
+    await queue.send(justFits);
+    await queue.whenIdle();
+
+    // Assess
+    expect(refused).toMatchObject({ name: 'InvalidParameterValue' });
+    expect(events).toHaveLength(1);
+    expect(Buffer.byteLength(events[0]!.Records[0]!.body)).toBe(SQS_MAX_MESSAGE_BYTES);
   });
 
   it('a slow message does not delay the others', async () => {

@@ -10,7 +10,7 @@ import {
   type DeliverDeps,
 } from '#shared/subscriptions/domain/delivery.ts';
 import type { PublishedEvent } from '#shared/core/event-envelope.ts';
-import type { DeliveryJob } from '#shared/core/messaging-ports.ts';
+import type { DeliveryJob, DeliveryQueueMessage } from '#shared/core/messaging-ports.ts';
 import { LocalSealer } from '#infra/local/adapters/local-sealer.ts';
 import { WebhookAddressRefusedError } from '#shared/subscriptions/domain/webhook-url.ts';
 
@@ -57,7 +57,7 @@ const setup = (
   options: { subscription?: Subscription | undefined; gate?: AttemptGate } = {},
 ) => {
   const recorded: RecordedAttempt[] = [];
-  const queued: { job: DeliveryJob; delaySeconds: number | undefined }[] = [];
+  const queued: { job: DeliveryQueueMessage; delaySeconds: number | undefined }[] = [];
   const statuses: string[] = [];
   const deadLetters: { job: DeliveryJob; lastError: string }[] = [];
   const deps: DeliverDeps = {
