@@ -203,7 +203,12 @@ describe('digests', () => {
     expect(eml).not.toContain(PERSON_NAME);
     expectStatus(deliveries, 200);
     expect(deliveries.body.items).toEqual([
-      expect.objectContaining({ digestId: expect.stringMatching(/^[0-9A-Z]{26}$/), eventCount: ids.length, attempt: 1, outcome: 'delivered' }),
+      expect.objectContaining({
+        digestId: expect.stringMatching(/^[0-9A-Z]{26}$/),
+        eventCount: ids.length,
+        attempt: 1,
+        outcome: 'delivered',
+      }),
     ]);
     expect(eml).toContain(`Jointly-Event-Id: ${deliveries.body.items[0].digestId}`);
   });

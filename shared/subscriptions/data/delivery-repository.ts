@@ -6,6 +6,7 @@
  * Every exactly-once rule here is a condition on a base-table item (DESIGN §1): the alert
  * item itself, and the delivery-state marker. Nothing relies on a GSI read or a Scan.
  */
+import { randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   GetCommand,
@@ -378,7 +379,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
                 TableName: this.tableName,
                 Key: window,
                 UpdateExpression:
-                  'SET entity = :entity, subscriptionId = :id, ownerSub = :owner, sendAt = :sendAt, reason = :reason, slaPk = :slaPk, slaSk = :slaSk, expiresAt = :expiresAt ADD heldCount :one',
+                  'SET entity = :entity, subscriptionId = :id, ownerSub = :owner, sendAt = :sendAt, windowId = if_not_exists(windowId, :windowId), reason = :reason, slaPk = :slaPk, slaSk = :slaSk, expiresAt = :expiresAt ADD heldCount :one',
                 // A sealed window is being sent: nothing more joins it.
                 ConditionExpression: 'attribute_not_exists(sealedAt)',
                 ExpressionAttributeValues: {
@@ -386,6 +387,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
                   ':id': subscription.id,
                   ':owner': subscription.ownerSub,
                   ':sendAt': sendAt,
+                  ':windowId': randomUUID(),
                   ':reason': hold.reason,
                   ':slaPk': pushDueKeys.partition(slaKeys.shardOf(subscription.id)),
                   ':slaSk': pushDueKeys.sortKey(sendAt, subscription.id),

@@ -26,7 +26,7 @@ const SUBSCRIPTION_FIELDS = [
 ] as const;
 
 const DELIVERY_FIELDS = ['eventId', 'digestId', 'eventCount', 'attempt', 'at', 'outcome', 'httpStatus', 'error'] as const;
-const WINDOW_FIELDS = ['subscriptionId', 'ownerSub', 'sendAt', 'reason', 'heldCount', 'sealedAt'] as const;
+const WINDOW_FIELDS = ['subscriptionId', 'ownerSub', 'sendAt', 'windowId', 'reason', 'heldCount', 'sealedAt'] as const;
 const HELD_FIELDS = ['event', 'reason', 'sendAt', 'heldAt'] as const;
 const ALERT_FIELDS = ['id', 'eventId', 'subscriptionId', 'type', 'referralId', 'handoffId', 'summary', 'createdAt', 'readAt'] as const;
 

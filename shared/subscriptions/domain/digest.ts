@@ -38,18 +38,20 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /**
  * A ULID-shaped id for part `part` of the window sent at `sendAt`: its time is the window's,
- * its other 80 bits a hash of the subscription, window and part. Deterministic, so composing
- * a window again (after a crash) yields the same digest, which the delivery state then
- * recognises as already sent.
+ * its other 80 bits a hash of the subscription, the window (its send time and `windowId`, the
+ * id its first hold gave it) and the part. Deterministic, so composing a window again (after
+ * a crash) yields the same digest, which the delivery state then recognises as already sent;
+ * a window made again for the same send time (a late hold after the first was sent) has
+ * another `windowId`, so its digest is a new one, not mistaken for the sent one.
  */
-export const digestIdOf = (subscriptionId: string, sendAt: string, part: number): string => {
+export const digestIdOf = (subscriptionId: string, sendAt: string, windowId: string, part: number): string => {
   let time = Date.parse(sendAt);
   let head = '';
   for (let i = 0; i < 10; i++) {
     head = CROCKFORD[time % 32]! + head;
     time = Math.floor(time / 32);
   }
-  const hash = createHash('sha256').update(`${subscriptionId}#${sendAt}#${part}`).digest();
+  const hash = createHash('sha256').update(`${subscriptionId}#${sendAt}#${windowId}#${part}`).digest();
   let tail = '';
   for (let i = 0; i < 16; i++) tail += CROCKFORD[hash[i]! % 32];
   return head + tail;
@@ -75,10 +77,10 @@ export const digestEntryOf = (event: PublishedEvent): DigestEntry => ({
 });
 
 /** The digest messages of one window: its entries in event order, {@link DIGEST_MAX_EVENTS} per message. */
-export const composeDigests = (subscriptionId: string, sendAt: string, entries: readonly DigestEntry[]): Digest[] => {
+export const composeDigests = (subscriptionId: string, sendAt: string, windowId: string, entries: readonly DigestEntry[]): Digest[] => {
   const parts = Math.ceil(entries.length / DIGEST_MAX_EVENTS);
   return Array.from({ length: parts }, (_, i) => ({
-    id: digestIdOf(subscriptionId, sendAt, i + 1),
+    id: digestIdOf(subscriptionId, sendAt, windowId, i + 1),
     sendAt,
     part: i + 1,
     parts,

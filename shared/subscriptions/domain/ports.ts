@@ -79,6 +79,8 @@ export interface PushWindow {
   readonly subscriptionId: string;
   readonly ownerSub: string;
   readonly sendAt: string;
+  /** Set by the window's first hold: a window made again for the same send time has another. */
+  readonly windowId?: string;
   readonly reason: HoldReason;
   readonly heldCount: number;
   /** When its release began: from then on nothing more joins it. */

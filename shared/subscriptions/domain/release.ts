@@ -21,7 +21,6 @@ export const RELEASE_PAGE_SIZE = 25;
 /** Time one send may need (the webhook's timeout, the writes around it): a release starts no send with less left. */
 export const RELEASE_TIME_RESERVE_MS = WEBHOOK_TIMEOUT_MS + 3_000;
 
-
 /** What a release needs: the delivery's own dependencies, the window store, and the time left. */
 export interface ReleaseDeps extends DeliverDeps {
   readonly repository: DeliverDeps['repository'] & Pick<DeliveryRepository, 'sealWindow' | 'heldPage' | 'removeHeld' | 'closeWindow'>;
@@ -64,6 +63,7 @@ export const releaseWindow = async (job: ReleaseJob, deps: ReleaseDeps): Promise
     const digests = composeDigests(
       job.subscriptionId,
       job.sendAt,
+      sealed.windowId ?? '',
       held.map((h) => h.entry),
     );
     // A deleted or disabled subscription drops them (as `deliver` drops its jobs); an empty window sends nothing.

@@ -119,7 +119,7 @@ const TIME_ZONE_MAX = 64;
 const TimeZoneSchema = z
   .string()
   .check(
-    z.maxLength(TIME_ZONE_MAX, 'must be an IANA time zone such as "Europe/London"'),
+    z.maxLength(TIME_ZONE_MAX, { message: 'must be an IANA time zone such as "Europe/London"', abort: true }),
     z.refine(isTimeZone, 'must be an IANA time zone such as "Europe/London"'),
   )
   .register(z.globalRegistry, {
@@ -129,7 +129,10 @@ const TimeZoneSchema = z
 
 const ClockTimeSchema = z
   .string()
-  .check(z.maxLength(5, 'must be a 24-hour time "HH:MM"'), z.regex(CLOCK_TIME_PATTERN, 'must be a 24-hour time "HH:MM"'));
+  .check(
+    z.maxLength(5, { message: 'must be a 24-hour time "HH:MM"', abort: true }),
+    z.regex(CLOCK_TIME_PATTERN, 'must be a 24-hour time "HH:MM"'),
+  );
 
 export const QuietHoursSchema = z
   .strictObject({
@@ -155,7 +158,7 @@ export const QuietHoursSchema = z
 const DigestScheduleSchema = z
   .string()
   .check(
-    z.maxLength(16, 'must be "hourly" or "daily HH:MM"'),
+    z.maxLength(16, { message: 'must be "hourly" or "daily HH:MM"', abort: true }),
     z.refine((value) => parseDigestSchedule(value) !== undefined, 'must be "hourly" or "daily HH:MM"'),
   )
   .register(z.globalRegistry, { description: '`hourly`, or `daily HH:MM` (local time)', example: 'daily 08:00' });

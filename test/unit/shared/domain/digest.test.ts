@@ -20,6 +20,8 @@ import {
 import { summaryOf } from '#shared/subscriptions/domain/subscription.ts';
 
 const SUBSCRIPTION_ID = '01JNS0000000000000000000SS';
+/** The id a window's first hold gives it. */
+const WINDOW_ID = '6f1c2d3e-0000-4000-8000-000000000001';
 const SEND_AT = '2027-01-13T08:00:00.000Z';
 const APP = 'https://jointly.example.nhs.uk';
 
@@ -68,7 +70,7 @@ const entries = (count: number): DigestEntry[] =>
 
 /** A single-part digest of `events`. */
 const digestOf = (events: readonly PublishedEvent[]): Digest => {
-  const [digest] = composeDigests(SUBSCRIPTION_ID, SEND_AT, events.map(digestEntryOf));
+  const [digest] = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, events.map(digestEntryOf));
   if (!digest) throw new Error('expected a digest');
   return digest;
 };
@@ -79,7 +81,7 @@ describe('digestIdOf', () => {
     const sendAt = SEND_AT;
 
     // Act
-    const id = digestIdOf(SUBSCRIPTION_ID, sendAt, 1);
+    const id = digestIdOf(SUBSCRIPTION_ID, sendAt, WINDOW_ID, 1);
 
     // Assess
     expect(id).toMatch(ULID_SHAPE);
@@ -92,7 +94,7 @@ describe('digestIdOf', () => {
     const expected = Date.parse(sendAt);
 
     // Act
-    const id = digestIdOf(SUBSCRIPTION_ID, sendAt, 1);
+    const id = digestIdOf(SUBSCRIPTION_ID, sendAt, WINDOW_ID, 1);
 
     // Assess
     expect(id).toMatch(ULID_SHAPE);
@@ -101,7 +103,7 @@ describe('digestIdOf', () => {
 
   it('is the same for the same subscription, window and part', () => {
     // Prepare
-    const args = [SUBSCRIPTION_ID, SEND_AT, 2] as const;
+    const args = [SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, 2] as const;
 
     // Act
     const first = digestIdOf(...args);
@@ -111,17 +113,19 @@ describe('digestIdOf', () => {
     expect(second).toBe(first);
   });
 
-  it('differs across subscriptions, windows and parts', () => {
+  it('differs across subscriptions, windows, a window made again for the same time, and parts', () => {
     // Prepare
-    const base = digestIdOf(SUBSCRIPTION_ID, SEND_AT, 1);
+    const base = digestIdOf(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, 1);
 
     // Act
-    const otherSubscription = digestIdOf('01JNS0000000000000000000TT', SEND_AT, 1);
-    const otherWindow = digestIdOf(SUBSCRIPTION_ID, '2027-01-14T08:00:00.000Z', 1);
-    const otherPart = digestIdOf(SUBSCRIPTION_ID, SEND_AT, 2);
+    const otherSubscription = digestIdOf('01JNS0000000000000000000TT', SEND_AT, WINDOW_ID, 1);
+    const otherWindow = digestIdOf(SUBSCRIPTION_ID, '2027-01-14T08:00:00.000Z', WINDOW_ID, 1);
+    const otherPart = digestIdOf(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, 2);
+    const windowMadeAgain = digestIdOf(SUBSCRIPTION_ID, SEND_AT, '6f1c2d3e-0000-4000-8000-000000000002', 1);
 
     // Assess
-    expect(new Set([base, otherSubscription, otherWindow, otherPart]).size).toBe(4);
+    expect(new Set([base, otherSubscription, otherWindow, otherPart, windowMadeAgain]).size).toBe(5);
+    expect(windowMadeAgain.slice(0, 10)).toBe(base.slice(0, 10));
     // Same window: same time prefix, different tail.
     expect(otherSubscription.slice(0, 10)).toBe(base.slice(0, 10));
     expect(otherPart.slice(0, 10)).toBe(base.slice(0, 10));
@@ -136,7 +140,7 @@ describe('composeDigests', () => {
     const none: DigestEntry[] = [];
 
     // Act
-    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, none);
+    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, none);
 
     // Assess
     expect(digests).toEqual([]);
@@ -147,10 +151,12 @@ describe('composeDigests', () => {
     const window = entries(3);
 
     // Act
-    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, window);
+    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, window);
 
     // Assess
-    expect(digests).toEqual([{ id: digestIdOf(SUBSCRIPTION_ID, SEND_AT, 1), sendAt: SEND_AT, part: 1, parts: 1, events: window }]);
+    expect(digests).toEqual([
+      { id: digestIdOf(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, 1), sendAt: SEND_AT, part: 1, parts: 1, events: window },
+    ]);
   });
 
   it('composes exactly DIGEST_MAX_EVENTS entries as one digest', () => {
@@ -158,7 +164,7 @@ describe('composeDigests', () => {
     const window = entries(DIGEST_MAX_EVENTS);
 
     // Act
-    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, window);
+    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, window);
 
     // Assess
     expect(digests.map((d) => [d.part, d.parts, d.events.length])).toEqual([[1, 1, DIGEST_MAX_EVENTS]]);
@@ -169,7 +175,7 @@ describe('composeDigests', () => {
     const window = entries(DIGEST_MAX_EVENTS + 1);
 
     // Act
-    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, window);
+    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, window);
 
     // Assess
     expect(digests.map((d) => ({ part: d.part, parts: d.parts, count: d.events.length, sendAt: d.sendAt }))).toEqual([
@@ -178,7 +184,10 @@ describe('composeDigests', () => {
     ]);
     expect(digests.flatMap((d) => d.events)).toEqual(window);
     expect(digests[1]?.events[0]?.id).toBe(`E${String(DIGEST_MAX_EVENTS).padStart(4, '0')}`);
-    expect(digests.map((d) => d.id)).toEqual([digestIdOf(SUBSCRIPTION_ID, SEND_AT, 1), digestIdOf(SUBSCRIPTION_ID, SEND_AT, 2)]);
+    expect(digests.map((d) => d.id)).toEqual([
+      digestIdOf(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, 1),
+      digestIdOf(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, 2),
+    ]);
   });
 
   it('composes the same digests again for the same window (a re-run after a crash)', () => {
@@ -186,8 +195,8 @@ describe('composeDigests', () => {
     const window = entries(DIGEST_MAX_EVENTS + 1);
 
     // Act
-    const first = composeDigests(SUBSCRIPTION_ID, SEND_AT, window);
-    const again = composeDigests(SUBSCRIPTION_ID, SEND_AT, window);
+    const first = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, window);
+    const again = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, window);
 
     // Assess
     expect(again).toEqual(first);
@@ -306,7 +315,7 @@ describe('digestWebhookBody', () => {
 
   it('numbers the parts of a split window', () => {
     // Prepare
-    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, entries(DIGEST_MAX_EVENTS + 1));
+    const digests = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, entries(DIGEST_MAX_EVENTS + 1));
 
     // Act
     const bodies = digests.map((digest) => digestWebhookBody(SUBSCRIPTION_ID, digest));
@@ -365,7 +374,7 @@ describe('digestEmail', () => {
 
   it('names the part of a split window in the subject and the opening line', () => {
     // Prepare
-    const [, second] = composeDigests(SUBSCRIPTION_ID, SEND_AT, entries(DIGEST_MAX_EVENTS + 1));
+    const [, second] = composeDigests(SUBSCRIPTION_ID, SEND_AT, WINDOW_ID, entries(DIGEST_MAX_EVENTS + 1));
 
     // Act
     const { subject, text } = digestEmail(second!, APP);

@@ -15,6 +15,7 @@ import { composeDigests, DIGEST_MAX_EVENTS, digestEntryOf } from '#shared/subscr
 const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
 
 const ULID = '01KBZZZZZZZZZZZZZZZZZZZZZZ';
+const WINDOW_ID = '6f1c2d3e-0000-4000-8000-000000000001';
 const LONGEST_ORG = 'o'.repeat(ID_MAX);
 const LONGEST_TYPE = [...EVENT_TYPES].sort((a, b) => b.length - a.length)[0]!;
 
@@ -43,12 +44,14 @@ describe('the size of a digest job', () => {
   it(`a full part (${DIGEST_MAX_EVENTS} events, every field at its longest) fits an SQS message and a dead-letter item`, () => {
     // Prepare
     const entries = Array.from({ length: DIGEST_MAX_EVENTS + 1 }, (_, i) => digestEntryOf(longestEvent(i)));
-    const [first] = composeDigests(ULID, '2026-12-03T08:00:00.000Z', entries);
+    const [first] = composeDigests(ULID, '2026-12-03T08:00:00.000Z', WINDOW_ID, entries);
     const job: DigestDeliveryJob = { kind: 'digest', subscriptionId: ULID, ownerSub: 's'.repeat(SUB_MAX), attempt: 5, digest: first! };
 
     // Act
     const messageBytes = Buffer.byteLength(JSON.stringify(job));
-    const deadLetterBytes = Buffer.byteLength(JSON.stringify({ pk: `SUBSCRIPTION#${ULID}`, sk: `DEADLETTER#${ULID}`, job, lastError: 'x'.repeat(64) }));
+    const deadLetterBytes = Buffer.byteLength(
+      JSON.stringify({ pk: `SUBSCRIPTION#${ULID}`, sk: `DEADLETTER#${ULID}`, job, lastError: 'x'.repeat(64) }),
+    );
 
     // Assess
     expect(first!.events).toHaveLength(DIGEST_MAX_EVENTS);
