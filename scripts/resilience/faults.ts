@@ -14,12 +14,19 @@
  *   delivery timeout on a few, and refuses every event of one "poisoned" referral until it
  *   is healed, so deliveries are dead-lettered and then redriven.
  *
+ * Beside the immediate webhook, a quiet-hours webhook (quiet hours covering the whole run, its
+ * windows shortened to {@link PUSH_WINDOW_SECONDS} s) and an hourly digest webhook (the same
+ * shortened windows) hear every event through the same faults, their receivers failing their
+ * first requests too.
+ *
  * Checked: enough faults of every kind were injected in every place; every API response,
  * faulted or not, is well formed (2xx, or problem+json whose 5xx says nothing of the fault);
  * exactly one inbox alert per event and none without its event; every delivery chain stops
  * at 5 attempts, dead-lettered at the 5th; redrive re-sends every dead letter and then finds
  * none; every event is acknowledged by the webhook, any duplicate being the same signed
- * body with the same `Jointly-Event-Id`; no local queue gave up on a message.
+ * body with the same `Jointly-Event-Id`; every event reached the quiet-hours webhook, and is in
+ * exactly one digest (a digest id always naming the same events); nothing is left held; no local
+ * queue gave up on a message.
  */
 import { ulid } from 'ulid';
 import { verifyWebhook } from '../../shared/subscriptions/domain/webhook-signature.ts';
@@ -54,6 +61,17 @@ const SECRET = 'faults-webhook-secret-7c2d9e41a0b3f586';
 const DELIVERY_TIMEOUT_MS = 5_000;
 /** Attempts per delivery before it is dead-lettered (DESIGN: ≤ 5). */
 const MAX_ATTEMPTS = 5;
+/** Quiet-hours and digest windows last this long (JOINTLY_PUSH_WINDOW_SECONDS). */
+const PUSH_WINDOW_SECONDS = 3;
+/** Requests the quiet-hours and digest receivers fail before answering 200. */
+const HELD_RECEIVER_FAILURES = 3;
+
+/** The wall clock in London `minutes` from now, as "HH:MM". */
+const londonClock = (minutes: number): string =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    new Date(Date.now() + minutes * 60_000),
+  );
+
 /** Only the poisoned referral is in this service area. */
 const POISONED_AREA = 'rapid-response';
 
@@ -106,6 +124,8 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
     }
     return { status: 200 };
   });
+  const quietSink = await startWebhookSink(({ index }) => ({ status: index < HELD_RECEIVER_FAILURES ? 500 : 200 }));
+  const digestSink = await startWebhookSink(({ index }) => ({ status: index < HELD_RECEIVER_FAILURES ? 500 : 200 }));
   let runtime: RuntimeProcess | undefined;
   const tableName = `faults-${ulid().toLowerCase()}`;
 
@@ -116,6 +136,8 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       JOINTLY_FAULT_RATE: FAULT_RATE,
       JOINTLY_SDK_FAULT_RATE: SDK_FAULT_RATE,
       JOINTLY_DELIVERY_BACKOFF_BASE_MS: '50',
+      JOINTLY_PUSH_WINDOW_SECONDS: String(PUSH_WINDOW_SECONDS),
+      JOINTLY_SLA_SWEEP_SECONDS: '1',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     const api: HandoffApi = handoffApi(runtime.url);
@@ -147,9 +169,40 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
         { 'Idempotency-Key': ulid() },
       ),
     );
-    if (inbox.status !== 201 || webhook.status !== 201) throw new Error(`subscribe: ${inbox.status} ${webhook.status}`);
+    // Quiet hours from an hour ago for six: held all run, released window by window.
+    const quiet = await created('subscribe', () =>
+      api.post(
+        PM,
+        '/subscriptions',
+        {
+          eventTypes: ['*'],
+          channel: { type: 'webhook', url: quietSink.url, secret: SECRET },
+          quietHours: { start: londonClock(-60), end: londonClock(300), timeZone: 'Europe/London' },
+          critical: { override: false },
+        },
+        { 'Idempotency-Key': ulid() },
+      ),
+    );
+    const digest = await created('subscribe', () =>
+      api.post(
+        PM,
+        '/subscriptions',
+        {
+          eventTypes: ['*'],
+          channel: { type: 'webhook', url: digestSink.url, secret: SECRET },
+          delivery: { mode: 'digest', schedule: 'hourly', timeZone: 'Europe/London' },
+          critical: { override: false },
+        },
+        { 'Idempotency-Key': ulid() },
+      ),
+    );
+    if ([inbox, webhook, quiet, digest].some((r) => r.status !== 201)) {
+      throw new Error(`subscribe: ${[inbox, webhook, quiet, digest].map((r) => r.status).join(' ')}`);
+    }
     const inboxId: string = inbox.body.id;
     const webhookId: string = webhook.body.id;
+    const quietId: string = quiet.body.id;
+    const digestId: string = digest.body.id;
 
     /**
      * One referral's life (submitted, accepted, a note, completed), as a careful client lives
@@ -199,6 +252,27 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
     );
     log(`faults: ${size.referrals} referrals lived in ${Date.now() - loadStarted} ms; draining`);
     await drainRuntime(runtime.url);
+    // Held pushes go out as their windows fall due and the sweep releases them: wait for none left.
+    const pendingOf = async (id: string): Promise<number> => {
+      for (;;) {
+        try {
+          return (await api.allPages(PM, `/subscriptions/${id}/pending?limit=100`)).items.length;
+        } catch {
+          await sleep(100); // a page hit by a fault: read it again
+        }
+      }
+    };
+    const heldAtEnd = await (async () => {
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const left = (await pendingOf(quietId)) + (await pendingOf(digestId));
+        if (left === 0 || Date.now() > deadline) return left;
+        await sleep(500);
+        await drainRuntime(runtime!.url);
+      }
+    })();
+    await drainRuntime(runtime.url);
+    log(`faults: held pushes released (${heldAtEnd} left)`);
 
     // What was committed: from the table (the checker may scan), and through the API.
     const items = await scanTable(dynamodbEndpointOf(runtime), tableName);
@@ -298,7 +372,74 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       redriven > 0 && redriveStatuses.at(-1) === 202,
       `redriven ${redriven} of ${deadBefore.length} dead letters; statuses ${redriveStatuses.join(',')}`,
     );
+    // The quiet-hours and digest webhooks' dead letters too (a digest is redriven whole).
+    let heldRedriven = 0;
+    for (const id of [quietId, digestId]) {
+      for (let round = 0; round < 20; round++) {
+        const reply = await call('redrive', () => api.post(PM, `/subscriptions/${id}/redrive`));
+        if (reply.status !== 202) continue;
+        if (reply.body.redriven === 0) break;
+        heldRedriven += reply.body.redriven;
+      }
+    }
     await drainRuntime(runtime.url);
+
+    // Quiet hours: every event reached the receiver; a duplicate is the same signed body.
+    const quietAcks = quietSink.requests.filter((r) => r.status >= 200 && r.status < 300 && !r.abandoned);
+    const quietIds = new Set(quietAcks.map((r) => headerValue(r.headers, 'Jointly-Event-Id') ?? ''));
+    checks.none(
+      'the quiet-hours webhook has acknowledged every event, held through the run and released',
+      [...eventIds].filter((id) => !quietIds.has(id)),
+    );
+    checks.none(
+      'every quiet-hours request is a committed event, signed, the same body under the same id every time',
+      quietSink.requests
+        .filter((r) => {
+          const id = headerValue(r.headers, 'Jointly-Event-Id') ?? '';
+          return (
+            !eventIds.has(id) ||
+            !verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000)) ||
+            quietSink.requests.some((o) => headerValue(o.headers, 'Jointly-Event-Id') === id && o.rawBody !== r.rawBody)
+          );
+        })
+        .map((r) => r.index),
+    );
+    // Digests: each event in exactly one digest; a digest id always names the same events.
+    const digestBodies = new Map<string, Set<string>>();
+    for (const r of digestSink.requests) {
+      const id = headerValue(r.headers, 'Jointly-Event-Id') ?? '';
+      digestBodies.set(id, (digestBodies.get(id) ?? new Set()).add(r.rawBody));
+    }
+    checks.none(
+      'a digest id always carries the same signed body (a retried digest is the same digest)',
+      [...digestBodies].filter(([, bodies]) => bodies.size > 1).map(([id]) => id),
+    );
+    const ackedDigests = new Map<string, string[]>();
+    for (const r of digestSink.requests.filter((x) => x.status >= 200 && x.status < 300 && !x.abandoned)) {
+      const body = JSON.parse(r.rawBody) as { id: string; type: string; events: { id: string }[] };
+      if (
+        body.type === 'digest' &&
+        verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000))
+      )
+        ackedDigests.set(
+          body.id,
+          body.events.map((e) => e.id),
+        );
+    }
+    const inDigests = tally([...ackedDigests.values()].flat());
+    checks.none(
+      'every event is in exactly one acknowledged digest (0 lost, 0 in two)',
+      [...eventIds].filter((id) => inDigests.get(id) !== 1),
+    );
+    checks.none(
+      'no digest lists an event that was not committed',
+      [...inDigests.keys()].filter((id) => !eventIds.has(id)),
+    );
+    checks.check(
+      'nothing is left held once the windows fell due',
+      heldAtEnd === 0 && (await pendingOf(quietId)) + (await pendingOf(digestId)) === 0,
+      `${heldAtEnd} held after the wait`,
+    );
 
     const acknowledged = sink.requests.filter((r) => r.status >= 200 && r.status < 300 && !r.abandoned);
     const ackCounts = tally(acknowledged.map((r) => headerValue(r.headers, 'Jointly-Event-Id') ?? ''));
@@ -438,10 +579,13 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       deadLettered: deadBefore.length,
       redriven,
       duplicateWebhookAcks: duplicates,
+      digests: ackedDigests.size,
+      quietHoursRequests: quietSink.requests.length,
+      heldRedriven,
       remadeAttempts,
     });
   } finally {
     await runtime?.stop().catch(() => undefined);
-    await sink.close();
+    await Promise.all([sink.close(), quietSink.close(), digestSink.close()]);
   }
 };

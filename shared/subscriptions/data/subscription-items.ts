@@ -4,6 +4,7 @@
  * delivery items give back when read. Pure mapping: no calls.
  */
 import { pickAttributes } from '../../platform/dynamodb/table-access.ts';
+import { PublishedEventSchema } from '../../core/event-envelope.ts';
 import { subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
 import type { Alert, DeliveryAttempt, HeldPush, PushWindow } from '../domain/ports.ts';
 import { expiryFrom, matchPartitionsOf, retainUntilEpochSeconds, type Subscription } from '../domain/subscription.ts';
@@ -93,8 +94,15 @@ export const heldItemOf = (subscriptionId: string, held: HeldPush): Record<strin
 /** Held pushes and windows outlive a stalled release by this long before the table's TTL removes them. */
 const HELD_RETENTION_SECONDS = 30 * 24 * 3600;
 
-/** The held push a stored item holds. */
-export const heldFromItem = (item: Record<string, unknown>): HeldPush => pickAttributes<HeldPush>(item, HELD_FIELDS);
+/**
+ * The held push a stored item holds. The event is parsed back into its published shape: a
+ * map comes back from DynamoDB in an order of its own, and a delivery's body must be the same
+ * at every attempt (its retries are parsed from the queue into this shape too).
+ */
+export const heldFromItem = (item: Record<string, unknown>): HeldPush => {
+  const held = pickAttributes<HeldPush>(item, HELD_FIELDS);
+  return { ...held, event: PublishedEventSchema.parse(held.event) };
+};
 
 /** The window a stored window item holds. */
 export const windowFromItem = (item: Record<string, unknown>): PushWindow => pickAttributes<PushWindow>(item, WINDOW_FIELDS);
