@@ -56,6 +56,26 @@ describe.each(['dev', 'staging', 'prod'])('events stack, stage %s', (stage) => {
     });
   });
 
+  it('lets the SLA sweep queue releases of held pushes on the deliveries queue: its URL in the environment, SendMessage on it (and its own failure queue) only', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [sweepId, sweep] = Object.entries(functions).find(([, f]) =>
+      String(f.Properties.Description).includes('releases of held pushes'),
+    )!;
+    const queueUrl = (sweep.Properties.Environment.Variables as Record<string, unknown>).JOINTLY_DELIVERY_QUEUE_URL as { Ref: string };
+    const deliveriesQueueId = queueUrl.Ref;
+    const roleId = (sweep.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const sends = statements.filter((st) => [st.Action].flat().includes('sqs:SendMessage'));
+    expect(sweepId).toBeDefined();
+    expect(template.findResources('AWS::SQS::Queue')[deliveriesQueueId]).toBeDefined();
+    const queues = sends.flatMap((st) => [st.Resource].flat() as { 'Fn::GetAtt': string[] }[]).map((r) => r['Fn::GetAtt'][0]);
+    // The deliveries queue, and the sweep's own on-failure queue: no other.
+    expect(queues).toContain(deliveriesQueueId);
+    expect(queues.filter((q) => q !== deliveriesQueueId).every((q) => q!.startsWith('slaSweepFailures'))).toBe(true);
+  });
+
   it('alarms on every DLQ and on stream iterator age, to an encrypted topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
     const dlqs = Object.values(template.findResources('AWS::SQS::Queue')).filter(
