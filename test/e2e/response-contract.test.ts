@@ -52,6 +52,25 @@ describe('every route’s 2xx body conforms to its strict response schema', () =
       201,
     );
     const throwaway = await must(api.post(ECC, '/subscriptions', { eventTypes: ['referral.*'], channel: { type: 'inbox' } }), 201);
+    // Quiet hours from an hour ago for two more: its pushes are held, so /pending lists them.
+    const londonClock = (minutes: number) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+        new Date(Date.now() + minutes * 60_000),
+      );
+    const quiet = await must(
+      api.post(ECC, '/subscriptions', {
+        eventTypes: ['referral.*'],
+        channel: { type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: 'rc-webhook-secret-0123456789' },
+        quietHours: {
+          start: londonClock(-60),
+          end: londonClock(120),
+          timeZone: 'Europe/London',
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+        },
+        critical: { override: true, eventTypes: ['handoff.*'], priorities: ['urgent'] },
+      }),
+      201,
+    );
 
     // Act: the walk.
     await must(api.get(undefined, '/health'), 200);
@@ -90,6 +109,11 @@ describe('every route’s 2xx body conforms to its strict response schema', () =
     await must(api.get(MEHT, `/handoffs/${declined.id}`), 200);
     await must(api.get(ECC, '/subscriptions'), 200);
     await must(api.get(ECC, `/subscriptions/${hook.id}/deliveries`), 200);
+    const held = await pollUntil(
+      () => api.get(ECC, `/subscriptions/${quiet.id}/pending?limit=2`),
+      (reply) => reply.status === 200 && reply.body.items.length > 0,
+    );
+    await must(Promise.resolve(held), 200);
     await must(api.post(ECC, `/subscriptions/${hook.id}/redrive`), 202);
     await must(api.post(ECC, `/subscriptions/${hook.id}/renew`), 200);
     await must(api.get(PM, '/subscriptions?scope=all'), 200);

@@ -7,7 +7,7 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { AttemptInProgressError, deliver, DeliveryQueueMessageSchema, type DeliverDeps } from '../domain/delivery.ts';
+import { AttemptInProgressError, deliver, DeliveryQueueMessageSchema, type DeliverDeps, type DeliverResult } from '../domain/delivery.ts';
 import { deliveryIdOf, type DeliveryQueueMessage } from '../../core/messaging-ports.ts';
 import { releaseWindow, type ReleaseDeps } from '../domain/release.ts';
 import { logger } from '../../platform/http/logger.ts';
@@ -33,13 +33,24 @@ const parseJob = (body: string): DeliveryQueueMessage => {
   return result.data as DeliveryQueueMessage;
 };
 
+/** One attempt's log line: ids, outcome, status code and a short reason; never bodies, secrets, URLs or personal data. */
+const logAttempt = (ids: Record<string, unknown>, result: DeliverResult): void => {
+  const level = result.status === 'delivered' || result.status === 'duplicate' || result.status === 'dropped' ? 'info' : 'warn';
+  logger[level]('Delivery attempt', { ...ids, ...result });
+};
+
 const handleRecord = async (record: SQSRecord, deps: ReleaseDeps): Promise<void> => {
   let ids: Record<string, unknown> = { messageId: record.messageId };
   try {
     const job = parseJob(record.body);
     if (job.kind === 'release') {
       ids = { ...ids, subscriptionId: job.subscriptionId, sendAt: job.sendAt };
-      logger.info('Window released', { ...ids, ...(await releaseWindow(job, deps)) });
+      const released = await releaseWindow(job, {
+        ...deps,
+        // Each send's outcome as a queued delivery's: the delivery metrics count both alike.
+        observe: (sent, result) => logAttempt({ ...ids, ...sent, attempt: 1 }, result),
+      });
+      logger.info('Window released', { ...ids, ...released });
       return;
     }
     ids = {
@@ -48,10 +59,7 @@ const handleRecord = async (record: SQSRecord, deps: ReleaseDeps): Promise<void>
       subscriptionId: job.subscriptionId,
       attempt: job.attempt,
     };
-    const result = await deliver(job, deps);
-    // Ids, outcome, status code and a short reason: never bodies, secrets, URLs or personal data.
-    const level = result.status === 'delivered' || result.status === 'duplicate' || result.status === 'dropped' ? 'info' : 'warn';
-    logger[level]('Delivery attempt', { ...ids, ...result });
+    logAttempt(ids, await deliver(job, deps));
   } catch (error) {
     const ours = error instanceof MalformedJobError || error instanceof AttemptInProgressError;
     logger.warn('Delivery job failed; message will be retried', {

@@ -12,7 +12,7 @@
  */
 import type { ReleaseJob } from '../../core/messaging-ports.ts';
 import { composeDigests, digestEntryOf } from './digest.ts';
-import { deliver, WEBHOOK_TIMEOUT_MS, type DeliverDeps } from './delivery.ts';
+import { deliver, WEBHOOK_TIMEOUT_MS, type DeliverDeps, type DeliverResult } from './delivery.ts';
 import type { DeliveryRepository, DueWindow } from './ports.ts';
 
 /** Held pushes read per page. */
@@ -26,6 +26,8 @@ export interface ReleaseDeps extends DeliverDeps {
   readonly repository: DeliverDeps['repository'] & Pick<DeliveryRepository, 'sealWindow' | 'heldPage' | 'removeHeld' | 'closeWindow'>;
   /** Milliseconds left of the invocation; absent = unbounded. */
   readonly remainingTimeMs?: () => number;
+  /** Told what became of each send (the handler logs it as it logs a queued delivery's attempt). */
+  readonly observe?: (sent: { readonly eventId: string } | { readonly digestId: string }, result: DeliverResult) => void;
 }
 
 /** What a release did. */
@@ -67,7 +69,10 @@ export const releaseWindow = async (job: ReleaseJob, deps: ReleaseDeps): Promise
       held.map((h) => h.entry),
     );
     // A deleted or disabled subscription drops them (as `deliver` drops its jobs); an empty window sends nothing.
-    for (const digest of digests) await deliver({ ...base, kind: 'digest', digest }, deps);
+    for (const digest of digests) {
+      const result = await deliver({ ...base, kind: 'digest', digest }, deps);
+      deps.observe?.({ digestId: digest.id }, result);
+    }
     await deps.repository.removeHeld(
       window,
       held.map((h) => h.key),
@@ -87,7 +92,8 @@ export const releaseWindow = async (job: ReleaseJob, deps: ReleaseDeps): Promise
         return { status: 'continued', reason: 'quiet-hours', events };
       }
       // One at a time, in event order: the receiver gets the night's events as they happened.
-      await deliver({ ...base, event: item.event }, deps);
+      const result = await deliver({ ...base, event: item.event }, deps);
+      deps.observe?.({ eventId: item.event.id }, result);
       await deps.repository.removeHeld(window, [item.key]);
       events += 1;
     }

@@ -122,7 +122,7 @@ describe('the event-path bundles', () => {
     ['fanOut', [ADAPTERS.jobQueue]],
     ['deliver', [ADAPTERS.jobQueue, ADAPTERS.mailer, ADAPTERS.sealer]],
     ['metrics', []],
-    ['slaSweep', []],
+    ['slaSweep', [ADAPTERS.jobQueue]],
     ['subscriptionsApi', [ADAPTERS.jobQueue, ADAPTERS.sealer]],
     ['referralsApi', []],
     ['metricsApi', []],

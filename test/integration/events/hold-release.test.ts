@@ -175,7 +175,8 @@ describe('the window sweep and the release', () => {
     // Act
     const short = await releaseWindow(job, { ...deps, remainingTimeMs: () => (left-- > 1 ? RELEASE_TIME_RESERVE_MS + 1 : 0) });
     const requeued = queue.drain().map((s) => s.job);
-    const rest = await releaseWindow(job, deps);
+    const observed: unknown[] = [];
+    const rest = await releaseWindow(job, { ...deps, observe: (sent, result) => observed.push({ ...sent, status: result.status }) });
     const duplicate = await releaseWindow(job, deps);
 
     // Assess
@@ -184,6 +185,8 @@ describe('the window sweep and the release', () => {
     expect(rest).toEqual({ status: 'released', reason: 'quiet-hours', events: 2 });
     expect(duplicate).toEqual({ status: 'gone', events: 0 });
     expect(posted).toEqual(events.map((e) => e.id));
+    // Each send of the second run is reported, as the handler logs it for the delivery metrics.
+    expect(observed).toEqual(events.slice(2).map((e) => ({ eventId: e.id, status: 'delivered' })));
     expect(await repository.latestWindow(quiet.id)).toBeUndefined();
   });
 
