@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/build-app.ts';
 import { JOINTLY_TABLE } from '#shared/platform/dynamodb/table-definition.ts';
+import { HOLD_ENV } from '#shared/platform/config/environment.ts';
 import { BUS_RULES, QUEUES } from '#shared/wiring/bus-rules.ts';
 
 describe.each(['dev', 'staging', 'prod'])('events stack, stage %s', (stage) => {
@@ -74,6 +75,14 @@ describe.each(['dev', 'staging', 'prod'])('events stack, stage %s', (stage) => {
     // The deliveries queue, and the sweep's own on-failure queue: no other.
     expect(queues).toContain(deliveriesQueueId);
     expect(queues.filter((q) => q !== deliveriesQueueId).every((q) => q!.startsWith('slaSweepFailures'))).toBe(true);
+  });
+
+  it('sets no tester-shortened window on any function: quiet hours and digests keep their real times when deployed', () => {
+    const environments = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (f) => (f.Properties.Environment?.Variables ?? {}) as Record<string, unknown>,
+    );
+    expect(environments.length).toBeGreaterThan(0);
+    for (const variables of environments) expect(variables).not.toHaveProperty(HOLD_ENV.windowSeconds);
   });
 
   it('alarms on every DLQ and on stream iterator age, to an encrypted topic', () => {

@@ -3,7 +3,8 @@
  * once; a hold finding its window sealed goes to the next window; the pending preview lists
  * held pushes soonest first; the sweep claims a due window once per lease (Query on the
  * due-time index, never a Scan); a release short of time queues itself again and goes on
- * where it stopped; a deleted subscription's window is forgotten without a send.
+ * where it stopped; a deleted subscription's window is forgotten without a send; a digest
+ * that cannot be delivered is dead-lettered under its id and redriven whole.
  */
 import { monotonicFactory } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ import type { PublishedEvent } from '#shared/core/event-envelope.ts';
 import type { DeliveryQueueMessage } from '#shared/core/messaging-ports.ts';
 import { DynamoDeliveryRepository } from '#shared/subscriptions/data/delivery-repository.ts';
 import { DynamoSubscriptionRepository } from '#shared/subscriptions/data/subscription-repository.ts';
-import type { DeliverDeps } from '#shared/subscriptions/domain/delivery.ts';
+import { SubscriptionService } from '#shared/subscriptions/domain/subscription-service.ts';
+import { deliver, type DeliverDeps } from '#shared/subscriptions/domain/delivery.ts';
 import { fanOut } from '#shared/subscriptions/domain/fan-out.ts';
 import { RELEASE_TIME_RESERVE_MS, releaseWindow } from '#shared/subscriptions/domain/release.ts';
 import type { Subscription } from '#shared/subscriptions/domain/subscription.ts';
@@ -207,5 +209,64 @@ describe('the window sweep and the release', () => {
     expect(result).toEqual({ status: 'released', reason: 'quiet-hours', events: 1 });
     expect(posted).toEqual([]);
     expect(await repository.latestWindow(quiet.id)).toBeUndefined();
+  });
+});
+
+describe('a digest that cannot be delivered', () => {
+  it('is retried, dead-lettered at the last attempt under its digest id, listed with digestId and eventCount, and redriven whole', async () => {
+    // Prepare
+    const org = freshOrg();
+    const digest = subscription({
+      eventTypes: ['referral.*'],
+      filters: { orgs: [org] },
+      channel: { type: 'webhook', url: 'http://127.0.0.1/hook', sealedSecret: 'sealed:hold-release-secret-0123456789' },
+      delivery: { mode: 'digest', schedule: 'hourly', timeZone: 'Europe/London' },
+    });
+    const subscriptions = await storeSubscriptions(table.documentClient, table.tableName, digest);
+    const holdQueue = new CapturingQueue<DeliveryQueueMessage>();
+    const events = [0, 1, 2].map((i) => eventOf(org, new Date(NIGHT.getTime() + i * 1000)));
+    for (const event of events) await fanOut(event, { repository, deliveryQueue: holdQueue, now: () => NIGHT });
+    const sendAt = '2027-01-11T22:00:00.000Z';
+    const queue = new CapturingQueue<DeliveryQueueMessage>();
+    const { deps } = deliveryDeps(queue, () => new Date(sendAt));
+    const refusing = { ...deps, webhookTransport: { post: async () => 503 } };
+
+    // Act: the release's attempt, then every retry it queues, all refused.
+    const released = await releaseWindow({ kind: 'release', subscriptionId: digest.id, ownerSub: digest.ownerSub, sendAt }, refusing);
+    for (let round = 0; round < 10 && queue.sent.length > 0; round++) {
+      for (const { job } of queue.drain()) if (job.kind !== 'release') await deliver(job, refusing);
+    }
+    const letters = await subscriptions.deadLetters(digest.id, 10);
+    const attempts = await subscriptions.deliveries(digest.id, { limit: 10 });
+    const redriveQueue = new CapturingQueue<DeliveryQueueMessage>();
+    const service = new SubscriptionService({
+      repository: subscriptions,
+      sealer: deps.sealer,
+      deliveryQueue: () => redriveQueue,
+      organisations: [org],
+      emailDomains: new Map(),
+      webhookPolicy: 'allow-loopback',
+      resolve: async () => [],
+      newId: () => newId(),
+    });
+    const redriven = await service.redrive({ sub: digest.ownerSub, org: 'ecc', roles: ['practitioner'] }, digest.id);
+
+    // Assess
+    expect(released).toEqual({ status: 'released', reason: 'digest', events: 3, digests: 1 });
+    expect(letters).toHaveLength(1);
+    const job = letters[0]!.job;
+    expect(job.kind).toBe('digest');
+    const digestId = job.kind === 'digest' ? job.digest.id : '';
+    expect(letters[0]!.eventId).toBe(digestId);
+    expect(job.kind === 'digest' ? job.digest.events.map((e) => e.id) : []).toEqual(events.map((e) => e.id));
+    expect(attempts.items.map((a) => [a.digestId, a.eventCount, a.attempt, a.outcome])).toEqual([
+      [digestId, 3, 5, 'dead-lettered'],
+      [digestId, 3, 4, 'failed'],
+      [digestId, 3, 3, 'failed'],
+      [digestId, 3, 2, 'failed'],
+      [digestId, 3, 1, 'failed'],
+    ]);
+    expect(redriven).toEqual({ redriven: 1 });
+    expect(redriveQueue.sent.map((s) => s.job)).toEqual([{ ...job, attempt: 1 }]);
   });
 });
