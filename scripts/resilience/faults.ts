@@ -46,6 +46,8 @@ import {
   tally,
   type ScenarioOptions,
   type ScenarioResult,
+  type SinkRequest,
+  type WebhookSink,
 } from './common.ts';
 
 const SIZES = {
@@ -99,6 +101,13 @@ interface Delivery {
   httpStatus?: number;
   error?: string;
 }
+
+/** The requests a receiver answered 2xx before the sender gave up on them. */
+const acknowledgedBy = (sink: WebhookSink): SinkRequest[] => sink.requests.filter((r) => r.status >= 200 && r.status < 300 && !r.abandoned);
+
+/** Whether a request carries a valid signature of its body, as of when it arrived. */
+const isSigned = (r: SinkRequest): boolean =>
+  verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000));
 
 /** Runs the faults scenario; see the module comment. */
 export const faultsScenario = async (options: ScenarioOptions): Promise<ScenarioResult> => {
@@ -385,7 +394,7 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
     await drainRuntime(runtime.url);
 
     // Quiet hours: every event reached the receiver; a duplicate is the same signed body.
-    const quietAcks = quietSink.requests.filter((r) => r.status >= 200 && r.status < 300 && !r.abandoned);
+    const quietAcks = acknowledgedBy(quietSink);
     const quietIds = new Set(quietAcks.map((r) => headerValue(r.headers, 'Jointly-Event-Id') ?? ''));
     checks.none(
       'the quiet-hours webhook has acknowledged every event, held through the run and released',
@@ -398,7 +407,7 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
           const id = headerValue(r.headers, 'Jointly-Event-Id') ?? '';
           return (
             !eventIds.has(id) ||
-            !verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000)) ||
+            !isSigned(r) ||
             quietSink.requests.some((o) => headerValue(o.headers, 'Jointly-Event-Id') === id && o.rawBody !== r.rawBody)
           );
         })
@@ -415,12 +424,9 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       [...digestBodies].filter(([, bodies]) => bodies.size > 1).map(([id]) => id),
     );
     const ackedDigests = new Map<string, string[]>();
-    for (const r of digestSink.requests.filter((x) => x.status >= 200 && x.status < 300 && !x.abandoned)) {
+    for (const r of acknowledgedBy(digestSink)) {
       const body = JSON.parse(r.rawBody) as { id: string; type: string; events: { id: string }[] };
-      if (
-        body.type === 'digest' &&
-        verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000))
-      )
+      if (body.type === 'digest' && isSigned(r))
         ackedDigests.set(
           body.id,
           body.events.map((e) => e.id),
@@ -441,7 +447,7 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       `${heldAtEnd} held after the wait`,
     );
 
-    const acknowledged = sink.requests.filter((r) => r.status >= 200 && r.status < 300 && !r.abandoned);
+    const acknowledged = acknowledgedBy(sink);
     const ackCounts = tally(acknowledged.map((r) => headerValue(r.headers, 'Jointly-Event-Id') ?? ''));
     checks.none(
       'after the redrive, the webhook has acknowledged every event',
@@ -452,11 +458,7 @@ export const faultsScenario = async (options: ScenarioOptions): Promise<Scenario
       sink.requests
         .filter((r) => {
           const id = headerValue(r.headers, 'Jointly-Event-Id') ?? '';
-          return (
-            !eventIds.has(id) ||
-            !verifyWebhook(SECRET, r.rawBody, headerValue(r.headers, 'Jointly-Signature'), Math.floor(r.receivedAt / 1000)) ||
-            JSON.parse(r.rawBody).id !== id
-          );
+          return !eventIds.has(id) || !isSigned(r) || JSON.parse(r.rawBody).id !== id;
         })
         .map((r) => r.index),
     );

@@ -11,13 +11,13 @@
  * its re-read shows the mark, and it skips. A mark that loses to a real answer (accepted,
  * info requested, withdrawn…) is skipped too: that is the race going the right way.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type DocumentClient } from '../../platform/dynamodb/document-client.ts';
+import { GetCommand, TransactWriteCommand, type DocumentClient } from '../../platform/dynamodb/document-client.ts';
+import { dueEntries } from '../../platform/dynamodb/due-index.ts';
 import { awaitsAnswer, handoffOverdueEvent } from '../domain/handoff.ts';
 import { awaitsResponse, referralOverdueEvent, SYSTEM_ACTOR } from '../domain/referral.ts';
-import { handoffKeys, referralKeys, SLA_SHARDS, slaKeys } from '../../platform/dynamodb/keys.ts';
+import { handoffKeys, referralKeys, slaKeys } from '../../platform/dynamodb/keys.ts';
 import { eventItemOf, handoffFromItem, referralFromItem } from './referral-items.ts';
 import { lostToConcurrentWrite, type TransactItems } from '../../platform/dynamodb/table-access.ts';
-import { INDEX } from '../../platform/dynamodb/table-definition.ts';
 import type { SlaSweepResult } from '../../sla/domain/ports.ts';
 
 export type { SlaSweepResult };
@@ -90,31 +90,7 @@ export class DynamoSlaSweeper {
 
   /** Every index entry with `dueAt` ≤ `now`, across all shards (one paged Query each, in parallel). */
   async dueAt(now: Date): Promise<SlaCandidate[]> {
-    const nowIso = now.toISOString();
-    const perShard = await Promise.all(
-      Array.from({ length: SLA_SHARDS }, async (_, shard) => {
-        const found: SlaCandidate[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: INDEX.slaDue,
-              KeyConditionExpression: 'slaPk = :pk AND slaSk <= :now',
-              ExpressionAttributeValues: { ':pk': slaKeys.partition(shard), ':now': nowIso },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of page.Items ?? []) {
-            const candidate = parseSlaCandidate(item);
-            if (candidate) found.push(candidate);
-          }
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-        return found;
-      }),
-    );
-    return perShard.flat();
+    return dueEntries({ client: this.client, tableName: this.tableName }, slaKeys.partition, now, parseSlaCandidate);
   }
 
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {

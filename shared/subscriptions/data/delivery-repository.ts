@@ -31,9 +31,9 @@ import type {
   RecordedAttempt,
 } from '../domain/ports.ts';
 import type { Hold } from '../domain/push-timing.ts';
-import { fanOutKeys, pushDueKeys, SLA_SHARDS, slaKeys, subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
-import { batchWriteAll, cancellationCodes, writeIfConditionHolds } from '../../platform/dynamodb/table-access.ts';
-import { INDEX } from '../../platform/dynamodb/table-definition.ts';
+import { fanOutKeys, pushDueKeys, slaKeys, subscriptionKeys, timeOrderedSk, userKeys } from '../../platform/dynamodb/keys.ts';
+import { dueEntries } from '../../platform/dynamodb/due-index.ts';
+import { batchWriteAll, cancellationCodes, isConditionFailure, writeIfConditionHolds } from '../../platform/dynamodb/table-access.ts';
 import { heldFromItem, heldItemOf, windowFromItem } from './subscription-items.ts';
 import { subscriptionFromStored } from './subscription-items.ts';
 
@@ -433,68 +433,47 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
   }
 
   async dueWindows(now: Date): Promise<DueWindow[]> {
-    const nowIso = now.toISOString();
-    const perShard = await Promise.all(
-      Array.from({ length: SLA_SHARDS }, async (_, shard) => {
-        const found: DueWindow[] = [];
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: INDEX.slaDue,
-              KeyConditionExpression: 'slaPk = :pk AND slaSk <= :now',
-              ExpressionAttributeValues: { ':pk': pushDueKeys.partition(shard), ':now': nowIso },
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of page.Items ?? []) {
-            const [sendAt, kind, subscriptionId] = String(item.slaSk ?? '').split('#');
-            if (kind === 'window' && sendAt && subscriptionId) found.push({ subscriptionId, sendAt });
-          }
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-        return found;
-      }),
-    );
-    return perShard.flat().sort((a, b) => a.sendAt.localeCompare(b.sendAt));
+    const due = await dueEntries({ client: this.client, tableName: this.tableName }, pushDueKeys.partition, now, (keys) => {
+      const [sendAt, kind, subscriptionId] = String(keys.slaSk ?? '').split('#');
+      return kind === 'window' && sendAt && subscriptionId ? { subscriptionId, sendAt } : undefined;
+    });
+    return due.sort((a, b) => a.sendAt.localeCompare(b.sendAt));
   }
 
   async claimWindow(window: DueWindow, now: Date, leaseMs: number): Promise<PushWindow | undefined> {
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: subscriptionKeys.window(window.subscriptionId, window.sendAt),
-          UpdateExpression: 'SET releaseClaimUntil = :until',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(releaseClaimUntil) OR releaseClaimUntil < :now)',
-          ExpressionAttributeValues: { ':until': now.getTime() + leaseMs, ':now': now.getTime() },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? windowFromItem(Attributes) : undefined;
-    } catch (error) {
-      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return undefined;
-      throw error;
-    }
+    return this.updateWindow(window, {
+      UpdateExpression: 'SET releaseClaimUntil = :until',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(releaseClaimUntil) OR releaseClaimUntil < :now)',
+      ExpressionAttributeValues: { ':until': now.getTime() + leaseMs, ':now': now.getTime() },
+    });
   }
 
   async sealWindow(window: DueWindow, now: Date): Promise<PushWindow | undefined> {
+    return this.updateWindow(window, {
+      // The first seal's time stays (a resumed release finds it sealed already).
+      UpdateExpression: 'SET sealedAt = if_not_exists(sealedAt, :now)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    });
+  }
+
+  /** Updates a window under a condition, returning it as updated; `undefined` when the condition failed. */
+  private async updateWindow(
+    window: DueWindow,
+    update: { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> },
+  ): Promise<PushWindow | undefined> {
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: subscriptionKeys.window(window.subscriptionId, window.sendAt),
-          // The first seal's time stays (a resumed release finds it sealed already).
-          UpdateExpression: 'SET sealedAt = if_not_exists(sealedAt, :now)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':now': now.toISOString() },
+          ...update,
           ReturnValues: 'ALL_NEW',
         }),
       );
       return Attributes ? windowFromItem(Attributes) : undefined;
     } catch (error) {
-      if ((error as { name?: string })?.name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }

@@ -6,33 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { PublishedEvent } from '../../core/event-envelope.ts';
+import type { Digest, DigestEntry } from '../../core/messaging-ports.ts';
 import { summaryOf } from './subscription.ts';
+
+export type { Digest, DigestEntry };
 
 /** Most events one digest message lists: a window that collected more is sent as several parts. */
 export const DIGEST_MAX_EVENTS = 250;
-
-/** One event as a digest lists it. */
-export interface DigestEntry {
-  readonly id: string;
-  readonly type: string;
-  readonly at: string;
-  readonly referralId: string;
-  readonly handoffId?: string;
-  /** The organisations it is between (`provide → ecc`), for grouping. */
-  readonly orgs: string;
-  readonly summary: string;
-}
-
-/** One digest message: a window's events (or one part of them), in event order. */
-export interface Digest {
-  /** Deterministic per subscription, window and part (a ULID-shaped id), so a re-run composes the same digest. */
-  readonly id: string;
-  /** When the window was due (ISO). */
-  readonly sendAt: string;
-  readonly part: number;
-  readonly parts: number;
-  readonly events: readonly DigestEntry[];
-}
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
