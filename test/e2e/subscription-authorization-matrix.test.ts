@@ -1,7 +1,7 @@
 /**
  * Who may do what to subscriptions, deliveries, alerts, reference data and metrics, over
  * HTTP against the local runtime: every such route × every kind of caller. The expected
- * statuses are written out by hand from the contract: a subscription, its deliveries and
+ * statuses are written out by hand from the contract: a subscription, its deliveries, what it holds and
  * an alert are their owner's (anyone else gets 404, never 403, so existence is not
  * revealed); programme managers may list and disable any subscription and read metrics;
  * a caller with no known role gets 403; only ID tokens of a registered organisation get
@@ -100,6 +100,13 @@ const ROWS: readonly Row[] = [
     expected: ownersOnly(200),
     needsFresh: true,
     send: (caller, fresh) => api.get(caller, `/subscriptions/${fresh}/deliveries`),
+  },
+  {
+    route: 'GET /subscriptions/{id}/pending',
+    expected: ownersOnly(200),
+    needsFresh: true,
+    send: (caller, fresh) => api.get(caller, `/subscriptions/${fresh}/pending`),
+    check: (who, reply) => expect((reply.body as { items: unknown[] }).items, who).toEqual([]),
   },
   {
     route: 'POST /subscriptions/{id}/redrive',
