@@ -140,6 +140,22 @@ export default {
       to: { path: BUILD_AND_TEST },
     },
     {
+      name: 'console-is-an-api-client',
+      comment:
+        'The console (console/) is a client of the public HTTP contract, built for the browser: it imports no ' +
+        'production, build or test code of the repository, and nothing imports it (the build reads it by path).',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^(shared|functions|infra|scripts|test|bench)/' },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      comment: 'Lambdas, the runtime and tests never import the browser code; the console build bundles it by path.',
+      severity: 'error',
+      from: { pathNot: '^console/' },
+      to: { path: '^console/' },
+    },
+    {
       name: 'shared-not-functions',
       comment: 'Handlers are entry points: shared/ never imports one.',
       severity: 'error',

@@ -59,6 +59,8 @@ export interface LocalGatewayOptions {
   readonly maxBodyBytes?: number;
   /** Local-only routes by `"METHOD /path"`, served like `/_local/token`: never in the route table, so never deployed. */
   readonly localRoutes?: ReadonlyMap<string, LocalRouteHandler>;
+  /** Serves what is not the API (the console's files); `undefined` hands the request on. */
+  readonly site?: (request: IncomingRequest) => Promise<OutgoingResponse | undefined>;
   /** The deployed timeout and memory of the function serving `operationId` (default: 10 s, 512 MB). */
   readonly limitsOf?: (operationId: string) => RouteFunctionLimits;
   /** The HTTP API's integration timeout; shortened only by tests of the 503. @default 30 s */
@@ -306,6 +308,8 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
     if (path === '/_local/token' && request.method === 'POST') return issueToken(request);
     const local = options.localRoutes?.get(`${request.method} ${path}`);
     if (local) return local(request);
+    const page = await options.site?.(request);
+    if (page) return page;
     const event = toApiGatewayEvent(request, { routeKey: '$default' });
     const routed = await route(event);
     return routed ?? dispatchDefault(event);

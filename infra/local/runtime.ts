@@ -13,8 +13,10 @@
  * path is idle. Local-only, like `/_local/token`.
  */
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DocumentClient } from '../../shared/platform/dynamodb/document-client.ts';
 import type { EventBus } from '../../shared/core/messaging-ports.ts';
@@ -31,6 +33,9 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { ensureTable } from './ensure-table.ts';
 import { createEventPath, type EventPath } from './event-path.ts';
 import { createLocalGateway, type LocalRouteHandler } from './gateway.ts';
+import { buildConsole } from '../console/build-console.ts';
+import { consoleSite } from './console-assets.ts';
+import { DEMO_USERS } from './demo-users.ts';
 import type { DeadLetter } from './local-queue.ts';
 import { localFunctionSettings, FUNCTION_TIMEOUTS_ENV } from './local-function-settings.ts';
 import { createLocalTokenIssuer } from './local-token-issuer.ts';
@@ -143,6 +148,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
   const keptDir = options.dynamodbEndpoint ? undefined : options.persistDir;
   let eventPath: EventPath | undefined;
   let telemetry: LocalTelemetry | undefined;
+  let siteDir: string | undefined;
 
   try {
     // Handlers read their configuration from the environment at import, as on Lambda.
@@ -184,9 +190,14 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     for (const apiClient of await apiCompositionClients()) instrument(apiClient, 'api');
     const handlers = new Map([...loaded].map(([operationId, handler]) => [operationId, counting.scopedHandler(operationId, handler)]));
     const issuer = await createLocalTokenIssuer();
+    // The console, built for this runtime (its own folder: runtimes started at once never share one).
+    siteDir = await mkdtemp(join(tmpdir(), 'jointly-console-'));
+    await buildConsole(siteDir);
     // Local-only routes beside /_local/token (never in the route table, so never deployed).
     const localRoutes = new Map<string, LocalRouteHandler>([
       ['GET /_local/stats', async () => jsonResponse(200, counting.snapshot(path.queues))],
+      // Who the console's local "sign in as" form offers.
+      ['GET /_local/users', async () => jsonResponse(200, { users: DEMO_USERS })],
       [
         'POST /_local/drain',
         async () => {
@@ -204,6 +215,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       handlers,
       issuer,
       localRoutes,
+      site: consoleSite(siteDir),
       limitsOf: (operationId) => ({
         functionName: functionIdByOperation.get(operationId)!,
         ...limitsOf(functionIdByOperation.get(operationId)!),
@@ -239,9 +251,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
         await path.stop();
         counting.stop();
         await dynamo?.stop();
+        if (siteDir) await rm(siteDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    if (siteDir) await rm(siteDir, { recursive: true, force: true });
     telemetry?.stop();
     await eventPath?.stop();
     await dynamo?.stop();

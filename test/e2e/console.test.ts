@@ -1,0 +1,190 @@
+/**
+ * The console in a real browser (Debian's Chromium through playwright-core) against the
+ * local runtime, one origin: `/` leads to the console; a programme manager signs in as a
+ * demo user and sees a handoff alert appear, unread first, and acknowledges it; a
+ * practitioner's worklist marks an overdue referral in words. Every page is checked with
+ * axe-core (0 serious or critical WCAG 2.2 AA violations), at 320 px wide, and by keyboard;
+ * the page's CSP allows nothing inline and no token ever reaches a URL. Screenshots and axe
+ * reports go to `test-output/console/`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CONSOLE_CSP } from '#infra/console/console-site.ts';
+import { DEMO_USERS } from '#infra/local/demo-users.ts';
+import { handoffApi, validNhsNumber, type HandoffApi, type Who } from '#test/support/handoff-api.ts';
+import { axeViolations, launchBrowser, OUTPUT_DIR, screenshot, type AxeViolation } from '#test/support/browser.ts';
+import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
+
+let runtime: RuntimeProcess;
+let api: HandoffApi;
+let browser: Browser;
+
+const userOf = (sub: string): Who => {
+  const user = DEMO_USERS.find((u) => u.sub === sub)!;
+  return { sub: user.sub, org: user.org, roles: [...user.roles] };
+};
+const PM = userOf('pm.jo');
+const ALEX = userOf('sw.alex');
+const SAM = userOf('nurse.sam');
+const PERSON = { nhsNumber: validNhsNumber(), name: 'Philippa Quartermaine-Holt' };
+
+beforeAll(async () => {
+  [runtime, browser] = await Promise.all([
+    startRuntimeProcess({
+      DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+      // Urgent referrals breach their target after 3 s, so the worklist has an overdue one.
+      JOINTLY_PRIORITY_TARGET_MINUTES: JSON.stringify({ urgent: 0.05 }),
+      JOINTLY_SLA_SWEEP_SECONDS: '1',
+    }),
+    launchBrowser(),
+  ]);
+  api = handoffApi(runtime.url);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+/** A fresh context (no shared storage) with what each test checks recorded. */
+const openContext = async (width = 1024): Promise<{ context: BrowserContext; page: Page; urls: string[]; errors: string[] }> => {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const urls: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, urls, errors };
+};
+
+/** Axe on the page, its report saved; the serious and critical violations. */
+const seriousViolations = async (page: Page, name: string): Promise<AxeViolation[]> => {
+  const violations = await axeViolations(page);
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  writeFileSync(join(OUTPUT_DIR, `${name}.axe.json`), JSON.stringify(violations, null, 2));
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+};
+
+const signInAs = async (page: Page, sub: string): Promise<void> => {
+  await page.goto(`${runtime.url}/`);
+  await page.getByLabel('Sign in as').selectOption(sub);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+};
+
+describe('the console, in Chromium', () => {
+  it('/ leads to the sign-in page, served with a CSP that allows nothing inline, accessible, at 320 px too', async () => {
+    // Prepare
+    const { context, page, errors } = await openContext();
+
+    // Act
+    const response = await page.goto(`${runtime.url}/`);
+    await page.getByRole('heading', { name: 'Sign in to Jointly' }).waitFor();
+    const violations = await seriousViolations(page, 'sign-in');
+    await screenshot(page, 'sign-in');
+    await page.setViewportSize({ width: 320, height: 800 });
+    const narrow = await seriousViolations(page, 'sign-in-320');
+    const overflow = await page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
+    await screenshot(page, 'sign-in-320');
+
+    // Assess
+    expect(page.url()).toBe(`${runtime.url}/console/`);
+    expect(response?.headers()['content-security-policy']).toBe(CONSOLE_CSP);
+    expect(CONSOLE_CSP).not.toContain('unsafe-inline');
+    expect(await page.title()).toBe('Sign in – Jointly');
+    expect(violations).toEqual([]);
+    expect(narrow).toEqual([]);
+    expect(overflow).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a programme manager signs in by keyboard alone, sees a handoff alert appear unread, and acknowledges it', async () => {
+    // Prepare
+    await api.post(PM, '/subscriptions', { eventTypes: ['handoff.*'], channel: { type: 'inbox' } });
+    const { context, page, urls, errors } = await openContext();
+    await page.goto(`${runtime.url}/`);
+    await page.getByLabel('Sign in as').waitFor();
+
+    // Act: by keyboard, from the top of the page.
+    await page.keyboard.press('Tab'); // skip link
+    await page.keyboard.press('Tab'); // service name
+    await page.keyboard.press('Tab'); // who to sign in as
+    const focused = await page.evaluate<string | undefined>('document.activeElement?.id');
+    await page.getByLabel('Sign in as').selectOption(PM.sub);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    const referral = await api.post(SAM, '/referrals', {
+      toOrg: 'ecc',
+      serviceArea: 'crisis-prevention',
+      priority: 'soon',
+      subject: PERSON,
+      reason: 'Console test.',
+    });
+    await api.post(ALEX, `/referrals/${referral.body.id}/accept`, {});
+    await api.post(ALEX, `/referrals/${referral.body.id}/handoffs`, { toOrg: 'provide', reason: 'Nursing to lead.' });
+    // The page refreshes itself (its first poll 15 s after it loaded): the alert appears without a reload.
+    const unread = page.getByText(/Unread: Handoff offered by ecc to provide/);
+    await unread.waitFor({ timeout: 25_000 });
+    const alertsViolations = await seriousViolations(page, 'alerts');
+    await screenshot(page, 'alerts-unread');
+    await page
+      .getByRole('button', { name: /^Mark as read/ })
+      .first()
+      .click();
+    await page.getByText('Alert marked as read.').waitFor();
+    await screenshot(page, 'alerts-read');
+
+    // Assess
+    expect(focused).toBe('user');
+    expect(await page.getByText(/Read: Handoff offered by ecc to provide/).count()).toBe(1);
+    expect(alertsViolations).toEqual([]);
+    expect(await page.title()).toBe('Alerts – Jointly');
+    const acked = await api.get(PM, '/alerts?unread=true');
+    expect(acked.body.items).toEqual([]);
+    // No token and no personal data in any URL the page asked for.
+    expect(urls.filter((u) => /token|eyJ|Quartermaine|\d{10}/.test(u.replace(runtime.url, '')) && !u.endsWith('/_local/token'))).toEqual(
+      [],
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a practitioner’s worklist marks an overdue referral in words, sorted by due time, accessible at 320 px', async () => {
+    // Prepare
+    const urgent = await api.post(SAM, '/referrals', {
+      toOrg: 'ecc',
+      serviceArea: 'rapid-response',
+      priority: 'urgent',
+      subject: { nhsNumber: validNhsNumber(), name: 'Bartholomew Ingleby-Crewe' },
+      reason: 'Console worklist test.',
+    });
+    const { context, page, errors } = await openContext(320);
+    await new Promise((r) => setTimeout(r, 3_500));
+
+    // Act
+    await signInAs(page, ALEX.sub);
+    await page.getByRole('link', { name: 'Worklists' }).click();
+    await page.getByRole('table').waitFor();
+    const row = page
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: 'provide to ecc' }) })
+      .filter({ hasText: 'urgent' });
+    const violations = await seriousViolations(page, 'worklists-320');
+    await screenshot(page, 'worklists-320');
+
+    // Assess
+    expect(urgent.status).toBe(201);
+    expect(await row.first().getByText('Overdue').count()).toBe(1);
+    expect(violations).toEqual([]);
+    expect(await page.title()).toBe('Worklists – Jointly');
+    expect(await page.content()).not.toContain('Ingleby-Crewe');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
