@@ -29,7 +29,16 @@ export class ApiProblemError extends Error {
 }
 
 /** Calls the API as the signed-in user; resolves to the JSON body (undefined for 204). */
-export const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
+export const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> =>
+  (await apiResponse<T>(method, path, body, headers)).body;
+
+/** As {@link api}, with the answer's `ETag` too (for `If-Match` on the next change). */
+export const apiResponse = async <T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ body: T; etag: string | undefined }> => {
   const current = session.value;
   const response = await fetch(path, {
     method,
@@ -48,7 +57,7 @@ export const api = async <T>(method: string, path: string, body?: unknown, heade
   if (!response.ok) {
     throw new ApiProblemError(response.status, String(json?.title ?? response.statusText), String(json?.detail ?? ''));
   }
-  return json as T;
+  return { body: json as T, etag: response.headers.get('etag') ?? undefined };
 };
 
 /** One page of a list answer. */

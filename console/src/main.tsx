@@ -5,6 +5,7 @@
 import { render } from 'preact';
 import { session } from './api.ts';
 import { Alerts } from './pages/alerts.tsx';
+import { ReferralPage } from './pages/referral.tsx';
 import { SignIn } from './pages/sign-in.tsx';
 import { Worklists } from './pages/worklists.tsx';
 import { currentPath, followLinks, link } from './router.ts';
@@ -26,7 +27,8 @@ const NotFound = () => (
 
 const App = () => {
   const signedIn = session.value;
-  const entry = PAGES[currentPath.value];
+  const referralId = /^\/referrals\/([0-9A-Z]{26})$/.exec(currentPath.value)?.[1];
+  const entry = referralId ? { title: 'Referral', page: () => <ReferralPage id={referralId} /> } : PAGES[currentPath.value];
   // Titles name the page only: never a person, an NHS number or a referral's details.
   document.title = `${signedIn ? (entry?.title ?? 'Page not found') : 'Sign in'} – Jointly`;
   return (

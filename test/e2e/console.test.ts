@@ -187,4 +187,95 @@ describe('the console, in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('a practitioner triages a referral: opens it from the worklist, accepts it with If-Match, and sees it accepted in the history', async () => {
+    // Prepare
+    const created = await api.post(SAM, '/referrals', {
+      toOrg: 'ecc',
+      serviceArea: 'joint-referral',
+      priority: 'routine',
+      subject: { nhsNumber: validNhsNumber(), name: 'Cornelius Ashdown-Pryke' },
+      reason: 'Console triage test.',
+    });
+    const { context, page, urls, errors } = await openContext();
+    await signInAs(page, ALEX.sub);
+
+    // Act
+    await page.getByRole('link', { name: 'Worklists' }).click();
+    await page.locator(`a[href="/console/referrals/${created.body.id}"]`).click();
+    await page.getByRole('heading', { name: 'Referral from provide to ecc' }).waitFor();
+    const violations = await seriousViolations(page, 'referral');
+    await screenshot(page, 'referral-submitted');
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.getByRole('form', { name: 'Accept' }).getByRole('button', { name: 'Accept' }).click();
+    await page.getByText('Accept: done.').waitFor();
+    await page.getByText(/referral\.accepted by ecc/).waitFor();
+    await screenshot(page, 'referral-accepted');
+    const after = await api.get(ALEX, `/referrals/${created.body.id}`);
+
+    // Assess
+    expect(violations).toEqual([]);
+    expect(after.body.status).toBe('accepted');
+    expect(await page.title()).toBe('Referral – Jointly');
+    expect(urls.filter((u) => u.includes('Ashdown') || /\d{10}/.test(u.replace(runtime.url, '')))).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a change made by someone else meanwhile is explained (412 on If-Match) and the page reloads', async () => {
+    // Prepare
+    const created = await api.post(SAM, '/referrals', {
+      toOrg: 'ecc',
+      serviceArea: 'joint-referral',
+      priority: 'soon',
+      subject: { nhsNumber: validNhsNumber(), name: 'Dorothea Fenwick-Ayres' },
+      reason: 'Console conflict test.',
+    });
+    const { context, page, errors } = await openContext();
+    await signInAs(page, ALEX.sub);
+    await page.goto(`${runtime.url}/console/referrals/${created.body.id}`);
+    // A reload of the document signs out (the token is in memory only): sign in again on the same address.
+    await page.getByLabel('Sign in as').selectOption(ALEX.sub);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Referral from provide to ecc' }).waitFor();
+
+    // Act: a colleague asks for information first, then this page tries to accept.
+    await api.post(ALEX, `/referrals/${created.body.id}/request-info`, { comment: 'Is there a carer?' });
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.getByRole('form', { name: 'Accept' }).getByRole('button', { name: 'Accept' }).click();
+    await page.getByText(/Someone else changed this referral/).waitFor();
+    await page.getByText(/Status\s*info requested/).waitFor();
+    await screenshot(page, 'referral-conflict');
+
+    // Assess
+    const after = await api.get(ALEX, `/referrals/${created.body.id}`);
+    expect(after.body.status).toBe('info_requested');
+    expect(errors.filter((e) => !e.includes('412'))).toEqual([]);
+    await context.close();
+  });
+
+  it('a non-party’s direct link to a referral shows “not found”', async () => {
+    // Prepare
+    const created = await api.post(SAM, '/referrals', {
+      toOrg: 'ecc',
+      serviceArea: 'rapid-response',
+      priority: 'routine',
+      subject: { nhsNumber: validNhsNumber(), name: 'Evangeline Thorncroft' },
+      reason: 'Console non-party test.',
+    });
+    const { context, page } = await openContext();
+    await page.goto(`${runtime.url}/console/referrals/${created.body.id}`);
+    await page.getByLabel('Sign in as').selectOption(userOf('discharge.kim').sub);
+
+    // Act
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Referral not found' }).waitFor();
+    const violations = await seriousViolations(page, 'referral-not-found');
+    await screenshot(page, 'referral-not-found');
+
+    // Assess
+    expect(violations).toEqual([]);
+    expect(await page.content()).not.toContain('Thorncroft');
+    await context.close();
+  });
 });
