@@ -4,6 +4,9 @@
  *   PORT=3000                      port to serve on (default 3000; 0 = any free port)
  *   DYNAMODB_ENDPOINT=http://…     use this DynamoDB instead of starting DynamoDB Local
  *   JOINTLY_LOCAL_DATA_DIR=.local-data   or `npm start -- --persist [dir]`: keep data between runs
+ *   `npm start -- --seed demo`     once ready, fill it with a believable morning through the API (demo-seed.ts)
+ *     and print the demo users to sign in as; with JOINTLY_PRIORITY_TARGET_MINUTES unset, urgent
+ *     referrals get a one-minute target on this runtime, so the seeded urgent one turns overdue
  *   JOINTLY_PRIORITY_TARGET_MINUTES='{"urgent":1}'   shorter response targets, to see a breach
  *   JOINTLY_TABLE_NAME=jointly-local   table name (two runtimes on one DynamoDB can keep apart)
  *   JOINTLY_SLA_SWEEP_SECONDS=15   how often overdue referrals and handoff offers are looked for
@@ -15,6 +18,7 @@
  * requests, writes of rejected requests) and `POST /_local/drain` (answers once the event path is idle).
  */
 import { parseArgs } from 'node:util';
+import { DEMO_PRIORITY_TARGET_MINUTES, demoRuntimeEnv, demoUserLines, describeDemoSummary, seedDemo } from './demo-seed.ts';
 import { JavaUnavailableError } from './dynamodb-local.ts';
 import { PortInUseError, startLocalRuntime } from './runtime.ts';
 
@@ -24,25 +28,34 @@ const DEFAULT_DATA_DIR = '.local-data';
 const { values } = parseArgs({
   options: {
     persist: { type: 'string' },
+    seed: { type: 'string' },
     'in-memory': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   allowPositionals: false,
   strict: true,
-  // `--persist` with no value means the default folder.
-  args: process.argv
-    .slice(2)
-    .flatMap((arg, i, all) =>
-      arg === '--persist' && (all[i + 1] === undefined || all[i + 1]!.startsWith('--')) ? [`--persist=${DEFAULT_DATA_DIR}`] : [arg],
-    ),
+  // `--persist` with no value means the default folder; `--seed` with none is refused below, not by parseArgs' stack trace.
+  args: process.argv.slice(2).flatMap((arg, i, all) => {
+    const bare = all[i + 1] === undefined || all[i + 1]!.startsWith('--');
+    if (arg === '--persist' && bare) return [`--persist=${DEFAULT_DATA_DIR}`];
+    if (arg === '--seed' && bare) return ['--seed='];
+    return [arg];
+  }),
 });
 
 if (values.help) {
   console.log(
-    'Usage: npm start [-- --persist [dir] | --in-memory]\nEnvironment: PORT, DYNAMODB_ENDPOINT, JOINTLY_LOCAL_DATA_DIR, JOINTLY_PRIORITY_TARGET_MINUTES, JOINTLY_FAULT_RATE, JOINTLY_SDK_FAULT_RATE',
+    'Usage: npm start [-- --persist [dir] | --in-memory] [--seed demo]\nEnvironment: PORT, DYNAMODB_ENDPOINT, JOINTLY_LOCAL_DATA_DIR, JOINTLY_PRIORITY_TARGET_MINUTES, JOINTLY_FAULT_RATE, JOINTLY_SDK_FAULT_RATE',
   );
   process.exit(0);
 }
+
+if (values.seed !== undefined && values.seed !== 'demo') {
+  console.error(`--seed takes one value, demo (a believable morning of referrals and handoffs), not "${values.seed}".`);
+  process.exit(2);
+}
+// Only the demo shortens a target, and only when the user chose none: theirs always win.
+const seedEnv = values.seed === 'demo' ? demoRuntimeEnv(process.env) : {};
 
 const portSetting = process.env.PORT;
 const port = portSetting === undefined || portSetting === '' ? DEFAULT_PORT : Number(portSetting);
@@ -61,6 +74,7 @@ try {
     dynamodbEndpoint: externalEndpoint,
     persistDir,
     ...(process.env.JOINTLY_TABLE_NAME ? { tableName: process.env.JOINTLY_TABLE_NAME } : {}),
+    env: seedEnv,
   });
   if (runtime.usedFallbackPort) console.log(`Port ${DEFAULT_PORT} is busy (another runtime?), so a free port was chosen.`);
   console.log(
@@ -75,17 +89,39 @@ try {
   console.log(`Jointly local API ready at ${runtime.url}`);
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping…`);
     runtime.stop().then(
-      () => process.exit(0),
+      () => process.exit(code),
       () => process.exit(1),
     );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  if (values.seed === 'demo') {
+    if (Object.keys(seedEnv).length > 0) {
+      console.log(
+        `--seed demo: JOINTLY_PRIORITY_TARGET_MINUTES is unset, so this runtime uses ${JSON.stringify(DEMO_PRIORITY_TARGET_MINUTES)}: ` +
+          'an urgent referral is due a minute after it is made, so the urgent one the demo leaves awaiting triage turns overdue a minute after it is seeded ' +
+          "(set JOINTLY_PRIORITY_TARGET_MINUTES='{}' for the usual targets).",
+      );
+    }
+    console.log('Seeding the demo morning through the API…');
+    try {
+      const summary = await seedDemo(runtime.url, (line) => console.log(line));
+      for (const line of demoUserLines(runtime.url)) console.log(line);
+      console.log(`Seeded the demo morning: ${describeDemoSummary(summary)}`);
+    } catch (error) {
+      // A seed that fails half-way is a bug to see, not a runtime to keep serving half a morning.
+      if (!stopping) {
+        console.error('The demo seed failed:', error instanceof Error ? error.message : error);
+        shutdown('seed failed', 1);
+      }
+    }
+  }
 } catch (error) {
   if (error instanceof JavaUnavailableError || error instanceof PortInUseError) {
     console.error(error.message);

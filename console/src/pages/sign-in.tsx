@@ -12,7 +12,7 @@ interface LocalUser {
   readonly sub: string;
   readonly org: string;
   readonly roles: readonly string[];
-  readonly label: string;
+  readonly name: string;
 }
 
 export const SignIn = () => {
@@ -79,7 +79,7 @@ export const SignIn = () => {
             >
               {users.value.map((u) => (
                 <option key={u.sub} value={u.sub}>
-                  {u.label}
+                  {u.name}
                 </option>
               ))}
             </select>
