@@ -43,6 +43,7 @@ describe('architecture rules (.dependency-cruiser.mjs)', () => {
     // Prepare
     const planted: Violation[] = [
       'api-not-data: shared/referrals/api/routes.ts → shared/referrals/data/repository.ts',
+      'console-is-an-api-client: console/src/app.ts → shared/core/ids.ts',
       'core-imports-nothing-feature: shared/core/ids.ts → shared/referrals/domain/referral.ts',
       'data-not-api: shared/referrals/data/repository.ts → shared/referrals/api/routes.ts',
       'domain-does-no-io: shared/referrals/domain/referral.ts → fs',
@@ -57,6 +58,7 @@ describe('architecture rules (.dependency-cruiser.mjs)', () => {
       'no-unreachable-shared: shared/core/unused.ts → shared/core/unused.ts',
       'not-to-dev-dep: shared/sla/data/sweep.ts → jose',
       'not-to-unresolvable: shared/sla/data/legacy.ts → ./missing.ts',
+      'nothing-imports-the-console: infra/app.ts → console/src/app.ts',
       'platform-knows-no-feature: shared/platform/http/routes.ts → shared/referrals/api/routes.ts',
       'runtime-zod-is-mini: shared/sla/data/sweep.ts → zod',
       'runtime-zod-through-core: shared/sla/data/sweep.ts → zod',
