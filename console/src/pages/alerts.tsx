@@ -5,7 +5,8 @@
  */
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { ApiProblemError, api, type Page } from '../api.ts';
+import { api, type Page } from '../api.ts';
+import { ErrorSummary, problemText, when } from '../ui.tsx';
 import { link } from '../router.ts';
 
 interface Alert {
@@ -21,8 +22,6 @@ interface Alert {
 export const POLL_FIRST_MS = 15_000;
 export const POLL_MAX_MS = 120_000;
 
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-
 export const Alerts = () => {
   const alerts = useSignal<Alert[] | undefined>(undefined);
   const error = useSignal('');
@@ -36,7 +35,7 @@ export const Alerts = () => {
       error.value = '';
       return before !== JSON.stringify(alerts.value);
     } catch (e) {
-      error.value = e instanceof ApiProblemError ? `${e.title}. ${e.detail}` : 'The alerts could not be loaded.';
+      error.value = problemText(e, 'The alerts could not be loaded.');
       return false;
     }
   };
@@ -82,11 +81,7 @@ export const Alerts = () => {
       <p class="nhsuk-body" aria-live="polite">
         {status.value}
       </p>
-      {error.value && (
-        <div class="nhsuk-error-summary" role="alert">
-          <p>{error.value}</p>
-        </div>
-      )}
+      <ErrorSummary message={error.value} />
       {alerts.value === undefined ? (
         <p>Loading alerts…</p>
       ) : alerts.value.length === 0 ? (

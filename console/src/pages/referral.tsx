@@ -8,6 +8,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { ApiProblemError, api, apiResponse, session, type Page } from '../api.ts';
 import { link } from '../router.ts';
+import { problemText, when } from '../ui.tsx';
 
 interface Coded {
   readonly code: string;
@@ -72,8 +73,6 @@ const FIELDS: Record<string, readonly ('comment' | 'reasonCode' | 'outcome' | 't
 const COMMENT_REQUIRED = new Set(['request-info', 'provide-info']);
 
 const label = (action: string) => action.charAt(0).toUpperCase() + action.slice(1).replace('-', ' ');
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-
 const ActionForm = (props: {
   action: string;
   reference: Reference;
@@ -97,7 +96,7 @@ const ActionForm = (props: {
         props.onDone(
           'Someone else changed this referral while you had it open, so nothing was changed. It has been reloaded: check it and try again.',
         );
-      } else error.value = e instanceof ApiProblemError ? `${e.title}. ${e.detail}` : 'That did not work.';
+      } else error.value = problemText(e, 'That did not work.');
     }
   };
   return (

@@ -6,6 +6,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { session } from '../api.ts';
+import { ErrorSummary } from '../ui.tsx';
 
 /** A user the local runtime lets one sign in as. */
 interface LocalUser {
@@ -55,16 +56,7 @@ export const SignIn = () => {
       <div class="nhsuk-grid-column-two-thirds">
         <h1>Sign in to Jointly</h1>
         <p>This is the local runtime: sign in as one of the demo users. No password is needed.</p>
-        {error.value && (
-          <div class="nhsuk-error-summary" role="alert" aria-labelledby="sign-in-error" tabIndex={-1}>
-            <h2 class="nhsuk-error-summary__title" id="sign-in-error">
-              There is a problem
-            </h2>
-            <div class="nhsuk-error-summary__body">
-              <p>{error.value}</p>
-            </div>
-          </div>
-        )}
+        <ErrorSummary message={error.value} id="sign-in-error" />
         <form onSubmit={signIn} method="post" action="/console/">
           <div class="nhsuk-form-group">
             <label class="nhsuk-label" for="user">

@@ -4,7 +4,8 @@
  */
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import { ApiProblemError, api, type Page } from '../api.ts';
+import { api, type Page } from '../api.ts';
+import { ErrorSummary, problemText, when } from '../ui.tsx';
 import { link } from '../router.ts';
 
 interface ReferralSummary {
@@ -23,8 +24,6 @@ const BOXES = [
   ['owned', 'Owned'],
 ] as const;
 
-const when = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-
 export const Worklists = () => {
   const box = useSignal<(typeof BOXES)[number][0]>('inbox');
   const status = useSignal('');
@@ -41,7 +40,7 @@ export const Worklists = () => {
       })
       .catch((e) => {
         items.value = [];
-        error.value = e instanceof ApiProblemError ? `${e.title}. ${e.detail}` : 'The worklist could not be loaded.';
+        error.value = problemText(e, 'The worklist could not be loaded.');
       });
   }, [box.value, status.value]);
 
@@ -83,11 +82,7 @@ export const Worklists = () => {
           ))}
         </select>
       </div>
-      {error.value && (
-        <div class="nhsuk-error-summary" role="alert">
-          <p>{error.value}</p>
-        </div>
-      )}
+      <ErrorSummary message={error.value} />
       {items.value === undefined ? (
         <p>Loading…</p>
       ) : items.value.length === 0 ? (
