@@ -13,7 +13,7 @@ import { jobQueueOnFirstUse } from '../platform/aws/on-first-use.ts';
 import { loadEventConfig } from '../platform/config/event-config.ts';
 import type { DeliveryQueueMessage, JobQueue } from '../core/messaging-ports.ts';
 import { queueDueReleases } from '../subscriptions/domain/window-sweep.ts';
-import { deliveryRepositoryOn } from './events.ts';
+import { DynamoDeliveryRepository } from '../subscriptions/data/delivery-repository.ts';
 
 /** What the SLA sweep can be given instead of its defaults. */
 export interface SlaSweepAdapters {
@@ -27,11 +27,12 @@ export const slaSweepHandler = (adapters: SlaSweepAdapters = {}) => {
   const config = loadRuntimeConfig();
   const client = adapters.documentClient ?? createDocumentClient({ endpoint: config.dynamodbEndpoint });
   const eventConfig = loadEventConfig();
+  const tableName = requireTableName(config);
   const windows = {
-    repository: deliveryRepositoryOn(client),
+    repository: new DynamoDeliveryRepository({ client, tableName }),
     deliveryQueue: adapters.deliveryQueue ?? jobQueueOnFirstUse(() => awsDeliveryQueueOnDemand(eventConfig)),
   };
-  return createSlaSweepHandler(new DynamoSlaSweeper({ client, tableName: requireTableName(config) }), {
+  return createSlaSweepHandler(new DynamoSlaSweeper({ client, tableName }), {
     queueDue: (now, options) => queueDueReleases(now, windows, options),
   });
 };

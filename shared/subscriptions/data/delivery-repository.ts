@@ -167,30 +167,39 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
   async claimDelivery(subscriptionId: string, eventId: string, now: Date): Promise<ClaimResult> {
     const applied = await writeIfConditionHolds(() =>
       this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...subscriptionKeys.deliveryState(subscriptionId, eventId),
-            entity: 'delivery-state',
-            status: 'queued' satisfies DeliveryStatus,
-            eventId,
-            subscriptionId,
-            claimedAt: now.toISOString(),
-            claimUntil: now.getTime() + CLAIM_LEASE_MS,
-            expiresAt: epochSeconds(now) + STATE_TTL_SECONDS,
-          },
-          // New, or a claim whose holder never queued the job (it crashed) and whose lease ran out.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (#status = :queued AND attribute_not_exists(jobQueuedAt) AND claimUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':queued': 'queued', ':now': now.getTime() },
-        }),
+        new PutCommand(this.claimPut(subscriptionId, eventId, now, { status: 'queued', claimUntil: now.getTime() + CLAIM_LEASE_MS })),
       ),
     );
-    if (applied) return 'claimed';
+    return applied ? 'claimed' : this.lostClaim(subscriptionId, eventId);
+  }
+
+  /**
+   * The conditional put that claims one event's delivery to one subscription, queued at once
+   * (`queued`, with a lease) or held (`held`, with its window): new, or over a claim whose
+   * holder never queued the job (it crashed) and whose lease ran out.
+   */
+  private claimPut(subscriptionId: string, eventId: string, now: Date, state: Record<string, unknown> & { status: DeliveryStatus }) {
+    return {
+      TableName: this.tableName,
+      Item: {
+        ...subscriptionKeys.deliveryState(subscriptionId, eventId),
+        entity: 'delivery-state',
+        eventId,
+        subscriptionId,
+        claimedAt: now.toISOString(),
+        expiresAt: epochSeconds(now) + STATE_TTL_SECONDS,
+        ...state,
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR (#status = :queued AND attribute_not_exists(jobQueuedAt) AND claimUntil < :now)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':queued': 'queued', ':now': now.getTime() },
+    };
+  }
+
+  /** Why a claim lost: the delivery was queued or held before (`done`), or another claim is still within its lease. */
+  private async lostClaim(subscriptionId: string, eventId: string): Promise<'done' | 'in-progress'> {
     const state = await this.getState(subscriptionId, eventId);
-    if (state && (state.status !== 'queued' || state.jobQueuedAt !== undefined)) return 'done';
-    return 'in-progress';
+    return state && (state.status !== 'queued' || state.jobQueuedAt !== undefined) ? 'done' : 'in-progress';
   }
 
   async markJobQueued(subscriptionId: string, eventId: string, now: Date): Promise<void> {
@@ -354,26 +363,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
       await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...subscriptionKeys.deliveryState(subscription.id, event.id),
-                  entity: 'delivery-state',
-                  status: 'held' satisfies DeliveryStatus,
-                  eventId: event.id,
-                  subscriptionId: subscription.id,
-                  window: sendAt,
-                  claimedAt: now.toISOString(),
-                  expiresAt: epochSeconds(now) + STATE_TTL_SECONDS,
-                },
-                // As a claim: new, or an unsent claim whose holder died (see claimDelivery).
-                ConditionExpression:
-                  'attribute_not_exists(pk) OR (#status = :queued AND attribute_not_exists(jobQueuedAt) AND claimUntil < :now)',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':queued': 'queued', ':now': now.getTime() },
-              },
-            },
+            { Put: this.claimPut(subscription.id, event.id, now, { status: 'held', window: sendAt }) },
             {
               Update: {
                 TableName: this.tableName,
@@ -408,10 +398,7 @@ export class DynamoDeliveryRepository implements DeliveryRepository {
       return 'held';
     } catch (error) {
       const [state, windowCode] = cancellationCodes(error);
-      if (state === 'ConditionalCheckFailed') {
-        const current = await this.getState(subscription.id, event.id);
-        return current?.status === 'queued' && current.jobQueuedAt === undefined ? 'in-progress' : 'done';
-      }
+      if (state === 'ConditionalCheckFailed') return this.lostClaim(subscription.id, event.id);
       if (windowCode === 'ConditionalCheckFailed') return 'sealed';
       throw error;
     }
