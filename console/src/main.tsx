@@ -5,8 +5,11 @@
 import { render } from 'preact';
 import { session } from './api.ts';
 import { Alerts } from './pages/alerts.tsx';
+import { Dashboard } from './pages/dashboard.tsx';
 import { ReferralPage } from './pages/referral.tsx';
+import { Search } from './pages/search.tsx';
 import { SignIn } from './pages/sign-in.tsx';
+import { Subscriptions } from './pages/subscriptions.tsx';
 import { Worklists } from './pages/worklists.tsx';
 import { currentPath, followLinks, link } from './router.ts';
 
@@ -14,7 +17,19 @@ const PAGES: Record<string, { title: string; page: () => preact.JSX.Element }> =
   '/': { title: 'Alerts', page: Alerts },
   '/alerts': { title: 'Alerts', page: Alerts },
   '/worklists': { title: 'Worklists', page: Worklists },
+  '/search': { title: 'Find a referral', page: Search },
+  '/dashboard': { title: 'Programme dashboard', page: Dashboard },
+  '/subscriptions': { title: 'Subscriptions', page: Subscriptions },
 };
+
+/** The menu: every page a signed-in user may open (the dashboard is for programme managers). */
+const MENU: readonly { path: string; label: string; role?: string }[] = [
+  { path: '/alerts', label: 'Alerts' },
+  { path: '/worklists', label: 'Worklists' },
+  { path: '/search', label: 'Find a referral' },
+  { path: '/dashboard', label: 'Dashboard', role: 'programme_manager' },
+  { path: '/subscriptions', label: 'Subscriptions' },
+];
 
 const NotFound = () => (
   <>
@@ -60,14 +75,16 @@ const App = () => {
           <nav class="nhsuk-header__navigation" aria-label="Menu">
             <div class="nhsuk-width-container">
               <ul class="nhsuk-header__navigation-list">
+                {MENU.filter((item) => !item.role || signedIn.roles.includes(item.role)).map((item) => (
+                  <li key={item.path} class="nhsuk-header__navigation-item">
+                    <a class="nhsuk-header__navigation-link" href={link(item.path)}>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
                 <li class="nhsuk-header__navigation-item">
-                  <a class="nhsuk-header__navigation-link" href={link('/alerts')}>
-                    Alerts
-                  </a>
-                </li>
-                <li class="nhsuk-header__navigation-item">
-                  <a class="nhsuk-header__navigation-link" href={link('/worklists')}>
-                    Worklists
+                  <a class="nhsuk-header__navigation-link" href="/docs/">
+                    API reference
                   </a>
                 </li>
               </ul>

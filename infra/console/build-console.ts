@@ -7,7 +7,7 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { CONSOLE_BASE_PATH } from './console-site.ts';
+import { CONSOLE_BASE_PATH, CONSOLE_CONFIG_PATH, type ConsoleConfig } from './console-site.ts';
 
 /** The repository root. */
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -49,8 +49,12 @@ const page = (script: string, stylesheet: string): string => `<!doctype html>
 </html>
 `;
 
-/** Builds the console into `outDir` (emptied first): `outDir/console/index.html` and `outDir/console/assets/…`. */
-export const buildConsole = async (outDir: string): Promise<ConsoleBuild> => {
+/**
+ * Builds the console into `outDir` (emptied first): `outDir/console/index.html` and
+ * `outDir/console/assets/…`, and `outDir/console/config.json` when `config` is given (the
+ * local runtime's; deployed, the stack writes its own beside the build).
+ */
+export const buildConsole = async (outDir: string, config?: ConsoleConfig): Promise<ConsoleBuild> => {
   const site = join(outDir, CONSOLE_BASE_PATH);
   const assets = join(site, 'assets');
   await rm(outDir, { recursive: true, force: true });
@@ -82,6 +86,7 @@ export const buildConsole = async (outDir: string): Promise<ConsoleBuild> => {
   await writeFile(join(ROOT, stylesheet[0]), rewritten);
   await cp(join(ROOT, 'node_modules/nhsuk-frontend/dist/nhsuk/assets/images'), join(assets, 'images'), { recursive: true });
   await writeFile(join(site, 'index.html'), page(served(script[0]), served(stylesheet[0])));
+  if (config) await writeFile(join(outDir, CONSOLE_CONFIG_PATH), JSON.stringify(config));
   return {
     outDir,
     script: served(script[0]),

@@ -8,6 +8,31 @@
 /** The path every console page and asset lives under; `/` redirects here. */
 export const CONSOLE_BASE_PATH = '/console/';
 
+/** Where the API reference (the published `/openapi.json`, rendered) lives. */
+export const API_REFERENCE_BASE_PATH = '/docs/';
+
+/**
+ * The console's run-time configuration, beside the page and never cached: how to sign in.
+ * Locally the runtime writes `{ auth: { kind: 'local' } }`; deployed, the stack writes the
+ * Cognito managed login's domain and the console's app client.
+ */
+export const CONSOLE_CONFIG_PATH = `${CONSOLE_BASE_PATH}config.json`;
+
+/** What `config.json` holds. */
+export type ConsoleConfig =
+  | { readonly auth: { readonly kind: 'local' } }
+  | {
+      readonly auth: {
+        readonly kind: 'cognito';
+        /** The managed login's origin, e.g. `https://jointly-prod.auth.eu-west-2.amazoncognito.com`. */
+        readonly domain: string;
+        /** The console's public app client (no secret; authorization code with PKCE). */
+        readonly clientId: string;
+        /** Where Cognito sends the browser back: the console's own origin + `/console/`. */
+        readonly redirectPath: string;
+      };
+    };
+
 /** The console's Content-Security-Policy: same-origin files only, no inline script or style, no framing. */
 export const CONSOLE_CSP = [
   "default-src 'none'",

@@ -7,7 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { IncomingRequest, OutgoingResponse } from './api-gateway-event.ts';
-import { CONSOLE_BASE_PATH, CONSOLE_CACHE, CONSOLE_HEADERS } from '../console/console-site.ts';
+import {
+  API_REFERENCE_BASE_PATH,
+  CONSOLE_BASE_PATH,
+  CONSOLE_CACHE,
+  CONSOLE_CONFIG_PATH,
+  CONSOLE_HEADERS,
+} from '../console/console-site.ts';
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -25,8 +31,21 @@ const respond = (statusCode: number, headers: Record<string, string>, body: Buff
   body: Buffer.isBuffer(body) ? body : Buffer.from(body),
 });
 
+/** The file at `path`, if it lies below `within` (a folder of the site); otherwise a 404. */
+const file = async (siteDir: string, path: string, within: string, cacheControl: string): Promise<OutgoingResponse> => {
+  const relative = normalize(decodeURIComponent(path.slice(1)));
+  if (!relative.startsWith(within.slice(1)))
+    return respond(404, { 'content-type': 'text/plain', 'cache-control': CONSOLE_CACHE.page }, 'Not found');
+  try {
+    const body = await readFile(join(siteDir, relative));
+    return respond(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream', 'cache-control': cacheControl }, body);
+  } catch {
+    return respond(404, { 'content-type': 'text/plain', 'cache-control': CONSOLE_CACHE.page }, 'Not found');
+  }
+};
+
 /**
- * Serves the console built in `siteDir` (holding `console/…`): `undefined` for requests that
+ * Serves the console built in `siteDir` (holding `console/…` and `docs/…`): `undefined` for requests that
  * are not the console's, so the API answers them.
  */
 export const consoleSite =
@@ -37,24 +56,18 @@ export const consoleSite =
     if (path === '/' || path === CONSOLE_BASE_PATH.slice(0, -1)) {
       return respond(302, { location: CONSOLE_BASE_PATH, 'cache-control': CONSOLE_CACHE.page }, '');
     }
-    if (!path.startsWith(CONSOLE_BASE_PATH)) return undefined;
-    const assets = `${CONSOLE_BASE_PATH}assets/`;
-    if (path.startsWith(assets)) {
-      const relative = normalize(decodeURIComponent(path.slice(1)));
-      // Only files below the site folder.
-      if (relative.startsWith('..') || !relative.startsWith('console/assets/'))
-        return respond(404, { 'content-type': 'text/plain' }, 'Not found');
-      try {
-        const body = await readFile(join(siteDir, relative));
-        return respond(
-          200,
-          { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream', 'cache-control': CONSOLE_CACHE.asset },
-          body,
-        );
-      } catch {
-        return respond(404, { 'content-type': 'text/plain', 'cache-control': CONSOLE_CACHE.page }, 'Not found');
-      }
+    if (path === API_REFERENCE_BASE_PATH.slice(0, -1)) {
+      return respond(302, { location: API_REFERENCE_BASE_PATH, 'cache-control': CONSOLE_CACHE.page }, '');
     }
+    if (path.startsWith(API_REFERENCE_BASE_PATH)) {
+      const assets = `${API_REFERENCE_BASE_PATH}assets/`;
+      if (path.startsWith(assets)) return file(siteDir, path, assets, CONSOLE_CACHE.asset);
+      return file(siteDir, `${API_REFERENCE_BASE_PATH}index.html`, API_REFERENCE_BASE_PATH, CONSOLE_CACHE.page);
+    }
+    if (!path.startsWith(CONSOLE_BASE_PATH)) return undefined;
+    if (path === CONSOLE_CONFIG_PATH) return file(siteDir, path, CONSOLE_BASE_PATH, CONSOLE_CACHE.page);
+    const assets = `${CONSOLE_BASE_PATH}assets/`;
+    if (path.startsWith(assets)) return file(siteDir, path, assets, CONSOLE_CACHE.asset);
     const page = await readFile(join(siteDir, CONSOLE_BASE_PATH, 'index.html'));
     return respond(200, { 'content-type': TYPES['.html']!, 'cache-control': CONSOLE_CACHE.page }, page);
   };

@@ -192,7 +192,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const issuer = await createLocalTokenIssuer();
     // The console, built for this runtime (its own folder: runtimes started at once never share one).
     siteDir = await mkdtemp(join(tmpdir(), 'jointly-console-'));
-    await buildConsole(siteDir);
+    await buildConsole(siteDir, { auth: { kind: 'local' } });
     // Local-only routes beside /_local/token (never in the route table, so never deployed).
     const localRoutes = new Map<string, LocalRouteHandler>([
       ['GET /_local/stats', async () => jsonResponse(200, counting.snapshot(path.queues))],

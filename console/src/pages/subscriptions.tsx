@@ -1,0 +1,2 @@
+/** Subscriptions: to be built. */
+export const Subscriptions = () => <h1>Subscriptions</h1>;
