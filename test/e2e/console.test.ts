@@ -7,14 +7,19 @@
  * the page's CSP allows nothing inline and no token ever reaches a URL. Screenshots and axe
  * reports go to `test-output/console/`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONSOLE_CSP } from '#infra/console/console-site.ts';
 import { DEMO_USERS } from '#infra/local/demo-users.ts';
 import { handoffApi, validNhsNumber, type HandoffApi, type Who } from '#test/support/handoff-api.ts';
-import { axeViolations, launchBrowser, OUTPUT_DIR, screenshot, type AxeViolation } from '#test/support/browser.ts';
+import {
+  launchBrowser,
+  openTab,
+  overflowsSideways,
+  screenshot,
+  seriousViolations,
+  signInAs as signInThere,
+} from '#test/support/browser.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
@@ -48,33 +53,8 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-/** A fresh context (no shared storage) with what each test checks recorded. */
-const openContext = async (width = 1024): Promise<{ context: BrowserContext; page: Page; urls: string[]; errors: string[] }> => {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const urls: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (request) => urls.push(request.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return { context, page, urls, errors };
-};
-
-/** Axe on the page, its report saved; the serious and critical violations. */
-const seriousViolations = async (page: Page, name: string): Promise<AxeViolation[]> => {
-  const violations = await axeViolations(page);
-  mkdirSync(OUTPUT_DIR, { recursive: true });
-  writeFileSync(join(OUTPUT_DIR, `${name}.axe.json`), JSON.stringify(violations, null, 2));
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-};
-
-const signInAs = async (page: Page, sub: string): Promise<void> => {
-  await page.goto(`${runtime.url}/`);
-  await page.getByLabel('Sign in as').selectOption(sub);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-};
+const openContext = (width?: number) => openTab(browser, width);
+const signInAs = (page: Page, sub: string) => signInThere(page, `${runtime.url}/`, sub);
 
 describe('the console, in Chromium', () => {
   it('/ leads to the sign-in page, served with a CSP that allows nothing inline, accessible, at 320 px too', async () => {
@@ -88,7 +68,7 @@ describe('the console, in Chromium', () => {
     await screenshot(page, 'sign-in');
     await page.setViewportSize({ width: 320, height: 800 });
     const narrow = await seriousViolations(page, 'sign-in-320');
-    const overflow = await page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
+    const overflow = await overflowsSideways(page);
     await screenshot(page, 'sign-in-320');
 
     // Assess

@@ -5,10 +5,10 @@
  * Also: axe-core run in the page (through the DevTools protocol, which the page's CSP does
  * not govern) and screenshots under `test-output/console/`.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Where Debian puts Chromium. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -60,4 +60,47 @@ export const screenshot = async (page: Page, name: string): Promise<string> => {
   const path = join(OUTPUT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+};
+
+/** A page in a fresh browser context (no shared storage), with what the tests check recorded. */
+export interface ConsoleTab {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Every URL the page requested. */
+  readonly urls: string[];
+  /** Console errors (CSP violations among them) and uncaught page errors. */
+  readonly errors: string[];
+}
+
+/** Opens a fresh context `width` px wide, recording requests and errors. */
+export const openTab = async (browser: Browser, width = 1024): Promise<ConsoleTab> => {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const urls: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request) => urls.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { context, page, urls, errors };
+};
+
+/** Axe on the page, its report saved as `<name>.axe.json`; the serious and critical violations. */
+export const seriousViolations = async (page: Page, name: string): Promise<AxeViolation[]> => {
+  const violations = await axeViolations(page);
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  writeFileSync(join(OUTPUT_DIR, `${name}.axe.json`), JSON.stringify(violations, null, 2));
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+};
+
+/** Whether the page scrolls sideways (it must not, down to 320 px). */
+export const overflowsSideways = (page: Page): Promise<boolean> =>
+  page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
+
+/** Signs in through the local "sign in as" form at `url` (the console's address, or a page of it). */
+export const signInAs = async (page: Page, url: string, sub: string): Promise<void> => {
+  await page.goto(url);
+  await page.getByLabel('Sign in as').selectOption(sub);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 };

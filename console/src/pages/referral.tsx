@@ -28,6 +28,17 @@ interface Handoff {
   readonly status: string;
   readonly reason?: string;
   readonly createdAt: string;
+  readonly dueAt: string;
+}
+/** A handoff as `GET /handoffs/{id}` answers it: with this caller's answers, and its version. */
+interface HandoffDetail extends Handoff {
+  readonly allowedActions: readonly ('accept' | 'decline' | 'withdraw')[];
+  readonly etag: string;
+}
+interface AccessEntry {
+  readonly at: string;
+  readonly actor: { readonly sub: string; readonly org: string; readonly role: string };
+  readonly what: string;
 }
 interface Referral {
   readonly id: string;
@@ -73,6 +84,76 @@ const FIELDS: Record<string, readonly ('comment' | 'reasonCode' | 'outcome' | 't
 const COMMENT_REQUIRED = new Set(['request-info', 'provide-info']);
 
 const label = (action: string) => action.charAt(0).toUpperCase() + action.slice(1).replace('-', ' ');
+
+/** What the page says when its `If-Match` lost to someone else's change. */
+const CHANGED_MEANWHILE =
+  'Someone else changed this referral while you had it open, so nothing was changed. It has been reloaded: check it and try again.';
+
+/** The fields of a form as a JSON body, empty ones left out. */
+const bodyOf = (form: HTMLFormElement): Record<string, string> => {
+  const body: Record<string, string> = {};
+  for (const [key, value] of new FormData(form)) if (typeof value === 'string' && value !== '') body[key] = value;
+  return body;
+};
+
+/**
+ * Sends one change with `If-Match`: `onDone` with `doneText`, or the conflict explained
+ * (409/412, the page then reloads), or the problem for the form to show.
+ */
+const sendChange = async (
+  path: string,
+  body: Record<string, string>,
+  headers: Record<string, string>,
+  onDone: (message: string) => void,
+  doneText: string,
+): Promise<string> => {
+  try {
+    await api('POST', path, body, headers);
+    onDone(doneText);
+    return '';
+  } catch (e) {
+    if (e instanceof ApiProblemError && (e.status === 409 || e.status === 412)) {
+      onDone(CHANGED_MEANWHILE);
+      return '';
+    }
+    return problemText(e, 'That did not work.');
+  }
+};
+
+/** A form's own error, announced. */
+const FormError = (props: { message: string }) =>
+  props.message ? (
+    <div class="nhsuk-error-message" role="alert">
+      {props.message}
+    </div>
+  ) : null;
+
+/** A comment box (`name` defaults to `comment`), optional unless `required`. */
+const CommentField = (props: { id: string; required?: boolean; name?: string; label?: string }) => (
+  <div class="nhsuk-form-group">
+    <label class="nhsuk-label" for={props.id}>
+      {props.label ?? 'Comment'}
+      {props.required ? '' : ' (optional)'}
+    </label>
+    <textarea class="nhsuk-textarea" id={props.id} name={props.name ?? 'comment'} rows={3} required={props.required} />
+  </div>
+);
+
+/** A select of coded values. */
+const CodeSelect = (props: { id: string; name: string; label: string; options: readonly Coded[] }) => (
+  <div class="nhsuk-form-group">
+    <label class="nhsuk-label" for={props.id}>
+      {props.label}
+    </label>
+    <select class="nhsuk-select" id={props.id} name={props.name} required>
+      {props.options.map((o) => (
+        <option key={o.code} value={o.code}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  </div>
+);
 const ActionForm = (props: {
   action: string;
   reference: Reference;
@@ -85,38 +166,20 @@ const ActionForm = (props: {
   const codes = action === 'cancel' ? reference.cancelReasonCodes : reference.declineReasonCodes;
   const submit = async (event: Event) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const body: Record<string, string> = {};
-    for (const [key, value] of form) if (typeof value === 'string' && value !== '') body[key] = value;
-    try {
-      await api('POST', `/referrals/${referral.id}/${action}`, body, { 'If-Match': props.etag });
-      props.onDone(`${label(action)}: done.`);
-    } catch (e) {
-      if (e instanceof ApiProblemError && (e.status === 409 || e.status === 412)) {
-        props.onDone(
-          'Someone else changed this referral while you had it open, so nothing was changed. It has been reloaded: check it and try again.',
-        );
-      } else error.value = problemText(e, 'That did not work.');
-    }
+    error.value = await sendChange(
+      `/referrals/${referral.id}/${action}`,
+      bodyOf(event.currentTarget as HTMLFormElement),
+      { 'If-Match': props.etag },
+      props.onDone,
+      `${label(action)}: done.`,
+    );
   };
   return (
     <form class="nhsuk-form-group jointly-action-form" onSubmit={submit} method="post" aria-label={label(action)}>
-      {error.value && (
-        <div class="nhsuk-error-message" role="alert">
-          {error.value}
-        </div>
-      )}
+      <FormError message={error.value} />
       {FIELDS[action]?.map((field) => {
         const id = `${action}-${field}`;
-        if (field === 'comment')
-          return (
-            <div class="nhsuk-form-group" key={id}>
-              <label class="nhsuk-label" for={id}>
-                Comment{COMMENT_REQUIRED.has(action) ? '' : ' (optional)'}
-              </label>
-              <textarea class="nhsuk-textarea" id={id} name="comment" rows={3} required={COMMENT_REQUIRED.has(action)} />
-            </div>
-          );
+        if (field === 'comment') return <CommentField key={id} id={id} required={COMMENT_REQUIRED.has(action)} />;
         const options =
           field === 'reasonCode'
             ? codes
@@ -127,25 +190,195 @@ const ActionForm = (props: {
                 : reference.organisations
                     .filter((o) => o.id !== referral.toOrg && o.id !== referral.fromOrg)
                     .map((o) => ({ code: o.id, label: o.name }));
-        return (
-          <div class="nhsuk-form-group" key={id}>
-            <label class="nhsuk-label" for={id}>
-              {{ reasonCode: 'Reason', outcome: 'Outcome', priority: 'Priority', toOrg: 'Redirect to' }[field]}
-            </label>
-            <select class="nhsuk-select" id={id} name={field} required>
-              {options.map((o) => (
-                <option key={o.code} value={o.code}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </div>
-        );
+        const fieldLabel = { reasonCode: 'Reason', outcome: 'Outcome', priority: 'Priority', toOrg: 'Redirect to' }[field];
+        return <CodeSelect key={id} id={id} name={field} label={fieldLabel} options={options} />;
       })}
       <button class="nhsuk-button" type="submit">
         {label(action)}
       </button>
     </form>
+  );
+};
+
+/**
+ * The referral's handoffs. An offered one is read again (`GET /handoffs/{id}`) for this
+ * caller's answers and its version: accept, decline (with a reason) and withdraw, each sent
+ * with the handoff's `If-Match`. The responsible organisation's practitioners may offer one.
+ */
+const Handoffs = (props: { referral: Referral; reference: Reference; etag: string; onDone: (message: string) => void }) => {
+  const { referral, reference } = props;
+  const details = useSignal<Readonly<Record<string, HandoffDetail>>>({});
+  const open = useSignal('');
+  const error = useSignal('');
+  const handoffs = referral.handoffs ?? [];
+  useEffect(() => {
+    const offered = handoffs.filter((h) => h.status === 'offered');
+    void Promise.all(
+      offered.map(async (h) => {
+        const answer = await apiResponse<HandoffDetail>('GET', `/handoffs/${encodeURIComponent(h.id)}`);
+        return [h.id, { ...answer.body, etag: answer.etag ?? '' }] as const;
+      }),
+    ).then(
+      (entries) => (details.value = Object.fromEntries(entries)),
+      (e) => (error.value = problemText(e, 'The handoff could not be loaded.')),
+    );
+  }, [referral]);
+
+  const me = session.value;
+  const mayOffer =
+    referral.status === 'accepted' &&
+    me?.org === referral.ownerOrg &&
+    me.roles.includes('practitioner') &&
+    !handoffs.some((h) => h.status === 'offered');
+  const submit = (path: string, headers: Record<string, string>, doneText: string) => async (event: Event) => {
+    event.preventDefault();
+    error.value = await sendChange(path, bodyOf(event.currentTarget as HTMLFormElement), headers, props.onDone, doneText);
+    if (!error.value) open.value = '';
+  };
+  const toggle = (key: string) => () => {
+    open.value = open.value === key ? '' : key;
+    error.value = '';
+  };
+
+  return (
+    <section aria-labelledby="handoffs-heading">
+      <h2 id="handoffs-heading">Handoffs</h2>
+      {handoffs.length === 0 && <p>No handoffs.</p>}
+      <ul class="nhsuk-list">
+        {handoffs.map((h) => {
+          const detail = details.value[h.id];
+          return (
+            <li key={h.id} class="jointly-handoff">
+              <p>
+                <strong>
+                  {h.fromOrg} to {h.toOrg}: {h.status}
+                </strong>
+                {h.status === 'offered' && `, answer due ${when(h.dueAt)}`}
+                {h.reason && ` – “${h.reason}”`}
+              </p>
+              {detail && detail.allowedActions.length > 0 && (
+                <div class="jointly-actions">
+                  {detail.allowedActions.map((action) => (
+                    <button
+                      key={action}
+                      type="button"
+                      class="nhsuk-button nhsuk-button--secondary"
+                      aria-expanded={open.value === `${h.id}:${action}`}
+                      onClick={toggle(`${h.id}:${action}`)}
+                    >
+                      {label(action)} the handoff
+                    </button>
+                  ))}
+                </div>
+              )}
+              {detail?.allowedActions.map(
+                (action) =>
+                  open.value === `${h.id}:${action}` && (
+                    <form
+                      key={action}
+                      method="post"
+                      aria-label={`${label(action)} the handoff`}
+                      onSubmit={submit(`/handoffs/${h.id}/${action}`, { 'If-Match': detail.etag }, `Handoff: ${action} done.`)}
+                    >
+                      <FormError message={error.value} />
+                      {action === 'decline' && (
+                        <CodeSelect id="handoff-reasonCode" name="reasonCode" label="Reason" options={reference.declineReasonCodes} />
+                      )}
+                      <CommentField id={`handoff-${action}-comment`} />
+                      <button class="nhsuk-button" type="submit">
+                        {label(action)} the handoff
+                      </button>
+                    </form>
+                  ),
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {mayOffer && (
+        <>
+          <button
+            type="button"
+            class="nhsuk-button nhsuk-button--secondary"
+            aria-expanded={open.value === 'offer'}
+            onClick={toggle('offer')}
+          >
+            Offer a handoff
+          </button>
+          {open.value === 'offer' && (
+            <form
+              method="post"
+              aria-label="Offer a handoff"
+              onSubmit={submit(
+                `/referrals/${referral.id}/handoffs`,
+                { 'If-Match': props.etag, 'Idempotency-Key': crypto.randomUUID() },
+                'Handoff offered.',
+              )}
+            >
+              <FormError message={error.value} />
+              <CodeSelect
+                id="handoff-toOrg"
+                name="toOrg"
+                label="Offer responsibility to"
+                options={reference.organisations.filter((o) => o.id !== referral.ownerOrg).map((o) => ({ code: o.id, label: o.name }))}
+              />
+              <CommentField id="handoff-reason" name="reason" label="Why" required />
+              <button class="nhsuk-button" type="submit">
+                Offer the handoff
+              </button>
+            </form>
+          )}
+        </>
+      )}
+    </section>
+  );
+};
+
+/** Who read this referral's personal data, newest first, as the API records it. */
+const AccessLog = (props: { referral: Referral }) => {
+  const entries = useSignal<AccessEntry[] | undefined>(undefined);
+  const error = useSignal('');
+  useEffect(() => {
+    api<Page<AccessEntry>>('GET', `/referrals/${encodeURIComponent(props.referral.id)}/access-log?limit=25`).then(
+      (page) => (entries.value = page.items),
+      (e) => (error.value = problemText(e, 'The access log could not be loaded.')),
+    );
+  }, [props.referral]);
+  return (
+    <section aria-labelledby="access-heading">
+      <h2 id="access-heading">Who has read this referral</h2>
+      {error.value && <p>{error.value}</p>}
+      {entries.value && entries.value.length === 0 && <p>No reads recorded yet.</p>}
+      {entries.value && entries.value.length > 0 && (
+        <table class="nhsuk-table jointly-wrap">
+          <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">The latest reads of this referral’s personal data</caption>
+          <thead class="nhsuk-table__head">
+            <tr class="nhsuk-table__row">
+              <th scope="col" class="nhsuk-table__header">
+                When
+              </th>
+              <th scope="col" class="nhsuk-table__header">
+                Who
+              </th>
+              <th scope="col" class="nhsuk-table__header">
+                What
+              </th>
+            </tr>
+          </thead>
+          <tbody class="nhsuk-table__body">
+            {entries.value.map((entry) => (
+              <tr key={`${entry.at}-${entry.actor.sub}-${entry.what}`} class="nhsuk-table__row">
+                <td class="nhsuk-table__cell">{when(entry.at)}</td>
+                <td class="nhsuk-table__cell">
+                  {entry.actor.sub} ({entry.actor.org}, {entry.actor.role.replace('_', ' ')})
+                </td>
+                <td class="nhsuk-table__cell">{entry.what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 };
 
@@ -260,20 +493,7 @@ export const ReferralPage = (props: { id: string }) => {
           ))}
         </ol>
       </section>
-      <section aria-labelledby="handoffs-heading">
-        <h2 id="handoffs-heading">Handoffs</h2>
-        {(r.handoffs ?? []).length === 0 ? (
-          <p>No handoffs.</p>
-        ) : (
-          <ul class="nhsuk-list">
-            {(r.handoffs ?? []).map((h) => (
-              <li key={h.id}>
-                {h.fromOrg} to {h.toOrg}: {h.status}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <Handoffs referral={r} reference={reference.value} etag={etag.value} onDone={done} />
       <section aria-labelledby="notes-heading">
         <h2 id="notes-heading">Notes</h2>
         <ul class="nhsuk-list">
@@ -297,6 +517,7 @@ export const ReferralPage = (props: { id: string }) => {
           </form>
         )}
       </section>
+      <AccessLog referral={r} />
     </>
   );
 };

@@ -1,6 +1,6 @@
 /**
- * Worklists: the organisation's inbox, outbox and owned referrals, soonest due first, with a
- * status filter. Overdue items say so in words, not only in colour.
+ * Worklists: the organisation's inbox, outbox and owned referrals, soonest due first, with
+ * filters for status, service area and team. Overdue items say so in words, not only in colour.
  */
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
@@ -18,6 +18,11 @@ interface ReferralSummary {
   readonly dueAt?: string;
 }
 
+interface Coded {
+  readonly code: string;
+  readonly label: string;
+}
+
 const BOXES = [
   ['inbox', 'Inbox'],
   ['outbox', 'Outbox'],
@@ -27,12 +32,28 @@ const BOXES = [
 export const Worklists = () => {
   const box = useSignal<(typeof BOXES)[number][0]>('inbox');
   const status = useSignal('');
+  const serviceArea = useSignal('');
+  const team = useSignal('');
+  const serviceAreas = useSignal<readonly Coded[]>([]);
   const items = useSignal<ReferralSummary[] | undefined>(undefined);
   const error = useSignal('');
 
   useEffect(() => {
+    api<{ serviceAreas: Coded[] }>('GET', '/reference').then(
+      (reference) => (serviceAreas.value = reference.serviceAreas),
+      () => undefined,
+    );
+  }, []);
+
+  useEffect(() => {
     items.value = undefined;
-    const query = new URLSearchParams({ box: box.value, sort: 'due', limit: '100', ...(status.value ? { status: status.value } : {}) });
+    const filters = { status: status.value, serviceArea: serviceArea.value, team: team.value.trim() };
+    const query = new URLSearchParams({
+      box: box.value,
+      sort: 'due',
+      limit: '100',
+      ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== '')),
+    });
     api<Page<ReferralSummary>>('GET', `/referrals?${query}`)
       .then((page) => {
         items.value = page.items;
@@ -42,7 +63,7 @@ export const Worklists = () => {
         items.value = [];
         error.value = problemText(e, 'The worklist could not be loaded.');
       });
-  }, [box.value, status.value]);
+  }, [box.value, status.value, serviceArea.value, team.value]);
 
   const now = Date.now();
   return (
@@ -81,6 +102,37 @@ export const Worklists = () => {
             </option>
           ))}
         </select>
+        <label class="nhsuk-label" for="service-area">
+          Service area
+        </label>
+        <select
+          class="nhsuk-select"
+          id="service-area"
+          value={serviceArea.value}
+          onChange={(e) => (serviceArea.value = e.currentTarget.value)}
+        >
+          <option value="">Any</option>
+          {serviceAreas.value.map((area) => (
+            <option key={area.code} value={area.code}>
+              {area.label}
+            </option>
+          ))}
+        </select>
+        <label class="nhsuk-label" for="team">
+          Team
+        </label>
+        <div class="nhsuk-hint" id="team-hint">
+          A team id, such as rapid-response-north; leave empty for every team
+        </div>
+        <input
+          class="nhsuk-input nhsuk-input--width-20"
+          id="team"
+          type="text"
+          spellcheck={false}
+          aria-describedby="team-hint"
+          value={team.value}
+          onChange={(e) => (team.value = e.currentTarget.value)}
+        />
       </div>
       <ErrorSummary message={error.value} />
       {items.value === undefined ? (
