@@ -147,7 +147,7 @@ const main = async (settings: BenchSettings): Promise<void> => {
       quick: settings.quick,
     },
   };
-  const needsRuntime = ['operations', 'events', 'throughput', 'cold'].some((s) => settings.sections.has(s as never));
+  const needsRuntime = ['operations', 'events', 'throughput', 'cold', 'console'].some((s) => settings.sections.has(s as never));
 
   if (needsRuntime) {
     // Counts the commands of every client the runtime's handlers use, by origin, and of the raw client.
@@ -222,6 +222,12 @@ const main = async (settings: BenchSettings): Promise<void> => {
       if (settings.sections.has('cold')) {
         print(`Cold starts: ${settings.coldRuns} per API function, each a fresh node answering a real first request… (${elapsed()})`);
         results.coldStarts = await measureColdStartsSection(settings, runtime, api);
+      }
+      if (settings.sections.has('console')) {
+        const runs = settings.quick ? 3 : 15;
+        print(`Console: the first page's size and its time to first render in headless Chromium, ${runs} fresh loads… (${elapsed()})`);
+        const { measureConsole } = await import('./bench/console.ts');
+        results.console = await measureConsole({ url: runtime.url, runs });
       }
       api.close();
     } finally {

@@ -12,6 +12,9 @@ import { CONSOLE_BASE_PATH, CONSOLE_CONFIG_PATH, type ConsoleConfig } from './co
 /** The repository root. */
 const ROOT = resolve(import.meta.dirname, '../..');
 
+/** The first page's JavaScript and CSS together, gzip-compressed, at most (issue 18). */
+export const FIRST_PAGE_BUDGET_BYTES = 150 * 1024;
+
 /** What a build produced: files relative to `outDir`, and their sizes. */
 export interface ConsoleBuild {
   readonly outDir: string;

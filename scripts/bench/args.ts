@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 
 /** The parts of the benchmark that can be run alone (`--only`). */
-export const SECTIONS = ['operations', 'events', 'throughput', 'cold', 'bundles'] as const;
+export const SECTIONS = ['operations', 'events', 'throughput', 'cold', 'bundles', 'console'] as const;
 /** One of {@link SECTIONS}. */
 export type Section = (typeof SECTIONS)[number];
 

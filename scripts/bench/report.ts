@@ -169,6 +169,38 @@ export const renderReport = (results: BenchResults, checks: readonly TargetCheck
     }
   }
 
+  if (results.console) {
+    const c = results.console;
+    out.push('', `Console (first page served by the local runtime; ${c.runs} fresh loads in headless Chromium)`);
+    out.push(
+      formatTable(
+        [{ header: 'figure' }, { header: 'value', align: 'right' }, { header: 'target' }, { header: '' }],
+        [
+          ['script, gzip', `${num(c.scriptGzipBytes, 0)} B`, '', ''],
+          ['stylesheet, gzip', `${num(c.stylesheetGzipBytes, 0)} B`, '', ''],
+          [
+            'first page, gzip',
+            `${num(c.firstPageGzipBytes, 0)} B`,
+            `≤ ${num(TARGETS.consoleFirstPageMaxBytes, 0)} B`,
+            verdict(find('console firstPageGzipBytes')),
+          ],
+          [
+            'first contentful paint, median (max)',
+            `${num(c.firstContentfulPaintMs.median, 1)} (${num(c.firstContentfulPaintMs.max, 1)}) ms`,
+            '',
+            '',
+          ],
+          [
+            'first render, median (max)',
+            `${num(c.firstRenderMs.median, 1)} (${num(c.firstRenderMs.max, 1)}) ms`,
+            `≤ ${TARGETS.consoleFirstRenderMaxMs} ms`,
+            verdict(find('console firstRenderMs')),
+          ],
+        ],
+      ),
+    );
+  }
+
   out.push('', summaryLine(checks));
   return out.join('\n');
 };

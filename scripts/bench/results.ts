@@ -126,6 +126,24 @@ export interface ThroughputResult {
   readonly errors: number;
 }
 
+/**
+ * The console as a browser first meets it, served by the local runtime: the first page's
+ * script and stylesheet as sent, gzip-compressed, and how long a fresh headless Chromium
+ * takes from navigation to the first paint and to the sign-in page drawn by the app.
+ */
+export interface ConsoleResult {
+  readonly scriptGzipBytes: number;
+  readonly stylesheetGzipBytes: number;
+  /** Script and stylesheet together: the budget's figure. */
+  readonly firstPageGzipBytes: number;
+  /** Fresh browser contexts measured. */
+  readonly runs: number;
+  /** Navigation start → first contentful paint. */
+  readonly firstContentfulPaintMs: MedianMax;
+  /** Navigation start → the app's first page (its heading) rendered. */
+  readonly firstRenderMs: MedianMax;
+}
+
 /** Where and how the run happened: figures from different machines do not compare. */
 export interface MachineInfo {
   readonly cpuModel: string;
@@ -149,6 +167,7 @@ export interface BenchResults {
   readonly coldStarts?: ColdStartsResult;
   readonly eventLatency?: EventLatencyResult;
   readonly throughput?: ThroughputResult;
+  readonly console?: ConsoleResult;
   /** What explains the figures (e.g. CPU ms per request of each process in the throughput run). */
   readonly diagnostics?: Readonly<Record<string, unknown>>;
 }

@@ -2,6 +2,7 @@
  * The issue's targets and their evaluation: each measured figure against its bound, PASS
  * or MISS. A miss is reported, never fatal: the benchmark is a report.
  */
+import { FIRST_PAGE_BUDGET_BYTES } from '../../infra/console/build-console.ts';
 import { round } from './stats.ts';
 import { coldStartEntries, isColdStartFailure } from './cold-summary.ts';
 import { OPERATION_NAMES, type BenchResults } from './results.ts';
@@ -24,11 +25,15 @@ export const TARGETS = {
   throughputRatioMin: 0.9,
   /** Failed requests in the throughput run. */
   throughputErrorsMax: 0,
+  /** The console's first page: its JavaScript and CSS together, gzip-compressed (issue 18). */
+  consoleFirstPageMaxBytes: FIRST_PAGE_BUDGET_BYTES,
+  /** The console's sign-in page drawn by the app in a fresh headless Chromium, median. */
+  consoleFirstRenderMaxMs: 1000,
 } as const;
 
 /** One checked figure. */
 export interface TargetCheck {
-  readonly section: 'operations' | 'bundles' | 'cold' | 'events' | 'throughput';
+  readonly section: 'operations' | 'bundles' | 'cold' | 'events' | 'throughput' | 'console';
   /** What was measured, e.g. `createReferral ratioP50`. */
   readonly name: string;
   readonly value: number;
@@ -81,6 +86,12 @@ export const evaluateTargets = (results: BenchResults): TargetCheck[] => {
       pass: ratio >= TARGETS.throughputRatioMin,
     });
     checks.push(atMost('throughput', 'throughput errors', errors, TARGETS.throughputErrorsMax));
+  }
+  if (results.console) {
+    checks.push(
+      atMost('console', 'console firstPageGzipBytes', results.console.firstPageGzipBytes, TARGETS.consoleFirstPageMaxBytes, ' B'),
+    );
+    checks.push(atMost('console', 'console firstRenderMs', results.console.firstRenderMs.median, TARGETS.consoleFirstRenderMaxMs, ' ms'));
   }
   return checks;
 };
