@@ -16,13 +16,15 @@ export interface Session {
 /** The signed-in session, in memory: a reload signs out. */
 export const session = signal<Session | undefined>(undefined);
 
-/** An API answer that was not 2xx, with the problem's title and detail. */
+/** An API answer that was not 2xx, with the problem's title and detail (and the whole problem). */
 export class ApiProblemError extends Error {
   override readonly name = 'ApiProblemError';
   constructor(
     readonly status: number,
     readonly title: string,
     readonly detail: string,
+    /** The parsed problem+json body: its `errors` name each field that was refused. */
+    readonly problem?: Record<string, unknown>,
   ) {
     super(`${status} ${title}`);
   }
@@ -55,7 +57,7 @@ export const apiResponse = async <T>(
   const text = await response.text();
   const json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
   if (!response.ok) {
-    throw new ApiProblemError(response.status, String(json?.title ?? response.statusText), String(json?.detail ?? ''));
+    throw new ApiProblemError(response.status, String(json?.title ?? response.statusText), String(json?.detail ?? ''), json);
   }
   return { body: json as T, etag: response.headers.get('etag') ?? undefined };
 };
