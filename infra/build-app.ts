@@ -1,6 +1,6 @@
 /**
- * Builds the Jointly CDK app for one stage: the data, events and API stacks, tags, and the
- * cdk-nag rule packs. `infra/app.ts` (the CLI entry point) and the infra tests both call
+ * Builds the Jointly CDK app for one stage: the data, events, API and console stacks, tags,
+ * and the cdk-nag rule packs. `infra/app.ts` (the CLI entry point) and the infra tests both call
  * it, so the tests assert exactly what `cdk synth` produces.
  */
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,8 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-n
 import { loadStageConfig, type StageConfig } from './config/stage-config.ts';
 import { REPO_ROOT } from './constructs/jointly-function.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { ConsoleStack } from './stacks/console-stack.ts';
+import { CONSOLE_BASE_PATH } from './console/console-site.ts';
 import { EventsStack } from './stacks/events-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 
@@ -33,6 +35,7 @@ export interface JointlyApp {
   readonly data: DataStack;
   readonly events: EventsStack;
   readonly api: ApiStack;
+  readonly console: ConsoleStack;
 }
 
 /** Context key holding per-deployment overrides of a stage's checked-in config. */
@@ -99,6 +102,18 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
   });
   api.addStackDependency(data, 'the API reads the table and logs with the stage key');
   api.addStackDependency(events, 'subscription redrive sends to the delivery queue; alarms notify the stage topic');
+  const consoleStack = new ConsoleStack(app, `${prefix}-Console`, {
+    stageConfig: config,
+    siteBucketExport: api.siteBucketExport,
+    consoleConfig: {
+      auth: { kind: 'cognito', domain: api.loginOrigin, clientId: api.consoleClient.userPoolClientId, redirectPath: CONSOLE_BASE_PATH },
+    },
+    key: data.key,
+    env,
+    description: `Jointly ${config.stage}: the console's files (the build and its config.json) in the site bucket`,
+    terminationProtection: config.deletionProtection,
+  });
+  consoleStack.addStackDependency(api, 'the files go into the API stack’s site bucket, and config.json names its console client');
 
   Tags.of(app).add('Project', 'Jointly');
   Tags.of(app).add('Stage', config.stage);
@@ -106,5 +121,5 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new HIPAASecurityChecks(app));
   }
-  return { app, config, data, events, api };
+  return { app, config, data, events, api, console: consoleStack };
 };

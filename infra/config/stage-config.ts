@@ -159,6 +159,43 @@ const StageConfigSchema = z
         z.refine((byOrg) => Object.keys(byOrg).every(isKnownOrganisation), { message: 'must name known organisations only' }),
       ),
     ),
+    /** The console's edge (CloudFront) and sign-in (Cognito managed login): all optional. */
+    console: z
+      .strictObject({
+        /**
+         * The prefix of managed login's domain, `https://<prefix>.auth.<region>.amazoncognito.com`
+         * (unique among every AWS account in the region). Default: `jointly-<stage>-` and eight
+         * hex digits of the account id's SHA-256 (`loginDomainPrefixOf`).
+         */
+        loginDomainPrefix: z.optional(
+          z
+            .string()
+            .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be 1 to 63 lower-case letters, digits and inner hyphens')
+            .refine((prefix) => !/aws|amazon|cognito/.test(prefix), {
+              message: 'must not contain aws, amazon or cognito (Cognito refuses them)',
+            }),
+        ),
+        /**
+         * An ACM certificate for the host of `appBaseUrl`, in us-east-1 (CloudFront reads
+         * certificates there only): the distribution then answers on that host with TLS 1.2 at
+         * least. Without it the console is served on `*.cloudfront.net` only.
+         */
+        certificateArn: z.optional(
+          z
+            .string()
+            .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be the ARN of an ACM certificate in us-east-1'),
+        ),
+        /** A WAF web ACL of CloudFront scope (made in us-east-1) for the distribution. */
+        webAclArn: z.optional(
+          z
+            .string()
+            .regex(
+              /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
+              'must be the ARN of a CloudFront-scope (global, us-east-1) WAF web ACL',
+            ),
+        ),
+      })
+      .prefault({}),
     /** Defaults of every function. */
     lambda: z.strictObject({
       memoryMb: z.number().int().min(128, 'must be at least 128 MB').max(10240, 'must be at most 10240 MB'),

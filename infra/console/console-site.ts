@@ -63,3 +63,121 @@ export const CONSOLE_CACHE = {
   asset: 'public, max-age=31536000, immutable',
   page: 'no-store',
 } as const;
+
+/** HSTS on every deployed console response (served over HTTPS only): a year, sub-domains included, not preloaded. */
+export const CONSOLE_HSTS = 'max-age=31536000; includeSubDomains';
+
+/** A CSP directive `name` with `sources` added to its own. */
+const withSources = (csp: string, name: string, sources: readonly string[]): string =>
+  csp
+    .split('; ')
+    .map((directive) => (directive.split(' ')[0] === name ? [directive, ...sources].join(' ') : directive))
+    .join('; ');
+
+/**
+ * The deployed console's Content-Security-Policy: {@link CONSOLE_CSP} with Cognito's managed
+ * login origin (`https://<prefix>.auth.<region>.amazoncognito.com`) added where signing in
+ * needs it, and nowhere else: `connect-src` for the token exchange (`POST /oauth2/token`, a
+ * `fetch` from the page) and `form-action` for a sign-in or sign-out form sent there. Going
+ * to the managed login page itself is a navigation, which no directive governs.
+ */
+export const deployedConsoleCsp = (loginOrigin: string): string => {
+  if (!/^https:\/\/[a-z0-9.-]+$/.test(loginOrigin)) throw new Error(`Not an https origin: ${loginOrigin}`);
+  return withSources(withSources(CONSOLE_CSP, 'connect-src', [loginOrigin]), 'form-action', [loginOrigin]);
+};
+
+/** The deployed console's headers: {@link CONSOLE_HEADERS} with the deployed CSP, plus HSTS. */
+export const deployedConsoleHeaders = (loginOrigin: string): Readonly<Record<string, string>> => ({
+  ...CONSOLE_HEADERS,
+  'content-security-policy': deployedConsoleCsp(loginOrigin),
+  'strict-transport-security': CONSOLE_HSTS,
+});
+
+/**
+ * CloudFront's response headers policy settings (`SecurityHeadersConfig` and
+ * `CustomHeadersConfig` of `AWS::CloudFront::ResponseHeadersPolicy`, in CDK's L1 spelling).
+ * Every header overrides whatever the origin sent.
+ */
+export interface CloudFrontHeaders {
+  readonly securityHeadersConfig: {
+    readonly contentSecurityPolicy?: { readonly contentSecurityPolicy: string; readonly override: true };
+    readonly contentTypeOptions?: { readonly override: true };
+    readonly frameOptions?: { readonly frameOption: 'DENY' | 'SAMEORIGIN'; readonly override: true };
+    readonly referrerPolicy?: { readonly referrerPolicy: string; readonly override: true };
+    readonly strictTransportSecurity?: {
+      readonly accessControlMaxAgeSec: number;
+      readonly includeSubdomains: boolean;
+      readonly preload: boolean;
+      readonly override: true;
+    };
+  };
+  readonly customHeadersConfig: { readonly items: readonly { readonly header: string; readonly value: string; readonly override: true }[] };
+}
+
+/** The referrer policies CloudFront's security headers accept. */
+const CLOUDFRONT_REFERRER_POLICIES = new Set([
+  'no-referrer',
+  'no-referrer-when-downgrade',
+  'origin',
+  'origin-when-cross-origin',
+  'same-origin',
+  'strict-origin',
+  'strict-origin-when-cross-origin',
+  'unsafe-url',
+]);
+
+/** `max-age=N; includeSubDomains; preload` → CloudFront's HSTS settings. */
+const hstsOf = (value: string): NonNullable<CloudFrontHeaders['securityHeadersConfig']['strictTransportSecurity']> => {
+  const parts = value.split(';').map((part) => part.trim());
+  const maxAge = /^max-age=(\d+)$/.exec(parts[0] ?? '')?.[1];
+  const flags = new Set(parts.slice(1).map((flag) => flag.toLowerCase()));
+  if (maxAge === undefined || [...flags].some((flag) => flag !== 'includesubdomains' && flag !== 'preload')) {
+    throw new Error(`CloudFront cannot send this Strict-Transport-Security: ${value}`);
+  }
+  return {
+    accessControlMaxAgeSec: Number(maxAge),
+    includeSubdomains: flags.has('includesubdomains'),
+    preload: flags.has('preload'),
+    override: true,
+  };
+};
+
+/**
+ * `headers` as CloudFront's response headers policy: the headers CloudFront has a setting of
+ * its own for (CSP, `nosniff`, frame options, referrer policy, HSTS; it refuses them as custom
+ * headers) go there, every other one is a custom header. Throws on a value CloudFront cannot
+ * send, so the deployed headers are the local ones or synth stops.
+ */
+export const cloudFrontHeadersOf = (headers: Readonly<Record<string, string>>): CloudFrontHeaders => {
+  const security: { -readonly [K in keyof CloudFrontHeaders['securityHeadersConfig']]: CloudFrontHeaders['securityHeadersConfig'][K] } = {};
+  const items: { header: string; value: string; override: true }[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    switch (name.toLowerCase()) {
+      case 'content-security-policy':
+        security.contentSecurityPolicy = { contentSecurityPolicy: value, override: true };
+        break;
+      case 'x-content-type-options':
+        if (value !== 'nosniff') throw new Error(`CloudFront sends X-Content-Type-Options: nosniff only, not ${value}`);
+        security.contentTypeOptions = { override: true };
+        break;
+      case 'x-frame-options':
+        if (value !== 'DENY' && value !== 'SAMEORIGIN')
+          throw new Error(`CloudFront sends X-Frame-Options DENY or SAMEORIGIN only, not ${value}`);
+        security.frameOptions = { frameOption: value, override: true };
+        break;
+      case 'referrer-policy':
+        if (!CLOUDFRONT_REFERRER_POLICIES.has(value)) throw new Error(`CloudFront cannot send Referrer-Policy: ${value}`);
+        security.referrerPolicy = { referrerPolicy: value, override: true };
+        break;
+      case 'strict-transport-security':
+        security.strictTransportSecurity = hstsOf(value);
+        break;
+      case 'x-xss-protection':
+        // CloudFront has a setting for it and refuses it as a custom header; the CSP replaces it anyway.
+        throw new Error('X-XSS-Protection is not sent: the Content-Security-Policy replaces it.');
+      default:
+        items.push({ header: name, value, override: true });
+    }
+  }
+  return { securityHeadersConfig: security, customHeadersConfig: { items } };
+};

@@ -1,11 +1,19 @@
 /**
- * `ApiStack`: Cognito (users, the `custom:org` attribute, one group per role: user-directory.ts), the HTTP
- * API with its JWT authorizer, and one `JointlyFunction` plus one route per route
- * definition (shared/wiring/routes.ts gathers them from the slices), plus the `$default`
- * catch-all that answers unknown routes with problem+json. Local-only routes are not
- * route definitions, so never deployed.
- * Also, being the last stack of a stage: the API's alarms (every function's errors and
- * throttles, 5xx, p99 latency) and the stage dashboard `jointly-<stage>`.
+ * `ApiStack`: Cognito (users, the `custom:org` attribute, one group per role, managed login and
+ * the console's client: user-directory.ts), the HTTP API with its JWT authorizer, the console's
+ * CloudFront distribution in front of it (console-distribution.ts), and one `JointlyFunction`
+ * plus one route per route definition (shared/wiring/routes.ts gathers them from the slices),
+ * plus the `$default` catch-all that answers unknown routes with problem+json. Local-only
+ * routes are not route definitions, so never deployed.
+ *
+ * The distribution is here, not in a stack of its own, because three things need each other's
+ * values: the distribution's default origin is the API, the console client's callback URL is
+ * the distribution's domain, and the API's authorizer admits the console client. In one stack
+ * these are references between resources, which CloudFormation orders; across stacks they
+ * would be a cycle of exports. The console's files are uploaded after, by the console stack.
+ *
+ * Also, being the stage's last stack but the console's files: the API's alarms (every
+ * function's errors and throttles, 5xx, p99 latency) and the stage dashboard `jointly-<stage>`.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -29,7 +37,8 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
-import { addUserDirectory } from './user-directory.ts';
+import { addConsoleClient, addUserDirectory } from './user-directory.ts';
+import { ConsoleDistribution } from '../constructs/console-distribution.ts';
 import { pascal } from '../construct-ids.ts';
 import { functionIdOf, type RouteDefinition } from '../../shared/platform/http/route-definition.ts';
 import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
@@ -106,6 +115,16 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 export class ApiStack extends Stack {
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
+  /** Managed login's Cognito domain (the console's sign-in page). */
+  readonly loginDomain: cognito.UserPoolDomain;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com` */
+  readonly loginOrigin: string;
+  /** The console's public app client (authorization code with PKCE). */
+  readonly consoleClient: cognito.UserPoolClient;
+  /** The console, the API reference and the API on one CloudFront origin. */
+  readonly console: ConsoleDistribution;
+  /** The export naming the site bucket's ARN, which the console stack uploads to. */
+  readonly siteBucketExport: string;
   readonly httpApi: apigwv2.HttpApi;
   readonly httpStage: apigwv2.HttpStage;
   readonly authorizer: HttpJwtAuthorizer;
@@ -127,6 +146,8 @@ export class ApiStack extends Stack {
     const directory = addUserDirectory(this, stageConfig, removalPolicy);
     this.userPool = directory.userPool;
     this.userPoolClient = directory.userPoolClient;
+    this.loginDomain = directory.loginDomain;
+    this.loginOrigin = directory.loginOrigin;
 
     // ── HTTP API ────────────────────────────────────────────────────────────────────
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
@@ -169,9 +190,18 @@ export class ApiStack extends Stack {
       },
     });
 
+    // ── The console: CloudFront in front of the API and the site, its Cognito client ──
+    this.console = new ConsoleDistribution(this, 'ConsoleSite', {
+      stageConfig,
+      httpApi: this.httpApi,
+      loginOrigin: this.loginOrigin,
+    });
+    this.consoleClient = addConsoleClient(this, directory, stageConfig, this.console.consoleOrigins);
+
     this.authorizer = new HttpJwtAuthorizer('CognitoJwt', this.userPool.userPoolProviderUrl, {
       authorizerName: 'cognito-jwt',
-      jwtAudience: [this.userPoolClient.userPoolClientId],
+      // API clients' ID tokens (SRP client) and the console's (managed login).
+      jwtAudience: [this.userPoolClient.userPoolClientId, this.consoleClient.userPoolClientId],
       identitySource: ['$request.header.Authorization'],
     });
 
@@ -342,6 +372,18 @@ export class ApiStack extends Stack {
       value: this.userPoolClient.userPoolClientId,
       description: 'Cognito app client id (the JWT audience)',
     });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.consoleUrl, description: 'The Jointly console' });
+    new CfnOutput(this, 'ConsoleClientId', {
+      value: this.consoleClient.userPoolClientId,
+      description: "The console's Cognito app client id (authorization code with PKCE; also a JWT audience)",
+    });
+    this.siteBucketExport = `jointly-${stageConfig.stage}-site-bucket-arn`;
+    new CfnOutput(this, 'SiteBucketArn', {
+      value: this.console.bucket.bucketArn,
+      exportName: this.siteBucketExport,
+      description: "The console's site bucket (the console stack uploads the build to it)",
+    });
+    new CfnOutput(this, 'LoginUrl', { value: this.loginOrigin, description: "Cognito managed login (the console's sign-in)" });
   }
 }
 

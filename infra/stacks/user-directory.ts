@@ -1,12 +1,16 @@
 /**
  * The stage's user directory: the Cognito user pool (users, the `custom:org` attribute, one
- * group per role) and the app client whose ID tokens the HTTP API's JWT authorizer accepts.
+ * group per role), the app client whose ID tokens the HTTP API's JWT authorizer accepts, and
+ * the console's sign-in: managed login on a Cognito domain and a second, public app client
+ * that signs in with the authorization code grant and PKCE only.
  * Built in the API stack's own scope, so its construct ids are the stack's.
  */
+import { createHash } from 'node:crypto';
 import { Duration, type RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { ROLES, type Role } from '../../shared/core/reference-data.ts';
 import type { StageConfig } from '../config/stage-config.ts';
+import { CONSOLE_BASE_PATH } from '../console/console-site.ts';
 import { pascal } from '../construct-ids.ts';
 
 /** The name of the custom attribute carrying the user's organisation (`custom:org` in tokens). */
@@ -23,12 +27,33 @@ const THREAT_PROTECTION: Record<StageConfig['threatProtection'], cognito.Standar
   enforced: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
 };
 
-/** Adds the user pool, its app client and the role groups to `stack`. */
-export const addUserDirectory = (
-  stack: Stack,
-  stageConfig: StageConfig,
-  removalPolicy: RemovalPolicy,
-): { userPool: cognito.UserPool; userPoolClient: cognito.UserPoolClient } => {
+/**
+ * The prefix of the stage's managed login domain: the configured one, else `jointly-<stage>-`
+ * and eight hex digits of the account id's SHA-256. Prefixes are unique across every AWS
+ * account in a region, so a bare `jointly-<stage>` could be someone else's; the hash keeps the
+ * account id itself out of a public address.
+ */
+export const loginDomainPrefixOf = (stageConfig: StageConfig): string =>
+  stageConfig.console.loginDomainPrefix ??
+  `jointly-${stageConfig.stage}-${createHash('sha256').update(stageConfig.account).digest('hex').slice(0, 8)}`;
+
+/** Managed login's origin: `https://<prefix>.auth.<region>.amazoncognito.com` (known at synth, so the CSP can name it). */
+export const loginOriginOf = (stageConfig: StageConfig): string =>
+  `https://${loginDomainPrefixOf(stageConfig)}.auth.${stageConfig.region}.amazoncognito.com`;
+
+/** The user directory of a stage. */
+export interface UserDirectory {
+  readonly userPool: cognito.UserPool;
+  /** The SRP client of API clients (the JWT audience since the start). */
+  readonly userPoolClient: cognito.UserPoolClient;
+  /** Managed login's Cognito domain. */
+  readonly loginDomain: cognito.UserPoolDomain;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com` */
+  readonly loginOrigin: string;
+}
+
+/** Adds the user pool, its app client, the role groups and managed login's domain to `stack`. */
+export const addUserDirectory = (stack: Stack, stageConfig: StageConfig, removalPolicy: RemovalPolicy): UserDirectory => {
   const threatProtection = THREAT_PROTECTION[stageConfig.threatProtection];
   const userPool = new cognito.UserPool(stack, 'UserPool', {
     userPoolName: `jointly-${stageConfig.stage}`,
@@ -95,5 +120,70 @@ export const addUserDirectory = (
     });
   }
 
-  return { userPool, userPoolClient };
+  // Managed login (version 2) on a Cognito prefix domain: the console's sign-in page.
+  const loginDomain = userPool.addDomain('Domain', {
+    cognitoDomain: { domainPrefix: loginDomainPrefixOf(stageConfig) },
+    managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+  });
+
+  return { userPool, userPoolClient, loginDomain, loginOrigin: loginOriginOf(stageConfig) };
+};
+
+/** How long the console's tokens last: the ID token is the API's bearer, kept in the page's memory. */
+export const CONSOLE_TOKEN_VALIDITY = {
+  idToken: Duration.minutes(30),
+  accessToken: Duration.minutes(30),
+  // Cognito's minimum; the console keeps no refresh token (it signs in again on managed login).
+  refreshToken: Duration.minutes(60),
+  // The sign-in itself (managed login's session between its pages).
+  authSession: Duration.minutes(3),
+} as const;
+
+/**
+ * Adds the console's app client: public (no secret: a browser cannot keep one), the
+ * authorization code grant only, `openid email profile`, and managed login's default branding
+ * (version 2 shows an error page to a client without a style). `consoleOrigins` are the
+ * origins the console is served from: each `<origin>/console/` is a callback and a sign-out URL.
+ *
+ * PKCE: Cognito has no setting that makes a client use it; it holds a code to the challenge
+ * its authorize request carried, and the console always sends one (console/src/pkce.ts). The
+ * callback URLs are exact, so a code is only ever sent back to the console's own page.
+ */
+export const addConsoleClient = (
+  stack: Stack,
+  directory: UserDirectory,
+  stageConfig: StageConfig,
+  consoleOrigins: readonly string[],
+): cognito.UserPoolClient => {
+  const urls = consoleOrigins.map((origin) => `${origin}${CONSOLE_BASE_PATH}`);
+  const consoleClient = directory.userPool.addClient('ConsoleClient', {
+    userPoolClientName: `jointly-${stageConfig.stage}-console`,
+    generateSecret: false,
+    // No SRP, no password: the console signs in through managed login only.
+    authFlows: { userSrp: false },
+    oAuth: {
+      flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+      scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+      callbackUrls: urls,
+      logoutUrls: urls,
+    },
+    supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+    preventUserExistenceErrors: true,
+    enableTokenRevocation: true,
+    idTokenValidity: CONSOLE_TOKEN_VALIDITY.idToken,
+    accessTokenValidity: CONSOLE_TOKEN_VALIDITY.accessToken,
+    refreshTokenValidity: CONSOLE_TOKEN_VALIDITY.refreshToken,
+    authSessionValidity: CONSOLE_TOKEN_VALIDITY.authSession,
+    // The ID token carries what the client may read: the API needs `custom:org`.
+    readAttributes: new cognito.ClientAttributes()
+      .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+      .withCustomAttributes(ORG_ATTRIBUTE),
+    writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+  });
+  new cognito.CfnManagedLoginBranding(stack, 'ConsoleLoginBranding', {
+    userPoolId: directory.userPool.userPoolId,
+    clientId: consoleClient.userPoolClientId,
+    useCognitoProvidedValues: true,
+  });
+  return consoleClient;
 };

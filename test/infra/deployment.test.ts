@@ -615,6 +615,12 @@ describe('two stages in one account', () => {
     'AWS::Lambda::Function': (p) => p['FunctionName'],
     'AWS::IAM::Role': (p) => p['RoleName'],
     'AWS::Events::Rule': (p) => p['Name'],
+    // CloudFront's are account-wide (global), Cognito's domain prefix region-wide across accounts.
+    'AWS::CloudFront::Function': (p) => p['Name'],
+    'AWS::CloudFront::CachePolicy': (p) => p['CachePolicyConfig']['Name'],
+    'AWS::CloudFront::ResponseHeadersPolicy': (p) => p['ResponseHeadersPolicyConfig']['Name'],
+    'AWS::CloudFront::OriginAccessControl': (p) => p['OriginAccessControlConfig']['Name'],
+    'AWS::Cognito::UserPoolDomain': (p) => p['Domain'],
   };
   /**
    * Types whose names CloudFormation generates from the stack name unless set: none may be set.

@@ -51,17 +51,18 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
   describe('stacks', () => {
     it('names every stack after the stage', () => {
       // Prepare
-      const expected = ['Data', 'Events', 'Api'].map((part) => `Jointly-${titleCase(stage)}-${part}`);
+      const expected = ['Data', 'Events', 'Api', 'Console'].map((part) => `Jointly-${titleCase(stage)}-${part}`);
 
       // Act
-      const names = [built.data.stackName, built.events.stackName, built.api.stackName];
+      const names = [built.data.stackName, built.events.stackName, built.api.stackName, built.console.stackName];
 
       // Assess
       expect(names).toEqual(expected);
-      expect(built.app.node.children.filter((child) => child instanceof Stack)).toHaveLength(3);
+      expect(built.app.node.children.filter((child) => child instanceof Stack)).toHaveLength(4);
       expect(built.data.region).toBe('eu-west-2');
       expect(built.events.dependencies).toContain(built.data);
       expect(built.api.dependencies).toEqual(expect.arrayContaining([built.data, built.events]));
+      expect(built.console.dependencies).toContain(built.api);
     });
 
     it('tags every resource with the project and the stage', () => {
@@ -332,10 +333,11 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       for (const key of routeKeys) expect(key).not.toContain('_local');
     });
 
-    it('validates JWTs issued by the user pool for the app client', () => {
+    it('validates JWTs issued by the user pool for the app client and the console client', () => {
       // Prepare
       const userPoolId = built.api.getLogicalId(built.api.userPool.node.defaultChild as never);
       const clientId = built.api.getLogicalId(built.api.userPoolClient.node.defaultChild as never);
+      const consoleClientId = built.api.getLogicalId(built.api.consoleClient.node.defaultChild as never);
 
       // Act / Assess
       api.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
@@ -344,7 +346,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
         IdentitySource: ['$request.header.Authorization'],
         JwtConfiguration: {
           Issuer: { 'Fn::GetAtt': [userPoolId, 'ProviderURL'] },
-          Audience: [{ Ref: clientId }],
+          Audience: [{ Ref: clientId }, { Ref: consoleClientId }],
         },
       });
     });
@@ -428,7 +430,9 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
 
     it('has a public SRP client that can read but never write custom:org', () => {
       // Prepare
-      const [client] = Object.values(api.findResources('AWS::Cognito::UserPoolClient'));
+      // (The stack has two clients: this one, and the console's, tested in console-site.test.ts.)
+      const client =
+        api.findResources('AWS::Cognito::UserPoolClient')[built.api.getLogicalId(built.api.userPoolClient.node.defaultChild as never)];
 
       // Act
       const props = client?.Properties as Record<string, unknown>;
