@@ -73,6 +73,9 @@ export const buildConsole = async (outDir: string, config?: ConsoleConfig): Prom
     jsxImportSource: 'preact',
     outdir: assets,
     entryNames: '[name]-[hash]',
+    // Pages that need a large library (the dashboard's charts) load it when opened, not with the first page.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     // The design system's CSS names its images by absolute path: they are copied beside the assets.
     external: ['/assets/*'],
     plugins: [withoutRemoteFonts],
@@ -81,7 +84,7 @@ export const buildConsole = async (outDir: string, config?: ConsoleConfig): Prom
     logLevel: 'silent',
   });
   const outputs = Object.entries(result.metafile.outputs);
-  const script = outputs.find(([path]) => path.endsWith('.js'))!;
+  const script = outputs.find(([, output]) => output.entryPoint === 'console/src/main.tsx')!;
   const stylesheet = outputs.find(([path]) => path.endsWith('.css'))!;
   const served = (path: string) => `${CONSOLE_BASE_PATH.slice(1)}assets/${basename(path)}`;
   // The CSS asks for /assets/images/…: serve them there, under the console's own prefix too.
