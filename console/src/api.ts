@@ -9,6 +9,8 @@ import { signal } from '@preact/signals';
 export interface Session {
   readonly token: string;
   readonly sub: string;
+  /** How the header names the user (their own name or e-mail; the demo user's name locally). */
+  readonly name: string;
   readonly org: string;
   readonly roles: readonly string[];
 }

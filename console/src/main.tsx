@@ -4,6 +4,7 @@
  */
 import { render } from 'preact';
 import { session } from './api.ts';
+import { signOut, startAuth } from './auth.ts';
 import { Alerts } from './pages/alerts.tsx';
 import { Dashboard } from './pages/dashboard.tsx';
 import { ReferralPage } from './pages/referral.tsx';
@@ -60,12 +61,8 @@ const App = () => {
           </div>
           {signedIn && (
             <p class="nhsuk-body-s jointly-who">
-              Signed in as {signedIn.sub} ({signedIn.org}){' '}
-              <button
-                class="nhsuk-button nhsuk-button--reverse nhsuk-button--small"
-                type="button"
-                onClick={() => (session.value = undefined)}
-              >
+              Signed in as {signedIn.name} ({signedIn.org}){' '}
+              <button class="nhsuk-button nhsuk-button--reverse nhsuk-button--small" type="button" onClick={signOut}>
                 Sign out
               </button>
             </p>
@@ -103,3 +100,4 @@ const App = () => {
 
 document.addEventListener('click', followLinks);
 render(<App />, document.getElementById('app')!);
+void startAuth();

@@ -83,6 +83,16 @@ const withSources = (csp: string, name: string, sources: readonly string[]): str
  */
 export const deployedConsoleCsp = (loginOrigin: string): string => {
   if (!/^https:\/\/[a-z0-9.-]+$/.test(loginOrigin)) throw new Error(`Not an https origin: ${loginOrigin}`);
+  return consoleCspWithLogin(loginOrigin);
+};
+
+/**
+ * {@link CONSOLE_CSP} with a login origin added to `connect-src` and `form-action`: the
+ * deployed policy's rule, also used by the local runtime when a test points the console at a
+ * stand-in login server on the loopback interface.
+ */
+export const consoleCspWithLogin = (loginOrigin: string): string => {
+  if (!/^(https:\/\/[a-z0-9.-]+|http:\/\/127\.0\.0\.1:\d+)$/.test(loginOrigin)) throw new Error(`Not a login origin: ${loginOrigin}`);
   return withSources(withSources(CONSOLE_CSP, 'connect-src', [loginOrigin]), 'form-action', [loginOrigin]);
 };
 

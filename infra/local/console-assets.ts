@@ -25,14 +25,23 @@ const TYPES: Readonly<Record<string, string>> = {
   '.json': 'application/json',
 };
 
-const respond = (statusCode: number, headers: Record<string, string>, body: Buffer | string): OutgoingResponse => ({
-  statusCode,
-  headers: { ...CONSOLE_HEADERS, ...headers },
-  body: Buffer.isBuffer(body) ? body : Buffer.from(body),
-});
+/** A response with the site's headers (`site`) and its own (`headers`). */
+const respondWith =
+  (site: Readonly<Record<string, string>>) =>
+  (statusCode: number, headers: Record<string, string>, body: Buffer | string): OutgoingResponse => ({
+    statusCode,
+    headers: { ...site, ...headers },
+    body: Buffer.isBuffer(body) ? body : Buffer.from(body),
+  });
 
 /** The file at `path`, if it lies below `within` (a folder of the site); otherwise a 404. */
-const file = async (siteDir: string, path: string, within: string, cacheControl: string): Promise<OutgoingResponse> => {
+const file = async (
+  respond: ReturnType<typeof respondWith>,
+  siteDir: string,
+  path: string,
+  within: string,
+  cacheControl: string,
+): Promise<OutgoingResponse> => {
   const relative = normalize(decodeURIComponent(path.slice(1)));
   if (!relative.startsWith(within.slice(1)))
     return respond(404, { 'content-type': 'text/plain', 'cache-control': CONSOLE_CACHE.page }, 'Not found');
@@ -48,9 +57,9 @@ const file = async (siteDir: string, path: string, within: string, cacheControl:
  * Serves the console built in `siteDir` (holding `console/…` and `docs/…`): `undefined` for requests that
  * are not the console's, so the API answers them.
  */
-export const consoleSite =
-  (siteDir: string) =>
-  async (request: IncomingRequest): Promise<OutgoingResponse | undefined> => {
+export const consoleSite = (siteDir: string, siteHeaders: Readonly<Record<string, string>> = CONSOLE_HEADERS) => {
+  const respond = respondWith(siteHeaders);
+  return async (request: IncomingRequest): Promise<OutgoingResponse | undefined> => {
     const path = request.url.split('?')[0] ?? '/';
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
     if (path === '/' || path === CONSOLE_BASE_PATH.slice(0, -1)) {
@@ -61,13 +70,14 @@ export const consoleSite =
     }
     if (path.startsWith(API_REFERENCE_BASE_PATH)) {
       const assets = `${API_REFERENCE_BASE_PATH}assets/`;
-      if (path.startsWith(assets)) return file(siteDir, path, assets, CONSOLE_CACHE.asset);
-      return file(siteDir, `${API_REFERENCE_BASE_PATH}index.html`, API_REFERENCE_BASE_PATH, CONSOLE_CACHE.page);
+      if (path.startsWith(assets)) return file(respond, siteDir, path, assets, CONSOLE_CACHE.asset);
+      return file(respond, siteDir, `${API_REFERENCE_BASE_PATH}index.html`, API_REFERENCE_BASE_PATH, CONSOLE_CACHE.page);
     }
     if (!path.startsWith(CONSOLE_BASE_PATH)) return undefined;
-    if (path === CONSOLE_CONFIG_PATH) return file(siteDir, path, CONSOLE_BASE_PATH, CONSOLE_CACHE.page);
+    if (path === CONSOLE_CONFIG_PATH) return file(respond, siteDir, path, CONSOLE_BASE_PATH, CONSOLE_CACHE.page);
     const assets = `${CONSOLE_BASE_PATH}assets/`;
-    if (path.startsWith(assets)) return file(siteDir, path, assets, CONSOLE_CACHE.asset);
+    if (path.startsWith(assets)) return file(respond, siteDir, path, assets, CONSOLE_CACHE.asset);
     const page = await readFile(join(siteDir, CONSOLE_BASE_PATH, 'index.html'));
     return respond(200, { 'content-type': TYPES['.html']!, 'cache-control': CONSOLE_CACHE.page }, page);
   };
+};

@@ -21,6 +21,12 @@ export const LOCAL_ENV = {
   sdkFaultRate: 'JOINTLY_SDK_FAULT_RATE',
   /** Seconds between SLA sweeps (default 15); AWS runs the sweep every minute. */
   slaSweepSeconds: 'JOINTLY_SLA_SWEEP_SECONDS',
+  /**
+   * Tests only: `{"domain":"http://127.0.0.1:<port>","clientId":"…"}` makes the console sign in
+   * as deployed (managed login with PKCE, its `config.json` and CSP as the console stack
+   * writes them) against a stand-in login server, instead of "sign in as".
+   */
+  consoleLogin: 'JOINTLY_CONSOLE_LOGIN',
 } as const;
 
 /** The fraction in `raw` (0–1; unset or empty = 0), or an error naming `variable`. */
@@ -29,4 +35,23 @@ export const rateFrom = (raw: string | undefined, variable: string): number => {
   const rate = Number(raw);
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new Error(`${variable} must be a number from 0 to 1, not "${raw}".`);
   return rate;
+};
+
+/**
+ * The stand-in login server of `JOINTLY_CONSOLE_LOGIN` (`undefined` when unset), or an error
+ * naming the variable.
+ */
+export const consoleLoginFrom = (raw: string | undefined): { domain: string; clientId: string } | undefined => {
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const { domain, clientId } = (parsed ?? {}) as { domain?: unknown; clientId?: unknown };
+  if (typeof domain !== 'string' || !/^http:\/\/127\.0\.0\.1:\d+$/.test(domain) || typeof clientId !== 'string' || clientId === '') {
+    throw new Error(`${LOCAL_ENV.consoleLogin} must be {"domain":"http://127.0.0.1:<port>","clientId":"…"}, not "${raw}".`);
+  }
+  return { domain, clientId };
 };

@@ -34,7 +34,9 @@ import { ensureTable } from './ensure-table.ts';
 import { createEventPath, type EventPath } from './event-path.ts';
 import { createLocalGateway, type LocalRouteHandler } from './gateway.ts';
 import { buildConsole } from '../console/build-console.ts';
+import { CONSOLE_BASE_PATH, CONSOLE_HEADERS, consoleCspWithLogin } from '../console/console-site.ts';
 import { consoleSite } from './console-assets.ts';
+import { consoleLoginFrom, LOCAL_ENV } from './local-env.ts';
 import { DEMO_USERS } from './demo-users.ts';
 import type { DeadLetter } from './local-queue.ts';
 import { localFunctionSettings, FUNCTION_TIMEOUTS_ENV } from './local-function-settings.ts';
@@ -192,7 +194,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const issuer = await createLocalTokenIssuer();
     // The console, built for this runtime (its own folder: runtimes started at once never share one).
     siteDir = await mkdtemp(join(tmpdir(), 'jointly-console-'));
-    await buildConsole(siteDir, { auth: { kind: 'local' } });
+    const login = consoleLoginFrom(process.env[LOCAL_ENV.consoleLogin]);
+    await buildConsole(
+      siteDir,
+      login ? { auth: { kind: 'cognito', ...login, redirectPath: CONSOLE_BASE_PATH } } : { auth: { kind: 'local' } },
+    );
     // Local-only routes beside /_local/token (never in the route table, so never deployed).
     const localRoutes = new Map<string, LocalRouteHandler>([
       ['GET /_local/stats', async () => jsonResponse(200, counting.snapshot(path.queues))],
@@ -215,7 +221,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       handlers,
       issuer,
       localRoutes,
-      site: consoleSite(siteDir),
+      site: consoleSite(
+        siteDir,
+        login ? { ...CONSOLE_HEADERS, 'content-security-policy': consoleCspWithLogin(login.domain) } : CONSOLE_HEADERS,
+      ),
       limitsOf: (operationId) => ({
         functionName: functionIdByOperation.get(operationId)!,
         ...limitsOf(functionIdByOperation.get(operationId)!),

@@ -113,7 +113,7 @@ export const runToExit = (env: Record<string, string | undefined>, timeoutMs = 3
 /** Mints a local token through the runtime's `POST /_local/token`. */
 export const tokenFor = async (
   url: string,
-  claims: { sub: string; org?: string; roles: string[]; expiresInSeconds?: number; tokenUse?: 'id' | 'access' },
+  claims: { sub: string; org?: string; roles: string[]; expiresInSeconds?: number; tokenUse?: 'id' | 'access'; name?: string },
 ): Promise<string> => {
   const response = await fetch(`${url}/_local/token`, { method: 'POST', body: JSON.stringify(claims) });
   if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${await response.text()}`);

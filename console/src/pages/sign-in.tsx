@@ -1,11 +1,12 @@
 /**
  * Sign-in. Locally: "sign in as" one of the demo users, through the local runtime's token
- * endpoint (`POST /_local/token`), never a password. Deployed, the console will use Cognito's
- * managed login (authorization code with PKCE); the token is kept in memory either way.
+ * endpoint (`POST /_local/token`), never a password. Deployed: a button to Cognito's managed
+ * login (authorization code with PKCE, `auth.ts`). The token is kept in memory either way.
  */
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { session } from '../api.ts';
+import { authConfig, signInProblem, signInWithCognito } from '../auth.ts';
 import { ErrorSummary } from '../ui.tsx';
 
 /** A user the local runtime lets one sign in as. */
@@ -16,7 +17,27 @@ interface LocalUser {
   readonly name: string;
 }
 
+/** Deployed: one button to the organisation's sign-in (Cognito managed login). */
+const CognitoSignIn = () => (
+  <div class="nhsuk-grid-row">
+    <div class="nhsuk-grid-column-two-thirds">
+      <h1>Sign in to Jointly</h1>
+      <ErrorSummary message={signInProblem.value && `Signing in did not finish: ${signInProblem.value} Try again.`} id="sign-in-error" />
+      <p>You sign in with the account your organisation gave you for Jointly.</p>
+      <button class="nhsuk-button" type="button" onClick={() => void signInWithCognito()}>
+        Sign in
+      </button>
+    </div>
+  </div>
+);
+
 export const SignIn = () => {
+  if (authConfig.value === undefined) return <p>Loading…</p>;
+  return authConfig.value.kind === 'cognito' ? <CognitoSignIn /> : <LocalSignIn />;
+};
+
+/** Locally: "sign in as" a demo user. */
+const LocalSignIn = () => {
   const users = useSignal<LocalUser[]>([]);
   const chosen = useSignal('');
   const error = useSignal('');
@@ -48,7 +69,7 @@ export const SignIn = () => {
       return;
     }
     const { token } = (await response.json()) as { token: string };
-    session.value = { token, sub: user.sub, org: user.org, roles: user.roles };
+    session.value = { token, sub: user.sub, name: user.name, org: user.org, roles: user.roles };
   };
 
   return (
