@@ -5,8 +5,9 @@
  * the build emits one script and one stylesheet, both same-origin files.
  */
 
-/** The path every console page and asset lives under; `/` redirects here. */
-export const CONSOLE_BASE_PATH = '/console/';
+/** The path every console page and asset lives under (`/` redirects here); links into the console use it too. */
+export { CONSOLE_BASE_PATH } from '../../shared/core/console-links.ts';
+import { CONSOLE_BASE_PATH } from '../../shared/core/console-links.ts';
 
 /** Where the API reference (the published `/openapi.json`, rendered) lives. */
 export const API_REFERENCE_BASE_PATH = '/docs/';

@@ -199,7 +199,7 @@ describe('digests', () => {
     expect(eml).toContain(`Jointly digest: ${ids.length} events`);
     expect(eml).toContain(`referral.submitted: ${ids.length}`);
     expect(eml).toContain(`provide → ecc: ${ids.length}`);
-    for (const id of ids) expect(eml).toContain(`/referrals/${id}`);
+    for (const id of ids) expect(eml).toContain(`/console/referrals/${id}`);
     expect(eml).not.toContain(PERSON_NAME);
     expectStatus(deliveries, 200);
     expect(deliveries.body.items).toEqual([

@@ -5,6 +5,7 @@
  * subscription is re-read at every attempt (a deleted one drops the job).
  */
 import * as z from '../../core/zod.ts';
+import { referralPageUrl } from '../../core/console-links.ts';
 import { summaryOf, type Subscription } from './subscription.ts';
 import { PublishedEventSchema } from '../../core/event-envelope.ts';
 import {
@@ -217,7 +218,7 @@ const sendEmail = async (
   if (job.kind === 'digest') message = digestEmail(job.digest, deps.appBaseUrl);
   else {
     const summary = summaryOf(job.event);
-    const link = `${deps.appBaseUrl.replace(/\/+$/, '')}/referrals/${encodeURIComponent(job.event.referralId)}`;
+    const link = referralPageUrl(deps.appBaseUrl, job.event.referralId);
     message = {
       subject: summary,
       text: `${summary}\n\nOpen it in Jointly: ${link}\n\nYou receive this because you subscribed to Jointly alerts.\n`,

@@ -4,6 +4,7 @@
  * and a link per referral; or one signed JSON body listing the events). Like every push,
  * it names organisations and codes only: never personal data.
  */
+import { referralPageUrl } from '../../core/console-links.ts';
 import { createHash } from 'node:crypto';
 import type { PublishedEvent } from '../../core/event-envelope.ts';
 import type { Digest, DigestEntry } from '../../core/messaging-ports.ts';
@@ -107,14 +108,13 @@ export const digestEmail = (digest: Digest, appBaseUrl: string): { subject: stri
   const overdue = digest.events.filter((e) => isOverdue(e.type)).length;
   const part = digest.parts > 1 ? ` (part ${digest.part} of ${digest.parts})` : '';
   const subject = `Jointly digest: ${total} event${total === 1 ? '' : 's'}${overdue > 0 ? `, ${overdue} overdue` : ''}${part}`;
-  const base = appBaseUrl.replace(/\/+$/, '');
   const lines = [`${total} event${total === 1 ? '' : 's'} since your last digest${part}, up to ${digest.sendAt}.`, ''];
   for (const [type, byOrgs] of groupsOf(digest.events)) {
     const count = byOrgs.reduce((sum, [, events]) => sum + events.length, 0);
     lines.push(`${isOverdue(type) ? 'OVERDUE ' : ''}${type}: ${count}`);
     for (const [orgs, events] of byOrgs) {
       lines.push(`  ${orgs}: ${events.length}`);
-      for (const event of events) lines.push(`    ${event.summary}`, `    ${base}/referrals/${encodeURIComponent(event.referralId)}`);
+      for (const event of events) lines.push(`    ${event.summary}`, `    ${referralPageUrl(appBaseUrl, event.referralId)}`);
     }
     lines.push('');
   }

@@ -358,7 +358,7 @@ describe('deliver: e-mail', () => {
     expect(head).toContain('To: programme.manager@example.nhs.uk');
     expect(head).toContain(`Jointly-Event-Id: ${event.id}`);
     expect(body).toContain(summaryOf(event));
-    expect(body).toContain(`https://app.jointly.test/referrals/${created.id}`);
+    expect(body).toContain(`https://app.jointly.test/console/referrals/${created.id}`);
     for (const personal of ['Jane', 'Example', '9434765919', '943 476 5919', 'CM1 1AA', '1941-03-02', 'Falls at home']) {
       expect(eml).not.toContain(personal);
     }

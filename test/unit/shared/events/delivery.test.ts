@@ -213,7 +213,7 @@ describe('deliver', () => {
       {
         to: 'pm@example.org',
         subject: 'Referral submitted: provide → ecc (rapid-response, urgent)',
-        text: expect.stringContaining('https://app.test/referrals/01REFERRAL'),
+        text: expect.stringContaining('https://app.test/console/referrals/01REFERRAL'),
         eventId: '01EVENT',
       },
     ]);
