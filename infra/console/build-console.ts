@@ -7,6 +7,7 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { buildApiReference } from './build-api-reference.ts';
 import { CONSOLE_BASE_PATH, CONSOLE_CONFIG_PATH, type ConsoleConfig } from './console-site.ts';
 
 /** The repository root. */
@@ -80,7 +81,8 @@ export const buildConsole = async (outDir: string, config?: ConsoleConfig): Prom
     external: ['/assets/*'],
     plugins: [withoutRemoteFonts],
     metafile: true,
-    legalComments: 'none',
+    // The libraries' licence notices go in a file beside each bundle, linked from it.
+    legalComments: 'linked',
     logLevel: 'silent',
   });
   const outputs = Object.entries(result.metafile.outputs);
@@ -93,6 +95,7 @@ export const buildConsole = async (outDir: string, config?: ConsoleConfig): Prom
   await cp(join(ROOT, 'node_modules/nhsuk-frontend/dist/nhsuk/assets/images'), join(assets, 'images'), { recursive: true });
   await writeFile(join(site, 'index.html'), page(served(script[0]), served(stylesheet[0])));
   if (config) await writeFile(join(outDir, CONSOLE_CONFIG_PATH), JSON.stringify(config));
+  await buildApiReference(outDir);
   return {
     outDir,
     script: served(script[0]),

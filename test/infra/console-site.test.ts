@@ -31,6 +31,7 @@ import { PAGE_KEYS } from '#infra/stacks/console-stack.ts';
 /** Skips bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
+// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation read by property path in assertions; typing it would restate the resource schemas.
 type Json = Record<string, any>;
 
 const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string =>
