@@ -21,7 +21,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseSmokeArgs, SmokeUsageError, type SmokeOptions } from './smoke/args.ts';
-import { signatureValid, startReceiver, syntheticNhsNumber } from './smoke/checks.ts';
+import { consolePageProblems, signatureValid, startReceiver, syntheticNhsNumber } from './smoke/checks.ts';
 
 /** One step's result. */
 export interface StepResult {
@@ -124,6 +124,16 @@ export const runSmoke = async (options: SmokeOptions, print: (line: string) => v
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   try {
     await step('API answers GET /health', async () => expectStatus(await request(undefined, 'GET', '/health'), 200, 'GET /health'));
+    await step('console served on the same origin under its CSP', async () => {
+      const page = await fetch(`${options.base}/console/`);
+      await page.body?.cancel();
+      const problems = consolePageProblems(page.status, page.headers);
+      if (problems.length > 0) throw new Error(`GET /console/: ${problems.join('; ')}`);
+      const config = await fetch(`${options.base}/console/config.json`);
+      const auth = ((await config.json()) as { auth?: { kind?: string } }).auth?.kind;
+      if (auth !== 'local' && auth !== 'cognito') throw new Error(`GET /console/config.json: no sign-in kind (${config.status})`);
+      return auth;
+    });
 
     const tokens = await step('tokens for sender, receiver and programme manager', async () => {
       const given = options.tokens;

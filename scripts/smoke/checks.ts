@@ -51,3 +51,19 @@ export const startReceiver = async (): Promise<{ url: string; requests: Received
     close: () => new Promise<void>((closed) => server.close(() => closed())),
   };
 };
+
+/**
+ * What is wrong with the console's page as served (empty when nothing is): a page, never
+ * cached, under a Content-Security-Policy that allows scripts and styles from its own
+ * origin only, with nothing inline.
+ */
+export const consolePageProblems = (status: number, headers: Headers): string[] => {
+  const csp = headers.get('content-security-policy') ?? '';
+  const problems: string[] = [];
+  if (status !== 200) problems.push(`status ${status}`);
+  if (!(headers.get('content-type') ?? '').startsWith('text/html')) problems.push(`content-type ${headers.get('content-type')}`);
+  if (!/(^|; )script-src 'self'(;|$)/.test(csp) || !/(^|; )style-src 'self'(;|$)/.test(csp)) problems.push(`CSP "${csp}"`);
+  if (csp.includes('unsafe-inline') || csp.includes('unsafe-eval')) problems.push('the CSP allows inline code');
+  if (headers.get('cache-control') !== 'no-store') problems.push(`cache-control ${headers.get('cache-control')}`);
+  return problems;
+};

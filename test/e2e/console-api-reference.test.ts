@@ -8,13 +8,13 @@
  * try-it client (see {@link KNOWN_CLIENT_VIOLATIONS}). Screenshots, axe reports and the
  * reference's compressed size go to `test-output/console/`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONSOLE_CACHE, CONSOLE_CSP } from '#infra/console/console-site.ts';
-import { axeViolations, launchBrowser, OUTPUT_DIR, screenshot, type AxeViolation } from '#test/support/browser.ts';
+import { launchBrowser, openTab, OUTPUT_DIR, screenshot, seriousViolations, type AxeViolation } from '#test/support/browser.ts';
 import { startRuntimeProcess, tokenFor, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
@@ -47,28 +47,7 @@ const publishedOperations = async (): Promise<{ title: string; operations: Opera
   return { title: doc.info.title, operations };
 };
 
-/** A fresh context with what each test checks recorded: requests, console errors, CSP violations. */
-const openContext = async (
-  width = 1280,
-): Promise<{ context: BrowserContext; page: Page; urls: string[]; errors: string[]; cspViolations: () => Promise<string[]> }> => {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const urls: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (request) => urls.push(request.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  // Before any of the page's own script: every violation, reported in the console or not.
-  await page.addInitScript({
-    content: `globalThis.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        globalThis.cspViolations.push(event.effectiveDirective + ' ' + event.blockedURI + ' ' + event.sourceFile + ':' + event.lineNumber));`,
-  });
-  const cspViolations = () => page.evaluate<string[]>('globalThis.cspViolations');
-  return { context, page, urls, errors, cspViolations };
-};
+const openContext = (width = 1280) => openTab(browser, width);
 
 /**
  * What axe finds inside Scalar's try-it client (1.76.0) that no setting of Scalar's and no
@@ -92,14 +71,6 @@ const isKnown = (violation: AxeViolation): boolean =>
   KNOWN_CLIENT_VIOLATIONS.some(
     (known) => known.id === violation.id && violation.nodes.every((node) => node.target.some((target) => known.target.test(target))),
   );
-
-/** Axe on the page, its report saved; the serious and critical violations. */
-const seriousViolations = async (page: Page, name: string): Promise<AxeViolation[]> => {
-  const violations = await axeViolations(page);
-  mkdirSync(OUTPUT_DIR, { recursive: true });
-  writeFileSync(join(OUTPUT_DIR, `${name}.axe.json`), JSON.stringify(violations, null, 2));
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-};
 
 /** Opens the reference and waits for Scalar to have rendered the document's title. */
 const openReference = async (page: Page, title: string) => {

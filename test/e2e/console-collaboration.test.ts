@@ -8,22 +8,18 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_USERS } from '#infra/local/demo-users.ts';
 import { launchBrowser, openTab, overflowsSideways, screenshot, seriousViolations, signInAs } from '#test/support/browser.ts';
-import { handoffApi, validNhsNumber, type HandoffApi, type Who } from '#test/support/handoff-api.ts';
+import { handoffApi, validNhsNumber, type HandoffApi } from '#test/support/handoff-api.ts';
+import { demoCaller } from '#test/support/demo-callers.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
 let api: HandoffApi;
 let browser: Browser;
 
-const userOf = (sub: string): Who => {
-  const user = DEMO_USERS.find((u) => u.sub === sub)!;
-  return { sub: user.sub, org: user.org, roles: [...user.roles] };
-};
-const SAM = userOf('nurse.sam'); // Provide
-const ALEX = userOf('sw.alex'); // ECC
-const RIA = userOf('coordinator.ria'); // Age UK Essex
+const SAM = demoCaller('nurse.sam'); // Provide
+const ALEX = demoCaller('sw.alex'); // ECC
+const RIA = demoCaller('coordinator.ria'); // Age UK Essex
 
 beforeAll(async () => {
   [runtime, browser] = await Promise.all([startRuntimeProcess({ DYNAMODB_ENDPOINT: inject('dynamodbEndpoint') }), launchBrowser()]);

@@ -8,13 +8,12 @@
  * personal data in a URL. A practitioner is told the page is for programme managers.
  * Screenshots and axe reports go to `test-output/console/`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEMO_USERS } from '#infra/local/demo-users.ts';
-import { handoffApi, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
-import { axeViolations, launchBrowser, OUTPUT_DIR, screenshot, type AxeViolation } from '#test/support/browser.ts';
+import { handoffApi, type HandoffApi, type Reply } from '#test/support/handoff-api.ts';
+import { launchBrowser, openTab, screenshot, seriousViolations } from '#test/support/browser.ts';
+import { demoCaller } from '#test/support/demo-callers.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 import { pollUntil, sleep } from '#test/support/webhook-receiver.ts';
 
@@ -22,14 +21,10 @@ let runtime: RuntimeProcess;
 let api: HandoffApi;
 let browser: Browser;
 
-const userOf = (sub: string): Who => {
-  const user = DEMO_USERS.find((u) => u.sub === sub)!;
-  return { sub: user.sub, org: user.org, roles: [...user.roles] };
-};
-const PM = userOf('pm.jo');
-const ALEX = userOf('sw.alex');
-const SAM = userOf('nurse.sam');
-const KIM = userOf('discharge.kim');
+const PM = demoCaller('pm.jo');
+const ALEX = demoCaller('sw.alex');
+const SAM = demoCaller('nurse.sam');
+const KIM = demoCaller('discharge.kim');
 
 /** Urgent referrals are due 3 s after submission here, and the sweep looks every second. */
 const URGENT_TARGET_MINUTES = 0.05;
@@ -120,27 +115,7 @@ const seedMorning = async (): Promise<void> => {
   });
 };
 
-/** A fresh context (no shared storage) with what each test checks recorded. */
-const openContext = async (width = 1024): Promise<{ context: BrowserContext; page: Page; urls: string[]; errors: string[] }> => {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const urls: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (request) => urls.push(request.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return { context, page, urls, errors };
-};
-
-/** Axe on the page, its report saved; the serious and critical violations. */
-const seriousViolations = async (page: Page, name: string): Promise<AxeViolation[]> => {
-  const violations = await axeViolations(page);
-  mkdirSync(OUTPUT_DIR, { recursive: true });
-  writeFileSync(join(OUTPUT_DIR, `${name}.axe.json`), JSON.stringify(violations, null, 2));
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-};
+const openContext = (width?: number) => openTab(browser, width);
 
 const signInAs = async (page: Page, sub: string): Promise<void> => {
   await page.goto(`${runtime.url}/`);

@@ -19,7 +19,8 @@ import {
   seriousViolations,
   signInAs as signInThere,
 } from '#test/support/browser.ts';
-import { handoffApi, validNhsNumber, type HandoffApi, type Reply, type Who } from '#test/support/handoff-api.ts';
+import { handoffApi, validNhsNumber, type HandoffApi, type Reply } from '#test/support/handoff-api.ts';
+import { demoCaller } from '#test/support/demo-callers.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 import { headerOf, pollUntil, startWebhookReceiver, type WebhookReceiver } from '#test/support/webhook-receiver.ts';
 
@@ -30,12 +31,8 @@ let receiver: WebhookReceiver;
 /** What the webhook receiver answers: 500 until a test mends it. */
 let receiverStatus = 500;
 
-const userOf = (sub: string): Who => {
-  const user = DEMO_USERS.find((u) => u.sub === sub)!;
-  return { sub: user.sub, org: user.org, roles: [...user.roles] };
-};
-const PM = userOf('pm.jo');
-const SAM = userOf('nurse.sam');
+const PM = demoCaller('pm.jo');
+const SAM = demoCaller('nurse.sam');
 const SECRET = 'console-test-signing-secret';
 const PM_EMAIL = DEMO_USERS.find((u) => u.sub === 'pm.jo')!.email;
 

@@ -10,8 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONSOLE_CSP } from '#infra/console/console-site.ts';
-import { DEMO_USERS } from '#infra/local/demo-users.ts';
-import { handoffApi, validNhsNumber, type HandoffApi, type Who } from '#test/support/handoff-api.ts';
+import { handoffApi, validNhsNumber, type HandoffApi } from '#test/support/handoff-api.ts';
 import {
   launchBrowser,
   openTab,
@@ -20,19 +19,16 @@ import {
   seriousViolations,
   signInAs as signInThere,
 } from '#test/support/browser.ts';
+import { demoCaller } from '#test/support/demo-callers.ts';
 import { startRuntimeProcess, type RuntimeProcess } from '#test/support/local-runtime-process.ts';
 
 let runtime: RuntimeProcess;
 let api: HandoffApi;
 let browser: Browser;
 
-const userOf = (sub: string): Who => {
-  const user = DEMO_USERS.find((u) => u.sub === sub)!;
-  return { sub: user.sub, org: user.org, roles: [...user.roles] };
-};
-const PM = userOf('pm.jo');
-const ALEX = userOf('sw.alex');
-const SAM = userOf('nurse.sam');
+const PM = demoCaller('pm.jo');
+const ALEX = demoCaller('sw.alex');
+const SAM = demoCaller('nurse.sam');
 const PERSON = { nhsNumber: validNhsNumber(), name: 'Philippa Quartermaine-Holt' };
 
 beforeAll(async () => {
@@ -252,7 +248,7 @@ describe('the console, in Chromium', () => {
     });
     const { context, page } = await openContext();
     await page.goto(`${runtime.url}/console/referrals/${created.body.id}`);
-    await page.getByLabel('Sign in as').selectOption(userOf('discharge.kim').sub);
+    await page.getByLabel('Sign in as').selectOption(demoCaller('discharge.kim').sub);
 
     // Act
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -70,11 +70,13 @@ export interface ConsoleTab {
   readonly urls: string[];
   /** Console errors (CSP violations among them) and uncaught page errors. */
   readonly errors: string[];
+  /** Every CSP violation the page saw (`securitypolicyviolation`), reported in the console or not. */
+  readonly cspViolations: () => Promise<string[]>;
 }
 
-/** Opens a fresh context `width` px wide, recording requests and errors. */
+/** Opens a fresh context `width` px wide (downloads allowed), recording requests, errors and CSP violations. */
 export const openTab = async (browser: Browser, width = 1024): Promise<ConsoleTab> => {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const urls: string[] = [];
   const errors: string[] = [];
@@ -83,7 +85,14 @@ export const openTab = async (browser: Browser, width = 1024): Promise<ConsoleTa
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
-  return { context, page, urls, errors };
+  // Before any of the page's own script.
+  await page.addInitScript({
+    content: `globalThis.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) =>
+        globalThis.cspViolations.push(event.effectiveDirective + ' ' + event.blockedURI + ' ' + event.sourceFile + ':' + event.lineNumber));`,
+  });
+  const cspViolations = () => page.evaluate<string[]>('globalThis.cspViolations');
+  return { context, page, urls, errors, cspViolations };
 };
 
 /** Axe on the page, its report saved as `<name>.axe.json`; the serious and critical violations. */
