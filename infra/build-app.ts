@@ -55,6 +55,23 @@ const overridesFrom = (value: unknown): Record<string, unknown> | undefined => {
   return parsed as Record<string, unknown>;
 };
 
+/**
+ * The `DataClass` tag of each stack: the most sensitive data its resources may hold in any
+ * stage (a dev stage holds synthetic data only; its `Stage` tag says so). Records about people
+ * (NHS number, name, reason for referral) live in the table, pass through the event queues
+ * and their dead-letter queues, and through the API's functions and the user pool (staff);
+ * the console stack holds only the public single-page app's files.
+ */
+export const DATA_CLASS_OF = {
+  data: 'personal-health-social-care',
+  events: 'personal-health-social-care',
+  api: 'personal-health-social-care',
+  console: 'public',
+} as const satisfies Record<'data' | 'events' | 'api' | 'console', string>;
+
+/** The project's cost-allocation tag value (`Project`). */
+export const PROJECT_TAG = 'Jointly';
+
 /** `dev` → `Dev`: stack names carry the stage. */
 const titleCase = (stage: string): string => stage.charAt(0).toUpperCase() + stage.slice(1);
 
@@ -115,8 +132,18 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
   });
   consoleStack.addStackDependency(api, 'the files go into the API stack’s site bucket, and config.json names its console client');
 
-  Tags.of(app).add('Project', 'Jointly');
+  // Cost-allocation tags (activated once per account in the Billing console): the stage budget
+  // filters on `Stage`.
+  Tags.of(app).add('Project', PROJECT_TAG);
   Tags.of(app).add('Stage', config.stage);
+  for (const [stack, dataClass] of [
+    [data, DATA_CLASS_OF.data],
+    [events, DATA_CLASS_OF.events],
+    [api, DATA_CLASS_OF.api],
+    [consoleStack, DATA_CLASS_OF.console],
+  ] as const) {
+    Tags.of(stack).add('DataClass', dataClass);
+  }
 
   if (options.nag ?? true) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new HIPAASecurityChecks(app));

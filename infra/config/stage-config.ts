@@ -82,8 +82,18 @@ const StageConfigSchema = z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-2')
       .default(DEFAULT_REGION),
-    /** What happens to stateful resources (table, key, logs) when the stack deletes them. */
+    /** What happens to the stage's logs, queues and other non-record resources when the stack deletes them. */
     removalPolicy: z.enum(['retain', 'destroy']),
+    /**
+     * What happens to the resources that hold state no deploy can rebuild (the table, the KMS
+     * keys, the user pool, the secrets: infra/stateful-resources.ts) when the stack deletes or
+     * replaces them. `retain-on-update-or-delete` keeps the old one on a replacement as well as
+     * on a delete (an empty one from a failed create is still cleaned up); `destroy` is for
+     * stages of synthetic data only, and the replacement check still stops a silent replacement.
+     * Their KMS keys wait 30 days (the most KMS allows) before deletion in every stage, so a
+     * backup encrypted with one can be restored within that window.
+     */
+    statefulRemovalPolicy: z.enum(['retain-on-update-or-delete', 'destroy']).default('retain-on-update-or-delete'),
     /** Point-in-time recovery of the table: on in every stage. */
     pitr: z.literal(true),
     /** DynamoDB and Cognito deletion protection. */
@@ -108,6 +118,16 @@ const StageConfigSchema = z
       .prefault({}),
     /** Where alarms are e-mailed (ops). */
     alarmEmail: RealEmail,
+    /**
+     * The stage's monthly cost budget in US dollars (AWS Budgets' unit whatever the invoice
+     * currency): `alarmEmail` hears at 80 % actual and 100 % forecast spend of the costs tagged
+     * `Stage=<stage>` (docs/runbooks.md#monthly-budget).
+     */
+    monthlyBudgetUsd: z
+      .number({ error: 'must be a whole number of US dollars' })
+      .int('must be a whole number of US dollars')
+      .min(1, 'must be at least 1 US dollar')
+      .max(100_000, 'must be at most 100000 US dollars (a typo guard: change it by a reviewed commit if it is real)'),
     /** The SES identity e-mail alerts are sent from. */
     sesSender: RealEmail,
     /** Browser origins allowed to call the API. */
@@ -240,6 +260,10 @@ const StageConfigSchema = z
   .refine((config) => config.stage !== 'prod' || (config.removalPolicy === 'retain' && config.deletionProtection), {
     message: 'prod must retain its data: removalPolicy "retain" and deletionProtection true',
     path: ['removalPolicy'],
+  })
+  .refine((config) => config.stage === 'dev' || config.statefulRemovalPolicy === 'retain-on-update-or-delete', {
+    message: 'only dev (synthetic data) may destroy its table, keys, user pool and secrets: use "retain-on-update-or-delete"',
+    path: ['statefulRemovalPolicy'],
   });
 
 /** A stage's validated configuration. */
@@ -263,11 +287,14 @@ const devLike = {
 export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, 'stage'>>> = {
   dev: {
     ...devLike,
+    // Synthetic data only: a deleted dev stack takes its table, keys, pool and secrets with it.
+    statefulRemovalPolicy: 'destroy',
     account: '431870624157',
     region: DEFAULT_REGION,
     logRetentionDays: 14,
     logLevel: 'DEBUG',
     alarmEmail: 'jointly-ops-dev@nhs.net',
+    monthlyBudgetUsd: 50,
     sesSender: 'alerts@dev.jointly.essex-ics.nhs.uk',
     // The hosted dev console, plus a developer's own console on loopback (dev data is synthetic).
     corsOrigins: ['https://dev.jointly.essex-ics.nhs.uk', 'http://localhost:5173', 'http://127.0.0.1:5173'],
@@ -277,11 +304,14 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
   },
   staging: {
     ...devLike,
+    // Real-shaped data under test: a replaced or deleted table, key, pool or secret is kept.
+    statefulRemovalPolicy: 'retain-on-update-or-delete',
     account: '578204913360',
     region: DEFAULT_REGION,
     logRetentionDays: 90,
     logLevel: 'INFO',
     alarmEmail: 'jointly-ops-staging@nhs.net',
+    monthlyBudgetUsd: 100,
     sesSender: 'alerts@staging.jointly.essex-ics.nhs.uk',
     corsOrigins: ['https://staging.jointly.essex-ics.nhs.uk'],
     appBaseUrl: 'https://staging.jointly.essex-ics.nhs.uk',
@@ -290,6 +320,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
   },
   prod: {
     removalPolicy: 'retain',
+    statefulRemovalPolicy: 'retain-on-update-or-delete',
     pitr: true,
     deletionProtection: true,
     account: '806129473518',
@@ -297,6 +328,7 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
     logRetentionDays: 400,
     logLevel: 'INFO',
     alarmEmail: 'jointly-ops@nhs.net',
+    monthlyBudgetUsd: 300,
     sesSender: 'alerts@jointly.essex-ics.nhs.uk',
     corsOrigins: ['https://jointly.essex-ics.nhs.uk'],
     appBaseUrl: 'https://jointly.essex-ics.nhs.uk',

@@ -19,7 +19,8 @@ import {
 import { SERVICE_AREAS, labelFor } from '../../shared/core/reference-data.ts';
 import type { EventPathMonitoring, NamedQueue } from '../stacks/event-path-monitoring.ts';
 import { SERVICE_NAME } from './jointly-function.ts';
-import { API_LATENCY_P99_THRESHOLD_MS, ITERATOR_AGE_THRESHOLD_MS, alarmTopicNameOf } from './alarms.ts';
+import { eventBusNameOf } from '../encrypted-resources.ts';
+import { API_LATENCY_P99_THRESHOLD_MS, ITERATOR_AGE_THRESHOLD_MS, RUNBOOK_DOC, alarmTopicNameOf, successfulRunsMetric } from './alarms.ts';
 
 /** The stage's dashboard name. */
 export const dashboardNameOf = (stage: string): string => `jointly-${stage}`;
@@ -58,6 +59,18 @@ const perFunction = (
 
 const graph = (title: string, left: cloudwatch.IMetric[], options: Partial<cloudwatch.GraphWidgetProps> = {}) =>
   new cloudwatch.GraphWidget({ title, left, width: THIRD, height: HEIGHT, period: PERIOD, ...options });
+
+/**
+ * `FailedInvocations` of every rule of the stage's bus, found by search: the rules' names are
+ * generated in the events stack, and a search adds no cross-stack export.
+ */
+const busRuleFailures = (stage: string): cloudwatch.MathExpression =>
+  new cloudwatch.MathExpression({
+    expression: `SEARCH('{AWS/Events,EventBusName,RuleName} MetricName="FailedInvocations" EventBusName="${eventBusNameOf(stage)}"', 'Sum', 300)`,
+    usingMetrics: {},
+    label: '',
+    period: PERIOD,
+  });
 
 /** A business metric (EMF from the metrics consumer) of one service area. */
 const businessMetric = (
@@ -174,7 +187,7 @@ export class StageDashboard extends Construct {
       widgets: [
         [
           new cloudwatch.TextWidget({
-            markdown: `# Jointly ${stage}\nEvery alarm below notifies the SNS topic \`${alarmTopicNameOf(stage)}\`. What each means and what to do: README, "Alarms and the dashboard".`,
+            markdown: `# Jointly ${stage}\nEvery alarm below notifies the SNS topic \`${alarmTopicNameOf(stage)}\`. What each means, what to check and what to do: \`${RUNBOOK_DOC}\` in the repository (each alarm's description names its section).`,
             width: FULL,
             height: 2,
           }),
@@ -256,6 +269,16 @@ export class StageDashboard extends Construct {
             eventPath.logMetrics.deliveriesDeadLettered.with({ label: 'dead-lettered' }),
           ]),
           graph('Overdue events raised', [eventPath.logMetrics.overdueRaised.with({ label: 'referral/handoff overdue' })]),
+        ],
+        [
+          graph(
+            'SLA sweep: successful runs per minute',
+            [successfulRunsMetric(eventPath.functions.get('slaSweep')!, Duration.minutes(1))],
+            {
+              leftAnnotations: [{ value: 1, label: 'stalled below this (3 minutes running)' }],
+            },
+          ),
+          graph('EventBridge: failed rule invocations (bus rules)', [busRuleFailures(stage)]),
         ],
         ...businessRows(stage, eventPath),
       ],

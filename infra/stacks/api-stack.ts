@@ -23,7 +23,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
-import { ALARM_PERIOD, API_LATENCY_P99_THRESHOLD_MS, StageAlarms } from '../constructs/alarms.ts';
+import { ALARM_PERIOD, API_LATENCY_P99_THRESHOLD_MS, RUNBOOKS, StageAlarms } from '../constructs/alarms.ts';
 import { StageDashboard } from '../constructs/dashboard.ts';
 import { allowSendMessages } from '../constructs/encrypted-queues.ts';
 import type { EventPathMonitoring } from './event-path-monitoring.ts';
@@ -143,7 +143,7 @@ export class ApiStack extends Stack {
     const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     // ── Identity ────────────────────────────────────────────────────────────────────
-    const directory = addUserDirectory(this, stageConfig, removalPolicy);
+    const directory = addUserDirectory(this, stageConfig);
     this.userPool = directory.userPool;
     this.userPoolClient = directory.userPoolClient;
     this.loginDomain = directory.loginDomain;
@@ -349,12 +349,14 @@ export class ApiStack extends Stack {
         metric: this.httpStage.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
         threshold: 0,
         description: 'the API answered 5xx; the API access logs and the function alarms say which route.',
+        runbook: RUNBOOKS.api5xx,
       });
       alarms.add(this.httpStage, 'LatencyAlarm', {
         name: 'api-latency-p99',
         metric: this.httpStage.metricLatency({ period: ALARM_PERIOD, statistic: 'p99' }),
         threshold: API_LATENCY_P99_THRESHOLD_MS,
         description: `the API's p99 latency exceeded ${API_LATENCY_P99_THRESHOLD_MS} ms over five minutes.`,
+        runbook: RUNBOOKS.apiLatencyP99,
       });
       this.dashboard = new StageDashboard(this, 'Dashboard', {
         stage: stageConfig.stage,

@@ -3,7 +3,7 @@
  * only from `JOINTLY_TABLE` (shared/platform/dynamodb/table-definition.ts), the same definition the
  * local runtime creates DynamoDB Local tables from.
  */
-import { Aws, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import { JOINTLY_TABLE, type TableDefinition } from '../../shared/platform/dynam
 import { SEAL_PURPOSE } from '../../shared/subscriptions/data/sealers.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { ENCRYPTED_RESOURCES, SERVICE_WRITERS, encryptedResourceNameOf, keyPolicySidOf } from '../encrypted-resources.ts';
+import { KEY_PENDING_WINDOW_DAYS, statefulRemovalPolicyOf } from '../stateful-resources.ts';
 
 /** Properties of the data stack. */
 export interface DataStackProps extends StackProps {
@@ -83,15 +84,17 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { stageConfig } = props;
     const definition = props.tableDefinition ?? JOINTLY_TABLE;
-    const retain = stageConfig.removalPolicy === 'retain';
-    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    // Stateful: a replacement or delete keeps the old table, keys and secret (dev: destroyed).
+    const removalPolicy = statefulRemovalPolicyOf(stageConfig);
+    // Every stage: a key scheduled for deletion can be cancelled for as long as KMS allows.
+    const pendingWindow = Duration.days(KEY_PENDING_WINDOW_DAYS);
 
     this.key = new kms.Key(this, 'Key', {
       alias: keyAliasOf(stageConfig.stage),
       description: `Jointly ${stageConfig.stage}: encrypts the table, its stream and logs`,
       enableKeyRotation: true,
       removalPolicy,
-      pendingWindow: retain ? Duration.days(30) : Duration.days(7),
+      pendingWindow,
     });
     // CloudWatch Logs encrypts this account's log groups in this region with the key.
     this.key.addToResourcePolicy(
@@ -115,7 +118,7 @@ export class DataStack extends Stack {
       description: `Jointly ${stageConfig.stage}: seals webhook secrets (create-subscription encrypts, the delivery worker decrypts)`,
       enableKeyRotation: true,
       removalPolicy,
-      pendingWindow: retain ? Duration.days(30) : Duration.days(7),
+      pendingWindow,
     });
     restrictToWebhookRoles(this.webhookSecretKey, webhookSecretRoleNamesOf(stageConfig.stage, stageConfig.region));
 

@@ -4,7 +4,8 @@
  * bus → rules (from `shared/wiring/bus-rules.ts`, the same source as the local bus) →
  * SQS queues → fan-out and delivery workers; the SLA sweep on a schedule; SES for e-mail;
  * the stage's alarm topic, and alarms on errors, throttles, dead letters, stream lag and
- * dead-lettered deliveries. Every async edge has a DLQ or on-failure destination; every
+ * dead-lettered deliveries, rule invocations EventBridge gave up on and a stalled SLA sweep; the
+ * stage's monthly cost budget. Every async edge has a DLQ or on-failure destination; every
  * queue and topic is encrypted with the stage key.
  */
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -25,7 +26,7 @@ import { BUS_RULES, QUEUES, type QueueName } from '../../shared/wiring/bus-rules
 import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
-import { ITERATOR_AGE_THRESHOLD_MS, StageAlarms } from '../constructs/alarms.ts';
+import { ITERATOR_AGE_THRESHOLD_MS, RUNBOOKS, StageAlarms, addStageBudget } from '../constructs/alarms.ts';
 import {
   SERVICE_WRITERS,
   defaultBusRuleNameOf,
@@ -52,6 +53,12 @@ export interface EventsStackProps extends StackProps {
 }
 
 const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
+
+/** `fanOut` → `fan-out`, for alarm names. */
+const kebab = (id: string) => id.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+
+/** Schedule periods without a successful SLA sweep run before the stalled alarm fires. */
+export const SWEEP_STALLED_PERIODS = 3;
 
 /** SQS mappings cannot have on-failure destinations: the queue's redrive policy is the DLQ. */
 const acknowledgeSqsMapping = (fn: lambda.Function): void => {
@@ -200,12 +207,13 @@ export class EventsStack extends Stack {
 
     for (const rule of BUS_RULES) {
       const ruleDlq = deadLetterQueue(`${rule.id}RuleDlq`, `events the ${rule.id} rule could not put on its queue`);
-      new events.Rule(this, `${pascal(rule.id)}Rule`, {
+      const busRule = new events.Rule(this, `${pascal(rule.id)}Rule`, {
         eventBus: this.bus,
         description: rule.description,
         eventPattern: rule.pattern as events.EventPattern,
         targets: [new targets.SqsQueue(queues.get(rule.target)!, { deadLetterQueue: ruleDlq, retryAttempts: 10 })],
       });
+      alarms.forRule({ rule: busRule, name: kebab(rule.id), eventBusName: this.bus.eventBusName });
     }
 
     this.emailIdentity = new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(stageConfig.sesSender) });
@@ -307,6 +315,7 @@ export class EventsStack extends Stack {
       metric: iteratorAge,
       threshold: ITERATOR_AGE_THRESHOLD_MS,
       description: 'the stream publisher is more than a minute behind: events reach subscribers late.',
+      runbook: RUNBOOKS.publisherIteratorAge,
     });
 
     // ── SLA sweep on a schedule ──────────────────────────────────────────────────
@@ -322,7 +331,7 @@ export class EventsStack extends Stack {
     // (alarmed) instead of being retried, since the next run a minute later redoes it.
     const sweepFailures = deadLetterQueue('slaSweepFailures', 'SLA sweep runs that failed');
     sweep.configureAsyncInvoke({ retryAttempts: 0, onFailure: new EncryptedQueueOnFailure(sweepFailures, key) });
-    new events.Rule(this, 'SlaSweepSchedule', {
+    const sweepSchedule = new events.Rule(this, 'SlaSweepSchedule', {
       // Named: a default-bus rule's ARN must carry the stage for the key policy to admit its DLQ writes.
       ruleName: defaultBusRuleNameOf(stage, 'sla-sweep'),
       schedule: events.Schedule.rate(Duration.minutes(EVENT_FUNCTION_SETTINGS.slaSweep.eventSource.rateMinutes)),
@@ -333,6 +342,15 @@ export class EventsStack extends Stack {
           retryAttempts: 2,
         }),
       ],
+    });
+    alarms.forRule({ rule: sweepSchedule, name: 'sla-sweep' });
+    // Silence is the failure a schedule has: a disabled rule, a broken target or a function that
+    // fails every run all leave "no successful run" behind. Three periods ride out one late tick.
+    alarms.forStalledSchedule(sweep, {
+      name: 'sla-sweep',
+      rateMinutes: EVENT_FUNCTION_SETTINGS.slaSweep.eventSource.rateMinutes,
+      periods: SWEEP_STALLED_PERIODS,
+      runbook: RUNBOOKS.slaSweepStalled,
     });
     for (const rule of ['HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
       Validations.of(sweep).acknowledge({
@@ -350,7 +368,11 @@ export class EventsStack extends Stack {
       threshold: 0,
       description:
         'a webhook or e-mail delivery failed its last attempt and was dead-lettered; the subscriber can redrive it (POST /subscriptions/{id}/redrive) once the endpoint is fixed.',
+      runbook: RUNBOOKS.deliveriesDeadLettered,
     });
+
+    // ── The stage's monthly cost budget (e-mailed like the alarms) ───────────────
+    addStageBudget(this, 'MonthlyBudget', { stage, limitUsd: stageConfig.monthlyBudgetUsd, email: stageConfig.alarmEmail });
 
     this.functions = functions;
     this.monitoring = {

@@ -6,12 +6,13 @@
  * Built in the API stack's own scope, so its construct ids are the stack's.
  */
 import { createHash } from 'node:crypto';
-import { Duration, type RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { ROLES, type Role } from '../../shared/core/reference-data.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { CONSOLE_BASE_PATH } from '../console/console-site.ts';
 import { pascal } from '../construct-ids.ts';
+import { statefulRemovalPolicyOf } from '../stateful-resources.ts';
 
 /** The name of the custom attribute carrying the user's organisation (`custom:org` in tokens). */
 export const ORG_ATTRIBUTE = 'org';
@@ -52,8 +53,11 @@ export interface UserDirectory {
   readonly loginOrigin: string;
 }
 
-/** Adds the user pool, its app client, the role groups and managed login's domain to `stack`. */
-export const addUserDirectory = (stack: Stack, stageConfig: StageConfig, removalPolicy: RemovalPolicy): UserDirectory => {
+/**
+ * Adds the user pool, its app client, the role groups and managed login's domain to `stack`.
+ * The pool is stateful: it takes the stage's stateful removal policy (`statefulRemovalPolicyOf`).
+ */
+export const addUserDirectory = (stack: Stack, stageConfig: StageConfig): UserDirectory => {
   const threatProtection = THREAT_PROTECTION[stageConfig.threatProtection];
   const userPool = new cognito.UserPool(stack, 'UserPool', {
     userPoolName: `jointly-${stageConfig.stage}`,
@@ -79,7 +83,8 @@ export const addUserDirectory = (stack: Stack, stageConfig: StageConfig, removal
     featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
     ...(threatProtection ? { standardThreatProtectionMode: threatProtection } : {}),
     deletionProtection: stageConfig.deletionProtection,
-    removalPolicy,
+    // The pool is stateful (every user's `sub`): the stage's stateful policy, not the stack's.
+    removalPolicy: statefulRemovalPolicyOf(stageConfig),
   });
 
   Validations.of(userPool).acknowledge({

@@ -57,7 +57,7 @@ describe.each(['dev', 'prod'])('API secrets in stage %s', (stage) => {
 
     // Assess
     expect(policies(secret)).toEqual(policies(table));
-    expect(policies(secret)).toEqual(stage === 'prod' ? ['Retain', 'Retain'] : ['Delete', 'Delete']);
+    expect(policies(secret)).toEqual(stage === 'dev' ? ['Delete', 'Delete'] : ['RetainExceptOnCreate', 'Retain']);
   });
 
   it('hands each function the ARNs of exactly the keys its routes declare, and no other', () => {

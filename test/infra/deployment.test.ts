@@ -518,7 +518,9 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       );
 
       // Assess
-      expect(allAlarms().length).toBe(functionsOf(s).length * 2 + 2 + 8 + 1 + 1);
+      // Errors and throttles per function; 5xx and p99; 8 DLQs; iterator age; dead-lettered
+      // deliveries; FailedInvocations of the 2 bus rules and the sweep schedule; the stalled sweep.
+      expect(allAlarms().length).toBe(functionsOf(s).length * 2 + 2 + 8 + 1 + 1 + 3 + 1);
       expect(wrong).toEqual([]);
     });
 
@@ -610,6 +612,7 @@ describe('two stages in one account', () => {
     'AWS::SES::EmailIdentity': (p) => p['EmailIdentity'],
     'AWS::CloudWatch::Alarm': (p) => p['AlarmName'],
     'AWS::CloudWatch::Dashboard': (p) => p['DashboardName'],
+    'AWS::Budgets::Budget': (p) => p['Budget']['BudgetName'],
     'AWS::Logs::MetricFilter': (p) => `${p['MetricTransformations'][0]['MetricNamespace']}/${p['MetricTransformations'][0]['MetricName']}`,
     'AWS::Logs::LogGroup': (p) => p['LogGroupName'],
     'AWS::Lambda::Function': (p) => p['FunctionName'],

@@ -183,23 +183,24 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
     });
 
     if (stage === 'prod') {
-      it('retains the table and the key and protects the table from deletion', () => {
+      it('retains the table and the key on a replacement or delete and protects the table from deletion', () => {
         // Act / Assess
         data.hasResource('AWS::DynamoDB::GlobalTable', {
-          DeletionPolicy: 'Retain',
+          DeletionPolicy: 'RetainExceptOnCreate',
           UpdateReplacePolicy: 'Retain',
           Properties: Match.objectLike({
             Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
           }),
         });
-        data.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+        data.hasResource('AWS::KMS::Key', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
         expect(built.data.terminationProtection).toBe(true);
       });
     } else {
-      it('does not retain the table and leaves deletion protection off', () => {
+      // Staging keeps its table on a replacement or delete (test/infra/stack-policy.test.ts); dev destroys it.
+      it(`${stage === 'dev' ? 'does not retain' : 'retains'} the table and leaves deletion protection off`, () => {
         // Act / Assess
         data.hasResource('AWS::DynamoDB::GlobalTable', {
-          DeletionPolicy: 'Delete',
+          DeletionPolicy: stage === 'dev' ? 'Delete' : 'RetainExceptOnCreate',
           Properties: Match.objectLike({
             Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
           }),

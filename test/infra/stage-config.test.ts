@@ -117,6 +117,16 @@ describe('loadStageConfig', () => {
       'Invalid configuration for stage \'prod\' at removalPolicy: prod must retain its data: removalPolicy "retain" and deletionProtection true.',
     );
   });
+
+  it.each(['staging', 'prod'])('refuses to let %s destroy its table, keys, user pool and secrets', (stage) => {
+    // Act
+    const load = () => loadStageConfig(stage, { env: NO_ENV, overrides: { statefulRemovalPolicy: 'destroy' } });
+
+    // Assess
+    expect(load).toThrow(
+      `Invalid configuration for stage '${stage}' at statefulRemovalPolicy: only dev (synthetic data) may destroy its table, keys, user pool and secrets: use "retain-on-update-or-delete".`,
+    );
+  });
 });
 
 describe('parseStageConfig', () => {
