@@ -11,6 +11,7 @@ import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-dat
 import type { WebhookPolicy } from '../../shared/subscriptions/domain/webhook-url.ts';
 import { OrgEmailDomainsSchema, OrgOdsCodesSchema } from '../../shared/platform/config/runtime-config.ts';
 import { isKnownOrganisation } from '../../shared/core/organisations.ts';
+import { BACKUP_ACCOUNT } from './accounts.ts';
 
 /** The stages Jointly deploys to. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -114,6 +115,64 @@ const StageConfigSchema = z
         urgent: minutes.default(DEFAULT_PRIORITY_TARGET_MINUTES.urgent),
         soon: minutes.default(DEFAULT_PRIORITY_TARGET_MINUTES.soon),
         routine: minutes.default(DEFAULT_PRIORITY_TARGET_MINUTES.routine),
+      })
+      .prefault({}),
+    /**
+     * Disaster recovery (docs/operations.md "Disaster recovery"): the objectives the stage is
+     * held to and the AWS Backup plan of its table.
+     */
+    recovery: z.strictObject({
+      /**
+       * Recovery point objective restoring in place, in minutes: the most recent writes the
+       * stage may lose when the table is damaged (point-in-time recovery reaches about 5 minutes back).
+       */
+      rpoMinutes: minutes,
+      /**
+       * Recovery point objective when the stage account or its region is lost, in hours: the
+       * age of the newest backup copy in the backup account (one daily backup: 24).
+       */
+      disasterRpoHours: z.number().int().positive(),
+      /** Recovery time objective, in hours: from the decision to restore to a smoke-tested stage. */
+      rtoHours: z.number().int().positive(),
+      /** Days each daily backup is kept in the stage's own vault. */
+      backupRetentionDays: z.number().int().min(7, 'must be at least 7 days').max(36_500),
+      /**
+       * AWS Backup Vault Lock in compliance mode on the stage's vault: after its grace period
+       * nobody, not even the account root, can delete a backup before it expires or lift the lock.
+       */
+      vaultLock: z.boolean(),
+      /** Copy each backup into the backup account's vault (infra/config/accounts.ts); omitted = no copy. */
+      copy: z.optional(
+        z.strictObject({
+          account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+          region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-2'),
+          /** Days each copy is kept there. */
+          retentionDays: z.number().int().min(7, 'must be at least 7 days').max(36_500),
+        }),
+      ),
+    }),
+    /**
+     * The audit archive (docs/operations.md "The audit archive"): every access-log entry and
+     * every event, delivered to an S3 bucket under Object Lock in compliance mode.
+     */
+    audit: z.strictObject({
+      /** Days each archived object is locked: until then nobody, not even the account root, can delete or overwrite it. */
+      lockDays: z.number().int().min(1, 'must be at least 1 day').max(36_500),
+      /** CloudTrail data events (every item-level read and write, and who made it) on the table. */
+      tableDataEvents: z.boolean(),
+    }),
+    /**
+     * How long records are kept (docs/records-retention.md), as ISO 8601 durations such as
+     * `P8Y` or `P30D` (the local runtime accepts seconds, `PT10S`, to try disposal).
+     */
+    retention: z
+      .strictObject({
+        /**
+         * A closed referral (completed, declined or withdrawn) with its notes, handoffs and access
+         * log: how long after its last activity it is disposed of. NHS Records Management Code:
+         * adult health and social-care records, 8 years after the conclusion of care.
+         */
+        closedReferral: z.iso.duration('must be an ISO 8601 duration such as P8Y').default('P8Y'),
       })
       .prefault({}),
     /** Where alarms are e-mailed (ops). */
@@ -261,6 +320,18 @@ const StageConfigSchema = z
     message: 'prod must retain its data: removalPolicy "retain" and deletionProtection true',
     path: ['removalPolicy'],
   })
+  .refine((config) => config.stage !== 'prod' || (config.recovery.vaultLock && config.recovery.copy !== undefined), {
+    message: 'prod must lock its backup vault and copy its backups to the backup account: vaultLock true and a copy',
+    path: ['recovery'],
+  })
+  .refine((config) => config.stage !== 'prod' || config.audit.tableDataEvents, {
+    message: 'prod must record CloudTrail data events on its table: tableDataEvents true',
+    path: ['audit', 'tableDataEvents'],
+  })
+  .refine((config) => config.recovery.copy === undefined || config.recovery.copy.account !== config.account, {
+    message: 'must copy backups to another account than the stage’s own (the backup account)',
+    path: ['recovery', 'copy', 'account'],
+  })
   .refine((config) => config.stage === 'dev' || config.statefulRemovalPolicy === 'retain-on-update-or-delete', {
     message: 'only dev (synthetic data) may destroy its table, keys, user pool and secrets: use "retain-on-update-or-delete"',
     path: ['statefulRemovalPolicy'],
@@ -295,6 +366,9 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
     logLevel: 'DEBUG',
     alarmEmail: 'jointly-ops-dev@nhs.net',
     monthlyBudgetUsd: 50,
+    // Synthetic data: a week of backups, no copy, no lock (a locked vault outlives the stack).
+    recovery: { rpoMinutes: 15, disasterRpoHours: 24, rtoHours: 24, backupRetentionDays: 7, vaultLock: false },
+    audit: { lockDays: 1, tableDataEvents: false },
     sesSender: 'alerts@dev.jointly.essex-ics.nhs.uk',
     // The hosted dev console, plus a developer's own console on loopback (dev data is synthetic).
     corsOrigins: ['https://dev.jointly.essex-ics.nhs.uk', 'http://localhost:5173', 'http://127.0.0.1:5173'],
@@ -312,6 +386,15 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
     logLevel: 'INFO',
     alarmEmail: 'jointly-ops-staging@nhs.net',
     monthlyBudgetUsd: 100,
+    recovery: {
+      rpoMinutes: 15,
+      disasterRpoHours: 24,
+      rtoHours: 8,
+      backupRetentionDays: 35,
+      vaultLock: false,
+      copy: { ...BACKUP_ACCOUNT, retentionDays: 35 },
+    },
+    audit: { lockDays: 90, tableDataEvents: false },
     sesSender: 'alerts@staging.jointly.essex-ics.nhs.uk',
     corsOrigins: ['https://staging.jointly.essex-ics.nhs.uk'],
     appBaseUrl: 'https://staging.jointly.essex-ics.nhs.uk',
@@ -329,6 +412,16 @@ export const STAGE_DEFAULTS: Readonly<Record<StageName, Omit<StageConfigInput, '
     logLevel: 'INFO',
     alarmEmail: 'jointly-ops@nhs.net',
     monthlyBudgetUsd: 300,
+    recovery: {
+      rpoMinutes: 5,
+      disasterRpoHours: 24,
+      rtoHours: 4,
+      backupRetentionDays: 35,
+      vaultLock: true,
+      copy: { ...BACKUP_ACCOUNT, retentionDays: 90 },
+    },
+    // Eight years: the retention of the records the log is about (docs/records-retention.md).
+    audit: { lockDays: 2922, tableDataEvents: true },
     sesSender: 'alerts@jointly.essex-ics.nhs.uk',
     corsOrigins: ['https://jointly.essex-ics.nhs.uk'],
     appBaseUrl: 'https://jointly.essex-ics.nhs.uk',
