@@ -140,6 +140,9 @@ const readBody = (req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on('error', reject);
   });
 
+/** How long a refused request's remaining bytes are read and dropped before its socket closes. */
+const CLIENT_ERROR_DRAIN_MS = 5_000;
+
 /** Host names the local runtime answers to: loopback only. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -333,6 +336,25 @@ export const createLocalGateway = (options: LocalGatewayOptions): Server => {
   // Idle keep-alive connections stay open about a minute, as behind API Gateway, not Node's
   // default 5 s: with 5 s a client (undici keeps idle sockets 4 s) whose timers run late on a
   // busy machine reuses a socket the gateway has just closed, and its request fails.
+  // A request line and headers Node's parser refuses (over 16 KiB: 431, or malformed: 400) are
+  // answered, then the rest of the request is read and dropped before the socket closes, as a
+  // gateway does. Node's default destroys the socket at once, and a client still sending a body
+  // sees a reset instead of the answer.
+  const refused = new WeakSet<object>();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // The parser reports every later chunk of a refused request again: it is being dropped.
+    if (refused.has(socket) && error.code !== 'ECONNRESET') return;
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    refused.add(socket);
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.on('data', () => {});
+    socket.resume();
+    setTimeout(() => socket.destroy(), CLIENT_ERROR_DRAIN_MS).unref();
+  });
   server.keepAliveTimeout = GATEWAY_KEEP_ALIVE_MS;
   server.headersTimeout = GATEWAY_KEEP_ALIVE_MS + 1_000;
   return server;
