@@ -136,7 +136,9 @@ const signInAs = async (page: Page, sub: string): Promise<void> => {
 const chartsDrawn = async (page: Page, count: number): Promise<void> => {
   const drawn = `(() => {
     const canvases = [...document.querySelectorAll('canvas')];
-    return canvases.length === ${count} && canvases.every((c) => c.width > 0 && c.height > 0);
+    // Sized is not drawn: on a busy machine a canvas can have its size a frame before its paint.
+    const painted = (c) => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0);
+    return canvases.length === ${count} && canvases.every((c) => c.width > 0 && c.height > 0 && painted(c));
   })()`;
   const deadline = Date.now() + 10_000;
   while (!(await page.evaluate<boolean>(drawn))) {
