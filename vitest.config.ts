@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import HeaviestFirstSequencer from './test/support/heaviest-first-sequencer.ts';
 
@@ -44,6 +47,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // Runtimes that name no audit folder append to one made for this run, not to the
+          // working tree's .local-data/audit (a test that reads the archive names its own).
+          env: { JOINTLY_LOCAL_AUDIT_DIR: mkdtempSync(join(tmpdir(), 'jointly-e2e-audit-')) },
           globalSetup: ['test/support/dynamodb-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 90_000,

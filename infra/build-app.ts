@@ -2,10 +2,14 @@
  * Builds the Jointly CDK app for one stage: the data, events, API and console stacks, tags,
  * and the cdk-nag rule packs. `infra/app.ts` (the CLI entry point) and the infra tests both call
  * it, so the tests assert exactly what `cdk synth` produces.
+ *
+ * The stacks themselves come from `addStageStacks`, which builds them into any CDK `Stage`: the
+ * CLI's `App` here, or one of the delivery pipeline's stages (infra/pipeline/jointly-stage.ts),
+ * so the pipeline deploys the very stacks, names and tags that `npm run deploy` does.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, type Stage, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import { loadStageConfig, type StageConfig } from './config/stage-config.ts';
 import { REPO_ROOT } from './constructs/jointly-function.ts';
@@ -28,9 +32,8 @@ export interface BuildAppOptions {
   readonly nag?: boolean;
 }
 
-/** The app and its stacks. */
-export interface JointlyApp {
-  readonly app: App;
+/** The four stacks of one stage and the configuration they were built from. */
+export interface StageStacks {
   readonly config: StageConfig;
   readonly data: DataStack;
   readonly events: EventsStack;
@@ -38,10 +41,16 @@ export interface JointlyApp {
   readonly console: ConsoleStack;
 }
 
+/** The app and its stacks. */
+export interface JointlyApp extends StageStacks {
+  readonly app: App;
+}
+
 /** Context key holding per-deployment overrides of a stage's checked-in config. */
 export const CONFIG_OVERRIDES_CONTEXT = 'jointly:config';
 
-const cdkJsonContext = (): Record<string, unknown> => {
+/** `cdk.json`'s context, read here too so an app built in a test or script sees the same feature flags as the CLI's. */
+export const cdkJsonContext = (): Record<string, unknown> => {
   const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
   return cdkJson.context ?? {};
 };
@@ -72,27 +81,30 @@ export const DATA_CLASS_OF = {
 /** The project's cost-allocation tag value (`Project`). */
 export const PROJECT_TAG = 'Jointly';
 
-/** `dev` → `Dev`: stack names carry the stage. */
-const titleCase = (stage: string): string => stage.charAt(0).toUpperCase() + stage.slice(1);
+/** `dev` → `Dev`: stack names (and the pipeline's stage names) carry the stage. */
+export const titleCaseOf = (stage: string): string => stage.charAt(0).toUpperCase() + stage.slice(1);
 
-/** Builds the app for one stage; throws one clear sentence on an unknown stage or bad config. */
-export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
-  const app = new App({ context: { ...cdkJsonContext(), ...options.context } });
-  const requested = options.stage ?? (app.node.tryGetContext('stage') as string | undefined);
-  const config = loadStageConfig(requested, {
-    overrides: overridesFrom(app.node.tryGetContext(CONFIG_OVERRIDES_CONTEXT)),
-  });
+/** The prefix of every stack name of a stage: `Jointly-Dev`. */
+export const stackPrefixOf = (stage: string): string => `Jointly-${titleCaseOf(stage)}`;
 
+/**
+ * Builds one stage's four stacks, their dependencies and tags into `scope`: the CLI's `App`
+ * or a pipeline `Stage`. Each stack's name is given explicitly, so it is `Jointly-<Stage>-<Part>`
+ * in both (a stack inside a nested `Stage` would otherwise be named after the stage's path).
+ */
+export const addStageStacks = (scope: Stage, config: StageConfig): StageStacks => {
   const env = { account: config.account, region: config.region };
-  const prefix = `Jointly-${titleCase(config.stage)}`;
+  const prefix = stackPrefixOf(config.stage);
 
-  const data = new DataStack(app, `${prefix}-Data`, {
+  const data = new DataStack(scope, `${prefix}-Data`, {
+    stackName: `${prefix}-Data`,
     stageConfig: config,
     env,
     description: `Jointly ${config.stage}: KMS key and the single DynamoDB table`,
     terminationProtection: config.deletionProtection,
   });
-  const events = new EventsStack(app, `${prefix}-Events`, {
+  const events = new EventsStack(scope, `${prefix}-Events`, {
+    stackName: `${prefix}-Events`,
     stageConfig: config,
     table: data.table,
     key: data.key,
@@ -102,7 +114,8 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
     terminationProtection: config.deletionProtection,
   });
   events.addStackDependency(data, 'the event path reads the table stream and writes alerts');
-  const api = new ApiStack(app, `${prefix}-Api`, {
+  const api = new ApiStack(scope, `${prefix}-Api`, {
+    stackName: `${prefix}-Api`,
     stageConfig: config,
     table: data.table,
     key: data.key,
@@ -119,7 +132,8 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
   });
   api.addStackDependency(data, 'the API reads the table and logs with the stage key');
   api.addStackDependency(events, 'subscription redrive sends to the delivery queue; alarms notify the stage topic');
-  const consoleStack = new ConsoleStack(app, `${prefix}-Console`, {
+  const consoleStack = new ConsoleStack(scope, `${prefix}-Console`, {
+    stackName: `${prefix}-Console`,
     stageConfig: config,
     siteBucketExport: api.siteBucketExport,
     consoleConfig: {
@@ -133,9 +147,9 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
   consoleStack.addStackDependency(api, 'the files go into the API stack’s site bucket, and config.json names its console client');
 
   // Cost-allocation tags (activated once per account in the Billing console): the stage budget
-  // filters on `Stage`.
-  Tags.of(app).add('Project', PROJECT_TAG);
-  Tags.of(app).add('Stage', config.stage);
+  // filters on `Stage`. `scope` holds this stage's stacks only (an app or a pipeline stage).
+  Tags.of(scope).add('Project', PROJECT_TAG);
+  Tags.of(scope).add('Stage', config.stage);
   for (const [stack, dataClass] of [
     [data, DATA_CLASS_OF.data],
     [events, DATA_CLASS_OF.events],
@@ -144,9 +158,26 @@ export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
   ] as const) {
     Tags.of(stack).add('DataClass', dataClass);
   }
+  return { config, data, events, api, console: consoleStack };
+};
 
-  if (options.nag ?? true) {
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new HIPAASecurityChecks(app));
-  }
-  return { app, config, data, events, api, console: consoleStack };
+/**
+ * Registers the cdk-nag packs (AwsSolutions, Serverless, HIPAA.Security) on an app. They walk
+ * the whole construct tree from the app's root, nested pipeline stages included, so an app
+ * registers them once.
+ */
+export const addNagPacks = (app: App): void => {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new HIPAASecurityChecks(app));
+};
+
+/** Builds the app for one stage; throws one clear sentence on an unknown stage or bad config. */
+export const buildApp = (options: BuildAppOptions = {}): JointlyApp => {
+  const app = new App({ context: { ...cdkJsonContext(), ...options.context } });
+  const requested = options.stage ?? (app.node.tryGetContext('stage') as string | undefined);
+  const config = loadStageConfig(requested, {
+    overrides: overridesFrom(app.node.tryGetContext(CONFIG_OVERRIDES_CONTEXT)),
+  });
+  const stacks = addStageStacks(app, config);
+  if (options.nag ?? true) addNagPacks(app);
+  return { app, ...stacks };
 };

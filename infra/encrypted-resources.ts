@@ -103,6 +103,12 @@ export const ENCRYPTED_RESOURCES: readonly EncryptedResource[] = [
     (rule): EncryptedResource => ({ id: `${rule.id}RuleDlq`, kind: 'queue', serviceWriters: ['eventBridgeRules'], roleWriters: 'none' }),
   ),
   { id: 'publisherFailures', kind: 'queue', serviceWriters: [], roleWriters: 'the publisher role (stream mapping on-failure destination)' },
+  {
+    id: 'recordKeeperFailures',
+    kind: 'queue',
+    serviceWriters: [],
+    roleWriters: 'the record keeper role (stream mapping on-failure destination)',
+  },
   { id: 'slaSweepFailures', kind: 'queue', serviceWriters: [], roleWriters: 'the SLA sweep role (asynchronous on-failure destination)' },
   { id: 'slaSweepDlq', kind: 'queue', serviceWriters: ['eventBridgeRules'], roleWriters: 'none' },
   { id: 'AlarmTopic', kind: 'topic', serviceWriters: ['cloudWatchAlarms'], roleWriters: 'none' },

@@ -32,8 +32,16 @@ export const EVENT_FUNCTIONS = {
   deliver: { kind: 'events', entry: 'functions/events/deliver/handler.ts' },
   /** Consumes the `metrics` queue: programme evaluation counters and EMF business metrics. */
   metrics: { kind: 'events', entry: 'functions/events/metrics/handler.ts' },
+  /**
+   * The table stream's second reader (decision 61): access-log entries and events → the Object Lock
+   * audit archive (docs/audit-archive.md), and referral items TTL removed → disposal of everything
+   * else they owned (docs/records-retention.md).
+   */
+  recordKeeper: { kind: 'events', entry: 'functions/events/record-keeper/handler.ts' },
   /** Raises `referral.overdue` / `handoff.overdue` every minute. */
   slaSweep: { kind: 'scheduled', entry: 'functions/scheduled/sla-sweep/handler.ts' },
+  /** Writes the user pool's users and groups to the export bucket once a day. Built by the API stack, beside the pool. */
+  exportUsers: { kind: 'scheduled', entry: 'functions/scheduled/export-users/handler.ts' },
 } as const satisfies Record<string, Omit<FunctionEntry, 'id'>>;
 export type EventFunctionName = keyof typeof EVENT_FUNCTIONS;
 

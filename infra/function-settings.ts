@@ -95,6 +95,15 @@ export const EVENT_FUNCTION_SETTINGS = {
     // Up to 100 outbox records per invocation: one PutEvents per 10, well inside the default timeout.
     eventSource: { kind: 'dynamodb-stream', batchSize: 100, maxBatchingWindowSeconds: 0, retryAttempts: 10, bisectBatchOnError: true },
   },
+  recordKeeper: {
+    // Archiving: every read of a record is a line, and gathering up to 10 s makes a few larger
+    // objects rather than one per request (an auditor reads days, not seconds; the lag alarm is
+    // at 60 s); 100 lines are at most a few PutObjects. Disposal: few records (closed referrals
+    // at the end of their retention), each a query and a few batch deletes; a burst of them
+    // gets 60 s, and a batch that still times out is halved (bisect) until it fits.
+    overrides: { timeoutSeconds: 60 },
+    eventSource: { kind: 'dynamodb-stream', batchSize: 100, maxBatchingWindowSeconds: 10, retryAttempts: 10, bisectBatchOnError: true },
+  },
   fanOut: {
     eventSource: { kind: 'sqs', queue: 'fanOut', batchSize: 10, maxBatchingWindowSeconds: 0 },
     environment: workerEnvironment,
@@ -116,6 +125,12 @@ export const EVENT_FUNCTION_SETTINGS = {
     overrides: { timeoutSeconds: 60 },
     eventSource: { kind: 'schedule', rateMinutes: 1 },
   },
+  exportUsers: {
+    // Once a day (rate(1 day)). It pages through the whole pool 60 users a call, one group
+    // after another: seconds for today's pool, and room for one a hundred times larger.
+    overrides: { timeoutSeconds: 120 },
+    eventSource: { kind: 'schedule', rateMinutes: 1440 },
+  },
 } as const satisfies Record<
   EventFunctionName,
   {
@@ -125,8 +140,12 @@ export const EVENT_FUNCTION_SETTINGS = {
   }
 >;
 
-/** API functions (by function id) whose work needs more than the stage default; none today. */
-export const API_FUNCTION_OVERRIDES: Readonly<Record<string, FunctionOverrides>> = {};
+/** API functions (by function id) whose work needs more than the stage default. */
+export const API_FUNCTION_OVERRIDES: Readonly<Record<string, FunctionOverrides>> = {
+  // A subject access export reads every page of a person's records across organisations, and an
+  // erasure deletes them: more than a click's 10 s, inside the HTTP API's 30 s integration limit.
+  subjectsApi: { timeoutSeconds: 28 },
+};
 
 /** A settings source that cannot be deployed; the message is one sentence. */
 export class FunctionSettingsError extends Error {

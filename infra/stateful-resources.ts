@@ -8,10 +8,12 @@
  * - the table holds every record, under a fixed name;
  * - a KMS key is the only way to read what it encrypted (the table, its backups, the secrets);
  * - a replaced user pool gives every user a new `sub`, and RETAIN orphans the old pool;
- * - a regenerated subject-hash key makes every person unfindable.
+ * - a regenerated subject-hash key makes every person unfindable;
+ * - a versioned bucket keeps what no deploy rebuilds (the user directory's daily exports) and
+ *   its history; a replaced one starts empty.
  *
- * S3 buckets are not listed: the stage's buckets hold the console's build and CloudFront's access
- * logs, nothing a deploy cannot rebuild (the logs are retained in every stage anyway).
+ * Only versioned S3 buckets are listed (`appliesTo`): the others hold the console's build and
+ * CloudFront's access logs, nothing a deploy cannot rebuild (the logs are retained in every stage anyway).
  *
  * Pure data and plain functions: no CDK constructs, so scripts and tests can use it cheaply.
  */
@@ -34,6 +36,8 @@ export interface StatefulResourceType {
   /** What is lost when it is replaced. */
   readonly holds: string;
   readonly replacementProperties: readonly ReplacementProperty[];
+  /** Which resources of the type hold state, by their properties; default: every one. */
+  readonly appliesTo?: (properties: CfnProperties) => boolean;
 }
 
 interface KeyAttribute {
@@ -83,6 +87,16 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, StatefulResourceTy
     holds: 'a generated key (the subject-hash key: regenerated, every person becomes unfindable)',
     replacementProperties: named('Name'),
   },
+  'AWS::Backup::BackupVault': {
+    holds: 'the table’s backups (a replaced vault must be empty to go; under Vault Lock it never goes)',
+    replacementProperties: named('BackupVaultName', 'EncryptionKeyArn'),
+  },
+  'AWS::S3::Bucket': {
+    holds: 'objects no deploy rebuilds, and their earlier versions (the user directory’s exports): a new bucket starts empty',
+    replacementProperties: named('BucketName', 'ObjectLockEnabled'),
+    // Versioning is what a bucket of data to keep has, and what a build or log bucket lacks.
+    appliesTo: (properties) => (properties['VersioningConfiguration'] as { Status?: string } | undefined)?.Status === 'Enabled',
+  },
 };
 
 /** Whether resources of `type` hold state (are in `STATEFUL_RESOURCE_TYPES`). */
@@ -113,6 +127,7 @@ const sortedEntries = <T>(record: Readonly<Record<string, T>>): [string, T][] =>
 export const statefulLogicalIdsOf = (template: CfnTemplate): string[] =>
   sortedEntries(template.Resources ?? {})
     .filter(([, resource]) => isStatefulType(resource.Type))
+    .filter(([, resource]) => STATEFUL_RESOURCE_TYPES[resource.Type]!.appliesTo?.(resource.Properties ?? {}) ?? true)
     .map(([id]) => id);
 
 /** The stateful resources of one synthesized template, with their replacement-prone properties. */

@@ -1,7 +1,7 @@
 /**
  * The organisation's accounts beside the three stage accounts (whose ids live in each stage's
  * config): where the delivery pipeline runs and where every stage's backups are copied to.
- * docs/operations.md "Account layout" explains why each is its own account.
+ * docs/deployment-pipeline.md "Account layout" explains why each is its own account.
  *
  * Pure data: no CDK imports, no imports at all (the stage config reads it).
  */

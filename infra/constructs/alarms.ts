@@ -46,6 +46,7 @@ export const RUNBOOKS = {
   functionThrottles: 'function-throttles',
   deadLetterQueueDepth: 'dead-letter-queue-depth',
   publisherIteratorAge: 'publisher-iterator-age',
+  recordKeeperIteratorAge: 'record-keeper-iterator-age',
   deliveriesDeadLettered: 'deliveries-dead-lettered',
   api5xx: 'api-5xx',
   apiLatencyP99: 'api-latency-p99',

@@ -118,6 +118,7 @@ export class JointlyFunction extends lambda.Function {
       environment: {
         [ENV.stage]: stageConfig.stage,
         [ENV.priorityTargets]: JSON.stringify(stageConfig.priorityTargetMinutes),
+        [ENV.retention]: JSON.stringify(stageConfig.retention),
         // Only when the stage overrides the registry's e-mail domains (functions fall back to it).
         ...(stageConfig.organisationEmailDomains ? { [ENV.orgEmailDomains]: JSON.stringify(stageConfig.organisationEmailDomains) } : {}),
         ...(stageConfig.organisationOdsCodes ? { [ENV.orgOdsCodes]: JSON.stringify(stageConfig.organisationOdsCodes) } : {}),

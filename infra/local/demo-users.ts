@@ -1,7 +1,7 @@
 /**
  * The people one may sign in as on the local runtime: the console's "sign in as" form
  * (`GET /_local/users`) and the demo seed both use this list. A practitioner in each
- * organisation and a programme manager. Local only: a deployed stage signs people in
+ * organisation, a programme manager and an information governance lead. Local only: a deployed stage signs people in
  * through Cognito.
  */
 import type { OrgId } from '../../shared/core/organisations.ts';
@@ -18,7 +18,7 @@ export interface DemoUser {
   readonly usedFor: string;
 }
 
-/** The demo's users: one practitioner per organisation and the programme manager. */
+/** The demo's users: one practitioner per organisation, the programme manager and an IG lead. */
 export const DEMO_USERS = [
   {
     sub: 'nurse.sam',
@@ -60,5 +60,13 @@ export const DEMO_USERS = [
     email: 'pm.jo.demo@essex.gov.uk',
     usedFor:
       "the programme manager: every org's boxes, handoff and overdue alerts in the inbox, a daily e-mail digest, GET /metrics/summary",
+  },
+  {
+    sub: 'ig.lee',
+    org: 'provide',
+    roles: ['programme_manager', 'information_governance'],
+    name: 'Lee (information governance lead, demo)',
+    email: 'ig.lee.demo@provide.org.uk',
+    usedFor: "a person's rights: POST /subjects/export (subject access) and POST /subjects/erase",
   },
 ] as const satisfies readonly DemoUser[];

@@ -21,6 +21,11 @@ import { LocalBus } from './local-bus.ts';
 import type { LocalFunctionSettings } from './local-function-settings.ts';
 import { LocalQueue, type DeadLetter, type SqsConsumer } from './local-queue.ts';
 import { StreamPoller } from './stream-poller.ts';
+import { TtlReaper } from './ttl-reaper.ts';
+import { recordKeeperHandler } from '../../shared/wiring/record-keeper.ts';
+import type { AuditArchive } from '../../shared/audit/domain/ports.ts';
+import { RECORD_KEEPER_STREAM_FILTERS } from '../../shared/platform/dynamodb/table-definition.ts';
+import type { EventPattern } from '../../shared/core/event-pattern.ts';
 import type { LocalTelemetry } from './telemetry.ts';
 
 /**
@@ -54,6 +59,12 @@ export interface EventPathOptions {
   readonly limitsOf: (functionId: string) => LocalFunctionSettings;
   /** Wraps the bus the publisher publishes to (tests observe what is published). */
   readonly observeBus?: ((bus: EventBus) => EventBus) | undefined;
+  /** How often the local TTL reaper deletes expired items (DynamoDB Local has no TTL of its own). */
+  readonly ttlEveryMs: number;
+  /** A DynamoDB client of the runtime's own machinery (the TTL reaper), not counted as a function's. */
+  readonly machineryClient: () => DocumentClient;
+  /** Where the record keeper stores audit lines (the local file archive), in place of the Object Lock bucket. */
+  readonly auditArchive: AuditArchive;
 }
 
 /** The local event path. */
@@ -61,8 +72,10 @@ export interface EventPath {
   readonly queues: ReadonlyMap<QueueName, LocalQueue>;
   /** The deliveries queue (the subscription API's redrive sends to it too). */
   readonly deliveryQueue: LocalQueue<DeliveryQueueMessage>;
-  /** Starts reading the table's stream into the publisher. */
+  /** Starts reading the table's stream into its two readers, the publisher and the record keeper, and the TTL reaper. */
   startPublishing(): void;
+  /** Deletes every item whose TTL has passed now, as DynamoDB's TTL does in its own time; resolves with how many. */
+  reapExpired(): Promise<number>;
   /** Resolves when every event committed before the call is published and every queue is idle. */
   drain(): Promise<void>;
   deadLetters(): DeadLetter[];
@@ -117,13 +130,19 @@ export const createEventPath = (options: EventPathOptions): EventPath => {
   const observed = options.observeBus ? options.observeBus(routed) : routed;
   const bus = faultRate > 0 ? failingPublishes(observed, faultRate) : observed;
 
-  let poller: StreamPoller | undefined;
+  const pollers: StreamPoller[] = [];
+  const reaper = new TtlReaper({
+    client: options.machineryClient(),
+    tableName: options.tableName,
+    everyMs: options.ttlEveryMs,
+    markFile: options.keptDir ? resolve(options.keptDir, 'ttl-removals.json') : undefined,
+  });
   return {
     queues,
     deliveryQueue: deliveries(),
     startPublishing: () => {
       // The stream → publisher → bus path.
-      poller = new StreamPoller({
+      const poller = new StreamPoller({
         endpoint: options.endpoint,
         tableName: options.tableName,
         handler: telemetry.countingPublisher(publisherHandler({ bus })),
@@ -132,10 +151,28 @@ export const createEventPath = (options: EventPathOptions): EventPath => {
         positionFile: options.keptDir ? resolve(options.keptDir, 'stream-position.json') : undefined,
       });
       poller.start();
+      pollers.push(poller);
+      // Stream → record keeper (decision 61): access-log entries and events into the local
+      // archive files, and referral items the TTL (here, the reaper) removed to their disposal.
+      const recordKeeper = new StreamPoller({
+        endpoint: options.endpoint,
+        tableName: options.tableName,
+        handler: recordKeeperHandler({ archive: options.auditArchive, documentClient: options.documentClient('recordKeeper') }),
+        functionName: 'recordKeeper',
+        filters: RECORD_KEEPER_STREAM_FILTERS as EventPattern[],
+        identify: (record) => reaper.identityOf(record),
+        batchSize: EVENT_FUNCTION_SETTINGS.recordKeeper.eventSource.batchSize,
+        limits: limitsOf('recordKeeper'),
+        positionFile: options.keptDir ? resolve(options.keptDir, 'stream-position-record-keeper.json') : undefined,
+      });
+      recordKeeper.start();
+      pollers.push(recordKeeper);
+      reaper.start();
     },
+    reapExpired: () => reaper.reapNow(),
     drain: async () => {
       for (;;) {
-        await poller?.caughtUp();
+        await Promise.all(pollers.map((p) => p.caughtUp()));
         const busy = [...queues.values()].some((q) => !q.isIdle());
         await Promise.all([...queues.values()].map((q) => q.whenIdle()));
         if (!busy) return;
@@ -143,7 +180,8 @@ export const createEventPath = (options: EventPathOptions): EventPath => {
     },
     deadLetters: () => [...queues.values()].flatMap((q) => q.deadLetters()),
     stop: async () => {
-      await poller?.stop();
+      await reaper.stop();
+      await Promise.all(pollers.map((p) => p.stop()));
       await Promise.all([...queues.values()].map((q) => q.stop()));
     },
   };

@@ -9,6 +9,11 @@ export const LOCAL_ENV = {
   /** Folder alert e-mails are written to as `.eml` files (default `<data dir>/mail`). */
   mailDir: 'JOINTLY_LOCAL_MAIL_DIR',
   /**
+   * Folder the audit archive's JSON Lines files are appended to (default `<data dir>/audit`):
+   * the local stand-in for the Object Lock bucket (docs/audit-archive.md).
+   */
+  auditDir: 'JOINTLY_LOCAL_AUDIT_DIR',
+  /**
    * Tests and benchmarks only: the fraction (0–1) of publishes and of delivery attempts that
    * fail on purpose, to show retries lose and duplicate nothing.
    */
@@ -21,6 +26,12 @@ export const LOCAL_ENV = {
   sdkFaultRate: 'JOINTLY_SDK_FAULT_RATE',
   /** Seconds between SLA sweeps (default 15); AWS runs the sweep every minute. */
   slaSweepSeconds: 'JOINTLY_SLA_SWEEP_SECONDS',
+  /**
+   * Seconds between passes of the local TTL reaper (default 60), which deletes items whose
+   * `expiresAt` has passed as DynamoDB's TTL does; with a short `JOINTLY_RETENTION` it shows a
+   * closed referral disposed of within seconds.
+   */
+  ttlSweepSeconds: 'JOINTLY_TTL_SWEEP_SECONDS',
   /**
    * Tests only: `{"domain":"http://127.0.0.1:<port>","clientId":"…"}` makes the console sign in
    * as deployed (managed login with PKCE, its `config.json` and CSP as the console stack

@@ -10,6 +10,8 @@
  *   JOINTLY_PRIORITY_TARGET_MINUTES='{"urgent":1}'   shorter response targets, to see a breach
  *   JOINTLY_TABLE_NAME=jointly-local   table name (two runtimes on one DynamoDB can keep apart)
  *   JOINTLY_SLA_SWEEP_SECONDS=15   how often overdue referrals and handoff offers are looked for
+ *   JOINTLY_RETENTION='{"closedReferral":"PT30S"}', JOINTLY_TTL_SWEEP_SECONDS=5   closed referrals disposed of
+ *     30 s after their last activity, expired items deleted every 5 s (docs/records-retention.md)
  *   JOINTLY_LOCAL_MAIL_DIR=<data dir>/mail   where alert e-mails are written as .eml files
  *   JOINTLY_FAULT_RATE=0.2, JOINTLY_SDK_FAULT_RATE=0.05   tests, benchmarks and `npm run resilience` only:
  *     fail that fraction of publishes and delivery attempts / of DynamoDB attempts on purpose
@@ -45,7 +47,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    'Usage: npm start [-- --persist [dir] | --in-memory] [--seed demo]\nEnvironment: PORT, DYNAMODB_ENDPOINT, JOINTLY_LOCAL_DATA_DIR, JOINTLY_PRIORITY_TARGET_MINUTES, JOINTLY_FAULT_RATE, JOINTLY_SDK_FAULT_RATE',
+    'Usage: npm start [-- --persist [dir] | --in-memory] [--seed demo]\nEnvironment: PORT, DYNAMODB_ENDPOINT, JOINTLY_LOCAL_DATA_DIR, JOINTLY_PRIORITY_TARGET_MINUTES, JOINTLY_RETENTION, JOINTLY_TTL_SWEEP_SECONDS, JOINTLY_FAULT_RATE, JOINTLY_SDK_FAULT_RATE',
   );
   process.exit(0);
 }
@@ -85,6 +87,7 @@ try {
   console.log(
     `Events: published from the table's stream; SLA sweep every ${process.env.JOINTLY_SLA_SWEEP_SECONDS || 15} s; alert e-mails written to ${runtime.mailDir}`,
   );
+  console.log(`Audit archive: access-log entries and events appended under ${runtime.auditDir}`);
   console.log(`Get a token: curl -s -X POST ${runtime.url}/_local/token -d '{"sub":"alice","org":"ecc","roles":["practitioner"]}'`);
   console.log(`Jointly local API ready at ${runtime.url}`);
 

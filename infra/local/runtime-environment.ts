@@ -14,10 +14,13 @@ import { LOCAL_ENV, rateFrom } from './local-env.ts';
 export const SLA_SWEEP_ENV = LOCAL_ENV.slaSweepSeconds;
 const DEFAULT_SLA_SWEEP_SECONDS = 15;
 
-const sweepIntervalMs = (raw: string | undefined): number => {
-  if (raw === undefined || raw === '') return DEFAULT_SLA_SWEEP_SECONDS * 1000;
+/** Seconds between the local TTL reaper's passes (`JOINTLY_TTL_SWEEP_SECONDS`); DynamoDB's own TTL takes up to two days. */
+const DEFAULT_TTL_SWEEP_SECONDS = 60;
+
+const intervalMs = (variable: string, raw: string | undefined, defaultSeconds: number): number => {
+  if (raw === undefined || raw === '') return defaultSeconds * 1000;
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`${SLA_SWEEP_ENV} must be a positive number of seconds, not "${raw}".`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`${variable} must be a positive number of seconds, not "${raw}".`);
   return seconds * 1000;
 };
 
@@ -60,6 +63,8 @@ export interface RuntimePlace {
 export interface RuntimeSettings {
   /** Where alert e-mails are written (`.eml` files). */
   readonly mailDir: string;
+  /** Where the audit archive's files are appended (`JOINTLY_LOCAL_AUDIT_DIR`). */
+  readonly auditDir: string;
   /** The local sealer's key (64 hex characters). */
   readonly sealKey: string;
   /** `JOINTLY_FAULT_RATE`: publishes and delivery attempts failed on purpose. */
@@ -67,6 +72,8 @@ export interface RuntimeSettings {
   /** `JOINTLY_SDK_FAULT_RATE`: DynamoDB attempts failed on purpose. */
   readonly sdkFaultRate: number;
   readonly sweepEveryMs: number;
+  /** `JOINTLY_TTL_SWEEP_SECONDS`: how often expired items are deleted. */
+  readonly ttlEveryMs: number;
 }
 
 /**
@@ -91,9 +98,11 @@ export const applyRuntimeEnvironment = (place: RuntimePlace): RuntimeSettings =>
   });
   return {
     mailDir: process.env[LOCAL_ENV.mailDir]!,
+    auditDir: process.env[LOCAL_ENV.auditDir] || resolve(place.persistDir ?? '.local-data', 'audit'),
     sealKey: process.env[LOCAL_ENV.sealKey]!,
     faultRate: rateFrom(process.env[LOCAL_ENV.faultRate], LOCAL_ENV.faultRate),
     sdkFaultRate: rateFrom(process.env[LOCAL_ENV.sdkFaultRate], LOCAL_ENV.sdkFaultRate),
-    sweepEveryMs: sweepIntervalMs(process.env[SLA_SWEEP_ENV]),
+    sweepEveryMs: intervalMs(SLA_SWEEP_ENV, process.env[SLA_SWEEP_ENV], DEFAULT_SLA_SWEEP_SECONDS),
+    ttlEveryMs: intervalMs(LOCAL_ENV.ttlSweepSeconds, process.env[LOCAL_ENV.ttlSweepSeconds], DEFAULT_TTL_SWEEP_SECONDS),
   };
 };

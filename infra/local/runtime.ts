@@ -26,6 +26,7 @@ import { slaSweepHandler } from '../../shared/wiring/sla-sweep.ts';
 import { functionIdOf } from '../../shared/platform/http/route-definition.ts';
 import { DEFAULT_ROUTE, ROUTES } from '../../shared/wiring/routes.ts';
 import { LocalMailer } from './adapters/local-mailer.ts';
+import { LocalAuditArchive } from './adapters/local-audit-archive.ts';
 import { LocalSealer } from './adapters/local-sealer.ts';
 import type { OutgoingResponse } from './api-gateway-event.ts';
 import { apiCompositionClients, loadApiHandlers } from './api-handlers.ts';
@@ -93,6 +94,8 @@ export interface LocalRuntime {
   readonly usedFallbackPort: boolean;
   /** Where alert e-mails are written (`.eml` files). */
   readonly mailDir: string;
+  /** Where the audit archive's files are appended (docs/audit-archive.md). */
+  readonly auditDir: string;
   /**
    * Resolves when every event committed before the call has been published and every local
    * queue is idle (delayed messages and redeliveries included): for tests and benchmarks.
@@ -100,6 +103,8 @@ export interface LocalRuntime {
   drain(): Promise<void>;
   /** Runs the SLA sweep now (after any sweep in progress); the timer keeps its own pace. */
   sweepSla(): Promise<unknown>;
+  /** Runs the local TTL reaper now (it also runs every `JOINTLY_TTL_SWEEP_SECONDS`); resolves with the items deleted. */
+  reapExpired(): Promise<number>;
   /** Messages the local queues gave up on. */
   deadLetters(): DeadLetter[];
   /** Injected faults, publishes, requests and writes counted so far (also `GET /_local/stats`). */
@@ -185,6 +190,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       telemetry: counting,
       limitsOf,
       observeBus: options.instruments?.bus,
+      ttlEveryMs: settings.ttlEveryMs,
+      machineryClient: () => createDocumentClient({ endpoint }),
+      auditArchive: new LocalAuditArchive({ dir: settings.auditDir }),
     });
     eventPath = path;
 
@@ -249,8 +257,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       tableName,
       usedFallbackPort,
       mailDir: settings.mailDir,
+      auditDir: settings.auditDir,
       drain: () => path.drain(),
       sweepSla: () => schedule.sweepNow(),
+      reapExpired: () => path.reapExpired(),
       deadLetters: () => path.deadLetters(),
       stats: () => counting.snapshot(path.queues),
       stop: async () => {

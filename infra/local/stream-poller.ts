@@ -40,7 +40,15 @@ export interface StreamPollerOptions {
   readonly handler: StreamHandler;
   /** Keep shard positions in this JSON file (persisted data); in memory otherwise. */
   readonly positionFile?: string | undefined;
-  readonly filter?: EventPattern;
+  /** The mapping's filters: a record passing any of them is delivered. @default [OUTBOX_STREAM_FILTER] */
+  readonly filters?: readonly EventPattern[];
+  /**
+   * The `userIdentity` AWS would put on a record, which DynamoDB Local never does: the local
+   * TTL reaper's deletions (infra/local/ttl-reaper.ts) get the DynamoDB service's.
+   */
+  readonly identify?: (record: DynamoDBRecord) => { type: string; principalId: string } | undefined;
+  /** The function the handler is, for its invocation context and the poller's warnings. @default 'publisher' */
+  readonly functionName?: string;
   /** Records per GetRecords call and so per invocation, ≤ 100 (the CDK mapping's batch size). */
   readonly batchSize?: number;
   /**
@@ -94,7 +102,7 @@ export class StreamPoller {
   private readonly options: StreamPollerOptions;
   private readonly streams: AwsJsonClient;
   private readonly dynamodb: AwsJsonClient;
-  private readonly filter: EventPattern;
+  private readonly filters: readonly EventPattern[];
   private readonly shards = new Map<string, ShardState>();
   private saved: Record<string, ShardPosition> = {};
   private streamArn: string | undefined;
@@ -111,7 +119,7 @@ export class StreamPoller {
 
   constructor(options: StreamPollerOptions) {
     this.options = options;
-    this.filter = options.filter ?? OUTBOX_STREAM_FILTER;
+    this.filters = options.filters ?? [OUTBOX_STREAM_FILTER];
     const config = {
       endpoint: options.endpoint,
       region: 'eu-west-2',
@@ -315,7 +323,11 @@ export class StreamPoller {
       }
       throw error;
     }
-    const records = (result.Records ?? []).map((r) => toLambdaRecord(r, this.streamArn!));
+    const records = (result.Records ?? []).map((r) => {
+      const record = toLambdaRecord(r, this.streamArn!);
+      const userIdentity = this.options.identify?.(record);
+      return userIdentity ? { ...record, userIdentity } : record;
+    });
     if (records.length === 0) {
       shard.iterator = result.NextShardIterator;
       if (!result.NextShardIterator) {
@@ -325,7 +337,7 @@ export class StreamPoller {
       }
       return 'empty';
     }
-    const matching = records.filter((r) => matchesPattern(this.filter, r));
+    const matching = records.filter((r) => this.filters.some((filter) => matchesPattern(filter, r)));
     const failedAt = matching.length > 0 ? await this.invoke(matching) : undefined;
     if (failedAt === undefined) {
       shard.position = sequenceOf(records.at(-1)!);
@@ -365,7 +377,9 @@ export class StreamPoller {
     const first = sequenceOf(records[0]!);
     try {
       const limits = this.options.limits ?? { timeoutMs: 60_000, memoryMb: 512 };
-      const response = await invokeLocally('publisher', limits, (context) => this.options.handler({ Records: records }, context));
+      const response = await invokeLocally(this.options.functionName ?? 'publisher', limits, (context) =>
+        this.options.handler({ Records: records }, context),
+      );
       const failed = (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
       if (failed.length === 0) return undefined;
       const known = new Set(records.map(sequenceOf));
@@ -373,7 +387,11 @@ export class StreamPoller {
       if (failed.some((id) => !id || !known.has(id))) return first;
       return failed.reduce((lowest, id) => (before(id, lowest) ? id : lowest));
     } catch (error) {
-      logger.warn('The publisher failed a whole batch; it will be retried', { error: (error as Error)?.name, records: records.length });
+      logger.warn('The publisher failed a whole batch; it will be retried', {
+        function: this.options.functionName ?? 'publisher',
+        error: (error as Error)?.name,
+        records: records.length,
+      });
       return first;
     }
   }

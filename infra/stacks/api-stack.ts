@@ -14,6 +14,9 @@
  *
  * Also, being the stage's last stack but the console's files: the API's alarms (every
  * function's errors and throttles, 5xx, p99 latency) and the stage dashboard `jointly-<stage>`.
+ *
+ * And, beside the pool it reads, the user directory's daily export (user-directory.ts,
+ * docs/user-directory-export.md): the `exportUsers` function, its schedule and its bucket.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -33,11 +36,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config.ts';
 import { WEBHOOK_SECRET_PURPOSE, webhookSecretRoleNamesOf } from './data-stack.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
-import { addConsoleClient, addUserDirectory } from './user-directory.ts';
+import { addConsoleClient, addUserDirectory, addUserDirectoryExport, EXPORT_USERS_FUNCTION } from './user-directory.ts';
 import { ConsoleDistribution } from '../constructs/console-distribution.ts';
 import { pascal } from '../construct-ids.ts';
 import { functionIdOf, type RouteDefinition } from '../../shared/platform/http/route-definition.ts';
@@ -130,8 +134,13 @@ export class ApiStack extends Stack {
   readonly authorizer: HttpJwtAuthorizer;
   /** The function serving each route, by operationId (the default route's included); routes may share one. */
   readonly functions: ReadonlyMap<string, JointlyFunction>;
-  /** Each API function once, by function id (`functionIdOf(route)`, and the default route's operationId). */
+  /**
+   * Each function of this stack once, by function id: the API functions (`functionIdOf(route)`,
+   * and the default route's operationId) and the scheduled user export (`exportUsers`).
+   */
   readonly functionsById: ReadonlyMap<string, JointlyFunction>;
+  /** Holds the user directory's daily exports (docs/user-directory-export.md). */
+  readonly userExportBucket: s3.Bucket;
   /** The stage dashboard (when `monitoring` is given). */
   readonly dashboard?: StageDashboard;
 
@@ -327,6 +336,11 @@ export class ApiStack extends Stack {
       byFunctionId.set(functionIdOf(DEFAULT_ROUTE), notFound);
     }
     functions.set(DEFAULT_ROUTE.operationId, notFound);
+
+    // ── The user directory's daily export, beside the pool it reads ─────────────────
+    const userExport = addUserDirectoryExport(this, { directory, stageConfig, key, accessLogs: this.console.logBucket });
+    this.userExportBucket = userExport.bucket;
+    byFunctionId.set(EXPORT_USERS_FUNCTION, userExport.fn);
     const defaultRoute = new apigwv2.HttpRoute(this, 'DefaultRoute', {
       httpApi: this.httpApi,
       routeKey: apigwv2.HttpRouteKey.DEFAULT,
@@ -344,6 +358,7 @@ export class ApiStack extends Stack {
     if (props.monitoring) {
       const alarms = new StageAlarms(stageConfig.stage, props.monitoring.alarmTopic);
       for (const [functionId, fn] of byFunctionId) alarms.forFunction(fn, functionId);
+      alarms.forRule({ rule: userExport.schedule, name: 'user-export' });
       alarms.add(this.httpStage, 'ServerErrorsAlarm', {
         name: 'api-5xx',
         metric: this.httpStage.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
@@ -386,6 +401,10 @@ export class ApiStack extends Stack {
       description: "The console's site bucket (the console stack uploads the build to it)",
     });
     new CfnOutput(this, 'LoginUrl', { value: this.loginOrigin, description: "Cognito managed login (the console's sign-in)" });
+    new CfnOutput(this, 'UserExportBucketName', {
+      value: this.userExportBucket.bucketName,
+      description: "The user directory's daily exports (docs/user-directory-export.md)",
+    });
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * `DataStack`: the stage's customer-managed KMS key and the single Jointly table, built
  * only from `JOINTLY_TABLE` (shared/platform/dynamodb/table-definition.ts), the same definition the
- * local runtime creates DynamoDB Local tables from.
+ * local runtime creates DynamoDB Local tables from; and the table's AWS Backup plan and vault
+ * (infra/constructs/table-backup.ts, docs/disaster-recovery.md).
  */
-import { Aws, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +13,7 @@ import type { Construct } from 'constructs';
 import { JOINTLY_TABLE, type TableDefinition } from '../../shared/platform/dynamodb/table-definition.ts';
 import { SEAL_PURPOSE } from '../../shared/subscriptions/data/sealers.ts';
 import type { StageConfig } from '../config/stage-config.ts';
+import { TableBackup } from '../constructs/table-backup.ts';
 import { ENCRYPTED_RESOURCES, SERVICE_WRITERS, encryptedResourceNameOf, keyPolicySidOf } from '../encrypted-resources.ts';
 import { KEY_PENDING_WINDOW_DAYS, statefulRemovalPolicyOf } from '../stateful-resources.ts';
 
@@ -79,6 +81,11 @@ export class DataStack extends Stack {
    * `v1`) or a versioned set during a rotation (docs/webhooks-and-secrets.md).
    */
   readonly subjectHashKey: secretsmanager.Secret;
+  /**
+   * The table's daily AWS Backup plan, its vault and the vault's key. Here, beside the table
+   * and with its removal policy: the backups are of this table and read under this stack's keys.
+   */
+  readonly backup: TableBackup;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -157,6 +164,14 @@ export class DataStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: stageConfig.pitr },
       deletionProtection: stageConfig.deletionProtection,
       removalPolicy,
+    });
+
+    this.backup = new TableBackup(this, 'TableBackup', { stageConfig, table: this.table, tableKey: this.key });
+    // What a restore from a backup needs (docs/disaster-recovery.md "Restoring from a backup").
+    new CfnOutput(this, 'BackupVaultName', { value: this.backup.vault.backupVaultName, description: 'The table’s AWS Backup vault' });
+    new CfnOutput(this, 'BackupRoleArn', {
+      value: this.backup.role.roleArn,
+      description: 'The role to pass to aws backup start-restore-job (--iam-role-arn)',
     });
   }
 

@@ -3,12 +3,13 @@
  * The event path of one stage (DESIGN §1): the table's stream → publisher → EventBridge
  * bus → rules (from `shared/wiring/bus-rules.ts`, the same source as the local bus) →
  * SQS queues → fan-out and delivery workers; the SLA sweep on a schedule; SES for e-mail;
+ * the stream → audit archiver → the Object Lock audit archive (constructs/audit-archive.ts);
  * the stage's alarm topic, and alarms on errors, throttles, dead letters, stream lag and
  * dead-lettered deliveries, rule invocations EventBridge gave up on and a stalled SLA sweep; the
  * stage's monthly cost budget. Every async edge has a DLQ or on-failure destination; every
  * queue and topic is encrypted with the stage key.
  */
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -21,7 +22,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { JOINTLY_TABLE } from '../../shared/platform/dynamodb/table-definition.ts';
+import { JOINTLY_TABLE, RECORD_KEEPER_STREAM_FILTERS } from '../../shared/platform/dynamodb/table-definition.ts';
 import { BUS_RULES, QUEUES, type QueueName } from '../../shared/wiring/bus-rules.ts';
 import { EVENT_ENV } from '../../shared/platform/config/environment.ts';
 import type { StageConfig } from '../config/stage-config.ts';
@@ -35,6 +36,9 @@ import {
   eventBusNameOf,
 } from '../encrypted-resources.ts';
 import { JointlyFunction } from '../constructs/jointly-function.ts';
+import { AuditArchive } from '../constructs/audit-archive.ts';
+import { AUDIT_ARCHIVE_ENV } from '../../shared/audit/data/archive-environment.ts';
+import { ARCHIVE_FOLDERS } from '../../shared/audit/domain/archive-layout.ts';
 import { allowSendMessages, EncryptedQueueOnFailure } from '../constructs/encrypted-queues.ts';
 import { addLogMetrics, type EventPathMonitoring, type NamedQueue } from './event-path-monitoring.ts';
 import { EVENT_FUNCTIONS, type EventFunctionName } from '../function-entries.ts';
@@ -81,6 +85,8 @@ export class EventsStack extends Stack {
   readonly emailIdentity: ses.EmailIdentity;
   /** What the stage dashboard (in the API stack) shows of this stack. */
   readonly monitoring: EventPathMonitoring;
+  /** The Object Lock bucket of access-log entries, events and (prod) the table's CloudTrail data events. */
+  readonly auditArchive: AuditArchive;
 
   constructor(scope: Construct, id: string, props: EventsStackProps) {
     super(scope, id, props);
@@ -316,6 +322,67 @@ export class EventsStack extends Stack {
       threshold: ITERATOR_AGE_THRESHOLD_MS,
       description: 'the stream publisher is more than a minute behind: events reach subscribers late.',
       runbook: RUNBOOKS.publisherIteratorAge,
+    });
+
+    // ── The record keeper: the stream's second reader (decision 61) ──────────────────
+    // Access-log entries and events → the Object Lock audit archive; referral items TTL
+    // removed → the disposal of the rest of their partition. DynamoDB advises no more than two
+    // readers per stream shard: the publisher is one, this (no latency promise) the other.
+    this.auditArchive = new AuditArchive(this, 'AuditArchive', { stageConfig, key, tableArn: table.tableArn });
+    const recordKeeper = eventFunction(
+      'recordKeeper',
+      'Archives every access-log entry and event in the Object Lock audit bucket; disposes of referrals TTL removed',
+      { [AUDIT_ARCHIVE_ENV.bucketName]: this.auditArchive.bucket.bucketName },
+    );
+    // Archive objects: put, and nothing else (no read, no delete, no retention; docs/audit-archive.md).
+    this.auditArchive.grantAppend(recordKeeper);
+    // Disposal deletes the partition's items and handoff pointers and writes one referral.disposed event.
+    recordKeeper.bindTable(table, 'readWrite');
+    const keeping = EVENT_FUNCTION_SETTINGS.recordKeeper.eventSource;
+    const recordKeeperFailures = deadLetterQueue(
+      'recordKeeperFailures',
+      `stream batches the record keeper failed after ${keeping.retryAttempts} retries`,
+    );
+    recordKeeper.addEventSource(
+      new DynamoEventSource(streamTable, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: keeping.batchSize,
+        maxBatchingWindow: Duration.seconds(keeping.maxBatchingWindowSeconds),
+        bisectBatchOnError: keeping.bisectBatchOnError,
+        retryAttempts: keeping.retryAttempts,
+        reportBatchItemFailures: true,
+        onFailure: new EncryptedQueueOnFailure(recordKeeperFailures, key),
+        // The same filters the local stream poller applies: inserted access-log entries and
+        // events, and referral items DynamoDB's TTL removed (a record passing either is delivered).
+        filters: RECORD_KEEPER_STREAM_FILTERS.map((filter) => lambda.FilterCriteria.filter(filter as Record<string, unknown>)),
+      }),
+    );
+    recordKeeper.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        resources: [table.tableStreamArn!],
+      }),
+    );
+    acknowledgeMappedFunction(recordKeeper);
+    const recordKeeperRole = recordKeeper.executionRole;
+    Validations.of(recordKeeperRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'dynamodb:ListStreams, which the stream event source mapping needs, supports no resource-level permissions.',
+    });
+    const auditBucketId = this.getLogicalId(this.auditArchive.bucket.node.defaultChild as CfnElement);
+    for (const folder of Object.values(ARCHIVE_FOLDERS)) {
+      Validations.of(recordKeeperRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${auditBucketId}.Arn>/${folder}/*]`,
+        reason: `s3:PutObject only, on the ${folder}/ folder of the audit archive: each object's key carries its day and the stream sequence numbers it holds, so no fixed object ARN can name it.`,
+      });
+    }
+    alarms.add(recordKeeper, 'IteratorAgeAlarm', {
+      name: 'record-keeper-iterator-age',
+      metric: recordKeeper.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: ITERATOR_AGE_THRESHOLD_MS,
+      description:
+        'the record keeper is more than a minute behind the table stream: reads and changes reach the audit archive late, and disposals wait.',
+      runbook: RUNBOOKS.recordKeeperIteratorAge,
     });
 
     // ── SLA sweep on a schedule ──────────────────────────────────────────────────

@@ -3,15 +3,27 @@
  * group per role), the app client whose ID tokens the HTTP API's JWT authorizer accepts, and
  * the console's sign-in: managed login on a Cognito domain and a second, public app client
  * that signs in with the authorization code grant and PKCE only.
+ * Also the directory's daily export (addUserDirectoryExport): a scheduled function writing every
+ * user and group to an encrypted, versioned bucket (docs/user-directory-export.md).
  * Built in the API stack's own scope, so its construct ids are the stack's.
  */
 import { createHash } from 'node:crypto';
-import { Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ROLES, type Role } from '../../shared/core/reference-data.ts';
+import { DIRECTORY_EXPORT_ENV } from '../../shared/directory/data/export-environment.ts';
+import { USER_EXPORT_PREFIX } from '../../shared/directory/domain/user-export.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { CONSOLE_BASE_PATH } from '../console/console-site.ts';
+import { JointlyFunction } from '../constructs/jointly-function.ts';
 import { pascal } from '../construct-ids.ts';
+import { EVENT_FUNCTIONS, type EventFunctionName } from '../function-entries.ts';
+import { EVENT_FUNCTION_SETTINGS } from '../function-settings.ts';
 import { statefulRemovalPolicyOf } from '../stateful-resources.ts';
 
 /** The name of the custom attribute carrying the user's organisation (`custom:org` in tokens). */
@@ -20,6 +32,7 @@ export const ORG_ATTRIBUTE = 'org';
 const ROLE_DESCRIPTIONS: Record<Role, string> = {
   practitioner: 'Acts for their own organisation: referrals, handoffs, notes',
   programme_manager: 'Boundary-spanning role: reads across organisations, subscribes, reads metrics; never writes records',
+  information_governance: 'With programme_manager: exports a person’s records (subject access) and erases them where the law allows',
 };
 
 const THREAT_PROTECTION: Record<StageConfig['threatProtection'], cognito.StandardThreatProtectionMode | undefined> = {
@@ -191,4 +204,129 @@ export const addConsoleClient = (
     useCognitoProvidedValues: true,
   });
   return consoleClient;
+};
+
+/** The export function's id in infra/function-entries.ts and infra/function-settings.ts. */
+export const EXPORT_USERS_FUNCTION = 'exportUsers' satisfies EventFunctionName;
+
+/** The prefix of the export bucket's server access logs in the stack's access-log bucket. */
+export const USER_EXPORT_ACCESS_LOG_PREFIX = 'user-export-bucket/';
+
+/** Properties of {@link addUserDirectoryExport}. */
+export interface UserDirectoryExportProps {
+  /** The pool to export. */
+  readonly directory: UserDirectory;
+  /** The stage: the function's settings and the exports' retention (`recovery.backupRetentionDays`). */
+  readonly stageConfig: StageConfig;
+  /** The stage key: encrypts the exports (and the function's log group). Used through IAM only, by ARN. */
+  readonly key: kms.IKey;
+  /** Where the export bucket's server access logs go (the stack's access-log bucket). */
+  readonly accessLogs: s3.IBucket;
+}
+
+/** The directory's daily export. */
+export interface UserDirectoryExport {
+  /** Holds the exports, `user-directory/YYYY/MM/DD/users-<instant>.json`. */
+  readonly bucket: s3.Bucket;
+  /** The export function (`exportUsers`). */
+  readonly fn: JointlyFunction;
+  /** The daily schedule invoking `fn`. */
+  readonly schedule: events.Rule;
+}
+
+/**
+ * Adds the daily export of the user directory to `stack`: the bucket (SSE-KMS with the stage
+ * key, versioned, private, TLS only, access-logged, each export kept `recovery.backupRetentionDays`),
+ * the function (`exportUsers`) and its schedule (`rate(1 day)`). The function may list the
+ * pool's users, groups and members, write exports, and have S3 encrypt them, and nothing else:
+ * not read an export back, not delete one, not change a user.
+ */
+export const addUserDirectoryExport = (stack: Stack, props: UserDirectoryExportProps): UserDirectoryExport => {
+  const { stageConfig, directory } = props;
+  const retention = Duration.days(stageConfig.recovery.backupRetentionDays);
+  // Imported by ARN: the key's policy (data stack) leaves use to IAM, and a grant on the key
+  // itself would make the data stack depend on this one.
+  const key = kms.Key.fromKeyArn(stack, 'UserExportKey', props.key.keyArn);
+
+  const bucket = new s3.Bucket(stack, 'UserExportBucket', {
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: key,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    // An overwritten or deleted export keeps its previous version for the retention period.
+    versioned: true,
+    serverAccessLogsBucket: props.accessLogs,
+    serverAccessLogsPrefix: USER_EXPORT_ACCESS_LOG_PREFIX,
+    lifecycleRules: [
+      {
+        id: 'expire-exports',
+        expiration: retention,
+        noncurrentVersionExpiration: retention,
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      },
+      // What expiring leaves behind once the last version is gone.
+      { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
+    ],
+    // Kept in every stage: the exports are a backup, and CloudFormation cannot delete a bucket
+    // that holds objects (emptying it on delete would need a function able to delete every export).
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(bucket).acknowledge({
+    id: 'HIPAA.Security-S3BucketReplicationEnabled',
+    reason:
+      'The exports are a copy of the user pool kept beside it in the stage account, versioned, for the stage backup retention; a replica needs a bucket, key and role in the backup account, which no stack of this app owns (docs/user-directory-export.md says how to copy an export out).',
+  });
+
+  const fn = new JointlyFunction(stack, pascal(EXPORT_USERS_FUNCTION), {
+    entry: EVENT_FUNCTIONS.exportUsers.entry,
+    functionId: EXPORT_USERS_FUNCTION,
+    stageConfig,
+    description: 'Exports the user pool (users, their groups and subs) to the user-export bucket once a day',
+    logEncryptionKey: props.key,
+    environment: {
+      [DIRECTORY_EXPORT_ENV.userPoolId]: directory.userPool.userPoolId,
+      [DIRECTORY_EXPORT_ENV.bucketName]: bucket.bucketName,
+    },
+  });
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['cognito-idp:ListUsers', 'cognito-idp:ListGroups', 'cognito-idp:ListUsersInGroup'],
+      resources: [directory.userPool.userPoolArn],
+    }),
+  );
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucket.arnForObjects(`${USER_EXPORT_PREFIX}*`)] }));
+  const bucketId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+  Validations.of(fn.executionRole).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${USER_EXPORT_PREFIX}*]`,
+    reason: `s3:PutObject only, on the ${USER_EXPORT_PREFIX} prefix of the export bucket: each export's key carries the day and instant it was taken (user-directory/YYYY/MM/DD/users-<instant>.json), so no fixed object ARN can name it.`,
+  });
+  // S3 asks KMS for each object's data key with the caller's rights: only through S3.
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:GenerateDataKey'],
+      resources: [props.key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+    }),
+  );
+  for (const id of ['HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
+    Validations.of(fn).acknowledge({
+      id,
+      reason:
+        'Invoked once a day by its schedule with an event that carries nothing: a dead-letter queue would hold only that empty event. A failed run raises fn-exportUsers-errors, Lambda retries it twice, and the next day exports the whole pool again.',
+    });
+  }
+
+  const schedule = new events.Rule(stack, 'ExportUsersSchedule', {
+    schedule: events.Schedule.rate(Duration.minutes(EVENT_FUNCTION_SETTINGS.exportUsers.eventSource.rateMinutes)),
+    description: 'Exports the user directory to the user-export bucket once a day',
+    targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
+  });
+  Validations.of(schedule).acknowledge({
+    id: 'Serverless-EventBusDLQ',
+    reason:
+      'A schedule tick carries no data: a dead-letter queue would hold only empty events. rule-user-export-failed-invocations alarms when EventBridge gives up, and the next day invokes the export again.',
+  });
+  return { bucket, fn, schedule };
 };

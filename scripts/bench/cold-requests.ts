@@ -287,6 +287,20 @@ export const COLD_REQUEST_PLANS: readonly ColdRequestPlan[] = [
     },
   },
   {
+    // The person's-rights function, first measured with an export (a read of one person's records).
+    operationId: 'exportSubject',
+    expectedStatus: 200,
+    prepare: async (fixtures, count) => {
+      const { nhsNumber } = await fixtures.sharedReferral();
+      const token = await fixtures.token({
+        ...PROGRAMME_MANAGER,
+        sub: 'bench-ig-lead',
+        roles: ['programme_manager', 'information_governance'],
+      });
+      return times(count, { method: 'POST', url: '/subjects/export', body: { nhsNumber }, token });
+    },
+  },
+  {
     operationId: 'createSubscription',
     expectedStatus: 201,
     prepare: async (fixtures, count) => {

@@ -20,6 +20,7 @@ import { referralKeys, handoffKeys } from '../../shared/platform/dynamodb/keys.t
 import { DynamoReferralRepository } from '../../shared/referrals/data/referral-repository.ts';
 import { eventItemOf } from '../../shared/referrals/data/referral-items.ts';
 import { INDEX } from '../../shared/platform/dynamodb/table-definition.ts';
+import { NOT_EXPIRED } from '../../shared/referrals/data/referral-listing.ts';
 import { offerHandoff } from '../../shared/referrals/domain/handoff.ts';
 import type { Caller } from '../../shared/core/identity.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES } from '../../shared/core/reference-data.ts';
@@ -120,20 +121,26 @@ export class RawOperations {
    * is a next page), then one BatchWriteItem of an access-log item per referral on the page.
    */
   prepareListInbox(caller: Caller, status: Referral['status']): PreparedRaw {
-    const query = new QueryCommand({
-      TableName: this.tableName,
-      IndexName: INDEX.inboxByCreated,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': 'inboxPk' },
-      ExpressionAttributeValues: { ':pk': referralKeys.listPartition('inbox', caller.org, status) },
-      ScanIndexForward: false,
-      Limit: LIST_LIMIT + 1,
-    });
+    // Records past their retention are filtered out (they may wait days for TTL to remove them).
+    const query = () =>
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: INDEX.inboxByCreated,
+        KeyConditionExpression: '#pk = :pk',
+        FilterExpression: NOT_EXPIRED,
+        ExpressionAttributeNames: { '#pk': 'inboxPk', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: {
+          ':pk': referralKeys.listPartition('inbox', caller.org, status),
+          ':now': Math.floor(Date.now() / 1000),
+        },
+        ScanIndexForward: false,
+        Limit: LIST_LIMIT + 1,
+      });
     const actor = actorOf(caller);
     return {
       next: undefined,
       run: async () => {
-        const { Items = [] } = await this.client.send(query);
+        const { Items = [] } = await this.client.send(query());
         const page = Items.slice(0, LIST_LIMIT);
         if (page.length === 0) return;
         const at = new Date().toISOString();

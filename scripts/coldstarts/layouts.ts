@@ -22,6 +22,7 @@ import { DEFAULT_ROUTE, META_ROUTES } from '../../shared/meta/api/routes.ts';
 import type { DefaultRoute, RouteDefinition } from '../../shared/platform/http/route-definition.ts';
 import { REFERENCE_ROUTES } from '../../shared/reference/api/routes.ts';
 import { handoffActionRoutes, REFERRAL_ROUTES, referralActionRoutes } from '../../shared/referrals/api/routes.ts';
+import { SUBJECT_ROUTES } from '../../shared/referrals/api/subject-routes.ts';
 import { SUBSCRIPTION_ROUTES } from '../../shared/subscriptions/api/routes.ts';
 import { ROUTES } from '../../shared/wiring/routes.ts';
 
@@ -35,6 +36,8 @@ export const SLICE_ROUTES: Readonly<Record<string, readonly RouteDefinition[]>> 
   meta: META_ROUTES,
   reference: REFERENCE_ROUTES,
   referrals: REFERRAL_ROUTES,
+  // The person's-rights routes: their own function, defined beside the referral routes.
+  subjects: SUBJECT_ROUTES,
   subscriptions: SUBSCRIPTION_ROUTES,
   metrics: METRICS_ROUTES,
   fhir: FHIR_ROUTES,

@@ -21,6 +21,7 @@ export const EVENT_TYPES = [
   'referral.completed',
   'referral.cancelled',
   'referral.overdue',
+  'referral.disposed',
   'handoff.offered',
   'handoff.accepted',
   'handoff.declined',

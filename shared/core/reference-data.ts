@@ -39,6 +39,15 @@ export const DEFAULT_PRIORITY_TARGET_MINUTES: Readonly<Record<Priority, number>>
 export const REFERRAL_STATUSES = ['submitted', 'info_requested', 'accepted', 'declined', 'cancelled', 'completed'] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
+/**
+ * The statuses no action leaves: a closed referral's retention clock runs from its last
+ * activity (docs/records-retention.md).
+ */
+export const CLOSED_REFERRAL_STATUSES: readonly ReferralStatus[] = ['declined', 'cancelled', 'completed'];
+
+/** Whether a referral in `status` is closed. */
+export const isClosedStatus = (status: ReferralStatus): boolean => CLOSED_REFERRAL_STATUSES.includes(status);
+
 /** The lists a referral appears in: its receiver's inbox, its sender's outbox, its responsible org's owned list. */
 export type Box = 'inbox' | 'outbox' | 'owned';
 
@@ -72,8 +81,12 @@ export const OUTCOME_CODES = [
 ] as const;
 export type OutcomeCode = (typeof OUTCOME_CODES)[number];
 
-/** Roles carried as Cognito groups (`cognito:groups`). */
-export const ROLES = ['practitioner', 'programme_manager'] as const;
+/**
+ * Roles carried as Cognito groups (`cognito:groups`). `information_governance` acts on a
+ * person's rights (subject access export, erasure) and only together with `programme_manager`
+ * (docs/records-retention.md); it grants nothing on its own.
+ */
+export const ROLES = ['practitioner', 'programme_manager', 'information_governance'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Human-readable labels for the code lists, for clients that render pick lists. */

@@ -29,6 +29,8 @@ export const referralRepository = new DynamoReferralRepository({
   tableName: requireTableName(config),
   // One key (v1) or a versioned set during a rotation.
   subjectHashKey: parseSubjectHashKeys(secrets.subjectHashKey),
+  // Closed referrals past their retention are gone from every read, before TTL removes them.
+  retention: config.retention,
 });
 
 /** The referral use cases of this function instance. */

@@ -11,6 +11,7 @@ import { META_ROUTES } from '../meta/api/routes.ts';
 import type { PathFormat, RouteDefinition } from '../platform/http/route-definition.ts';
 import { REFERENCE_ROUTES } from '../reference/api/routes.ts';
 import { REFERRAL_ROUTES } from '../referrals/api/routes.ts';
+import { SUBJECT_ROUTES } from '../referrals/api/subject-routes.ts';
 import { SUBSCRIPTION_ROUTES } from '../subscriptions/api/routes.ts';
 
 export { DEFAULT_ROUTE } from '../meta/api/routes.ts';
@@ -20,6 +21,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   ...META_ROUTES,
   ...REFERENCE_ROUTES,
   ...REFERRAL_ROUTES,
+  ...SUBJECT_ROUTES,
   ...SUBSCRIPTION_ROUTES,
   ...METRICS_ROUTES,
   ...FHIR_ROUTES,

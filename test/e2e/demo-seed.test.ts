@@ -82,7 +82,8 @@ afterAll(async () => {
 });
 
 describe('seedDemo fills the runtime with a believable morning', () => {
-  it('takes well under 30 s and says what it made: 36 referrals, 7 handoffs, 6 notes, 3 subscriptions', () => {
+  // How long seeding takes is measured by `npm run bench`, not asserted here: a busy CI machine is not a benchmark.
+  it('says what it made: 36 referrals, 7 handoffs, 6 notes, 3 subscriptions, and how long it took', () => {
     // Prepare
     const counted = Object.values(summary.byStatus).reduce((a, b) => a + b, 0);
 
@@ -91,13 +92,14 @@ describe('seedDemo fills the runtime with a believable morning', () => {
 
     // Assess
     expect(summary.skipped).toBe(false);
-    expect(summary.durationMs).toBeLessThan(30_000);
+    expect(summary.durationMs).toBeGreaterThan(0);
+    expect(line).toContain(`${(summary.durationMs / 1000).toFixed(1)} s`);
     expect(summary.referrals).toBe(36);
     expect(counted).toBe(36);
     expect(summary.handoffs).toEqual({ offered: 3, accepted: 2, declined: 1, withdrawn: 1 });
     expect(summary.notes).toBe(6);
     expect(summary.subscriptions).toBe(3);
-    expect(summary.users.map((u) => u.sub)).toEqual(['nurse.sam', 'sw.alex', 'discharge.kim', 'coordinator.ria', 'pm.jo']);
+    expect(summary.users.map((u) => u.sub)).toEqual(['nurse.sam', 'sw.alex', 'discharge.kim', 'coordinator.ria', 'pm.jo', 'ig.lee']);
     expect(line).toMatch(/^36 referrals \(9 awaiting triage, .*7 handoffs \(3 open, 2 accepted, 1 declined, 1 withdrawn\)/);
   });
 

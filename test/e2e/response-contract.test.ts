@@ -20,6 +20,7 @@ const ECC: CallerClaims = { sub: 'rc-ecc-social-worker', org: 'ecc', roles: ['pr
 const MEHT: CallerClaims = { sub: 'rc-meht-discharge', org: 'meht', roles: ['practitioner'] };
 const AGEUK: CallerClaims = { sub: 'rc-ageuk-coordinator', org: 'ageuk-essex', roles: ['practitioner'] };
 const PM: CallerClaims = { sub: 'rc-programme-manager', org: 'provide', roles: ['programme_manager'] };
+const IG: CallerClaims = { sub: 'rc-ig-lead', org: 'provide', roles: ['programme_manager', 'information_governance'] };
 
 /** The routes with no 2xx JSON body to check: answered without a body, or never 2xx (the FHIR GET search only refuses). */
 const NO_BODY = new Set(['DELETE /subscriptions/{id}', 'GET /fhir/R4/ServiceRequest']);
@@ -127,6 +128,11 @@ describe('every route’s 2xx body conforms to its strict response schema', () =
     const alert = alerts.body.items.find((a: { subscriptionId: string }) => a.subscriptionId === subscription.id);
     await must(api.post(ECC, `/alerts/${alert.id}/ack`), 200);
     await must(api.get(PM, '/metrics/summary'), 200);
+    // A person's rights: the export of r1's subject (every record type), then the erasure of a fresh referral's.
+    await must(api.post(IG, '/subjects/export', { nhsNumber: body.subject.nhsNumber }), 200);
+    const r4 = await must(api.post(PROVIDE, '/referrals', referralBody()), 201);
+    const r4Subject = (await must(api.get(PROVIDE, `/referrals/${r4.id}`), 200)).subject.nhsNumber as string;
+    await must(api.post(IG, '/subjects/erase', { nhsNumber: r4Subject, reasonCode: 'duplicate-record', requestReference: 'IG-RC-1' }), 200);
     // The FHIR face over the same referrals: each status the walk left, and each handoff's Task.
     await must(api.get(undefined, '/fhir/R4/metadata'), 200);
     for (const id of [r1.id, r2.id, r3.id]) {

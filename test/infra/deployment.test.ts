@@ -29,6 +29,7 @@ import type { DeliverResult } from '#shared/subscriptions/domain/delivery.ts';
 import type { FanOutResult } from '#shared/subscriptions/domain/fan-out.ts';
 import type { MetricsBatchResult } from '#shared/metrics/domain/metrics-consumer.ts';
 import { EVENT_ENV } from '#shared/platform/config/environment.ts';
+import { BACKUP_MANAGED_POLICIES } from '#infra/constructs/table-backup.ts';
 
 /** Skips function bundling (esbuild) for every stack. */
 const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
@@ -121,19 +122,25 @@ const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 /** The table access each event function needs (they are not in the route table). */
 const EVENT_TABLE_ACTIONS: Record<EventFunctionName, string[]> = {
   publisher: STREAM,
+  // It archives (the audit bucket) and disposes (the table's items) from the stream.
+  recordKeeper: [...READ, ...WRITE, ...STREAM].sort(),
   fanOut: [...READ, ...WRITE].sort(),
   deliver: [...READ, ...WRITE].sort(),
   metrics: [...READ, ...WRITE].sort(),
   slaSweep: [...READ, ...WRITE].sort(),
+  // The user-directory export reads the pool, not the table.
+  exportUsers: [],
 };
 
 /** The services each event function calls. */
 const EVENT_SERVICES: Record<EventFunctionName, string[]> = {
   publisher: ['dynamodb', 'events', 'kms', 'logs', 'sqs', 'xray'],
+  recordKeeper: ['dynamodb', 'kms', 'logs', 's3', 'sqs', 'xray'],
   fanOut: ['dynamodb', 'kms', 'logs', 'sqs', 'xray'],
   deliver: ['dynamodb', 'kms', 'logs', 'ses', 'sqs', 'xray'],
   metrics: ['dynamodb', 'kms', 'logs', 'sqs', 'xray'],
   slaSweep: ['dynamodb', 'kms', 'logs', 'sqs', 'xray'],
+  exportUsers: ['cognito-idp', 'kms', 'logs', 's3', 'xray'],
 };
 
 /** The properties of every alarm in one stack of the stage. */
@@ -212,11 +219,12 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       expect(notActions).toEqual([]);
     });
 
-    it('uses Resource "*" only for the acknowledged exceptions: X-Ray, and ListStreams for the publisher', () => {
+    it('uses Resource "*" only for the acknowledged exceptions: X-Ray, and ListStreams for the stream consumers', () => {
       // Prepare
       const expected = [
         ...functionsOf(s).flatMap((fn) => XRAY.map((action) => `${fn.id} ${action}`)),
         'publisher dynamodb:ListStreams',
+        'recordKeeper dynamodb:ListStreams',
       ].sort();
 
       // Act
@@ -229,9 +237,9 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
         .sort();
       const roles = PARTS.reduce((sum, part) => sum + resourcesOf(s.templates[part], 'AWS::IAM::Role').length, 0);
 
-      // Assess: and every role is a function's, so nothing else holds a wildcard
+      // Assess: and every role is a function's, but AWS Backup's (its own service policies, no wildcard of ours), so nothing else holds a wildcard
       expect(onEverything).toEqual(expected);
-      expect(roles).toBe(functionsOf(s).length);
+      expect(roles).toBe(functionsOf(s).length + 1);
     });
 
     it.each(FUNCTION_ENTRIES.filter((fn) => fn.kind === 'api').map((fn) => [fn.id] as const))(
@@ -298,14 +306,22 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       },
     );
 
-    it('attaches no AWS managed policy to any role', () => {
+    it('attaches no AWS managed policy to any role, but AWS Backup’s own service policies to the role only AWS Backup assumes', () => {
       // Act
       const managed = PARTS.flatMap((part) => resourcesOf(s.templates[part], 'AWS::IAM::Role')).filter(
         ([, role]) => role['Properties']['ManagedPolicyArns'],
       );
+      const [backupRoles, others] = [
+        managed.filter(([, role]) => JSON.stringify(role['Properties']['AssumeRolePolicyDocument']).includes('backup.amazonaws.com')),
+        managed.filter(([, role]) => !JSON.stringify(role['Properties']['AssumeRolePolicyDocument']).includes('backup.amazonaws.com')),
+      ];
 
       // Assess
-      expect(managed).toEqual([]);
+      expect(others).toEqual([]);
+      expect(backupRoles).toHaveLength(1);
+      const arns = JSON.stringify(backupRoles[0]![1]['Properties']['ManagedPolicyArns']);
+      for (const name of BACKUP_MANAGED_POLICIES) expect(arns).toContain(name);
+      expect(backupRoles[0]![1]['Properties']['ManagedPolicyArns']).toHaveLength(BACKUP_MANAGED_POLICIES.length);
     });
   });
 
@@ -323,8 +339,10 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       });
 
       // Assess
-      expect(mappings).toHaveLength(4);
-      expect(mappings.filter((m) => m['StartingPosition'])).toHaveLength(1);
+      // Three queues, and the stream twice, DynamoDB's advised most readers per shard (decision 61):
+      // the publisher's outbox events, and the record keeper's access-log entries, events and TTL removals.
+      expect(mappings).toHaveLength(5);
+      expect(mappings.filter((m) => m['StartingPosition'])).toHaveLength(2);
       expect(unprotected).toEqual([]);
     });
 
@@ -457,7 +475,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       );
 
       // Assess
-      expect(deadLetterQueues).toHaveLength(8);
+      expect(deadLetterQueues).toHaveLength(9);
       expect(unalarmed).toEqual([]);
     });
 
@@ -518,9 +536,10 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       );
 
       // Assess
-      // Errors and throttles per function; 5xx and p99; 8 DLQs; iterator age; dead-lettered
-      // deliveries; FailedInvocations of the 2 bus rules and the sweep schedule; the stalled sweep.
-      expect(allAlarms().length).toBe(functionsOf(s).length * 2 + 2 + 8 + 1 + 1 + 3 + 1);
+      // Errors and throttles per function; 5xx and p99; 9 DLQs; the publisher's and the record
+      // keeper's iterator age; dead-lettered deliveries; FailedInvocations of the 2 bus rules,
+      // the sweep schedule and the user-export schedule; the stalled sweep.
+      expect(allAlarms().length).toBe(functionsOf(s).length * 2 + 2 + 9 + 2 + 1 + 4 + 1);
       expect(wrong).toEqual([]);
     });
 

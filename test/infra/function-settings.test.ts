@@ -9,6 +9,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type JointlyApp } from '#infra/build-app.ts';
+import { RECORD_KEEPER_STREAM_FILTERS } from '#shared/platform/dynamodb/table-definition.ts';
 import {
   MAX_API_FUNCTION_TIMEOUT_SECONDS,
   QUEUE_NAMES,
@@ -107,11 +108,18 @@ describe.each(['dev', 'staging', 'prod'])('function settings, stage %s', (stage)
       }));
 
     // Assess
-    expect(rows.map((r) => r.id).sort()).toEqual(['deliver', 'fanOut', 'metrics', 'publisher']);
+    expect(rows.map((r) => r.id).sort()).toEqual(['deliver', 'fanOut', 'metrics', 'publisher', 'recordKeeper']);
     for (const { id, expected, found } of rows) {
       expect(found, id).toHaveLength(1);
       expect(found[0]!.Properties.BatchSize, id).toBe(expected.batchSize);
       expect(found[0]!.Properties.MaximumBatchingWindowInSeconds ?? 0, id).toBe(expected.maxBatchingWindowSeconds);
+      if (id === 'recordKeeper') {
+        // Inserted access-log entries and events, and the DynamoDB service's own deletions (TTL) of
+        // referral items: the filters the local poller applies.
+        expect(found[0]!.Properties.FilterCriteria, id).toEqual({
+          Filters: RECORD_KEEPER_STREAM_FILTERS.map((filter) => ({ Pattern: JSON.stringify(filter) })),
+        });
+      }
       if (expected.kind === 'sqs') {
         expect(JSON.stringify(found[0]!.Properties.EventSourceArn), id).toContain(logicalIdOf(built.events.queues.get(expected.queue)!));
         expect(found[0]!.Properties.ScalingConfig, id).toEqual(

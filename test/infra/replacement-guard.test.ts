@@ -48,7 +48,7 @@ describe.each(STAGES)('stage %s', (stage) => {
     expect(messages, [...messages, ACCEPT_HINT].join('\n')).toEqual([]);
   });
 
-  it('records the table, both keys and the subject-hash key in the data stack, the user pool under its kept logical id in the API stack', () => {
+  it('records the table, its three keys, the subject-hash key and the backup vault in the data stack, the user pool under its kept logical id in the API stack', () => {
     // Prepare
     const title = stage.charAt(0).toUpperCase() + stage.slice(1);
 
@@ -60,7 +60,14 @@ describe.each(STAGES)('stage %s', (stage) => {
       Object.values(committed[`Jointly-${title}-${stack}`] ?? {})
         .map((record) => record.type)
         .sort();
-    expect(types('Data')).toEqual(['AWS::DynamoDB::GlobalTable', 'AWS::KMS::Key', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret']);
+    expect(types('Data')).toEqual([
+      'AWS::Backup::BackupVault',
+      'AWS::DynamoDB::GlobalTable',
+      'AWS::KMS::Key',
+      'AWS::KMS::Key',
+      'AWS::KMS::Key',
+      'AWS::SecretsManager::Secret',
+    ]);
     expect(committed[`Jointly-${title}-Api`]?.['UserPool6BA7E5F2']?.type).toBe('AWS::Cognito::UserPool');
   });
 });

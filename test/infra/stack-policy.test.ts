@@ -27,20 +27,21 @@ beforeAll(() => {
 });
 
 describe('the prod stack policies', () => {
-  it('deny replacing or deleting the table, both keys and the subject-hash key by logical id, and allow every other update', () => {
+  it('deny replacing or deleting the table, the keys (the table’s, the webhook secrets’, the backup vault’s), the subject-hash key and the backup vault by logical id, and allow every other update', () => {
     // Prepare
     const data = synthesized.get('prod')!['Jointly-Prod-Data'];
     const expected = [
       ...idsOfType(data, 'AWS::DynamoDB::GlobalTable'),
       ...idsOfType(data, 'AWS::KMS::Key'),
       ...idsOfType(data, 'AWS::SecretsManager::Secret'),
+      ...idsOfType(data, 'AWS::Backup::BackupVault'),
     ].sort();
 
     // Act
     const policy = stackPolicyOf(data!);
 
     // Assess
-    expect(expected).toHaveLength(4);
+    expect(expected).toHaveLength(6);
     expect(policy).toEqual({
       Statement: [
         { Effect: 'Deny', Principal: '*', Action: ['Update:Replace', 'Update:Delete'], Resource: expected },
@@ -49,7 +50,7 @@ describe('the prod stack policies', () => {
     });
   });
 
-  it('deny replacing or deleting the user pool (and the cursor-key secret) in the API stack', () => {
+  it('deny replacing or deleting the user pool (and the cursor-key secret, and the user-export bucket) in the API stack', () => {
     // Prepare
     const api = synthesized.get('prod')!['Jointly-Prod-Api'];
 
@@ -61,17 +62,18 @@ describe('the prod stack policies', () => {
       Effect: 'Deny',
       Principal: '*',
       Action: ['Update:Replace', 'Update:Delete'],
-      Resource: ['LogicalResourceId/CursorKey255E8F8A', 'LogicalResourceId/UserPool6BA7E5F2'],
+      Resource: ['LogicalResourceId/CursorKey255E8F8A', 'LogicalResourceId/UserExportBucketF0FE1602', 'LogicalResourceId/UserPool6BA7E5F2'],
     });
     expect(allow).toEqual({ Effect: 'Allow', Principal: '*', Action: 'Update:*', Resource: '*' });
   });
 
   it('only allow updates in a stack without stateful resources', () => {
     // Prepare
-    const events = synthesized.get('prod')!['Jointly-Prod-Events'];
+    // The console stack: its buckets hold a build and logs, unversioned (the events stack now holds the audit archive).
+    const consoleStack = synthesized.get('prod')!['Jointly-Prod-Console'];
 
     // Act
-    const policy = stackPolicyOf(events!);
+    const policy = stackPolicyOf(consoleStack!);
 
     // Assess
     expect(policy).toEqual({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'Update:*', Resource: '*' }] });
@@ -101,8 +103,10 @@ describe.each(STAGES)('stage %s: stateful removal policies', (stage) => {
 
       // Assess
       expect(resources.map(([, r]) => r.Type).sort()).toEqual([
+        'AWS::Backup::BackupVault',
         'AWS::Cognito::UserPool',
         'AWS::DynamoDB::GlobalTable',
+        'AWS::KMS::Key',
         'AWS::KMS::Key',
         'AWS::KMS::Key',
         'AWS::SecretsManager::Secret',
@@ -118,7 +122,7 @@ describe.each(STAGES)('stage %s: stateful removal policies', (stage) => {
     const keys = dataAndIdentity().filter(([, r]) => r.Type === 'AWS::KMS::Key');
 
     // Assess
-    expect(keys).toHaveLength(2);
+    expect(keys).toHaveLength(3);
     for (const [id, key] of keys) expect(key.Properties?.['PendingWindowInDays'], id).toBe(30);
   });
 });

@@ -14,6 +14,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { API_FUNCTION_OVERRIDES } from '#infra/function-settings.ts';
 import { buildApp, type JointlyApp } from '#infra/build-app.ts';
 import { STAGES, loadStageConfig, type StageName } from '#infra/config/stage-config.ts';
 import { REPO_ROOT } from '#infra/constructs/jointly-function.ts';
@@ -35,6 +36,13 @@ const keySchema = (partitionKey: string, sortKey: string) => [
 const titleCase = (stage: string) => stage.charAt(0).toUpperCase() + stage.slice(1);
 
 const logicalIdOf = (stack: Stack, fn: { node: { defaultChild?: unknown } }) => stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+
+/**
+ * The API stack's functions beside the API's own: the daily user-directory export, built next
+ * to the pool it reads (infra/stacks/user-directory.ts; its settings are test/infra/user-export.test.ts's).
+ */
+const EXPORT_FUNCTION_ID = 'exportUsers';
+const NON_API_FUNCTIONS = 1;
 
 describe.each(STAGES)('stage %s', (stage: StageName) => {
   const config = loadStageConfig(stage);
@@ -85,7 +93,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       const staged = stagings.map((staging) => path.resolve(staging.absoluteStagedPath));
 
       // Assess
-      expect(stagings).toHaveLength(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf)).size);
+      expect(stagings).toHaveLength(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf)).size + NON_API_FUNCTIONS);
       for (const stagedPath of staged) expect(stagedPath).toBe(path.resolve(REPO_ROOT));
     });
 
@@ -216,17 +224,20 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       const functions = built.api.functions;
 
       // Assess
-      api.resourceCountIs('AWS::Lambda::Function', 6);
+      api.resourceCountIs('AWS::Lambda::Function', 7 + NON_API_FUNCTIONS);
       expect(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf))).toEqual(
-        new Set(['metaApi', 'referenceApi', 'referralsApi', 'subscriptionsApi', 'metricsApi', 'fhirApi']),
+        new Set(['metaApi', 'referenceApi', 'referralsApi', 'subjectsApi', 'subscriptionsApi', 'metricsApi', 'fhirApi']),
       );
       expect(functions.get(DEFAULT_ROUTE.operationId)).toBe(functions.get('getHealth'));
       expect([...functions.keys()].sort()).toEqual([...ROUTES.map((route) => route.operationId), DEFAULT_ROUTE.operationId].sort());
     });
 
-    it('runs every function on nodejs24.x / arm64 with the stage defaults', () => {
+    it('runs every function on nodejs24.x / arm64 with the stage defaults, the person’s-rights function with its longer timeout', () => {
       // Prepare
-      const functions = Object.values(api.findResources('AWS::Lambda::Function'));
+      const exportId = logicalIdOf(built.api, built.api.functionsById.get(EXPORT_FUNCTION_ID)!);
+      const functions = Object.entries(api.findResources('AWS::Lambda::Function'))
+        .filter(([id]) => id !== exportId)
+        .map(([, fn]) => fn);
 
       // Act / Assess
       expect(functions.length).toBeGreaterThan(0);
@@ -235,7 +246,6 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           MemorySize: config.lambda.memoryMb,
-          Timeout: config.lambda.timeoutSeconds,
           Handler: 'index.handler',
           Environment: {
             Variables: {
@@ -250,6 +260,11 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
         expect(config.lambda.enableSourceMaps).toBe(false);
         expect((fn.Properties as { Environment: { Variables: object } }).Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
       }
+      const timeouts = functions.map((fn) => (fn.Properties as { Timeout: number }).Timeout).sort((a, b) => a - b);
+      expect(timeouts).toEqual([
+        ...Array(functions.length - 1).fill(config.lambda.timeoutSeconds),
+        API_FUNCTION_OVERRIDES.subjectsApi!.timeoutSeconds,
+      ]);
     });
 
     it('gives every function its own encrypted log group with the stage retention', () => {
@@ -262,7 +277,7 @@ describe.each(STAGES)('stage %s', (stage: StageName) => {
       );
 
       // Assess: one per function plus the API access logs, all KMS-encrypted
-      expect(withRetention).toHaveLength(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf)).size + 1);
+      expect(withRetention).toHaveLength(new Set([...ROUTES, DEFAULT_ROUTE].map(functionIdOf)).size + NON_API_FUNCTIONS + 1);
       for (const group of logGroups) expect(group.Properties).toHaveProperty('KmsKeyId');
       for (const fn of built.api.functions.values()) {
         const logGroupId = built.api.getLogicalId(fn.logGroupResource.node.defaultChild as never);

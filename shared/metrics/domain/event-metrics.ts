@@ -27,9 +27,17 @@ import {
   type MetricCell,
 } from './counters.ts';
 
-/** The event types that move a figure (`note.added` moves none, so the bus rule leaves it out). */
-export type MetricEventType = Exclude<EventType, 'note.added'>;
-export const METRIC_EVENT_TYPES: readonly MetricEventType[] = EVENT_TYPES.filter((type): type is MetricEventType => type !== 'note.added');
+/**
+ * Event types that move no figure, so the bus rule leaves them out: a note, and a disposal (a
+ * disposed referral's figures were counted as it happened and stay: disposal takes nothing back).
+ */
+const FIGURELESS_TYPES: ReadonlySet<EventType> = new Set(['note.added', 'referral.disposed']);
+
+/** The event types that move a figure. */
+export type MetricEventType = Exclude<EventType, 'note.added' | 'referral.disposed'>;
+export const METRIC_EVENT_TYPES: readonly MetricEventType[] = EVENT_TYPES.filter(
+  (type): type is MetricEventType => !FIGURELESS_TYPES.has(type),
+);
 
 /** What the metrics need of a published event (the published shape satisfies it). */
 export interface MetricEvent {

@@ -21,19 +21,12 @@
  * Interceptors let the local runtime, the bench and the capacity script observe calls and
  * inject DynamoDB's faults (as SDK middleware did); deployed code registers none.
  */
-import { createHash, createHmac, createSecretKey } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { type AwsCredentials, memoizedCredentials, NodeSha256 } from './aws-signing.ts';
 
-/** Credentials as the SDK's providers return them. */
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string | undefined;
-  readonly expiration?: Date | undefined;
-}
+export type { AwsCredentials } from './aws-signing.ts';
 
 /** One call as interceptors see it: the operation (`GetItem`) and the JSON body sent. */
 export interface AwsCallContext {
@@ -186,38 +179,6 @@ export const errorCodeOf = (type: unknown): string | undefined => {
   const afterHash = type.slice(type.lastIndexOf('#') + 1);
   return afterHash.split(/[:;]/)[0] || undefined;
 };
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-const bytesOf = (data: SourceData): string | Uint8Array =>
-  typeof data === 'string'
-    ? data
-    : ArrayBuffer.isView(data)
-      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : new Uint8Array(data);
-
-/**
- * SHA-256 and HMAC-SHA-256 on node:crypto, in the shape the signer asks for. A binary HMAC
- * key (the derived signing key) is handed over as a `KeyObject`: given raw bytes, Node 24's
- * `createHmac` first checks whether they are a key object in a way that costs ≈ 20 µs (a
- * thrown and caught brand check), five times what the HMAC itself costs.
- */
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    if (secret === undefined) this.hash = createHash('sha256');
-    else {
-      const key = bytesOf(secret);
-      this.hash = createHmac('sha256', typeof key === 'string' ? key : createSecretKey(key));
-    }
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytesOf(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
 
 interface RawResponse {
   readonly status: number;
@@ -412,21 +373,4 @@ const chain = (
   const at = (i: number): Promise<Record<string, unknown>> =>
     i < interceptors.length ? interceptors[i]!(context, () => at(i + 1)) : last();
   return at(0);
-};
-
-/** The default chain's credentials, read once and again only when they are about to expire (5 minutes left). */
-const memoizedCredentials = () => {
-  const provider = defaultProvider();
-  let current: Promise<AwsCredentials> | undefined;
-  let expiration: Date | undefined;
-  return async (): Promise<AwsCredentials> => {
-    if (!current || (expiration && expiration.getTime() - Date.now() < 300_000)) {
-      current = Promise.resolve(provider()).catch((error: unknown) => {
-        current = undefined;
-        throw error;
-      });
-      expiration = (await current).expiration;
-    }
-    return current;
-  };
 };

@@ -15,6 +15,11 @@ export const ENV = {
   tableName: 'JOINTLY_TABLE_NAME',
   /** JSON object of minutes per priority, e.g. `{"urgent":1}`; missing priorities keep defaults. */
   priorityTargets: 'JOINTLY_PRIORITY_TARGET_MINUTES',
+  /**
+   * JSON object of retention rules as ISO 8601 durations, e.g. `{"closedReferral":"P8Y"}`
+   * (shared/core/retention.ts); missing rules keep their defaults.
+   */
+  retention: 'JOINTLY_RETENTION',
   /** HMAC key (≥ 32 chars) turning NHS numbers and local ids into index keys. Must not change. */
   subjectHashKey: 'JOINTLY_SUBJECT_HASH_KEY',
   /** HMAC key (≥ 32 chars) signing list cursors. May rotate (outstanding cursors then 400). */

@@ -9,6 +9,7 @@
 import * as z from '../../core/zod.ts';
 import { DEFAULT_PRIORITY_TARGET_MINUTES, PRIORITIES, type Priority } from '../../core/reference-data.ts';
 import { ENV } from './environment.ts';
+import { RetentionPolicySchema } from '../../core/retention.ts';
 
 const PriorityTargetsSchema = z.pipe(
   // Fractions allowed (0.05 = 3 s) so the local runtime can show a breach in seconds.
@@ -39,6 +40,7 @@ const RuntimeConfigSchema = z.object({
   stage: z._default(z.string().check(z.minLength(1)), 'local'),
   tableName: z.optional(z.string().check(z.minLength(1))),
   priorityTargetMinutes: PriorityTargetsSchema,
+  retention: RetentionPolicySchema,
   dynamodbEndpoint: z.optional(z.url()),
   subjectHashKey: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   cursorKey: z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
@@ -55,6 +57,7 @@ const VARIABLE_OF_FIELD: Readonly<Record<string, string>> = {
   stage: ENV.stage,
   tableName: ENV.tableName,
   priorityTargetMinutes: ENV.priorityTargets,
+  retention: ENV.retention,
   dynamodbEndpoint: ENV.dynamodbEndpoint,
   subjectHashKey: ENV.subjectHashKey,
   cursorKey: ENV.cursorKey,
@@ -81,6 +84,7 @@ export const loadRuntimeConfig = (env: NodeJS.ProcessEnv = process.env): Runtime
     stage: env[ENV.stage] || undefined,
     tableName: env[ENV.tableName] || undefined,
     priorityTargetMinutes: parseJson(ENV.priorityTargets, env[ENV.priorityTargets]),
+    retention: parseJson(ENV.retention, env[ENV.retention]),
     dynamodbEndpoint: env[ENV.dynamodbEndpoint] || undefined,
     subjectHashKey: env[ENV.subjectHashKey] || undefined,
     cursorKey: env[ENV.cursorKey] || undefined,

@@ -3,7 +3,14 @@
  * attributes back, telling a lost conditional write from a failure, and writing more items
  * than one BatchWriteItem takes.
  */
-import { BatchWriteCommand, isTransactionCanceled, type DocumentClient, type TransactWriteCommand } from './document-client.ts';
+import { ServiceUnavailableError } from '../../core/errors.ts';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  isTransactionCanceled,
+  type DocumentClient,
+  type TransactWriteCommand,
+} from './document-client.ts';
 
 /** The table an adapter reads and writes, and the client it uses. */
 export interface TableAccess {
@@ -78,4 +85,44 @@ export const batchWriteAll = async (table: TableAccess, requests: readonly Batch
       pending = result.UnprocessedItems?.[table.tableName] as BatchWriteRequest[] | undefined;
     }
   }
+};
+
+/** Keys per BatchGetItem (DynamoDB's limit). */
+const BATCH_GET_SIZE = 100;
+
+/**
+ * Reads the items of `keys` (at most 100) in one BatchGetItem. BatchGetItem may leave keys
+ * unprocessed under throttling: those are asked again with a doubling pause, bounded; after
+ * {@link MAX_BATCH_ATTEMPTS} rounds it fails with a 503 (nothing was written, the caller may
+ * retry). Keys with no item are simply absent from the answer.
+ */
+export const batchGetAll = async (
+  table: TableAccess,
+  keys: readonly Record<string, unknown>[],
+  options: { readonly projection?: string; readonly consistentRead?: boolean } = {},
+): Promise<Record<string, unknown>[]> => {
+  if (keys.length > BATCH_GET_SIZE) throw new RangeError(`batchGetAll takes at most ${BATCH_GET_SIZE} keys, not ${keys.length}.`);
+  const items: Record<string, unknown>[] = [];
+  let pending: Record<string, unknown>[] | undefined = [...keys];
+  for (let attempt = 0; pending && pending.length > 0; attempt++) {
+    if (attempt === MAX_BATCH_ATTEMPTS) throw new ServiceUnavailableError('The table is busy: some records could not be read. Try again.');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+    const result: {
+      Responses?: Record<string, Record<string, unknown>[]>;
+      UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
+    } = await table.client.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [table.tableName]: {
+            Keys: pending,
+            ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+            ...(options.consistentRead ? { ConsistentRead: true } : {}),
+          },
+        },
+      }),
+    );
+    items.push(...(result.Responses?.[table.tableName] ?? []));
+    pending = result.UnprocessedKeys?.[table.tableName]?.Keys;
+  }
+  return items;
 };

@@ -31,6 +31,16 @@ export interface TableDefinition {
    * the local stream poller apply this same pattern (EventBridge-style JSON).
    */
   readonly outboxStreamFilter: Readonly<Record<string, unknown>>;
+  /**
+   * The stream filter of the audit archive: inserted access-log entries and event items
+   * (docs/audit-archive.md). The CDK mapping and the local poller apply it, as the outbox one.
+   */
+  readonly auditStreamFilter: Readonly<Record<string, unknown>>;
+  /**
+   * The stream filter of disposal: referral items DynamoDB's TTL deleted (a REMOVE by the
+   * DynamoDB service itself, not by any function), docs/records-retention.md.
+   */
+  readonly expiryStreamFilter: Readonly<Record<string, unknown>>;
 }
 
 /** Attribute that names an item's entity type; event items carry `event`. */
@@ -57,6 +67,15 @@ export const JOINTLY_TABLE: TableDefinition = {
   outboxStreamFilter: {
     eventName: ['INSERT'],
     dynamodb: { NewImage: { [ENTITY_ATTRIBUTE]: { S: ['event'] } } },
+  },
+  auditStreamFilter: {
+    eventName: ['INSERT'],
+    dynamodb: { NewImage: { [ENTITY_ATTRIBUTE]: { S: ['access', 'event'] } } },
+  },
+  expiryStreamFilter: {
+    eventName: ['REMOVE'],
+    userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
+    dynamodb: { OldImage: { [ENTITY_ATTRIBUTE]: { S: ['referral'] } } },
   },
   indexes: [
     {
@@ -124,6 +143,15 @@ export const JOINTLY_TABLE: TableDefinition = {
     },
   ],
 };
+
+/**
+ * The filters of the record keeper's mapping, the stream's second reader (decision 61): a
+ * record passing either is delivered. The CDK mapping and the local poller apply these.
+ */
+export const RECORD_KEEPER_STREAM_FILTERS: readonly Readonly<Record<string, unknown>>[] = [
+  JOINTLY_TABLE.auditStreamFilter,
+  JOINTLY_TABLE.expiryStreamFilter,
+];
 
 /** The attributes that appear in a key of the table or an index (all strings). */
 export const keyAttributes = (table: TableDefinition = JOINTLY_TABLE): string[] => [

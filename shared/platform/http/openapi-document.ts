@@ -198,6 +198,7 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   referrals: 'Joint referrals between organisations, their actions and history',
   notes: 'Case notes on a referral',
   handoffs: 'Handoffs of responsibility for an accepted referral',
+  subjects: 'A person’s rights over their records: a subject access export and rectification or erasure, for information governance',
   subscriptions: 'Alert subscriptions and their deliveries',
   alerts: 'A caller’s inbox alerts',
   metrics: 'Programme evaluation figures',

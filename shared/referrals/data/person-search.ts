@@ -10,7 +10,7 @@ import { personKeys } from '../../platform/dynamodb/keys.ts';
 import type { TableAccess } from '../../platform/dynamodb/table-access.ts';
 import { INDEX } from '../../platform/dynamodb/table-definition.ts';
 import { referralFromItem } from './referral-items.ts';
-import { readPartition } from './referral-listing.ts';
+import { NOT_EXPIRED, readPartition } from './referral-listing.ts';
 import type { SubjectHasher } from './subject-hash.ts';
 
 /**
@@ -36,6 +36,7 @@ export const findByPerson = async (
   identifier: { nhsNumber: string } | { localId: string; issuer: string },
   scope: ReadScope,
   page: { limit: number; after?: string | undefined },
+  now: Date,
 ): Promise<Page<Referral>> => {
   const [index, attribute, partitions] =
     'nhsNumber' in identifier
@@ -53,14 +54,15 @@ export const findByPerson = async (
         {
           IndexName: index,
           KeyConditionExpression: page.after ? '#pk = :pk AND createdSk < :after' : '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': attribute },
+          ExpressionAttributeNames: { '#pk': attribute, '#expiresAt': 'expiresAt' },
           ExpressionAttributeValues: {
             ':pk': partition,
+            ':now': Math.floor(now.getTime() / 1000),
             ...(page.after ? { ':after': page.after } : {}),
             ...visibility.values,
           },
-          // Referrals the caller may not see never leave DynamoDB.
-          ...(visibility.expression ? { FilterExpression: visibility.expression } : {}),
+          // Referrals the caller may not see, or past their retention, never leave DynamoDB.
+          FilterExpression: visibility.expression ? `${NOT_EXPIRED} AND (${visibility.expression})` : NOT_EXPIRED,
           ScanIndexForward: false,
         },
         page.limit,

@@ -4,6 +4,7 @@
  * returned, with `serviceArea=` / `team=` as filters read on until the page is full.
  */
 import { QueryCommand, type QueryCommandInput } from '../../platform/dynamodb/document-client.ts';
+import { isPastRetention } from '../../core/retention.ts';
 import { unreachable, type ReadScope } from '../../core/identity.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { Box } from '../../core/reference-data.ts';
@@ -11,7 +12,7 @@ import type { Handoff } from '../domain/handoff.ts';
 import type { ListHandoffsParams, ListReferralsParams, ListWorkParams, WorkItem } from '../domain/ports.ts';
 import type { Referral } from '../domain/referral.ts';
 import { handoffKeys, referralKeys } from '../../platform/dynamodb/keys.ts';
-import type { TableAccess } from '../../platform/dynamodb/table-access.ts';
+import { batchGetAll, type TableAccess } from '../../platform/dynamodb/table-access.ts';
 import { INDEX } from '../../platform/dynamodb/table-definition.ts';
 import { handoffFromItem, referralFromItem } from './referral-items.ts';
 
@@ -101,17 +102,19 @@ const listMerged = async (
     limit: number;
     after?: string | undefined;
     filters?: readonly AttributeFilter[];
+    /** Items past their retention (`expiresAt` ≤ now) stay behind: DynamoDB deletes them later. */
+    now: Date;
   },
 ): Promise<{ items: Record<string, unknown>[]; after?: string | undefined }> => {
   const { sk, descending, limit, after } = options;
   const filters = options.filters ?? [];
-  const names: Record<string, string> = { '#pk': '', ...(after ? { '#sk': sk } : {}) };
-  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = { '#pk': '', ...(after ? { '#sk': sk } : {}), '#expiresAt': 'expiresAt' };
+  const values: Record<string, unknown> = { ':now': Math.floor(options.now.getTime() / 1000) };
   filters.forEach((filter, i) => {
     names[`#f${i}`] = filter.attribute;
     values[`:f${i}`] = filter.value;
   });
-  const filterExpression = filters.map((filter, i) => `#f${i} ${filter.op ?? '='} :f${i}`).join(' AND ');
+  const filterExpression = [NOT_EXPIRED, ...filters.map((filter, i) => `#f${i} ${filter.op ?? '='} :f${i}`)].join(' AND ');
   const results = await Promise.all(
     options.partitions.map(({ index, pk, partition }) =>
       readPartition(
@@ -122,7 +125,7 @@ const listMerged = async (
           ExpressionAttributeNames: { ...names, '#pk': pk },
           ExpressionAttributeValues: { ...values, ':pk': partition, ...(after ? { ':after': after } : {}) },
           ScanIndexForward: !descending,
-          ...(filters.length > 0 ? { FilterExpression: filterExpression } : {}),
+          FilterExpression: filterExpression,
         },
         limit,
       ),
@@ -135,8 +138,41 @@ const listMerged = async (
   return { items: page, after: more && last ? String(last[sk]) : undefined };
 };
 
+/**
+ * The filter that keeps records past their retention out of every list (`#expiresAt`, `:now`
+ * in epoch seconds): DynamoDB's TTL deletes them in the background, typically within days.
+ */
+export const NOT_EXPIRED = '(attribute_not_exists(#expiresAt) OR #expiresAt > :now)';
+
+/**
+ * Handoffs whose referral is past its retention, left out. A handoff item carries no expiry of
+ * its own (it goes with its referral's disposal), so the closed handoffs of a page are checked
+ * against their referrals in one BatchGetItem; an open one's referral cannot be closed.
+ */
+const withoutDisposedHandoffs = async (
+  table: TableAccess,
+  items: readonly Record<string, unknown>[],
+  now: Date,
+): Promise<Record<string, unknown>[]> => {
+  const closed = [...new Set(items.filter((i) => i.entity === 'handoff' && i.status !== 'offered').map((i) => String(i.referralId)))];
+  if (closed.length === 0) return [...items];
+  const referrals = await batchGetAll(
+    table,
+    closed.map((id) => referralKeys.referral(id)),
+    { projection: 'pk, expiresAt' },
+  );
+  const expired = new Set(referrals.filter((r) => isPastRetention(r.expiresAt, now)).map((r) => String(r.pk)));
+  // A referral already deleted takes its handoffs with it a moment later (the disposal).
+  const present = new Set(referrals.map((r) => String(r.pk)));
+  return items.filter((i) => {
+    if (i.entity !== 'handoff' || i.status === 'offered') return true;
+    const pk = referralKeys.referral(String(i.referralId)).pk;
+    return present.has(pk) && !expired.has(pk);
+  });
+};
+
 /** One page of the referrals in the asked orgs' box (within scope), by status, newest or soonest due first. */
-export const listReferrals = async (table: TableAccess, params: ListReferralsParams): Promise<Page<Referral>> => {
+export const listReferrals = async (table: TableAccess, params: ListReferralsParams, now: Date): Promise<Page<Referral>> => {
   const { index, pk, sk } = LIST_INDEX[params.box][params.sort];
   const result = await listMerged(table, {
     sk,
@@ -146,6 +182,7 @@ export const listReferrals = async (table: TableAccess, params: ListReferralsPar
     descending: params.sort === 'newest',
     limit: params.limit,
     after: params.after,
+    now,
     filters: [
       ...(params.serviceArea ? [{ attribute: 'serviceArea', value: params.serviceArea }] : []),
       ...(params.team ? [{ attribute: TEAM_ATTRIBUTE[params.box], value: params.team }] : []),
@@ -155,7 +192,7 @@ export const listReferrals = async (table: TableAccess, params: ListReferralsPar
 };
 
 /** One page of the handoffs offered to (inbox) or by (outbox) the asked orgs (within scope), newest first. */
-export const listHandoffs = async (table: TableAccess, params: ListHandoffsParams): Promise<Page<Handoff>> => {
+export const listHandoffs = async (table: TableAccess, params: ListHandoffsParams, now: Date): Promise<Page<Handoff>> => {
   const { index, pk, sk } = LIST_INDEX[params.box].newest;
   const result = await listMerged(table, {
     sk,
@@ -165,8 +202,10 @@ export const listHandoffs = async (table: TableAccess, params: ListHandoffsParam
     descending: true,
     limit: params.limit,
     after: params.after,
+    now,
   });
-  return { items: result.items.map(handoffFromItem), after: result.after };
+  const items = await withoutDisposedHandoffs(table, result.items, now);
+  return { items: items.map(handoffFromItem), after: result.after };
 };
 
 /**
@@ -174,7 +213,7 @@ export const listHandoffs = async (table: TableAccess, params: ListHandoffsParam
  * boxes and statuses, newest first, optionally only those last updated within a range. All
  * list indexes share the `createdSk` format, so one cursor resumes every partition.
  */
-export const listWork = async (table: TableAccess, params: ListWorkParams): Promise<Page<WorkItem>> => {
+export const listWork = async (table: TableAccess, params: ListWorkParams, now: Date): Promise<Page<WorkItem>> => {
   const { sk } = LIST_INDEX.inbox.newest;
   const orgs = orgsWithin(params.scope, [params.org]);
   const result = await listMerged(table, {
@@ -192,13 +231,15 @@ export const listWork = async (table: TableAccess, params: ListWorkParams): Prom
     descending: true,
     limit: params.limit,
     after: params.after,
+    now,
     filters: [
       ...(params.updatedFrom ? [{ attribute: 'updatedAt', op: '>=' as const, value: params.updatedFrom }] : []),
       ...(params.updatedBefore ? [{ attribute: 'updatedAt', op: '<' as const, value: params.updatedBefore }] : []),
     ],
   });
+  const items = await withoutDisposedHandoffs(table, result.items, now);
   return {
-    items: result.items.map(
+    items: items.map(
       (item): WorkItem =>
         item.entity === 'handoff'
           ? { kind: 'handoff', handoff: handoffFromItem(item) }

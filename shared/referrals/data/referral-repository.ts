@@ -5,13 +5,7 @@
  * TransactWriteItems conditioned on what was read. How items look is `referral-items.ts`;
  * lists, person search, collections and snapshots have a module each.
  */
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DocumentClient,
-} from '../../platform/dynamodb/document-client.ts';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DocumentClient } from '../../platform/dynamodb/document-client.ts';
 import type { ReadScope } from '../../core/identity.ts';
 import type { Page } from '../../core/pagination.ts';
 import type { Handoff } from '../domain/handoff.ts';
@@ -31,7 +25,7 @@ import {
 } from '../domain/ports.ts';
 import { classification, type Actor, type EventDraft, type Referral } from '../domain/referral.ts';
 import { handoffKeys, referralKeys } from '../../platform/dynamodb/keys.ts';
-import { lostToConcurrentWrite, type TableAccess, type TransactItems } from '../../platform/dynamodb/table-access.ts';
+import { batchGetAll, lostToConcurrentWrite, type TableAccess, type TransactItems } from '../../platform/dynamodb/table-access.ts';
 import { formerPartyWrites, readFormerPartySnapshot } from './former-party-snapshots.ts';
 import { findByPerson } from './person-search.ts';
 import { readAccessLog, readHistory, readNotes, recordAccess } from './referral-collections.ts';
@@ -46,6 +40,8 @@ import {
 } from './referral-items.ts';
 import { listHandoffs, listReferrals, listWork } from './referral-listing.ts';
 import { SubjectHasher, type SubjectHashKeys } from './subject-hash.ts';
+import { DEFAULT_RETENTION, disposalEpochSeconds, isPastRetention, type RetentionPolicy } from '../../core/retention.ts';
+import { isClosedStatus } from '../../core/reference-data.ts';
 
 /** Options of {@link DynamoReferralRepository}. */
 export interface DynamoReferralRepositoryOptions {
@@ -56,6 +52,10 @@ export interface DynamoReferralRepositoryOptions {
    * `v1`) or a versioned set during a rotation (shared/referrals/data/subject-hash.ts).
    */
   readonly subjectHashKey: string | SubjectHashKeys;
+  /** How long closed referrals are kept (default: the NHS Records Management Code's 8 years). */
+  readonly retention?: RetentionPolicy;
+  /** The clock reads compare `expiresAt` with (tests move it). @default the system clock */
+  readonly clock?: () => Date;
 }
 
 /** A change to the referral with its event: the versioned put every change of the aggregate makes. */
@@ -79,10 +79,28 @@ interface VersionedChange {
 export class DynamoReferralRepository implements ReferralRepository, HandoffRepository {
   private readonly table: TableAccess;
   private readonly hasher: SubjectHasher;
+  private readonly retention: RetentionPolicy;
+  private readonly clock: () => Date;
 
   constructor(options: DynamoReferralRepositoryOptions) {
     this.table = { client: options.client, tableName: options.tableName };
     this.hasher = new SubjectHasher(options.subjectHashKey);
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /**
+   * When a referral last active at `lastActivity` is disposed of (the table's TTL attribute,
+   * epoch seconds): only a closed referral has one. Its events, notes, handoffs and access log
+   * go with it (shared/referrals/data/referral-disposal.ts).
+   */
+  private expiryOf(referral: Pick<Referral, 'status'>, lastActivity: string): number | undefined {
+    return isClosedStatus(referral.status) ? disposalEpochSeconds(lastActivity, this.retention.closedReferral) : undefined;
+  }
+
+  /** Whether a stored referral item is past its retention: every read treats it as gone. */
+  private isDisposable(item: Record<string, unknown>): boolean {
+    return isPastRetention(item.expiresAt, this.clock());
   }
 
   /**
@@ -95,7 +113,8 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
 
   /** The stored item: the referral plus every key and index attribute derived from it. */
   toItem(referral: Referral): Record<string, unknown> {
-    return referralItemOf(referral, this.hasher);
+    const expiresAt = this.expiryOf(referral, referral.updatedAt);
+    return { ...referralItemOf(referral, this.hasher), ...(expiresAt === undefined ? {} : { expiresAt }) };
   }
 
   /** The stored handoff item: the handoff plus its list and SLA index attributes. */
@@ -118,7 +137,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     const { Item } = await this.table.client.send(
       new GetCommand({ TableName: this.table.tableName, Key: referralKeys.referral(id), ConsistentRead: true }),
     );
-    return Item ? referralFromItem(Item) : undefined;
+    return Item && !this.isDisposable(Item) ? referralFromItem(Item) : undefined;
   }
 
   async getWithHandoffs(id: string): Promise<{ referral: Referral; handoffs: Handoff[] } | undefined> {
@@ -131,7 +150,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       }),
     );
     const item = Items.find((i) => i.sk === referralKeys.referral(id).sk);
-    if (!item) return undefined;
+    if (!item || this.isDisposable(item)) return undefined;
     const handoffs = Items.filter((i) => i.entity === 'handoff').map(handoffFromItem);
     return { referral: referralFromItem(item), handoffs };
   }
@@ -152,15 +171,21 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
       actor,
       createdAt,
     );
+    // A note on a closed referral is activity: its retention runs again from now.
+    const expiresAt = this.expiryOf(previous, createdAt);
     await this.transact([
       {
         Update: {
           TableName: this.table.tableName,
           Key: referralKeys.referral(previous.id),
-          UpdateExpression: 'SET #seq = :next',
+          UpdateExpression: expiresAt === undefined ? 'SET #seq = :next' : 'SET #seq = :next, expiresAt = :expiresAt',
           ConditionExpression: '#seq = :seq',
           ExpressionAttributeNames: { '#seq': 'seq' },
-          ExpressionAttributeValues: { ':seq': previous.seq, ':next': seq },
+          ExpressionAttributeValues: {
+            ':seq': previous.seq,
+            ':next': seq,
+            ...(expiresAt === undefined ? {} : { ':expiresAt': expiresAt }),
+          },
         },
       },
       // The note keeps its event's `seq`, so a former party's read can stop where it left.
@@ -171,15 +196,15 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
   }
 
   list(params: ListReferralsParams): Promise<Page<Referral>> {
-    return listReferrals(this.table, params);
+    return listReferrals(this.table, params, this.clock());
   }
 
   listHandoffs(params: ListHandoffsParams): Promise<Page<Handoff>> {
-    return listHandoffs(this.table, params);
+    return listHandoffs(this.table, params, this.clock());
   }
 
   listWork(params: ListWorkParams): Promise<Page<WorkItem>> {
-    return listWork(this.table, params);
+    return listWork(this.table, params, this.clock());
   }
 
   async offerHandoff(previous: Referral, next: Referral, handoff: Handoff, event: EventDraft, actor: Actor): Promise<StoredEvent> {
@@ -211,17 +236,12 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     );
     if (!pointer) return undefined;
     const referralId = String(pointer.referralId);
-    const { Responses } = await this.table.client.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.table.tableName]: { Keys: [referralKeys.referral(referralId), handoffKeys.handoff(referralId, id)], ConsistentRead: true },
-        },
-      }),
-    );
-    const items = Responses?.[this.table.tableName] ?? [];
+    const items = await batchGetAll(this.table, [referralKeys.referral(referralId), handoffKeys.handoff(referralId, id)], {
+      consistentRead: true,
+    });
     const referral = items.find((i) => i.entity === 'referral');
     const handoff = items.find((i) => i.entity === 'handoff');
-    if (!referral || !handoff) return undefined;
+    if (!referral || !handoff || this.isDisposable(referral)) return undefined;
     return { referral: referralFromItem(referral), handoff: handoffFromItem(handoff) };
   }
 
@@ -263,7 +283,7 @@ export class DynamoReferralRepository implements ReferralRepository, HandoffRepo
     scope: ReadScope,
     page: { limit: number; after?: string | undefined },
   ): Promise<Page<Referral>> {
-    return findByPerson(this.table, this.hasher, identifier, scope, page);
+    return findByPerson(this.table, this.hasher, identifier, scope, page, this.clock());
   }
 
   history(id: string, options: { limit: number; after?: string | undefined } & ReadBounds): Promise<Page<StoredEvent>> {

@@ -30,7 +30,8 @@ export type ReferralEventType =
   | 'referral.amended'
   | 'referral.completed'
   | 'referral.cancelled'
-  | 'referral.overdue';
+  | 'referral.overdue'
+  | 'referral.disposed';
 
 interface ActionRule {
   readonly by: Side;

@@ -101,11 +101,20 @@ describe('DynamoDB calls per referral operation', () => {
     ]);
   });
 
-  it('handoff list, one status: one Query and the audit write', async () => {
+  it('handoff list, offered: one Query and the audit write', async () => {
+    const calls = await callsOf(() => fixture.handoffs.list(provide, { box: 'inbox', status: 'offered', limit: 25 }));
+    expect(calls[0]).toBe('Query');
+    expect(calls.filter((c) => c === 'Query')).toHaveLength(1);
+    expect(calls).not.toContain('BatchGetItem');
+    expect(calls.length).toBeLessThanOrEqual(2);
+  });
+
+  it('handoff list, answered: one Query, one BatchGetItem of their referrals (retention), the audit write', async () => {
     const calls = await callsOf(() => fixture.handoffs.list(provide, { box: 'inbox', status: 'accepted', limit: 25 }));
     expect(calls[0]).toBe('Query');
     expect(calls.filter((c) => c === 'Query')).toHaveLength(1);
-    expect(calls.length).toBeLessThanOrEqual(2);
+    expect(calls.filter((c) => c === 'BatchGetItem').length).toBeLessThanOrEqual(1);
+    expect(calls.length).toBeLessThanOrEqual(3);
   });
 
   it('no operation ever scans', async () => {

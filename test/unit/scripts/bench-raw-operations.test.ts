@@ -6,7 +6,7 @@
  */
 import type { DocumentClient } from '#shared/platform/dynamodb/document-client.ts';
 import { ulid } from 'ulid';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ECC, HANDOFF_REASON, HANDOFF_TARGET, newReferralInput, PROVIDE } from '#scripts/bench/operations.ts';
 import { LIST_LIMIT, RawOperations } from '#scripts/bench/raw-operations.ts';
 import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
@@ -108,6 +108,11 @@ describe('raw counterparts issue what the repository issues', () => {
     const ours = recordingClient(answer);
     const raw = recordingClient(answer);
     const repository = repositoryOn(ours.client);
+    // One instant for both, so their retention filters compare with the same `:now`.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-04T10:00:00.500Z') });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
 
     // Act
     const listed = await repository.list({

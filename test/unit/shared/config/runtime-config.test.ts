@@ -25,6 +25,7 @@ describe('loadRuntimeConfig', () => {
     expect(config).toEqual({
       stage: 'local',
       priorityTargetMinutes: { urgent: 120, soon: 1440, routine: 7200 },
+      retention: { closedReferral: 'P8Y' },
       orgEmailDomains: {},
       orgOdsCodes: {},
     });
