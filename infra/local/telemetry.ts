@@ -30,7 +30,8 @@ export interface LocalStats {
     /** Events the bus accepted (a re-published event counts again). */
     readonly eventsPublished: number;
   };
-  readonly queues: Record<string, { readonly deadLetters: number }>;
+  /** Per queue: messages it gave up on, and the names of their last errors (never a message or body). */
+  readonly queues: Record<string, { readonly deadLetters: number; readonly lastErrors: Readonly<Record<string, number>> }>;
   readonly requests: {
     /** Requests that reached a handler (the gateway's own 401s and 413s do not). */
     readonly total: number;
@@ -214,7 +215,14 @@ export class LocalTelemetry {
         byCommand: { ...this.byCommand },
       },
       publisher: { ...this.publisher },
-      queues: Object.fromEntries([...queues].map(([name, queue]) => [name, { deadLetters: queue.deadLetters().length }])),
+      queues: Object.fromEntries(
+        [...queues].map(([name, queue]) => {
+          const letters = queue.deadLetters();
+          const lastErrors: Record<string, number> = {};
+          for (const letter of letters) lastErrors[letter.error] = (lastErrors[letter.error] ?? 0) + 1;
+          return [name, { deadLetters: letters.length, lastErrors }];
+        }),
+      ),
       requests: {
         total: this.requests,
         byStatus: { ...this.byStatus },
