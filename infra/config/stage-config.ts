@@ -12,7 +12,13 @@ import type { WebhookPolicy } from '../../shared/subscriptions/domain/webhook-ur
 import { OrgEmailDomainsSchema, OrgOdsCodesSchema } from '../../shared/platform/config/runtime-config.ts';
 import { isKnownOrganisation } from '../../shared/core/organisations.ts';
 import { BACKUP_ACCOUNT } from './accounts.ts';
-import { DEFAULT_RETENTION, ISO_DURATION, ISO_DURATION_MESSAGE } from '../../shared/core/retention.ts';
+import {
+  DEFAULT_RETENTION,
+  ISO_DURATION,
+  ISO_DURATION_MESSAGE,
+  isUsableRetention,
+  RETENTION_RANGE_MESSAGE,
+} from '../../shared/core/retention.ts';
 
 /** The stages Jointly deploys to. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -173,7 +179,11 @@ const StageConfigSchema = z
          * log: how long after its last activity it is disposed of. NHS Records Management Code:
          * adult health and social-care records, 8 years after the conclusion of care.
          */
-        closedReferral: z.string().regex(ISO_DURATION, ISO_DURATION_MESSAGE).default(DEFAULT_RETENTION.closedReferral),
+        closedReferral: z
+          .string()
+          .regex(ISO_DURATION, ISO_DURATION_MESSAGE)
+          .refine(isUsableRetention, RETENTION_RANGE_MESSAGE)
+          .default(DEFAULT_RETENTION.closedReferral),
       })
       .prefault({}),
     /** Where alarms are e-mailed (ops). */

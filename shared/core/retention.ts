@@ -16,13 +16,31 @@ export const ISO_DURATION_MESSAGE = 'must be an ISO 8601 duration of whole units
 /** An ISO 8601 duration of whole units, such as `P8Y` or `PT10S`. */
 export const IsoDurationSchema = z.string().check(z.regex(ISO_DURATION, ISO_DURATION_MESSAGE));
 
-/** The retention rules a stage sets. */
-export const RetentionPolicySchema = z.object({
+/** The longest retention a rule may set: beyond it a typo (`P800Y`) is more likely than intent. */
+export const MAX_RETENTION_YEARS = 100;
+
+/** What a retention that is zero, too long or beyond the calendar is told. */
+export const RETENTION_RANGE_MESSAGE = `must be longer than zero and no longer than ${MAX_RETENTION_YEARS} years`;
+
+/**
+ * Whether an ISO 8601 duration is a retention Jointly can apply: longer than zero (a zero
+ * retention would dispose of a referral as it closes), and no longer than
+ * {@link MAX_RETENTION_YEARS} (so the disposal time is a real date, not `NaN`).
+ */
+export const isUsableRetention = (duration: string): boolean => {
+  if (!ISO_DURATION.test(duration)) return false;
+  const from = Date.UTC(2000, 0, 1);
+  const end = addIsoDuration(new Date(from), duration).getTime();
+  return Number.isFinite(end) && end > from && end <= addIsoDuration(new Date(from), `P${MAX_RETENTION_YEARS}Y`).getTime();
+};
+
+/** The retention rules a stage sets; a rule for a record type it does not know is refused (a typo would fall back to the default). */
+export const RetentionPolicySchema = z.strictObject({
   /**
    * A closed referral (completed, declined or cancelled) with its events, notes, handoffs and
    * access log: kept this long after its last activity, then disposed of.
    */
-  closedReferral: z._default(IsoDurationSchema, 'P8Y'),
+  closedReferral: z._default(IsoDurationSchema.check(z.refine(isUsableRetention, RETENTION_RANGE_MESSAGE)), 'P8Y'),
 });
 export type RetentionPolicy = z.infer<typeof RetentionPolicySchema>;
 

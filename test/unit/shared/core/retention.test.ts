@@ -13,6 +13,7 @@ import {
   ISO_DURATION,
   IsoDurationSchema,
   isPastRetention,
+  RETENTION_RANGE_MESSAGE,
   RetentionPolicySchema,
 } from '#shared/core/retention.ts';
 import { ENV } from '#shared/platform/config/environment.ts';
@@ -73,6 +74,40 @@ describe('RetentionPolicySchema', () => {
     expect(good.data).toEqual({ closedReferral: 'PT30S' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0]?.path).toEqual(['closedReferral']);
+  });
+
+  it.each([
+    ['zero', 'P0D'],
+    ['zero in every unit', 'P0Y0M0DT0H0M0S'],
+    ['longer than 100 years', 'P101Y'],
+    ['beyond the calendar', 'PT99999999999999999999S'],
+  ])('refuses a retention of %s at closedReferral', (_name, duration) => {
+    // Act
+    const result = RetentionPolicySchema.safeParse({ closedReferral: duration });
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['closedReferral']);
+    expect(result.error?.issues[0]?.message).toBe(RETENTION_RANGE_MESSAGE);
+  });
+
+  it('takes one second and exactly 100 years', () => {
+    // Act
+    const shortest = RetentionPolicySchema.safeParse({ closedReferral: 'PT1S' });
+    const longest = RetentionPolicySchema.safeParse({ closedReferral: 'P100Y' });
+
+    // Assess
+    expect(shortest.success).toBe(true);
+    expect(longest.success).toBe(true);
+  });
+
+  it('refuses a rule for a record type it does not know (a typo would otherwise keep eight years)', () => {
+    // Act
+    const result = RetentionPolicySchema.safeParse({ closedReferal: 'PT30S' });
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.code).toBe('unrecognized_keys');
   });
 });
 
@@ -236,6 +271,14 @@ describe('the retention rule in the stage configuration', () => {
     expect(bad).toThrow(
       "Invalid configuration for stage 'dev' at retention.closedReferral: must be an ISO 8601 duration of whole units, such as P8Y, P30D or PT10S.",
     );
+  });
+
+  it('rejects a zero retention at retention.closedReferral', () => {
+    // Act
+    const zero = () => loadStageConfig('dev', { env: {}, overrides: { retention: { closedReferral: 'P0D' } } });
+
+    // Assess
+    expect(zero).toThrow(`Invalid configuration for stage 'dev' at retention.closedReferral: ${RETENTION_RANGE_MESSAGE}.`);
   });
 
   it('rejects a rule for a record type it does not know', () => {
