@@ -5,24 +5,21 @@
  * the work done; an erasure is conditioned on the `seq` it read. And the person's rights
  * service over the real repository and disposal.
  */
-import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORGANISATIONS } from '#shared/core/organisations.ts';
-import { DEFAULT_PRIORITY_TARGET_MINUTES } from '#shared/core/reference-data.ts';
 import { serviceErrorOf } from '#shared/platform/aws/aws-json-client.ts';
 import { DeleteCommand, GetCommand, QueryCommand } from '#shared/platform/dynamodb/document-client.ts';
 import { createDocumentClient } from '#shared/platform/dynamodb/dynamo-client.ts';
 import { handoffKeys, referralKeys } from '#shared/platform/dynamodb/keys.ts';
 import { DISPOSED_EVENT_TTL_SECONDS, DynamoReferralDisposal } from '#shared/referrals/data/referral-disposal.ts';
 import { eventFromItem } from '#shared/referrals/data/referral-items.ts';
-import { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
-import { HandoffService } from '#shared/referrals/domain/handoff-service.ts';
+import type { DynamoReferralRepository } from '#shared/referrals/data/referral-repository.ts';
+import type { HandoffService } from '#shared/referrals/domain/handoff-service.ts';
 import { ConcurrentChangeError } from '#shared/referrals/domain/ports.ts';
 import { SYSTEM_ACTOR, type Actor } from '#shared/referrals/domain/referral.ts';
-import { ReferralService } from '#shared/referrals/domain/referral-service.ts';
+import type { ReferralService } from '#shared/referrals/domain/referral-service.ts';
 import { SubjectRightsService } from '#shared/referrals/domain/subject-rights.ts';
 import { randomNhsNumber } from '#test/support/referral-api.ts';
-import { caller, newReferral, probe } from '#test/support/referral-fixtures.ts';
+import { caller, newReferral, probe, referralServiceOn } from '#test/support/referral-fixtures.ts';
 import { createTestTable, type TestTable } from '#test/support/table.ts';
 
 const provide = caller('pat', 'provide');
@@ -42,16 +39,7 @@ let disposal: DynamoReferralDisposal;
 
 beforeAll(async () => {
   table = await createTestTable('disposal');
-  repository = new DynamoReferralRepository({ client: table.documentClient, tableName: table.tableName, subjectHashKey: 'k'.repeat(32) });
-  const common = {
-    repository,
-    priorityTargetMinutes: DEFAULT_PRIORITY_TARGET_MINUTES,
-    organisations: ORGANISATIONS.map((o) => o.id),
-    newId: ulid,
-    retryDelayMs: () => 0,
-  };
-  referrals = new ReferralService(common);
-  handoffs = new HandoffService(common);
+  ({ service: referrals, handoffs, repository } = referralServiceOn(table));
   disposal = new DynamoReferralDisposal({ client: table.documentClient, tableName: table.tableName }, () => DISPOSED_AT);
 });
 

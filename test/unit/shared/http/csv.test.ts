@@ -8,31 +8,7 @@ import { ATTRIBUTION, type Summary } from '#shared/metrics/domain/metrics-servic
 import { figuresOf } from '#shared/metrics/domain/figures.ts';
 import { csvField, flatten, toCsv } from '#shared/platform/http/csv.ts';
 import { FIGURE_COLUMNS, summaryCsv, summaryFilename, wantsCsv } from '#shared/metrics/api/metrics-csv.ts';
-
-/** A small RFC 4180 reader, to read back what was written. */
-const parseCsv = (text: string): string[][] => {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-};
+import { parseCsv } from '#test/support/csv.ts';
 
 describe('csvField', () => {
   it('quotes fields holding a comma, a quote, CR or LF, doubling quotes', () => {

@@ -6,38 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { subjectExportFiles } from '#shared/referrals/api/subject-export-csv.ts';
 import type { SubjectExport, SubjectReferralRecord } from '#shared/referrals/domain/subject-rights.ts';
+import { parseCsv } from '#test/support/csv.ts';
 
 const R1 = '01JNR0000000000000000000R1';
 const R2 = '01JNR0000000000000000000R2';
-
-/** Parses RFC 4180 CSV (CRLF lines, quoted fields with doubled quotes) into rows of fields. */
-const parseCsv = (text: string): string[][] => {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += char;
-  }
-  return rows;
-};
 
 /** A file's rows as objects keyed by its header. */
 const recordsOf = (text: string): Record<string, string>[] => {
