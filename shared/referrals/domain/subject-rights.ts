@@ -19,6 +19,7 @@ import { toHandoffView } from './handoff.ts';
 import { actorOf } from './referral-policy.ts';
 import { toAccessEntryView, toEventView, toNoteView } from './referral-service.ts';
 import type { ReferralRepository } from './ports.ts';
+import { mapWithConcurrency } from '../../core/concurrency.ts';
 
 /** Everything held about one referral of the person, as the API shows each record. */
 export interface SubjectReferralRecord {
@@ -64,6 +65,9 @@ export interface SubjectRightsDeps {
   /** Pause before retrying an erasure that lost to a concurrent change (tests make it 0). */
   readonly retryDelayMs?: (attempt: number) => number;
 }
+
+/** Referrals whose records an export reads at once (each is a GetItem-sized Query and three paged Queries). */
+const EXPORT_READ_CONCURRENCY = 4;
 
 /** Rows a repository page is asked for: its largest. */
 const PAGE = 100;
@@ -115,26 +119,27 @@ export class SubjectRightsService {
     const { repository } = this.deps;
     const generatedAt = this.deps.now().toISOString();
     const referrals = (await this.referralsOf(nhsNumber)).reverse();
-    const records: SubjectReferralRecord[] = [];
-    for (const found of referrals) {
+    // A few referrals at once: each is four reads, and a person with many must fit the function's time.
+    const held = await mapWithConcurrency(referrals, EXPORT_READ_CONCURRENCY, async (found): Promise<SubjectReferralRecord | undefined> => {
       const withHandoffs = await repository.getWithHandoffs(found.id);
       // Disposed of or erased between the search and this read: nothing is held any more. Or
       // rectified to another NHS number since the index (eventually consistent) saw it: not the person's.
-      if (!withHandoffs || !isTheirs(withHandoffs.referral, nhsNumber)) continue;
+      if (!withHandoffs || !isTheirs(withHandoffs.referral, nhsNumber)) return undefined;
       const bounds = { until: generatedAt };
       const [events, notes, accessLog] = await Promise.all([
         allPages((after) => repository.history(found.id, { limit: PAGE, after, ...bounds })),
         allPages((after) => repository.notes(found.id, { limit: PAGE, after, ...bounds })),
         allPages((after) => repository.accessLog(found.id, { limit: PAGE, after, ...bounds })),
       ]);
-      records.push({
+      return {
         referral: toReferralView(withHandoffs.referral),
         handoffs: withHandoffs.handoffs.map(toHandoffView),
         events: events.map(toEventView),
         notes: notes.map(toNoteView),
         accessLog: accessLog.map(toAccessEntryView),
-      });
-    }
+      };
+    });
+    const records = held.filter((record): record is SubjectReferralRecord => record !== undefined);
     if (records.length > 0) {
       await repository.recordAccess(
         records.map((r) => r.referral.id),
